@@ -1,0 +1,57 @@
+# The two commands: `make demo` and `make test`. Each does its own set-up and is
+# safe to run again.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTHON ?= python3
+PYTEST_ARGS ?=
+
+.PHONY: demo test bench system system-test venv venv-test translations lint clean
+
+demo: venv translations
+	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
+	  echo "No screen found: saving screenshots of every window to demo-screenshots/ instead."; \
+	  QT_QPA_PLATFORM=offscreen $(VENV)/bin/loket demo --screenshot demo-screenshots; \
+	else \
+	  $(VENV)/bin/loket demo; \
+	fi
+
+test: venv-test translations
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+bench: venv-test
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
+
+system:
+	./installer/setup-system.sh installer/deps/apt-demo.txt
+
+system-test:
+	./installer/setup-system.sh installer/deps/apt-demo.txt installer/deps/apt-test.txt
+
+$(VENV)/.stamp-base: pyproject.toml | system
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.stamp-test: pyproject.toml $(VENV)/.stamp-base | system-test
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+venv: system $(VENV)/.stamp-base
+
+venv-test: system-test $(VENV)/.stamp-test
+
+# Qt Linguist sources (.ts) become the binary catalogues (.qm) the UI loads.
+translations: venv
+	@for ts in assets/translations/*.ts; do \
+	  [ -e "$$ts" ] || continue; \
+	  $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm"; \
+	done
+
+lint: venv-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+clean:
+	rm -rf $(VENV) demo-screenshots .pytest_cache
