@@ -1,0 +1,1 @@
+"""Qt UI for staff: counter workstation, reception and manager views."""

@@ -1,0 +1,45 @@
+"""The Qt composition root of ``loket demo``: every window in one process.
+
+Lives with the staff UI because it composes UIs; ``loket`` itself stays free of Qt.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication, QWidget
+
+from counter.live_queue import LiveQueueWindow
+from loket.demo import Demo
+
+
+def demo_windows(demo: Demo) -> dict[str, QWidget]:
+    """Every window of the demo, by the file name its screenshot gets."""
+    return {"live-queue": LiveQueueWindow(demo.loket, demo.branch)}
+
+
+def save_screenshots(windows: dict[str, QWidget], directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    app = QApplication.instance()
+    saved = []
+    for name, window in windows.items():
+        window.show()
+        if app is not None:
+            app.processEvents()
+        path = directory / f"{name}.png"
+        window.grab().save(str(path))
+        saved.append(path)
+    return saved
+
+
+def run_demo(demo: Demo, screenshot_dir: Path | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    windows = demo_windows(demo)
+    if screenshot_dir is not None:
+        for path in save_screenshots(windows, screenshot_dir):
+            print(path)
+        return 0
+    for window in windows.values():
+        window.show()
+    return app.exec()

@@ -1,0 +1,129 @@
+"""The live queue of one branch: what staff see at a glance, and a few quick actions.
+
+A thin view over ``loket.services.Loket``: it never touches the database itself.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from loket.errors import DomainError
+from loket.services import Loket
+
+STATUS_NL = {"waiting": "Wacht", "called": "Opgeroepen", "serving": "Aan de balie",
+             "parked": "Apart gezet"}
+OVER_NORM = QColor("#fde2e1")
+
+
+class LiveQueueWindow(QWidget):
+    def __init__(self, loket: Loket, branch: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loket = loket
+        self.branch = branch
+        self._last_event = 0
+        self.setWindowTitle("Loket — live wachtrij")
+        self.resize(980, 640)
+
+        self.title = QLabel()
+        self.title.setFont(QFont(self.font().family(), 18, QFont.Weight.Bold))
+        self.summary = QLabel()
+        self.summary.setFont(QFont(self.font().family(), 12))
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #1d3557; font-size: 13pt;")
+
+        self.table = QTableWidget(0, 5)
+        self.table.setHorizontalHeaderLabels(["Nummer", "Dienst", "Status", "Balie", "Wacht"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setStyleSheet("font-size: 13pt;")
+
+        self.service_box = QComboBox()
+        for service in loket.services_at(branch):
+            if service.walk_in:
+                self.service_box.addItem(f"{service.prefix}  {service.name_nl}", service.code)
+        issue = QPushButton("Nummer uitgeven")
+        issue.clicked.connect(self._issue)
+        self.counter_box = QComboBox()
+        for number in loket.counter_numbers(branch):
+            self.counter_box.addItem(f"Balie {number}", number)
+        call = QPushButton("Volgende oproepen")
+        call.clicked.connect(self._call_next)
+
+        actions = QHBoxLayout()
+        actions.addWidget(self.service_box, 2)
+        actions.addWidget(issue)
+        actions.addSpacing(24)
+        actions.addWidget(self.counter_box)
+        actions.addWidget(call)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.title)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+
+        self.refresh()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self._poll)
+        self._timer.start(500)
+
+    def _poll(self) -> None:
+        events = self.loket.events_after(self._last_event)
+        if events:
+            self._last_event = events[-1]["id"]
+            self.refresh()
+
+    def refresh(self) -> None:
+        snap = self.loket.snapshot(self.branch)
+        self.title.setText(f"{snap.branch_name} — {snap.now:%H:%M}")
+        waits = [t.waited_minutes(snap.now) for t in snap.waiting]
+        longest = max(waits, default=0)
+        self.summary.setText(
+            f"{len(snap.waiting)} wachtend · langste wachttijd {longest} min "
+            f"(norm {snap.norm_minutes} min)")
+        self.table.setRowCount(len(snap.open_tickets))
+        for row, t in enumerate(snap.open_tickets):
+            waited = t.waited_minutes(snap.now)
+            cells = [t.number, t.service_name, STATUS_NL.get(t.status, t.status),
+                     str(t.counter or ""), f"{waited} min"]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if col in (0, 3, 4):
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if t.status == "waiting" and waited > snap.norm_minutes:
+                    item.setBackground(OVER_NORM)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnToContents(0)
+
+    def _issue(self) -> None:
+        try:
+            ticket = self.loket.issue_ticket(self.branch, self.service_box.currentData())
+            self.message.setText(f"Nummer {ticket.number} uitgegeven.")
+        except DomainError as exc:
+            self.message.setText(exc.message)
+        self.refresh()
+
+    def _call_next(self) -> None:
+        counter = self.counter_box.currentData()
+        try:
+            ticket = self.loket.call_next(self.branch, counter)
+            self.message.setText(ticket.reason or ticket.number if ticket
+                                 else "Er wacht niemand voor deze balie.")
+        except DomainError as exc:
+            self.message.setText(exc.message)
+        self.refresh()

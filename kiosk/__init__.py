@@ -1,0 +1,1 @@
+"""Qt UI for the public: the touch kiosk and the waiting-room display."""

@@ -1,0 +1,64 @@
+"""``loket``: every role and every queue operation from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from loket import __version__
+from loket.cli.common import run_command
+
+# One module per command group; each has register(subparsers). Modules whose
+# optional parts are missing on this PC are skipped, not fatal.
+COMMAND_MODULES = [
+    "loket.cli.db",
+    "loket.cli.config",
+    "loket.cli.ticket",
+    "loket.cli.appointment",
+    "loket.cli.queue",
+    "loket.cli.demo",
+    "loket.cli.simulate",
+    "loket.cli.hardware",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="loket",
+        description="Loket: the front desk of the town hall. Roles: kiosk, display, counter, "
+                    "reception, manager, demo.",
+    )
+    parser.add_argument("--version", action="version", version=f"loket {__version__}")
+    parser.add_argument("--database", metavar="URL",
+                        help="database URL (default: $LOKET_DATABASE_URL or a SQLite file in "
+                             "the data directory)")
+    parser.add_argument("--now", metavar="ISO-TIME",
+                        help="run as if it is this moment, e.g. 2026-11-24T09:00 "
+                             "(also $LOKET_NOW)")
+    parser.add_argument("--workstation", default=None,
+                        help="name of this PC in the event log (default: host name)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:
+                continue
+            raise
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 0
+    return run_command(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,79 @@
+"""``loket appointment``: book, cancel, show and check in appointments."""
+
+from __future__ import annotations
+
+import argparse
+
+from loket.cli.common import add_json, emit, services
+from loket.clock import parse_moment
+
+
+def _book(args: argparse.Namespace) -> int:
+    a = services(args).book_appointment(
+        args.branch, args.service, parse_moment(args.start), name=args.name, email=args.email,
+        phone=args.phone, notes=args.notes, channel=args.channel,
+        call_by_name=args.call_by_name, needs_assistance=args.assistance)
+    emit(args, a, f"Afspraak {a.reference}: {a.service_name}, {a.start:%d-%m-%Y %H:%M}, "
+                   f"{a.branch_name}.\nCode: {a.code}\nKorte code: {a.short_code}")
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    a = services(args).appointment(args.reference)
+    emit(args, a, f"Afspraak {a.reference}: {a.service_name}, {a.start:%d-%m-%Y %H:%M}, "
+                   f"{a.branch_name}, {a.status}.\nCode: {a.code}\nKorte code: {a.short_code}")
+    return 0
+
+
+def _cancel(args: argparse.Namespace) -> int:
+    a = services(args).cancel_appointment(args.reference)
+    emit(args, a, f"Afspraak {a.reference} is geannuleerd.")
+    return 0
+
+
+def _checkin(args: argparse.Namespace) -> int:
+    loket = services(args)
+    if args.reference:
+        ticket, message = loket.check_in_reference(args.reference, args.branch)
+    else:
+        ticket, message = loket.check_in(args.code, args.branch)
+    emit(args, {"ticket": ticket, "message": message}, f"{message} Uw nummer: {ticket.number}.")
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    ap = sub.add_parser("appointment", help="appointments")
+    asub = ap.add_subparsers(dest="appointment_command", metavar="ACTION", required=True)
+
+    book = asub.add_parser("book", help="book an appointment; prints the reference and code")
+    book.add_argument("--branch", required=True)
+    book.add_argument("--service", required=True)
+    book.add_argument("--start", required=True, help="ISO time, e.g. 2026-11-24T14:00")
+    book.add_argument("--name", required=True)
+    book.add_argument("--email")
+    book.add_argument("--phone")
+    book.add_argument("--notes")
+    book.add_argument("--channel", default="phone",
+                      choices=["phone", "counter", "online", "import"])
+    book.add_argument("--call-by-name", action="store_true")
+    book.add_argument("--assistance", action="store_true")
+    add_json(book)
+    book.set_defaults(func=_book)
+
+    show = asub.add_parser("show", help="show an appointment and its codes")
+    show.add_argument("--reference", required=True)
+    add_json(show)
+    show.set_defaults(func=_show)
+
+    cancel = asub.add_parser("cancel", help="cancel an appointment")
+    cancel.add_argument("--reference", required=True)
+    add_json(cancel)
+    cancel.set_defaults(func=_cancel)
+
+    checkin = asub.add_parser("checkin", help="check in with the code, short code or reference")
+    group = checkin.add_mutually_exclusive_group(required=True)
+    group.add_argument("--code", help="the code from the QR, or the short code")
+    group.add_argument("--reference", help="the appointment reference (reception)")
+    checkin.add_argument("--branch", help="the branch where the visitor is")
+    add_json(checkin)
+    checkin.set_defaults(func=_checkin)

@@ -1,0 +1,360 @@
+"""The domain model, stored with SQLAlchemy 2 (typed ``Mapped`` columns).
+
+Personal data of residents lives only in ``Appointment`` (name, e-mail, phone,
+notes) and ``Feedback.comment``; the event log never holds any (privacy by design).
+Times are naive local wall-clock (docs/architecture.md, "Time").
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def _enum(cls: type[enum.Enum]) -> Enum:
+    # Store the value (readable in SQL) and not a native PG enum, so adding a state
+    # later is a plain migration.
+    return Enum(cls, native_enum=False, length=20, values_callable=lambda e: [m.value for m in e])
+
+
+class PeriodMode(enum.StrEnum):
+    WALK_IN = "walk_in"
+    APPOINTMENT = "appointment"
+    MIXED = "mixed"
+
+
+class TicketKind(enum.StrEnum):
+    WALK_IN = "walk_in"
+    APPOINTMENT = "appointment"
+
+
+class TicketStatus(enum.StrEnum):
+    WAITING = "waiting"
+    CALLED = "called"
+    SERVING = "serving"
+    PARKED = "parked"
+    DONE = "done"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+class AppointmentStatus(enum.StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+    NO_SHOW = "no_show"
+
+
+class Municipality(Base):
+    """The single row of municipality-wide settings."""
+
+    __tablename__ = "municipality"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    wait_norm_minutes: Mapped[int] = mapped_column(Integer, default=5)
+    max_calls: Mapped[int] = mapped_column(Integer, default=3)
+    early_checkin_minutes: Mapped[int] = mapped_column(Integer, default=60)
+    late_minutes: Mapped[int] = mapped_column(Integer, default=10)
+    purge_after_days: Mapped[int] = mapped_column(Integer, default=30)
+    info_line_nl: Mapped[str] = mapped_column(Text, default="")
+    info_line_en: Mapped[str] = mapped_column(Text, default="")
+
+
+class Branch(Base):
+    __tablename__ = "branch"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    wait_area: Mapped[str] = mapped_column(String(120), default="")
+    public_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    periods: Mapped[list[OpeningPeriod]] = relationship(
+        back_populates="branch", cascade="all, delete-orphan", order_by="OpeningPeriod.start"
+    )
+    exceptions: Mapped[list[DayException]] = relationship(
+        back_populates="branch", cascade="all, delete-orphan"
+    )
+    counters: Mapped[list[Counter]] = relationship(
+        back_populates="branch", cascade="all, delete-orphan", order_by="Counter.number"
+    )
+
+
+class OpeningPeriod(Base):
+    """A weekly opening period: weekday 0 = Monday."""
+
+    __tablename__ = "opening_period"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(Integer)
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+    mode: Mapped[PeriodMode] = mapped_column(_enum(PeriodMode))
+    branch: Mapped[Branch] = relationship(back_populates="periods")
+
+
+class DayException(Base):
+    """A closure (no periods) or an extra session on one date; replaces the weekly hours."""
+
+    __tablename__ = "day_exception"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    start: Mapped[time | None] = mapped_column(Time, nullable=True)
+    end: Mapped[time | None] = mapped_column(Time, nullable=True)
+    mode: Mapped[PeriodMode | None] = mapped_column(_enum(PeriodMode), nullable=True)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    branch: Mapped[Branch] = relationship(back_populates="exceptions")
+
+
+class Service(Base):
+    __tablename__ = "service"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name_nl: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    prefix: Mapped[str] = mapped_column(String(2))
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    bring_nl: Mapped[str] = mapped_column(Text, default="")
+    bring_en: Mapped[str] = mapped_column(Text, default="")
+    icon: Mapped[str] = mapped_column(String(40), default="")
+    channels: Mapped[list[str]] = mapped_column(JSON, default=list)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    def name(self, language: str = "nl") -> str:
+        return self.name_en if language == "en" else self.name_nl
+
+
+class BranchService(Base):
+    """Which services a branch offers, and how they may be requested there."""
+
+    __tablename__ = "branch_service"
+    branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    walk_in: Mapped[bool] = mapped_column(Boolean, default=True)
+    appointment: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class Counter(Base):
+    __tablename__ = "counter"
+    __table_args__ = (UniqueConstraint("branch_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id", ondelete="CASCADE"))
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60), default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    branch: Mapped[Branch] = relationship(back_populates="counters")
+    services: Mapped[list[Service]] = relationship(secondary="counter_service")
+
+
+class CounterService(Base):
+    __tablename__ = "counter_service"
+    counter_id: Mapped[int] = mapped_column(
+        ForeignKey("counter.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    roles: Mapped[list[str]] = mapped_column(JSON, default=list)
+    pin_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    card_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    skills: Mapped[list[StaffSkill]] = relationship(
+        back_populates="staff", cascade="all, delete-orphan"
+    )
+
+
+class StaffSkill(Base):
+    """A service a staff member may serve; speed 1.0 is the service's expected duration."""
+
+    __tablename__ = "staff_skill"
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    speed: Mapped[float] = mapped_column(Float, default=1.0)
+    staff: Mapped[Staff] = relationship(back_populates="skills")
+    service: Mapped[Service] = relationship()
+
+
+class Appointment(Base):
+    __tablename__ = "appointment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    start: Mapped[datetime] = mapped_column(DateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(Integer)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        _enum(AppointmentStatus), default=AppointmentStatus.BOOKED
+    )
+    channel: Mapped[str] = mapped_column(String(20), default="counter")
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    checked_in_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    call_by_name: Mapped[bool] = mapped_column(Boolean, default=False)
+    needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
+    follow_up_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment.id"), nullable=True
+    )
+    # Personal data: removed by the privacy purge, never copied into events or logs.
+    name: Mapped[str | None] = mapped_column(String(120), nullable=True)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+
+    branch: Mapped[Branch] = relationship()
+    service: Mapped[Service] = relationship()
+
+
+class Ticket(Base):
+    """One visit in the queue."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (UniqueConstraint("branch_id", "day", "prefix", "sequence"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    day: Mapped[date] = mapped_column(Date, index=True)
+    prefix: Mapped[str] = mapped_column(String(2))
+    sequence: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[TicketKind] = mapped_column(_enum(TicketKind))
+    status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime)
+    # When the wait starts counting: issue (walk-in) or the later of check-in and
+    # appointment time (appointment).
+    wait_from: Mapped[datetime] = mapped_column(DateTime)
+    appointment_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    first_called_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    last_called_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"), nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    target_counter_id: Mapped[int | None] = mapped_column(
+        ForeignKey("counter.id"), nullable=True
+    )
+    call_count: Mapped[int] = mapped_column(Integer, default=0)
+    predicted_wait_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment.id"), nullable=True
+    )
+    transfer_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    printed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    service: Mapped[Service] = relationship()
+    branch: Mapped[Branch] = relationship()
+    counter: Mapped[Counter | None] = relationship(foreign_keys=[counter_id])
+    appointment: Mapped[Appointment | None] = relationship()
+
+    @property
+    def number(self) -> str:
+        """The number as printed and shown: prefix and sequence, e.g. "A 12"."""
+        return f"{self.prefix} {self.sequence}"
+
+
+class NumberSequence(Base):
+    """Last ticket number handed out per branch, day and prefix."""
+
+    __tablename__ = "number_sequence"
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(2), primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Event(Base):
+    """Append-only log of every state change: never updated, never deleted.
+
+    ``data`` holds ids, numbers, statuses and durations only; never names or contact
+    data of residents.
+    """
+
+    __tablename__ = "event"
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), nullable=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), nullable=True)
+    appointment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appointment.id"), nullable=True
+    )
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"), nullable=True)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
+    workstation: Mapped[str] = mapped_column(String(60), default="")
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+class Feedback(Base):
+    __tablename__ = "feedback"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), nullable=True)
+    branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"), nullable=True)
+    at: Mapped[datetime] = mapped_column(DateTime)
+    score: Mapped[int] = mapped_column(Integer)
+    friendliness: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    speed: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    expertise: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+
+
+class SigningKey(Base):
+    """Keys for HMACs: appointment codes ("code", rotated by key id, old keys still
+    verify) and staff card fingerprints ("card")."""
+
+    __tablename__ = "signing_key"
+    purpose: Mapped[str] = mapped_column(String(20), primary_key=True)
+    key_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    secret: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    current: Mapped[bool] = mapped_column(Boolean, default=True)

@@ -1,0 +1,424 @@
+"""The queue engine: every ticket transition, inside a transaction the caller owns.
+
+Each operation checks its rules first and raises a ``DomainError`` in plain Dutch
+before it changes anything; a raised error rolls the caller's transaction back, so an
+illegal request leaves no trace. Every change appends an event in the same
+transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from loket import events
+from loket.dispatch import choose_next_ticket, predict_wait
+from loket.errors import IllegalTransition, NotFound, Refused
+from loket.events import Actor
+from loket.hours import describe_day, next_walk_in_opening, period_at, periods_on
+from loket.models import (
+    Appointment,
+    AppointmentStatus,
+    Branch,
+    BranchService,
+    Counter,
+    CounterService,
+    Municipality,
+    NumberSequence,
+    PeriodMode,
+    Service,
+    Staff,
+    StaffSkill,
+    Ticket,
+    TicketKind,
+    TicketStatus,
+)
+
+OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING,
+                 TicketStatus.PARKED)
+STATUS_NL = {
+    TicketStatus.WAITING: "wacht",
+    TicketStatus.CALLED: "is opgeroepen",
+    TicketStatus.SERVING: "wordt geholpen",
+    TicketStatus.PARKED: "staat even apart",
+    TicketStatus.DONE: "is klaar",
+    TicketStatus.NO_SHOW: "is niet gekomen",
+    TicketStatus.CANCELLED: "is geannuleerd",
+}
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every operation needs besides the session: the time and who acts."""
+
+    now: datetime
+    actor: Actor
+
+
+def settings(session: Session) -> Municipality:
+    muni = session.scalar(select(Municipality))
+    if muni is None:
+        raise NotFound("Er is nog geen gemeente ingesteld. Voer eerst 'loket config apply' uit.")
+    return muni
+
+
+def get_branch(session: Session, code: str) -> Branch:
+    branch = session.scalar(select(Branch).where(Branch.code == code))
+    if branch is None:
+        raise NotFound(f"Vestiging '{code}' bestaat niet.")
+    return branch
+
+
+def get_service(session: Session, code: str) -> Service:
+    service = session.scalar(select(Service).where(Service.code == code, Service.active))
+    if service is None:
+        raise NotFound(f"Dienst '{code}' bestaat niet.")
+    return service
+
+
+def get_counter(session: Session, branch: Branch, number: int) -> Counter:
+    counter = session.scalar(select(Counter).where(
+        Counter.branch_id == branch.id, Counter.number == number, Counter.active))
+    if counter is None:
+        raise NotFound(f"Balie {number} bestaat niet in {branch.name}.")
+    return counter
+
+
+def get_ticket(session: Session, ticket_id: int, *, lock: bool = True) -> Ticket:
+    query = select(Ticket).where(Ticket.id == ticket_id)
+    if lock:
+        query = query.with_for_update()
+    ticket = session.scalar(query)
+    if ticket is None:
+        raise NotFound(f"Ticket {ticket_id} bestaat niet.")
+    return ticket
+
+
+def find_ticket(session: Session, branch: Branch, number: str, day: date) -> Ticket:
+    """A ticket by its printed number ("A 12", "a12") on a day."""
+    cleaned = number.replace(" ", "").upper()
+    prefix = cleaned.rstrip("0123456789")
+    digits = cleaned[len(prefix):]
+    if not prefix or not digits:
+        raise NotFound(f"'{number}' is geen ticketnummer. Een nummer ziet eruit als A 12.")
+    ticket = session.scalar(select(Ticket).where(
+        Ticket.branch_id == branch.id, Ticket.day == day, Ticket.prefix == prefix,
+        Ticket.sequence == int(digits)).with_for_update())
+    if ticket is None:
+        raise NotFound(f"Nummer {prefix} {int(digits)} is vandaag niet uitgegeven.")
+    return ticket
+
+
+def offer(session: Session, branch: Branch, service: Service) -> BranchService | None:
+    return session.get(BranchService, (branch.id, service.id))
+
+
+def _next_sequence(session: Session, branch: Branch, day: date, prefix: str) -> int:
+    """Draw the next number atomically; the row lock lasts until commit."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    stmt = insert(NumberSequence).values(branch_id=branch.id, day=day, prefix=prefix, last=1)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=["branch_id", "day", "prefix"],
+        set_={"last": NumberSequence.last + 1},
+    ).returning(NumberSequence.last)
+    return int(session.execute(stmt).scalar_one())
+
+
+def _ticket_data(ticket: Ticket, **extra: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "number": ticket.number,
+        "service": ticket.service.code,
+        "kind": ticket.kind.value,
+        "status": ticket.status.value,
+    }
+    data.update(extra)
+    return data
+
+
+def _record(session: Session, ctx: Context, kind: str, ticket: Ticket,
+            **extra: object) -> None:
+    events.append(session, at=ctx.now, kind=kind, actor=ctx.actor, branch_id=ticket.branch_id,
+                  ticket_id=ticket.id, appointment_id=ticket.appointment_id,
+                  counter_id=ticket.counter_id, data=_ticket_data(ticket, **extra))
+
+
+def _new_ticket(session: Session, ctx: Context, branch: Branch, service: Service,
+                kind: TicketKind, *, wait_from: datetime, needs_assistance: bool,
+                appointment: Appointment | None = None) -> Ticket:
+    day = ctx.now.date()
+    ticket = Ticket(
+        branch_id=branch.id, service_id=service.id, day=day, prefix=service.prefix,
+        sequence=_next_sequence(session, branch, day, service.prefix), kind=kind,
+        status=TicketStatus.WAITING, issued_at=ctx.now, wait_from=wait_from,
+        appointment_at=appointment.start if appointment else None,
+        needs_assistance=needs_assistance, appointment_id=appointment.id if appointment else None,
+        call_count=0,
+    )
+    ticket.service = service
+    ticket.branch = branch
+    session.add(ticket)
+    session.flush()
+    wait = predict_wait(session, ticket, ctx.now)
+    ticket.predicted_wait_seconds = int(wait.total_seconds())
+    return ticket
+
+
+def issue_walk_in(session: Session, ctx: Context, branch: Branch, service: Service, *,
+                  needs_assistance: bool = False) -> Ticket:
+    offered = offer(session, branch, service)
+    if offered is None:
+        raise Refused(f"{service.name_nl} kan niet in {branch.name}. "
+                      "Vraag bij de receptie waar dit wel kan.", code="not_offered")
+    if not offered.walk_in:
+        raise Refused(f"Voor {service.name_nl.lower()} in {branch.name} heeft u een afspraak "
+                      "nodig. Maak een afspraak online, via de telefoon of bij de receptie.",
+                      code="appointment_needed")
+    period = period_at(branch, ctx.now)
+    if period is None:
+        periods, reason = periods_on(branch, ctx.now.date())
+        again = next_walk_in_opening(branch, ctx.now)
+        when = ""
+        if again is not None:
+            day = "vandaag" if again.date() == ctx.now.date() else describe_day(again.date())
+            when = f" U kunt zonder afspraak komen op {day} vanaf {again:%H:%M}."
+        why = f" {reason.rstrip('.')}." if reason else ""
+        raise Refused(f"{branch.name} is nu gesloten.{why}{when}", code="closed")
+    if period.mode is PeriodMode.APPOINTMENT:
+        raise Refused(f"Tot {period.end:%H:%M} helpen we alleen mensen met een afspraak. "
+                      "Maak een afspraak bij de receptie, online of via de telefoon.",
+                      code="appointment_only")
+    ticket = _new_ticket(session, ctx, branch, service, TicketKind.WALK_IN, wait_from=ctx.now,
+                         needs_assistance=needs_assistance)
+    _record(session, ctx, "ticket.issued", ticket,
+            predicted_wait_seconds=ticket.predicted_wait_seconds,
+            needs_assistance=needs_assistance)
+    return ticket
+
+
+def ticket_for_appointment(session: Session, ctx: Context, appointment: Appointment, *,
+                           late: bool) -> Ticket:
+    """A checked-in appointment joins the queue; a late one as a walk-in."""
+    if late:
+        kind, wait_from = TicketKind.WALK_IN, ctx.now
+    else:
+        kind, wait_from = TicketKind.APPOINTMENT, max(ctx.now, appointment.start)
+    ticket = _new_ticket(session, ctx, appointment.branch, appointment.service, kind,
+                         wait_from=wait_from, needs_assistance=appointment.needs_assistance,
+                         appointment=appointment)
+    _record(session, ctx, "ticket.issued", ticket,
+            predicted_wait_seconds=ticket.predicted_wait_seconds, late=late,
+            reference=appointment.reference)
+    return ticket
+
+
+def _require(ticket: Ticket, *allowed: TicketStatus, action: str) -> None:
+    if ticket.status not in allowed:
+        raise IllegalTransition(
+            f"{ticket.number} {STATUS_NL[ticket.status]}; {action} kan nu niet.")
+
+
+def counter_services(session: Session, counter: Counter, staff: Staff | None) -> set[int]:
+    ids = set(session.scalars(select(CounterService.service_id)
+                              .where(CounterService.counter_id == counter.id)))
+    if staff is not None and staff.skills:
+        ids &= {s.service_id for s in staff.skills}
+    return ids
+
+
+def busy_ticket(session: Session, counter: Counter) -> Ticket | None:
+    return session.scalar(select(Ticket).where(
+        Ticket.counter_id == counter.id,
+        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING])))
+
+
+def _ensure_free(session: Session, counter: Counter, day: date) -> None:
+    current = busy_ticket(session, counter)
+    if current is not None and current.day == day:
+        raise IllegalTransition(
+            f"Balie {counter.number} heeft {current.number} nog; rond dat eerst af.")
+
+
+def _staff(session: Session, ctx: Context) -> Staff | None:
+    return session.get(Staff, ctx.actor.staff_id) if ctx.actor.staff_id else None
+
+
+def _mark_called(session: Session, ctx: Context, ticket: Ticket, counter: Counter,
+                 reason: str) -> Ticket:
+    ticket.status = TicketStatus.CALLED
+    ticket.counter_id = counter.id
+    ticket.counter = counter
+    ticket.staff_id = ctx.actor.staff_id
+    ticket.call_count += 1
+    ticket.last_called_at = ctx.now
+    if ticket.first_called_at is None:
+        ticket.first_called_at = ctx.now
+    waited = int((ctx.now - ticket.wait_from).total_seconds())
+    _record(session, ctx, "ticket.called", ticket, counter=counter.number,
+            call_count=ticket.call_count, waited_seconds=max(0, waited),
+            predicted_wait_seconds=ticket.predicted_wait_seconds, reason=reason)
+    return ticket
+
+
+def call_next(session: Session, ctx: Context, branch: Branch,
+              counter: Counter) -> tuple[Ticket | None, str]:
+    """Call the most urgent ticket this counter (and its staff) may serve."""
+    _ensure_free(session, counter, ctx.now.date())
+    services = counter_services(session, counter, _staff(session, ctx))
+    if not services:
+        return None, f"Balie {counter.number} is voor geen enkele dienst ingericht."
+    candidates = list(session.scalars(select(Ticket).where(
+        Ticket.branch_id == branch.id, Ticket.day == ctx.now.date(),
+        Ticket.status == TicketStatus.WAITING, Ticket.service_id.in_(services),
+        or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter.id),
+    )))
+    skills = {}
+    if ctx.actor.staff_id:
+        skills = {k.service_id: k.speed for k in session.scalars(
+            select(StaffSkill).where(StaffSkill.staff_id == ctx.actor.staff_id))}
+    norm = timedelta(minutes=settings(session).wait_norm_minutes)
+    for ticket, reason in choose_next_ticket(candidates, counter, skills, ctx.now, norm):
+        if session.get_bind().dialect.name == "postgresql":
+            # Another counter may be taking this very ticket: skip it, take the next.
+            locked = session.scalar(select(Ticket.id).where(
+                Ticket.id == ticket.id, Ticket.status == TicketStatus.WAITING,
+            ).with_for_update(skip_locked=True))
+            if locked is None:
+                continue
+            session.refresh(ticket)
+            if ticket.status is not TicketStatus.WAITING:
+                continue
+        return _mark_called(session, ctx, ticket, counter, reason), reason
+    return None, "Er wacht niemand voor deze balie."
+
+
+def call_ticket(session: Session, ctx: Context, ticket: Ticket, counter: Counter,
+                reason: str) -> Ticket:
+    """Call a specific ticket, e.g. a visitor who needs this clerk; the reason is logged."""
+    _require(ticket, TicketStatus.WAITING, TicketStatus.PARKED, action="oproepen")
+    if ticket.branch_id != counter.branch_id:
+        raise IllegalTransition(f"{ticket.number} hoort bij een andere vestiging.")
+    _ensure_free(session, counter, ctx.now.date())
+    if not reason.strip():
+        raise IllegalTransition("Geef een reden op als u een bepaald nummer oproept.")
+    return _mark_called(session, ctx, ticket, counter, reason.strip())
+
+
+def recall(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
+    _require(ticket, TicketStatus.CALLED, action="opnieuw oproepen")
+    ticket.call_count += 1
+    ticket.last_called_at = ctx.now
+    _record(session, ctx, "ticket.recalled", ticket,
+            counter=ticket.counter.number if ticket.counter else None,
+            call_count=ticket.call_count)
+    return ticket
+
+
+def start(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
+    _require(ticket, TicketStatus.CALLED, action="beginnen")
+    ticket.status = TicketStatus.SERVING
+    ticket.started_at = ctx.now
+    ticket.staff_id = ctx.actor.staff_id or ticket.staff_id
+    _record(session, ctx, "ticket.started", ticket)
+    return ticket
+
+
+def finish(session: Session, ctx: Context, ticket: Ticket, outcome: str = "helped") -> Ticket:
+    _require(ticket, TicketStatus.SERVING, action="afronden")
+    ticket.status = TicketStatus.DONE
+    ticket.finished_at = ctx.now
+    ticket.outcome = outcome
+    served = int((ctx.now - (ticket.started_at or ctx.now)).total_seconds())
+    if ticket.appointment is not None:
+        ticket.appointment.status = AppointmentStatus.COMPLETED
+    _record(session, ctx, "ticket.finished", ticket, outcome=outcome, served_seconds=served)
+    return ticket
+
+
+def no_show(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
+    _require(ticket, TicketStatus.CALLED, action="niet gekomen melden")
+    max_calls = settings(session).max_calls
+    if ticket.call_count < max_calls:
+        left = max_calls - ticket.call_count
+        raise IllegalTransition(
+            f"{ticket.number} is {ticket.call_count} keer opgeroepen. Roep nog {left} keer op "
+            "voordat u 'niet gekomen' kiest.")
+    ticket.status = TicketStatus.NO_SHOW
+    ticket.finished_at = ctx.now
+    ticket.outcome = "no_show"
+    if ticket.appointment is not None:
+        ticket.appointment.status = AppointmentStatus.NO_SHOW
+    _record(session, ctx, "ticket.no_show", ticket, call_count=ticket.call_count)
+    return ticket
+
+
+def park(session: Session, ctx: Context, ticket: Ticket, note: str = "") -> Ticket:
+    _require(ticket, TicketStatus.CALLED, TicketStatus.SERVING, action="apart zetten")
+    ticket.status = TicketStatus.PARKED
+    ticket.transfer_note = note or ticket.transfer_note
+    _record(session, ctx, "ticket.parked", ticket)
+    return ticket
+
+
+def transfer(session: Session, ctx: Context, ticket: Ticket, *, service: Service | None = None,
+             counter: Counter | None = None, note: str = "") -> Ticket:
+    """Back to waiting with the same number, for another service or counter."""
+    _require(ticket, TicketStatus.SERVING, TicketStatus.CALLED, action="doorsturen")
+    if service is None and counter is None:
+        raise IllegalTransition("Kies een dienst of een balie om naar door te sturen.")
+    branch = ticket.branch
+    if service is not None and offer(session, branch, service) is None:
+        raise IllegalTransition(f"{service.name_nl} kan niet in {branch.name}.")
+    if counter is not None:
+        if counter.branch_id != ticket.branch_id:
+            raise IllegalTransition(f"Balie {counter.number} is in een andere vestiging.")
+        target_service = service or ticket.service
+        if target_service.id not in counter_services(session, counter, None):
+            raise IllegalTransition(
+                f"Balie {counter.number} is niet ingericht voor {target_service.name_nl}.")
+    from_counter = ticket.counter.number if ticket.counter else None
+    if service is not None:
+        ticket.service_id = service.id
+        ticket.service = service
+    ticket.target_counter_id = counter.id if counter else None
+    ticket.status = TicketStatus.WAITING
+    ticket.counter_id = None
+    ticket.counter = None
+    ticket.started_at = None
+    ticket.call_count = 0
+    # The visitor has already waited once; their place counts from the transfer.
+    ticket.wait_from = ctx.now
+    ticket.transfer_note = note or None
+    _record(session, ctx, "ticket.transferred", ticket, from_counter=from_counter,
+            to_counter=counter.number if counter else None)
+    return ticket
+
+
+def cancel(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
+    _require(ticket, TicketStatus.WAITING, TicketStatus.PARKED, action="annuleren")
+    ticket.status = TicketStatus.CANCELLED
+    ticket.finished_at = ctx.now
+    _record(session, ctx, "ticket.cancelled", ticket)
+    return ticket
+
+
+def waiting_tickets(session: Session, branch: Branch, day: date) -> list[Ticket]:
+    return list(session.scalars(select(Ticket).where(
+        Ticket.branch_id == branch.id, Ticket.day == day, Ticket.status.in_(OPEN_STATUSES),
+    ).order_by(Ticket.wait_from, Ticket.id)))
+
+
+def recent_calls(session: Session, branch: Branch, day: date, limit: int = 6) -> list[Ticket]:
+    return list(session.scalars(select(Ticket).where(
+        Ticket.branch_id == branch.id, Ticket.day == day, Ticket.last_called_at.is_not(None),
+        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+    ).order_by(Ticket.last_called_at.desc(), Ticket.id.desc()).limit(limit)))
+
+
+def count_issued(session: Session, branch: Branch, day: date) -> int:
+    return int(session.scalar(select(func.count(Ticket.id)).where(
+        and_(Ticket.branch_id == branch.id, Ticket.day == day))) or 0)

@@ -1,0 +1,272 @@
+"""Loket's services: the one entry point for the UIs and the CLI.
+
+Each method is one transaction: it opens it, calls the engine, commits, and returns
+plain views (``loket.views``). A ``DomainError`` rolls everything back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from loket import appointments, config, migrate, queue
+from loket.clock import Clock
+from loket.db import Database
+from loket.errors import NotFound
+from loket.events import Actor
+from loket.models import Branch, BranchService, Counter, Event, Service, Staff, Ticket
+from loket.queue import Context
+from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
+
+T = TypeVar("T")
+
+
+class Loket:
+    def __init__(self, db: Database, clock: Clock | None = None,
+                 actor: Actor | None = None) -> None:
+        self.db = db
+        self.clock = clock or Clock()
+        self.actor = actor or Actor()
+
+    # -- plumbing ---------------------------------------------------------------
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    def _ctx(self) -> Context:
+        return Context(now=self.now(), actor=self.actor)
+
+    def _write(self, fn: Callable[[Session, Context], T]) -> T:
+        with self.db.write() as session:
+            return fn(session, self._ctx())
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
+        with self.db.read() as session:
+            return fn(session)
+
+    def as_actor(self, actor: Actor) -> Loket:
+        """The same services acting for someone else (a logged-in clerk, a kiosk)."""
+        return Loket(self.db, self.clock, actor)
+
+    # -- set-up -------------------------------------------------------------------
+
+    def upgrade(self) -> None:
+        migrate.upgrade(self.db)
+
+    def apply_config(self, path: Path) -> config.ApplyReport:
+        spec = config.load_config(path)
+
+        def run(session: Session, ctx: Context) -> config.ApplyReport:
+            return config.apply_config(session, spec, appointments.card_key(session, ctx.now))
+
+        return self._write(run)
+
+    def show_config(self) -> dict[str, Any]:
+        def run(session: Session) -> dict[str, Any]:
+            muni = queue.settings(session)
+            branches = session.scalars(select(Branch).order_by(Branch.code)).all()
+            services = session.scalars(select(Service).where(Service.active)
+                                       .order_by(Service.code)).all()
+            offers = session.scalars(select(BranchService)).all()
+            staff = session.scalars(select(Staff).where(Staff.active).order_by(Staff.code)).all()
+            by_id = {b.id: b.code for b in branches}
+            return {
+                "municipality": {"name": muni.name, "wait_norm_minutes": muni.wait_norm_minutes,
+                                 "max_calls": muni.max_calls,
+                                 "early_checkin_minutes": muni.early_checkin_minutes,
+                                 "late_minutes": muni.late_minutes,
+                                 "purge_after_days": muni.purge_after_days},
+                "branches": [
+                    {**BranchView.of(b).__dict__,
+                     "hours": [{"weekday": p.weekday, "from": f"{p.start:%H:%M}",
+                                "to": f"{p.end:%H:%M}", "mode": p.mode.value}
+                               for p in b.periods]}
+                    for b in branches],
+                "services": [
+                    {**ServiceView.of(s).__dict__,
+                     "branches": sorted(by_id[o.branch_id] for o in offers
+                                        if o.service_id == s.id)}
+                    for s in services],
+                "staff": [{"code": s.code, "name": s.name, "roles": s.roles,
+                           "skills": sorted(k.service.code for k in s.skills)} for s in staff],
+            }
+
+        return self._read(run)
+
+    # -- reference data -------------------------------------------------------------
+
+    def branches(self) -> list[BranchView]:
+        return self._read(lambda s: [BranchView.of(b) for b in
+                                     s.scalars(select(Branch).order_by(Branch.id))])
+
+    def services_at(self, branch_code: str) -> list[ServiceView]:
+        def run(session: Session) -> list[ServiceView]:
+            branch = queue.get_branch(session, branch_code)
+            rows = session.execute(select(Service, BranchService).join(
+                BranchService, BranchService.service_id == Service.id).where(
+                BranchService.branch_id == branch.id, Service.active).order_by(Service.prefix))
+            return [ServiceView.of(s, o.walk_in, o.appointment) for s, o in rows]
+
+        return self._read(run)
+
+    # -- queue ------------------------------------------------------------------------
+
+    def issue_ticket(self, branch: str, service: str, *,
+                     needs_assistance: bool = False) -> TicketView:
+        def run(session: Session, ctx: Context) -> TicketView:
+            ticket = queue.issue_walk_in(session, ctx, queue.get_branch(session, branch),
+                                         queue.get_service(session, service),
+                                         needs_assistance=needs_assistance)
+            return TicketView.of(ticket)
+
+        return self._write(run)
+
+    def call_next(self, branch: str, counter: int) -> TicketView | None:
+        def run(session: Session, ctx: Context) -> TicketView | None:
+            b = queue.get_branch(session, branch)
+            ticket, reason = queue.call_next(session, ctx, b, queue.get_counter(session, b, counter))
+            return TicketView.of(ticket, reason) if ticket else None
+
+        return self._write(run)
+
+    def call_ticket(self, branch: str, counter: int, number: str, reason: str) -> TicketView:
+        def run(session: Session, ctx: Context) -> TicketView:
+            b = queue.get_branch(session, branch)
+            ticket = queue.find_ticket(session, b, number, ctx.now.date())
+            return TicketView.of(queue.call_ticket(session, ctx, ticket,
+                                                   queue.get_counter(session, b, counter),
+                                                   reason), reason)
+
+        return self._write(run)
+
+    def _on_ticket(self, branch: str, number: str,
+                   action: Callable[[Session, Context, Ticket], Ticket]) -> TicketView:
+        def run(session: Session, ctx: Context) -> TicketView:
+            b = queue.get_branch(session, branch)
+            return TicketView.of(action(session, ctx,
+                                        queue.find_ticket(session, b, number, ctx.now.date())))
+
+        return self._write(run)
+
+    def recall(self, branch: str, number: str) -> TicketView:
+        return self._on_ticket(branch, number, queue.recall)
+
+    def start(self, branch: str, number: str) -> TicketView:
+        return self._on_ticket(branch, number, queue.start)
+
+    def finish(self, branch: str, number: str, outcome: str = "helped") -> TicketView:
+        return self._on_ticket(branch, number,
+                               lambda s, c, t: queue.finish(s, c, t, outcome))
+
+    def no_show(self, branch: str, number: str) -> TicketView:
+        return self._on_ticket(branch, number, queue.no_show)
+
+    def park(self, branch: str, number: str, note: str = "") -> TicketView:
+        return self._on_ticket(branch, number, lambda s, c, t: queue.park(s, c, t, note))
+
+    def cancel_ticket(self, branch: str, number: str) -> TicketView:
+        return self._on_ticket(branch, number, queue.cancel)
+
+    def transfer(self, branch: str, number: str, *, service: str | None = None,
+                 counter: int | None = None, note: str = "") -> TicketView:
+        def action(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
+            b = ticket.branch
+            return queue.transfer(
+                session, ctx, ticket,
+                service=queue.get_service(session, service) if service else None,
+                counter=queue.get_counter(session, b, counter) if counter else None, note=note)
+
+        return self._on_ticket(branch, number, action)
+
+    def snapshot(self, branch: str, day: date | None = None) -> QueueSnapshot:
+        def run(session: Session) -> QueueSnapshot:
+            now = self.now()
+            b = queue.get_branch(session, branch)
+            d = day or now.date()
+            return QueueSnapshot(
+                branch=b.code, branch_name=b.name, now=now,
+                open_tickets=[TicketView.of(t) for t in queue.waiting_tickets(session, b, d)],
+                recent_calls=[TicketView.of(t) for t in queue.recent_calls(session, b, d)],
+                norm_minutes=queue.settings(session).wait_norm_minutes)
+
+        return self._read(run)
+
+    # -- appointments --------------------------------------------------------------------
+
+    def book_appointment(self, branch: str, service: str, start: datetime, *, name: str,
+                         **details: Any) -> AppointmentView:
+        def run(session: Session, ctx: Context) -> AppointmentView:
+            a = appointments.book(session, ctx, queue.get_branch(session, branch),
+                                  queue.get_service(session, service), start, name=name,
+                                  **details)
+            code, short = appointments.make_codes(session, a, ctx.now)
+            return AppointmentView.of(a, code, short)
+
+        return self._write(run)
+
+    def appointment(self, reference: str) -> AppointmentView:
+        def run(session: Session) -> AppointmentView:
+            a = appointments.get_by_reference(session, reference)
+            code, short = appointments.make_codes(session, a, self.now())
+            return AppointmentView.of(a, code, short)
+
+        return self._write(lambda s, _c: run(s))
+
+    def cancel_appointment(self, reference: str) -> AppointmentView:
+        return self._write(lambda s, c: AppointmentView.of(
+            appointments.cancel(s, c, appointments.get_by_reference(s, reference))))
+
+    def check_in(self, code: str, branch: str | None = None) -> tuple[TicketView, str]:
+        """Check in with a scanned code or a typed short code (kiosk, reception)."""
+
+        def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
+            a = appointments.resolve_code(session, code, ctx.now)
+            b = queue.get_branch(session, branch) if branch else None
+            ticket, message = appointments.check_in(session, ctx, a, branch=b)
+            return TicketView.of(ticket), message
+
+        return self._write(run)
+
+    def check_in_reference(self, reference: str, branch: str | None = None
+                           ) -> tuple[TicketView, str]:
+        def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
+            a = appointments.get_by_reference(session, reference)
+            b = queue.get_branch(session, branch) if branch else None
+            ticket, message = appointments.check_in(session, ctx, a, branch=b)
+            return TicketView.of(ticket), message
+
+        return self._write(run)
+
+    def expire_missed_appointments(self) -> int:
+        return self._write(appointments.expire_missed)
+
+    # -- events ------------------------------------------------------------------------
+
+    def events_after(self, last_id: int = 0, limit: int = 500) -> list[dict[str, Any]]:
+        def run(session: Session) -> list[dict[str, Any]]:
+            rows = session.scalars(select(Event).where(Event.id > last_id)
+                                   .order_by(Event.id).limit(limit))
+            return [{"id": e.id, "at": e.at.isoformat(timespec="seconds"), "kind": e.kind,
+                     "branch_id": e.branch_id, "ticket_id": e.ticket_id,
+                     "appointment_id": e.appointment_id, "counter_id": e.counter_id,
+                     "staff_id": e.staff_id, "workstation": e.workstation, "data": e.data}
+                    for e in rows]
+
+        return self._read(run)
+
+    def counter_numbers(self, branch: str) -> list[int]:
+        def run(session: Session) -> list[int]:
+            b = queue.get_branch(session, branch)
+            return list(session.scalars(select(Counter.number).where(
+                Counter.branch_id == b.id, Counter.active).order_by(Counter.number)))
+
+        return self._read(run)
+
+    def require_branch(self, code: str) -> None:
+        if code not in {b.code for b in self.branches()}:
+            raise NotFound(f"Vestiging '{code}' bestaat niet.")

@@ -1,0 +1,159 @@
+"""Plain read-only views of domain objects, handed to the UIs and the CLI.
+
+UIs never hold ORM objects (no lazy loads outside a session, no accidental writes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from loket.models import Appointment, Branch, Service, Ticket
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: int
+    number: str
+    branch: str
+    service: str
+    service_name: str
+    service_name_en: str
+    kind: str
+    status: str
+    issued_at: datetime
+    wait_from: datetime
+    appointment_at: datetime | None
+    called_at: datetime | None
+    counter: int | None
+    call_count: int
+    predicted_wait_minutes: int | None
+    needs_assistance: bool
+    appointment_reference: str | None
+    transfer_note: str | None = None
+    reason: str | None = None
+
+    @classmethod
+    def of(cls, t: Ticket, reason: str | None = None) -> TicketView:
+        return cls(
+            id=t.id, number=t.number, branch=t.branch.code, service=t.service.code,
+            service_name=t.service.name_nl, service_name_en=t.service.name_en,
+            kind=t.kind.value, status=t.status.value, issued_at=t.issued_at,
+            wait_from=t.wait_from, appointment_at=t.appointment_at, called_at=t.last_called_at,
+            counter=t.counter.number if t.counter else None, call_count=t.call_count,
+            predicted_wait_minutes=(round(t.predicted_wait_seconds / 60)
+                                    if t.predicted_wait_seconds is not None else None),
+            needs_assistance=t.needs_assistance,
+            appointment_reference=t.appointment.reference if t.appointment else None,
+            transfer_note=t.transfer_note, reason=reason,
+        )
+
+    def waited_minutes(self, now: datetime) -> int:
+        """Minutes waited so far, or until the first call once called."""
+        end = self.called_at if self.status != "waiting" and self.called_at else now
+        return max(0, int((end - self.wait_from).total_seconds() // 60))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        for key in ("issued_at", "wait_from", "appointment_at", "called_at"):
+            data[key] = _iso(data[key])
+        return data
+
+
+@dataclass(frozen=True)
+class AppointmentView:
+    id: int
+    reference: str
+    branch: str
+    branch_name: str
+    service: str
+    service_name: str
+    start: datetime
+    duration_minutes: int
+    status: str
+    channel: str
+    name: str | None
+    code: str | None = None
+    short_code: str | None = None
+
+    @classmethod
+    def of(cls, a: Appointment, code: str | None = None,
+           short_code: str | None = None) -> AppointmentView:
+        return cls(id=a.id, reference=a.reference, branch=a.branch.code,
+                   branch_name=a.branch.name, service=a.service.code,
+                   service_name=a.service.name_nl, start=a.start,
+                   duration_minutes=a.duration_minutes, status=a.status.value,
+                   channel=a.channel, name=a.name, code=code, short_code=short_code)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["start"] = _iso(self.start)
+        return data
+
+
+@dataclass(frozen=True)
+class ServiceView:
+    code: str
+    name_nl: str
+    name_en: str
+    prefix: str
+    duration_minutes: int
+    bring_nl: str
+    bring_en: str
+    icon: str
+    walk_in: bool = True
+    appointment: bool = True
+
+    @classmethod
+    def of(cls, s: Service, walk_in: bool = True, appointment: bool = True) -> ServiceView:
+        return cls(code=s.code, name_nl=s.name_nl, name_en=s.name_en, prefix=s.prefix,
+                   duration_minutes=s.duration_minutes, bring_nl=s.bring_nl,
+                   bring_en=s.bring_en, icon=s.icon, walk_in=walk_in, appointment=appointment)
+
+    def name(self, language: str = "nl") -> str:
+        return self.name_en if language == "en" else self.name_nl
+
+
+@dataclass(frozen=True)
+class BranchView:
+    code: str
+    name: str
+    address: str
+    wait_area: str
+    counters: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, b: Branch) -> BranchView:
+        return cls(code=b.code, name=b.name, address=b.address, wait_area=b.wait_area,
+                   counters=[{"number": c.number, "name": c.name,
+                              "services": sorted(s.code for s in c.services)}
+                             for c in b.counters if c.active])
+
+
+@dataclass(frozen=True)
+class QueueSnapshot:
+    """What a screen shows of one branch at one moment."""
+
+    branch: str
+    branch_name: str
+    now: datetime
+    open_tickets: list[TicketView]
+    recent_calls: list[TicketView]
+    norm_minutes: int
+
+    @property
+    def waiting(self) -> list[TicketView]:
+        return [t for t in self.open_tickets if t.status == "waiting"]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "branch": self.branch, "branch_name": self.branch_name, "now": _iso(self.now),
+            "norm_minutes": self.norm_minutes,
+            "open": [t.to_dict() for t in self.open_tickets],
+            "recent_calls": [t.to_dict() for t in self.recent_calls],
+        }

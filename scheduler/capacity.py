@@ -1,0 +1,150 @@
+"""Appointment capacity: how many bookings an interval can take while walk-ins keep the norm.
+
+Per interval the rostered counters must carry the forecast walk-ins *and* the
+appointments; the capacity is the largest number of bookings for which the pool
+still calls the target share within the norm (Allen–Cunneen, with appointments as
+near-regular arrivals). In appointment-only periods there are no walk-ins, so all
+capacity goes to appointments. Bookings are split over services by ``mix`` and only
+to services somebody on duty can serve.
+
+Start times are spread over the interval (centred, services interleaved), so three
+bookings in 10:00–10:15 start at 10:02, 10:07 and 10:12 instead of all at 10:00.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from scheduler.demand import DayDemand, hhmm
+from scheduler.staffing import Target, metrics, service_mixture
+
+
+@dataclass(frozen=True, order=True)
+class AppointmentSlot:
+    start: int  # minute of day
+    service: str
+    duration: int  # minutes reception blocks in the calendar
+
+    def to_dict(self) -> dict:
+        return {"start": hhmm(self.start), "service": self.service, "duration": self.duration}
+
+
+@dataclass
+class Capacity:
+    interval_minutes: int
+    start: int
+    per_interval: dict[str, list[int]]
+    slots: list[AppointmentSlot]
+
+    def total(self, service: str | None = None) -> int:
+        if service is not None:
+            return sum(self.per_interval.get(service, []))
+        return sum(sum(v) for v in self.per_interval.values())
+
+    def to_dict(self) -> dict:
+        return {
+            "per_interval": {
+                s: {
+                    hhmm(self.start + i * self.interval_minutes): n
+                    for i, n in enumerate(v)
+                    if n
+                }
+                for s, v in self.per_interval.items()
+            },
+            "slots": [s.to_dict() for s in self.slots],
+        }
+
+
+def _split(total: int, weights: Mapping[str, float]) -> dict[str, int]:
+    """Largest-remainder split of ``total`` bookings by ``weights`` (deterministic)."""
+    wsum = sum(weights.values())
+    if total <= 0 or wsum <= 0:
+        return {s: 0 for s in weights}
+    exact = {s: total * w / wsum for s, w in weights.items()}
+    out = {s: int(v) for s, v in exact.items()}
+    rest = total - sum(out.values())
+    for s in sorted(exact, key=lambda s: (-(exact[s] - out[s]), s))[:rest]:
+        out[s] += 1
+    return out
+
+
+def spread_starts(
+    interval_start: int, interval_minutes: int, counts: Mapping[str, int]
+) -> list[tuple[int, str]]:
+    """Start times for ``counts`` bookings in one interval: centred and interleaved."""
+    total = sum(counts.values())
+    if total == 0:
+        return []
+    # Interleave services proportionally (like dealing cards) so no service piles up.
+    order: list[str] = []
+    given = dict.fromkeys(counts, 0)
+    for _ in range(total):
+        s = min(
+            (c for c in counts if given[c] < counts[c]),
+            key=lambda c: ((given[c] + 0.5) / counts[c], c),
+        )
+        given[s] += 1
+        order.append(s)
+    step = interval_minutes / total
+    return [(interval_start + int((k + 0.5) * step), s) for k, s in enumerate(order)]
+
+
+def appointment_capacity(
+    demand: DayDemand,
+    staffed: Sequence[int],
+    target: Target | None = None,
+    mix: Mapping[str, float] | None = None,
+    skills_on_duty: Sequence[set[str]] | None = None,
+    appointment_ca2: float = 0.3,
+    max_per_interval: int = 40,
+) -> Capacity:
+    """Bookable appointments per service and interval for the given head count.
+
+    ``mix`` weighs the services that take appointments (default: the booked
+    appointments in ``demand``, else its walk-in mix).
+    """
+    target = target or Target()
+    dt = demand.interval_minutes
+    n = demand.n_intervals
+    if mix is None:
+        mix = {s: sum(v) for s, v in demand.appointments.items() if sum(v) > 0}
+        if not mix:
+            mix = {s: sum(v) for s, v in demand.walk_in.items() if sum(v) > 0}
+    mix = {s: w for s, w in mix.items() if w > 0 and s in demand.services}
+    per_interval = {s: [0] * n for s in mix}
+    slots: list[AppointmentSlot] = []
+    show = demand.show_rate
+    for i in range(n):
+        period = demand.period_at(i)
+        if period is None or not period.appointments or staffed[i] <= 0:
+            continue
+        allowed = {
+            s: w for s, w in mix.items() if skills_on_duty is None or s in skills_on_duty[i]
+        }
+        if not allowed:
+            continue
+        walk = {s: demand.walk_in_at(s, i) for s in demand.services if demand.walk_in_at(s, i)}
+        best = 0
+        for total in range(1, max_per_interval + 1):
+            split = _split(total, allowed)
+            rates = dict(walk)
+            for s, k in split.items():
+                rates[s] = rates.get(s, 0.0) + k * show
+            arrivals = sum(rates.values())
+            mean, cs2 = service_mixture(rates, demand.services)
+            w_total = sum(walk.values())
+            ca2 = (w_total + (arrivals - w_total) * appointment_ca2) / arrivals
+            m = metrics(arrivals / dt, mean, staffed[i], target, demand.patience_minutes, ca2, cs2)
+            if m.service_level < target.share:
+                break
+            best = total
+        split = _split(best, allowed)
+        for s, k in split.items():
+            per_interval[s][i] = k
+        start = demand.interval_start(i)
+        for minute, s in spread_starts(start, dt, split):
+            slots.append(
+                AppointmentSlot(minute, s, max(5, int(round(demand.services[s].mean_minutes))))
+            )
+    return Capacity(dt, demand.start, per_interval, sorted(slots))

@@ -1,0 +1,1 @@
+"""Real servers and devices the tests start themselves (PostgreSQL, ...)."""
