@@ -48,7 +48,9 @@ class LiveQueueWindow(QWidget):
         self.table.setHorizontalHeaderLabels(["Nummer", "Dienst", "Status", "Balie", "Wacht"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(90)
         self.table.setStyleSheet("font-size: 13pt;")
 
         self.service_box = QComboBox()
@@ -108,7 +110,8 @@ class LiveQueueWindow(QWidget):
                 if t.status == "waiting" and waited > snap.norm_minutes:
                     item.setBackground(OVER_NORM)
                 self.table.setItem(row, col, item)
-        self.table.resizeColumnToContents(0)
+        for col in (0, 2, 3, 4):
+            self.table.resizeColumnToContents(col)
 
     def _issue(self) -> None:
         try:

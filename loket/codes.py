@@ -383,7 +383,11 @@ def _strip_scanner_noise(text: str) -> str:
 
 def _spellings(text: str) -> list[str]:
     """The input as read, then as it would be if the scanner's layout were mismatched."""
-    base = text.translate(_FOREIGN).upper()
+    base = text.translate(_FOREIGN)
+    if not base.isascii():
+        # Left as is: the alphabet check refuses it (and str.upper would turn "ﬃ" into FFI).
+        return [base]
+    base = base.upper()
     spellings = [base]
     for swap in (_SWAP_AZERTY, _SWAP_QWERTZ):
         candidate = base.translate(swap)

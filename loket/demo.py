@@ -68,13 +68,18 @@ def seed_morning(loket: Loket, seed: int = 7) -> None:
                                    call_by_name=(i == 2))
         except DomainError:
             continue  # closed or full at that time: the demo simply has fewer
+    # Visitors arrived over the last twenty minutes, so the screens show real waits.
     walk_in = [s.code for s in loket.services_at(DEMO_BRANCH) if s.walk_in]
-    for _ in range(7):
+    arrivals = sorted(rng.sample(range(1, 21), 7), reverse=True)
+    for minutes_ago in arrivals:
+        loket.clock.set(now - timedelta(minutes=minutes_ago))
         try:
             loket.issue_ticket(DEMO_BRANCH, rng.choice(walk_in))
         except DomainError:
             break
-    for counter in (1, 2):
-        ticket = loket.call_next(DEMO_BRANCH, counter)
-        if ticket is not None and counter == 1:
-            loket.start(DEMO_BRANCH, ticket.number)
+        if minutes_ago in arrivals[2:4]:
+            counter = 1 if minutes_ago == arrivals[2] else 2
+            ticket = loket.call_next(DEMO_BRANCH, counter)
+            if ticket is not None:
+                loket.start(DEMO_BRANCH, ticket.number)
+    loket.clock.set(now)

@@ -172,4 +172,4 @@ def _reason(t: WaitingTicket, kind: str, wait_s: float, p: DispatchPolicy) -> st
         return f"{t.number}: voorrang, {mins} min wachten"
     if wait_s > p.target.total_seconds():
         return f"{t.number}: {mins} min wachten, boven de norm"
-    return f"{t.number}: {mins} min wachten, het langst aan de beurt"
+    return f"{t.number}: {mins} min wachten"

@@ -279,7 +279,7 @@ def build_roster(
         shifts: list[Shift] = []
     else:
         shifts = _extract(solver, staff, x, brk_start, start, dt, n, b)
-    return _summarise(shifts, needs, staff, counters, cover, start, dt, status_name)
+    return summarise_roster(shifts, needs, staff, counters, cover, start, dt, status_name)
 
 
 def _hint(m, previous: Roster, staff, x, brk_start, start: int, dt: int, n: int) -> None:
@@ -341,7 +341,17 @@ def assign_counters(shifts: Sequence[Shift], counters: int) -> list[Shift]:
     ]
 
 
-def _summarise(shifts, needs, staff, counters, cover, start, dt, status) -> Roster:
+def summarise_roster(
+    shifts: Sequence[Shift],
+    needs: Sequence[IntervalNeed],
+    staff: Sequence[StaffAvailability],
+    counters: int,
+    cover: Mapping[str, Sequence[int]] | None,
+    start: int,
+    dt: int,
+    status: str,
+) -> Roster:
+    """Counters, head count, expected late visitors and uncovered intervals of given shifts."""
     shifts = assign_counters(shifts, counters)
     skills = {p.id: p.skills for p in staff}
     staffed = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -65,18 +65,42 @@ def _sqlite_url(template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """A database with the demo municipality applied, on each backend."""
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def fresh_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Makes as many fresh demo databases as a test needs, on each backend."""
+    made: list[str] = []
     if request.param == "sqlite":
-        yield _sqlite_url(request.getfixturevalue("sqlite_template"), tmp_path)
+        template = request.getfixturevalue("sqlite_template")
+
+        def make() -> str:
+            directory = tmp_path / f"db{len(made)}"
+            directory.mkdir()
+            made.append(str(directory))
+            return _sqlite_url(template, directory)
+
+        yield make
         return
     server = request.getfixturevalue("postgres_server")
-    template = request.getfixturevalue("postgres_template")
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    server.create_database(name, template=template)
-    yield server.superuser_url(name)
-    server.drop_database(name)
+    template_name = request.getfixturevalue("postgres_template")
+
+    def make_pg() -> str:
+        name = f"t_{uuid.uuid4().hex[:12]}"
+        server.create_database(name, template=template_name)
+        made.append(name)
+        return server.superuser_url(name)
+
+    yield make_pg
+    for name in made:
+        server.drop_database(name)
+
+
+@pytest.fixture
+def database_url(fresh_database: Callable[[], str]) -> str:
+    """A database with the demo municipality applied, on each backend."""
+    return fresh_database()
 
 
 @pytest.fixture

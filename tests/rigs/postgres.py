@@ -277,11 +277,12 @@ class _Cluster:
     def shutdown(self) -> None:
         # Never raises: it also runs from the interpreter's exit hooks.
         if self.data.exists():
-            try:
-                self.run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w", "-t", "30")
-            except (OSError, subprocess.SubprocessError):
-                pass
-            self._kill_leftover()
+            stopped = False
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
+                result = self.run("pg_ctl", "stop", "-D", str(self.data), "-m", "fast", "-w")
+                stopped = result.returncode == 0
+            if not stopped:
+                self._kill_leftover()
         shutil.rmtree(self.root, ignore_errors=True)
         if self.socket_dir != self.root:
             shutil.rmtree(self.socket_dir, ignore_errors=True)
@@ -289,11 +290,14 @@ class _Cluster:
     def _kill_leftover(self) -> None:
         try:
             pid = int((self.data / "postmaster.pid").read_text().split()[0])
+            # A stale pid file may name a recycled pid: only a postgres on this data dir.
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
         except (OSError, ValueError, IndexError):
             return
-        # Only the postmaster this cluster's pid file names; SIGQUIT = immediate shutdown.
-        with contextlib.suppress(OSError):
-            os.kill(pid, signal.SIGQUIT)
+        if str(self.data).encode() in cmdline:
+            # SIGQUIT is PostgreSQL's immediate shutdown.
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGQUIT)
 
 
 def _external(url_text: str) -> PostgresServer:

@@ -1,0 +1,3 @@
+from loket.cli import main
+
+raise SystemExit(main())
