@@ -80,7 +80,6 @@ class Scenario:
     staff: list[StaffSpec]
     sick: list[str] = field(default_factory=list)
     replan_sick: bool = False
-    counters_on_day: int | None = None  # counters actually usable (e.g. one broken)
     rules: RosterRules = field(default_factory=RosterRules)
     roster_time_limit_s: float = 5.0
     path: Path | None = None
@@ -240,7 +239,6 @@ def parse_scenario(data: dict, path: Path | None = None) -> Scenario:
         staff=staff,
         sick=list(data.get("sick", [])),
         replan_sick=bool(data.get("replan_sick", False)),
-        counters_on_day=data.get("counters_on_day"),
         rules=rules,
         roster_time_limit_s=float(roster.get("time_limit_s", 5.0)),
         path=path,

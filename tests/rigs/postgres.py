@@ -215,9 +215,13 @@ class PostgresServer:
         A template must have no other connections: dispose engines on it first.
         """
         query = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
-        if template is not None:
-            query += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         with self.connect() as conn:
+            if template is not None:
+                query += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
+                # PostgreSQL 15 made WAL_LOG the default; for a small template and fsync
+                # off, copying the files measured ~190 ms against ~220-290 ms.
+                if conn.info.server_version >= 150000:
+                    query += sql.SQL(" STRATEGY FILE_COPY")
             conn.execute(query)
         return self.superuser_url(name)
 

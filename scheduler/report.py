@@ -1,0 +1,138 @@
+"""Figures from simulated days: waits, norm shares, lateness, utilisation, CIs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from scheduler.simulator import DayOutcome
+
+
+def _pct(x: np.ndarray, q: float) -> float:
+    return float(np.percentile(x, q)) if x.size else math.nan
+
+
+def summarise(days: Sequence[DayOutcome], target: float = 5.0) -> dict:
+    """Pooled figures over all days for one policy. Waits in minutes."""
+    kind = np.concatenate([d.kind for d in days]) if days else np.zeros(0, dtype=np.int8)
+    wait = np.concatenate([d.wait for d in days]) if days else np.zeros(0)
+    abandoned = np.concatenate([d.abandoned for d in days]) if days else np.zeros(0, dtype=bool)
+    late = np.concatenate([d.lateness for d in days]) if days else np.zeros(0)
+    called = ~np.isnan(wait)
+    on_time = called & (np.nan_to_num(wait, nan=math.inf) <= target)
+    walk, appt = kind == 0, kind == 1
+
+    def share(mask: np.ndarray) -> float:
+        return float(on_time[mask].mean()) if mask.any() else math.nan
+
+    w = wait[called]
+    busy = sum(d.busy_minutes for d in days)
+    duty = sum(d.duty_minutes for d in days)
+    pe = np.concatenate([d.pred_abs_err for d in days]) if days else np.zeros(0)
+    se = np.concatenate([d.simple_abs_err for d in days]) if days else np.zeros(0)
+    n_days = max(len(days), 1)
+    return {
+        "visitors": int(kind.size),
+        "walk_ins": int(walk.sum()),
+        "appointments": int(appt.sum()),
+        "mean_wait": float(w.mean()) if w.size else math.nan,
+        "p50_wait": _pct(w, 50),
+        "p90_wait": _pct(w, 90),
+        "p95_wait": _pct(w, 95),
+        "max_wait": float(w.max()) if w.size else math.nan,
+        "within_target": share(np.ones_like(walk)),
+        "within_target_walk_in": share(walk),
+        "within_target_appointment": share(appt),
+        "walked_out": float(abandoned[walk].mean()) if walk.any() else 0.0,
+        "appointment_lateness_mean": float(np.maximum(late, 0).mean()) if late.size else 0.0,
+        "appointment_late_over_target": float((late > target).mean()) if late.size else 0.0,
+        "utilisation": busy / duty if duty else math.nan,
+        "staff_hours_per_day": duty / 60.0 / n_days,
+        "planned_staff_hours_per_day": sum(d.planned_minutes for d in days) / 60.0 / n_days,
+        "prediction_mae": float(pe.mean()) if pe.size else math.nan,
+        "simple_rule_mae": float(se.mean()) if se.size else math.nan,
+        "predictions": int(pe.size),
+    }
+
+
+def per_day(days: Sequence[DayOutcome], target: float = 5.0) -> dict[str, np.ndarray]:
+    mean_wait, within = [], []
+    for d in days:
+        called = ~np.isnan(d.wait)
+        mean_wait.append(float(d.wait[called].mean()) if called.any() else 0.0)
+        ok = called & (np.nan_to_num(d.wait, nan=math.inf) <= target)
+        within.append(float(ok.mean()) if d.wait.size else 1.0)
+    return {"mean_wait": np.asarray(mean_wait), "within_target": np.asarray(within)}
+
+
+def paired_ci(a: np.ndarray, b: np.ndarray) -> dict:
+    """Mean of a-b with a 95% normal-approximation interval, paired by day."""
+    diff = np.asarray(a, dtype=float) - np.asarray(b, dtype=float)
+    n = diff.size
+    if n == 0:
+        return {"mean": math.nan, "low": math.nan, "high": math.nan, "n": 0}
+    m = float(diff.mean())
+    half = 1.96 * float(diff.std(ddof=1)) / math.sqrt(n) if n > 1 else math.nan
+    return {"mean": m, "low": m - half, "high": m + half, "n": n}
+
+
+def compare(outcomes: dict[str, list[DayOutcome]], reference: str = "loket",
+            target: float = 5.0) -> dict:
+    """Per policy: difference vs ``reference`` (policy minus reference), paired by day."""
+    if reference not in outcomes:
+        return {}
+    ref = per_day(outcomes[reference], target)
+    out = {}
+    for name, days in outcomes.items():
+        if name == reference:
+            continue
+        mine = per_day(days, target)
+        out[name] = {k: paired_ci(mine[k], ref[k]) for k in ("mean_wait", "within_target")}
+    return out
+
+
+COLUMNS = [
+    ("policy", "{:<15}", None),
+    ("mean", "{:>6.2f}", "mean_wait"),
+    ("P50", "{:>6.2f}", "p50_wait"),
+    ("P90", "{:>6.2f}", "p90_wait"),
+    ("P95", "{:>6.2f}", "p95_wait"),
+    ("max", "{:>6.1f}", "max_wait"),
+    ("<=5 walk", "{:>8.1%}", "within_target_walk_in"),
+    ("<=5 appt", "{:>8.1%}", "within_target_appointment"),
+    ("appt late", "{:>9.2f}", "appointment_lateness_mean"),
+    ("walkout", "{:>7.1%}", "walked_out"),
+    ("util", "{:>6.1%}", "utilisation"),
+    ("staff h", "{:>7.1f}", "staff_hours_per_day"),
+    ("MAE ours", "{:>8.2f}", "prediction_mae"),
+    ("MAE rule", "{:>8.2f}", "simple_rule_mae"),
+]
+
+
+def format_table(name: str, summaries: dict[str, dict], ci: dict | None = None) -> str:
+    head = " ".join(
+        f"{title:<15}" if key is None else f"{title:>{len(fmt.format(0.0))}}"
+        for title, fmt, key in COLUMNS
+    )
+    lines = [f"== {name} ==", head]
+    for policy, s in summaries.items():
+        cells = []
+        for _title, fmt, key in COLUMNS:
+            if key is None:
+                cells.append(fmt.format(policy))
+                continue
+            v = s.get(key, math.nan)
+            cells.append(fmt.format(v) if v is not None and not (
+                isinstance(v, float) and math.isnan(v)) else f"{'-':>{len(fmt.format(0.0))}}")
+        lines.append(" ".join(cells))
+    if ci:
+        lines.append("difference vs loket, paired by day (policy - loket, 95% CI):")
+        for policy, d in ci.items():
+            mw, wt = d["mean_wait"], d["within_target"]
+            lines.append(
+                f"  {policy:<15} mean wait {mw['mean']:+.2f} min [{mw['low']:+.2f}, {mw['high']:+.2f}]"
+                f"   within 5 min {wt['mean']:+.1%} [{wt['low']:+.1%}, {wt['high']:+.1%}]"
+            )
+    return "\n".join(lines)
