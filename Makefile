@@ -17,7 +17,7 @@ demo: venv translations
 	fi
 
 test: venv-test translations
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 bench: venv-test
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)

@@ -166,6 +166,8 @@ def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
     """The appointment behind a scanned code or a typed short code, or a CodeError."""
     try:
         reference = codes.read_short_code(text)
+    except codes.ShortCodeTypo:
+        raise
     except codes.CodeUnreadable:
         payload = codes.read_code(text, code_keys(session, now), now.date())
         reference = payload.reference
@@ -192,8 +194,8 @@ def check_in(session: Session, ctx: Context, appointment: Appointment, *,
                       code="expired")
     if appointment.start.date() != ctx.now.date():
         if appointment.start.date() < ctx.now.date():
-            raise codes.CodeExpired()
-        raise codes.CodeWrongDay(appointment.start.date())
+            raise codes.CodeExpired(appointment.start.date(), ctx.now.date())
+        raise codes.CodeWrongDay(appointment.start.date(), ctx.now.date())
     earliest = appointment.start - timedelta(minutes=settings.early_checkin_minutes)
     if ctx.now < earliest:
         raise Refused(f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "

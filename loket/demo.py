@@ -46,7 +46,7 @@ def create_demo(start: datetime | None = None, directory: Path | None = None,
     """A fresh SQLite database, configured, with some tickets and appointments."""
     directory = directory or Path(tempfile.mkdtemp(prefix="loket-demo-"))
     clock = Clock(start or next_demo_moment(datetime.now()))
-    loket = Loket(Database(f"sqlite:///{directory / 'demo.db'}"), clock, Actor("demo"))
+    loket = Loket(Database(f"sqlite:///{directory / 'demo.db'}"), clock, Actor.system("demo"))
     loket.upgrade()
     loket.apply_config(DEMO_CONFIG)
     seed_morning(loket, seed)

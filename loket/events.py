@@ -24,6 +24,11 @@ class Actor:
     staff_id: int | None = None
     roles: frozenset[str] = field(default_factory=frozenset)
 
+    @classmethod
+    def system(cls, workstation: str) -> Actor:
+        """The command line and scheduled jobs: trusted, like the database owner."""
+        return cls(workstation=workstation, roles=frozenset({"system"}))
+
 
 def append(session: Session, *, at: datetime, kind: str, actor: Actor,
            branch_id: int | None = None, ticket_id: int | None = None,

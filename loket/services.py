@@ -6,6 +6,7 @@ plain views (``loket.views``). A ``DomainError`` rolls everything back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -14,13 +15,15 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import appointments, config, migrate, queue
+
+from loket import appointments, codes, config, migrate, queue, staff
 from loket.clock import Clock
 from loket.db import Database
 from loket.errors import NotFound
 from loket.events import Actor
 from loket.models import Branch, BranchService, Counter, Event, Service, Staff, Ticket
 from loket.queue import Context
+from loket.staff import LoginFailed, StaffView
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
 
 T = TypeVar("T")
@@ -28,10 +31,13 @@ T = TypeVar("T")
 
 class Loket:
     def __init__(self, db: Database, clock: Clock | None = None,
-                 actor: Actor | None = None) -> None:
+                 actor: Actor | None = None,
+                 throttle: codes.FailedAttemptThrottle | None = None) -> None:
         self.db = db
         self.clock = clock or Clock()
         self.actor = actor or Actor()
+        # Slows down guessing of codes, per kiosk; shared by every actor of this process.
+        self.throttle = throttle or codes.FailedAttemptThrottle()
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -41,7 +47,9 @@ class Loket:
     def _ctx(self) -> Context:
         return Context(now=self.now(), actor=self.actor)
 
-    def _write(self, fn: Callable[[Session, Context], T]) -> T:
+    def _write(self, fn: Callable[[Session, Context], T], action: str | None = None) -> T:
+        if action is not None:
+            staff.require(self.actor, action)
         with self.db.write() as session:
             return fn(session, self._ctx())
 
@@ -51,7 +59,7 @@ class Loket:
 
     def as_actor(self, actor: Actor) -> Loket:
         """The same services acting for someone else (a logged-in clerk, a kiosk)."""
-        return Loket(self.db, self.clock, actor)
+        return Loket(self.db, self.clock, actor, self.throttle)
 
     # -- set-up -------------------------------------------------------------------
 
@@ -59,12 +67,13 @@ class Loket:
         migrate.upgrade(self.db)
 
     def apply_config(self, path: Path) -> config.ApplyReport:
+        staff.require(self.actor, "configure")
         spec = config.load_config(path)
 
         def run(session: Session, ctx: Context) -> config.ApplyReport:
             return config.apply_config(session, spec, appointments.card_key(session, ctx.now))
 
-        return self._write(run)
+        return self._write(run, "configure")
 
     def show_config(self) -> dict[str, Any]:
         def run(session: Session) -> dict[str, Any]:
@@ -124,7 +133,7 @@ class Loket:
                                          needs_assistance=needs_assistance)
             return TicketView.of(ticket)
 
-        return self._write(run)
+        return self._write(run, "issue_ticket")
 
     def call_next(self, branch: str, counter: int) -> TicketView | None:
         def run(session: Session, ctx: Context) -> TicketView | None:
@@ -132,7 +141,7 @@ class Loket:
             ticket, reason = queue.call_next(session, ctx, b, queue.get_counter(session, b, counter))
             return TicketView.of(ticket, reason) if ticket else None
 
-        return self._write(run)
+        return self._write(run, "serve")
 
     def call_ticket(self, branch: str, counter: int, number: str, reason: str) -> TicketView:
         def run(session: Session, ctx: Context) -> TicketView:
@@ -142,16 +151,17 @@ class Loket:
                                                    queue.get_counter(session, b, counter),
                                                    reason), reason)
 
-        return self._write(run)
+        return self._write(run, "serve")
 
     def _on_ticket(self, branch: str, number: str,
-                   action: Callable[[Session, Context, Ticket], Ticket]) -> TicketView:
+                   action: Callable[[Session, Context, Ticket], Ticket],
+                   permission: str = "serve") -> TicketView:
         def run(session: Session, ctx: Context) -> TicketView:
             b = queue.get_branch(session, branch)
             return TicketView.of(action(session, ctx,
                                         queue.find_ticket(session, b, number, ctx.now.date())))
 
-        return self._write(run)
+        return self._write(run, permission)
 
     def recall(self, branch: str, number: str) -> TicketView:
         return self._on_ticket(branch, number, queue.recall)
@@ -170,7 +180,9 @@ class Loket:
         return self._on_ticket(branch, number, lambda s, c, t: queue.park(s, c, t, note))
 
     def cancel_ticket(self, branch: str, number: str) -> TicketView:
-        return self._on_ticket(branch, number, queue.cancel)
+        if staff.SYSTEM in self.actor.roles or "counter" in self.actor.roles:
+            return self._on_ticket(branch, number, queue.cancel)
+        return self._on_ticket(branch, number, queue.cancel, "manage_queue")
 
     def transfer(self, branch: str, number: str, *, service: str | None = None,
                  counter: int | None = None, note: str = "") -> TicketView:
@@ -207,7 +219,7 @@ class Loket:
             code, short = appointments.make_codes(session, a, ctx.now)
             return AppointmentView.of(a, code, short)
 
-        return self._write(run)
+        return self._write(run, "book")
 
     def appointment(self, reference: str) -> AppointmentView:
         def run(session: Session) -> AppointmentView:
@@ -215,11 +227,11 @@ class Loket:
             code, short = appointments.make_codes(session, a, self.now())
             return AppointmentView.of(a, code, short)
 
-        return self._write(lambda s, _c: run(s))
+        return self._write(lambda s, _c: run(s), "book")
 
     def cancel_appointment(self, reference: str) -> AppointmentView:
         return self._write(lambda s, c: AppointmentView.of(
-            appointments.cancel(s, c, appointments.get_by_reference(s, reference))))
+            appointments.cancel(s, c, appointments.get_by_reference(s, reference))), "book")
 
     def check_in(self, code: str, branch: str | None = None) -> tuple[TicketView, str]:
         """Check in with a scanned code or a typed short code (kiosk, reception)."""
@@ -230,7 +242,17 @@ class Loket:
             ticket, message = appointments.check_in(session, ctx, a, branch=b)
             return TicketView.of(ticket), message
 
-        return self._write(run)
+        kiosk = self.actor.workstation
+        wait = self.throttle.check(kiosk, time.monotonic())
+        if wait > 0:
+            raise codes.CodeTooManyAttempts(wait)
+        try:
+            result = self._write(run, "check_in")
+        except (codes.CodeInvalid, codes.CodeUnreadable):
+            self.throttle.record_failure(kiosk, time.monotonic())
+            raise
+        self.throttle.record_success(kiosk, time.monotonic())
+        return result
 
     def check_in_reference(self, reference: str, branch: str | None = None
                            ) -> tuple[TicketView, str]:
@@ -240,10 +262,35 @@ class Loket:
             ticket, message = appointments.check_in(session, ctx, a, branch=b)
             return TicketView.of(ticket), message
 
-        return self._write(run)
+        return self._write(run, "check_in")
 
     def expire_missed_appointments(self) -> int:
-        return self._write(appointments.expire_missed)
+        return self._write(appointments.expire_missed, "manage_queue")
+
+    # -- staff --------------------------------------------------------------------------
+
+    def login_pin(self, code: str, pin: str) -> StaffView:
+        """Log in with a PIN; a failed attempt is recorded even though it raises."""
+        failure: LoginFailed | None = None
+        with self.db.write() as session:
+            try:
+                return staff.login_pin(session, self._ctx(), code, pin)
+            except LoginFailed as exc:
+                failure = exc
+        raise failure
+
+    def login_card(self, uid: str | bytes) -> StaffView:
+        failure: LoginFailed | None = None
+        with self.db.write() as session:
+            ctx = self._ctx()
+            try:
+                return staff.login_card(session, ctx, uid, appointments.card_key(session, ctx.now))
+            except LoginFailed as exc:
+                failure = exc
+        raise failure
+
+    def logout(self, reason: str = "logout") -> None:
+        self._write(lambda s, c: staff.logout(s, c, reason))
 
     # -- events ------------------------------------------------------------------------
 

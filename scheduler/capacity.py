@@ -56,19 +56,6 @@ class Capacity:
         }
 
 
-def _split(total: int, weights: Mapping[str, float]) -> dict[str, int]:
-    """Largest-remainder split of ``total`` bookings by ``weights`` (deterministic)."""
-    wsum = sum(weights.values())
-    if total <= 0 or wsum <= 0:
-        return {s: 0 for s in weights}
-    exact = {s: total * w / wsum for s, w in weights.items()}
-    out = {s: int(v) for s, v in exact.items()}
-    rest = total - sum(out.values())
-    for s in sorted(exact, key=lambda s: (-(exact[s] - out[s]), s))[:rest]:
-        out[s] += 1
-    return out
-
-
 def spread_starts(
     interval_start: int, interval_minutes: int, counts: Mapping[str, int]
 ) -> list[tuple[int, str]]:
@@ -115,33 +102,58 @@ def appointment_capacity(
     per_interval = {s: [0] * n for s in mix}
     slots: list[AppointmentSlot] = []
     show = demand.show_rate
+    wsum = sum(mix.values()) or 1.0
+    share = {c: w / wsum for c, w in mix.items()}
+    given = dict.fromkeys(mix, 0)
+    booked_total = 0
+    carry = 0.0
     for i in range(n):
         period = demand.period_at(i)
         if period is None or not period.appointments or staffed[i] <= 0:
             continue
-        allowed = {
-            s: w for s, w in mix.items() if skills_on_duty is None or s in skills_on_duty[i]
-        }
+        allowed = [s for s in mix if skills_on_duty is None or s in skills_on_duty[i]]
         if not allowed:
             continue
         walk = {s: demand.walk_in_at(s, i) for s in demand.services if demand.walk_in_at(s, i)}
-        best = 0
-        for total in range(1, max_per_interval + 1):
-            split = _split(total, allowed)
+        w_total = sum(walk.values())
+        a_share = sum(share[s] for s in allowed)
+
+        def level(x: float, walk=walk, w_total=w_total, allowed=allowed, a_share=a_share) -> float:
             rates = dict(walk)
-            for s, k in split.items():
-                rates[s] = rates.get(s, 0.0) + k * show
+            for s in allowed:
+                rates[s] = rates.get(s, 0.0) + x * show * share[s] / a_share
             arrivals = sum(rates.values())
+            if arrivals <= 0:
+                return 1.0
             mean, cs2 = service_mixture(rates, demand.services)
-            w_total = sum(walk.values())
             ca2 = (w_total + (arrivals - w_total) * appointment_ca2) / arrivals
-            m = metrics(arrivals / dt, mean, staffed[i], target, demand.patience_minutes, ca2, cs2)
-            if m.service_level < target.share:
-                break
-            best = total
-        split = _split(best, allowed)
+            return metrics(
+                arrivals / dt, mean, staffed[i], target, demand.patience_minutes, ca2, cs2
+            ).service_level
+
+        # Largest (fractional) number of bookings that keeps the norm, by bisection;
+        # fractions carry over, so 0.6 + 0.6 gives one slot in the second interval.
+        lo, hi = 0.0, float(max_per_interval)
+        if level(hi) >= target.share:
+            lo = hi
+        elif level(0.0) >= target.share:
+            for _ in range(30):
+                mid = (lo + hi) / 2
+                lo, hi = (mid, hi) if level(mid) >= target.share else (lo, mid)
+        carry += lo
+        total = int(carry + 1e-9)
+        carry -= total
+        split = dict.fromkeys(allowed, 0)
+        for k in range(total):
+            # Deal each booking to the service furthest behind its share of the day,
+            # so small services get their turn instead of losing every rounding.
+            grand = booked_total + k + 1
+            s = max(allowed, key=lambda c: (grand * share[c] - given[c] - split[c], share[c], c))
+            split[s] += 1
         for s, k in split.items():
             per_interval[s][i] = k
+            given[s] += k
+        booked_total += total
         start = demand.interval_start(i)
         for minute, s in spread_starts(start, dt, split):
             slots.append(

@@ -161,6 +161,7 @@ def day_input(prepared: PreparedDay, day_index: int, seed: int, show_rate: float
         cv=dict(m.cv),
         load=prepared.load,
         show_rate=show_rate,
+        period_ends=tuple(p.end for p in prepared.plan.demand.opening if p.walk_ins),
     )
 
 

@@ -150,11 +150,35 @@ def _windows(raw) -> tuple[tuple[int, int], ...]:
     return tuple((to_minute(a), to_minute(b)) for a, b, *_ in raw)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    path = Path(path)
+def _merge(base: dict, over: dict) -> dict:
+    """Tables merge key by key; anything else (numbers, arrays) is replaced."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _load_raw(path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    if path.resolve() in seen:
+        raise ValueError(f"{path}: 'extends' loops back to itself")
     with path.open("rb") as fh:
         data = tomllib.load(fh)
-    return parse_scenario(data, path)
+    parent = data.pop("extends", None)
+    if parent is None:
+        return data
+    base = _load_raw(path.parent / parent, seen + (path.resolve(),))
+    base.pop("name", None)
+    base.pop("description", None)
+    return _merge(base, data)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read a scenario file; ``extends = "other.toml"`` starts from another file."""
+    path = Path(path)
+    return parse_scenario(_load_raw(path), path)
 
 
 def parse_scenario(data: dict, path: Path | None = None) -> Scenario:

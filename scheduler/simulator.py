@@ -49,6 +49,7 @@ class DayInput:
     cv: dict[str, float]
     load: dict[str, float]  # forecast work minutes per service (for the fixed baseline)
     show_rate: float = 1.0
+    period_ends: tuple[int, ...] = ()  # a clerk ending here stays until the queue is empty
 
 
 @dataclass
@@ -227,7 +228,7 @@ class _Day:
         upcoming = [
             (s, self.to_datetime(when))
             for when, s, tid in self.day.bookings
-            if now - 15 <= when <= now + 120 and tid not in self.checked_in
+            if now <= when <= now + 120 and tid not in self.checked_in
         ]
         state = QueueState(
             now=self.to_datetime(now),
@@ -251,7 +252,7 @@ class _Day:
                 yield env.timeout(start - env.now)
             c.on_duty = True
             began = env.now
-            closing = k == last_index and end >= self.day.close
+            closing = (k == last_index and end >= self.day.close) or end in self.day.period_ends
             while True:
                 if env.now >= end and not closing:
                     break

@@ -29,7 +29,7 @@ TUESDAY_9 = datetime(2026, 11, 24, 9, 0)
 
 
 def _configure(url: str) -> None:
-    loket = Loket(Database(url), Clock(TUESDAY_9, frozen=True))
+    loket = Loket(Database(url), Clock(TUESDAY_9, frozen=True), Actor.system("setup"))
     loket.upgrade()
     loket.apply_config(DEMO_CONFIG)
     loket.db.dispose()
@@ -110,7 +110,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 def loket(database_url: str, clock: Clock) -> Iterator[Loket]:
-    services = Loket(Database(database_url), clock, Actor("test"))
+    services = Loket(Database(database_url), clock, Actor.system("test"))
     yield services
     services.db.dispose()
 
@@ -118,6 +118,6 @@ def loket(database_url: str, clock: Clock) -> Iterator[Loket]:
 @pytest.fixture
 def sqlite_loket(sqlite_template: Path, tmp_path: Path, clock: Clock) -> Iterator[Loket]:
     """SQLite only: for tests about the file, the process or the CLI."""
-    services = Loket(Database(_sqlite_url(sqlite_template, tmp_path)), clock, Actor("test"))
+    services = Loket(Database(_sqlite_url(sqlite_template, tmp_path)), clock, Actor.system("test"))
     yield services
     services.db.dispose()

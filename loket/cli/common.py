@@ -20,7 +20,7 @@ from loket.services import Loket
 
 def services(args: argparse.Namespace) -> Loket:
     workstation = args.workstation or f"cli@{socket.gethostname()}"
-    return Loket(Database(args.database), Clock.from_env(args.now, frozen=True), Actor(workstation))
+    return Loket(Database(args.database), Clock.from_env(args.now, frozen=True), Actor.system(workstation))
 
 
 def _default(value: Any) -> Any:

@@ -8,6 +8,7 @@ import pytest
 
 from loket import codes
 from loket.errors import IllegalTransition, Refused
+from loket.events import Actor
 
 TEN = datetime(2026, 11, 24, 10, 0)
 
@@ -143,3 +144,25 @@ def test_appointment_events_hold_no_personal_data(loket, clock):
     text = str(loket.events_after(0, limit=10_000))
     for secret in ("Vries", "jdv@example.org", "0612345678", "rolstoel"):
         assert secret not in text
+
+
+def test_repeated_bad_codes_from_one_kiosk_are_slowed_down(loket, clock):
+    kiosk = loket.as_actor(Actor("kiosk-hal", roles=frozenset({"kiosk"})))
+    a = _book(loket)
+    clock.set(TEN)
+    for _ in range(5):
+        with pytest.raises(codes.CodeError):
+            kiosk.check_in("AAAAAAAAAAAAAAAAAAAAAAAA", "dalfsen")
+    with pytest.raises(codes.CodeTooManyAttempts):
+        kiosk.check_in(a.code, "dalfsen")
+    # Another kiosk (or reception) is not held up by this one.
+    other = loket.as_actor(Actor("kiosk-2", roles=frozenset({"kiosk"})))
+    assert other.check_in(a.code, "dalfsen")[0].status == "waiting"
+
+
+def test_a_typo_in_a_short_code_says_check_and_type_again(loket):
+    a = _book(loket)
+    typo = a.short_code[:-1] + ("2" if a.short_code[-1] != "2" else "3")
+    with pytest.raises(codes.ShortCodeTypo) as info:
+        loket.check_in(typo, "dalfsen")
+    assert "typ de code nog een keer" in info.value.message

@@ -41,7 +41,7 @@ class QueueMachine(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
         self.clock = Clock(TUESDAY_9, frozen=True)
-        self.loket = Loket(Database(self.make_url()), self.clock, Actor("hypothesis"))
+        self.loket = Loket(Database(self.make_url()), self.clock, Actor.system("hypothesis"))
         self.expected: dict[str, str] = {}
 
     def teardown(self) -> None:

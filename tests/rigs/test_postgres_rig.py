@@ -27,7 +27,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresServer]
 
 def _databases(server: PostgresServer) -> set[str]:
     with server.connect() as conn:
-        return {row[0] for row in conn.execute("SELECT datname FROM pg_database")}
+        return {str(row[0]) for row in conn.execute("SELECT datname FROM pg_database")}
 
 
 def test_accepts_a_sqlalchemy_connection(server: PostgresServer) -> None:
