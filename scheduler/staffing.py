@@ -133,25 +133,30 @@ def interval_needs(
     lagged = offered_load(demand, per_service) if lag else None
 
     needs: list[IntervalNeed] = []
+    last_mix = (10.0, 1.0)
     for i in range(n):
         period = demand.period_at(i)
         rates = {s: float(v[i]) for s, v in per_service.items() if v[i] > 0}
         arrivals = sum(rates.values())
-        mean, cs2 = service_mixture(rates, demand.services)
+        if arrivals > 0:
+            mean, cs2 = service_mixture(rates, demand.services)
+            last_mix = (mean, cs2)
+        else:
+            # Work left over from earlier intervals keeps the mix it arrived with.
+            mean, cs2 = last_mix
         ca2 = 1.0
         if arrivals > 0:
             ca2 = (walk_total[i] + appt_total[i] * appointment_ca2) / arrivals
-        if lagged is not None and arrivals > 0:
-            load = float(lagged[i])
-        else:
-            load = arrivals / dt * mean
+        load = float(lagged[i]) if lagged is not None else arrivals / dt * mean
         min_open = 1 if period is not None and period.walk_ins else 0
-        if period is None or load <= 1e-9:
+        if period is None or load <= 1e-6:
             late = (arrivals,) + (0.0,) * (min_open + extra_counters)
             need = min_open if period is not None else 0
             needs.append(IntervalNeed(i, demand.interval_start(i), arrivals, load, mean, cs2,
                                       ca2, need, min_open, late))
             continue
+        # Visitors the interval has to handle: its own plus those the lag carries in.
+        arrivals = max(arrivals, load * dt / mean)
         rate = load / mean
         late_values: list[float] = []
         need = -1

@@ -18,6 +18,7 @@ COMMAND_MODULES = [
     "loket.cli.ticket",
     "loket.cli.appointment",
     "loket.cli.queue",
+    "loket.cli.events",
     "loket.cli.demo",
     "loket.cli.simulate",
     "loket.cli.hardware",

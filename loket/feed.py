@@ -1,0 +1,183 @@
+"""EventFeed: every PC learns of every change at once.
+
+PostgreSQL: the writing transaction does ``pg_notify`` (``loket.events``); the feed
+``LISTEN``s and wakes at once. SQLite: a cheap poll of ``PRAGMA data_version`` on one
+connection, reading the log only when another connection has committed.
+
+Either way the feed hands out events in id order, each once: it remembers the last id
+it delivered and, after a lost connection or a database restart, reconnects by itself
+and catches up from there. Event ids are in commit order (``loket.events``), so
+"id > last seen" misses nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+import psycopg
+from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy.engine import make_url
+
+from loket.db import database_url
+from loket.events import NOTIFY_CHANNEL
+from loket.models import Event
+
+log = logging.getLogger(__name__)
+EventRecord = dict[str, Any]
+BATCH = 500
+
+
+def event_record(e: Event) -> EventRecord:
+    return {"id": e.id, "at": e.at.isoformat(timespec="seconds"), "kind": e.kind,
+            "branch_id": e.branch_id, "ticket_id": e.ticket_id,
+            "appointment_id": e.appointment_id, "counter_id": e.counter_id,
+            "staff_id": e.staff_id, "workstation": e.workstation, "data": e.data}
+
+
+class EventFeed(Protocol):
+    last_id: int
+
+    def wait(self, timeout: float) -> list[EventRecord]:
+        """New events since the last call, waiting at most ``timeout`` seconds for one."""
+
+    def close(self) -> None: ...
+
+
+class _FeedBase:
+    def __init__(self, engine: Engine, last_id: int | None) -> None:
+        self.engine = engine
+        self.last_id = self._max_id() if last_id is None else last_id
+
+    def _max_id(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM event")).scalar_one())
+
+    def _fetch(self) -> list[EventRecord]:
+        from sqlalchemy.orm import Session
+
+        with Session(self.engine) as session:
+            rows = session.scalars(select(Event).where(Event.id > self.last_id)
+                                   .order_by(Event.id).limit(BATCH)).all()
+            records = [event_record(e) for e in rows]
+        if records:
+            self.last_id = records[-1]["id"]
+        return records
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def follow(self, poll: float = 1.0) -> Iterator[EventRecord]:
+        while True:
+            yield from self.wait(poll)
+
+
+class SqliteFeed(_FeedBase):
+    def __init__(self, url: str, last_id: int | None = None, interval: float = 0.05) -> None:
+        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0)
+
+        @event.listens_for(engine, "connect")
+        def _wal(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            dbapi_conn.execute("PRAGMA busy_timeout=30000")
+
+        super().__init__(engine, last_id)
+        self.interval = interval
+        self._conn = engine.raw_connection()
+        self._version: int | None = None
+
+    def _data_version(self) -> int:
+        # Changes whenever another connection commits; costs no disk read.
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def wait(self, timeout: float) -> list[EventRecord]:
+        deadline = time.monotonic() + timeout
+        while True:
+            version = self._data_version()
+            if version != self._version:
+                self._version = version
+                records = self._fetch()
+                if records:
+                    return records
+            if time.monotonic() >= deadline:
+                return []
+            time.sleep(self.interval)
+
+    def close(self) -> None:
+        self._conn.close()
+        super().close()
+
+
+class PostgresFeed(_FeedBase):
+    def __init__(self, url: str, last_id: int | None = None) -> None:
+        super().__init__(create_engine(url, pool_pre_ping=True), last_id)
+        sa_url = make_url(url)
+        self._conninfo = psycopg.conninfo.make_conninfo(
+            host=sa_url.host or "", port=sa_url.port or 5432, dbname=sa_url.database or "",
+            user=sa_url.username or "", password=sa_url.password or "")
+        self._listener: psycopg.Connection[Any] | None = None
+        self._backoff = 0.2
+
+    def _listen(self) -> psycopg.Connection[Any]:
+        if self._listener is None or self._listener.closed:
+            conn = psycopg.connect(self._conninfo, autocommit=True, connect_timeout=5)
+            conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+            self._listener = conn
+            self._backoff = 0.2
+        return self._listener
+
+    def wait(self, timeout: float) -> list[EventRecord]:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                listener = self._listen()
+                # Listening first, then reading, so nothing committed in between is lost.
+                records = self._fetch()
+                if records:
+                    return records
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return []
+                for _ in listener.notifies(timeout=remaining, stop_after=1):
+                    break
+                records = self._fetch()
+                if records or time.monotonic() >= deadline:
+                    return records
+            except (psycopg.OperationalError, OSError) as exc:
+                self._drop(exc)
+                if time.monotonic() >= deadline:
+                    return []
+                time.sleep(min(self._backoff, max(0.0, deadline - time.monotonic())))
+                self._backoff = min(self._backoff * 2, 5.0)
+            except Exception as exc:  # SQLAlchemy wraps the same failures
+                if "connection" not in str(exc).lower() and "server" not in str(exc).lower():
+                    raise
+                self._drop(exc)
+                self.engine.dispose()
+                if time.monotonic() >= deadline:
+                    return []
+                time.sleep(min(self._backoff, max(0.0, deadline - time.monotonic())))
+                self._backoff = min(self._backoff * 2, 5.0)
+
+    def _drop(self, exc: Exception) -> None:
+        log.warning("event feed lost its connection, reconnecting: %s", type(exc).__name__)
+        if self._listener is not None:
+            try:
+                self._listener.close()
+            except Exception:  # already broken
+                pass
+        self._listener = None
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+        super().close()
+
+
+def open_feed(url: str | None = None, last_id: int | None = None) -> EventFeed:
+    """The feed for this database; ``last_id`` None starts at the newest event."""
+    resolved = database_url(url)
+    if resolved.startswith("postgresql"):
+        return PostgresFeed(resolved, last_id)
+    return SqliteFeed(resolved, last_id)
