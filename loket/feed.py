@@ -13,12 +13,13 @@ and catches up from there. Event ids are in commit order (``loket.events``), so
 from __future__ import annotations
 
 import logging
+import sqlite3
 import time
 from collections.abc import Iterator
 from typing import Any, Protocol
 
 import psycopg
-from sqlalchemy import Engine, create_engine, event, select, text
+from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from loket.db import database_url
@@ -76,15 +77,11 @@ class _FeedBase:
 
 class SqliteFeed(_FeedBase):
     def __init__(self, url: str, last_id: int | None = None, interval: float = 0.05) -> None:
-        engine = create_engine(url, connect_args={"timeout": 30}, pool_size=1, max_overflow=0)
-
-        @event.listens_for(engine, "connect")
-        def _wal(dbapi_conn, _record):  # type: ignore[no-untyped-def]
-            dbapi_conn.execute("PRAGMA busy_timeout=30000")
-
+        engine = create_engine(url, connect_args={"timeout": 30})
         super().__init__(engine, last_id)
         self.interval = interval
-        self._conn = engine.raw_connection()
+        # A connection of its own: data_version only moves for other connections' commits.
+        self._conn = sqlite3.connect(make_url(url).database or ":memory:", timeout=30)
         self._version: int | None = None
 
     def _data_version(self) -> int:

@@ -164,7 +164,7 @@ def _new_ticket(session: Session, ctx: Context, branch: Branch, service: Service
     session.add(ticket)
     session.flush()
     wait = predict_wait(session, ticket, ctx.now)
-    ticket.predicted_wait_seconds = int(wait.total_seconds())
+    ticket.predicted_wait_seconds = int(wait.total_seconds()) if wait is not None else None
     return ticket
 
 

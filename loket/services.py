@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from loket import appointments, codes, config, migrate, queue, staff
 from loket.clock import Clock
 from loket.db import Database
+from loket.display import BranchStatus, DisplayState
 from loket.errors import NotFound
 from loket.events import Actor
 from loket.models import Branch, BranchService, Counter, Event, Service, Staff, Ticket
@@ -267,6 +268,13 @@ class Loket:
     def expire_missed_appointments(self) -> int:
         return self._write(appointments.expire_missed, "manage_queue")
 
+    # -- planning -------------------------------------------------------------------------
+
+    def plan(self, branch: str, day: date, scenario: Path | None = None) -> dict[str, Any]:
+        from loket.planning import build_plan
+
+        return self._read(lambda s: build_plan(s, branch, day, scenario))
+
     # -- staff --------------------------------------------------------------------------
 
     def login_pin(self, code: str, pin: str) -> StaffView:
@@ -317,3 +325,51 @@ class Loket:
     def require_branch(self, code: str) -> None:
         if code not in {b.code for b in self.branches()}:
             raise NotFound(f"Vestiging '{code}' bestaat niet.")
+
+    # -- public screens: kiosk and waiting-room display (logic in loket.display) ---------
+
+    def display_state(self, branch: str) -> DisplayState:
+        """Recent calls (names only with consent), waits per service, the info line."""
+        from loket import display
+
+        return self._read(lambda s: display.display_state(s, queue.get_branch(s, branch),
+                                                          self.now()))
+
+    def branch_status(self, branch: str) -> BranchStatus:
+        """Can a visitor without an appointment take a number now; if not, why and when."""
+        from loket import display
+
+        return self._read(lambda s: display.branch_status(s, queue.get_branch(s, branch),
+                                                          self.now()))
+
+    def municipality_name(self) -> str:
+        return self._read(lambda s: queue.settings(s).name)
+
+    def raise_alert(self, kind: str, branch: str | None = None, **data: Any) -> int:
+        """Alert staff (event ``alert.<kind>``), e.g. the kiosk printer is out of paper."""
+        from loket import display
+
+        def run(session: Session, ctx: Context) -> int:
+            b = queue.get_branch(session, branch) if branch else None
+            return display.raise_alert(session, ctx, kind, b, data)
+
+        return self._write(run)
+
+    def feedback_ticket(self, branch: str, number: str) -> TicketView:
+        """The ticket a visitor wants to rate, checked before the questions are shown."""
+        from loket import feedback
+
+        staff.require(self.actor, "feedback")
+        return self._read(lambda s: TicketView.of(feedback.ticket_for_feedback(
+            s, queue.get_branch(s, branch), number, self.now().date())))
+
+    def give_feedback(self, branch: str, number: str, score: int, friendliness: int | None = None,
+                      speed: int | None = None, expertise: int | None = None) -> int:
+        """Store a visitor's rating of their visit; one per ticket. Returns the feedback id."""
+        from loket import feedback
+
+        def run(session: Session, ctx: Context) -> int:
+            return feedback.give_feedback(session, ctx, queue.get_branch(session, branch),
+                                          number, score, friendliness, speed, expertise).id
+
+        return self._write(run, "feedback")

@@ -45,11 +45,7 @@ class Capacity:
     def to_dict(self) -> dict:
         return {
             "per_interval": {
-                s: {
-                    hhmm(self.start + i * self.interval_minutes): n
-                    for i, n in enumerate(v)
-                    if n
-                }
+                s: {hhmm(self.start + i * self.interval_minutes): n for i, n in enumerate(v) if n}
                 for s, v in self.per_interval.items()
             },
             "slots": [s.to_dict() for s in self.slots],
@@ -118,7 +114,9 @@ def appointment_capacity(
         w_total = sum(walk.values())
         a_share = sum(share[s] for s in allowed)
 
-        def level(x: float, walk=walk, w_total=w_total, allowed=allowed, a_share=a_share) -> float:
+        def level(
+            x: float, walk=walk, w_total=w_total, allowed=allowed, a_share=a_share, i=i
+        ) -> float:
             rates = dict(walk)
             for s in allowed:
                 rates[s] = rates.get(s, 0.0) + x * show * share[s] / a_share

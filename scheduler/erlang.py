@@ -190,9 +190,7 @@ def erlang_a(
     )
 
 
-def interpolate_servers(
-    metric: Callable[[int], QueueMetrics], servers: float
-) -> QueueMetrics:
+def interpolate_servers(metric: Callable[[int], QueueMetrics], servers: float) -> QueueMetrics:
     """Metrics for a fractional head count, linear between the two whole numbers."""
     lo = math.floor(servers)
     frac = servers - lo

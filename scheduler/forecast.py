@@ -50,9 +50,7 @@ class Forecast:
     days_seen: dict[int, int] = field(default_factory=dict)
 
     def profiles(self) -> dict[str, ServiceProfile]:
-        return {
-            s: ServiceProfile(s, t.mean_minutes, t.cv) for s, t in self.service_times.items()
-        }
+        return {s: ServiceProfile(s, t.mean_minutes, t.cv) for s, t in self.service_times.items()}
 
     def day_demand(
         self,
@@ -142,8 +140,9 @@ def build_forecast(
     service_times = {}
     for s, values in durations.items():
         mean, cv = _moments(values)
-        service_times[s] = ServiceTimes(mean, cv if len(values) >= min_visits else default_cv,
-                                        len(values))
+        service_times[s] = ServiceTimes(
+            mean, cv if len(values) >= min_visits else default_cv, len(values)
+        )
     speed: dict[str, dict[str, float]] = defaultdict(dict)
     for (staff, s), values in by_staff.items():
         if len(values) < min_visits:

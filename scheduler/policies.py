@@ -109,9 +109,10 @@ class LongestWaitPolicy:
     def choose(self, clerk, waiting, now, view):
         best = None
         for t in waiting:
-            if t.service in clerk.skills and _callable(t, now):
-                if best is None or (t.clock_start, t.id) < (best.clock_start, best.id):
-                    best = t
+            if t.service not in clerk.skills or not _callable(t, now):
+                continue
+            if best is None or (t.clock_start, t.id) < (best.clock_start, best.id):
+                best = t
         return best
 
 
@@ -126,8 +127,12 @@ class PriorityAgingPolicy:
     name = "priority_aging"
     pooled = False
 
-    def __init__(self, appointment_level: float = 2.0, walk_in_level: float = 1.0,
-                 aging_minutes: float = 10.0) -> None:
+    def __init__(
+        self,
+        appointment_level: float = 2.0,
+        walk_in_level: float = 1.0,
+        aging_minutes: float = 10.0,
+    ) -> None:
         self.levels = {"appointment": appointment_level, "walk_in": walk_in_level}
         self.aging = aging_minutes
 

@@ -140,9 +140,7 @@ def simple_rule(new_ticket_service: str, state: QueueState) -> timedelta | None:
     if serving == 0:
         return None
     ahead = sum(
-        1
-        for t in state.waiting
-        if t.service == new_ticket_service and clock_starts(t) <= state.now
+        1 for t in state.waiting if t.service == new_ticket_service and clock_starts(t) <= state.now
     )
     mean = state.mean_minutes.get(new_ticket_service, 10.0)
     return timedelta(minutes=ahead * mean / serving)

@@ -78,8 +78,9 @@ def paired_ci(a: np.ndarray, b: np.ndarray) -> dict:
     return {"mean": m, "low": m - half, "high": m + half, "n": n}
 
 
-def compare(outcomes: dict[str, list[DayOutcome]], reference: str = "loket",
-            target: float = 5.0) -> dict:
+def compare(
+    outcomes: dict[str, list[DayOutcome]], reference: str = "loket", target: float = 5.0
+) -> dict:
     """Per policy: difference vs ``reference`` (policy minus reference), paired by day."""
     if reference not in outcomes:
         return {}
@@ -124,15 +125,19 @@ def format_table(name: str, summaries: dict[str, dict], ci: dict | None = None) 
                 cells.append(fmt.format(policy))
                 continue
             v = s.get(key, math.nan)
-            cells.append(fmt.format(v) if v is not None and not (
-                isinstance(v, float) and math.isnan(v)) else f"{'-':>{len(fmt.format(0.0))}}")
+            cells.append(
+                fmt.format(v)
+                if v is not None and not (isinstance(v, float) and math.isnan(v))
+                else f"{'-':>{len(fmt.format(0.0))}}"
+            )
         lines.append(" ".join(cells))
     if ci:
         lines.append("difference vs loket, paired by day (policy - loket, 95% CI):")
         for policy, d in ci.items():
             mw, wt = d["mean_wait"], d["within_target"]
             lines.append(
-                f"  {policy:<15} mean wait {mw['mean']:+.2f} min [{mw['low']:+.2f}, {mw['high']:+.2f}]"
+                f"  {policy:<15} mean wait {mw['mean']:+.2f} min "
+                f"[{mw['low']:+.2f}, {mw['high']:+.2f}]"
                 f"   within 5 min {wt['mean']:+.1%} [{wt['low']:+.1%}, {wt['high']:+.1%}]"
             )
     return "\n".join(lines)

@@ -12,7 +12,14 @@ from scheduler.planning import DayPlan, plan_day
 from scheduler.policies import POLICIES, make_policy
 from scheduler.roster import Shift, summarise_roster
 from scheduler.scenario import Scenario
-from scheduler.simulator import ArrivalModel, ClerkPlan, DayInput, DayOutcome, generate_day, simulate_day
+from scheduler.simulator import (
+    ArrivalModel,
+    ClerkPlan,
+    DayInput,
+    DayOutcome,
+    generate_day,
+    simulate_day,
+)
 from scheduler.staffing import interval_needs, skill_cover
 
 
@@ -36,13 +43,21 @@ def _fixed_plan(scenario: Scenario, weekday: str) -> DayPlan:
         windows = sorted(spec.shifts.get(weekday, ()))
         if not windows:
             continue
-        breaks = tuple((a[1], b[0]) for a, b in zip(windows, windows[1:], strict=False) if b[0] > a[1])
+        breaks = tuple(
+            (a[1], b[0]) for a, b in zip(windows, windows[1:], strict=False) if b[0] > a[1]
+        )
         shifts.append(Shift(spec.id, windows[0][0], windows[-1][1], breaks))
         avail = spec.availability(weekday)
         if avail is not None:
             staff.append(avail)
     roster = summarise_roster(
-        shifts, needs, staff, scenario.counters, cover, demand.start, demand.interval_minutes,
+        shifts,
+        needs,
+        staff,
+        scenario.counters,
+        cover,
+        demand.start,
+        demand.interval_minutes,
         "fixed",
     )
     on_duty = _skills_on_duty(roster, demand)

@@ -109,7 +109,9 @@ class Scenario:
                     aw.append(0.0)
                     continue
                 weights.append(_profile_at(profile, minute) if period.walk_ins else 0.0)
-                aw.append(1.0 if period.mode == APPOINTMENT else (0.5 if period.appointments else 0))
+                aw.append(
+                    1.0 if period.mode == APPOINTMENT else (0.5 if period.appointments else 0)
+                )
             total = svc.visitors_per_day * vol
             walk[code] = _spread(total * (1 - svc.appointment_share), weights)
             appt[code] = _spread(total * svc.appointment_share, aw)
@@ -192,7 +194,9 @@ def parse_scenario(data: dict, path: Path | None = None) -> Scenario:
             cv=float(raw.get("cv", 0.5)),
             visitors_per_day=float(raw.get("visitors_per_day", 0.0)),
             appointment_share=float(raw.get("appointment_share", 0.0)),
-            profile=tuple(sorted((to_minute(k), float(v)) for k, v in raw.get("profile", {}).items())),
+            profile=tuple(
+                sorted((to_minute(k), float(v)) for k, v in raw.get("profile", {}).items())
+            ),
         )
     hours: dict[str, list[Period]] = {}
     for day, periods in data["hours"].items():
@@ -207,7 +211,9 @@ def parse_scenario(data: dict, path: Path | None = None) -> Scenario:
     staff = []
     for raw in data.get("staff", []):
         skills = raw.get("skills", "all")
-        skill_map = dict(all_services) if skills == "all" else {k: float(v) for k, v in skills.items()}
+        skill_map = (
+            dict(all_services) if skills == "all" else {k: float(v) for k, v in skills.items()}
+        )
         unknown = set(skill_map) - set(services)
         if unknown:
             raise ValueError(f"staff {raw['id']}: unknown services {sorted(unknown)}")

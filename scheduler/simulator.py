@@ -156,10 +156,13 @@ class _Day:
         self.policy = policy
         self.predict = predict
         self.early_call = early_call
-        self.env = simpy.Environment(initial_time=min(
-            [t.arrival for t in day.tickets] + [s for c in day.clerks for s, _ in c.segments]
-            + [day.close]
-        ))
+        self.env = simpy.Environment(
+            initial_time=min(
+                [t.arrival for t in day.tickets]
+                + [s for c in day.clerks for s, _ in c.segments]
+                + [day.close]
+            )
+        )
         self.waiting: dict[int, SimTicket] = {}
         self.wake = self.env.event()
         all_services = set(day.mean_minutes)
@@ -204,9 +207,7 @@ class _Day:
                     if when > env.now:
                         env.timeout(when - env.now).callbacks.append(self.notify)
             elif math.isfinite(t.patience):
-                env.timeout(t.patience).callbacks.append(
-                    lambda _ev, tid=t.id: self._walk_out(tid)
-                )
+                env.timeout(t.patience).callbacks.append(lambda _ev, tid=t.id: self._walk_out(tid))
             self.notify()
 
     def _walk_out(self, tid: int) -> None:
@@ -256,7 +257,11 @@ class _Day:
             while True:
                 if env.now >= end and not closing:
                     break
-                t = self.policy.choose(c, self.waiting.values(), env.now, self) if self.waiting else None
+                t = (
+                    self.policy.choose(c, self.waiting.values(), env.now, self)
+                    if self.waiting
+                    else None
+                )
                 if t is None:
                     if env.now >= end:
                         break

@@ -152,8 +152,20 @@ def interval_needs(
         if period is None or load <= 1e-6:
             late = (arrivals,) + (0.0,) * (min_open + extra_counters)
             need = min_open if period is not None else 0
-            needs.append(IntervalNeed(i, demand.interval_start(i), arrivals, load, mean, cs2,
-                                      ca2, need, min_open, late))
+            needs.append(
+                IntervalNeed(
+                    i,
+                    demand.interval_start(i),
+                    arrivals,
+                    load,
+                    mean,
+                    cs2,
+                    ca2,
+                    need,
+                    min_open,
+                    late,
+                )
+            )
             continue
         # Visitors the interval has to handle: its own plus those the lag carries in.
         arrivals = max(arrivals, load * dt / mean)
@@ -173,8 +185,18 @@ def interval_needs(
             need = MAX_COUNTERS
         need = max(need, min_open)
         needs.append(
-            IntervalNeed(i, demand.interval_start(i), arrivals, load, mean, cs2, ca2, need,
-                         min_open, tuple(late_values))
+            IntervalNeed(
+                i,
+                demand.interval_start(i),
+                arrivals,
+                load,
+                mean,
+                cs2,
+                ca2,
+                need,
+                min_open,
+                tuple(late_values),
+            )
         )
     return needs
 

@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "loket.cli.events",
     "loket.cli.demo",
     "loket.cli.simulate",
+    "loket.cli.plan",
     "loket.cli.hardware",
 ]
 

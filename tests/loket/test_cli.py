@@ -42,7 +42,7 @@ def test_acceptance_steps_on_a_new_database(tmp_path: Path):
     called = json.loads(loket("--now", "2026-11-24T09:02", "ticket", "call", "--branch",
                               "dalfsen", "--counter", "1", "--json", url=url).stdout)
     assert (called["id"], called["status"], called["counter"]) == (ticket["id"], "called", 1)
-    assert called["reason"] == "A 1: wacht het langst voor deze balie (2 min)"
+    assert called["reason"] == "A 1: 2 min wachten"
 
     refused = loket("--now", "2026-11-24T14:00", "ticket", "issue", "--branch", "dalfsen",
                     "--service", "paspoort", url=url)

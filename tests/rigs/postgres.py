@@ -175,6 +175,7 @@ class PostgresServer:
         self.log_path: Path | None = None
         self.socket_dir: Path | None = None
         self._stop: Callable[[], object] | None = None
+        self._cluster: _Cluster | None = None
 
     # --- addresses ---
 
@@ -233,6 +234,17 @@ class PostgresServer:
             )
 
     # --- life cycle ---
+
+    def restart(self) -> None:
+        """A fast restart on the same port: every client connection is cut."""
+        if self._cluster is None or self.data_dir is None:
+            raise PostgresUnavailable("cannot restart a server this rig did not start")
+        result = self._cluster.run(
+            "pg_ctl", "restart", "-D", str(self.data_dir), "-l", str(self.log_path),
+            "-m", "fast", "-w", "-t", "60", "-o", f"-p {self.port}",
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl restart failed:\n{result.stderr}")
 
     def stop(self) -> None:
         """Fast shutdown and delete the cluster; does nothing for an external server."""
@@ -360,6 +372,7 @@ def start_postgres(base_dir: Path) -> PostgresServer:
     server.socket_dir = socket_dir
     # Stops the server even if a test run forgets to, or is interrupted.
     server._stop = weakref.finalize(server, cluster.shutdown)
+    server._cluster = cluster
     return server
 
 

@@ -20,12 +20,13 @@ def test_appointment_only_period_takes_all_capacity_and_walk_ins_keep_the_norm()
     opening = [Period.of("09:00", "12:00", "mixed"), Period.of("13:00", "16:00", "appointment")]
     d = DayDemand(opening, services(), interval_minutes=15)
     n = d.n_intervals
-    d.walk_in = {"PAS": [1.0 if d.period_at(i) and d.period_at(i).walk_ins else 0.0
-                         for i in range(n)], "RYB": [0.0] * n}
+    d.walk_in = {
+        "PAS": [1.0 if d.period_at(i) and d.period_at(i).walk_ins else 0.0 for i in range(n)],
+        "RYB": [0.0] * n,
+    }
     cap = appointment_capacity(d, [3] * n, Target(), mix={"PAS": 1, "RYB": 1})
     mixed = sum(cap.per_interval["PAS"][i] + cap.per_interval["RYB"][i] for i in range(12))
-    appt_only = sum(cap.per_interval["PAS"][i] + cap.per_interval["RYB"][i]
-                    for i in range(16, n))
+    appt_only = sum(cap.per_interval["PAS"][i] + cap.per_interval["RYB"][i] for i in range(16, n))
     assert appt_only > mixed > 0
     # Closed over lunch: nothing bookable there.
     assert all(cap.per_interval[s][i] == 0 for s in ("PAS", "RYB") for i in (12, 13, 14, 15))

@@ -8,13 +8,20 @@ NOW = datetime(2026, 3, 2, 10, 15)
 
 
 def walk_in(tid, service, waited_min, number=None):
-    return WaitingTicket(tid, number or f"A {tid}", service, "walk_in",
-                         NOW - timedelta(minutes=waited_min))
+    return WaitingTicket(
+        tid, number or f"A {tid}", service, "walk_in", NOW - timedelta(minutes=waited_min)
+    )
 
 
 def appointment(tid, service, at, checked_in_min_ago=3.0, number=None):
-    return WaitingTicket(tid, number or f"B {tid}", service, "appointment",
-                         NOW - timedelta(minutes=checked_in_min_ago), appointment_time=at)
+    return WaitingTicket(
+        tid,
+        number or f"B {tid}",
+        service,
+        "appointment",
+        NOW - timedelta(minutes=checked_in_min_ago),
+        appointment_time=at,
+    )
 
 
 COUNTER = CounterContext(3, {"PAS": 1.0, "NIK": 1.0})
@@ -69,8 +76,7 @@ def test_speed_factor_prefers_what_the_counter_is_fast_at():
 
 
 def test_assistance_only_at_counters_that_can_assist():
-    t = WaitingTicket(1, "A 1", "PAS", "walk_in", NOW - timedelta(minutes=3),
-                      needs_assistance=True)
+    t = WaitingTicket(1, "A 1", "PAS", "walk_in", NOW - timedelta(minutes=3), needs_assistance=True)
     assert choose_next(CounterContext(1, {"PAS": 1.0}, can_assist=False), [t], NOW) is None
     assert choose_next(CounterContext(2, {"PAS": 1.0}), [t], NOW).ticket_id == 1
 
@@ -104,8 +110,9 @@ def test_fast_enough_for_200_waiting_tickets():
     waiting = []
     for i in range(200):
         if i % 4 == 0:
-            waiting.append(appointment(i, rnd.choice(services),
-                                       NOW + timedelta(minutes=rnd.uniform(-10, 10))))
+            waiting.append(
+                appointment(i, rnd.choice(services), NOW + timedelta(minutes=rnd.uniform(-10, 10)))
+            )
         else:
             waiting.append(walk_in(i, rnd.choice(services), rnd.uniform(0, 9)))
     counter = CounterContext(1, {"PAS": 1.1, "NIK": 1.0, "UIT": 0.9})

@@ -33,10 +33,12 @@ def test_nobody_serving_the_service_gives_none():
 
 
 def test_counter_about_to_finish_is_seen():
-    long_ago = QueueState(NOW, [], [CounterState(1, {"PAS": 1.0}, "PAS", 14.0)], MEANS,
-                          cv={"PAS": 0.1})
-    just_started = QueueState(NOW, [], [CounterState(1, {"PAS": 1.0}, "PAS", 1.0)], MEANS,
-                              cv={"PAS": 0.1})
+    long_ago = QueueState(
+        NOW, [], [CounterState(1, {"PAS": 1.0}, "PAS", 14.0)], MEANS, cv={"PAS": 0.1}
+    )
+    just_started = QueueState(
+        NOW, [], [CounterState(1, {"PAS": 1.0}, "PAS", 1.0)], MEANS, cv={"PAS": 0.1}
+    )
     assert minutes(predict_wait("PAS", long_ago)) < 3
     assert 12 < minutes(predict_wait("PAS", just_started)) < 16
     # The simple rule sees neither: nobody is waiting.
@@ -56,8 +58,9 @@ def test_shared_counters_and_long_services_ahead_count():
 def test_appointment_due_soon_goes_ahead():
     counters = [CounterState(1, {"PAS": 1.0}, "PAS", 10.0)]
     plain = QueueState(NOW, [], counters, MEANS, cv={"PAS": 0.3})
-    booked = QueueState(NOW, [], counters, MEANS, cv={"PAS": 0.3},
-                        upcoming=[("PAS", NOW + timedelta(minutes=1))])
+    booked = QueueState(
+        NOW, [], counters, MEANS, cv={"PAS": 0.3}, upcoming=[("PAS", NOW + timedelta(minutes=1))]
+    )
     assert minutes(predict_wait("PAS", booked)) > minutes(predict_wait("PAS", plain)) + 10
 
 

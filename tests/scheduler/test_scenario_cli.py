@@ -1,0 +1,52 @@
+import json
+from pathlib import Path
+
+import pytest
+
+from scheduler.cli import plan_for_day, simulate_main
+from scheduler.scenario import load_scenario
+
+SCENARIOS = sorted(Path("assets/scenarios").glob("*.toml"))
+
+
+def test_the_five_scenarios_are_shipped():
+    names = {p.stem for p in SCENARIOS}
+    assert {"demo_week", "busy_monday", "no_shows_30", "counter_sick", "demand_plus_20"} <= names
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
+def test_scenarios_load(path):
+    sc = load_scenario(path)
+    assert sc.services and sc.days and sc.counters > 0
+
+
+def test_demo_week_opening_hours_are_dalfsen():
+    sc = load_scenario("assets/scenarios/demo_week.toml")
+    tue = [(p.start, p.end, p.mode) for p in sc.hours["tue"]]
+    assert tue == [(510, 750, "mixed"), (780, 990, "appointment")]
+    assert [(p.start, p.end) for p in sc.hours["mon"]] == [(510, 1200)]
+
+
+def test_simulate_main_json(capsys):
+    code = simulate_main(
+        "assets/scenarios/demo_week.toml", days=2, seed=3, policy=None, as_json=True
+    )
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert set(data["policies"]) == {"loket", "fixed", "longest_wait", "priority_aging", "pooled"}
+    assert 0 <= data["policies"]["loket"]["within_target_walk_in"] <= 1
+
+
+def test_simulate_main_rejects_unknown_policy(capsys):
+    assert simulate_main("assets/scenarios/demo_week.toml", 1, 1, "random", False) == 2
+    assert "onbekend" in capsys.readouterr().err
+
+
+def test_plan_for_day_gives_roster_and_spread_slots():
+    plan = plan_for_day("assets/scenarios/demo_week.toml", "tue")
+    d = plan.to_dict()
+    assert d["roster"]["shifts"]
+    slots = plan.capacity.slots
+    assert slots and all(s.start >= 13 * 60 or s.start < 12 * 60 + 30 for s in slots)
+    on_hour = sum(1 for s in slots if s.start % 60 == 0)
+    assert on_hour < len(slots) / 4
