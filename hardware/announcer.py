@@ -46,8 +46,9 @@ class Announcer(Protocol):
     volume: float
     language: Language
 
-    def announce(self, number: str, counter: str | int, language: Language | None = None) -> None:
-        ...
+    def announce(
+        self, number: str, counter: str | int, language: Language | None = None
+    ) -> None: ...
 
 
 class FakeAnnouncer:
@@ -119,9 +120,9 @@ class QtSpeech(_Speech):
 
     def say(self, text: str, language: Language, volume: float) -> None:
         locale = (
-            QLocale(QLocale.Language.Dutch, QLocale.Territory.Netherlands)
+            QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
             if language == "nl"
-            else QLocale(QLocale.Language.English, QLocale.Territory.UnitedKingdom)
+            else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
         )
         self._tts.setLocale(locale)
         self._tts.setVolume(volume)

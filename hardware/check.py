@@ -132,7 +132,11 @@ def check_scanner(cfg: HardwareConfig) -> DeviceReport:
         cameras = [c.description() for c in QMediaDevices.videoInputs()]
         if not cameras:
             return DeviceReport(
-                "scanner", "camera", False, "no_camera", "Er is geen camera gevonden. Sluit de camera aan."
+                "scanner",
+                "camera",
+                False,
+                "no_camera",
+                "Er is geen camera gevonden. Sluit de camera aan.",
             )
         return DeviceReport("scanner", "camera", True, "camera_found", "", {"cameras": cameras})
     import serial
@@ -145,7 +149,9 @@ def check_scanner(cfg: HardwareConfig) -> DeviceReport:
     except (serial.SerialException, OSError) as exc:
         denied = "permission" in str(exc).lower()
         hint = (NO_PERMISSION_NL if denied else NOT_CONNECTED_NL).format(port=port)
-        return DeviceReport("scanner", cfg.scanner, False, "no_permission" if denied else "not_found", hint)
+        return DeviceReport(
+            "scanner", cfg.scanner, False, "no_permission" if denied else "not_found", hint
+        )
     return DeviceReport("scanner", cfg.scanner, True, "port_open", "", {"port": port})
 
 
@@ -180,10 +186,20 @@ def check_announcer(cfg: HardwareConfig, timeout: float = 15.0) -> DeviceReport:
     loop.exec()
     seconds = round(time.monotonic() - started, 2)
     outputs = [d.description() for d in QMediaDevices.audioOutputs()]
-    details = {"engine": engine, "chime": str(CHIME_PATH), "seconds": seconds, "audio_outputs": outputs}
+    details = {
+        "engine": engine,
+        "chime": str(CHIME_PATH),
+        "seconds": seconds,
+        "audio_outputs": outputs,
+    }
     if announcer.busy:  # type: ignore[union-attr]
         return DeviceReport(
-            "announcer", cfg.announcer, False, "stuck", "De omroep blijft hangen. Herstart de computer.", details
+            "announcer",
+            cfg.announcer,
+            False,
+            "stuck",
+            "De omroep blijft hangen. Herstart de computer.",
+            details,
         )
     if not outputs:
         return DeviceReport(
@@ -230,5 +246,8 @@ def run_check(
             print(f"- {names[r.device]} ({r.configured}): {verdict} [{r.state}]", file=out)
             if r.hint_nl:
                 print(f"    {r.hint_nl}", file=out)
-        print("Alles werkt." if not failed else "Er is iets mis; zie hierboven wat u kunt doen.", file=out)
+        print(
+            "Alles werkt." if not failed else "Er is iets mis; zie hierboven wat u kunt doen.",
+            file=out,
+        )
     return 1 if failed else 0

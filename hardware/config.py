@@ -1,15 +1,16 @@
 """Which devices this PC has: the ``[hardware]`` table of the PC's TOML settings file.
 
-    [hardware]
-    printer = "network://192.168.10.20:9100"   # usb://0x04b8:0x0e15, serial:///dev/ttyUSB0?baudrate=38400,
-                                               # file:///dev/usb/lp0, win32raw://EPSON TM-T20II, fake://, none://
-    printer_profile = "TM-T20II"
-    card_reader = "pcsc"                       # pcsc | fake | none
-    scanner = "serial:///dev/ttyACM0"          # serial://...?baudrate=9600 | wedge | camera | none
-    wedge_prefix = ""                          # character the wedge scanner sends first, if set up
-    announcer = "qt"                           # qt | espeak | fake
-    volume = 0.8
-    language = "nl"
+[hardware]
+printer = "network://192.168.10.20:9100"   # usb://0x04b8:0x0e15, serial:///dev/ttyUSB0?baudrate=38400,
+                                           # file:///dev/usb/lp0,
+                                               # win32raw://EPSON TM-T20II, fake://, none://
+printer_profile = "TM-T20II"
+card_reader = "pcsc"                       # pcsc | fake | none
+scanner = "serial:///dev/ttyACM0"          # serial://...?baudrate=9600 | wedge | camera | none
+wedge_prefix = ""                          # character the wedge scanner sends first, if set up
+announcer = "qt"                           # qt | espeak | fake
+volume = 0.8
+language = "nl"
 """
 
 from __future__ import annotations

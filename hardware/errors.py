@@ -39,7 +39,9 @@ class PrinterNoPermission(PrinterError):
 class PrinterOffline(PrinterError):
     """The printer answers but will not print: cover open, error state, or no status reply."""
 
-    hint_nl = "De printer staat uit of heeft een storing. Is de klep dicht? Brandt er een rood lampje?"
+    hint_nl = (
+        "De printer staat uit of heeft een storing. Is de klep dicht? Brandt er een rood lampje?"
+    )
 
 
 class PrinterNotResponding(PrinterOffline):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import enum
 import errno
 import logging
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -90,7 +89,11 @@ def _is_permission_problem(exc: BaseException) -> bool:
         if getattr(seen, "errno", None) in (errno.EACCES, errno.EPERM):
             return True
         text = str(seen).lower()
-        if "permission denied" in text or "access denied" in text or "insufficient permissions" in text:
+        if (
+            "permission denied" in text
+            or "access denied" in text
+            or "insufficient permissions" in text
+        ):
             return True
         seen = seen.__cause__ or seen.__context__
     return False
@@ -143,7 +146,7 @@ class EscposTicketPrinter:
     def _query(self, printer: Escpos, request: bytes) -> bytes:
         try:
             reply = printer.query_status(request)
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:  # socket.timeout is TimeoutError since 3.10
             raise PrinterNotResponding(f"{self.description}: no status reply") from exc
         except NotImplementedError:
             raise

@@ -51,12 +51,16 @@ def parse_printer_url(url: str) -> PrinterAddress:
     if scheme == "usb":
         vendor, _, product = rest.rstrip("/").partition(":")
         if not product:
-            raise ValueError(f"USB printer needs vendor:product ids, e.g. usb://0x04b8:0x0e15: {url!r}")
+            raise ValueError(
+                f"USB printer needs vendor:product ids, e.g. usb://0x04b8:0x0e15: {url!r}"
+            )
         return PrinterAddress("usb", vendor_id=int(vendor, 16), product_id=int(product, 16))
     if scheme == "serial":
         if not rest:
             raise ValueError(f"serial printer needs a device path: {url!r}")
-        return PrinterAddress("serial", path=unquote(rest), baudrate=int(params.get("baudrate", 9600)))
+        return PrinterAddress(
+            "serial", path=unquote(rest), baudrate=int(params.get("baudrate", 9600))
+        )
     if scheme == "file":
         if not rest:
             raise ValueError(f"file printer needs a path: {url!r}")

@@ -21,7 +21,16 @@ def espeak_command(text: str, language: Language, volume: float = 1.0) -> list[s
     if binary is None:
         raise FileNotFoundError("espeak-ng is not installed")
     amplitude = max(0, min(200, round(volume * 100)))
-    return [binary, "-v", ESPEAK_VOICES[language], "-s", str(ESPEAK_WPM), "-a", str(amplitude), text]
+    return [
+        binary,
+        "-v",
+        ESPEAK_VOICES[language],
+        "-s",
+        str(ESPEAK_WPM),
+        "-a",
+        str(amplitude),
+        text,
+    ]
 
 
 def speak_to_wav(text: str, language: Language, path: str | Path, volume: float = 1.0) -> Path:

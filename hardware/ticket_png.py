@@ -19,15 +19,16 @@ QR_BOX = 8
 _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "C:/Windows/Fonts")
 
 
-def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    names = ("DejaVuSans-Bold.ttf",) if bold else ("DejaVuSans.ttf",)
-    names += ("arialbd.ttf",) if bold else ("arial.ttf",)
+def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    names = ("DejaVuSans-Bold.ttf", "arialbd.ttf") if bold else ("DejaVuSans.ttf", "arial.ttf")
     for folder in _FONT_DIRS:
         for name in names:
             path = os.path.join(folder, name)
             if os.path.exists(path):
                 return ImageFont.truetype(path, size)
-    return ImageFont.load_default(size=size)
+    font = ImageFont.load_default(size=size)
+    assert isinstance(font, ImageFont.FreeTypeFont), "Pillow without FreeType"
+    return font
 
 
 def _text_image(block: TextBlock) -> Image.Image:
@@ -51,7 +52,9 @@ def _text_image(block: TextBlock) -> Image.Image:
 
 
 def _qr_image(payload: str) -> Image.Image:
-    code = qrcode.QRCode(box_size=QR_BOX, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code = qrcode.QRCode(
+        box_size=QR_BOX, border=4, error_correction=qrcode.constants.ERROR_CORRECT_M
+    )
     code.add_data(payload)
     code.make(fit=True)
     qr = code.make_image().get_image().convert("L")

@@ -10,6 +10,7 @@ re-sent to the widget they were meant for, in order, so typing still works.
 
 from __future__ import annotations
 
+import contextlib
 import time
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
@@ -110,10 +111,8 @@ class KeyboardWedgeFilter(QObject):
         self._replaying = True
         try:
             for receiver, event, _ in held:
-                try:
+                with contextlib.suppress(RuntimeError):  # the widget was closed meanwhile
                     QCoreApplication.sendEvent(receiver, event)
-                except RuntimeError:  # the widget was closed meanwhile
-                    pass
         finally:
             self._replaying = False
 

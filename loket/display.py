@@ -11,13 +11,14 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import column, func, select, table
+from sqlalchemy.orm import Session, object_session
 
 from loket import events, queue
 from loket.errors import Refused
 from loket.hours import next_walk_in_opening, period_at, periods_on
 from loket.models import (
+    Appointment,
     Branch,
     BranchService,
     Counter,
@@ -92,12 +93,23 @@ class BranchStatus:
         return self.mode == "open"
 
 
+# The view of migration 0003 (PostgreSQL): names of visitors who chose to be called by
+# name, the only names the display's database role may read (docs/architecture.md).
+DISPLAY_NAME_VIEW = table("display_name", column("appointment_id"), column("name"))
+
+
 def display_name(ticket: Ticket) -> str | None:
     """The name a public screen may show for this ticket: only with the visitor's consent."""
-    appointment = ticket.appointment
-    if appointment is None or not appointment.call_by_name or not appointment.name:
+    session = object_session(ticket)
+    if ticket.appointment_id is None or session is None:
         return None
-    return appointment.name
+    if session.get_bind().dialect.name == "postgresql":
+        name = session.scalar(select(DISPLAY_NAME_VIEW.c.name).where(
+            DISPLAY_NAME_VIEW.c.appointment_id == ticket.appointment_id))
+    else:
+        name = session.scalar(select(Appointment.name).where(
+            Appointment.id == ticket.appointment_id, Appointment.call_by_name))
+    return name or None
 
 
 def _counters_per_service(session: Session, branch: Branch) -> dict[int, int]:

@@ -38,6 +38,10 @@ NAMING = {
 }
 
 
+# Deferred group of the columns that hold residents' personal data.
+PERSONAL = "personal"
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
@@ -244,10 +248,18 @@ class Appointment(Base):
         ForeignKey("appointment.id"), nullable=True
     )
     # Personal data: removed by the privacy purge, never copied into events or logs.
-    name: Mapped[str | None] = mapped_column(String(120), nullable=True)
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True)
-    phone: Mapped[str | None] = mapped_column(String(40), nullable=True)
-    notes: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Deferred (ORM only, the schema is unchanged): loading an appointment does not
+    # select them, so the kiosk's and display's PostgreSQL roles, which have no
+    # SELECT on these columns (loket/db_roles.py), can still load and check in
+    # appointments. The first touch loads all four in one query.
+    name: Mapped[str | None] = mapped_column(String(120), nullable=True, deferred=True,
+                                             deferred_group=PERSONAL)
+    email: Mapped[str | None] = mapped_column(String(200), nullable=True, deferred=True,
+                                              deferred_group=PERSONAL)
+    phone: Mapped[str | None] = mapped_column(String(40), nullable=True, deferred=True,
+                                              deferred_group=PERSONAL)
+    notes: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True,
+                                              deferred_group=PERSONAL)
     purged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     branch: Mapped[Branch] = relationship()
@@ -345,7 +357,10 @@ class Feedback(Base):
     friendliness: Mapped[int | None] = mapped_column(Integer, nullable=True)
     speed: Mapped[int | None] = mapped_column(Integer, nullable=True)
     expertise: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    comment: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Free text of a resident: deferred like the appointment's personal data, so the
+    # kiosk role can insert feedback and check "already rated" without reading it.
+    comment: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True,
+                                                deferred_group=PERSONAL)
 
 
 class SigningKey(Base):

@@ -237,6 +237,13 @@ def busy_ticket(session: Session, counter: Counter) -> Ticket | None:
 
 
 def _ensure_free(session: Session, counter: Counter, day: date) -> None:
+    # Two clerks (or a double click) at one counter: on PostgreSQL both transactions
+    # would see the counter free and each call a ticket. Locking the counter row makes
+    # the second wait and then see the first one's ticket. FOR NO KEY UPDATE, not FOR
+    # UPDATE: event and ticket inserts that merely reference the counter (foreign-key
+    # KEY SHARE locks) are not blocked. SQLite's BEGIN IMMEDIATE already serialises.
+    session.execute(select(Counter.id).where(Counter.id == counter.id)
+                    .with_for_update(key_share=True))
     current = busy_ticket(session, counter)
     if current is not None and current.day == day:
         raise IllegalTransition(

@@ -373,3 +373,212 @@ class Loket:
                                           number, score, friendliness, speed, expertise).id
 
         return self._write(run, "feedback")
+
+    # -- counter workstation and reception (issue [desk]) ---------------------------------
+    # Local imports: these modules are only needed by the staff PCs.
+
+    def counter_overview(self, branch: str, counter: int) -> Any:
+        """The queues this counter serves, and the visitor at it (``loket.desk``)."""
+        from loket import desk
+
+        staff.require(self.actor, "serve")
+
+        def run(session: Session) -> desk.CounterOverview:
+            b = queue.get_branch(session, branch)
+            return desk.overview(session, b, queue.get_counter(session, b, counter),
+                                 self.actor.staff_id, self.now())
+
+        return self._read(run)
+
+    def visitor(self, branch: str, number: str) -> Any:
+        """Name, service, notes and what to bring of the visitor behind a ticket."""
+        from loket import desk
+
+        staff.require(self.actor, "serve")
+        return self._read(lambda s: desk.Visitor.of(queue.find_ticket(
+            s, queue.get_branch(s, branch), number, self.now().date())))
+
+    def book_follow_up(self, branch: str, service: str, start: datetime, *, name: str,
+                       follow_up_of: str | None = None, **details: Any) -> AppointmentView:
+        """Book an appointment, optionally as follow-up of the appointment ``follow_up_of``
+        (a reference); details as ``book_appointment``."""
+
+        def run(session: Session, ctx: Context) -> AppointmentView:
+            previous = (appointments.get_by_reference(session, follow_up_of)
+                        if follow_up_of else None)
+            a = appointments.book(session, ctx, queue.get_branch(session, branch),
+                                  queue.get_service(session, service), start, name=name,
+                                  follow_up_of=previous, **details)
+            code, short = appointments.make_codes(session, a, ctx.now)
+            return AppointmentView.of(a, code, short)
+
+        return self._write(run, "book")
+
+    def set_counter_status(self, branch: str, counter: int, status: str) -> str:
+        from loket import alerts
+
+        def run(session: Session, ctx: Context) -> str:
+            b = queue.get_branch(session, branch)
+            return alerts.set_status(session, ctx, b, queue.get_counter(session, b, counter),
+                                     status)
+
+        return self._write(run, "serve")
+
+    def raise_alert(self, branch: str, counter: int) -> int:
+        """Aggression protocol: a colleague is needed at this counter now."""
+        from loket import alerts
+
+        def run(session: Session, ctx: Context) -> int:
+            b = queue.get_branch(session, branch)
+            return alerts.raise_alert(session, ctx, b, queue.get_counter(session, b, counter))
+
+        # Any logged-in staff member may ask for help; no permission stands in the way.
+        return self._write(run)
+
+    def clear_alert(self, branch: str, counter: int) -> None:
+        from loket import alerts
+
+        def run(session: Session, ctx: Context) -> None:
+            b = queue.get_branch(session, branch)
+            alerts.clear_alert(session, ctx, b, queue.get_counter(session, b, counter))
+
+        self._write(run)
+
+    def counter_states(self, branch: str) -> list[Any]:
+        from loket import alerts
+
+        staff.require(self.actor, "monitor")
+        return self._read(lambda s: alerts.counter_states(s, queue.get_branch(s, branch),
+                                                          self.now()))
+
+    def day_plan(self, branch: str, service: str, day: date) -> Any:
+        from loket import calendar
+
+        staff.require(self.actor, "book")
+        return self._read(lambda s: calendar.day_plan(
+            s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()))
+
+    def week_plan(self, branch: str, service: str, day: date) -> list[Any]:
+        from loket import calendar
+
+        staff.require(self.actor, "book")
+        return self._read(lambda s: calendar.week_plan(
+            s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()))
+
+    def find_appointments_today(self, branch: str, query: str) -> list[Any]:
+        """Today's appointments by name or reference, for check-in at reception."""
+        from loket import calendar
+
+        staff.require(self.actor, "check_in")
+        return self._read(lambda s: calendar.find_today(s, queue.get_branch(s, branch), query,
+                                                        self.now()))
+
+    def appointment_details(self, reference: str) -> Any:
+        from loket import calendar
+
+        staff.require(self.actor, "book")
+        return self._read(lambda s: calendar.CalendarAppointment.of(
+            appointments.get_by_reference(s, reference)))
+
+    def reschedule_appointment(self, reference: str, start: datetime,
+                               service: str | None = None) -> AppointmentView:
+        from loket import calendar
+
+        def run(session: Session, ctx: Context) -> AppointmentView:
+            a = calendar.reschedule(session, ctx, appointments.get_by_reference(session, reference),
+                                    start, queue.get_service(session, service) if service else None)
+            code, short = appointments.make_codes(session, a, ctx.now)
+            return AppointmentView.of(a, code, short)
+
+        return self._write(run, "book")
+
+    def close_day(self, branch: str, day: date, reason: str) -> Any:
+        from loket import calendar
+
+        return self._write(lambda s, c: calendar.close_day(s, c, queue.get_branch(s, branch),
+                                                           day, reason), "manage_queue")
+
+    def add_session(self, branch: str, day: date, start: Any, end: Any, mode: str,
+                    reason: str) -> Any:
+        from loket import calendar
+        from loket.models import PeriodMode
+
+        return self._write(lambda s, c: calendar.add_session(
+            s, c, queue.get_branch(s, branch), day, start, end, PeriodMode(mode), reason),
+            "manage_queue")
+
+    def restore_day(self, branch: str, day: date) -> Any:
+        from loket import calendar
+
+        return self._write(lambda s, c: calendar.restore_day(s, c, queue.get_branch(s, branch),
+                                                             day), "manage_queue")
+
+    def special_days(self, branch: str, days: int = 90) -> list[Any]:
+        from loket import calendar
+
+        return self._read(lambda s: calendar.special_days(queue.get_branch(s, branch),
+                                                          self.now().date(), days))
+
+    def confirmation(self, reference: str) -> Any:
+        """Everything a confirmation letter or e-mail says (``loket.confirmations``)."""
+        from loket.confirmations import Confirmation
+
+        def run(session: Session, ctx: Context) -> Confirmation:
+            a = appointments.get_by_reference(session, reference)
+            code, short = appointments.make_codes(session, a, ctx.now)
+            muni = queue.settings(session)
+            return Confirmation(municipality=muni.name, reference=a.reference, code=code,
+                                short_code=short, service_name=a.service.name_nl,
+                                bring=a.service.bring_nl, start=a.start,
+                                duration_minutes=a.duration_minutes, branch_name=a.branch.name,
+                                address=a.branch.address, name=a.name,
+                                info_line=muni.info_line_nl)
+
+        # A write: the first code of a new database creates its signing key.
+        return self._write(run, "book")
+
+    def confirmation_pdf(self, reference: str) -> bytes:
+        from loket.confirmations import letter_pdf
+
+        return letter_pdf(self.confirmation(reference))
+
+    def email_confirmation(self, reference: str, smtp: Any, to: str | None = None) -> str:
+        """Mail the letter (PDF) and an .ics to the appointment's address; returns it."""
+        from loket import mailer
+        from loket.confirmations import ics, letter_pdf
+        from loket.errors import Refused
+
+        conf = self.confirmation(reference)
+        address = to or self.appointment_details(reference).email
+        if not address:
+            raise Refused("Bij deze afspraak staat geen e-mailadres. Vul het adres in of "
+                          "print de brief.", code="no_email")
+        message = mailer.build_message(conf, address, smtp.sender, letter_pdf(conf),
+                                       ics(conf, self.now()))
+        mailer.send(smtp, message)
+
+        def record(session: Session, ctx: Context) -> None:
+            from loket import events
+
+            a = appointments.get_by_reference(session, reference)
+            # The fact that a confirmation went out; never the address itself.
+            events.append(session, at=ctx.now, kind="appointment.confirmation_sent",
+                          actor=ctx.actor, branch_id=a.branch_id, appointment_id=a.id,
+                          data={"reference": a.reference, "by": "email"})
+
+        self._write(record, "book")
+        return address
+
+    def import_appointments(self, data: bytes | str, kind: str,
+                            default_branch: str | None = None) -> Any:
+        """Book appointments from a CSV or iCalendar file; returns the report per row."""
+        from loket import imports
+
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) and kind == "csv" else data
+        rows = imports.read_csv(str(text)) if kind == "csv" else imports.read_ics(data)
+
+        def run(session: Session, ctx: Context) -> imports.ImportReport:
+            b = queue.get_branch(session, default_branch) if default_branch else None
+            return imports.import_rows(session, ctx, rows, b)
+
+        return self._write(run, "book")

@@ -330,6 +330,7 @@ class EscposDecoder:
         data = self._need(i + 5, cols * per_col)
         img = Image.new("1", (cols, per_col * 8), 1)
         px = img.load()
+        assert px is not None
         for c in range(cols):
             for k in range(per_col):
                 byte = data[c * per_col + k]
@@ -478,7 +479,9 @@ def _render_run(text: str, style: TextStyle) -> Image.Image:
     if style.underline:
         draw.line([(0, cell_h - 2), (img.width, cell_h - 2)], fill=0, width=style.underline)
     if style.width > 1 or style.height > 1:
-        img = img.resize((img.width * style.width, img.height * style.height), Image.BICUBIC)
+        img = img.resize(
+            (img.width * style.width, img.height * style.height), Image.Resampling.BICUBIC
+        )
     if style.invert:
         img = ImageOps.invert(img)
     if style.upside_down:

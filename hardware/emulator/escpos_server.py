@@ -49,7 +49,9 @@ class EscposEmulator:
             daemon_threads = True
 
         self._server = Server((host, port), Handler)
-        self.host, self.port = self._server.server_address[:2]
+        address = self._server.server_address
+        self.host: str = str(address[0])
+        self.port: int = int(address[1])
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property
@@ -133,7 +135,7 @@ class EscposEmulator:
 
 
 def main() -> None:
-    """Run a printer on a fixed port for manual trials: ``python -m hardware.emulator.escpos_server 9100``."""
+    """A printer for manual trials: ``python -m hardware.emulator.escpos_server 9100 OUTDIR``."""
     import sys
 
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 9100

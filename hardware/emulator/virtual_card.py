@@ -8,6 +8,7 @@ APDUs. The card answers the ATR request and every APDU; power codes get no answe
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import socket
 import struct
@@ -72,10 +73,8 @@ class VirtualCard:
         self._inserted.clear()
         with self._lock:
             if self._sock is not None:
-                try:
+                with contextlib.suppress(OSError):
                     self._sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None

@@ -9,8 +9,10 @@ the process makes its first PC/SC call (libpcsclite remembers the name).
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -49,6 +51,15 @@ def _unshare_prefix() -> list[str]:
     if os.geteuid() == 0:
         return ["unshare", "--mount", "--propagation", "private", "--"]
     return ["unshare", "--user", "--map-root-user", "--mount", "--propagation", "private", "--"]
+
+
+def die_with_parent() -> None:
+    """A crashed test worker must not leave its pcscd behind (Linux PR_SET_PDEATHSIG)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG, kept across exec
+    except (OSError, AttributeError):
+        pass
 
 
 def _two_free_ports() -> int:
@@ -90,9 +101,10 @@ class PcscdRig:
         self.run_dir.mkdir(parents=True, exist_ok=True)
         script = 'mount --bind "$1" /run && exec pcscd --foreground --error --config "$2"'
         cmd = _unshare_prefix() + ["sh", "-c", script, "sh", str(self.run_dir), str(self.conf_dir)]
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        log.close()
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                cmd, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent
+            )
         deadline = time.monotonic() + timeout
         while not self._vpcd_listening():
             if self.proc.poll() is not None:

@@ -1,0 +1,80 @@
+"""The staff style sheet and small widget helpers shared by the counter and reception.
+
+Calm colours, large numbers, one accent per meaning: blue is an action, red is over the
+norm or an alarm, amber is a note for attention. Staff look at these screens all day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+
+STYLE = """
+QWidget { font-size: 12pt; color: #1b1f24; }
+QWidget#page { background: #f4f6f8; }
+QFrame#header { background: #1d3557; }
+QFrame#header QLabel { color: white; }
+QLabel#title { font-size: 17pt; font-weight: bold; }
+QLabel#bigNumber { font-size: 44pt; font-weight: bold; color: #1d3557; }
+QLabel#muted { color: #5b6570; }
+QLabel#reason { color: #37474f; font-style: italic; }
+QLabel#welcome { font-size: 16pt; font-weight: bold; }
+QLabel#note { background: #fff4d6; border: 1px solid #e9c46a; border-radius: 4px;
+              padding: 6px; }
+QLabel#badge { background: #e63946; color: white; border-radius: 4px; padding: 3px 8px;
+               font-weight: bold; }
+QLabel#message { color: #1d3557; font-size: 12pt; padding: 4px; }
+QLabel#error { color: #b00020; font-size: 12pt; padding: 4px; }
+QFrame#card { background: white; border: 1px solid #d0d7de; border-radius: 6px; }
+QPushButton { background: #1d6fb8; color: white; border: none; border-radius: 5px;
+              padding: 9px 14px; font-weight: bold; }
+QPushButton:hover { background: #165a96; }
+QPushButton:disabled { background: #c9d1d9; color: #6e7781; }
+QPushButton#secondary { background: #e7ecf1; color: #1d3557; }
+QPushButton#secondary:disabled { color: #9aa4ae; }
+QPushButton#danger { background: #b00020; }
+QPushButton#alert { background: #2b4a6f; color: #dfe7ef; font-weight: normal;
+                    padding: 5px 10px; }
+QPushButton#alertOn { background: #e63946; color: white; padding: 5px 10px; }
+QTableWidget { background: white; gridline-color: #e1e4e8; font-size: 12pt; }
+QHeaderView::section { background: #e7ecf1; padding: 4px; border: none;
+                       font-weight: bold; }
+QLineEdit, QComboBox, QDateEdit, QTimeEdit, QPlainTextEdit { background: white;
+    border: 1px solid #aab4be; border-radius: 4px; padding: 5px; }
+QTabBar::tab { padding: 8px 16px; font-weight: bold; }
+QTabBar::tab:selected { background: white; }
+QGroupBox { font-weight: bold; border: 1px solid #d0d7de; border-radius: 6px;
+            margin-top: 12px; background: white; }
+QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; }
+"""
+
+
+def button(text: str, key: str | None, slot: Callable[[], object], parent: QWidget,
+           kind: str | None = None) -> QPushButton:
+    """A button whose shortcut is shown on it and works anywhere in the window."""
+    label = f"{text}  [{key}]" if key else text
+    widget = QPushButton(label, parent)
+    widget.clicked.connect(lambda: slot())
+    if kind:
+        widget.setObjectName(kind)
+    if key:
+        shortcut = QShortcut(QKeySequence(key), parent)
+        # Only fire when the button would: a disabled action has no hidden shortcut.
+        shortcut.activated.connect(lambda: widget.isEnabled() and widget.isVisible()
+                                   and widget.click())
+    return widget
+
+
+def label(text: str = "", name: str | None = None, wrap: bool = True) -> QLabel:
+    widget = QLabel(text)
+    widget.setWordWrap(wrap)
+    if name:
+        widget.setObjectName(name)
+    return widget
+
+
+def show_refusal(parent: QWidget, text: str) -> None:
+    """Modal only where a decision is needed; most messages go to the message line."""
+    QMessageBox.information(parent, "Loket", text)

@@ -1,0 +1,88 @@
+"""Check in: scan the appointment's QR code, or type its short code on the keypad."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+
+from kiosk.keypad import Keypad
+from kiosk.screens.common import Host, Screen, button, label
+from kiosk.theme import pictogram
+from loket.codes import REFERENCE_ALPHABET, SHORT_CODE_LENGTH
+
+
+def spaced_code(text: str, length: int = SHORT_CODE_LENGTH) -> str:
+    """'ABC' -> 'A B C _ _ _ _ _ _': every symbol on its own, the empty places visible."""
+    return " ".join([*text, *["_"] * (length - len(text))])
+
+
+class CheckInScreen(Screen):
+    name = "checkin"
+    submitted = Signal(str)
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        s = host.settings
+        self.title = label("title")
+        self.picture = QLabel()
+        self.scan_text = label("body")
+        self.type_text = label("body")
+        self.where = label("hint")
+        self.code = label("code", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
+        self.keypad = Keypad(REFERENCE_ALPHABET, columns=10, max_length=SHORT_CODE_LENGTH,
+                             key_px=s.key_px)
+        self.keypad.changed.connect(self._changed)
+        self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
+        self.send = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
+        self.back.clicked.connect(lambda: host.go("start"))
+        self.send.clicked.connect(self._send)
+
+        scan = QVBoxLayout()
+        scan.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignHCenter)
+        scan.addWidget(self.scan_text)
+        scan.addStretch(1)
+        typed = QVBoxLayout()
+        typed.setSpacing(16)
+        typed.addWidget(self.type_text)
+        typed.addWidget(self.where)
+        typed.addWidget(self.code)
+        typed.addWidget(self.keypad, 1)
+        columns = QHBoxLayout()
+        columns.setSpacing(48)
+        columns.addLayout(scan, 1)
+        columns.addLayout(typed, 3)
+        actions = QHBoxLayout()
+        actions.addWidget(self.back)
+        actions.addStretch(1)
+        actions.addWidget(self.send)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 24, 60, 24)
+        layout.addWidget(self.title)
+        layout.addLayout(columns, 1)
+        layout.addLayout(actions)
+        self._changed("")
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("Inchecken voor uw afspraak"))
+        self.scan_text.setText(self.tr("Houd de QR-code van uw afspraak onder de scanner."))
+        self.type_text.setText(self.tr("Lukt scannen niet? Typ dan uw code."))
+        self.where.setText(self.tr("De code staat in uw bevestiging. Het zijn 9 tekens."))
+        self.back.setText(self.tr("Terug"))
+        self.send.setText(self.tr("Inchecken"))
+        self.keypad.set_accessible_names(self.tr("Wissen"))
+        self.code.setAccessibleName(self.tr("Uw code"))
+        self.picture.setPixmap(pictogram("checkin", self.host.settings.touch_px * 3,
+                                         self.host.icon_colour))
+
+    def reset(self) -> None:
+        self.keypad.clear()
+
+    def _changed(self, text: str) -> None:
+        self.code.setText(spaced_code(text))
+
+    def _send(self) -> None:
+        if len(self.keypad.text) == SHORT_CODE_LENGTH:
+            self.submitted.emit(self.keypad.text)
+        else:
+            # Not sent: a half code would only count as a wrong attempt.
+            self.where.setText(self.tr("Typ alle 9 tekens van uw code."))

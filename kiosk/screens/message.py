@@ -1,0 +1,72 @@
+"""A kind message when something cannot be done, always with the next step."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+
+from kiosk.screens.common import Host, Screen, button, label
+from kiosk.theme import pictogram
+
+
+class MessageScreen(Screen):
+    name = "message"
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        s = host.settings
+        self.retry_target: str | None = None
+        self.words: Callable[[], tuple[str, str]] | None = None
+        self.title = label("title")
+        self.text = label("warning")
+        self.help = label("body")
+        self.picture = label("body", wrap=False)
+        self.retry = button(min_height=s.touch_px, min_width=s.touch_px * 5)
+        self.home = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
+        self.retry.clicked.connect(lambda: host.go(self.retry_target or "start"))
+        self.home.clicked.connect(lambda: host.go("start"))
+        actions = QHBoxLayout()
+        actions.addWidget(self.retry)
+        actions.addStretch(1)
+        actions.addWidget(self.home)
+        body = QHBoxLayout()
+        body.setSpacing(40)
+        body.addWidget(self.picture)
+        text = QVBoxLayout()
+        text.setSpacing(24)
+        text.addWidget(self.title)
+        text.addWidget(self.text)
+        text.addWidget(self.help)
+        text.addStretch(1)
+        body.addLayout(text, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 40, 60, 24)
+        layout.addLayout(body, 1)
+        layout.addLayout(actions)
+
+    def show_message(self, words: Callable[[], tuple[str, str]],
+                     retry_target: str | None = None) -> None:
+        """``words`` gives (title, text) in the current language, again after a language
+        switch; ``retry_target``: where "Opnieuw proberen" goes, if trying again helps."""
+        self.words = words
+        self.retry_target = retry_target
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        if self.words is not None:
+            title, text = self.words()
+            self.title.setText(title)
+            self.text.setText(text)
+        self.help.setText(self.tr("Lukt het niet? Loop naar de receptie. Wij helpen u graag."))
+        self.retry.setText(self.tr("Opnieuw proberen"))
+        self.home.setText(self.tr("Naar het begin"))
+        self.retry.setVisible(self.retry_target is not None)
+        self.picture.setPixmap(pictogram("help", self.host.settings.touch_px * 3,
+                                         self.host.icon_colour))
+
+    def reset(self) -> None:
+        self.title.clear()
+        self.text.clear()
+        self.retry_target = None
+        self.words = None

@@ -1,0 +1,152 @@
+"""The visitor's number: large, with the expected wait and where to wait.
+
+When the ticket cannot be printed the number stays large on screen with a QR code to
+photograph; the visitor is told that staff know, and nothing else changes for them.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+
+from kiosk.printing import ticket_payload
+from kiosk.screens.common import Host, Screen, button, label
+from loket.codes import qr_png
+from loket.views import TicketView
+
+
+class TicketScreen(Screen):
+    name = "ticket"
+
+    def __init__(self, host: Host) -> None:
+        super().__init__(host)
+        s = host.settings
+        self.ticket: TicketView | None = None
+        self.checked_in = False
+        self.wait_area = ""
+        # None while printing, True printed, else the problem ("paper_out", "no_printer", ...)
+        self.print_state: bool | str | None = None
+        self.banner = label("banner", align=Qt.AlignmentFlag.AlignHCenter)
+        self.number_caption = label("body", align=Qt.AlignmentFlag.AlignHCenter)
+        self.number = label("number", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
+        self.service = label("body", align=Qt.AlignmentFlag.AlignHCenter)
+        self.details = label("body")
+        self.printer = label("body")
+        self.qr = QLabel()
+        self.qr.setFixedSize(s.touch_px * 4, s.touch_px * 4)
+        self.qr.setScaledContents(True)
+        self.qr_caption = label("hint", align=Qt.AlignmentFlag.AlignHCenter)
+        self.done = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
+        self.done.clicked.connect(lambda: host.go("start"))
+
+        number_box = QVBoxLayout()
+        number_box.addWidget(self.number_caption)
+        number_box.addWidget(self.number)
+        number_box.addWidget(self.service)
+        qr_box = QVBoxLayout()
+        qr_box.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
+        qr_box.addWidget(self.qr_caption)
+        top = QHBoxLayout()
+        top.addLayout(number_box, 3)
+        top.addLayout(qr_box, 1)
+        bottom = QHBoxLayout()
+        text = QVBoxLayout()
+        text.addWidget(self.details)
+        text.addWidget(self.printer)
+        bottom.addLayout(text, 1)
+        bottom.addWidget(self.done, 0, Qt.AlignmentFlag.AlignBottom)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 24, 60, 24)
+        layout.setSpacing(12)
+        layout.addWidget(self.banner)
+        layout.addLayout(top, 1)
+        layout.addLayout(bottom)
+
+    def show_ticket(self, ticket: TicketView, *, checked_in: bool, wait_area: str) -> None:
+        self.ticket, self.checked_in, self.wait_area = ticket, checked_in, wait_area
+        self.print_state = None
+        self.retranslate()
+
+    def set_print_state(self, state: bool | str) -> None:
+        self.print_state = state
+        self.retranslate()
+
+    def _wait_text(self, t: TicketView) -> str:
+        minutes = t.predicted_wait_minutes
+        if minutes is None:
+            return ""
+        if minutes <= 1:
+            return self.tr("U bent bijna aan de beurt.")
+        return self.tr("U wacht ongeveer {minutes} minuten.").format(minutes=minutes)
+
+    def retranslate(self) -> None:
+        self.done.setText(self.tr("Klaar"))
+        t = self.ticket
+        if t is None:
+            return
+        language = self.host.language
+        late = self.checked_in and t.kind == "walk_in"
+        early = (self.checked_in and t.appointment_at is not None
+                 and t.appointment_at > t.issued_at)
+        if late:
+            self.banner.setText(self.tr("U bent ingecheckt"))
+        elif self.checked_in:
+            self.banner.setText(self.tr("Welkom, u bent ingecheckt"))
+        else:
+            self.banner.setText(self.tr("Dit is uw nummer"))
+        self.number_caption.setText(self.tr("Uw nummer is"))
+        self.number.setText(t.number)
+        self.number.setAccessibleName(self.tr("Uw nummer is {number}").format(number=t.number))
+        self.service.setText(t.service_name_en if language == "en" else t.service_name)
+        lines = []
+        if late:
+            lines.append(self.tr("U bent te laat voor uw afspraak. U krijgt een gewoon "
+                                 "nummer en wacht op uw beurt."))
+        elif early and t.appointment_at is not None:
+            lines.append(self.tr("Uw afspraak is om {time}. We roepen u rond die tijd.")
+                         .format(time=f"{t.appointment_at:%H:%M}"))
+        wait = self._wait_text(t)
+        if wait and not early:
+            lines.append(wait)
+        if language == "nl" and self.wait_area:
+            lines.append(f"Wacht in {self.wait_area}. Uw nummer komt op het scherm.")
+        else:
+            lines.append(self.tr("Wacht in de wachtruimte. Uw nummer komt op het scherm."))
+        if t.needs_assistance:
+            lines.append(self.tr("De medewerker weet dat u hulp nodig heeft."))
+        self.details.setText("\n".join(lines))
+        self._show_print_state()
+
+    def _show_print_state(self) -> None:
+        assert self.ticket is not None
+        state = self.print_state
+        failed = state is not None and state is not True
+        if state is None:
+            self.printer.setText(self.tr("Uw bonnetje wordt geprint."))
+        elif state is True:
+            self.printer.setText(self.tr("Neem uw bonnetje uit de printer."))
+        elif state == "no_printer":
+            self.printer.setText(self.tr("Onthoud uw nummer, of maak er een foto van."))
+        else:
+            self.printer.setText(self.tr("De printer werkt nu niet. Onthoud uw nummer, of "
+                                         "maak er een foto van. Een medewerker weet het al."))
+        self.printer.setProperty("kind", "warning" if failed and state != "no_printer"
+                                 else "body")
+        self.printer.style().unpolish(self.printer)
+        self.printer.style().polish(self.printer)
+        self.qr.setVisible(failed)
+        self.qr_caption.setVisible(failed)
+        if failed:
+            pixmap = QPixmap()
+            pixmap.loadFromData(qr_png(ticket_payload(self.ticket.branch, self.ticket.number),
+                                       box_size=8, border=2))
+            self.qr.setPixmap(pixmap)
+            self.qr_caption.setText(self.tr("Maak een foto"))
+
+    def reset(self) -> None:
+        self.ticket = None
+        self.print_state = None
+        for widget in (self.banner, self.number, self.service, self.details, self.printer):
+            widget.clear()
+        self.qr.clear()

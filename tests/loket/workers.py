@@ -1,0 +1,235 @@
+"""Child processes for the concurrency, durability and live benchmarks.
+
+Run as ``python -m tests.loket.workers MODE --url URL ...`` from the repository root.
+Each worker is a real OS process with its own engine and connections, like a kiosk or
+counter PC. It reports on stdout, one JSON object per line, flushed at once: a line is
+printed only after the transaction it describes has committed, so the parent knows
+exactly what a worker claims is durable when it kills it.
+
+Barrier: a worker first prints ``{"ready": ...}`` and then waits until the file given
+with ``--start-file`` exists, so all workers begin at (almost) the same moment instead
+of one after another as they finish importing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from loket import queue
+from loket.clock import Clock
+from loket.db import Database
+from loket.errors import IllegalTransition
+from loket.events import Actor
+from loket.feed import open_feed
+from loket.queue import Context
+from loket.services import Loket
+
+DEFAULT_NOW = "2026-11-24T09:00"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# -- parent side ------------------------------------------------------------------------
+
+
+class Worker:
+    """A worker process whose JSON lines are collected by a thread as they come.
+
+    Reading in a thread keeps the pipe drained (a full pipe would block the child in
+    the middle of its loop) and lets the parent see each committed line at once.
+    """
+
+    def __init__(self, mode: str, url: str, *args: str) -> None:
+        self.lines: list[dict[str, Any]] = []
+        self._seen = threading.Condition()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.loket.workers", mode, "--url", url, *args],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)})
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            with self._seen:
+                self.lines.append(json.loads(line))
+                self._seen.notify_all()
+        with self._seen:
+            self._seen.notify_all()
+
+    def wait_for(self, key: str, timeout: float = 30.0) -> dict[str, Any]:
+        """The first line carrying ``key``; fails if the worker died or took too long."""
+        deadline = time.monotonic() + timeout
+        with self._seen:
+            while True:
+                for line in self.lines:
+                    if key in line:
+                        return line
+                left = deadline - time.monotonic()
+                if left <= 0 or (not self._reader.is_alive() and self.proc.poll() is not None):
+                    raise RuntimeError(f"worker gave no {key!r}: {self.stderr_text()}")
+                self._seen.wait(min(left, 0.2))
+
+    def values(self, key: str) -> list[Any]:
+        with self._seen:
+            return [line[key] for line in self.lines if key in line]
+
+    def finish(self, timeout: float = 60.0) -> int:
+        code = self.proc.wait(timeout)
+        self._reader.join(5)
+        return code
+
+    def kill(self) -> None:
+        self.proc.kill()  # SIGKILL on POSIX: no cleanup, no atexit, no rollback
+        self.proc.wait(10)
+        self._reader.join(5)
+
+    def stderr_text(self) -> str:
+        if self.proc.poll() is None or self.proc.stderr is None:
+            return "(still running)"
+        return self.proc.stderr.read()
+
+
+def run_together(workers: Sequence[Worker], start_file: Path, timeout: float = 120.0) -> float:
+    """Release workers waiting at the barrier at once; returns the moment (monotonic)."""
+    for w in workers:
+        w.wait_for("ready", timeout=60)
+    began = time.monotonic()
+    start_file.touch()
+    for w in workers:
+        code = w.finish(timeout)
+        if code != 0:
+            raise RuntimeError(f"worker exited with {code}: {w.stderr_text()}")
+    return began
+
+
+# -- child side -------------------------------------------------------------------------
+
+
+def emit(**record: Any) -> None:
+    sys.stdout.write(json.dumps(record) + "\n")
+    sys.stdout.flush()
+
+
+def wait_for_start(start_file: str | None, **ready: Any) -> None:
+    emit(ready=True, pid=os.getpid(), **ready)
+    if not start_file:
+        return
+    path = Path(start_file)
+    while not path.exists():
+        # 1 ms: short enough that the start spreads over ~1 ms, long enough not to
+        # starve the other workers on a 2-core machine.
+        time.sleep(0.001)
+
+
+def make_loket(args: argparse.Namespace) -> Loket:
+    clock = Clock(datetime.fromisoformat(args.now), frozen=True)
+    return Loket(Database(args.url), clock, Actor.system(f"worker-{os.getpid()}"))
+
+
+def run_issue(args: argparse.Namespace) -> None:
+    """Issue ``--count`` tickets, cycling through ``--service`` codes."""
+    loket = make_loket(args)
+    services = args.service or ["paspoort"]
+    wait_for_start(args.start_file)
+    for i in range(args.count):
+        view = loket.issue_ticket(args.branch, services[i % len(services)])
+        emit(issued=view.number, id=view.id)
+    emit(done=args.count)
+
+
+def run_serve(args: argparse.Namespace) -> None:
+    """Call next (then start and finish) at one counter until nobody is waiting.
+
+    Several workers may share a counter: a worker that finds its counter busy (the other
+    one holds a ticket) waits a moment and tries again, like a second clerk at one desk.
+    """
+    loket = make_loket(args)
+    wait_for_start(args.start_file)
+    served = 0
+    first = time.monotonic()
+    while True:
+        t0 = time.monotonic()
+        try:
+            view = loket.call_next(args.branch, args.counter)
+        except IllegalTransition:
+            time.sleep(0.002)
+            continue
+        t1 = time.monotonic()
+        if view is None:
+            break
+        if not args.call_only:
+            loket.start(args.branch, view.number)
+            loket.finish(args.branch, view.number)
+        served += 1
+        emit(called=view.number, id=view.id, counter=args.counter, t0=t0, t1=t1,
+             t2=time.monotonic())
+    emit(done=served, first=first, last=time.monotonic())
+
+
+def run_hold(args: argparse.Namespace) -> None:
+    """Insert a ticket (with its event) in a write transaction, then never commit.
+
+    The parent kills this process while the transaction is open: the ticket, its
+    event and the drawn number must all be gone afterwards.
+    """
+    clock = Clock(datetime.fromisoformat(args.now), frozen=True)
+    db = Database(args.url)
+    ctx = Context(now=clock.now(), actor=Actor.system(f"hold-{os.getpid()}"))
+    with db.write() as session:
+        branch = queue.get_branch(session, args.branch)
+        service = queue.get_service(session, (args.service or ["paspoort"])[0])
+        ticket = queue.issue_walk_in(session, ctx, branch, service)
+        session.flush()
+        emit(pending=ticket.number, id=ticket.id)
+        time.sleep(300)
+    emit(error="committed although it should have been killed")
+
+
+def run_listen(args: argparse.Namespace) -> None:
+    """Print every event the feed delivers, with the moment it arrived here."""
+    feed = open_feed(args.url, last_id=args.last_id)
+    stop = Path(args.stop_file) if args.stop_file else None
+    emit(ready=True, pid=os.getpid(), last_id=feed.last_id)
+    try:
+        while stop is None or not stop.exists():
+            for record in feed.wait(0.2):
+                emit(event=record["id"], kind=record["kind"], ticket=record["ticket_id"],
+                     t=time.monotonic())
+    finally:
+        feed.close()
+
+
+MODES = {"issue": run_issue, "serve": run_serve, "hold": run_hold, "listen": run_listen}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("mode", choices=sorted(MODES))
+    ap.add_argument("--url", required=True)
+    ap.add_argument("--branch", default="dalfsen")
+    ap.add_argument("--service", action="append", help="service code; repeat to alternate")
+    ap.add_argument("--counter", type=int, default=1)
+    ap.add_argument("--count", type=int, default=1_000_000)
+    ap.add_argument("--call-only", action="store_true", help="serve: no start/finish")
+    ap.add_argument("--start-file")
+    ap.add_argument("--stop-file")
+    ap.add_argument("--last-id", type=int)
+    ap.add_argument("--now", default=DEFAULT_NOW, help="frozen local time (ISO)")
+    args = ap.parse_args(argv)
+    MODES[args.mode](args)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
