@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from loket import staff
 from loket.errors import DomainError
 from loket.services import Loket
 
@@ -71,6 +72,11 @@ class LiveQueueWindow(QWidget):
         actions.addSpacing(24)
         actions.addWidget(self.counter_box)
         actions.addWidget(call)
+        # A receptionist may not serve: the call button is hidden rather than refusing.
+        roles = loket.actor.roles
+        if not (staff.SYSTEM in roles or roles & staff.PERMISSIONS["serve"]):
+            self.counter_box.hide()
+            call.hide()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QColor
+from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -97,10 +97,10 @@ class CounterWorkstation(QWidget):
             self.status_box.addItem(f"{text}  [{STATUS_KEYS[code]}]", code)
         self.status_box.activated.connect(
             lambda _i: self.set_status(str(self.status_box.currentData())))
-        self.status_buttons = [button(t, STATUS_KEYS[c], lambda c=c: self.set_status(c), w)
-                               for c, t in STATUS_NL.items()]
-        for b in self.status_buttons:
-            b.hide()  # shortcuts only; the combo box shows the state
+        # Shortcuts only; the combo box shows the keys and the state.
+        for code, key in STATUS_KEYS.items():
+            QShortcut(QKeySequence(key), w).activated.connect(
+                lambda code=code: self.set_status(code))
         self.lock_button = button("Vergrendelen", "Ctrl+L", lambda: self.lock(
             "Het scherm is vergrendeld. Log opnieuw in om verder te gaan."), w, "secondary")
         # Discreet on purpose: a visitor at the desk should not read "alarm" on a button.
@@ -211,6 +211,9 @@ class CounterWorkstation(QWidget):
         self.message.setText(f"Welkom, {person.name}. U werkt aan balie {counter}.")
         self.login.reset()
         self.stack.setCurrentWidget(self.work)
+        # The PIN field that had the focus is gone: give it to the page, so the F-keys
+        # work at once without a mouse click.
+        self.work.setFocus()
         self.refresh()
 
     def card_inserted(self, uid: str) -> None:

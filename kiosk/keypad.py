@@ -26,7 +26,13 @@ class Keypad(QWidget):
         grid = QGridLayout(self)
         grid.setSpacing(max(8, key_px // 8))
         grid.setContentsMargins(0, 0, 0, 0)
-        for i, symbol in enumerate([*symbols, BACKSPACE]):
+        row = col = 0
+        for symbol in [*symbols, BACKSPACE]:
+            # The erase key says what it does in words and gets two places: clearer
+            # than a symbol for visitors who rarely use a keyboard.
+            span = 2 if symbol == BACKSPACE else 1
+            if col + span > columns:
+                row, col = row + 1, 0
             button = QPushButton(symbol)
             button.setProperty("kind", "key")
             button.setMinimumSize(key_px, key_px)
@@ -34,14 +40,16 @@ class Keypad(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _=False, s=symbol: self.press(s))
             self.keys[symbol] = button
-            grid.addWidget(button, i // columns, i % columns)
+            grid.addWidget(button, row, col, 1, span)
+            col += span
 
     @property
     def text(self) -> str:
         return self._text
 
-    def set_accessible_names(self, backspace: str) -> None:
-        self.keys[BACKSPACE].setAccessibleName(backspace)
+    def set_backspace_text(self, text: str) -> None:
+        self.keys[BACKSPACE].setText(text)
+        self.keys[BACKSPACE].setAccessibleName(text)
 
     def press(self, symbol: str) -> None:
         if symbol == BACKSPACE:

@@ -582,3 +582,24 @@ class Loket:
             return imports.import_rows(session, ctx, rows, b)
 
         return self._write(run, "book")
+
+    # -- privacy (logic in loket.privacy) ---------------------------------------------
+
+    def purge_personal_data(self) -> Any:
+        """Remove personal data of visits older than the configured window; a report."""
+        from loket import privacy
+
+        return self._write(privacy.purge, "privacy")
+
+    def purge_if_due(self) -> Any:
+        """The daily purge for a timer: at most once a day; None when it already ran
+        today or this PC's role holds no rights on personal data (kiosk, display)."""
+        from loket import privacy
+
+        return self._write(privacy.purge_if_due)
+
+    def privacy_export(self, reference: str) -> dict[str, Any]:
+        """Everything stored about one appointment (the resident's right of access)."""
+        from loket import privacy
+
+        return self._write(lambda s, c: privacy.export(s, c, reference), "privacy")

@@ -29,7 +29,7 @@ class CheckInScreen(Screen):
         self.type_text = label("body")
         self.where = label("hint")
         self.code = label("code", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
-        self.keypad = Keypad(REFERENCE_ALPHABET, columns=10, max_length=SHORT_CODE_LENGTH,
+        self.keypad = Keypad(REFERENCE_ALPHABET, columns=11, max_length=SHORT_CODE_LENGTH,
                              key_px=s.key_px)
         self.keypad.changed.connect(self._changed)
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
@@ -69,7 +69,7 @@ class CheckInScreen(Screen):
         self.where.setText(self.tr("De code staat in uw bevestiging. Het zijn 9 tekens."))
         self.back.setText(self.tr("Terug"))
         self.send.setText(self.tr("Inchecken"))
-        self.keypad.set_accessible_names(self.tr("Wissen"))
+        self.keypad.set_backspace_text(self.tr("Wis"))
         self.code.setAccessibleName(self.tr("Uw code"))
         self.picture.setPixmap(pictogram("checkin", self.host.settings.touch_px * 3,
                                          self.host.icon_colour))

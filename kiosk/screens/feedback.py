@@ -72,7 +72,7 @@ class FeedbackNumberScreen(Screen):
                                   "bijvoorbeeld A 12."))
         self.back.setText(self.tr("Terug"))
         self.next.setText(self.tr("Verder"))
-        self.keypad.set_accessible_names(self.tr("Wissen"))
+        self.keypad.set_backspace_text(self.tr("Wis"))
 
     def reset(self) -> None:
         self.keypad.clear()
@@ -173,7 +173,7 @@ class FeedbackRatingScreen(Screen):
                 icon.addPixmap(pictogram(f"smiley{n}", 128, self.host.icon_colour),
                                QIcon.Mode.Normal, QIcon.State.Off)
                 # A chosen face sits on the button's "chosen" colour: draw it in that text colour.
-                icon.addPixmap(pictogram(f"smiley{n}", 128, self.host.palette["primary_text"]),
+                icon.addPixmap(pictogram(f"smiley{n}", 128, self.host.colours["primary_text"]),
                                QIcon.Mode.Normal, QIcon.State.On)
                 b.setIcon(icon)
                 b.setAccessibleName(f"{names[aspect]}: {faces[n - 1]}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from kiosk.screens.common import Host, Screen, button, label
@@ -32,7 +33,7 @@ class MessageScreen(Screen):
         actions.addWidget(self.home)
         body = QHBoxLayout()
         body.setSpacing(40)
-        body.addWidget(self.picture)
+        body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
         text = QVBoxLayout()
         text.setSpacing(24)
         text.addWidget(self.title)

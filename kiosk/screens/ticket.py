@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from kiosk.printing import ticket_payload
 from kiosk.screens.common import Host, Screen, button, label
@@ -48,8 +48,8 @@ class TicketScreen(Screen):
         qr_box.addWidget(self.qr, 0, Qt.AlignmentFlag.AlignHCenter)
         qr_box.addWidget(self.qr_caption)
         top = QHBoxLayout()
-        top.addLayout(number_box, 3)
-        top.addLayout(qr_box, 1)
+        top.addLayout(number_box, 1)
+        top.addLayout(qr_box, 0)
         bottom = QHBoxLayout()
         text = QVBoxLayout()
         text.addWidget(self.details)
@@ -59,6 +59,7 @@ class TicketScreen(Screen):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 24, 60, 24)
         layout.setSpacing(12)
+        self.banner.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         layout.addWidget(self.banner)
         layout.addLayout(top, 1)
         layout.addLayout(bottom)

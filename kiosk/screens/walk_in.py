@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.screens.common import Host, Screen, TileButton, button, label
@@ -46,6 +47,7 @@ class WalkInScreen(Screen):
         self.closed_text = label("warning")
         self.assist = button(min_height=s.touch_px * 2)
         self.assist.setCheckable(True)
+        self.assist.setIconSize(QSize(s.touch_px, s.touch_px))
         self.assist_hint = label("hint")
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
         self.back.clicked.connect(lambda: host.go("start"))
@@ -86,7 +88,12 @@ class WalkInScreen(Screen):
         language = self.host.language
         self.back.setText(self.tr("Terug"))
         self.assist.setText(self.tr("Ik heb hulp nodig"))
-        self.assist.setIcon(pictogram("help", 64, self.host.icon_colour))
+        icon = QIcon()
+        icon.addPixmap(pictogram("help", 128, self.host.icon_colour), QIcon.Mode.Normal,
+                       QIcon.State.Off)
+        icon.addPixmap(pictogram("help", 128, self.host.colours["primary_text"]),
+                       QIcon.Mode.Normal, QIcon.State.On)
+        self.assist.setIcon(icon)
         self.assist_hint.setText(self.tr("Slecht ter been, slechtziend of doof? "
                                          "Druk hier, dan houden wij rekening met u."))
         for service in self.services:

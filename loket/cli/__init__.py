@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from collections.abc import Sequence
 
-from loket import __version__
+from loket import __version__, logging_setup
 from loket.cli.common import run_command
 
 # One module per command group; each has register(subparsers). Modules whose
@@ -23,7 +24,9 @@ COMMAND_MODULES = [
     "loket.cli.simulate",
     "loket.cli.plan",
     "loket.cli.hardware",
+    "loket.cli.privacy",
 ]
+log = logging.getLogger("loket.cli")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,7 +62,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    return run_command(args)
+    logging_setup.configure()
+    # The command's name only: its arguments may hold a resident's name or e-mail.
+    words = [args.command] + [str(v) for k, v in vars(args).items()
+                              if k.endswith("_command") and isinstance(v, str)]
+    log.info("command: %s", " ".join(words))
+    code = run_command(args)
+    if code:
+        log.info("command ended with code %d", code)
+    return code
 
 
 if __name__ == "__main__":

@@ -1,0 +1,382 @@
+"""Reception: walk-in numbers on behalf of visitors, check-in by name or reference, the
+appointment calendar (phone bookings), closures and extra sessions, imports and the
+live queue.
+
+"Not everyone is digital": everything the kiosk does, reception can do for a visitor.
+Tabs a role may not use are not shown (closures need "de wachtrij beheren").
+"""
+
+from __future__ import annotations
+
+from datetime import date, time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTime
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter.calendar_view import CalendarView
+from counter.live_queue import LiveQueueWindow
+from counter.login import LoginPanel
+from counter.style import STYLE, button, label
+from loket import staff
+from loket.errors import DomainError
+from loket.services import Loket
+from loket.staff import ROLE_NL, StaffView
+
+
+def _error(target: Any, text: str) -> None:
+    target.setStyleSheet("color: #b00020;")
+    target.setText(text)
+
+
+def _ok(target: Any, text: str) -> None:
+    target.setStyleSheet("")
+    target.setText(text)
+
+
+class FrontDesk(QWidget):
+    """Walk-in numbers and check-in, side by side: the two things done most."""
+
+    def __init__(self, loket: Loket, branch: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loket = loket
+        self.branch = branch
+        walk_in = QGroupBox("Nummer voor een bezoeker zonder afspraak")
+        self.services = QListWidget()
+        for s in loket.services_at(branch):
+            if s.walk_in:
+                self.services.addItem(f"{s.prefix}   {s.name_nl}")
+                self.services.item(self.services.count() - 1).setData(
+                    Qt.ItemDataRole.UserRole, s.code)
+        self.services.setCurrentRow(0)
+        self.assistance = QCheckBox("Heeft hulp nodig (bijvoorbeeld rolstoel, slecht zien)")
+        self.issue_button = button("Nummer geven", "Ctrl+G", self.issue, self)
+        self.issued = label("", "bigNumber", wrap=False)
+        self.issued_text = label("", "message")
+        box = QVBoxLayout(walk_in)
+        box.addWidget(self.services, 1)
+        box.addWidget(self.assistance)
+        box.addWidget(self.issue_button)
+        box.addWidget(self.issued)
+        box.addWidget(self.issued_text)
+
+        check_in = QGroupBox("Inchecken voor een afspraak van vandaag")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Naam of afspraaknummer")
+        self.search.textChanged.connect(self.find)
+        self.results = QTableWidget(0, 4)
+        self.results.setHorizontalHeaderLabels(["Tijd", "Naam", "Dienst", "Status"])
+        self.results.verticalHeader().setVisible(False)
+        self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.results.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.check_in_button = button("Inchecken", "Ctrl+I", self.check_in, self)
+        self.checked = label("", "message")
+        box2 = QVBoxLayout(check_in)
+        box2.addWidget(self.search)
+        box2.addWidget(self.results, 1)
+        box2.addWidget(self.check_in_button)
+        box2.addWidget(self.checked)
+        layout = QHBoxLayout(self)
+        layout.addWidget(walk_in, 1)
+        layout.addWidget(check_in, 1)
+        self._references: list[str] = []
+        self.find()
+
+    def issue(self) -> None:
+        item = self.services.currentItem()
+        if item is None:
+            return
+        try:
+            t = self.loket.issue_ticket(self.branch, item.data(Qt.ItemDataRole.UserRole),
+                                        needs_assistance=self.assistance.isChecked())
+        except DomainError as exc:
+            self.issued.setText("")
+            _error(self.issued_text, exc.message)
+            return
+        self.issued.setText(t.number)
+        wait = (f" Verwachte wachttijd: ongeveer {t.predicted_wait_minutes} minuten."
+                if t.predicted_wait_minutes is not None else "")
+        _ok(self.issued_text, f"Geef de bezoeker nummer {t.number} voor "
+                              f"{t.service_name.lower()}.{wait}")
+        self.assistance.setChecked(False)
+
+    def find(self) -> None:
+        try:
+            found = self.loket.find_appointments_today(self.branch, self.search.text())
+        except DomainError as exc:
+            _error(self.checked, exc.message)
+            return
+        self._references = [a.reference for a in found]
+        self.results.setRowCount(len(found))
+        for row, a in enumerate(found):
+            for col, text in enumerate([f"{a.start:%H:%M}", a.name or "", a.service_name,
+                                        a.status_nl]):
+                self.results.setItem(row, col, QTableWidgetItem(text))
+        self.results.resizeColumnToContents(0)
+        self.results.resizeColumnToContents(3)
+        booked = [i for i, a in enumerate(found) if a.status == "booked"]
+        if booked:
+            self.results.selectRow(booked[0])
+
+    def check_in(self) -> None:
+        rows = {i.row() for i in self.results.selectedItems()}
+        if not rows:
+            _error(self.checked, "Kies eerst een afspraak in de lijst.")
+            return
+        reference = self._references[min(rows)]
+        try:
+            ticket, text = self.loket.check_in_reference(reference, self.branch)
+        except DomainError as exc:
+            _error(self.checked, exc.message)
+            return
+        except Exception as exc:  # codes.CodeError: already used, wrong branch, ...
+            _error(self.checked, str(getattr(exc, "message_nl", None) or exc))
+            return
+        _ok(self.checked, f"Ingecheckt: nummer {ticket.number}. {text}")
+        self.find()
+
+
+class SpecialDaysView(QWidget):
+    """Closures and extra sessions, per branch."""
+
+    def __init__(self, loket: Loket, branch: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loket = loket
+        self.branch_box = QComboBox()
+        for b in loket.branches():
+            self.branch_box.addItem(b.name, b.code)
+        self.branch_box.setCurrentIndex(max(0, self.branch_box.findData(branch)))
+        today = loket.now().date()
+        self.day = QDateEdit(QDate(today.year, today.month, today.day))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dddd d MMMM yyyy")
+        self.start = QTimeEdit(QTime(9, 0))
+        self.end = QTimeEdit(QTime(12, 0))
+        self.mode = QComboBox()
+        for code, text in (("appointment", "Alleen op afspraak"),
+                           ("mixed", "Met en zonder afspraak"),
+                           ("walk_in", "Alleen zonder afspraak")):
+            self.mode.addItem(text, code)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("bijvoorbeeld: Spreekuur in de bibliotheek")
+        form = QFormLayout()
+        form.addRow("Vestiging", self.branch_box)
+        form.addRow("Dag", self.day)
+        times = QHBoxLayout()
+        times.addWidget(self.start)
+        times.addWidget(label("tot", wrap=False))
+        times.addWidget(self.end)
+        times.addWidget(self.mode, 1)
+        form.addRow("Extra spreekuur", times)
+        form.addRow("Reden (bezoekers zien dit)", self.reason)
+        actions = QHBoxLayout()
+        actions.addWidget(button("Extra spreekuur toevoegen", "Ctrl+T", self.add_session, self))
+        actions.addWidget(button("Hele dag dicht", "Ctrl+D", self.close_day, self, "danger"))
+        actions.addWidget(button("Gewone tijden terug", "Ctrl+R", self.restore, self,
+                                 "secondary"))
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Dag", "Open", "Reden"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.message = label("", "message")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(actions)
+        layout.addWidget(label("Bijzondere dagen (komende drie maanden)", "title"))
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.message)
+        self.branch_box.currentIndexChanged.connect(self.reload)
+        self.reload()
+
+    @property
+    def branch(self) -> str:
+        return str(self.branch_box.currentData())
+
+    def _day(self) -> date:
+        return self.day.date().toPython()
+
+    def reload(self) -> None:
+        days = self.loket.special_days(self.branch)
+        self.table.setRowCount(len(days))
+        for row, d in enumerate(days):
+            for col, text in enumerate([d.title, d.hours, d.reason]):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+
+    def _done(self, change: Any, what: str) -> None:
+        text = f"{what} Open: {change.hours}."
+        if change.affected:
+            names = "; ".join(f"{a.start:%H:%M} {a.name} ({a.phone or 'geen telefoon'})"
+                              for a in change.affected)
+            text += f" Bel deze afspraken om te verzetten: {names}."
+        _ok(self.message, text)
+        self.reload()
+
+    def add_session(self) -> None:
+        start: time = self.start.time().toPython()
+        end: time = self.end.time().toPython()
+        try:
+            change = self.loket.add_session(self.branch, self._day(), start, end,
+                                            str(self.mode.currentData()), self.reason.text())
+        except DomainError as exc:
+            _error(self.message, exc.message)
+            return
+        self._done(change, "Extra spreekuur toegevoegd.")
+
+    def close_day(self) -> None:
+        try:
+            change = self.loket.close_day(self.branch, self._day(), self.reason.text())
+        except DomainError as exc:
+            _error(self.message, exc.message)
+            return
+        self._done(change, "De vestiging is die dag dicht.")
+
+    def restore(self) -> None:
+        try:
+            change = self.loket.restore_day(self.branch, self._day())
+        except DomainError as exc:
+            _error(self.message, exc.message)
+            return
+        self._done(change, "De gewone openingstijden gelden weer.")
+
+
+class ImportView(QWidget):
+    """Appointments from another system (CSV or .ics), with a report per refused row."""
+
+    def __init__(self, loket: Loket, branch: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loket = loket
+        self.branch = branch
+        intro = label("Lees afspraken in uit een ander systeem: een CSV-bestand (kolommen "
+                      "vestiging, dienst, datum, tijd, naam, email, telefoon, opmerking) of "
+                      "een iCalendar-bestand (.ics). Afspraken zonder vestiging komen in "
+                      "de vestiging van deze pc.", "muted")
+        self.summary = label("", "welcome")
+        self.table = QTableWidget(0, 3)
+        self.table.setHorizontalHeaderLabels(["Regel", "Afspraak", "Waarom geweigerd"])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(button("Bestand kiezen…", "Ctrl+O", self.choose, self))
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+
+    def choose(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Afspraken inlezen", "",
+                                              "Afspraken (*.csv *.ics)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> Any:
+        kind = "ics" if path.suffix.lower() == ".ics" else "csv"
+        try:
+            report = self.loket.import_appointments(path.read_bytes(), kind, self.branch)
+        except DomainError as exc:
+            _error(self.summary, exc.message)
+            return None
+        _ok(self.summary, f"{path.name}: {len(report.booked)} afspraken ingelezen, "
+                          f"{len(report.refused)} geweigerd.")
+        self.table.setRowCount(len(report.refused))
+        for row, r in enumerate(report.refused):
+            for col, text in enumerate([str(r.row), r.summary, r.reason]):
+                self.table.setItem(row, col, QTableWidgetItem(text))
+        self.table.resizeColumnToContents(0)
+        self.table.resizeColumnToContents(1)
+        self.table.resizeRowsToContents()
+        return report
+
+
+class ReceptionWindow(QWidget):
+    def __init__(self, loket: Loket, branch: str, *, workstation: str = "receptie-pc",
+                 smtp: Any = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.loket = loket
+        self.branch = branch
+        self.workstation = workstation
+        self.smtp = smtp
+        self.session: Loket | None = None
+        self.setWindowTitle("Loket — receptie")
+        self.setObjectName("page")
+        self.setStyleSheet(STYLE)
+        self.resize(1280, 800)
+        self.stack = QStackedWidget(self)
+        self.login = LoginPanel(loket, branch, workstation=workstation, required="book",
+                                title="Inloggen bij de receptie", choose_counter=False)
+        self.login.logged_in.connect(lambda person, _c: self.open_for(person))
+        self.stack.addWidget(self.login)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+        self.tabs: QTabWidget | None = None
+
+    def open_for(self, person: StaffView) -> None:
+        """Build the tabs this person may use, acting as them."""
+        actor = person.actor(self.workstation)
+        self.session = self.loket.as_actor(actor)
+        tabs = QTabWidget()
+        self.front = FrontDesk(self.session, self.branch)
+        self.calendar = CalendarView(self.session, self.branch, smtp=self.smtp)
+        tabs.addTab(self.front, "Nummers en inchecken")
+        tabs.addTab(self.calendar, "Agenda")
+        self.special: SpecialDaysView | None = None
+        try:
+            staff.require(actor, "manage_queue")
+            self.special = SpecialDaysView(self.session, self.branch)
+            tabs.addTab(self.special, "Sluitingen en extra spreekuren")
+        except DomainError:
+            pass  # hidden, not disabled: a tab that always refuses only confuses
+        self.imports = ImportView(self.session, self.branch)
+        tabs.addTab(self.imports, "Importeren")
+        self.queue = LiveQueueWindow(self.session, self.branch)
+        tabs.addTab(self.queue, "Wachtrij")
+        roles = ", ".join(ROLE_NL.get(r, r) for r in person.roles)
+        head = QHBoxLayout()
+        head.addWidget(label(f"Receptie — {person.name} ({roles})", "title"), 1)
+        head.addWidget(button("Uitloggen", "Ctrl+Q", self.log_out, self, "secondary"))
+        page = QWidget()
+        box = QVBoxLayout(page)
+        box.addLayout(head)
+        if self.special is None:
+            box.addWidget(label("Sluitingen en extra spreekuren kunnen alleen de receptie "
+                                "en de teamleider instellen.", "muted"))
+        box.addWidget(tabs, 1)
+        self.tabs = tabs
+        self.stack.addWidget(page)
+        self.stack.setCurrentWidget(page)
+
+    def log_out(self) -> None:
+        if self.session is not None:
+            self.session.logout()
+        self.session = None
+        page = self.stack.currentWidget()
+        self.stack.setCurrentWidget(self.login)
+        if page is not self.login:
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.login.reset()

@@ -1,0 +1,529 @@
+"""The touch kiosk at the entrance: check in, take a number, rate your visit.
+
+One window, locked down (no window chrome; only a manager or admin closes it), Dutch by
+default with a language button on every screen. It talks to the core only through
+``loket.services.Loket``, acting as the kiosk role. When the database cannot be reached
+it shows "Even geduld" and tries again by itself; when the printer fails the number stays
+on screen and staff are alerted.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QHBoxLayout,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from hardware.printer import TicketPrinter
+from hardware.ticket import TicketPrint
+from kiosk.i18n import DEFAULT_LANGUAGE, Translations
+from kiosk.printing import PrintOutcome, TicketOutput, read_ticket_payload, ticket_payload
+from kiosk.screens.checkin import CheckInScreen
+from kiosk.screens.common import Screen, button, label
+from kiosk.screens.feedback import FeedbackNumberScreen, FeedbackRatingScreen, ThanksScreen
+from kiosk.screens.message import MessageScreen
+from kiosk.screens.start import StartScreen
+from kiosk.screens.system import BusyScreen, StaffLoginScreen, StaffMenuScreen
+from kiosk.screens.ticket import TicketScreen
+from kiosk.screens.walk_in import WalkInScreen
+from kiosk.settings import KioskSettings
+from kiosk.theme import KIOSK_PALETTES, kiosk_stylesheet
+from loket import codes
+from loket.errors import DomainError
+from loket.events import Actor
+from loket.services import Loket
+from loket.views import TicketView
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+EXIT_ROLES = frozenset({"manager", "admin"})
+# Anything that means "the database is not there" rather than "the request is wrong".
+UNAVAILABLE: tuple[type[BaseException], ...] = (DBAPIError, SQLAlchemyError, OSError)
+USER_INPUT = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
+
+
+class Unavailable(Exception):
+    """The database could not be reached; the busy screen is already showing."""
+
+
+class KioskWindow(QWidget):
+    def __init__(self, loket: Loket, settings: KioskSettings, *,
+                 printer: TicketPrinter | None = None, scanner: QObject | None = None,
+                 card_events: QObject | None = None,
+                 translations: Translations | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.branch = settings.branch
+        self.loket = loket.as_actor(Actor(settings.workstation, roles=frozenset({"kiosk"})))
+        self.translations = translations or Translations()
+        self.high_contrast = settings.high_contrast
+        self.output = TicketOutput(printer, self)
+        self.output.done.connect(self._printed)
+        self._printer_alerted = False
+        self._may_close = False
+        self.branch_name = ""
+        self.wait_area = ""
+        self.municipality = ""
+        self.setObjectName("kioskRoot")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setWindowTitle("Loket — kiosk")
+
+        self.header = QWidget()
+        self.header.setObjectName("header")
+        self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.place = label("header", wrap=False)
+        self.place.installEventFilter(self)
+        self.contrast_button = button("header", min_height=settings.touch_px)
+        self.contrast_button.setCheckable(True)
+        self.contrast_button.clicked.connect(self.set_high_contrast)
+        self.language_button = button("header", min_height=settings.touch_px,
+                                      min_width=settings.touch_px * 4)
+        self.language_button.clicked.connect(self._toggle_language)
+        bar = QHBoxLayout(self.header)
+        bar.setContentsMargins(40, 10, 24, 10)
+        bar.setSpacing(20)
+        bar.addWidget(self.place, 1)
+        bar.addWidget(self.contrast_button)
+        bar.addWidget(self.language_button)
+
+        self.stack = QStackedWidget()
+        self.start = StartScreen(self)
+        self.checkin = CheckInScreen(self)
+        self.walk_in = WalkInScreen(self)
+        self.ticket = TicketScreen(self)
+        self.message = MessageScreen(self)
+        self.feedback_number = FeedbackNumberScreen(self)
+        self.feedback_rating = FeedbackRatingScreen(self)
+        self.thanks = ThanksScreen(self)
+        self.busy = BusyScreen(self)
+        self.staff = StaffLoginScreen(self)
+        self.staff_menu = StaffMenuScreen(self)
+        self.screens: dict[str, Screen] = {}
+        for screen in (self.start, self.checkin, self.walk_in, self.ticket, self.message,
+                       self.feedback_number, self.feedback_rating, self.thanks, self.busy,
+                       self.staff, self.staff_menu):
+            self.screens[screen.name] = screen
+            self.stack.addWidget(screen)
+        self.checkin.submitted.connect(self.check_in)
+        self.walk_in.chosen.connect(self.take_number)
+        self.feedback_number.submitted.connect(self.rate_ticket)
+        self.feedback_rating.submitted.connect(self.send_feedback)
+        self.staff.submitted.connect(self.staff_pin)
+        self.staff_menu.close_kiosk.connect(self.unlock_and_close)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.stack, 1)
+
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.setInterval(settings.idle_seconds * 1000)
+        self.idle.timeout.connect(self._idle_timeout)
+        self.staff_press = QTimer(self)
+        self.staff_press.setSingleShot(True)
+        self.staff_press.setInterval(settings.staff_press_ms)
+        self.staff_press.timeout.connect(lambda: self.go("staff"))
+        self.thanks_timer = QTimer(self)
+        self.thanks_timer.setSingleShot(True)
+        self.thanks_timer.setInterval(settings.thanks_seconds * 1000)
+        self.thanks_timer.timeout.connect(self._thanks_done)
+        self.retry = QTimer(self)
+        self.retry.setInterval(3000)
+        self.retry.timeout.connect(self._probe)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)  # any touch anywhere keeps the visit alive
+        if scanner is not None:
+            scanner.scanned.connect(self.handle_scan)  # type: ignore[attr-defined]
+        if card_events is not None:
+            card_events.card_inserted.connect(self._card)  # type: ignore[attr-defined]
+
+        self._apply_style()
+        self.resize(settings.screen_width_px, settings.screen_height_px)
+        self._probe()
+
+    # -- what screens ask of the window (kiosk.screens.common.Host) -----------------------
+
+    @property
+    def language(self) -> str:
+        return self.translations.language
+
+    @property
+    def colours(self) -> dict[str, str]:
+        return KIOSK_PALETTES["contrast" if self.high_contrast else "normal"]
+
+    @property
+    def icon_colour(self) -> str:
+        return self.colours["icon"]
+
+    @property
+    def current(self) -> str:
+        widget = self.stack.currentWidget()
+        return widget.name if isinstance(widget, Screen) else ""
+
+    def go(self, name: str) -> None:
+        if name == "start":
+            self.reset_visit()
+        elif name == "services":
+            try:
+                status = self._call(self.loket.branch_status, self.branch)
+                services = self._call(self.loket.services_at, self.branch)
+            except Unavailable:
+                return
+            self.walk_in.show_offer(status, services, self.loket.now())
+        elif name == "feedback_number":
+            try:
+                services = self._call(self.loket.services_at, self.branch)
+            except Unavailable:
+                return
+            self.feedback_number.set_prefixes("".join(s.prefix for s in services))
+        screen = self.screens[name]
+        screen.entered()
+        self.stack.setCurrentWidget(screen)
+        self.idle.start()
+
+    # -- look and language ------------------------------------------------------------------
+
+    def _apply_style(self) -> None:
+        self.setStyleSheet(kiosk_stylesheet("contrast" if self.high_contrast else "normal"))
+        self.retranslate()
+
+    def set_high_contrast(self, on: bool) -> None:
+        self.high_contrast = bool(on)
+        self._apply_style()
+
+    def set_language(self, language: str) -> None:
+        self.translations.set_language(language)
+        self.retranslate()
+
+    def _toggle_language(self) -> None:
+        self.set_language("en" if self.language == "nl" else "nl")
+
+    def retranslate(self) -> None:
+        self.contrast_button.setChecked(self.high_contrast)
+        self.contrast_button.setText(self.tr("Hoog contrast"))
+        # Each language offered in its own words, so a visitor finds their own.
+        self.language_button.setText("English" if self.language == "nl" else "Nederlands")
+        self.language_button.setAccessibleName(
+            "Switch to English" if self.language == "nl" else "Kies Nederlands")
+        self.place.setText(self.branch_name)
+        for screen in self.screens.values():
+            screen.retranslate()
+
+    def reset_visit(self) -> None:
+        """Forget everything of the previous visitor: texts, choices, language, contrast."""
+        self.thanks_timer.stop()
+        for screen in self.screens.values():
+            screen.reset()
+        if self.language != DEFAULT_LANGUAGE:
+            self.translations.set_language(DEFAULT_LANGUAGE)
+        self.high_contrast = self.settings.high_contrast
+        self._apply_style()
+
+    # -- the database -----------------------------------------------------------------------
+
+    def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        try:
+            return fn(*args, **kwargs)
+        except (DomainError, codes.CodeError):
+            raise
+        except UNAVAILABLE as exc:
+            log.warning("database unreachable: %s", type(exc).__name__)
+            self._show_busy()
+            raise Unavailable from exc
+
+    def _show_busy(self) -> None:
+        self.reset_visit()
+        self.stack.setCurrentWidget(self.busy)
+        if not self.retry.isActive():
+            self.retry.start()
+
+    def _probe(self) -> None:
+        """Read what the start screen needs; succeeds once the database is back."""
+        try:
+            branch = next(b for b in self.loket.branches() if b.code == self.branch)
+            self.municipality = self.loket.municipality_name()
+        except StopIteration:
+            raise DomainError(f"Vestiging '{self.branch}' bestaat niet.") from None
+        except UNAVAILABLE as exc:
+            log.warning("database still unreachable: %s", type(exc).__name__)
+            self._show_busy()
+            return
+        self.retry.stop()
+        self.branch_name, self.wait_area = branch.name, branch.wait_area
+        self.go("start")
+
+    # -- check in ------------------------------------------------------------------------------
+
+    def handle_scan(self, text: str) -> None:
+        """A scanned code: an appointment QR checks in, a ticket QR opens the rating."""
+        if self.current in ("busy", "staff", "staff_menu"):
+            return
+        self.idle.start()
+        ticket = read_ticket_payload(text)
+        if ticket is not None:
+            branch, number = ticket
+            if branch != self.branch:
+                self._message(lambda: (self.tr("Dit bonnetje is van een andere plek"),
+                                       self.tr("U kunt hier alleen een cijfer geven voor een "
+                                               "bezoek aan deze plek.")))
+                return
+            self.rate_ticket(number)
+            return
+        self.check_in(text)
+
+    def check_in(self, code: str) -> None:
+        try:
+            ticket, _message = self._call(self.loket.check_in, code, self.branch)
+        except Unavailable:
+            return
+        except codes.CodeError as exc:
+            self._code_error(exc)
+            return
+        except DomainError as exc:
+            self._domain_error(exc, "checkin")
+            return
+        self._show_ticket(ticket, checked_in=True)
+
+    def _code_error(self, exc: codes.CodeError) -> None:
+        retry = None
+        if isinstance(exc, codes.CodeUnreadable):
+            title, retry = self.tr("De code is niet goed gelezen"), "checkin"
+        elif isinstance(exc, codes.CodeInvalid):
+            title, retry = self.tr("Deze code kennen we niet"), "checkin"
+        elif isinstance(exc, codes.CodeTooManyAttempts):
+            title, retry = self.tr("Even wachten"), "checkin"
+        elif isinstance(exc, codes.CodeExpired):
+            title = self.tr("Uw afspraak is voorbij")
+        elif isinstance(exc, codes.CodeWrongDay):
+            title = self.tr("Uw afspraak is op een andere dag")
+        elif isinstance(exc, codes.CodeWrongBranch):
+            title = self.tr("Uw afspraak is op een andere plek")
+        elif isinstance(exc, codes.CodeAlreadyUsed):
+            title = self.tr("U bent al ingecheckt")
+        else:
+            title = self.tr("Dat lukte niet")
+        titles = {self.language: title}
+
+        def words() -> tuple[str, str]:
+            # The title was worded in the language of the moment; after a switch the
+            # general title is used (the message itself comes in both languages).
+            text = exc.message_en if self.language == "en" else exc.message
+            return titles.get(self.language, self.tr("Dat lukte niet")), text
+
+        self.message.show_message(words, retry)
+        self.go("message")
+
+    def _domain_error(self, exc: DomainError, retry: str | None = None) -> None:
+        def words() -> tuple[str, str]:
+            return self._domain_title(exc.code), self._domain_text(exc)
+
+        self.message.show_message(words, retry if exc.code in ("not_found",) else None)
+        self.go("message")
+
+    def _domain_title(self, code: str) -> str:
+        titles = {
+            "too_early": self.tr("U bent te vroeg"),
+            "cancelled": self.tr("Deze afspraak is geannuleerd"),
+            "expired": self.tr("Uw afspraak is voorbij"),
+            "closed": self.tr("We zijn nu gesloten"),
+            "appointment_only": self.tr("Nu alleen op afspraak"),
+            "appointment_needed": self.tr("Hiervoor heeft u een afspraak nodig"),
+            "not_found": self.tr("Dit nummer kennen we niet"),
+            "not_served_yet": self.tr("U bent nog niet geholpen"),
+            "feedback_given": self.tr("U heeft al een cijfer gegeven"),
+        }
+        return titles.get(code, self.tr("Dat kan nu niet"))
+
+    def _domain_text(self, exc: DomainError) -> str:
+        if self.language == DEFAULT_LANGUAGE:
+            return exc.message  # the core words its refusals in plain Dutch (B1)
+        times = re.findall(r"\d{1,2}:\d{2}", exc.message)
+        texts = {
+            "cancelled": self.tr("Deze afspraak is geannuleerd. De receptie helpt u graag."),
+            "expired": self.tr("De tijd van deze afspraak is voorbij. De receptie helpt u graag."),
+            "closed": self.tr("We zijn nu gesloten. Een afspraak maken kan bij de receptie, "
+                              "op de website of via de telefoon."),
+            "appointment_only": self.tr("Nu helpen we alleen mensen met een afspraak. Een "
+                                        "afspraak maken kan bij de receptie, op de website "
+                                        "of via de telefoon."),
+            "appointment_needed": self.tr("Hiervoor heeft u een afspraak nodig. Een afspraak "
+                                          "maken kan bij de receptie, op de website of via "
+                                          "de telefoon."),
+            "not_found": self.tr("We vinden dit nummer niet voor vandaag. Kijk goed op uw "
+                                 "bonnetje en probeer het opnieuw."),
+            "not_served_yet": self.tr("U bent nog niet aan de beurt geweest. Geef na uw "
+                                      "bezoek aan de balie een cijfer."),
+            "feedback_given": self.tr("Voor dit nummer is al een cijfer gegeven. Dank u wel!"),
+        }
+        if exc.code == "too_early" and len(times) >= 2:
+            return self.tr("U bent te vroeg. Uw afspraak is om {time}. U kunt inchecken "
+                           "vanaf {start}.").format(time=times[0], start=times[1])
+        return texts.get(exc.code, self.tr("Dit kan nu niet. De receptie helpt u graag."))
+
+    def _message(self, words: Callable[[], tuple[str, str]], retry: str | None = None) -> None:
+        self.message.show_message(words, retry)
+        self.go("message")
+
+    # -- walk-in ---------------------------------------------------------------------------------
+
+    def take_number(self, service: str, needs_assistance: bool) -> None:
+        try:
+            ticket = self._call(self.loket.issue_ticket, self.branch, service,
+                                needs_assistance=needs_assistance)
+        except Unavailable:
+            return
+        except DomainError as exc:
+            self._domain_error(exc)
+            return
+        self._show_ticket(ticket, checked_in=False)
+
+    # -- the ticket and the printer -------------------------------------------------------------
+
+    def _show_ticket(self, ticket: TicketView, *, checked_in: bool) -> None:
+        self.ticket.show_ticket(ticket, checked_in=checked_in, wait_area=self.wait_area)
+        self.go("ticket")
+        self.output.print_ticket(self._ticket_print(ticket))
+
+    def _ticket_print(self, t: TicketView) -> TicketPrint:
+        english = self.language == "en"
+        return TicketPrint(
+            municipality=self.municipality, number=t.number,
+            service=t.service_name_en if english else t.service_name, issued_at=t.issued_at,
+            expected_wait_minutes=t.predicted_wait_minutes, wait_area=self.wait_area,
+            qr_payload=ticket_payload(self.branch, t.number),
+            sentence=self.tr("Uw nummer komt op het scherm. Na uw bezoek kunt u met deze "
+                             "QR-code een cijfer geven."),
+            language="en" if english else "nl")
+
+    def _printed(self, outcome: PrintOutcome) -> None:
+        shown = self.ticket.ticket
+        if shown is not None and shown.number == outcome.number:
+            self.ticket.set_print_state(True if outcome.printed else (outcome.problem or "failed"))
+        if outcome.printed:
+            self._printer_alerted = False
+            return
+        if outcome.problem == "no_printer" or self._printer_alerted:
+            return  # staff already know; one alert per breakdown, not one per visitor
+        try:
+            self.loket.raise_alert("printer", self.branch, problem=outcome.problem)
+            self._printer_alerted = True
+        except (DomainError, *UNAVAILABLE):
+            log.exception("could not alert staff about the printer")
+
+    # -- rate your visit --------------------------------------------------------------------------
+
+    def rate_ticket(self, number: str) -> None:
+        try:
+            ticket = self._call(self.loket.feedback_ticket, self.branch, number)
+        except Unavailable:
+            return
+        except DomainError as exc:
+            self._domain_error(exc, "feedback_number")
+            return
+        self.feedback_rating.show_ticket(ticket)
+        self.go("feedback_rating")
+
+    def send_feedback(self, score: int, friendliness: int | None, speed: int | None,
+                      expertise: int | None) -> None:
+        shown = self.feedback_rating.ticket
+        if shown is None:
+            return
+        try:
+            self._call(self.loket.give_feedback, self.branch, shown.number, score,
+                       friendliness, speed, expertise)
+        except Unavailable:
+            return
+        except DomainError as exc:
+            self._domain_error(exc)
+            return
+        self.go("thanks")
+        self.thanks_timer.start()
+
+    def _thanks_done(self) -> None:
+        if self.current == "thanks":
+            self.go("start")
+
+    # -- idle and lock-down ------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if kind in USER_INPUT and self.isVisible():
+            self.idle.start()
+        if watched is self.place:
+            # Pressing the place name for a few seconds opens the staff login: invisible
+            # to visitors, and a tap does nothing.
+            if kind == QEvent.Type.MouseButtonPress:
+                self.staff_press.start()
+            elif kind == QEvent.Type.MouseButtonRelease:
+                self.staff_press.stop()
+        return False
+
+    def _idle_timeout(self) -> None:
+        if self.current not in ("start", "busy"):
+            self.go("start")
+
+    def staff_pin(self, code: str, pin: str) -> None:
+        try:
+            person = self._call(self.loket.login_pin, code, pin)
+        except Unavailable:
+            return
+        except DomainError as exc:
+            self.staff.show_problem(exc.message)
+            return
+        self._staff_in(person.name, person.roles)
+
+    def _card(self, uid: str, *_: object) -> None:
+        try:
+            person = self.loket.login_card(uid)
+        except (DomainError, *UNAVAILABLE) as exc:
+            if self.current == "staff":
+                self.staff.show_problem(getattr(exc, "message", "") or "Pas niet herkend.")
+            return
+        self._staff_in(person.name, person.roles)
+
+    def _staff_in(self, name: str, roles: tuple[str, ...]) -> None:
+        if not EXIT_ROLES & set(roles):
+            self.go("staff")
+            self.staff.show_problem("Alleen een teamleider of beheerder kan de kiosk afsluiten.")
+            return
+        self.go("staff_menu")
+        self.staff_menu.staff_name = name
+        self.staff_menu.retranslate()
+
+    def unlock_and_close(self) -> None:
+        self._may_close = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt name)
+        if not self._may_close:
+            event.ignore()  # Alt+F4 and the like: the kiosk stays
+            return
+        self.retry.stop()
+        self.idle.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        event.accept()
+
+    def show_locked(self) -> None:
+        """Fullscreen without window chrome, on top: the way it runs in the hall."""
+        if self.settings.fullscreen:
+            self.setWindowFlags(Qt.WindowType.FramelessWindowHint
+                                | Qt.WindowType.WindowStaysOnTopHint)
+            self.showFullScreen()
+        else:
+            self.show()

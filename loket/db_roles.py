@@ -1,0 +1,242 @@
+"""Least privilege on PostgreSQL: one NOLOGIN group role per kind of PC, and its grants.
+
+A kiosk or waiting-room display stands in a public hall: anyone who gets hold of its
+database password must not be able to read residents' names or contact data, staff
+data, or change the configuration. So each kind of PC connects with a login that is a
+member of one group role here, and the group holds only what that PC's code paths use.
+
+Which columns are personal is decided in one place, the model: columns in the ORM
+deferred group ``PERSONAL`` (``loket/models.py``). Those are withheld from the kiosk and
+the display with column-level grants; because they are deferred, the ORM never selects
+them unless code touches them, so the kiosk's services still work. The display reads a
+consenting visitor's name through the ``display_name`` view (migration 0003).
+
+``roles_sql()`` is plain SQL (printed by ``loket db roles``); ``apply()`` runs it in one
+transaction. Both are idempotent: every run first revokes what the groups hold on the
+tables, then grants again, so a rerun after an upgrade converges on this file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import inspect
+
+from loket.db import Database
+from loket.errors import Refused
+from loket.models import PERSONAL, Base
+
+KIOSK = "loket_kiosk"
+DISPLAY = "loket_display"
+COUNTER = "loket_counter"
+RECEPTION = "loket_reception"
+MANAGER = "loket_manager"
+ADMIN = "loket_admin"
+GROUPS = {"kiosk": KIOSK, "display": DISPLAY, "counter": COUNTER, "reception": RECEPTION,
+          "manager": MANAGER, "admin": ADMIN}
+EVERYONE = (KIOSK, DISPLAY, COUNTER, RECEPTION, MANAGER, ADMIN)
+STAFF_PCS = (COUNTER, RECEPTION)
+PUBLIC_PCS = (KIOSK, DISPLAY)
+
+# Configuration every screen needs to read; only the manager and admin change it.
+REFERENCE_TABLES = ("municipality", "branch", "opening_period", "day_exception", "service",
+                    "branch_service", "counter", "counter_service", "alembic_version")
+# Configuration that is not for public-hall PCs: staff, their skills, the HMAC keys.
+STAFF_TABLES = ("staff", "staff_skill")
+# The view of migration 0003 (PostgreSQL only).
+DISPLAY_NAME_VIEW = "display_name"
+_NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+@dataclass(frozen=True)
+class Grant:
+    privileges: str
+    table: str
+    columns: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+
+    def sql(self) -> str:
+        cols = f" ({', '.join(self.columns)})" if self.columns else ""
+        privileges = ", ".join(f"{p.strip()}{cols}" for p in self.privileges.split(","))
+        return f"GRANT {privileges} ON {self.table} TO {', '.join(self.roles)};"
+
+
+def personal_columns(table: str) -> tuple[str, ...]:
+    """Columns of a mapped table in the deferred group PERSONAL (the model decides)."""
+    for mapper in Base.registry.mappers:
+        if mapper.local_table.name == table:
+            return tuple(p.columns[0].name for p in inspect(mapper.class_).column_attrs
+                         if p.deferred and p.group == PERSONAL)
+    return ()
+
+
+def public_columns(table: str) -> tuple[str, ...]:
+    """The columns a public-hall PC may read: all but the personal ones."""
+    personal = set(personal_columns(table))
+    return tuple(c.name for c in Base.metadata.tables[table].columns if c.name not in personal)
+
+
+def table_grants() -> list[Grant]:
+    """Every grant on tables, views and sequences, role by role (the policy)."""
+    g: list[Grant] = [
+        Grant("SELECT", t, roles=EVERYONE) for t in REFERENCE_TABLES
+    ]
+    g += [
+        # Staff PCs log in here: the PIN hash and card fingerprint are read to verify,
+        # the failure counter and lock are written. Public-hall PCs get nothing.
+        Grant("SELECT", "staff", roles=STAFF_PCS),
+        Grant("UPDATE", "staff", ("failed_logins", "locked_until"), STAFF_PCS),
+        Grant("SELECT", "staff_skill", roles=STAFF_PCS),
+        # Codes are verified (kiosk) and made (staff) with these keys; the first booking
+        # creates the code key. Nobody but the manager changes or removes a key.
+        Grant("SELECT", "signing_key", roles=(KIOSK, *STAFF_PCS)),
+        Grant("INSERT", "signing_key", roles=STAFF_PCS),
+        # The queue. The kiosk draws numbers and issues tickets; FOR UPDATE on a ticket
+        # (feedback, check-in) needs UPDATE on at least one column.
+        Grant("SELECT", "ticket", roles=(*PUBLIC_PCS, *STAFF_PCS)),
+        Grant("INSERT", "ticket", roles=(KIOSK, *STAFF_PCS)),
+        Grant("UPDATE", "ticket", ("predicted_wait_seconds", "printed"), (KIOSK,)),
+        Grant("UPDATE", "ticket", roles=STAFF_PCS),
+        Grant("SELECT, INSERT, UPDATE", "number_sequence", roles=(KIOSK, *STAFF_PCS)),
+        # The event log holds no personal data (by design and tested); the display
+        # follows it. Nobody may update or delete events.
+        Grant("SELECT", "event", roles=(*PUBLIC_PCS, *STAFF_PCS)),
+        Grant("INSERT", "event", roles=(KIOSK, *STAFF_PCS)),
+        # Appointments: public-hall PCs see everything but the personal columns; the
+        # kiosk checks in. The display reads consenting names through the view.
+        Grant("SELECT", "appointment", public_columns("appointment"), PUBLIC_PCS),
+        Grant("UPDATE", "appointment", ("status", "checked_in_at"), (KIOSK,)),
+        Grant("SELECT, INSERT, UPDATE", "appointment", roles=STAFF_PCS),
+        Grant("SELECT", DISPLAY_NAME_VIEW, roles=(DISPLAY, *STAFF_PCS, MANAGER, ADMIN)),
+        # Feedback: the kiosk stores a rating and checks "already rated" but cannot read
+        # comments. Staff PCs run the daily purge, which clears comments.
+        Grant("SELECT", "feedback", public_columns("feedback"), (KIOSK,)),
+        Grant("INSERT", "feedback", roles=(KIOSK,)),
+        Grant("SELECT, UPDATE", "feedback", roles=STAFF_PCS),
+    ]
+    # Serial ids: whoever inserts draws from the table's sequence (PostgreSQL's name).
+    for table, roles in (("ticket", (KIOSK, *STAFF_PCS)), ("event", (KIOSK, *STAFF_PCS)),
+                         ("feedback", (KIOSK, *STAFF_PCS)), ("appointment", STAFF_PCS)):
+        g.append(Grant("USAGE", f"SEQUENCE {table}_id_seq", roles=roles))
+    return g
+
+
+def unclassified_tables() -> list[str]:
+    """Mapped tables this policy says nothing about: only manager and admin reach them."""
+    named = {g.table for g in table_grants()}
+    return sorted(set(Base.metadata.tables) - named)
+
+
+def _create_group(role: str) -> str:
+    return (f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+            "EXCEPTION WHEN duplicate_object THEN NULL; END $$;")
+
+
+def roles_sql() -> list[str]:
+    """The statements that create the groups and (re)grant everything, in order."""
+    everyone = ", ".join(EVERYONE)
+    lines = [_create_group(r) for r in EVERYONE]
+    lines += [
+        # Only Loket's groups (and the owner) may connect, and nobody makes temp objects
+        # (a temp function could otherwise be used to probe the display_name view).
+        "DO $$ BEGIN "
+        "EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', "
+        "current_database()); "
+        f"EXECUTE format('GRANT CONNECT ON DATABASE %I TO {everyone}', current_database()); "
+        "END $$;",
+        "REVOKE CREATE ON SCHEMA public FROM PUBLIC;",
+        f"GRANT USAGE ON SCHEMA public TO {everyone};",
+        # Start from nothing, so a rerun also takes back what an older version granted.
+        f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {everyone};",
+        f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {everyone};",
+        *(g.sql() for g in table_grants()),
+        # The team leader reads everything, changes the configuration and runs the
+        # privacy purge; the admin may do anything but change the schema (the owner
+        # runs `loket db upgrade`).
+        f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {MANAGER};",
+        f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {MANAGER};",
+        f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {ADMIN};",
+        f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {ADMIN};",
+    ]
+    return lines
+
+
+def login_sql(group_key: str, login: str, password_verifier: str | None) -> list[str]:
+    """A LOGIN user in exactly one group. The password goes in pre-hashed (SCRAM), so it
+    never appears in statement logs; ``None`` prints a placeholder."""
+    group = group_of(group_key)
+    check_login_name(login)
+    secret = password_verifier.replace("'", "''") if password_verifier else "<verborgen>"
+    others = [g for g in EVERYONE if g != group]
+    return [
+        f"DO $$ BEGIN CREATE ROLE {login} LOGIN; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$;",
+        f"ALTER ROLE {login} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE INHERIT "
+        f"PASSWORD '{secret}';",
+        f"GRANT {group} TO {login};",
+        *(f"REVOKE {g} FROM {login};" for g in others),
+    ]
+
+
+def group_of(key: str) -> str:
+    if key not in GROUPS:
+        raise Refused(f"Onbekende rol '{key}'. Kies uit: {', '.join(GROUPS)}.", code="role")
+    return GROUPS[key]
+
+
+def check_login_name(login: str) -> None:
+    if not _NAME.fullmatch(login) or login in EVERYONE or login.startswith("pg_"):
+        raise Refused(f"'{login}' kan geen gebruikersnaam zijn: gebruik kleine letters, "
+                      "cijfers en _ (bijvoorbeeld loket_kiosk_hal).", code="login_name")
+
+
+def parse_login(text: str) -> tuple[str, str]:
+    """``kiosk=loket_kiosk_hal`` -> ("kiosk", "loket_kiosk_hal")."""
+    key, sep, login = text.partition("=")
+    if not sep:
+        raise Refused("Schrijf --create-login als ROL=NAAM, bijvoorbeeld "
+                      "kiosk=loket_kiosk_hal.", code="login_name")
+    group_of(key.strip())
+    check_login_name(login.strip())
+    return key.strip(), login.strip()
+
+
+def apply(db: Database, logins: Iterable[tuple[str, str, str]] = ()) -> list[str]:
+    """Run ``roles_sql()`` (and create logins: (group key, login, password)) in one
+    transaction. Returns the statements with passwords hidden, for the report."""
+    if db.engine.dialect.name != "postgresql":
+        raise Refused("Databaserollen bestaan alleen op PostgreSQL. Met SQLite op één PC is "
+                      "er niets te doen.", code="not_postgresql")
+    logins = list(logins)
+    shown = roles_sql()
+    raw = db.engine.raw_connection()
+    try:
+        conn = raw.driver_connection
+        assert conn is not None
+        with conn.transaction(), conn.cursor() as cur:
+            for statement in shown:
+                cur.execute(statement.encode())
+            for key, login, password in logins:
+                verifier = conn.pgconn.encrypt_password(
+                    password.encode(), login.encode(), b"scram-sha-256").decode()
+                for statement in login_sql(key, login, verifier):
+                    cur.execute(statement.encode())
+                shown += login_sql(key, login, None)
+    finally:
+        raw.close()
+    return shown
+
+
+def script(logins: Sequence[tuple[str, str]] = ()) -> str:
+    """The whole script as text, passwords replaced by a placeholder."""
+    lines = ["-- Loket: databaserollen (least privilege). Veilig om opnieuw uit te voeren.",
+             "BEGIN;", *roles_sql()]
+    for key, login in logins:
+        lines += login_sql(key, login, None)
+    missing = unclassified_tables()
+    if missing:
+        lines.append(f"-- Alleen manager en admin: {', '.join(missing)}")
+    lines.append("COMMIT;")
+    return "\n".join(lines)

@@ -1,0 +1,200 @@
+"""Privacy by design: personal data is kept only as long as the visit needs it.
+
+- ``purge``: residents' names, contact data and notes of appointments, feedback
+  comments and the staff's free-text notes on tickets are removed once the visit is
+  more than ``municipality.purge_after_days`` full days ago. Everything anonymous stays
+  (appointment rows with service, time and status; tickets; events), so statistics do
+  not change. Bulk UPDATEs: the purge never reads the data it removes.
+- ``purge_if_due``: the same, at most once a day; the UIs call it from a timer and a
+  systemd timer or cron line runs ``loket privacy purge`` (docs/architecture.md).
+- ``export``: everything stored about one appointment, for the resident's right of access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, text, update
+from sqlalchemy.orm import Session
+
+from loket import events, queue
+from loket.appointments import get_by_reference
+from loket.models import Appointment, Event, Feedback, Ticket
+from loket.queue import Context
+
+PURGED_EVENT = "privacy.purged"
+EXPORTED_EVENT = "privacy.exported"
+# The staff roles whose PCs run the daily purge. Kiosk and display PCs stand in the
+# public hall; their database roles hold no rights on personal data at all, so for
+# them purge_if_due does nothing (loket/db_roles.py).
+AUTO_PURGE_ROLES = frozenset({"system", "counter", "reception", "manager", "admin"})
+# Any constant: serialises two PCs whose timers fire at the same moment (PostgreSQL;
+# on SQLite the write transaction's BEGIN IMMEDIATE already does).
+_PURGE_LOCK = 0x50524956
+
+
+@dataclass(frozen=True)
+class PurgeReport:
+    cutoff: datetime
+    appointments: int
+    feedback: int
+    ticket_notes: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "cutoff": self.cutoff.isoformat(timespec="minutes")}
+
+    def text(self) -> str:
+        return (f"Persoonsgegevens van bezoeken vóór {self.cutoff:%d-%m-%Y} verwijderd: "
+                f"{self.appointments} afspraken, {self.feedback} opmerkingen bij "
+                f"beoordelingen, {self.ticket_notes} notities bij nummers.")
+
+
+def cutoff(session: Session, now: datetime) -> datetime:
+    """Visits before this moment are old enough: ``purge_after_days`` full days ago."""
+    days = queue.settings(session).purge_after_days
+    return datetime.combine(now.date() - timedelta(days=days), time.min)
+
+
+def purge(session: Session, ctx: Context) -> PurgeReport:
+    until = cutoff(session, ctx.now)
+    appointments = session.execute(
+        update(Appointment)
+        .where(Appointment.start < until, Appointment.purged_at.is_(None))
+        .values(name=None, email=None, phone=None, notes=None, purged_at=ctx.now)
+        .execution_options(synchronize_session=False)).rowcount
+    feedback = session.execute(
+        update(Feedback).where(Feedback.at < until, Feedback.comment.is_not(None))
+        .values(comment=None).execution_options(synchronize_session=False)).rowcount
+    # Staff may write anything in a transfer or park note, a name included.
+    notes = session.execute(
+        update(Ticket).where(Ticket.day < until.date(), Ticket.transfer_note.is_not(None))
+        .values(transfer_note=None).execution_options(synchronize_session=False)).rowcount
+    report = PurgeReport(cutoff=until, appointments=appointments, feedback=feedback,
+                         ticket_notes=notes)
+    events.append(session, at=ctx.now, kind=PURGED_EVENT, actor=ctx.actor,
+                  data=report.to_dict())
+    return report
+
+
+def last_purge(session: Session) -> datetime | None:
+    return session.scalar(select(func.max(Event.at)).where(Event.kind == PURGED_EVENT))
+
+
+def purge_if_due(session: Session, ctx: Context) -> PurgeReport | None:
+    """Purge unless it already ran today (the event log says when it last ran)."""
+    if not ctx.actor.roles & AUTO_PURGE_ROLES:
+        return None
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(text(f"pg_advisory_xact_lock({_PURGE_LOCK})")))
+    last = last_purge(session)
+    if last is not None and last.date() >= ctx.now.date():
+        return None
+    return purge(session, ctx)
+
+
+# -- the resident's right of access --------------------------------------------------
+
+STATUS_NL = {"booked": "geboekt", "checked_in": "ingecheckt", "completed": "geholpen",
+             "cancelled": "geannuleerd", "no_show": "niet gekomen", "waiting": "wacht",
+             "called": "opgeroepen", "serving": "aan de balie", "parked": "apart gezet",
+             "done": "klaar"}
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat(timespec="seconds") if moment else None
+
+
+def _ticket(t: Ticket) -> dict[str, Any]:
+    waited = None
+    if t.first_called_at is not None:
+        waited = max(0, int((t.first_called_at - t.wait_from).total_seconds() // 60))
+    return {"number": t.number, "day": t.day.isoformat(), "service": t.service.code,
+            "kind": t.kind.value, "status": t.status.value, "issued_at": _iso(t.issued_at),
+            "first_called_at": _iso(t.first_called_at), "started_at": _iso(t.started_at),
+            "finished_at": _iso(t.finished_at),
+            "counter": t.counter.number if t.counter else None, "call_count": t.call_count,
+            "waited_minutes": waited, "outcome": t.outcome, "note": t.transfer_note}
+
+
+def export(session: Session, ctx: Context, reference: str) -> dict[str, Any]:
+    """Everything stored about one appointment; the look itself is logged (reference only)."""
+    a = get_by_reference(session, reference)
+    follow_up_of = session.get(Appointment, a.follow_up_of_id) if a.follow_up_of_id else None
+    tickets = list(session.scalars(select(Ticket).where(Ticket.appointment_id == a.id)
+                                   .order_by(Ticket.id)))
+    ticket_ids = [t.id for t in tickets]
+    rows = session.scalars(select(Event).where(or_(
+        Event.appointment_id == a.id, Event.ticket_id.in_(ticket_ids))).order_by(Event.id))
+    found = [{"at": _iso(e.at), "kind": e.kind, "workstation": e.workstation, "data": e.data}
+             for e in rows]
+    ratings = list(session.scalars(select(Feedback).where(
+        Feedback.ticket_id.in_(ticket_ids)).order_by(Feedback.id))) if ticket_ids else []
+    data = {
+        "appointment": {
+            "reference": a.reference, "branch": a.branch.code, "branch_name": a.branch.name,
+            "service": a.service.code, "service_name": a.service.name_nl,
+            "start": _iso(a.start), "duration_minutes": a.duration_minutes,
+            "status": a.status.value, "channel": a.channel, "created_at": _iso(a.created_at),
+            "checked_in_at": _iso(a.checked_in_at), "call_by_name": a.call_by_name,
+            "needs_assistance": a.needs_assistance,
+            "follow_up_of": follow_up_of.reference if follow_up_of else None,
+            "name": a.name, "email": a.email, "phone": a.phone, "notes": a.notes,
+            "purged_at": _iso(a.purged_at),
+        },
+        "tickets": [_ticket(t) for t in tickets],
+        "events": found,
+        "feedback": [{"at": _iso(f.at), "score": f.score, "friendliness": f.friendliness,
+                      "speed": f.speed, "expertise": f.expertise, "comment": f.comment}
+                     for f in ratings],
+    }
+    events.append(session, at=ctx.now, kind=EXPORTED_EVENT, actor=ctx.actor,
+                  branch_id=a.branch_id, appointment_id=a.id,
+                  data={"reference": a.reference})
+    return data
+
+
+def _when(value: str | None) -> str:
+    return f"{datetime.fromisoformat(value):%d-%m-%Y %H:%M}" if value else "-"
+
+
+def export_text(data: dict[str, Any]) -> str:
+    """The export in plain Dutch, for printing or reading aloud to the resident."""
+    a = data["appointment"]
+    gone = f"(verwijderd op {_when(a['purged_at'])})" if a["purged_at"] else "(niet opgegeven)"
+    lines = [
+        f"Afspraak {a['reference']}",
+        f"  Waar: {a['branch_name']}",
+        f"  Waarvoor: {a['service_name']}",
+        f"  Wanneer: {_when(a['start'])} ({a['duration_minutes']} minuten)",
+        f"  Stand: {STATUS_NL.get(a['status'], a['status'])}",
+        f"  Gemaakt op: {_when(a['created_at'])} (via {a['channel']})",
+        f"  Ingecheckt: {_when(a['checked_in_at'])}",
+        f"  Oproepen met naam: {'ja' if a['call_by_name'] else 'nee'}",
+        f"  Hulp nodig: {'ja' if a['needs_assistance'] else 'nee'}",
+    ]
+    if a["follow_up_of"]:
+        lines.append(f"  Vervolg op afspraak: {a['follow_up_of']}")
+    for label, key in (("Naam", "name"), ("E-mail", "email"), ("Telefoon", "phone"),
+                       ("Notities", "notes")):
+        lines.append(f"  {label}: {a[key] or gone}")
+    lines.append("Nummers")
+    for t in data["tickets"] or []:
+        counter = f", balie {t['counter']}" if t["counter"] else ""
+        waited = f", gewacht {t['waited_minutes']} min" if t["waited_minutes"] is not None else ""
+        lines.append(f"  {t['number']} op {t['day']}: {STATUS_NL.get(t['status'], t['status'])}"
+                     f", uitgegeven {_when(t['issued_at'])}{waited}{counter}")
+        if t["note"]:
+            lines.append(f"    Notitie: {t['note']}")
+    if not data["tickets"]:
+        lines.append("  (geen)")
+    lines.append("Beoordelingen")
+    for f in data["feedback"]:
+        comment = f", opmerking: {f['comment']}" if f["comment"] else ""
+        lines.append(f"  {_when(f['at'])}: cijfer {f['score']}{comment}")
+    if not data["feedback"]:
+        lines.append("  (geen)")
+    lines.append("Wat er is gebeurd")
+    lines += [f"  {_when(e['at'])} {e['kind']}" for e in data["events"]]
+    return "\n".join(lines)
