@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.style import button, label
+from counter.style import DUTCH, button, label
 from loket.errors import DomainError
 from loket.services import Loket
 
@@ -48,8 +48,9 @@ class SlotPicker(QWidget):
 
     changed = Signal()
 
-    def __init__(self, loket: Loket, branch: str, parent: QWidget | None = None,
-                 service: str | None = None) -> None:
+    def __init__(
+        self, loket: Loket, branch: str, parent: QWidget | None = None, service: str | None = None
+    ) -> None:
         super().__init__(parent)
         self.loket = loket
         self.branch = branch
@@ -61,6 +62,7 @@ class SlotPicker(QWidget):
             self.service_box.setCurrentIndex(max(0, self.service_box.findData(service)))
         self.day = QDateEdit(_qdate(loket.now().date()))
         self.day.setCalendarPopup(True)
+        self.day.setLocale(DUTCH)
         self.day.setDisplayFormat("dddd d MMMM yyyy")
         self.slots = QListWidget()
         self.slots.setFlow(QListWidget.Flow.LeftToRight)
@@ -112,8 +114,9 @@ class SlotPicker(QWidget):
         if plan.closed_reason:
             self.info.setText(f"Gesloten: {plan.closed_reason}.")
         elif not self.slots.count():
-            self.info.setText("Op deze dag is er geen plek meer voor deze dienst. "
-                              "Kies een andere dag.")
+            self.info.setText(
+                "Op deze dag is er geen plek meer voor deze dienst. Kies een andere dag."
+            )
         else:
             self.info.setText(f"Open: {plan.hours}. {self.slots.count()} tijden vrij.")
         self.changed.emit()
@@ -122,8 +125,9 @@ class SlotPicker(QWidget):
 class CalendarView(QWidget):
     """Reception's calendar: day or week per branch and service, with capacity."""
 
-    def __init__(self, loket: Loket, branch: str, parent: QWidget | None = None,
-                 smtp: object | None = None) -> None:
+    def __init__(
+        self, loket: Loket, branch: str, parent: QWidget | None = None, smtp: object | None = None
+    ) -> None:
         super().__init__(parent)
         self.loket = loket
         self.smtp = smtp
@@ -134,6 +138,7 @@ class CalendarView(QWidget):
         self.service_box = QComboBox()
         self.day = QDateEdit(_qdate(loket.now().date()))
         self.day.setCalendarPopup(True)
+        self.day.setLocale(DUTCH)
         self.day.setDisplayFormat("ddd d MMM yyyy")
         self.day_mode = QRadioButton("Dag")
         self.week_mode = QRadioButton("Week")
@@ -163,18 +168,20 @@ class CalendarView(QWidget):
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.list.itemSelectionChanged.connect(self._appointment_chosen)
-        self.reschedule_button = button("Verzetten naar gekozen tijd", "Ctrl+M",
-                                        self.reschedule, self, "secondary")
-        self.cancel_button = button("Afspraak annuleren", "Ctrl+Del", self.cancel, self,
-                                    "secondary")
+        self.reschedule_button = button(
+            "Verzetten naar gekozen tijd", "Ctrl+M", self.reschedule, self, "secondary"
+        )
+        self.cancel_button = button(
+            "Afspraak annuleren", "Ctrl+Del", self.cancel, self, "secondary"
+        )
         self.pdf_button = button("Brief (PDF)", "Ctrl+P", self.save_letter, self, "secondary")
         self.mail_button = button("E-mail sturen", "Ctrl+E", self.send_mail, self, "secondary")
         if smtp is None:
-            self.mail_button.setToolTip("Er is geen mailserver ingesteld ([smtp] in de "
-                                        "configuratie).")
+            self.mail_button.setToolTip(
+                "Er is geen mailserver ingesteld ([smtp] in de configuratie)."
+            )
         actions = QHBoxLayout()
-        for b in (self.reschedule_button, self.cancel_button, self.pdf_button,
-                  self.mail_button):
+        for b in (self.reschedule_button, self.cancel_button, self.pdf_button, self.mail_button):
             actions.addWidget(b)
 
         # Booking form (phone bookings): the time comes from the grid.
@@ -202,7 +209,8 @@ class CalendarView(QWidget):
         left.addWidget(self.heading)
         left.addWidget(self.hours)
         left.addWidget(self.grid, 3)
-        left.addWidget(label("Afspraken op deze dag", "muted"))
+        self.list_title = label("", "muted")
+        left.addWidget(self.list_title)
         left.addWidget(self.list, 2)
         left.addLayout(actions)
         body = QHBoxLayout()
@@ -266,6 +274,7 @@ class CalendarView(QWidget):
         self._fill_grid(plans)
         shown = next((p for p in plans if p.day == day), plans[0])
         self._fill_list(shown.appointments)
+        self.list_title.setText(f"Afspraken op {shown.title}")
         first, last = plans[0], plans[-1]
         if len(plans) == 1:
             self.heading.setText(first.title.capitalize())
@@ -273,21 +282,27 @@ class CalendarView(QWidget):
                 self.hours.setText(f"Gesloten: {first.closed_reason}.")
             else:
                 extra = f" ({first.exception_reason})" if first.exception_reason else ""
-                self.hours.setText(f"Open {first.hours}{extra}. Nog {first.free} plekken vrij "
-                                   "voor deze dienst.")
+                self.hours.setText(
+                    f"Open {first.hours}{extra}. Nog {first.free} tijden vrij voor deze dienst."
+                )
         else:
             self.heading.setText(f"Week van {first.title} tot {last.title}")
-            self.hours.setText(f"Nog {sum(p.free for p in plans)} plekken vrij deze week "
-                               "voor deze dienst. Groen: vrij; het getal is het aantal "
-                               "vrije plekken.")
+            self.hours.setText(
+                f"Nog {sum(p.free for p in plans)} tijden vrij deze week "
+                "voor deze dienst. Groen: vrij; het getal is het aantal "
+                "balies dat dan nog vrij is."
+            )
 
     def _fill_grid(self, plans: list) -> None:  # type: ignore[type-arg]
         times = sorted({s.start.time() for p in plans for s in p.slots})
         self.grid.clear()
         self.grid.setColumnCount(len(plans) + 1)
         self.grid.setRowCount(len(times))
-        heads = ["Tijd"] + [f"{DAY_SHORT[p.day.weekday()]} {p.day.day}-{p.day.month}"
-                            + (" (dicht)" if p.closed_reason else "") for p in plans]
+        heads = ["Tijd"] + [
+            f"{DAY_SHORT[p.day.weekday()]} {p.day.day}-{p.day.month}"
+            + (" (dicht)" if p.closed_reason else "")
+            for p in plans
+        ]
         self.grid.setHorizontalHeaderLabels(heads)
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -303,7 +318,7 @@ class CalendarView(QWidget):
                     cell.setFlags(Qt.ItemFlag.NoItemFlags)
                     cell.setBackground(FULL)
                 else:
-                    text = f"{slot.free} vrij" if slot.free else "vol"
+                    text = "voorbij" if slot.past else f"{slot.free} vrij" if slot.free else "vol"
                     if slot.booked:
                         text += f" · {slot.booked} afspr."
                     cell = QTableWidgetItem(text)
@@ -317,8 +332,9 @@ class CalendarView(QWidget):
     def _fill_list(self, appointments: list) -> None:  # type: ignore[type-arg]
         self.list.setRowCount(len(appointments))
         for row, a in enumerate(appointments):
-            for col, text in enumerate([f"{a.start:%H:%M}", a.name or "", a.service_name,
-                                        a.status_nl, a.reference]):
+            for col, text in enumerate(
+                [f"{a.start:%H:%M}", a.name or "", a.service_name, a.status_nl, a.reference]
+            ):
                 item = QTableWidgetItem(text)
                 item.setData(Qt.ItemDataRole.UserRole, a.reference)
                 self.list.setItem(row, col, item)
@@ -338,7 +354,9 @@ class CalendarView(QWidget):
     def select_appointment(self, reference: str) -> bool:
         for row in range(self.list.rowCount()):
             if self.list.item(row, 4).text() == reference:
+                self.list.setCurrentCell(row, 0)
                 self.list.selectRow(row)
+                self._appointment_chosen()
                 return True
         return False
 
@@ -353,7 +371,9 @@ class CalendarView(QWidget):
         self._appointment_chosen()
 
     def _appointment_chosen(self) -> None:
-        rows = {i.row() for i in self.list.selectedItems()}
+        rows = {i.row() for i in self.list.selectedItems()} or (
+            {self.list.currentRow()} if self.list.currentRow() >= 0 else set()
+        )
         self._reference = self.list.item(min(rows), 4).text() if rows else None
         has = self._reference is not None
         for b in (self.cancel_button, self.pdf_button):
@@ -378,11 +398,21 @@ class CalendarView(QWidget):
             self.message.setText("Kies eerst een vrije tijd in het rooster.")
             return
         slot = self._slot
-        booked = self._run(lambda: self.loket.book_appointment(
-            self.branch, self.service, slot, name=self.name.text(), phone=self.phone.text(),
-            email=self.email.text(), notes=self.notes.text(), channel="phone",
-            call_by_name=self.call_by_name.isChecked(),
-            needs_assistance=self.assistance.isChecked()), "")
+        booked = self._run(
+            lambda: self.loket.book_appointment(
+                self.branch,
+                self.service,
+                slot,
+                name=self.name.text(),
+                phone=self.phone.text(),
+                email=self.email.text(),
+                notes=self.notes.text(),
+                channel="phone",
+                call_by_name=self.call_by_name.isChecked(),
+                needs_assistance=self.assistance.isChecked(),
+            ),
+            "",
+        )
         if booked is None:
             return
         for field in (self.name, self.phone, self.email, self.notes):
@@ -393,7 +423,8 @@ class CalendarView(QWidget):
         self.select_appointment(booked.reference)  # type: ignore[attr-defined]
         self.message.setText(
             f"Afspraak gemaakt: {slot:%d-%m %H:%M}, afspraaknummer "
-            f"{booked.reference}. Code voor de zuil: {booked.short_code}.")  # type: ignore[attr-defined]
+            f"{booked.reference}. Code voor de zuil: {booked.short_code}."
+        )  # type: ignore[attr-defined]
 
     def reschedule(self) -> None:
         if self._reference is None or self._slot is None:
@@ -403,20 +434,26 @@ class CalendarView(QWidget):
         if moved is not None:
             self.reload()
             self.select_appointment(moved.reference)  # type: ignore[attr-defined]
-            self.message.setText(f"Afspraak verzet naar {slot:%d-%m %H:%M}. Nieuw "
-                                 f"afspraaknummer: {moved.reference}.")  # type: ignore[attr-defined]
+            self.message.setText(
+                f"Afspraak verzet naar {slot:%d-%m %H:%M}. Nieuw afspraaknummer: {moved.reference}."
+            )  # type: ignore[attr-defined]
 
     def cancel(self) -> None:
         if self._reference is None:
             return
         reference = self._reference
-        if self._run(lambda: self.loket.cancel_appointment(reference),
-                     f"Afspraak {reference} is geannuleerd.") is not None:
+        if (
+            self._run(
+                lambda: self.loket.cancel_appointment(reference),
+                f"Afspraak {reference} is geannuleerd.",
+            )
+            is not None
+        ):
             self.reload()
 
     def letter_path(self, reference: str) -> str:
-        from pathlib import Path
         import tempfile
+        from pathlib import Path
 
         return str(Path(tempfile.gettempdir()) / f"afspraak-{reference}.pdf")
 
@@ -443,5 +480,7 @@ class CalendarView(QWidget):
         if self._reference is None or self.smtp is None:
             return
         reference = self._reference
-        self._run(lambda: self.loket.email_confirmation(reference, self.smtp),
-                  "Bevestiging gemaild naar {result}.")
+        self._run(
+            lambda: self.loket.email_confirmation(reference, self.smtp),
+            "Bevestiging gemaild naar {result}.",
+        )

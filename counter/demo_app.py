@@ -10,13 +10,14 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication, QWidget
 
+from counter.demo_staff import demo_staff_windows
 from counter.live_queue import LiveQueueWindow
 from loket.demo import Demo
 
 
 def demo_windows(demo: Demo) -> dict[str, QWidget]:
     """Every window of the demo, by the file name its screenshot gets."""
-    return {"live-queue": LiveQueueWindow(demo.loket, demo.branch)}
+    return {"live-queue": LiveQueueWindow(demo.loket, demo.branch), **demo_staff_windows(demo)}
 
 
 def save_screenshots(windows: dict[str, QWidget], directory: Path) -> list[Path]:

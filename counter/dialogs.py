@@ -23,15 +23,19 @@ from loket.services import Loket
 
 
 class _Dialog(QDialog):
-    def __init__(self, title: str, intro: str, parent: QWidget | None) -> None:
+    def __init__(
+        self, title: str, intro: str, parent: QWidget | None, ok_text: str = "Doen"
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(480)
         self.form = QFormLayout()
         self.error = label("", "error")
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Terug")
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
@@ -44,10 +48,21 @@ class _Dialog(QDialog):
 
 
 class TransferDialog(_Dialog):
-    def __init__(self, loket: Loket, branch: str, number: str, current_service: str,
-                 own_counter: int, parent: QWidget | None = None) -> None:
-        super().__init__(f"{number} doorsturen", "Het nummer blijft hetzelfde. Schrijf een "
-                         "korte notitie voor uw collega.", parent)
+    def __init__(
+        self,
+        loket: Loket,
+        branch: str,
+        number: str,
+        current_service: str,
+        own_counter: int,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            f"{number} doorsturen",
+            "Het nummer blijft hetzelfde. Schrijf een korte notitie voor uw collega.",
+            parent,
+            "Doorsturen",
+        )
         self.service_box = QComboBox()
         self.service_box.addItem("Zelfde dienst", None)
         for s in loket.services_at(branch):
@@ -73,16 +88,25 @@ class TransferDialog(_Dialog):
 
 class ParkDialog(_Dialog):
     def __init__(self, number: str, parent: QWidget | None = None) -> None:
-        super().__init__(f"{number} apart zetten", "De bezoeker wacht even, bijvoorbeeld op "
-                         "een pasfoto. U roept het nummer later zelf terug.", parent)
+        super().__init__(
+            f"{number} apart zetten",
+            "De bezoeker wacht even, bijvoorbeeld op "
+            "een pasfoto. U roept het nummer later zelf terug.",
+            parent,
+            "Apart zetten",
+        )
         self.note = QLineEdit()
         self.form.addRow("Notitie", self.note)
 
 
 class CallNumberDialog(_Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Bepaald nummer oproepen", "Alleen met een reden, bijvoorbeeld: "
-                         "de bezoeker heeft hulp nodig of komt terug bij u.", parent)
+        super().__init__(
+            "Bepaald nummer oproepen",
+            "Alleen met een reden, bijvoorbeeld: de bezoeker heeft hulp nodig of komt terug bij u.",
+            parent,
+            "Oproepen",
+        )
         self.number = QLineEdit()
         self.number.setPlaceholderText("bijvoorbeeld A 12")
         self.reason = QLineEdit()
@@ -99,10 +123,22 @@ class CallNumberDialog(_Dialog):
 class FollowUpDialog(_Dialog):
     """A follow-up appointment, prefilled with the visitor's details."""
 
-    def __init__(self, loket: Loket, branch: str, service: str, name: str | None,
-                 phone: str | None, email: str | None, parent: QWidget | None = None) -> None:
-        super().__init__("Vervolgafspraak maken", "Kies dienst, dag en tijd. De bezoeker "
-                         "krijgt een brief of e-mail met de code.", parent)
+    def __init__(
+        self,
+        loket: Loket,
+        branch: str,
+        service: str,
+        name: str | None,
+        phone: str | None,
+        email: str | None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(
+            "Vervolgafspraak maken",
+            "Kies dienst, dag en tijd. De bezoeker krijgt een brief of e-mail met de code.",
+            parent,
+            "Afspraak maken",
+        )
         self.picker = SlotPicker(loket, branch, self, service)
         self.name = QLineEdit(name or "")
         self.phone = QLineEdit(phone or "")

@@ -23,8 +23,12 @@ from loket import staff
 from loket.errors import DomainError
 from loket.services import Loket
 
-STATUS_NL = {"waiting": "Wacht", "called": "Opgeroepen", "serving": "Aan de balie",
-             "parked": "Apart gezet"}
+STATUS_NL = {
+    "waiting": "Wacht",
+    "called": "Opgeroepen",
+    "serving": "Aan de balie",
+    "parked": "Apart gezet",
+}
 OVER_NORM = QColor("#fde2e1")
 
 
@@ -103,12 +107,18 @@ class LiveQueueWindow(QWidget):
         longest = max(waits, default=0)
         self.summary.setText(
             f"{len(snap.waiting)} wachtend · langste wachttijd {longest} min "
-            f"(norm {snap.norm_minutes} min)")
+            f"(norm {snap.norm_minutes} min)"
+        )
         self.table.setRowCount(len(snap.open_tickets))
         for row, t in enumerate(snap.open_tickets):
             waited = t.waited_minutes(snap.now)
-            cells = [t.number, t.service_name, STATUS_NL.get(t.status, t.status),
-                     str(t.counter or ""), f"{waited} min"]
+            cells = [
+                t.number,
+                t.service_name,
+                STATUS_NL.get(t.status, t.status),
+                str(t.counter or ""),
+                f"{waited} min",
+            ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col in (0, 3, 4):
@@ -131,8 +141,9 @@ class LiveQueueWindow(QWidget):
         counter = self.counter_box.currentData()
         try:
             ticket = self.loket.call_next(self.branch, counter)
-            self.message.setText(ticket.reason or ticket.number if ticket
-                                 else "Er wacht niemand voor deze balie.")
+            self.message.setText(
+                ticket.reason or ticket.number if ticket else "Er wacht niemand voor deze balie."
+            )
         except DomainError as exc:
             self.message.setText(exc.message)
         self.refresh()

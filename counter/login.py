@@ -30,8 +30,17 @@ class LoginPanel(QWidget):
 
     logged_in = Signal(object, int)
 
-    def __init__(self, loket: Loket, branch: str, *, workstation: str, required: str,
-                 title: str, choose_counter: bool, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        loket: Loket,
+        branch: str,
+        *,
+        workstation: str,
+        required: str,
+        title: str,
+        choose_counter: bool,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.loket = loket
         self.branch = branch
@@ -44,8 +53,9 @@ class LoginPanel(QWidget):
         card.setObjectName("card")
         card.setFixedWidth(520)
         self.title = label(title, "title")
-        self.hint = label("Houd uw medewerkerspas bij de lezer. Of log in met uw naam en "
-                          "pincode.", "muted")
+        self.hint = label(
+            "Houd uw medewerkerspas bij de lezer. Of log in met uw naam en pincode.", "muted"
+        )
         self.code = QLineEdit()
         self.code.setPlaceholderText("bijvoorbeeld anna")
         self.pin = QLineEdit()

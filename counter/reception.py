@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
 from counter.login import LoginPanel
-from counter.style import STYLE, button, label
+from counter.style import DUTCH, STYLE, button, label
 from loket import staff
 from loket.errors import DomainError
 from loket.services import Loket
@@ -67,7 +67,8 @@ class FrontDesk(QWidget):
             if s.walk_in:
                 self.services.addItem(f"{s.prefix}   {s.name_nl}")
                 self.services.item(self.services.count() - 1).setData(
-                    Qt.ItemDataRole.UserRole, s.code)
+                    Qt.ItemDataRole.UserRole, s.code
+                )
         self.services.setCurrentRow(0)
         self.assistance = QCheckBox("Heeft hulp nodig (bijvoorbeeld rolstoel, slecht zien)")
         self.issue_button = button("Nummer geven", "Ctrl+G", self.issue, self)
@@ -108,17 +109,25 @@ class FrontDesk(QWidget):
         if item is None:
             return
         try:
-            t = self.loket.issue_ticket(self.branch, item.data(Qt.ItemDataRole.UserRole),
-                                        needs_assistance=self.assistance.isChecked())
+            t = self.loket.issue_ticket(
+                self.branch,
+                item.data(Qt.ItemDataRole.UserRole),
+                needs_assistance=self.assistance.isChecked(),
+            )
         except DomainError as exc:
             self.issued.setText("")
             _error(self.issued_text, exc.message)
             return
         self.issued.setText(t.number)
-        wait = (f" Verwachte wachttijd: ongeveer {t.predicted_wait_minutes} minuten."
-                if t.predicted_wait_minutes is not None else "")
-        _ok(self.issued_text, f"Geef de bezoeker nummer {t.number} voor "
-                              f"{t.service_name.lower()}.{wait}")
+        wait = (
+            f" Verwachte wachttijd: ongeveer {t.predicted_wait_minutes} minuten."
+            if t.predicted_wait_minutes is not None
+            else ""
+        )
+        _ok(
+            self.issued_text,
+            f"Geef de bezoeker nummer {t.number} voor {t.service_name.lower()}.{wait}",
+        )
         self.assistance.setChecked(False)
 
     def find(self) -> None:
@@ -130,8 +139,9 @@ class FrontDesk(QWidget):
         self._references = [a.reference for a in found]
         self.results.setRowCount(len(found))
         for row, a in enumerate(found):
-            for col, text in enumerate([f"{a.start:%H:%M}", a.name or "", a.service_name,
-                                        a.status_nl]):
+            for col, text in enumerate(
+                [f"{a.start:%H:%M}", a.name or "", a.service_name, a.status_nl]
+            ):
                 self.results.setItem(row, col, QTableWidgetItem(text))
         self.results.resizeColumnToContents(0)
         self.results.resizeColumnToContents(3)
@@ -170,13 +180,16 @@ class SpecialDaysView(QWidget):
         today = loket.now().date()
         self.day = QDateEdit(QDate(today.year, today.month, today.day))
         self.day.setCalendarPopup(True)
+        self.day.setLocale(DUTCH)
         self.day.setDisplayFormat("dddd d MMMM yyyy")
         self.start = QTimeEdit(QTime(9, 0))
         self.end = QTimeEdit(QTime(12, 0))
         self.mode = QComboBox()
-        for code, text in (("appointment", "Alleen op afspraak"),
-                           ("mixed", "Met en zonder afspraak"),
-                           ("walk_in", "Alleen zonder afspraak")):
+        for code, text in (
+            ("appointment", "Alleen op afspraak"),
+            ("mixed", "Met en zonder afspraak"),
+            ("walk_in", "Alleen zonder afspraak"),
+        ):
             self.mode.addItem(text, code)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("bijvoorbeeld: Spreekuur in de bibliotheek")
@@ -193,8 +206,7 @@ class SpecialDaysView(QWidget):
         actions = QHBoxLayout()
         actions.addWidget(button("Extra spreekuur toevoegen", "Ctrl+T", self.add_session, self))
         actions.addWidget(button("Hele dag dicht", "Ctrl+D", self.close_day, self, "danger"))
-        actions.addWidget(button("Gewone tijden terug", "Ctrl+R", self.restore, self,
-                                 "secondary"))
+        actions.addWidget(button("Gewone tijden terug", "Ctrl+R", self.restore, self, "secondary"))
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Dag", "Open", "Reden"])
         self.table.verticalHeader().setVisible(False)
@@ -229,8 +241,9 @@ class SpecialDaysView(QWidget):
     def _done(self, change: Any, what: str) -> None:
         text = f"{what} Open: {change.hours}."
         if change.affected:
-            names = "; ".join(f"{a.start:%H:%M} {a.name} ({a.phone or 'geen telefoon'})"
-                              for a in change.affected)
+            names = "; ".join(
+                f"{a.start:%H:%M} {a.name} ({a.phone or 'geen telefoon'})" for a in change.affected
+            )
             text += f" Bel deze afspraken om te verzetten: {names}."
         _ok(self.message, text)
         self.reload()
@@ -239,8 +252,14 @@ class SpecialDaysView(QWidget):
         start: time = self.start.time().toPython()
         end: time = self.end.time().toPython()
         try:
-            change = self.loket.add_session(self.branch, self._day(), start, end,
-                                            str(self.mode.currentData()), self.reason.text())
+            change = self.loket.add_session(
+                self.branch,
+                self._day(),
+                start,
+                end,
+                str(self.mode.currentData()),
+                self.reason.text(),
+            )
         except DomainError as exc:
             _error(self.message, exc.message)
             return
@@ -270,10 +289,13 @@ class ImportView(QWidget):
         super().__init__(parent)
         self.loket = loket
         self.branch = branch
-        intro = label("Lees afspraken in uit een ander systeem: een CSV-bestand (kolommen "
-                      "vestiging, dienst, datum, tijd, naam, email, telefoon, opmerking) of "
-                      "een iCalendar-bestand (.ics). Afspraken zonder vestiging komen in "
-                      "de vestiging van deze pc.", "muted")
+        intro = label(
+            "Lees afspraken in uit een ander systeem: een CSV-bestand (kolommen "
+            "vestiging, dienst, datum, tijd, naam, email, telefoon, opmerking) of "
+            "een iCalendar-bestand (.ics). Afspraken zonder vestiging komen in "
+            "de vestiging van deze pc.",
+            "muted",
+        )
         self.summary = label("", "welcome")
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["Regel", "Afspraak", "Waarom geweigerd"])
@@ -288,8 +310,9 @@ class ImportView(QWidget):
         layout.addWidget(self.table, 1)
 
     def choose(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Afspraken inlezen", "",
-                                              "Afspraken (*.csv *.ics)")
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Afspraken inlezen", "", "Afspraken (*.csv *.ics)"
+        )
         if path:
             self.import_file(Path(path))
 
@@ -300,8 +323,11 @@ class ImportView(QWidget):
         except DomainError as exc:
             _error(self.summary, exc.message)
             return None
-        _ok(self.summary, f"{path.name}: {len(report.booked)} afspraken ingelezen, "
-                          f"{len(report.refused)} geweigerd.")
+        _ok(
+            self.summary,
+            f"{path.name}: {len(report.booked)} afspraken ingelezen, "
+            f"{len(report.refused)} geweigerd.",
+        )
         self.table.setRowCount(len(report.refused))
         for row, r in enumerate(report.refused):
             for col, text in enumerate([str(r.row), r.summary, r.reason]):
@@ -313,8 +339,15 @@ class ImportView(QWidget):
 
 
 class ReceptionWindow(QWidget):
-    def __init__(self, loket: Loket, branch: str, *, workstation: str = "receptie-pc",
-                 smtp: Any = None, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        loket: Loket,
+        branch: str,
+        *,
+        workstation: str = "receptie-pc",
+        smtp: Any = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.loket = loket
         self.branch = branch
@@ -326,8 +359,14 @@ class ReceptionWindow(QWidget):
         self.setStyleSheet(STYLE)
         self.resize(1280, 800)
         self.stack = QStackedWidget(self)
-        self.login = LoginPanel(loket, branch, workstation=workstation, required="book",
-                                title="Inloggen bij de receptie", choose_counter=False)
+        self.login = LoginPanel(
+            loket,
+            branch,
+            workstation=workstation,
+            required="book",
+            title="Inloggen bij de receptie",
+            choose_counter=False,
+        )
         self.login.logged_in.connect(lambda person, _c: self.open_for(person))
         self.stack.addWidget(self.login)
         layout = QVBoxLayout(self)
@@ -363,8 +402,13 @@ class ReceptionWindow(QWidget):
         box = QVBoxLayout(page)
         box.addLayout(head)
         if self.special is None:
-            box.addWidget(label("Sluitingen en extra spreekuren kunnen alleen de receptie "
-                                "en de teamleider instellen.", "muted"))
+            box.addWidget(
+                label(
+                    "Sluitingen en extra spreekuren kunnen alleen de receptie "
+                    "en de teamleider instellen.",
+                    "muted",
+                )
+            )
         box.addWidget(tabs, 1)
         self.tabs = tabs
         self.stack.addWidget(page)

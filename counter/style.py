@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from PySide6.QtCore import QLocale
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
 
@@ -51,8 +52,9 @@ QGroupBox::title { subcontrol-origin: margin; left: 10px; padding: 0 4px; }
 """
 
 
-def button(text: str, key: str | None, slot: Callable[[], object], parent: QWidget,
-           kind: str | None = None) -> QPushButton:
+def button(
+    text: str, key: str | None, slot: Callable[[], object], parent: QWidget, kind: str | None = None
+) -> QPushButton:
     """A button whose shortcut is shown on it and works anywhere in the window."""
     label = f"{text}  [{key}]" if key else text
     widget = QPushButton(label, parent)
@@ -62,8 +64,9 @@ def button(text: str, key: str | None, slot: Callable[[], object], parent: QWidg
     if key:
         shortcut = QShortcut(QKeySequence(key), parent)
         # Only fire when the button would: a disabled action has no hidden shortcut.
-        shortcut.activated.connect(lambda: widget.isEnabled() and widget.isVisible()
-                                   and widget.click())
+        shortcut.activated.connect(
+            lambda: widget.isEnabled() and widget.isVisible() and widget.click()
+        )
     return widget
 
 
@@ -78,3 +81,6 @@ def label(text: str = "", name: str | None = None, wrap: bool = True) -> QLabel:
 def show_refusal(parent: QWidget, text: str) -> None:
     """Modal only where a decision is needed; most messages go to the message line."""
     QMessageBox.information(parent, "Loket", text)
+
+
+DUTCH = QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)

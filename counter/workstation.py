@@ -8,6 +8,7 @@ bring, and why this ticket was called. Every action has a key shown on its butto
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
@@ -36,16 +37,28 @@ from loket.services import Loket
 from loket.staff import ROLE_NL, StaffView
 
 OVER_NORM = QColor("#fde2e1")
-OUTCOMES = [("helped", "Geholpen"), ("incomplete", "Niet compleet, komt terug"),
-            ("referred", "Doorverwezen"), ("not_helped", "Niet geholpen")]
+OUTCOMES = [
+    ("helped", "Geholpen"),
+    ("incomplete", "Niet compleet, komt terug"),
+    ("referred", "Doorverwezen"),
+    ("not_helped", "Niet geholpen"),
+]
 STATUS_KEYS = {"available": "Ctrl+1", "break": "Ctrl+2", "back_office": "Ctrl+3"}
 TICKET_STATUS_NL = {"called": "Opgeroepen", "serving": "Aan de balie"}
 
 
 class CounterWorkstation(QWidget):
-    def __init__(self, loket: Loket, branch: str, *, workstation: str = "balie-pc",
-                 counter: int | None = None, card_bridge: Any = None,
-                 parent: QWidget | None = None, poll_ms: int = 1000) -> None:
+    def __init__(
+        self,
+        loket: Loket,
+        branch: str,
+        *,
+        workstation: str = "balie-pc",
+        counter: int | None = None,
+        card_bridge: Any = None,
+        parent: QWidget | None = None,
+        poll_ms: int = 1000,
+    ) -> None:
         super().__init__(parent)
         self.loket = loket
         self.branch = branch
@@ -64,8 +77,14 @@ class CounterWorkstation(QWidget):
         self.resize(1280, 800)
 
         self.stack = QStackedWidget(self)
-        self.login = LoginPanel(loket, branch, workstation=workstation, required="serve",
-                                title="Inloggen aan de balie", choose_counter=True)
+        self.login = LoginPanel(
+            loket,
+            branch,
+            workstation=workstation,
+            required="serve",
+            title="Inloggen aan de balie",
+            choose_counter=True,
+        )
         if counter:
             self.login.choose_counter(counter)
         self.login.logged_in.connect(self._logged_in)
@@ -96,13 +115,20 @@ class CounterWorkstation(QWidget):
         for code, text in STATUS_NL.items():
             self.status_box.addItem(f"{text}  [{STATUS_KEYS[code]}]", code)
         self.status_box.activated.connect(
-            lambda _i: self.set_status(str(self.status_box.currentData())))
+            lambda _i: self.set_status(str(self.status_box.currentData()))
+        )
         # Shortcuts only; the combo box shows the keys and the state.
         for code, key in STATUS_KEYS.items():
             QShortcut(QKeySequence(key), w).activated.connect(
-                lambda code=code: self.set_status(code))
-        self.lock_button = button("Vergrendelen", "Ctrl+L", lambda: self.lock(
-            "Het scherm is vergrendeld. Log opnieuw in om verder te gaan."), w, "secondary")
+                lambda code=code: self.set_status(code)
+            )
+        self.lock_button = button(
+            "Vergrendelen",
+            "Ctrl+L",
+            lambda: self.lock("Het scherm is vergrendeld. Log opnieuw in om verder te gaan."),
+            w,
+            "secondary",
+        )
         # Discreet on purpose: a visitor at the desk should not read "alarm" on a button.
         self.alert_button = button("Collega", "F12", self.toggle_alert, w, "alert")
         self.alert_button.setToolTip("Hulp nodig? De teamleider ziet het meteen.")
@@ -122,10 +148,10 @@ class CounterWorkstation(QWidget):
         self.queue_table.verticalHeader().setVisible(False)
         self.queue_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.queue_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.queue_table.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch)
+        self.queue_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.queue_hint = label("", "muted")
         self.parked = label("", "muted")
+        self.queue_table.setMinimumWidth(430)
         left = QVBoxLayout()
         left.addWidget(label("Mijn wachtrijen", "title"))
         left.addWidget(self.summary)
@@ -153,8 +179,14 @@ class CounterWorkstation(QWidget):
         inner = QVBoxLayout(card)
         inner.setContentsMargins(20, 16, 20, 16)
         inner.addLayout(top)
-        for part in (self.welcome, self.service, self.reason, self.bring, self.notes,
-                     self.colleague):
+        for part in (
+            self.welcome,
+            self.service,
+            self.reason,
+            self.bring,
+            self.notes,
+            self.colleague,
+        ):
             inner.addWidget(part)
         inner.addStretch(1)
 
@@ -168,10 +200,12 @@ class CounterWorkstation(QWidget):
         self.no_show_button = button("Niet gekomen", "F6", self.no_show, w, "secondary")
         self.park_button = button("Apart zetten", "F7", self.open_park, w, "secondary")
         self.transfer_button = button("Doorsturen", "F8", self.open_transfer, w, "secondary")
-        self.call_number_button = button("Nummer oproepen", "F9", self.open_call_number, w,
-                                         "secondary")
-        self.follow_up_button = button("Vervolgafspraak", "Ctrl+B", self.open_follow_up, w,
-                                       "secondary")
+        self.call_number_button = button(
+            "Nummer oproepen", "F9", self.open_call_number, w, "secondary"
+        )
+        self.follow_up_button = button(
+            "Vervolgafspraak", "Ctrl+B", self.open_follow_up, w, "secondary"
+        )
         grid = QGridLayout()
         grid.addWidget(self.next_button, 0, 0)
         grid.addWidget(self.recall_button, 0, 1)
@@ -222,16 +256,17 @@ class CounterWorkstation(QWidget):
 
     def card_removed(self) -> None:
         if self.session is not None and self.login.card_uid is not None:
-            self.lock("U heeft uw pas uit de lezer gehaald. Steek uw pas weer in of log in "
-                      "met uw pincode.", reason="card_removed")
+            self.lock(
+                "U heeft uw pas uit de lezer gehaald. Steek uw pas weer in of log in "
+                "met uw pincode.",
+                reason="card_removed",
+            )
 
     def lock(self, text: str, reason: str = "logout") -> None:
         """Log out and show the lock screen; the visitor at the counter stays there."""
         if self.session is not None:
-            try:
+            with contextlib.suppress(DomainError):  # locking must never fail
                 self.session.logout(reason)
-            except DomainError:
-                pass
         self.session = None
         self.staff = None
         if self.dialog is not None:
@@ -262,13 +297,18 @@ class CounterWorkstation(QWidget):
         over = o.longest_wait_minutes > o.norm_minutes
         self.summary.setText(f"{o.waiting} wachtend · langste {o.longest_wait_minutes} min")
         self.summary.setStyleSheet("color: #b00020;" if over else "")
-        self.queue_hint.setText(f"Norm: binnen {o.norm_minutes} minuten geholpen. Rood: "
-                                "langer dan de norm. Afspr.: afspraken in het komende uur.")
+        self.queue_hint.setText(
+            f"Norm: binnen {o.norm_minutes} minuten geholpen. Rood: "
+            "langer dan de norm. Afspr.: afspraken in het komende uur."
+        )
         self.queue_table.setRowCount(len(o.queues))
         for row, q in enumerate(o.queues):
-            cells = [f"{q.prefix}  {q.service_name}", str(q.waiting),
-                     f"{q.longest_wait_minutes} min" if q.waiting else "–",
-                     str(q.appointments_due)]
+            cells = [
+                f"{q.prefix}  {q.service_name}",
+                str(q.waiting),
+                f"{q.longest_wait_minutes} min" if q.waiting else "–",
+                str(q.appointments_due),
+            ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:
@@ -278,8 +318,13 @@ class CounterWorkstation(QWidget):
                 self.queue_table.setItem(row, col, item)
         for col in (1, 2, 3):
             self.queue_table.resizeColumnToContents(col)
-        self.parked.setText("Apart gezet: " + ", ".join(t.number for t in o.parked)
-                            + ". Roep terug met Nummer oproepen [F9]." if o.parked else "")
+        self.parked.setText(
+            "Apart gezet: "
+            + ", ".join(t.number for t in o.parked)
+            + ". Roep terug met Nummer oproepen [F9]."
+            if o.parked
+            else ""
+        )
         self._show_visitor(o.current)
 
     def _show_visitor(self, v: Visitor | None) -> None:
@@ -299,14 +344,18 @@ class CounterWorkstation(QWidget):
         if v is None or t is None:
             self.number.setText("–")
             self.ticket_state.setText("")
-            self.welcome.setText("U staat op " + STATUS_NL[self.status].lower() + "."
-                                 if paused else "Niemand aan de balie.")
-            self.service.setText("" if paused else "Druk op F2 om de volgende bezoeker op "
-                                 "te roepen.")
+            self.welcome.setText(
+                "U staat op " + STATUS_NL[self.status].lower() + "."
+                if paused
+                else "Niemand aan de balie."
+            )
+            self.service.setText(
+                "" if paused else "Druk op F2 om de volgende bezoeker op te roepen."
+            )
             for part in (self.reason, self.bring, self.notes, self.colleague):
                 part.hide()
             return
-        calls = f" ({t.call_count}× opgeroepen)" if status == "called" else ""
+        calls = f" · {t.call_count}×" if status == "called" else ""
         self.number.setText(t.number)
         self.ticket_state.setText(TICKET_STATUS_NL.get(t.status, t.status) + calls)
         if v.name:
@@ -347,9 +396,10 @@ class CounterWorkstation(QWidget):
         return result
 
     def call_next(self) -> None:
-        ticket = self._act(lambda s: s.call_next(self.branch, self.counter),
-                           lambda t: f"{t.number} is opgeroepen." if t else
-                           "Er wacht niemand voor deze balie.")
+        ticket = self._act(
+            lambda s: s.call_next(self.branch, self.counter),
+            lambda t: f"{t.number} is opgeroepen." if t else "Er wacht niemand voor deze balie.",
+        )
         if ticket is not None and self.overview and self.overview.current:
             # Keep the "why" of the choice on screen while the visitor walks up.
             self._show_visitor(Visitor(**{**self.overview.current.__dict__, "ticket": ticket}))
@@ -357,36 +407,47 @@ class CounterWorkstation(QWidget):
     def recall(self) -> None:
         number = self.current_number
         if number:
-            self._act(lambda s: s.recall(self.branch, number),
-                      lambda t: f"{t.number} is opnieuw opgeroepen ({t.call_count}×).")
+            self._act(
+                lambda s: s.recall(self.branch, number),
+                lambda t: f"{t.number} is opnieuw opgeroepen ({t.call_count}×).",
+            )
 
     def start(self) -> None:
         number = self.current_number
         if number:
-            self._act(lambda s: s.start(self.branch, number),
-                      lambda t: f"U helpt nu {t.number}.")
+            self._act(lambda s: s.start(self.branch, number), lambda t: f"U helpt nu {t.number}.")
 
     def finish(self) -> None:
         number = self.current_number
         outcome = str(self.outcome_box.currentData())
         if number:
-            self._act(lambda s: s.finish(self.branch, number, outcome),
-                      lambda t: f"{t.number} is afgerond.")
+            self._act(
+                lambda s: s.finish(self.branch, number, outcome),
+                lambda t: f"{t.number} is afgerond.",
+            )
             self.outcome_box.setCurrentIndex(0)
 
     def no_show(self) -> None:
         number = self.current_number
         if number:
-            self._act(lambda s: s.no_show(self.branch, number),
-                      lambda t: f"{t.number} is niet gekomen.")
+            self._act(
+                lambda s: s.no_show(self.branch, number), lambda t: f"{t.number} is niet gekomen."
+            )
 
     def call_number(self, number: str, reason: str) -> None:
-        self._act(lambda s: s.call_ticket(self.branch, self.counter, number, reason),
-                  lambda t: f"{t.number} is opgeroepen. Reden: {reason}")
+        self._act(
+            lambda s: s.call_ticket(self.branch, self.counter, number, reason),
+            lambda t: f"{t.number} is opgeroepen. Reden: {reason}",
+        )
 
     def set_status(self, status: str) -> None:
-        if self._act(lambda s: s.set_counter_status(self.branch, self.counter, status),
-                     lambda st: f"Uw status is nu: {STATUS_NL[st].lower()}.") is not None:
+        if (
+            self._act(
+                lambda s: s.set_counter_status(self.branch, self.counter, status),
+                lambda st: f"Uw status is nu: {STATUS_NL[st].lower()}.",
+            )
+            is not None
+        ):
             self.status = status
             self.status_box.setCurrentIndex(self.status_box.findData(status))
             self.refresh()
@@ -395,14 +456,18 @@ class CounterWorkstation(QWidget):
         if self.session is None:
             return
         if self.alert_on:
-            self._act(lambda s: s.clear_alert(self.branch, self.counter),
-                      lambda _r: "Melding ingetrokken.")
+            self._act(
+                lambda s: s.clear_alert(self.branch, self.counter),
+                lambda _r: "Melding ingetrokken.",
+            )
             self.alert_on = False
             self.alert_button.setObjectName("alert")
             self.alert_button.setText("Collega  [F12]")
         else:
-            self._act(lambda s: s.raise_alert(self.branch, self.counter),
-                      lambda _r: "De teamleider is gewaarschuwd. Er komt iemand naar u toe.")
+            self._act(
+                lambda s: s.raise_alert(self.branch, self.counter),
+                lambda _r: "De teamleider is gewaarschuwd. Er komt iemand naar u toe.",
+            )
             self.alert_on = True
             self.alert_button.setObjectName("alertOn")
             self.alert_button.setText("Collega komt  [F12 = intrekken]")
@@ -428,9 +493,13 @@ class CounterWorkstation(QWidget):
         if number is None:
             return None
         d = ParkDialog(number, self)
-        return self._open(d, lambda: self._act(
-            lambda s: s.park(self.branch, number, d.note.text()),
-            lambda t: f"{t.number} staat apart. Roep terug met F9."))
+        return self._open(
+            d,
+            lambda: self._act(
+                lambda s: s.park(self.branch, number, d.note.text()),
+                lambda t: f"{t.number} staat apart. Roep terug met F9.",
+            ),
+        )
 
     def open_transfer(self) -> Any:
         o = self.overview
@@ -438,11 +507,27 @@ class CounterWorkstation(QWidget):
             return None
         t = o.current.ticket
         d = TransferDialog(self.loket, self.branch, t.number, t.service, self.counter, self)
-        return self._open(d, lambda: self._act(
-            lambda s: s.transfer(self.branch, t.number, service=d.service_box.currentData(),
-                                 counter=d.counter_box.currentData(), note=d.note.text()),
-            lambda x: f"{x.number} is doorgestuurd naar "
-                      f"{d.counter_box.currentText().lower() if d.counter_box.currentData() else x.service_name}."))
+        return self._open(
+            d,
+            lambda: self._act(
+                lambda s: s.transfer(
+                    self.branch,
+                    t.number,
+                    service=d.service_box.currentData(),
+                    counter=d.counter_box.currentData(),
+                    note=d.note.text(),
+                ),
+                lambda x: (
+                    f"{x.number} is doorgestuurd naar "
+                    + (
+                        d.counter_box.currentText().lower()
+                        if d.counter_box.currentData()
+                        else x.service_name
+                    )
+                    + "."
+                ),
+            ),
+        )
 
     def open_call_number(self) -> Any:
         d = CallNumberDialog(self)
@@ -452,21 +537,38 @@ class CounterWorkstation(QWidget):
         if self.session is None:
             return None
         v = self.overview.current if self.overview else None
-        d = FollowUpDialog(self.session, self.branch, v.ticket.service if v else "",
-                           v.name if v else None, v.phone if v else None,
-                           v.email if v else None, self)
+        d = FollowUpDialog(
+            self.session,
+            self.branch,
+            v.ticket.service if v else "",
+            v.name if v else None,
+            v.phone if v else None,
+            v.email if v else None,
+            self,
+        )
         reference = v.reference if v else None
 
         def book() -> None:
             start = d.picker.selected()
             assert start is not None
-            self._act(lambda s: s.book_follow_up(
-                self.branch, d.picker.service, start, name=d.name.text(),
-                phone=d.phone.text(), email=d.email.text(), notes=d.notes.text(),
-                call_by_name=d.call_by_name.isChecked(), channel="counter",
-                follow_up_of=reference),
-                lambda a: f"Vervolgafspraak gemaakt: {a.start:%d-%m %H:%M}, "
-                          f"code voor de zuil {a.short_code}.")
+            self._act(
+                lambda s: s.book_follow_up(
+                    self.branch,
+                    d.picker.service,
+                    start,
+                    name=d.name.text(),
+                    phone=d.phone.text(),
+                    email=d.email.text(),
+                    notes=d.notes.text(),
+                    call_by_name=d.call_by_name.isChecked(),
+                    channel="counter",
+                    follow_up_of=reference,
+                ),
+                lambda a: (
+                    f"Vervolgafspraak gemaakt: {a.start:%d-%m %H:%M}, "
+                    f"code voor de zuil {a.short_code}."
+                ),
+            )
 
         return self._open(d, book)
 
@@ -477,21 +579,28 @@ class CounterWorkstation(QWidget):
         super().closeEvent(event)
 
 
-def compose_counter(loket: Loket, branch: str, *, workstation: str, counter: int | None = None,
-                    fake_reader: bool = False) -> CounterWorkstation:
+def compose_counter(
+    loket: Loket,
+    branch: str,
+    *,
+    workstation: str,
+    counter: int | None = None,
+    fake_reader: bool = False,
+) -> CounterWorkstation:
     """The workstation with its card reader: PC/SC (pyscard) on a real PC, the fake in the
     demo. The monitor thread delivers to the bridge; Qt queues it to the GUI thread."""
     from hardware.card_reader import FakeCardReader, PcscCardMonitor
     from hardware.qt_bridge import CardEventBridge
 
     bridge = CardEventBridge()
-    window = CounterWorkstation(loket, branch, workstation=workstation, counter=counter,
-                                card_bridge=bridge)
+    window = CounterWorkstation(
+        loket, branch, workstation=workstation, counter=counter, card_bridge=bridge
+    )
     bridge.setParent(window)
-    reader: Any = (FakeCardReader(bridge.deliver) if fake_reader
-                   else PcscCardMonitor(bridge.deliver))
+    reader: Any = FakeCardReader(bridge.deliver) if fake_reader else PcscCardMonitor(bridge.deliver)
     bridge.service_changed.connect(
-        lambda ok, text: None if ok else window.login.message.setText(text))
+        lambda ok, text: None if ok else window.login.message.setText(text)
+    )
     reader.start()
     window.card_reader = reader  # type: ignore[attr-defined]
     window.destroyed.connect(lambda *_: reader.stop())

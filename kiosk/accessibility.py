@@ -118,9 +118,13 @@ def text_colour_pairs(qss: str, root_selector: str) -> list[ColourPair]:
     if root_bg is None:
         raise ValueError(f"{root_selector} has no background-color")
     root_fg = next((d.get("color") for s, d in rules if s == root_selector), None)
+    backgrounds = {s: _background(d) for s, d in rules}
     pairs = []
     for selector, decls in rules:
         background = _background(decls)
+        if background is None and " " in selector:
+            # "#panel QLabel": drawn on the panel's surface.
+            background = backgrounds.get(selector.rsplit(" ", 1)[0])
         foreground = decls.get("color")
         if foreground is None and background is not None and root_fg is not None:
             foreground = root_fg  # inherited text on its own surface: check it too

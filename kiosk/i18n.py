@@ -43,25 +43,38 @@ def catalogue(language: str) -> Path:
     return qm
 
 
+# Qt translators are installed on the application, so there is one per process, shared by
+# every window; a new window starts by putting it back to Dutch.
+_installed: QTranslator | None = None
+
+
+def _install(language: str) -> None:
+    global _installed
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    if _installed is not None:
+        app.removeTranslator(_installed)
+        _installed = None
+    if language == DEFAULT_LANGUAGE:
+        return
+    translator = QTranslator()
+    if translator.load(str(catalogue(language))):
+        app.installTranslator(translator)
+        _installed = translator
+    else:
+        log.warning("no %s translations found; the screens stay in Dutch", language)
+
+
 class Translations:
-    """Switches the application's language; one per process."""
+    """The language of the public screens; Dutch until a visitor chooses otherwise."""
 
     def __init__(self) -> None:
         self.language = DEFAULT_LANGUAGE
-        self._translator: QTranslator | None = None
+        _install(DEFAULT_LANGUAGE)
 
     def set_language(self, language: str) -> None:
         if language not in LANGUAGES:
             raise ValueError(f"unknown language {language!r}")
-        app = QCoreApplication.instance()
-        if self._translator is not None and app is not None:
-            app.removeTranslator(self._translator)
-            self._translator = None
-        if language != DEFAULT_LANGUAGE and app is not None:
-            translator = QTranslator()
-            if translator.load(str(catalogue(language))):
-                app.installTranslator(translator)
-                self._translator = translator
-            else:
-                log.warning("no %s translations found; the screens stay in Dutch", language)
+        _install(language)
         self.language = language

@@ -419,7 +419,7 @@ class KioskWindow(QWidget):
         if outcome.problem == "no_printer" or self._printer_alerted:
             return  # staff already know; one alert per breakdown, not one per visitor
         try:
-            self.loket.raise_alert("printer", self.branch, problem=outcome.problem)
+            self.loket.raise_device_alert("printer", self.branch, problem=outcome.problem)
             self._printer_alerted = True
         except (DomainError, *UNAVAILABLE):
             log.exception("could not alert staff about the printer")

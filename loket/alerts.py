@@ -25,27 +25,47 @@ ALERT_EVENT = "alert.aggression"
 ALERT_CLEARED_EVENT = "alert.cleared"
 
 
-def set_status(session: Session, ctx: Context, branch: Branch, counter: Counter,
-               status: str) -> str:
+def set_status(
+    session: Session, ctx: Context, branch: Branch, counter: Counter, status: str
+) -> str:
     if status not in STATUS_NL:
         raise Refused(f"Onbekende status '{status}'.", code="status")
-    events.append(session, at=ctx.now, kind=STATUS_EVENT, actor=ctx.actor, branch_id=branch.id,
-                  counter_id=counter.id, data={"status": status, "counter": counter.number})
+    events.append(
+        session,
+        at=ctx.now,
+        kind=STATUS_EVENT,
+        actor=ctx.actor,
+        branch_id=branch.id,
+        counter_id=counter.id,
+        data={"status": status, "counter": counter.number},
+    )
     return status
 
 
 def raise_alert(session: Session, ctx: Context, branch: Branch, counter: Counter) -> int:
     """The clerk needs a colleague now; returns the event id (for the manager screen)."""
-    event = events.append(session, at=ctx.now, kind=ALERT_EVENT, actor=ctx.actor,
-                          branch_id=branch.id, counter_id=counter.id,
-                          data={"counter": counter.number, "branch": branch.code})
+    event = events.append(
+        session,
+        at=ctx.now,
+        kind=ALERT_EVENT,
+        actor=ctx.actor,
+        branch_id=branch.id,
+        counter_id=counter.id,
+        data={"counter": counter.number, "branch": branch.code},
+    )
     return event.id
 
 
 def clear_alert(session: Session, ctx: Context, branch: Branch, counter: Counter) -> None:
-    events.append(session, at=ctx.now, kind=ALERT_CLEARED_EVENT, actor=ctx.actor,
-                  branch_id=branch.id, counter_id=counter.id,
-                  data={"counter": counter.number, "branch": branch.code})
+    events.append(
+        session,
+        at=ctx.now,
+        kind=ALERT_CLEARED_EVENT,
+        actor=ctx.actor,
+        branch_id=branch.id,
+        counter_id=counter.id,
+        data={"counter": counter.number, "branch": branch.code},
+    )
 
 
 @dataclass(frozen=True)
@@ -57,10 +77,16 @@ class CounterState:
 
 def counter_states(session: Session, branch: Branch, now: datetime) -> list[CounterState]:
     start = datetime.combine(now.date(), time(0))
-    rows = session.execute(select(Event.kind, Event.data, Counter.number).join(
-        Counter, Counter.id == Event.counter_id).where(
-        Event.branch_id == branch.id, Event.at >= start,
-        Event.kind.in_([STATUS_EVENT, ALERT_EVENT, ALERT_CLEARED_EVENT])).order_by(Event.id))
+    rows = session.execute(
+        select(Event.kind, Event.data, Counter.number)
+        .join(Counter, Counter.id == Event.counter_id)
+        .where(
+            Event.branch_id == branch.id,
+            Event.at >= start,
+            Event.kind.in_([STATUS_EVENT, ALERT_EVENT, ALERT_CLEARED_EVENT]),
+        )
+        .order_by(Event.id)
+    )
     status: dict[int, str] = {}
     alert: dict[int, bool] = {}
     for kind, data, number in rows:

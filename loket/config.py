@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from loket import security
 from loket.errors import ConfigError
+from loket.mailer import parse_smtp
 from loket.models import (
     Branch,
     BranchService,
@@ -117,6 +118,7 @@ class MunicipalitySpec:
 @dataclass
 class ConfigSpec:
     municipality: MunicipalitySpec
+    smtp: dict[str, Any] | None = None
     branches: list[BranchSpec] = field(default_factory=list)
     services: list[ServiceSpec] = field(default_factory=list)
     counters: list[CounterSpec] = field(default_factory=list)
@@ -145,6 +147,16 @@ class _Reader:
         if required and not value.strip():
             self.fail(f"{where}.{key}", "mag niet leeg zijn")
         return value.strip()
+
+    def code(self, table: dict[str, Any], where: str, seen: set[str]) -> tuple[str, str]:
+        """A unique lowercase code, and the place name to use for the rest of the table."""
+        code = self.text(table, "code", where)
+        if code and not CODE_RE.match(code):
+            self.fail(f"{where}.code", f"alleen kleine letters, cijfers, - en _, niet {code!r}")
+        if code in seen:
+            self.fail(f"{where}.code", f"{code!r} komt twee keer voor")
+        seen.add(code)
+        return code, (f"{where} ({code})" if code else where)
 
     def integer(self, table: dict[str, Any], key: str, where: str, *, default: int | None = None,
                 low: int = 0, high: int = 10_000) -> int:
@@ -261,14 +273,7 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
     spec = ConfigSpec(municipality=muni)
     seen: set[str] = set()
     for i, b in enumerate(_table_list(raw, "branches", r)):
-        at = f"branches[{i}]"
-        code = r.text(b, "code", at)
-        if code and not CODE_RE.match(code):
-            r.fail(f"{at}.code", f"alleen kleine letters, cijfers, - en _, niet {code!r}")
-        if code in seen:
-            r.fail(f"{at}.code", f"{code!r} komt twee keer voor")
-        seen.add(code)
-        at = f"branches[{i}] ({code})" if code else at
+        code, at = r.code(b, f"branches[{i}]", seen)
         hours_raw = b.get("hours", {})
         hours: dict[int, list[PeriodSpec]] = {}
         if not isinstance(hours_raw, dict):
@@ -301,14 +306,7 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
     seen = set()
     prefixes: dict[str, str] = {}
     for i, s in enumerate(_table_list(raw, "services", r)):
-        at = f"services[{i}]"
-        code = r.text(s, "code", at)
-        if code and not CODE_RE.match(code):
-            r.fail(f"{at}.code", f"alleen kleine letters, cijfers, - en _, niet {code!r}")
-        if code in seen:
-            r.fail(f"{at}.code", f"{code!r} komt twee keer voor")
-        seen.add(code)
-        at = f"services[{i}] ({code})" if code else at
+        code, at = r.code(s, f"services[{i}]", seen)
         name_nl, name_en = r.localized(s, "name", at)
         bring_nl, bring_en = r.localized(s, "bring", at, required=False)
         prefix = r.text(s, "prefix", at)
@@ -409,6 +407,12 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
             card = None
         spec.staff.append(StaffSpec(code=code, name=r.text(st, "name", at), roles=roles,
                                     skills=skills, pin=pin, card_uid=card))
+    try:
+        smtp = parse_smtp(raw)
+    except ConfigError as exc:
+        r.problems.extend(exc.problems)
+    else:
+        spec.smtp = asdict(smtp) if smtp else None
     if r.problems:
         raise ConfigError(r.problems)
     return spec
@@ -456,7 +460,7 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
     _assign(muni, report, name=m.name, wait_norm_minutes=m.wait_norm_minutes,
             max_calls=m.max_calls, early_checkin_minutes=m.early_checkin_minutes,
             late_minutes=m.late_minutes, purge_after_days=m.purge_after_days,
-            info_line_nl=m.info_line_nl, info_line_en=m.info_line_en)
+            info_line_nl=m.info_line_nl, info_line_en=m.info_line_en, smtp=spec.smtp)
 
     branches = {b.code: b for b in session.scalars(select(Branch))}
     for bs in spec.branches:
@@ -479,13 +483,17 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
         wanted_ex = sorted((e.day, p.start, p.end, p.mode.value, e.reason)
                            for e in bs.exceptions for p in (e.periods or [None]) if p) + \
             sorted((e.day, None, None, None, e.reason) for e in bs.exceptions if not e.periods)
+        # Closures and extra sessions made at reception are not the file's to replace.
+        from_file = [x for x in branch.exceptions if x.source == "config"]
+        from_desk = [x for x in branch.exceptions if x.source != "config"]
         have_ex = sorted((x.day, x.start, x.end, x.mode.value if x.mode else None, x.reason)
-                         for x in branch.exceptions if x.start) + \
-            sorted((x.day, None, None, None, x.reason) for x in branch.exceptions if not x.start)
+                         for x in from_file if x.start) + \
+            sorted((x.day, None, None, None, x.reason) for x in from_file if not x.start)
         if wanted_ex != have_ex:
-            branch.exceptions = [DayException(day=d, start=s, end=e,
-                                              mode=PeriodMode(md) if md else None, reason=rs)
-                                 for d, s, e, md, rs in wanted_ex]
+            branch.exceptions = from_desk + [
+                DayException(day=d, start=s, end=e, mode=PeriodMode(md) if md else None,
+                             reason=rs, source="config")
+                for d, s, e, md, rs in wanted_ex]
             report.updated += 1
     session.flush()
 

@@ -45,7 +45,7 @@ def _bring_lines(bring: str) -> list[str]:
     """'Neem mee: a, b en c.' as a heading plus one line per thing, easier to tick off."""
     text = bring.strip()
     if text.lower().startswith("neem mee:"):
-        text = text[len("neem mee:"):].strip()
+        text = text[len("neem mee:") :].strip()
     first, _, rest = text.partition(". ")
     parts = [p.strip() for p in first.rstrip(".").replace(" en ", ", ").split(",") if p.strip()]
     lines = [p[0].upper() + p[1:] for p in parts]
@@ -82,8 +82,7 @@ def letter_pdf(c: Confirmation) -> bytes:
 
     line("Wanneer?", 14, bold=True, gap=7)
     line(f"{c.date_text[0].upper()}{c.date_text[1:]}", 16, bold=True, gap=7)
-    line(f"Om {c.start:%H:%M} uur. Het duurt ongeveer {c.duration_minutes} minuten.", 12,
-         gap=12)
+    line(f"Om {c.start:%H:%M} uur. Het duurt ongeveer {c.duration_minutes} minuten.", 12, gap=12)
     line("Waar?", 14, bold=True, gap=7)
     line(c.branch_name, 12, gap=6)
     if c.address:
@@ -100,8 +99,13 @@ def letter_pdf(c: Confirmation) -> bytes:
     line(c.short_code, 20, bold=True, gap=10)
 
     qr_size = 48 * mm
-    pdf.drawImage(ImageReader(io.BytesIO(qr_png(c.code, box_size=10, border=4))),
-                  width - left - qr_size, height - 95 * mm, qr_size, qr_size)
+    pdf.drawImage(
+        ImageReader(io.BytesIO(qr_png(c.code, box_size=10, border=4))),
+        width - left - qr_size,
+        height - 95 * mm,
+        qr_size,
+        qr_size,
+    )
 
     line("Kunt u niet komen?", 14, bold=True, gap=7)
     line("Zeg de afspraak dan af. Dan kan iemand anders komen.", 12, gap=6)
@@ -130,8 +134,10 @@ def ics(c: Confirmation, now: datetime) -> bytes:
     event.add("dtend", c.end.replace(tzinfo=TIMEZONE))
     event.add("summary", f"Afspraak gemeente: {c.service_name}")
     event.add("location", ", ".join(p for p in (c.branch_name, c.address) if p))
-    event.add("description", f"{c.bring}\nUw code voor de zuil: {c.short_code}\n"
-                             f"Afspraaknummer: {c.reference}")
+    event.add(
+        "description",
+        f"{c.bring}\nUw code voor de zuil: {c.short_code}\nAfspraaknummer: {c.reference}",
+    )
     cal.add_component(event)
     return cal.to_ical()
 

@@ -89,6 +89,12 @@ def table_grants() -> list[Grant]:
         Grant("SELECT", "staff", roles=STAFF_PCS),
         Grant("UPDATE", "staff", ("failed_logins", "locked_until"), STAFF_PCS),
         Grant("SELECT", "staff_skill", roles=STAFF_PCS),
+        # "Next" locks the counter's row (FOR NO KEY UPDATE, loket/queue.py), which
+        # PostgreSQL allows only with UPDATE on some column. The id: foreign keys from
+        # counter_service and tickets keep it from actually changing.
+        Grant("UPDATE", "counter", ("id",), STAFF_PCS),
+        # The reception keeps the calendar: closing a day, adding an evening session.
+        Grant("INSERT, UPDATE, DELETE", "day_exception", roles=(RECEPTION,)),
         # Codes are verified (kiosk) and made (staff) with these keys; the first booking
         # creates the code key. Nobody but the manager changes or removes a key.
         Grant("SELECT", "signing_key", roles=(KIOSK, *STAFF_PCS)),
@@ -118,7 +124,8 @@ def table_grants() -> list[Grant]:
     ]
     # Serial ids: whoever inserts draws from the table's sequence (PostgreSQL's name).
     for table, roles in (("ticket", (KIOSK, *STAFF_PCS)), ("event", (KIOSK, *STAFF_PCS)),
-                         ("feedback", (KIOSK, *STAFF_PCS)), ("appointment", STAFF_PCS)):
+                         ("feedback", (KIOSK, *STAFF_PCS)), ("appointment", STAFF_PCS),
+                         ("day_exception", (RECEPTION,))):
         g.append(Grant("USAGE", f"SEQUENCE {table}_id_seq", roles=roles))
     return g
 

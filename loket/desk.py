@@ -49,13 +49,20 @@ class Visitor:
     @classmethod
     def of(cls, t: Ticket, reason: str | None = None) -> Visitor:
         a = t.appointment
-        return cls(ticket=TicketView.of(t, reason), service_name=t.service.name_nl,
-                   bring=t.service.bring_nl, name=a.name if a else None,
-                   call_by_name=bool(a and a.call_by_name),
-                   appointment_at=a.start if a else None, reference=a.reference if a else None,
-                   notes=a.notes if a else None, transfer_note=t.transfer_note,
-                   needs_assistance=t.needs_assistance, phone=a.phone if a else None,
-                   email=a.email if a else None)
+        return cls(
+            ticket=TicketView.of(t, reason),
+            service_name=t.service.name_nl,
+            bring=t.service.bring_nl,
+            name=a.name if a else None,
+            call_by_name=bool(a and a.call_by_name),
+            appointment_at=a.start if a else None,
+            reference=a.reference if a else None,
+            notes=a.notes if a else None,
+            transfer_note=t.transfer_note,
+            needs_assistance=t.needs_assistance,
+            phone=a.phone if a else None,
+            email=a.email if a else None,
+        )
 
 
 @dataclass(frozen=True)
@@ -87,36 +94,69 @@ class CounterOverview:
         return max((q.longest_wait_minutes for q in self.queues), default=0)
 
 
-def overview(session: Session, branch: Branch, counter: Counter, staff_id: int | None,
-             now: datetime) -> CounterOverview:
+def overview(
+    session: Session, branch: Branch, counter: Counter, staff_id: int | None, now: datetime
+) -> CounterOverview:
     from loket.models import Staff
 
     staff = session.get(Staff, staff_id) if staff_id else None
     service_ids = queue.counter_services(session, counter, staff)
-    services = sorted((s for s in session.scalars(select(Service).where(
-        Service.id.in_(service_ids)))), key=lambda s: s.prefix)
-    waiting = [t for t in queue.waiting_tickets(session, branch, now.date())
-               if t.status is TicketStatus.WAITING and t.service_id in service_ids
-               and t.target_counter_id in (None, counter.id)]
+    services = sorted(
+        (s for s in session.scalars(select(Service).where(Service.id.in_(service_ids)))),
+        key=lambda s: s.prefix,
+    )
+    waiting = [
+        t
+        for t in queue.waiting_tickets(session, branch, now.date())
+        if t.status is TicketStatus.WAITING
+        and t.service_id in service_ids
+        and t.target_counter_id in (None, counter.id)
+    ]
     late = timedelta(minutes=queue.settings(session).late_minutes)
-    due = list(session.scalars(select(Appointment).where(
-        Appointment.branch_id == branch.id, Appointment.status == AppointmentStatus.BOOKED,
-        Appointment.service_id.in_(service_ids), Appointment.start >= now - late,
-        Appointment.start <= now + DUE_WINDOW)))
+    due = list(
+        session.scalars(
+            select(Appointment).where(
+                Appointment.branch_id == branch.id,
+                Appointment.status == AppointmentStatus.BOOKED,
+                Appointment.service_id.in_(service_ids),
+                Appointment.start >= now - late,
+                Appointment.start <= now + DUE_WINDOW,
+            )
+        )
+    )
     queues = []
     for s in services:
         mine = [t for t in waiting if t.service_id == s.id]
         waits = [max(0, int((now - t.wait_from).total_seconds() // 60)) for t in mine]
-        queues.append(ServiceQueue(service=s.code, service_name=s.name_nl, prefix=s.prefix,
-                                   waiting=len(mine), longest_wait_minutes=max(waits, default=0),
-                                   appointments_due=sum(1 for a in due
-                                                        if a.service_id == s.id)))
+        queues.append(
+            ServiceQueue(
+                service=s.code,
+                service_name=s.name_nl,
+                prefix=s.prefix,
+                waiting=len(mine),
+                longest_wait_minutes=max(waits, default=0),
+                appointments_due=sum(1 for a in due if a.service_id == s.id),
+            )
+        )
     busy = queue.busy_ticket(session, counter)
     current = Visitor.of(busy) if busy is not None and busy.day == now.date() else None
-    parked = list(session.scalars(select(Ticket).where(
-        Ticket.counter_id == counter.id, Ticket.day == now.date(),
-        Ticket.status == TicketStatus.PARKED).order_by(Ticket.id)))
-    return CounterOverview(branch=branch.code, counter=counter.number, now=now,
-                           norm_minutes=queue.settings(session).wait_norm_minutes,
-                           queues=queues, current=current,
-                           parked=[TicketView.of(t) for t in parked])
+    parked = list(
+        session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.counter_id == counter.id,
+                Ticket.day == now.date(),
+                Ticket.status == TicketStatus.PARKED,
+            )
+            .order_by(Ticket.id)
+        )
+    )
+    return CounterOverview(
+        branch=branch.code,
+        counter=counter.number,
+        now=now,
+        norm_minutes=queue.settings(session).wait_norm_minutes,
+        queues=queues,
+        current=current,
+        parked=[TicketView.of(t) for t in parked],
+    )

@@ -66,6 +66,8 @@ class DisplayState:
     services: list[ServiceWait]
     info_line_nl: str = ""
     info_line_en: str = ""
+    # To tell this branch's events in the feed from other branches' (same numbers).
+    branch_id: int = 0
 
     def info_line(self, language: str = "nl") -> str:
         return self.info_line_en if language == "en" else self.info_line_nl
@@ -162,6 +164,7 @@ def display_state(session: Session, branch: Branch, now: datetime,
                            display_name=display_name(t)) for t in recent],
         services=service_waits(session, branch, now.date()),
         info_line_nl=muni.info_line_nl or "", info_line_en=muni.info_line_en or "",
+        branch_id=branch.id,
     )
 
 

@@ -113,8 +113,14 @@ def read_csv(text: str) -> list[ImportRow]:
     missing = [n for n in ("service", "date", "time", "name") if n not in columns]
     if missing:
         dutch = {"service": "dienst", "date": "datum", "time": "tijd", "name": "naam"}
-        return [ImportRow(row=1, problem="De kopregel mist de kolom(men): "
-                          + ", ".join(dutch[m] for m in missing) + ".")]
+        return [
+            ImportRow(
+                row=1,
+                problem="De kopregel mist de kolom(men): "
+                + ", ".join(dutch[m] for m in missing)
+                + ".",
+            )
+        ]
     rows = []
     for line_no, cells in enumerate(reader, start=2):
         if not any(c.strip() for c in cells):
@@ -124,16 +130,22 @@ def read_csv(text: str) -> list[ImportRow]:
             i = columns.get(name)
             return cells[i].strip() if i is not None and i < len(cells) else ""
 
-        row = ImportRow(row=line_no, branch=cell("branch"), service=cell("service"),
-                        name=cell("name"), email=cell("email"), phone=cell("phone"),
-                        notes=cell("notes"))
+        row = ImportRow(
+            row=line_no,
+            branch=cell("branch"),
+            service=cell("service"),
+            name=cell("name"),
+            email=cell("email"),
+            phone=cell("phone"),
+            notes=cell("notes"),
+        )
         day, moment = _parse_date(cell("date")), _parse_time(cell("time"))
         if day is None:
-            row.problem = (f"De datum '{cell('date')}' kan ik niet lezen. "
-                           "Schrijf de datum zo: 25-11-2026.")
+            row.problem = (
+                f"De datum '{cell('date')}' kan ik niet lezen. Schrijf de datum zo: 25-11-2026."
+            )
         elif moment is None:
-            row.problem = (f"De tijd '{cell('time')}' kan ik niet lezen. "
-                           "Schrijf de tijd zo: 09:30.")
+            row.problem = f"De tijd '{cell('time')}' kan ik niet lezen. Schrijf de tijd zo: 09:30."
         else:
             row.start = datetime.combine(day, moment)
         rows.append(row)
@@ -156,8 +168,7 @@ def read_ics(data: bytes | str) -> list[ImportRow]:
         value = start.dt if start is not None else None
         if isinstance(value, datetime):
             # Times in another zone or UTC are turned into local wall-clock time.
-            row.start = (value.astimezone(LOCAL).replace(tzinfo=None) if value.tzinfo
-                         else value)
+            row.start = value.astimezone(LOCAL).replace(tzinfo=None) if value.tzinfo else value
         else:
             row.problem = "De afspraak heeft geen begintijd (DTSTART met een tijd)."
         categories = event.get("categories")
@@ -187,8 +198,11 @@ def _match_service(text: str, services: list[Service]) -> Service | None:
         if key in (s.code, s.name_nl.lower(), s.name_en.lower()):
             return s
     # "Afspraak: Paspoort aanvragen" or "paspoort" as a word in a longer text.
-    hits = [s for s in services if s.name_nl.lower() in key
-            or re.search(rf"\b{re.escape(s.code)}\b", key)]
+    hits = [
+        s
+        for s in services
+        if s.name_nl.lower() in key or re.search(rf"\b{re.escape(s.code)}\b", key)
+    ]
     return hits[0] if len(hits) == 1 else None
 
 
@@ -199,17 +213,22 @@ def _match_branch(text: str, branches: list[Branch], default: Branch | None) -> 
     for b in branches:
         if key in (b.code, b.name.lower()):
             return b
-    hits = [b for b in branches if b.code in key or b.name.lower() in key
-            or (b.address and b.address.lower() in key)]
+    hits = [
+        b
+        for b in branches
+        if b.code in key or b.name.lower() in key or (b.address and b.address.lower() in key)
+    ]
     return hits[0] if len(hits) == 1 else None
 
 
-def import_rows(session: Session, ctx: Context, rows: list[ImportRow],
-                default_branch: Branch | None = None) -> ImportReport:
+def import_rows(
+    session: Session, ctx: Context, rows: list[ImportRow], default_branch: Branch | None = None
+) -> ImportReport:
     report = ImportReport()
     services = list(session.scalars(select(Service).where(Service.active)))
     branches = list(session.scalars(select(Branch)))
     for row in rows:
+
         def refuse(reason: str, row: ImportRow = row) -> None:
             report.refused.append(RefusedRow(row.row, row.summary, reason))
 
@@ -218,31 +237,49 @@ def import_rows(session: Session, ctx: Context, rows: list[ImportRow],
             continue
         service = _match_service(row.service, services)
         if service is None:
-            refuse(f"De dienst '{row.service}' ken ik niet. Gebruik de naam of code van een "
-                   "dienst, bijvoorbeeld 'paspoort'.")
+            refuse(
+                f"De dienst '{row.service}' ken ik niet. Gebruik de naam of code van een "
+                "dienst, bijvoorbeeld 'paspoort'."
+            )
             continue
         branch = _match_branch(row.branch, branches, default_branch)
         if branch is None:
-            refuse(f"De vestiging '{row.branch}' ken ik niet." if row.branch
-                   else "Er staat geen vestiging bij.")
+            refuse(
+                f"De vestiging '{row.branch}' ken ik niet."
+                if row.branch
+                else "Er staat geen vestiging bij."
+            )
             continue
         if not row.name:
             refuse("Er staat geen naam bij. Zonder naam kunnen we de afspraak niet maken.")
             continue
         assert row.start is not None
-        existing = session.scalar(select(Appointment.reference).where(
-            Appointment.branch_id == branch.id, Appointment.service_id == service.id,
-            Appointment.start == row.start, Appointment.name == row.name,
-            Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN])))
+        existing = session.scalar(
+            select(Appointment.reference).where(
+                Appointment.branch_id == branch.id,
+                Appointment.service_id == service.id,
+                Appointment.start == row.start,
+                Appointment.name == row.name,
+                Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]),
+            )
+        )
         if existing:
             refuse(f"Deze afspraak staat er al in (afspraaknummer {existing}).")
             continue
         try:
             with session.begin_nested():
-                booked = appointments.book(session, ctx, branch, service, row.start,
-                                           name=row.name, email=row.email or None,
-                                           phone=row.phone or None, notes=row.notes or None,
-                                           channel="import")
+                booked = appointments.book(
+                    session,
+                    ctx,
+                    branch,
+                    service,
+                    row.start,
+                    name=row.name,
+                    email=row.email or None,
+                    phone=row.phone or None,
+                    notes=row.notes or None,
+                    channel="import",
+                )
         except DomainError as exc:
             refuse(exc.message)
             continue

@@ -113,5 +113,19 @@ def configure(level: int = logging.INFO, directory: Path | None = None) -> Path 
         return None
     handler.setFormatter(logging.Formatter(FORMAT))
     root.addHandler(handler)
+    # python-escpos calls logging.basicConfig() on import; without this every INFO
+    # line would also land on the console of the CLI.
+    root.propagate = False
     _handler = handler
     return path
+
+
+def reset() -> None:
+    """Close the log file and undo ``configure()`` (tests, and a clean shutdown)."""
+    global _handler
+    root = logging.getLogger("loket")
+    if _handler is not None:
+        root.removeHandler(_handler)
+        _handler.close()
+        _handler = None
+    root.propagate = True

@@ -56,10 +56,11 @@ def parse_smtp(raw: dict[str, Any]) -> SmtpSettings | None:
     port, starttls = table.get("port", 587), table.get("starttls", True)
     username = table.get("username")
     if not isinstance(host, str) or not host.strip():
-        problems.append("smtp.host: ontbreekt (verplicht veld), bijvoorbeeld \"smtp.gemeente.nl\"")
+        problems.append('smtp.host: ontbreekt (verplicht veld), bijvoorbeeld "smtp.gemeente.nl"')
     if not isinstance(sender, str) or "@" not in sender:
-        problems.append("smtp.sender: moet een e-mailadres zijn, bijvoorbeeld "
-                        "\"afspraken@gemeente.nl\"")
+        problems.append(
+            'smtp.sender: moet een e-mailadres zijn, bijvoorbeeld "afspraken@gemeente.nl"'
+        )
     if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
         problems.append(f"smtp.port: moet een poortnummer zijn (1-65535), niet {port!r}")
     if not isinstance(starttls, bool):
@@ -67,12 +68,19 @@ def parse_smtp(raw: dict[str, Any]) -> SmtpSettings | None:
     if username is not None and not isinstance(username, str):
         problems.append("smtp.username: moet tekst zijn")
     if "password" in table:
-        problems.append(f"smtp.password: zet het wachtwoord niet in het bestand; gebruik de "
-                        f"omgevingsvariabele {PASSWORD_ENV}")
+        problems.append(
+            f"smtp.password: zet het wachtwoord niet in het bestand; gebruik de "
+            f"omgevingsvariabele {PASSWORD_ENV}"
+        )
     if problems:
         raise ConfigError(problems)
-    return SmtpSettings(host=str(host).strip(), port=int(port), sender=str(sender).strip(),
-                        starttls=bool(starttls), username=username or None)
+    return SmtpSettings(
+        host=str(host).strip(),
+        port=int(port),
+        sender=str(sender).strip(),
+        starttls=bool(starttls),
+        username=username or None,
+    )
 
 
 def load_smtp(path: Path) -> SmtpSettings | None:
@@ -80,19 +88,25 @@ def load_smtp(path: Path) -> SmtpSettings | None:
         return parse_smtp(tomllib.load(handle))
 
 
-def build_message(c: Confirmation, to: str, sender: str, pdf: bytes,
-                  calendar: bytes) -> EmailMessage:
+def build_message(
+    c: Confirmation, to: str, sender: str, pdf: bytes, calendar: bytes
+) -> EmailMessage:
     message = EmailMessage()
     message["Subject"] = f"Uw afspraak op {c.date_text} om {c.start:%H:%M} uur"
     message["From"] = sender
     message["To"] = to
     message["Message-ID"] = make_msgid(domain="loket.local")
     message.set_content(mail_text(c))
-    message.add_attachment(pdf, maintype="application", subtype="pdf",
-                           filename=f"afspraak-{c.reference}.pdf")
-    message.add_attachment(calendar, maintype="text", subtype="calendar",
-                           filename=f"afspraak-{c.reference}.ics",
-                           params={"method": "PUBLISH"})
+    message.add_attachment(
+        pdf, maintype="application", subtype="pdf", filename=f"afspraak-{c.reference}.pdf"
+    )
+    message.add_attachment(
+        calendar,
+        maintype="text",
+        subtype="calendar",
+        filename=f"afspraak-{c.reference}.ics",
+        params={"method": "PUBLISH"},
+    )
     return message
 
 
@@ -106,11 +120,18 @@ def send(settings: SmtpSettings, message: EmailMessage) -> None:
                 smtp.login(settings.username, settings.password or "")
             smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as exc:
-        raise Refused("De mailserver weigert dit e-mailadres. Controleer het adres.",
-                      code="mail_address") from exc
+        raise Refused(
+            "De mailserver weigert dit e-mailadres. Controleer het adres.", code="mail_address"
+        ) from exc
     except smtplib.SMTPAuthenticationError as exc:
-        raise Refused(f"Inloggen bij de mailserver lukt niet. Controleer de gebruikersnaam "
-                      f"en {PASSWORD_ENV}.", code="mail_login") from exc
+        raise Refused(
+            f"Inloggen bij de mailserver lukt niet. Controleer de gebruikersnaam "
+            f"en {PASSWORD_ENV}.",
+            code="mail_login",
+        ) from exc
     except (OSError, smtplib.SMTPException) as exc:
-        raise Refused("De e-mail kon niet worden verstuurd: de mailserver is niet bereikbaar. "
-                      "Print de brief of probeer het later opnieuw.", code="mail_down") from exc
+        raise Refused(
+            "De e-mail kon niet worden verstuurd: de mailserver is niet bereikbaar. "
+            "Print de brief of probeer het later opnieuw.",
+            code="mail_down",
+        ) from exc

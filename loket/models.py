@@ -94,6 +94,8 @@ class Municipality(Base):
     purge_after_days: Mapped[int] = mapped_column(Integer, default=30)
     info_line_nl: Mapped[str] = mapped_column(Text, default="")
     info_line_en: Mapped[str] = mapped_column(Text, default="")
+    # [smtp] of the municipality file, without the password (LOKET_SMTP_PASSWORD).
+    smtp: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
 
 
 class Branch(Base):
@@ -140,6 +142,9 @@ class DayException(Base):
     end: Mapped[time | None] = mapped_column(Time, nullable=True)
     mode: Mapped[PeriodMode | None] = mapped_column(_enum(PeriodMode), nullable=True)
     reason: Mapped[str] = mapped_column(String(200), default="")
+    # "config": from the municipality file (replaced by each apply); "desk": entered at
+    # reception, left alone by apply.
+    source: Mapped[str] = mapped_column(String(10), default="config", server_default="config")
     branch: Mapped[Branch] = relationship(back_populates="exceptions")
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from loket import events
-from loket.dispatch import choose_next_ticket, predict_wait
+from loket.dispatch import choose_next_id, predict_wait, waiting_candidates
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.events import Actor
 from loket.hours import describe_day, next_walk_in_opening, period_at, periods_on
@@ -278,27 +278,29 @@ def call_next(session: Session, ctx: Context, branch: Branch,
     services = counter_services(session, counter, _staff(session, ctx))
     if not services:
         return None, f"Balie {counter.number} is voor geen enkele dienst ingericht."
-    candidates = list(session.scalars(select(Ticket).where(
-        Ticket.branch_id == branch.id, Ticket.day == ctx.now.date(),
+    candidates = waiting_candidates(
+        session, Ticket.branch_id == branch.id, Ticket.day == ctx.now.date(),
         Ticket.status == TicketStatus.WAITING, Ticket.service_id.in_(services),
-        or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter.id),
-    )))
+        or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter.id))
     skills = {}
     if ctx.actor.staff_id:
         skills = {k.service_id: k.speed for k in session.scalars(
             select(StaffSkill).where(StaffSkill.staff_id == ctx.actor.staff_id))}
     norm = timedelta(minutes=settings(session).wait_norm_minutes)
-    for ticket, reason in choose_next_ticket(candidates, counter, skills, ctx.now, norm):
-        if session.get_bind().dialect.name == "postgresql":
-            # Another counter may be taking this very ticket: skip it, take the next.
-            locked = session.scalar(select(Ticket.id).where(
-                Ticket.id == ticket.id, Ticket.status == TicketStatus.WAITING,
-            ).with_for_update(skip_locked=True))
-            if locked is None:
-                continue
-            session.refresh(ticket)
-            if ticket.status is not TicketStatus.WAITING:
-                continue
+    for ticket_id, reason in choose_next_id(candidates, counter, skills, ctx.now, norm):
+        # One statement locks and loads the chosen ticket. PostgreSQL: another counter
+        # may hold it (SKIP LOCKED gives nothing) or have called it since our read (READ
+        # COMMITTED re-checks the status on the newest version): then try the next one.
+        # populate_existing: the row as locked, never a stale copy from this session.
+        # NO KEY UPDATE is enough for a status change and does not block foreign-key
+        # checks of event inserts. SQLite emits no FOR UPDATE: BEGIN IMMEDIATE has
+        # already made the read above and this write one serial step.
+        ticket = session.scalar(select(Ticket).where(
+            Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING,
+        ).with_for_update(skip_locked=True, key_share=True)
+            .execution_options(populate_existing=True))
+        if ticket is None:
+            continue
         return _mark_called(session, ctx, ticket, counter, reason), reason
     return None, "Er wacht niemand voor deze balie."
 

@@ -108,6 +108,16 @@ class Loket:
 
         return self._read(run)
 
+    def smtp_settings(self) -> Any:
+        """The municipality's mail server for confirmations, or None when not set."""
+        from loket.mailer import SmtpSettings
+
+        def run(session: Session) -> SmtpSettings | None:
+            data = queue.settings(session).smtp
+            return SmtpSettings(**data) if data else None
+
+        return self._read(run)
+
     # -- reference data -------------------------------------------------------------
 
     def branches(self) -> list[BranchView]:
@@ -345,8 +355,10 @@ class Loket:
     def municipality_name(self) -> str:
         return self._read(lambda s: queue.settings(s).name)
 
-    def raise_alert(self, kind: str, branch: str | None = None, **data: Any) -> int:
-        """Alert staff (event ``alert.<kind>``), e.g. the kiosk printer is out of paper."""
+    def raise_device_alert(self, kind: str, branch: str | None = None, **data: Any) -> int:
+        """Alert staff (event ``alert.<kind>``), e.g. the kiosk printer is out of paper.
+
+        Named apart from ``raise_alert`` (the counter's aggression alert)."""
         from loket import display
 
         def run(session: Session, ctx: Context) -> int:

@@ -12,8 +12,10 @@ from loket.codes import REFERENCE_ALPHABET, SHORT_CODE_LENGTH
 
 
 def spaced_code(text: str, length: int = SHORT_CODE_LENGTH) -> str:
-    """'ABC' -> 'A B C _ _ _ _ _ _': every symbol on its own, the empty places visible."""
-    return " ".join([*text, *["_"] * (length - len(text))])
+    """'ABCD' -> 'ABC-D__-___': grouped in threes as in the confirmation letter, with
+    the places still to type visible."""
+    padded = text + "_" * (length - len(text))
+    return "-".join(padded[i:i + 3] for i in range(0, length, 3))
 
 
 class CheckInScreen(Screen):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from loket.cli.common import services
+from loket.cli.db_roles import add_roles_command
 
 
 def _upgrade(args: argparse.Namespace) -> int:
@@ -19,3 +20,4 @@ def register(sub: argparse._SubParsersAction) -> None:
     dbsub = db.add_subparsers(dest="db_command", metavar="ACTION", required=True)
     up = dbsub.add_parser("upgrade", help="create or migrate the schema to the newest version")
     up.set_defaults(func=_upgrade)
+    add_roles_command(dbsub)

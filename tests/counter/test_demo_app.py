@@ -35,9 +35,22 @@ def test_live_queue_window_shows_the_queue_and_calls(qtbot, tmp_path: Path):
 
 def test_demo_command_saves_a_png_of_every_window(tmp_path: Path):
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run([sys.executable, "-m", "loket", "--now", "2026-11-24T09:30", "demo",
-                             "--screenshot", str(tmp_path)], env=env, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "loket",
+            "--now",
+            "2026-11-24T09:30",
+            "demo",
+            "--screenshot",
+            str(tmp_path),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     pngs = sorted(p.name for p in tmp_path.glob("*.png"))
     assert "live-queue.png" in pngs

@@ -25,10 +25,17 @@ def shot(widget: QWidget, name: str) -> None:
 
 def _morning(loket: Loket) -> str:
     """An appointment checked in plus walk-ins waiting; returns the appointment's number."""
-    booked = loket.book_appointment("dalfsen", "paspoort", datetime(2026, 11, 24, 9, 5),
-                                    name="J. de Vries", notes="Vorige keer pasfoto afgekeurd",
-                                    call_by_name=True, needs_assistance=True,
-                                    email="jdv@example.nl", channel="phone")
+    booked = loket.book_appointment(
+        "dalfsen",
+        "paspoort",
+        datetime(2026, 11, 24, 9, 5),
+        name="J. de Vries",
+        notes="Vorige keer pasfoto afgekeurd",
+        call_by_name=True,
+        needs_assistance=True,
+        email="jdv@example.nl",
+        channel="phone",
+    )
     loket.clock.set(datetime(2026, 11, 24, 9, 4))
     ticket, _ = loket.check_in_reference(booked.reference, "dalfsen")
     loket.clock.set(datetime(2026, 11, 24, 9, 6))
@@ -146,8 +153,9 @@ def test_transfer_park_call_number_and_no_show(qtbot, sqlite_loket):
 def test_status_alert_and_card_lock(qtbot, sqlite_loket):
     bridge = CardEventBridge()
     reader = FakeCardReader(bridge.deliver)
-    window = CounterWorkstation(sqlite_loket, "dalfsen", counter=2, card_bridge=bridge,
-                                poll_ms=60_000)
+    window = CounterWorkstation(
+        sqlite_loket, "dalfsen", counter=2, card_bridge=bridge, poll_ms=60_000
+    )
     qtbot.addWidget(window)
     _show(qtbot, window)
     reader.start()

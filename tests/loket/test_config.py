@@ -96,3 +96,31 @@ def test_a_file_that_is_not_toml_says_so(tmp_path: Path):
     bad.write_text("[municipality\nname = 'x'", encoding="utf-8")
     with pytest.raises(ConfigError, match="geen geldige TOML"):
         load_config(bad)
+
+
+def test_smtp_settings_are_stored_without_a_password(loket, tmp_path: Path):
+    changed = tmp_path / "muni.toml"
+    changed.write_text(DEMO_CONFIG.read_text(encoding="utf-8") + """
+[smtp]
+host = "smtp.example.org"
+port = 2525
+sender = "afspraken@example.org"
+starttls = false
+""", encoding="utf-8")
+    loket.apply_config(changed)
+    smtp = loket.smtp_settings()
+    assert (smtp.host, smtp.port, smtp.sender, smtp.starttls) == (
+        "smtp.example.org", 2525, "afspraken@example.org", False)
+    with_password = tmp_path / "bad.toml"
+    with_password.write_text(changed.read_text(encoding="utf-8") + 'password = "geheim"\n',
+                             encoding="utf-8")
+    with pytest.raises(ConfigError, match="smtp.password: zet het wachtwoord niet in het bestand"):
+        loket.apply_config(with_password)
+
+
+def test_a_closure_made_at_reception_survives_applying_the_file(loket):
+    from datetime import date
+
+    loket.close_day("nieuwleusen", date(2026, 11, 30), "Verbouwing")
+    loket.apply_config(DEMO_CONFIG)
+    assert loket.plan("nieuwleusen", date(2026, 11, 30))["notes"][0].endswith("Verbouwing.")

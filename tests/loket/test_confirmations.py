@@ -26,28 +26,39 @@ START = datetime(2026, 11, 24, 9, 40)
 
 
 def _book(loket: Loket, email_address: str | None = "jdv@example.nl"):
-    return loket.book_appointment("dalfsen", "paspoort", START, name="J. de Vries",
-                                  email=email_address, channel="phone")
+    return loket.book_appointment(
+        "dalfsen", "paspoort", START, name="J. de Vries", email=email_address, channel="phone"
+    )
 
 
 def read_qr_from_pdf(pdf: bytes, tmp_path: Path) -> str:
     source = tmp_path / "letter.pdf"
     source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-r", "150", "-png", "-singlefile", str(source),
-                    str(tmp_path / "page")], check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "150", "-png", "-singlefile", str(source), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
     results = zxingcpp.read_barcodes(Image.open(tmp_path / "page.png"))
     assert len(results) == 1, "exactly one QR on the letter"
     return results[0].text
 
 
-def test_letter_has_the_facts_in_plain_words_and_a_qr_that_checks_in(loket: Loket,
-                                                                     tmp_path: Path):
+def test_letter_has_the_facts_in_plain_words_and_a_qr_that_checks_in(loket: Loket, tmp_path: Path):
     booked = _book(loket)
     pdf = loket.confirmation_pdf(booked.reference)
     text = PdfReader(__import__("io").BytesIO(pdf)).pages[0].extract_text()
-    for expected in ("Uw afspraak", "Dinsdag 24 november 2026", "Om 09:40 uur",
-                     "Gemeentehuis Dalfsen", "Prinsenstraat 14, Dalfsen", "Wat neemt u mee?",
-                     "Uw oude paspoort", "n pasfoto", booked.short_code):
+    for expected in (
+        "Uw afspraak",
+        "Dinsdag 24 november 2026",
+        "Om 09:40 uur",
+        "Gemeentehuis Dalfsen",
+        "Prinsenstraat 14, Dalfsen",
+        "Wat neemt u mee?",
+        "Uw oude paspoort",
+        "n pasfoto",
+        booked.short_code,
+    ):
         assert expected in text, expected
     code = read_qr_from_pdf(pdf, tmp_path)
     assert code == booked.code
@@ -67,8 +78,7 @@ class _Inbox:
         self.messages: list[tuple[list[str], Message]] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd API)
-        self.messages.append((list(envelope.rcpt_tos),
-                              email.message_from_bytes(envelope.content)))
+        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content)))
         return "250 OK"
 
 
@@ -87,12 +97,14 @@ def smtp_server():
     controller.stop()
 
 
-def test_email_arrives_with_pdf_and_ics_and_the_qr_checks_in(loket: Loket, smtp_server,
-                                                            tmp_path: Path):
+def test_email_arrives_with_pdf_and_ics_and_the_qr_checks_in(
+    loket: Loket, smtp_server, tmp_path: Path
+):
     inbox, port = smtp_server
     booked = _book(loket)
-    settings = SmtpSettings(host="127.0.0.1", port=port, sender="afspraken@dalfsen.example",
-                            starttls=False)
+    settings = SmtpSettings(
+        host="127.0.0.1", port=port, sender="afspraken@dalfsen.example", starttls=False
+    )
     assert loket.email_confirmation(booked.reference, settings) == "jdv@example.nl"
     deadline = time.monotonic() + 5
     while not inbox.messages and time.monotonic() < deadline:
@@ -105,8 +117,15 @@ def test_email_arrives_with_pdf_and_ics_and_the_qr_checks_in(loket: Loket, smtp_
     calendar = parts[f"afspraak-{booked.reference}.ics"]
     assert calendar.get_content_type() == "text/calendar"
     assert Calendar.from_ical(calendar.get_payload(decode=True)).walk("VEVENT")
-    body = next(p for p in message.walk() if p.get_content_type() == "text/plain"
-                and not p.get_filename()).get_payload(decode=True).decode()
+    body = (
+        next(
+            p
+            for p in message.walk()
+            if p.get_content_type() == "text/plain" and not p.get_filename()
+        )
+        .get_payload(decode=True)
+        .decode()
+    )
     assert booked.short_code in body and "J. de Vries" in body
     code = read_qr_from_pdf(pdf, tmp_path)
     ticket, _ = loket.check_in(code, "dalfsen")
@@ -117,8 +136,9 @@ def test_email_arrives_with_pdf_and_ics_and_the_qr_checks_in(loket: Loket, smtp_
 
 def test_no_address_and_no_server_are_explained(loket: Loket):
     booked = _book(loket, None)
-    settings = SmtpSettings(host="127.0.0.1", port=_free_port(), sender="a@b.nl",
-                            starttls=False, timeout=2)
+    settings = SmtpSettings(
+        host="127.0.0.1", port=_free_port(), sender="a@b.nl", starttls=False, timeout=2
+    )
     with pytest.raises(Refused, match="geen e-mailadres"):
         loket.email_confirmation(booked.reference, settings)
     with pytest.raises(Refused, match="niet bereikbaar"):
@@ -127,8 +147,16 @@ def test_no_address_and_no_server_are_explained(loket: Loket):
 
 def test_smtp_settings_from_the_config_and_password_from_the_environment(monkeypatch):
     assert parse_smtp({}) is None
-    settings = parse_smtp({"smtp": {"host": "smtp.dalfsen.nl", "port": 587,
-                                    "sender": "afspraken@dalfsen.nl", "username": "loket"}})
+    settings = parse_smtp(
+        {
+            "smtp": {
+                "host": "smtp.dalfsen.nl",
+                "port": 587,
+                "sender": "afspraken@dalfsen.nl",
+                "username": "loket",
+            }
+        }
+    )
     assert settings is not None and settings.starttls and settings.password is None
     monkeypatch.setenv("LOKET_SMTP_PASSWORD", "geheim")
     assert settings.password == "geheim"

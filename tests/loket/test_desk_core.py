@@ -19,9 +19,15 @@ def clerk(loket: Loket, code: str = "anna", pin: str = "1111") -> Loket:
 
 
 def test_overview_and_visitor_show_the_name_notes_and_what_to_bring(loket: Loket):
-    booked = loket.book_appointment("dalfsen", "paspoort", datetime(2026, 11, 24, 9, 20),
-                                    name="J. de Vries", notes="Komt met rolstoel",
-                                    call_by_name=True, channel="phone")
+    booked = loket.book_appointment(
+        "dalfsen",
+        "paspoort",
+        datetime(2026, 11, 24, 9, 20),
+        name="J. de Vries",
+        notes="Komt met rolstoel",
+        call_by_name=True,
+        channel="phone",
+    )
     loket.issue_ticket("dalfsen", "idkaart")
     loket.clock.set(datetime(2026, 11, 24, 9, 10))
     anna = clerk(loket)
@@ -51,11 +57,17 @@ def test_a_receptionist_cannot_read_the_counter_overview(loket: Loket):
 
 
 def test_follow_up_is_booked_by_reference(loket: Loket):
-    first = loket.book_appointment("dalfsen", "paspoort", datetime(2026, 11, 24, 10, 0),
-                                   name="M. Jansen")
+    first = loket.book_appointment(
+        "dalfsen", "paspoort", datetime(2026, 11, 24, 10, 0), name="M. Jansen"
+    )
     anna = clerk(loket)
-    follow = anna.book_follow_up("dalfsen", "ophalen", datetime(2026, 12, 1, 10, 0),
-                                 name="M. Jansen", follow_up_of=first.reference)
+    follow = anna.book_follow_up(
+        "dalfsen",
+        "ophalen",
+        datetime(2026, 12, 1, 10, 0),
+        name="M. Jansen",
+        follow_up_of=first.reference,
+    )
     assert follow.status == "booked"
     events = [e for e in loket.events_after(0) if e["kind"] == "appointment.booked"]
     assert events[-1]["data"]["follow_up"] is True
@@ -65,8 +77,9 @@ def test_day_plan_counts_free_places_and_reschedule_moves_the_booking(loket: Lok
     plan = loket.day_plan("dalfsen", "huwelijk", WEDNESDAY)
     assert plan.slots and plan.slots[0].start == datetime(2026, 11, 25, 8, 30)
     first_free = plan.slots[0].free
-    a = loket.book_appointment("dalfsen", "huwelijk", datetime(2026, 11, 25, 8, 30),
-                               name="E. de Boer", phone="0612345678")
+    a = loket.book_appointment(
+        "dalfsen", "huwelijk", datetime(2026, 11, 25, 8, 30), name="E. de Boer", phone="0612345678"
+    )
     after = loket.day_plan("dalfsen", "huwelijk", WEDNESDAY)
     assert after.slots[0].free == first_free - 1
     assert [x.name for x in after.appointments] == ["E. de Boer"]
@@ -95,11 +108,18 @@ def test_closure_lists_appointments_to_phone_and_extra_session_opens_a_day(loket
         loket.book_appointment("dalfsen", "paspoort", datetime(2026, 11, 25, 10, 0), name="Y")
     # Thursday morning at Lemelerveld (normally closed): an extra session.
     thursday = date(2026, 11, 26)
-    extra = loket.add_session("lemelerveld", thursday, time(9, 0), time(12, 0), "appointment",
-                              "Spreekuur in de bibliotheek")
+    extra = loket.add_session(
+        "lemelerveld",
+        thursday,
+        time(9, 0),
+        time(12, 0),
+        "appointment",
+        "Spreekuur in de bibliotheek",
+    )
     assert extra.hours == "09:00-12:00"
-    booked = loket.book_appointment("lemelerveld", "paspoort", datetime(2026, 11, 26, 9, 30),
-                                    name="K. Vos")
+    booked = loket.book_appointment(
+        "lemelerveld", "paspoort", datetime(2026, 11, 26, 9, 30), name="K. Vos"
+    )
     assert booked.status == "booked"
     days = {d.day: d for d in loket.special_days("lemelerveld")}
     assert days[thursday].reason == "Spreekuur in de bibliotheek"
@@ -139,7 +159,8 @@ def test_alert_and_status_reach_a_feed_without_personal_data(loket: Loket):
 
 
 def test_find_appointments_today_by_name_or_reference(loket: Loket):
-    a = loket.book_appointment("dalfsen", "paspoort", datetime(2026, 11, 24, 9, 40),
-                               name="S. Visser")
+    a = loket.book_appointment(
+        "dalfsen", "paspoort", datetime(2026, 11, 24, 9, 40), name="S. Visser"
+    )
     assert [x.reference for x in loket.find_appointments_today("dalfsen", "viss")] == [a.reference]
     assert [x.name for x in loket.find_appointments_today("dalfsen", a.reference)] == ["S. Visser"]

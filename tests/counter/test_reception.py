@@ -1,0 +1,104 @@
+"""Reception driven like a receptionist does, with screenshots of each tab."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+
+from counter.reception import ReceptionWindow
+from tests.counter.test_workstation import shot
+from tests.loket.test_imports import CSV
+
+
+def _open(qtbot, loket, code: str, pin: str) -> ReceptionWindow:
+    window = ReceptionWindow(loket, "dalfsen")
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClicks(window.login.code, code)
+    qtbot.keyClicks(window.login.pin, pin)
+    qtbot.keyClick(window.login.pin, Qt.Key.Key_Return)
+    return window
+
+
+def test_walk_in_with_assistance_and_check_in_by_name(qtbot, sqlite_loket):
+    sqlite_loket.book_appointment(
+        "dalfsen", "rijbewijs", datetime(2026, 11, 24, 9, 30), name="M. Jansen", channel="phone"
+    )
+    window = _open(qtbot, sqlite_loket, "carla", "3333")
+    assert window.session is not None and window.special is not None
+    front = window.front
+    front.services.setCurrentRow(1)
+    front.assistance.setChecked(True)
+    qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert front.issued.text() == "B 1"
+    assert sqlite_loket.snapshot("dalfsen").waiting[0].needs_assistance
+    qtbot.keyClicks(front.search, "jans")
+    assert front.results.rowCount() == 1
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert front.checked.text().startswith("Ingecheckt: nummer D 1")
+    shot(window, "reception-front-desk")
+    # A receptionist may not serve: the live queue hides "call next".
+    assert window.queue.counter_box.isHidden()
+
+
+def test_phone_booking_reschedule_cancel_and_letter(qtbot, sqlite_loket, tmp_path: Path):
+    window = _open(qtbot, sqlite_loket, "carla", "3333")
+    cal = window.calendar
+    window.tabs.setCurrentWidget(cal)
+    cal.service_box.setCurrentIndex(cal.service_box.findData("paspoort"))
+    cal.set_day(date(2026, 11, 25))
+    assert cal.select_slot(datetime(2026, 11, 25, 10, 0))
+    cal.name.setText("A. Bakker")
+    cal.phone.setText("0611111111")
+    cal.assistance.setChecked(True)
+    qtbot.keyClick(window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert "Afspraak gemaakt: 25-11 10:00" in cal.message.text()
+    reference = cal.message.text().split("afspraaknummer ")[1][:8]
+    assert cal.list.rowCount() == 1
+    shot(window, "reception-calendar-day")
+    assert cal.select_slot(datetime(2026, 11, 25, 11, 0))
+    assert cal.select_appointment(reference)
+    cal.reschedule()
+    assert "verzet naar 25-11 11:00" in cal.message.text()
+    moved = cal.message.text().split("afspraaknummer: ")[1][:8]
+    letter = cal.save_letter(str(tmp_path / "brief.pdf"))
+    assert letter and Path(letter).read_bytes().startswith(b"%PDF")
+    assert not cal.mail_button.isEnabled()  # no [smtp] configured on this PC
+    cal.set_day(date(2026, 11, 25), week=True)
+    assert cal.grid.columnCount() == 6
+    shot(window, "reception-calendar-week")
+    cal.set_day(date(2026, 11, 25))
+    cal.select_appointment(moved)
+    cal.cancel()
+    assert sqlite_loket.appointment(moved).status == "cancelled"
+
+
+def test_closure_extra_session_and_import(qtbot, sqlite_loket, tmp_path: Path):
+    window = _open(qtbot, sqlite_loket, "carla", "3333")
+    special = window.special
+    window.tabs.setCurrentWidget(special)
+    special.branch_box.setCurrentIndex(special.branch_box.findData("lemelerveld"))
+    special.day.setDate(special.day.date().addDays(2))  # Thursday 26 November
+    special.reason.setText("Spreekuur in de bibliotheek")
+    special.add_session()
+    assert "Extra spreekuur toegevoegd. Open: 09:00-12:00" in special.message.text()
+    assert special.table.rowCount() == 1
+    shot(window, "reception-special-days")
+    path = tmp_path / "afspraken.csv"
+    path.write_text(CSV, encoding="utf-8")
+    window.tabs.setCurrentWidget(window.imports)
+    report = window.imports.import_file(path)
+    assert len(report.booked) == 2 and window.imports.table.rowCount() == 5
+    shot(window, "reception-import")
+
+
+def test_counter_clerk_at_reception_does_not_see_closures(qtbot, sqlite_loket):
+    window = _open(qtbot, sqlite_loket, "anna", "1111")
+    assert window.session is not None and window.special is None
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert "Sluitingen en extra spreekuren" not in titles
+    assert not window.queue.counter_box.isHidden()

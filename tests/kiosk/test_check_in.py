@@ -1,0 +1,106 @@
+"""Check in at the kiosk: QR scan, typed short code, and every refusal with a kind word."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import Qt
+
+from loket.codes import make_short_code, new_reference
+from loket.services import Loket
+
+NINE = datetime(2026, 11, 24, 9, 0)
+
+
+def book(loket: Loket, start: datetime, branch: str = "dalfsen", **extra):  # type: ignore[no-untyped-def]
+    now = loket.now()
+    loket.clock.set(min(now, start - timedelta(minutes=30)))
+    appointment = loket.book_appointment(branch, "paspoort", start, name="T. Est", **extra)
+    loket.clock.set(now)
+    return appointment
+
+
+def type_code(qtbot, kiosk, code: str) -> None:  # type: ignore[no-untyped-def]
+    kiosk.start.check_in.click()
+    assert kiosk.current == "checkin"
+    for symbol in code.replace("-", ""):  # printed as UM6-FJR-XJP; the dashes are not typed
+        qtbot.mouseClick(kiosk.checkin.keypad.keys[symbol], Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(kiosk.checkin.send, Qt.MouseButton.LeftButton)
+
+
+def test_typed_short_code_checks_in_and_prints(qtbot, kiosk, sqlite_loket, printer):
+    appointment = book(sqlite_loket, NINE + timedelta(minutes=20))
+    type_code(qtbot, kiosk, appointment.short_code)
+    assert kiosk.current == "ticket"
+    assert kiosk.ticket.banner.text() == "Welkom, u bent ingecheckt"
+    assert kiosk.ticket.number.text().startswith("A ")
+    assert "09:20" in kiosk.ticket.details.text()
+    qtbot.waitUntil(lambda: len(printer.printed) == 1)
+    assert printer.printed[0].number == kiosk.ticket.number.text()
+    qtbot.waitUntil(lambda: "uit de printer" in kiosk.ticket.printer.text())
+
+
+def test_scanned_qr_checks_in(qtbot, kiosk, sqlite_loket):
+    appointment = book(sqlite_loket, NINE)
+    kiosk.handle_scan(appointment.code + "\r")
+    assert kiosk.current == "ticket"
+    assert "ingecheckt" in kiosk.ticket.banner.text()
+    assert "wacht" in kiosk.ticket.details.text().lower()
+
+
+def test_late_visitor_gets_a_regular_number(qtbot, kiosk, sqlite_loket):
+    appointment = book(sqlite_loket, NINE - timedelta(minutes=30))
+    kiosk.handle_scan(appointment.code)
+    assert kiosk.current == "ticket"
+    assert "te laat" in kiosk.ticket.details.text()
+
+
+def _refusal(kiosk) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    assert kiosk.current == "message"
+    return kiosk.message.title.text(), kiosk.message.text.text()
+
+
+def test_every_refusal_is_kind_and_says_what_next(qtbot, kiosk, sqlite_loket):
+    early = book(sqlite_loket, NINE + timedelta(hours=2))
+    kiosk.handle_scan(early.code)
+    title, text = _refusal(kiosk)
+    assert title == "U bent te vroeg" and "11:00" in text and "10:00" in text
+
+    tomorrow = book(sqlite_loket, NINE + timedelta(days=1))
+    kiosk.handle_scan(tomorrow.code)
+    assert _refusal(kiosk)[0] == "Uw afspraak is op een andere dag"
+
+    elsewhere = book(sqlite_loket, datetime(2026, 11, 24, 18, 30), branch="nieuwleusen")
+    kiosk.handle_scan(elsewhere.code)
+    title, text = _refusal(kiosk)
+    assert title == "Uw afspraak is op een andere plek" and "Nieuwleusen" in text
+
+    used = book(sqlite_loket, NINE)
+    kiosk.handle_scan(used.code)
+    kiosk.go("start")
+    kiosk.handle_scan(used.code)
+    assert _refusal(kiosk)[0] == "U bent al ingecheckt"
+
+    type_code(qtbot, kiosk, make_short_code(new_reference()))
+    assert _refusal(kiosk)[0] == "Deze code kennen we niet"
+    # Trying again helps here, so the screen offers it.
+    assert kiosk.message.retry.isVisibleTo(kiosk.message)
+
+    # Every refusal ends with the next step: reception helps.
+    assert "receptie" in kiosk.message.help.text()
+
+
+def test_refusals_in_english(qtbot, kiosk, sqlite_loket):
+    kiosk.set_language("en")
+    early = book(sqlite_loket, NINE + timedelta(hours=2))
+    kiosk.handle_scan(early.code)
+    title, text = _refusal(kiosk)
+    assert title == "You are early"
+    assert text == "You are early. Your appointment is at 11:00. You can check in from 10:00."
+    assert "reception" in kiosk.message.help.text()
+
+
+def test_half_a_code_is_not_sent(qtbot, kiosk):
+    type_code(qtbot, kiosk, "ABC")
+    assert kiosk.current == "checkin"
+    assert "9 tekens" in kiosk.checkin.where.text()
