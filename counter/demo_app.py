@@ -12,12 +12,25 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from counter.demo_staff import demo_staff_windows
 from counter.live_queue import LiveQueueWindow
+from counter.manager import ManagerWindow
+from kiosk.demo import demo_public_windows
 from loket.demo import Demo
 
 
 def demo_windows(demo: Demo) -> dict[str, QWidget]:
     """Every window of the demo, by the file name its screenshot gets."""
-    return {"live-queue": LiveQueueWindow(demo.loket, demo.branch), **demo_staff_windows(demo)}
+    return {"live-queue": LiveQueueWindow(demo.loket, demo.branch), **demo_staff_windows(demo),
+            **demo_public_windows(demo), "manager": demo_manager(demo)}
+
+
+def demo_manager(demo: Demo) -> ManagerWindow:
+    """The team leader (eva) logged in; a poll instead of a feed thread, so nothing needs
+    stopping when the demo only saves screenshots."""
+    window = ManagerWindow(demo.loket, demo.branch, workstation="demo-teamleider", poll_ms=1000)
+    window.login.code.setText("eva")
+    window.login.pin.setText("5555")
+    window.login.login_with_pin()
+    return window
 
 
 def save_screenshots(windows: dict[str, QWidget], directory: Path) -> list[Path]:

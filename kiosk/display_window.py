@@ -52,9 +52,15 @@ def _font(px: int, bold: bool = False) -> QFont:
 
 
 class DisplayWindow(QWidget):
-    def __init__(self, loket: Loket, settings: DisplaySettings, *,
-                 announcer: Announcer | None = None, feed: QObject | None = None,
-                 translations: Translations | None = None) -> None:
+    def __init__(
+        self,
+        loket: Loket,
+        settings: DisplaySettings,
+        *,
+        announcer: Announcer | None = None,
+        feed: QObject | None = None,
+        translations: Translations | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.loket = loket.as_actor(Actor(settings.workstation, roles=frozenset({"display"})))
@@ -82,8 +88,9 @@ class DisplayWindow(QWidget):
         self.call_panel.setObjectName("callPanel")
         self.call_caption = self._label(base)
         self.call_who = self._label(int(base * 4.2), bold=True, align=Qt.AlignmentFlag.AlignCenter)
-        self.call_counter = self._label(int(base * 2.2), bold=True,
-                                        align=Qt.AlignmentFlag.AlignCenter)
+        self.call_counter = self._label(
+            int(base * 2.2), bold=True, align=Qt.AlignmentFlag.AlignCenter
+        )
         call = QVBoxLayout(self.call_panel)
         call.setContentsMargins(32, 16, 32, 16)
         call.addWidget(self.call_caption)
@@ -95,9 +102,13 @@ class DisplayWindow(QWidget):
         self.recent_panel = QFrame()
         self.recent_panel.setObjectName("recentPanel")
         self.recent_caption = self._label(base)
-        self.recent_rows = [(self._label(int(base * 1.25), bold=True),
-                             self._label(int(base * 1.25), align=Qt.AlignmentFlag.AlignRight))
-                            for _ in range(RECENT_ROWS)]
+        self.recent_rows = [
+            (
+                self._label(int(base * 1.25), bold=True),
+                self._label(int(base * 1.25), align=Qt.AlignmentFlag.AlignRight),
+            )
+            for _ in range(RECENT_ROWS)
+        ]
         recent = QGridLayout(self.recent_panel)
         recent.setContentsMargins(32, 16, 32, 16)
         recent.addWidget(self.recent_caption, 0, 0, 1, 2)
@@ -115,10 +126,15 @@ class DisplayWindow(QWidget):
         self.wait_panel.setObjectName("waitPanel")
         self.wait_caption = self._label(base)
         self.wait_page = self._label(base, align=Qt.AlignmentFlag.AlignRight)
-        self.wait_rows = [(self._label(base, bold=True), self._label(base),
-                           self._label(base, align=Qt.AlignmentFlag.AlignRight),
-                           self._label(base, align=Qt.AlignmentFlag.AlignRight))
-                          for _ in range(WAIT_ROWS)]
+        self.wait_rows = [
+            (
+                self._label(base, bold=True),
+                self._label(base),
+                self._label(base, align=Qt.AlignmentFlag.AlignRight),
+                self._label(base, align=Qt.AlignmentFlag.AlignRight),
+            )
+            for _ in range(WAIT_ROWS)
+        ]
         waits = QGridLayout(self.wait_panel)
         waits.setContentsMargins(32, 12, 32, 12)
         waits.setVerticalSpacing(4)
@@ -156,8 +172,14 @@ class DisplayWindow(QWidget):
         self.resize(settings.screen_width_px, settings.screen_height_px)
         self.refresh()
 
-    def _label(self, px: int, *, bold: bool = False, wrap: bool = False,
-               align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
+    def _label(
+        self,
+        px: int,
+        *,
+        bold: bool = False,
+        wrap: bool = False,
+        align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+    ) -> QLabel:
         widget = QLabel()
         widget.setFont(_font(px, bold))
         widget.setWordWrap(wrap)
@@ -190,8 +212,11 @@ class DisplayWindow(QWidget):
         self.refresh()
         if self.state is None:
             return
-        calls = [r for r in records if r["kind"] in CALL_EVENTS
-                 and r["branch_id"] == self.state.branch_id]
+        calls = [
+            r
+            for r in records
+            if r["kind"] in CALL_EVENTS and r["branch_id"] == self.state.branch_id
+        ]
         for record in calls:
             data = record.get("data") or {}
             if self.announcer is not None and data.get("counter") is not None:
@@ -244,7 +269,7 @@ class DisplayWindow(QWidget):
         shown = [s for s in state.services if s.walk_in or s.waiting]
         pages = max(1, -(-len(shown) // WAIT_ROWS))
         self.page %= pages
-        page = shown[self.page * WAIT_ROWS:(self.page + 1) * WAIT_ROWS]
+        page = shown[self.page * WAIT_ROWS : (self.page + 1) * WAIT_ROWS]
         self.wait_page.setText(f"{self.page + 1}/{pages}" if pages > 1 else "")
         for i, (prefix, name, waiting, minutes) in enumerate(self.wait_rows):
             service = page[i] if i < len(page) else None
@@ -278,8 +303,9 @@ class DisplayWindow(QWidget):
         screens = QGuiApplication.screens()
         index = self.settings.screen_index if self.settings.screen_index < len(screens) else 0
         if index != self.settings.screen_index:
-            log.warning("screen %d not found; the display uses screen %d",
-                        self.settings.screen_index, index)
+            log.warning(
+                "screen %d not found; the display uses screen %d", self.settings.screen_index, index
+            )
         screen = screens[index]
         self.setScreen(screen)
         self.setGeometry(screen.geometry())

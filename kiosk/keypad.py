@@ -17,8 +17,15 @@ class Keypad(QWidget):
 
     changed = Signal(str)
 
-    def __init__(self, symbols: str, *, columns: int, max_length: int, key_px: int,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        symbols: str,
+        *,
+        columns: int,
+        max_length: int,
+        key_px: int,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.max_length = max_length
         self._text = ""

@@ -58,10 +58,16 @@ class Unavailable(Exception):
 
 
 class KioskWindow(QWidget):
-    def __init__(self, loket: Loket, settings: KioskSettings, *,
-                 printer: TicketPrinter | None = None, scanner: QObject | None = None,
-                 card_events: QObject | None = None,
-                 translations: Translations | None = None) -> None:
+    def __init__(
+        self,
+        loket: Loket,
+        settings: KioskSettings,
+        *,
+        printer: TicketPrinter | None = None,
+        scanner: QObject | None = None,
+        card_events: QObject | None = None,
+        translations: Translations | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self.branch = settings.branch
@@ -71,7 +77,7 @@ class KioskWindow(QWidget):
         self.output = TicketOutput(printer, self)
         self.output.done.connect(self._printed)
         self._printer_alerted = False
-        self._may_close = False
+        self._may_close = not settings.locked
         self.branch_name = ""
         self.wait_area = ""
         self.municipality = ""
@@ -87,8 +93,9 @@ class KioskWindow(QWidget):
         self.contrast_button = button("header", min_height=settings.touch_px)
         self.contrast_button.setCheckable(True)
         self.contrast_button.clicked.connect(self.set_high_contrast)
-        self.language_button = button("header", min_height=settings.touch_px,
-                                      min_width=settings.touch_px * 4)
+        self.language_button = button(
+            "header", min_height=settings.touch_px, min_width=settings.touch_px * 4
+        )
         self.language_button.clicked.connect(self._toggle_language)
         bar = QHBoxLayout(self.header)
         bar.setContentsMargins(40, 10, 24, 10)
@@ -110,9 +117,19 @@ class KioskWindow(QWidget):
         self.staff = StaffLoginScreen(self)
         self.staff_menu = StaffMenuScreen(self)
         self.screens: dict[str, Screen] = {}
-        for screen in (self.start, self.checkin, self.walk_in, self.ticket, self.message,
-                       self.feedback_number, self.feedback_rating, self.thanks, self.busy,
-                       self.staff, self.staff_menu):
+        for screen in (
+            self.start,
+            self.checkin,
+            self.walk_in,
+            self.ticket,
+            self.message,
+            self.feedback_number,
+            self.feedback_rating,
+            self.thanks,
+            self.busy,
+            self.staff,
+            self.staff_menu,
+        ):
             self.screens[screen.name] = screen
             self.stack.addWidget(screen)
         self.checkin.submitted.connect(self.check_in)
@@ -218,7 +235,8 @@ class KioskWindow(QWidget):
         # Each language offered in its own words, so a visitor finds their own.
         self.language_button.setText("English" if self.language == "nl" else "Nederlands")
         self.language_button.setAccessibleName(
-            "Switch to English" if self.language == "nl" else "Kies Nederlands")
+            "Switch to English" if self.language == "nl" else "Kies Nederlands"
+        )
         self.place.setText(self.branch_name)
         for screen in self.screens.values():
             screen.retranslate()
@@ -277,9 +295,14 @@ class KioskWindow(QWidget):
         if ticket is not None:
             branch, number = ticket
             if branch != self.branch:
-                self._message(lambda: (self.tr("Dit bonnetje is van een andere plek"),
-                                       self.tr("U kunt hier alleen een cijfer geven voor een "
-                                               "bezoek aan deze plek.")))
+                self._message(
+                    lambda: (
+                        self.tr("Dit bonnetje is van een andere plek"),
+                        self.tr(
+                            "U kunt hier alleen een cijfer geven voor een bezoek aan deze plek."
+                        ),
+                    )
+                )
                 return
             self.rate_ticket(number)
             return
@@ -355,23 +378,33 @@ class KioskWindow(QWidget):
         texts = {
             "cancelled": self.tr("Deze afspraak is geannuleerd. De receptie helpt u graag."),
             "expired": self.tr("De tijd van deze afspraak is voorbij. De receptie helpt u graag."),
-            "closed": self.tr("We zijn nu gesloten. Een afspraak maken kan bij de receptie, "
-                              "op de website of via de telefoon."),
-            "appointment_only": self.tr("Nu helpen we alleen mensen met een afspraak. Een "
-                                        "afspraak maken kan bij de receptie, op de website "
-                                        "of via de telefoon."),
-            "appointment_needed": self.tr("Hiervoor heeft u een afspraak nodig. Een afspraak "
-                                          "maken kan bij de receptie, op de website of via "
-                                          "de telefoon."),
-            "not_found": self.tr("We vinden dit nummer niet voor vandaag. Kijk goed op uw "
-                                 "bonnetje en probeer het opnieuw."),
-            "not_served_yet": self.tr("U bent nog niet aan de beurt geweest. Geef na uw "
-                                      "bezoek aan de balie een cijfer."),
+            "closed": self.tr(
+                "We zijn nu gesloten. Een afspraak maken kan bij de receptie, "
+                "op de website of via de telefoon."
+            ),
+            "appointment_only": self.tr(
+                "Nu helpen we alleen mensen met een afspraak. Een "
+                "afspraak maken kan bij de receptie, op de website "
+                "of via de telefoon."
+            ),
+            "appointment_needed": self.tr(
+                "Hiervoor heeft u een afspraak nodig. Een afspraak "
+                "maken kan bij de receptie, op de website of via "
+                "de telefoon."
+            ),
+            "not_found": self.tr(
+                "We vinden dit nummer niet voor vandaag. Kijk goed op uw "
+                "bonnetje en probeer het opnieuw."
+            ),
+            "not_served_yet": self.tr(
+                "U bent nog niet aan de beurt geweest. Geef na uw bezoek aan de balie een cijfer."
+            ),
             "feedback_given": self.tr("Voor dit nummer is al een cijfer gegeven. Dank u wel!"),
         }
         if exc.code == "too_early" and len(times) >= 2:
-            return self.tr("U bent te vroeg. Uw afspraak is om {time}. U kunt inchecken "
-                           "vanaf {start}.").format(time=times[0], start=times[1])
+            return self.tr(
+                "U bent te vroeg. Uw afspraak is om {time}. U kunt inchecken vanaf {start}."
+            ).format(time=times[0], start=times[1])
         return texts.get(exc.code, self.tr("Dit kan nu niet. De receptie helpt u graag."))
 
     def _message(self, words: Callable[[], tuple[str, str]], retry: str | None = None) -> None:
@@ -382,8 +415,9 @@ class KioskWindow(QWidget):
 
     def take_number(self, service: str, needs_assistance: bool) -> None:
         try:
-            ticket = self._call(self.loket.issue_ticket, self.branch, service,
-                                needs_assistance=needs_assistance)
+            ticket = self._call(
+                self.loket.issue_ticket, self.branch, service, needs_assistance=needs_assistance
+            )
         except Unavailable:
             return
         except DomainError as exc:
@@ -401,13 +435,19 @@ class KioskWindow(QWidget):
     def _ticket_print(self, t: TicketView) -> TicketPrint:
         english = self.language == "en"
         return TicketPrint(
-            municipality=self.municipality, number=t.number,
-            service=t.service_name_en if english else t.service_name, issued_at=t.issued_at,
-            expected_wait_minutes=t.predicted_wait_minutes, wait_area=self.wait_area,
+            municipality=self.municipality,
+            number=t.number,
+            service=t.service_name_en if english else t.service_name,
+            issued_at=t.issued_at,
+            expected_wait_minutes=t.predicted_wait_minutes,
+            wait_area=self.wait_area,
             qr_payload=ticket_payload(self.branch, t.number),
-            sentence=self.tr("Uw nummer komt op het scherm. Na uw bezoek kunt u met deze "
-                             "QR-code een cijfer geven."),
-            language="en" if english else "nl")
+            sentence=self.tr(
+                "Uw nummer komt op het scherm. Na uw bezoek kunt u met deze "
+                "QR-code een cijfer geven."
+            ),
+            language="en" if english else "nl",
+        )
 
     def _printed(self, outcome: PrintOutcome) -> None:
         shown = self.ticket.ticket
@@ -437,14 +477,22 @@ class KioskWindow(QWidget):
         self.feedback_rating.show_ticket(ticket)
         self.go("feedback_rating")
 
-    def send_feedback(self, score: int, friendliness: int | None, speed: int | None,
-                      expertise: int | None) -> None:
+    def send_feedback(
+        self, score: int, friendliness: int | None, speed: int | None, expertise: int | None
+    ) -> None:
         shown = self.feedback_rating.ticket
         if shown is None:
             return
         try:
-            self._call(self.loket.give_feedback, self.branch, shown.number, score,
-                       friendliness, speed, expertise)
+            self._call(
+                self.loket.give_feedback,
+                self.branch,
+                shown.number,
+                score,
+                friendliness,
+                speed,
+                expertise,
+            )
         except Unavailable:
             return
         except DomainError as exc:
@@ -522,8 +570,9 @@ class KioskWindow(QWidget):
     def show_locked(self) -> None:
         """Fullscreen without window chrome, on top: the way it runs in the hall."""
         if self.settings.fullscreen:
-            self.setWindowFlags(Qt.WindowType.FramelessWindowHint
-                                | Qt.WindowType.WindowStaysOnTopHint)
+            self.setWindowFlags(
+                Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint
+            )
             self.showFullScreen()
         else:
             self.show()

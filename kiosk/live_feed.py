@@ -15,16 +15,24 @@ from loket.feed import EventFeed, open_feed
 class _Worker(QThread):
     arrived = Signal(list)
 
-    def __init__(self, feed: EventFeed) -> None:
+    def __init__(self, url: str | None, last_id: int) -> None:
         super().__init__()
-        self.feed = feed
+        self.url = url
+        self.last_id = last_id
         self._running = True
 
     def run(self) -> None:
-        while self._running:
-            records = self.feed.wait(0.25)
-            if records and self._running:
-                self.arrived.emit(records)
+        # The feed is opened in this thread: an SQLite connection may only be used by
+        # the thread that made it.
+        feed: EventFeed = open_feed(self.url, self.last_id)
+        try:
+            while self._running:
+                records = feed.wait(0.25)
+                self.last_id = feed.last_id
+                if records and self._running:
+                    self.arrived.emit(records)
+        finally:
+            feed.close()
 
     def stop(self) -> None:
         self._running = False
@@ -35,18 +43,24 @@ class LiveFeed(QObject):
 
     events = Signal(list)
 
-    def __init__(self, url: str | None = None, last_id: int | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, url: str | None = None, last_id: int | None = None, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
-        self._feed = open_feed(url, last_id)
-        self._worker = _Worker(self._feed)
+        if last_id is None:
+            # "From now on" is fixed here, before the thread starts, so nothing that
+            # happens in between is missed.
+            probe = open_feed(url, None)
+            last_id = probe.last_id
+            probe.close()
+        self._worker = _Worker(url, last_id)
         # A signal from another thread to this QObject is queued onto its (GUI) thread.
         self._worker.arrived.connect(self._deliver)
         self._worker.start()
 
     @property
     def last_id(self) -> int:
-        return self._feed.last_id
+        return self._worker.last_id
 
     def _deliver(self, records: list[dict[str, Any]]) -> None:
         self.events.emit(records)
@@ -54,4 +68,3 @@ class LiveFeed(QObject):
     def stop(self) -> None:
         self._worker.stop()
         self._worker.wait(2000)
-        self._feed.close()

@@ -70,8 +70,9 @@ class TicketOutput(QObject):
         if self.printer is None:
             self.done.emit(PrintOutcome(ticket.number, False, "no_printer"))
             return
-        threading.Thread(target=self._run, args=(ticket,), daemon=True,
-                         name="ticket-printer").start()
+        threading.Thread(
+            target=self._run, args=(ticket,), daemon=True, name="ticket-printer"
+        ).start()
 
     def _run(self, ticket: TicketPrint) -> None:
         assert self.printer is not None

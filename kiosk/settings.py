@@ -19,6 +19,8 @@ class KioskSettings:
     thanks_seconds: int = 8
     staff_press_ms: int = 3000
     fullscreen: bool = True
+    # Locked: closing needs a manager or admin (the demo runs unlocked).
+    locked: bool = True
     high_contrast: bool = False
 
     @property
@@ -52,5 +54,7 @@ class DisplaySettings:
 
     @property
     def px_per_mm(self) -> float:
-        return screen_dpi(self.screen_diagonal_inch, self.screen_width_px,
-                          self.screen_height_px) / 25.4
+        return (
+            screen_dpi(self.screen_diagonal_inch, self.screen_width_px, self.screen_height_px)
+            / 25.4
+        )

@@ -34,15 +34,30 @@ COUNTER = "loket_counter"
 RECEPTION = "loket_reception"
 MANAGER = "loket_manager"
 ADMIN = "loket_admin"
-GROUPS = {"kiosk": KIOSK, "display": DISPLAY, "counter": COUNTER, "reception": RECEPTION,
-          "manager": MANAGER, "admin": ADMIN}
+GROUPS = {
+    "kiosk": KIOSK,
+    "display": DISPLAY,
+    "counter": COUNTER,
+    "reception": RECEPTION,
+    "manager": MANAGER,
+    "admin": ADMIN,
+}
 EVERYONE = (KIOSK, DISPLAY, COUNTER, RECEPTION, MANAGER, ADMIN)
 STAFF_PCS = (COUNTER, RECEPTION)
 PUBLIC_PCS = (KIOSK, DISPLAY)
 
 # Configuration every screen needs to read; only the manager and admin change it.
-REFERENCE_TABLES = ("municipality", "branch", "opening_period", "day_exception", "service",
-                    "branch_service", "counter", "counter_service", "alembic_version")
+REFERENCE_TABLES = (
+    "municipality",
+    "branch",
+    "opening_period",
+    "day_exception",
+    "service",
+    "branch_service",
+    "counter",
+    "counter_service",
+    "alembic_version",
+)
 # Configuration that is not for public-hall PCs: staff, their skills, the HMAC keys.
 STAFF_TABLES = ("staff", "staff_skill")
 # The view of migration 0003 (PostgreSQL only).
@@ -66,9 +81,12 @@ class Grant:
 def personal_columns(table: str) -> tuple[str, ...]:
     """Columns of a mapped table in the deferred group PERSONAL (the model decides)."""
     for mapper in Base.registry.mappers:
-        if mapper.local_table.name == table:
-            return tuple(p.columns[0].name for p in inspect(mapper.class_).column_attrs
-                         if p.deferred and p.group == PERSONAL)
+        if getattr(mapper.class_, "__tablename__", None) == table:
+            return tuple(
+                p.columns[0].name
+                for p in inspect(mapper.class_).column_attrs
+                if p.deferred and p.group == PERSONAL
+            )
     return ()
 
 
@@ -80,9 +98,7 @@ def public_columns(table: str) -> tuple[str, ...]:
 
 def table_grants() -> list[Grant]:
     """Every grant on tables, views and sequences, role by role (the policy)."""
-    g: list[Grant] = [
-        Grant("SELECT", t, roles=EVERYONE) for t in REFERENCE_TABLES
-    ]
+    g: list[Grant] = [Grant("SELECT", t, roles=EVERYONE) for t in REFERENCE_TABLES]
     g += [
         # Staff PCs log in here: the PIN hash and card fingerprint are read to verify,
         # the failure counter and lock are written. Public-hall PCs get nothing.
@@ -123,9 +139,13 @@ def table_grants() -> list[Grant]:
         Grant("SELECT, UPDATE", "feedback", roles=STAFF_PCS),
     ]
     # Serial ids: whoever inserts draws from the table's sequence (PostgreSQL's name).
-    for table, roles in (("ticket", (KIOSK, *STAFF_PCS)), ("event", (KIOSK, *STAFF_PCS)),
-                         ("feedback", (KIOSK, *STAFF_PCS)), ("appointment", STAFF_PCS),
-                         ("day_exception", (RECEPTION,))):
+    for table, roles in (
+        ("ticket", (KIOSK, *STAFF_PCS)),
+        ("event", (KIOSK, *STAFF_PCS)),
+        ("feedback", (KIOSK, *STAFF_PCS)),
+        ("appointment", STAFF_PCS),
+        ("day_exception", (RECEPTION,)),
+    ):
         g.append(Grant("USAGE", f"SEQUENCE {table}_id_seq", roles=roles))
     return g
 
@@ -137,8 +157,10 @@ def unclassified_tables() -> list[str]:
 
 
 def _create_group(role: str) -> str:
-    return (f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
-            "EXCEPTION WHEN duplicate_object THEN NULL; END $$;")
+    return (
+        f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
+    )
 
 
 def roles_sql() -> list[str]:
@@ -195,16 +217,21 @@ def group_of(key: str) -> str:
 
 def check_login_name(login: str) -> None:
     if not _NAME.fullmatch(login) or login in EVERYONE or login.startswith("pg_"):
-        raise Refused(f"'{login}' kan geen gebruikersnaam zijn: gebruik kleine letters, "
-                      "cijfers en _ (bijvoorbeeld loket_kiosk_hal).", code="login_name")
+        raise Refused(
+            f"'{login}' kan geen gebruikersnaam zijn: gebruik kleine letters, "
+            "cijfers en _ (bijvoorbeeld loket_kiosk_hal).",
+            code="login_name",
+        )
 
 
 def parse_login(text: str) -> tuple[str, str]:
     """``kiosk=loket_kiosk_hal`` -> ("kiosk", "loket_kiosk_hal")."""
     key, sep, login = text.partition("=")
     if not sep:
-        raise Refused("Schrijf --create-login als ROL=NAAM, bijvoorbeeld "
-                      "kiosk=loket_kiosk_hal.", code="login_name")
+        raise Refused(
+            "Schrijf --create-login als ROL=NAAM, bijvoorbeeld kiosk=loket_kiosk_hal.",
+            code="login_name",
+        )
     group_of(key.strip())
     check_login_name(login.strip())
     return key.strip(), login.strip()
@@ -214,8 +241,11 @@ def apply(db: Database, logins: Iterable[tuple[str, str, str]] = ()) -> list[str
     """Run ``roles_sql()`` (and create logins: (group key, login, password)) in one
     transaction. Returns the statements with passwords hidden, for the report."""
     if db.engine.dialect.name != "postgresql":
-        raise Refused("Databaserollen bestaan alleen op PostgreSQL. Met SQLite op één PC is "
-                      "er niets te doen.", code="not_postgresql")
+        raise Refused(
+            "Databaserollen bestaan alleen op PostgreSQL. Met SQLite op één PC is "
+            "er niets te doen.",
+            code="not_postgresql",
+        )
     logins = list(logins)
     shown = roles_sql()
     raw = db.engine.raw_connection()
@@ -227,7 +257,8 @@ def apply(db: Database, logins: Iterable[tuple[str, str, str]] = ()) -> list[str
                 cur.execute(statement.encode())
             for key, login, password in logins:
                 verifier = conn.pgconn.encrypt_password(
-                    password.encode(), login.encode(), b"scram-sha-256").decode()
+                    password.encode(), login.encode(), b"scram-sha-256"
+                ).decode()
                 for statement in login_sql(key, login, verifier):
                     cur.execute(statement.encode())
                 shown += login_sql(key, login, None)
@@ -238,8 +269,11 @@ def apply(db: Database, logins: Iterable[tuple[str, str, str]] = ()) -> list[str
 
 def script(logins: Sequence[tuple[str, str]] = ()) -> str:
     """The whole script as text, passwords replaced by a placeholder."""
-    lines = ["-- Loket: databaserollen (least privilege). Veilig om opnieuw uit te voeren.",
-             "BEGIN;", *roles_sql()]
+    lines = [
+        "-- Loket: databaserollen (least privilege). Veilig om opnieuw uit te voeren.",
+        "BEGIN;",
+        *roles_sql(),
+    ]
     for key, login in logins:
         lines += login_sql(key, login, None)
     missing = unclassified_tables()

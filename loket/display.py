@@ -106,11 +106,17 @@ def display_name(ticket: Ticket) -> str | None:
     if ticket.appointment_id is None or session is None:
         return None
     if session.get_bind().dialect.name == "postgresql":
-        name = session.scalar(select(DISPLAY_NAME_VIEW.c.name).where(
-            DISPLAY_NAME_VIEW.c.appointment_id == ticket.appointment_id))
+        name = session.scalar(
+            select(DISPLAY_NAME_VIEW.c.name).where(
+                DISPLAY_NAME_VIEW.c.appointment_id == ticket.appointment_id
+            )
+        )
     else:
-        name = session.scalar(select(Appointment.name).where(
-            Appointment.id == ticket.appointment_id, Appointment.call_by_name))
+        name = session.scalar(
+            select(Appointment.name).where(
+                Appointment.id == ticket.appointment_id, Appointment.call_by_name
+            )
+        )
     return name or None
 
 
@@ -128,8 +134,9 @@ def service_waits(session: Session, branch: Branch, day: date) -> list[ServiceWa
     """Waiting visitors and the expected wait of a newcomer, per service offered here."""
     waiting_rows = session.execute(
         select(Ticket.service_id, func.count(Ticket.id))
-        .where(Ticket.branch_id == branch.id, Ticket.day == day,
-               Ticket.status == TicketStatus.WAITING)
+        .where(
+            Ticket.branch_id == branch.id, Ticket.day == day, Ticket.status == TicketStatus.WAITING
+        )
         .group_by(Ticket.service_id)
     )
     waiting = {service_id: int(n) for service_id, n in waiting_rows}
@@ -146,33 +153,56 @@ def service_waits(session: Session, branch: Branch, day: date) -> list[ServiceWa
         # The same estimate a new ticket gets (loket.dispatch.predict_wait): the work
         # ahead shared by the counters equipped for the service.
         minutes = round(n * service.duration_minutes / max(1, counters.get(service.id, 0)))
-        result.append(ServiceWait(code=service.code, prefix=service.prefix,
-                                  name_nl=service.name_nl, name_en=service.name_en,
-                                  icon=service.icon, waiting=n, expected_wait_minutes=minutes,
-                                  walk_in=offer.walk_in))
+        result.append(
+            ServiceWait(
+                code=service.code,
+                prefix=service.prefix,
+                name_nl=service.name_nl,
+                name_en=service.name_en,
+                icon=service.icon,
+                waiting=n,
+                expected_wait_minutes=minutes,
+                walk_in=offer.walk_in,
+            )
+        )
     return result
 
 
-def display_state(session: Session, branch: Branch, now: datetime,
-                  calls: int = 6) -> DisplayState:
+def display_state(session: Session, branch: Branch, now: datetime, calls: int = 6) -> DisplayState:
     muni = queue.settings(session)
     recent = queue.recent_calls(session, branch, now.date(), limit=calls)
     return DisplayState(
-        branch=branch.code, branch_name=branch.name, municipality=muni.name, now=now,
-        calls=[DisplayCall(number=t.number, counter=t.counter.number if t.counter else None,
-                           called_at=t.last_called_at, call_count=t.call_count,
-                           display_name=display_name(t)) for t in recent],
+        branch=branch.code,
+        branch_name=branch.name,
+        municipality=muni.name,
+        now=now,
+        calls=[
+            DisplayCall(
+                number=t.number,
+                counter=t.counter.number if t.counter else None,
+                called_at=t.last_called_at,
+                call_count=t.call_count,
+                display_name=display_name(t),
+            )
+            for t in recent
+        ],
         services=service_waits(session, branch, now.date()),
-        info_line_nl=muni.info_line_nl or "", info_line_en=muni.info_line_en or "",
+        info_line_nl=muni.info_line_nl or "",
+        info_line_en=muni.info_line_en or "",
         branch_id=branch.id,
     )
 
 
 def branch_status(session: Session, branch: Branch, now: datetime) -> BranchStatus:
-    walk_in = [s.code for s, o in session.execute(
-        select(Service, BranchService).join(BranchService, BranchService.service_id == Service.id)
-        .where(BranchService.branch_id == branch.id, Service.active, BranchService.walk_in)
-        .order_by(Service.prefix))]
+    walk_in = [
+        s.code
+        for s, o in session.execute(
+            select(Service, BranchService)
+            .join(BranchService, BranchService.service_id == Service.id)
+            .where(BranchService.branch_id == branch.id, Service.active, BranchService.walk_in)
+            .order_by(Service.prefix)
+        )
+    ]
     common = {"branch": branch.code, "branch_name": branch.name, "walk_in_services": walk_in}
     period = period_at(branch, now)
     again = next_walk_in_opening(branch, now)
@@ -180,8 +210,7 @@ def branch_status(session: Session, branch: Branch, now: datetime) -> BranchStat
         _, reason = periods_on(branch, now.date())
         return BranchStatus(mode="closed", next_walk_in=again, reason_nl=reason, **common)
     if period.mode is PeriodMode.APPOINTMENT:
-        return BranchStatus(mode="appointment_only", until=period.end, next_walk_in=again,
-                            **common)
+        return BranchStatus(mode="appointment_only", until=period.end, next_walk_in=again, **common)
     return BranchStatus(mode="open", until=period.end, **common)
 
 
@@ -189,8 +218,9 @@ ALERT_KINDS = frozenset({"printer", "scanner", "assistance", "kiosk"})
 _SAFE_KEY = re.compile(r"[a-z_]{1,30}")
 
 
-def raise_alert(session: Session, ctx: Context, kind: str, branch: Branch | None,
-                data: dict[str, object]) -> int:
+def raise_alert(
+    session: Session, ctx: Context, kind: str, branch: Branch | None, data: dict[str, object]
+) -> int:
     """Staff alert as event ``alert.<kind>``; data are short technical facts only.
 
     Free text could carry personal data into the append-only log, so values are limited
@@ -207,6 +237,12 @@ def raise_alert(session: Session, ctx: Context, kind: str, branch: Branch | None
         elif value is not None and not isinstance(value, int | float | bool):
             raise Refused(f"Ongeldige waarde voor '{key}' in de melding.", code="alert_data")
         clean[key] = value
-    event = events.append(session, at=ctx.now, kind=f"alert.{kind}", actor=ctx.actor,
-                          branch_id=branch.id if branch else None, data=clean)
+    event = events.append(
+        session,
+        at=ctx.now,
+        kind=f"alert.{kind}",
+        actor=ctx.actor,
+        branch_id=branch.id if branch else None,
+        data=clean,
+    )
     return event.id

@@ -31,8 +31,9 @@ def ticket_for_feedback(session: Session, branch: Branch, number: str, day: date
             code="not_served_yet",
         )
     if session.scalar(select(Feedback.id).where(Feedback.ticket_id == ticket.id)) is not None:
-        raise Refused("Voor dit nummer is al een cijfer gegeven. Dank u wel!",
-                      code="feedback_given")
+        raise Refused(
+            "Voor dit nummer is al een cijfer gegeven. Dank u wel!", code="feedback_given"
+        )
     return ticket
 
 
@@ -40,25 +41,53 @@ def _check(value: int | None, allowed: range, what: str, required: bool = False)
     if value is None and not required:
         return
     if not isinstance(value, int) or isinstance(value, bool) or value not in allowed:
-        raise Refused(f"{what} moet een getal van {allowed.start} tot en met "
-                      f"{allowed.stop - 1} zijn.", code="feedback_range")
+        raise Refused(
+            f"{what} moet een getal van {allowed.start} tot en met {allowed.stop - 1} zijn.",
+            code="feedback_range",
+        )
 
 
-def give_feedback(session: Session, ctx: Context, branch: Branch, number: str, score: int,
-                  friendliness: int | None = None, speed: int | None = None,
-                  expertise: int | None = None) -> Feedback:
+def give_feedback(
+    session: Session,
+    ctx: Context,
+    branch: Branch,
+    number: str,
+    score: int,
+    friendliness: int | None = None,
+    speed: int | None = None,
+    expertise: int | None = None,
+) -> Feedback:
     _check(score, SCORE_RANGE, "Het cijfer", required=True)
     _check(friendliness, SMILEY_RANGE, "Vriendelijkheid")
     _check(speed, SMILEY_RANGE, "Snelheid")
     _check(expertise, SMILEY_RANGE, "Deskundigheid")
     ticket = ticket_for_feedback(session, branch, number, ctx.now.date())
-    feedback = Feedback(ticket_id=ticket.id, branch_id=branch.id, service_id=ticket.service_id,
-                        at=ctx.now, score=score, friendliness=friendliness, speed=speed,
-                        expertise=expertise)
+    feedback = Feedback(
+        ticket_id=ticket.id,
+        branch_id=branch.id,
+        service_id=ticket.service_id,
+        at=ctx.now,
+        score=score,
+        friendliness=friendliness,
+        speed=speed,
+        expertise=expertise,
+    )
     session.add(feedback)
     session.flush()
-    events.append(session, at=ctx.now, kind="feedback.given", actor=ctx.actor,
-                  branch_id=branch.id, ticket_id=ticket.id,
-                  data={"number": ticket.number, "service": ticket.service.code, "score": score,
-                        "friendliness": friendliness, "speed": speed, "expertise": expertise})
+    events.append(
+        session,
+        at=ctx.now,
+        kind="feedback.given",
+        actor=ctx.actor,
+        branch_id=branch.id,
+        ticket_id=ticket.id,
+        data={
+            "number": ticket.number,
+            "service": ticket.service.code,
+            "score": score,
+            "friendliness": friendliness,
+            "speed": speed,
+            "expertise": expertise,
+        },
+    )
     return feedback

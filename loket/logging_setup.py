@@ -31,10 +31,26 @@ MAX_BYTES = 2_000_000
 BACKUPS = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # Fields of event data that are ids, numbers, codes or fixed words, never free text.
-SAFE_FIELDS = ("number", "service", "kind", "status", "counter", "call_count", "late",
-               "waited_seconds", "served_seconds", "predicted_wait_seconds", "score",
-               "from_counter", "to_counter", "channel", "method", "appointments",
-               "feedback", "ticket_notes")
+SAFE_FIELDS = (
+    "number",
+    "service",
+    "kind",
+    "status",
+    "counter",
+    "call_count",
+    "late",
+    "waited_seconds",
+    "served_seconds",
+    "predicted_wait_seconds",
+    "score",
+    "from_counter",
+    "to_counter",
+    "channel",
+    "method",
+    "appointments",
+    "feedback",
+    "ticket_notes",
+)
 _PENDING = "loket_log_events"
 
 log = logging.getLogger("loket.events")
@@ -51,9 +67,13 @@ def log_dir() -> Path:
 def describe(e: Event) -> str:
     """One log line for an event: kind, ids, safe fields; nothing a clerk typed."""
     parts = [e.kind, f"event={e.id}"]
-    for label, value in (("branch", e.branch_id), ("ticket", e.ticket_id),
-                         ("appointment", e.appointment_id), ("counter_id", e.counter_id),
-                         ("staff", e.staff_id)):
+    for label, value in (
+        ("branch", e.branch_id),
+        ("ticket", e.ticket_id),
+        ("appointment", e.appointment_id),
+        ("counter_id", e.counter_id),
+        ("staff", e.staff_id),
+    ):
         if value is not None:
             parts.append(f"{label}={value}")
     data: dict[str, Any] = e.data or {}
@@ -108,7 +128,8 @@ def configure(level: int = logging.INFO, directory: Path | None = None) -> Path 
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
+            path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
+        )
     except OSError:
         return None
     handler.setFormatter(logging.Formatter(FORMAT))

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select, text, update
+from sqlalchemy import CursorResult, Update, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from loket import events, queue
@@ -46,9 +46,11 @@ class PurgeReport:
         return {**asdict(self), "cutoff": self.cutoff.isoformat(timespec="minutes")}
 
     def text(self) -> str:
-        return (f"Persoonsgegevens van bezoeken vóór {self.cutoff:%d-%m-%Y} verwijderd: "
-                f"{self.appointments} afspraken, {self.feedback} opmerkingen bij "
-                f"beoordelingen, {self.ticket_notes} notities bij nummers.")
+        return (
+            f"Persoonsgegevens van bezoeken vóór {self.cutoff:%d-%m-%Y} verwijderd: "
+            f"{self.appointments} afspraken, {self.feedback} opmerkingen bij "
+            f"beoordelingen, {self.ticket_notes} notities bij nummers."
+        )
 
 
 def cutoff(session: Session, now: datetime) -> datetime:
@@ -57,24 +59,37 @@ def cutoff(session: Session, now: datetime) -> datetime:
     return datetime.combine(now.date() - timedelta(days=days), time.min)
 
 
+def _changed(session: Session, statement: Update) -> int:
+    """Rows an UPDATE changed; it runs as one statement, nothing is loaded first."""
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
 def purge(session: Session, ctx: Context) -> PurgeReport:
     until = cutoff(session, ctx.now)
-    appointments = session.execute(
+    appointments = _changed(
+        session,
         update(Appointment)
         .where(Appointment.start < until, Appointment.purged_at.is_(None))
-        .values(name=None, email=None, phone=None, notes=None, purged_at=ctx.now)
-        .execution_options(synchronize_session=False)).rowcount
-    feedback = session.execute(
-        update(Feedback).where(Feedback.at < until, Feedback.comment.is_not(None))
-        .values(comment=None).execution_options(synchronize_session=False)).rowcount
+        .values(name=None, email=None, phone=None, notes=None, purged_at=ctx.now),
+    )
+    feedback = _changed(
+        session,
+        update(Feedback)
+        .where(Feedback.at < until, Feedback.comment.is_not(None))
+        .values(comment=None),
+    )
     # Staff may write anything in a transfer or park note, a name included.
-    notes = session.execute(
-        update(Ticket).where(Ticket.day < until.date(), Ticket.transfer_note.is_not(None))
-        .values(transfer_note=None).execution_options(synchronize_session=False)).rowcount
-    report = PurgeReport(cutoff=until, appointments=appointments, feedback=feedback,
-                         ticket_notes=notes)
-    events.append(session, at=ctx.now, kind=PURGED_EVENT, actor=ctx.actor,
-                  data=report.to_dict())
+    notes = _changed(
+        session,
+        update(Ticket)
+        .where(Ticket.day < until.date(), Ticket.transfer_note.is_not(None))
+        .values(transfer_note=None),
+    )
+    report = PurgeReport(
+        cutoff=until, appointments=appointments, feedback=feedback, ticket_notes=notes
+    )
+    events.append(session, at=ctx.now, kind=PURGED_EVENT, actor=ctx.actor, data=report.to_dict())
     return report
 
 
@@ -96,10 +111,18 @@ def purge_if_due(session: Session, ctx: Context) -> PurgeReport | None:
 
 # -- the resident's right of access --------------------------------------------------
 
-STATUS_NL = {"booked": "geboekt", "checked_in": "ingecheckt", "completed": "geholpen",
-             "cancelled": "geannuleerd", "no_show": "niet gekomen", "waiting": "wacht",
-             "called": "opgeroepen", "serving": "aan de balie", "parked": "apart gezet",
-             "done": "klaar"}
+STATUS_NL = {
+    "booked": "geboekt",
+    "checked_in": "ingecheckt",
+    "completed": "geholpen",
+    "cancelled": "geannuleerd",
+    "no_show": "niet gekomen",
+    "waiting": "wacht",
+    "called": "opgeroepen",
+    "serving": "aan de balie",
+    "parked": "apart gezet",
+    "done": "klaar",
+}
 
 
 def _iso(moment: datetime | None) -> str | None:
@@ -110,48 +133,95 @@ def _ticket(t: Ticket) -> dict[str, Any]:
     waited = None
     if t.first_called_at is not None:
         waited = max(0, int((t.first_called_at - t.wait_from).total_seconds() // 60))
-    return {"number": t.number, "day": t.day.isoformat(), "service": t.service.code,
-            "kind": t.kind.value, "status": t.status.value, "issued_at": _iso(t.issued_at),
-            "first_called_at": _iso(t.first_called_at), "started_at": _iso(t.started_at),
-            "finished_at": _iso(t.finished_at),
-            "counter": t.counter.number if t.counter else None, "call_count": t.call_count,
-            "waited_minutes": waited, "outcome": t.outcome, "note": t.transfer_note}
+    return {
+        "number": t.number,
+        "day": t.day.isoformat(),
+        "service": t.service.code,
+        "kind": t.kind.value,
+        "status": t.status.value,
+        "issued_at": _iso(t.issued_at),
+        "first_called_at": _iso(t.first_called_at),
+        "started_at": _iso(t.started_at),
+        "finished_at": _iso(t.finished_at),
+        "counter": t.counter.number if t.counter else None,
+        "call_count": t.call_count,
+        "waited_minutes": waited,
+        "outcome": t.outcome,
+        "note": t.transfer_note,
+    }
 
 
 def export(session: Session, ctx: Context, reference: str) -> dict[str, Any]:
     """Everything stored about one appointment; the look itself is logged (reference only)."""
     a = get_by_reference(session, reference)
     follow_up_of = session.get(Appointment, a.follow_up_of_id) if a.follow_up_of_id else None
-    tickets = list(session.scalars(select(Ticket).where(Ticket.appointment_id == a.id)
-                                   .order_by(Ticket.id)))
+    tickets = list(
+        session.scalars(select(Ticket).where(Ticket.appointment_id == a.id).order_by(Ticket.id))
+    )
     ticket_ids = [t.id for t in tickets]
-    rows = session.scalars(select(Event).where(or_(
-        Event.appointment_id == a.id, Event.ticket_id.in_(ticket_ids))).order_by(Event.id))
-    found = [{"at": _iso(e.at), "kind": e.kind, "workstation": e.workstation, "data": e.data}
-             for e in rows]
-    ratings = list(session.scalars(select(Feedback).where(
-        Feedback.ticket_id.in_(ticket_ids)).order_by(Feedback.id))) if ticket_ids else []
+    rows = session.scalars(
+        select(Event)
+        .where(or_(Event.appointment_id == a.id, Event.ticket_id.in_(ticket_ids)))
+        .order_by(Event.id)
+    )
+    found = [
+        {"at": _iso(e.at), "kind": e.kind, "workstation": e.workstation, "data": e.data}
+        for e in rows
+    ]
+    ratings = (
+        list(
+            session.scalars(
+                select(Feedback).where(Feedback.ticket_id.in_(ticket_ids)).order_by(Feedback.id)
+            )
+        )
+        if ticket_ids
+        else []
+    )
     data = {
         "appointment": {
-            "reference": a.reference, "branch": a.branch.code, "branch_name": a.branch.name,
-            "service": a.service.code, "service_name": a.service.name_nl,
-            "start": _iso(a.start), "duration_minutes": a.duration_minutes,
-            "status": a.status.value, "channel": a.channel, "created_at": _iso(a.created_at),
-            "checked_in_at": _iso(a.checked_in_at), "call_by_name": a.call_by_name,
+            "reference": a.reference,
+            "branch": a.branch.code,
+            "branch_name": a.branch.name,
+            "service": a.service.code,
+            "service_name": a.service.name_nl,
+            "start": _iso(a.start),
+            "duration_minutes": a.duration_minutes,
+            "status": a.status.value,
+            "channel": a.channel,
+            "created_at": _iso(a.created_at),
+            "checked_in_at": _iso(a.checked_in_at),
+            "call_by_name": a.call_by_name,
             "needs_assistance": a.needs_assistance,
             "follow_up_of": follow_up_of.reference if follow_up_of else None,
-            "name": a.name, "email": a.email, "phone": a.phone, "notes": a.notes,
+            "name": a.name,
+            "email": a.email,
+            "phone": a.phone,
+            "notes": a.notes,
             "purged_at": _iso(a.purged_at),
         },
         "tickets": [_ticket(t) for t in tickets],
         "events": found,
-        "feedback": [{"at": _iso(f.at), "score": f.score, "friendliness": f.friendliness,
-                      "speed": f.speed, "expertise": f.expertise, "comment": f.comment}
-                     for f in ratings],
+        "feedback": [
+            {
+                "at": _iso(f.at),
+                "score": f.score,
+                "friendliness": f.friendliness,
+                "speed": f.speed,
+                "expertise": f.expertise,
+                "comment": f.comment,
+            }
+            for f in ratings
+        ],
     }
-    events.append(session, at=ctx.now, kind=EXPORTED_EVENT, actor=ctx.actor,
-                  branch_id=a.branch_id, appointment_id=a.id,
-                  data={"reference": a.reference})
+    events.append(
+        session,
+        at=ctx.now,
+        kind=EXPORTED_EVENT,
+        actor=ctx.actor,
+        branch_id=a.branch_id,
+        appointment_id=a.id,
+        data={"reference": a.reference},
+    )
     return data
 
 
@@ -176,15 +246,21 @@ def export_text(data: dict[str, Any]) -> str:
     ]
     if a["follow_up_of"]:
         lines.append(f"  Vervolg op afspraak: {a['follow_up_of']}")
-    for label, key in (("Naam", "name"), ("E-mail", "email"), ("Telefoon", "phone"),
-                       ("Notities", "notes")):
+    for label, key in (
+        ("Naam", "name"),
+        ("E-mail", "email"),
+        ("Telefoon", "phone"),
+        ("Notities", "notes"),
+    ):
         lines.append(f"  {label}: {a[key] or gone}")
     lines.append("Nummers")
     for t in data["tickets"] or []:
         counter = f", balie {t['counter']}" if t["counter"] else ""
         waited = f", gewacht {t['waited_minutes']} min" if t["waited_minutes"] is not None else ""
-        lines.append(f"  {t['number']} op {t['day']}: {STATUS_NL.get(t['status'], t['status'])}"
-                     f", uitgegeven {_when(t['issued_at'])}{waited}{counter}")
+        lines.append(
+            f"  {t['number']} op {t['day']}: {STATUS_NL.get(t['status'], t['status'])}"
+            f", uitgegeven {_when(t['issued_at'])}{waited}{counter}"
+        )
         if t["note"]:
             lines.append(f"    Notitie: {t['note']}")
     if not data["tickets"]:

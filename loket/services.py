@@ -615,3 +615,12 @@ class Loket:
         from loket import privacy
 
         return self._write(lambda s, c: privacy.export(s, c, reference), "privacy")
+
+    # -- team leader's monitor (logic in loket.monitor) ---------------------------------
+
+    def monitor(self, branch: str) -> Any:
+        """Queues against the norm, today's share called within it, counters, open alerts."""
+        from loket import monitor
+
+        staff.require(self.actor, "monitor")
+        return self._read(lambda s: monitor.monitor(s, queue.get_branch(s, branch), self.now()))

@@ -15,7 +15,7 @@ def spaced_code(text: str, length: int = SHORT_CODE_LENGTH) -> str:
     """'ABCD' -> 'ABC-D__-___': grouped in threes as in the confirmation letter, with
     the places still to type visible."""
     padded = text + "_" * (length - len(text))
-    return "-".join(padded[i:i + 3] for i in range(0, length, 3))
+    return "-".join(padded[i : i + 3] for i in range(0, length, 3))
 
 
 class CheckInScreen(Screen):
@@ -31,8 +31,9 @@ class CheckInScreen(Screen):
         self.type_text = label("body")
         self.where = label("hint")
         self.code = label("code", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
-        self.keypad = Keypad(REFERENCE_ALPHABET, columns=11, max_length=SHORT_CODE_LENGTH,
-                             key_px=s.key_px)
+        self.keypad = Keypad(
+            REFERENCE_ALPHABET, columns=11, max_length=SHORT_CODE_LENGTH, key_px=s.key_px
+        )
         self.keypad.changed.connect(self._changed)
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
         self.send = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
@@ -73,8 +74,9 @@ class CheckInScreen(Screen):
         self.send.setText(self.tr("Inchecken"))
         self.keypad.set_backspace_text(self.tr("Wis"))
         self.code.setAccessibleName(self.tr("Uw code"))
-        self.picture.setPixmap(pictogram("checkin", self.host.settings.touch_px * 3,
-                                         self.host.icon_colour))
+        self.picture.setPixmap(
+            pictogram("checkin", self.host.settings.touch_px * 3, self.host.icon_colour)
+        )
 
     def reset(self) -> None:
         self.keypad.clear()

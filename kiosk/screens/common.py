@@ -62,8 +62,9 @@ class Screen(QWidget):
         """Called each time the screen is shown."""
 
 
-def label(kind: str = "body", *, wrap: bool = True,
-          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
+def label(
+    kind: str = "body", *, wrap: bool = True, align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft
+) -> QLabel:
     widget = QLabel()
     widget.setProperty("kind", kind)
     widget.setWordWrap(wrap)

@@ -25,8 +25,7 @@ class FeedbackNumberScreen(Screen):
         self.title = label("title")
         self.text = label("body")
         self.number = label("code", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
-        self.keypad = Keypad(self.prefixes + "1234567890", columns=8, max_length=5,
-                             key_px=s.key_px)
+        self.keypad = Keypad(self.prefixes + "1234567890", columns=8, max_length=5, key_px=s.key_px)
         self.keypad.changed.connect(self._changed)
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
         self.next = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
@@ -55,21 +54,23 @@ class FeedbackNumberScreen(Screen):
     def _changed(self, text: str) -> None:
         # "A12" is shown as on the ticket: "A 12".
         letters = text.rstrip("0123456789")
-        self.number.setText(f"{letters} {text[len(letters):]}".strip() or "_")
+        self.number.setText(f"{letters} {text[len(letters) :]}".strip() or "_")
 
     def _send(self) -> None:
         text = self.keypad.text
         letters = text.rstrip("0123456789")
         if letters and len(letters) < len(text):
-            self.submitted.emit(f"{letters} {int(text[len(letters):])}")
+            self.submitted.emit(f"{letters} {int(text[len(letters) :])}")
         else:
-            self.text.setText(self.tr("Typ de letter en het getal van uw bonnetje, "
-                                      "bijvoorbeeld A 12."))
+            self.text.setText(
+                self.tr("Typ de letter en het getal van uw bonnetje, bijvoorbeeld A 12.")
+            )
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Geef een cijfer voor uw bezoek"))
-        self.text.setText(self.tr("Scan de QR-code op uw bonnetje. Of typ uw nummer, "
-                                  "bijvoorbeeld A 12."))
+        self.text.setText(
+            self.tr("Scan de QR-code op uw bonnetje. Of typ uw nummer, bijvoorbeeld A 12.")
+        )
         self.back.setText(self.tr("Terug"))
         self.next.setText(self.tr("Verder"))
         self.keypad.set_backspace_text(self.tr("Wis"))
@@ -115,7 +116,7 @@ class FeedbackRatingScreen(Screen):
                 group.addButton(b, n)
                 grid.addWidget(b, row, n)
             self.aspects[aspect] = group
-        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(6, 1)  # faces next to their words, not at the far edge
         self.problem = label("body")
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
         self.send = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
@@ -156,25 +157,45 @@ class FeedbackRatingScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Hoe was uw bezoek?"))
         if self.ticket is not None:
-            service = (self.ticket.service_name_en if self.host.language == "en"
-                       else self.ticket.service_name)
-            self.about.setText(self.tr("Nummer {number}: {service}")
-                               .format(number=self.ticket.number, service=service))
+            service = (
+                self.ticket.service_name_en
+                if self.host.language == "en"
+                else self.ticket.service_name
+            )
+            self.about.setText(
+                self.tr("Nummer {number}: {service}").format(
+                    number=self.ticket.number, service=service
+                )
+            )
         self.score_text.setText(self.tr("Welk cijfer geeft u? 1 is heel slecht, 10 is heel goed."))
-        names = {"friendliness": self.tr("Vriendelijk"), "speed": self.tr("Snel geholpen"),
-                 "expertise": self.tr("Deskundig")}
-        faces = [self.tr("Heel slecht"), self.tr("Slecht"), self.tr("Gewoon"), self.tr("Goed"),
-                 self.tr("Heel goed")]
+        names = {
+            "friendliness": self.tr("Vriendelijk"),
+            "speed": self.tr("Snel geholpen"),
+            "expertise": self.tr("Deskundig"),
+        }
+        faces = [
+            self.tr("Heel slecht"),
+            self.tr("Slecht"),
+            self.tr("Gewoon"),
+            self.tr("Goed"),
+            self.tr("Heel goed"),
+        ]
         for aspect in ASPECTS:
             self.aspect_labels[aspect].setText(names[aspect])
             for n in range(1, 6):
                 b = self.aspects[aspect].button(n)
                 icon = QIcon()
-                icon.addPixmap(pictogram(f"smiley{n}", 128, self.host.icon_colour),
-                               QIcon.Mode.Normal, QIcon.State.Off)
+                icon.addPixmap(
+                    pictogram(f"smiley{n}", 128, self.host.icon_colour),
+                    QIcon.Mode.Normal,
+                    QIcon.State.Off,
+                )
                 # A chosen face sits on the button's "chosen" colour: draw it in that text colour.
-                icon.addPixmap(pictogram(f"smiley{n}", 128, self.host.colours["primary_text"]),
-                               QIcon.Mode.Normal, QIcon.State.On)
+                icon.addPixmap(
+                    pictogram(f"smiley{n}", 128, self.host.colours["primary_text"]),
+                    QIcon.Mode.Normal,
+                    QIcon.State.On,
+                )
                 b.setIcon(icon)
                 b.setAccessibleName(f"{names[aspect]}: {faces[n - 1]}")
         self.back.setText(self.tr("Stoppen"))
@@ -200,8 +221,9 @@ class ThanksScreen(Screen):
         self.title = label("title", align=Qt.AlignmentFlag.AlignHCenter)
         self.text = label("body", align=Qt.AlignmentFlag.AlignHCenter)
         self.picture = QLabel()
-        self.home = button("primary", min_height=host.settings.touch_px,
-                           min_width=host.settings.touch_px * 5)
+        self.home = button(
+            "primary", min_height=host.settings.touch_px, min_width=host.settings.touch_px * 5
+        )
         self.home.clicked.connect(lambda: host.go("start"))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 60, 60, 40)
@@ -214,8 +236,10 @@ class ThanksScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Dank u wel!"))
-        self.text.setText(self.tr("Met uw cijfer maken we onze dienst beter. "
-                                  "Wij wensen u een fijne dag."))
+        self.text.setText(
+            self.tr("Met uw cijfer maken we onze dienst beter. Wij wensen u een fijne dag.")
+        )
         self.home.setText(self.tr("Naar het begin"))
-        self.picture.setPixmap(pictogram("smiley5", self.host.settings.touch_px * 3,
-                                         self.host.icon_colour))
+        self.picture.setPixmap(
+            pictogram("smiley5", self.host.settings.touch_px * 3, self.host.icon_colour)
+        )

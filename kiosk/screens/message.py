@@ -46,8 +46,9 @@ class MessageScreen(Screen):
         layout.addLayout(body, 1)
         layout.addLayout(actions)
 
-    def show_message(self, words: Callable[[], tuple[str, str]],
-                     retry_target: str | None = None) -> None:
+    def show_message(
+        self, words: Callable[[], tuple[str, str]], retry_target: str | None = None
+    ) -> None:
         """``words`` gives (title, text) in the current language, again after a language
         switch; ``retry_target``: where "Opnieuw proberen" goes, if trying again helps."""
         self.words = words
@@ -63,8 +64,9 @@ class MessageScreen(Screen):
         self.retry.setText(self.tr("Opnieuw proberen"))
         self.home.setText(self.tr("Naar het begin"))
         self.retry.setVisible(self.retry_target is not None)
-        self.picture.setPixmap(pictogram("help", self.host.settings.touch_px * 3,
-                                         self.host.icon_colour))
+        self.picture.setPixmap(
+            pictogram("help", self.host.settings.touch_px * 3, self.host.icon_colour)
+        )
 
     def reset(self) -> None:
         self.title.clear()

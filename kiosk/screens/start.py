@@ -39,10 +39,12 @@ class StartScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Welkom! Waarvoor komt u?"))
-        self.check_in.set_texts(self.tr("Ik heb een afspraak"),
-                                self.tr("Scan uw QR-code of typ uw code."))
-        self.walk_in.set_texts(self.tr("Ik heb geen afspraak"),
-                               self.tr("Kies waarvoor u komt. U krijgt een nummer."))
+        self.check_in.set_texts(
+            self.tr("Ik heb een afspraak"), self.tr("Scan uw QR-code of typ uw code.")
+        )
+        self.walk_in.set_texts(
+            self.tr("Ik heb geen afspraak"), self.tr("Kies waarvoor u komt. U krijgt een nummer.")
+        )
         self.rate.set_texts(self.tr("Geef een cijfer voor uw bezoek"))
         self.scan_hint.setText(self.tr("Heeft u een QR-code? Houd die onder de scanner."))
         self.help.setText(self.tr("Hulp nodig? Loop naar de receptie. Wij helpen u graag."))

@@ -26,9 +26,13 @@ class BusyScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Even geduld"))
-        self.text.setText(self.tr("De kiosk werkt even niet. Hij probeert het zelf opnieuw.\n"
-                                  "Wilt u niet wachten? Loop naar de receptie. "
-                                  "Wij helpen u graag."))
+        self.text.setText(
+            self.tr(
+                "De kiosk werkt even niet. Hij probeert het zelf opnieuw.\n"
+                "Wilt u niet wachten? Loop naar de receptie. "
+                "Wij helpen u graag."
+            )
+        )
 
 
 class StaffLoginScreen(Screen):
@@ -50,15 +54,17 @@ class StaffLoginScreen(Screen):
             b.setCheckable(True)
         self.code_button.clicked.connect(lambda: self._select("code"))
         self.pin_button.clicked.connect(lambda: self._select("pin"))
-        self.keypad = Keypad("ABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890", columns=12, max_length=20,
-                             key_px=s.touch_px)
+        self.keypad = Keypad(
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZ1234567890", columns=12, max_length=20, key_px=s.touch_px
+        )
         self.keypad.changed.connect(self._changed)
         self.values = {"code": "", "pin": ""}
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
         self.login = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
         self.back.clicked.connect(lambda: host.go("start"))
         self.login.clicked.connect(
-            lambda: self.submitted.emit(self.values["code"].lower(), self.values["pin"]))
+            lambda: self.submitted.emit(self.values["code"].lower(), self.values["pin"])
+        )
         fields = QHBoxLayout()
         fields.addWidget(self.code_button, 1)
         fields.addWidget(self.pin_button, 1)
@@ -90,14 +96,20 @@ class StaffLoginScreen(Screen):
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Alleen voor medewerkers"))
-        self.text.setText(self.tr("Houd uw medewerkerspas bij de lezer. Of log in met uw "
-                                  "code en pincode. Alleen een teamleider of beheerder kan "
-                                  "de kiosk afsluiten."))
+        self.text.setText(
+            self.tr(
+                "Houd uw medewerkerspas bij de lezer. Of log in met uw "
+                "code en pincode. Alleen een teamleider of beheerder kan "
+                "de kiosk afsluiten."
+            )
+        )
         self.code_button.setText(self.tr("Code: {code}").format(code=self.values["code"].lower()))
-        self.pin_button.setText(self.tr("Pincode: {dots}").format(
-            dots="●" * len(self.values["pin"])))
+        self.pin_button.setText(
+            self.tr("Pincode: {dots}").format(dots="●" * len(self.values["pin"]))
+        )
         self.back.setText(self.tr("Terug"))
         self.login.setText(self.tr("Inloggen"))
+        self.keypad.set_backspace_text(self.tr("Wis"))
 
     def reset(self) -> None:
         self.values = {"code": "", "pin": ""}

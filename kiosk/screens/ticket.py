@@ -88,8 +88,7 @@ class TicketScreen(Screen):
             return
         language = self.host.language
         late = self.checked_in and t.kind == "walk_in"
-        early = (self.checked_in and t.appointment_at is not None
-                 and t.appointment_at > t.issued_at)
+        early = self.checked_in and t.appointment_at is not None and t.appointment_at > t.issued_at
         if late:
             self.banner.setText(self.tr("U bent ingecheckt"))
         elif self.checked_in:
@@ -102,11 +101,18 @@ class TicketScreen(Screen):
         self.service.setText(t.service_name_en if language == "en" else t.service_name)
         lines = []
         if late:
-            lines.append(self.tr("U bent te laat voor uw afspraak. U krijgt een gewoon "
-                                 "nummer en wacht op uw beurt."))
+            lines.append(
+                self.tr(
+                    "U bent te laat voor uw afspraak. U krijgt een gewoon "
+                    "nummer en wacht op uw beurt."
+                )
+            )
         elif early and t.appointment_at is not None:
-            lines.append(self.tr("Uw afspraak is om {time}. We roepen u rond die tijd.")
-                         .format(time=f"{t.appointment_at:%H:%M}"))
+            lines.append(
+                self.tr("Uw afspraak is om {time}. We roepen u rond die tijd.").format(
+                    time=f"{t.appointment_at:%H:%M}"
+                )
+            )
         wait = self._wait_text(t)
         if wait and not early:
             lines.append(wait)
@@ -130,18 +136,22 @@ class TicketScreen(Screen):
         elif state == "no_printer":
             self.printer.setText(self.tr("Onthoud uw nummer, of maak er een foto van."))
         else:
-            self.printer.setText(self.tr("De printer werkt nu niet. Onthoud uw nummer, of "
-                                         "maak er een foto van. Een medewerker weet het al."))
-        self.printer.setProperty("kind", "warning" if failed and state != "no_printer"
-                                 else "body")
+            self.printer.setText(
+                self.tr(
+                    "De printer werkt nu niet. Onthoud uw nummer, of "
+                    "maak er een foto van. Een medewerker weet het al."
+                )
+            )
+        self.printer.setProperty("kind", "warning" if failed and state != "no_printer" else "body")
         self.printer.style().unpolish(self.printer)
         self.printer.style().polish(self.printer)
         self.qr.setVisible(failed)
         self.qr_caption.setVisible(failed)
         if failed:
             pixmap = QPixmap()
-            pixmap.loadFromData(qr_png(ticket_payload(self.ticket.branch, self.ticket.number),
-                                       box_size=8, border=2))
+            pixmap.loadFromData(
+                qr_png(ticket_payload(self.ticket.branch, self.ticket.number), box_size=8, border=2)
+            )
             self.qr.setPixmap(pixmap)
             self.qr_caption.setText(self.tr("Maak een foto"))
 

@@ -16,8 +16,20 @@ from loket.hours import describe_day
 from loket.views import ServiceView
 
 EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-EN_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December"]
+EN_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def day_words(moment: datetime, today: datetime, language: str) -> str:
@@ -66,8 +78,7 @@ class WalkInScreen(Screen):
         layout.addWidget(self.closed_text, 1)
         layout.addLayout(actions)
 
-    def show_offer(self, status: BranchStatus, services: list[ServiceView],
-                   now: datetime) -> None:
+    def show_offer(self, status: BranchStatus, services: list[ServiceView], now: datetime) -> None:
         self.status, self.now = status, now
         self.services = [s for s in services if s.walk_in]
         for tile in self.tiles.values():
@@ -89,13 +100,20 @@ class WalkInScreen(Screen):
         self.back.setText(self.tr("Terug"))
         self.assist.setText(self.tr("Ik heb hulp nodig"))
         icon = QIcon()
-        icon.addPixmap(pictogram("help", 128, self.host.icon_colour), QIcon.Mode.Normal,
-                       QIcon.State.Off)
-        icon.addPixmap(pictogram("help", 128, self.host.colours["primary_text"]),
-                       QIcon.Mode.Normal, QIcon.State.On)
+        icon.addPixmap(
+            pictogram("help", 128, self.host.icon_colour), QIcon.Mode.Normal, QIcon.State.Off
+        )
+        icon.addPixmap(
+            pictogram("help", 128, self.host.colours["primary_text"]),
+            QIcon.Mode.Normal,
+            QIcon.State.On,
+        )
         self.assist.setIcon(icon)
-        self.assist_hint.setText(self.tr("Slecht ter been, slechtziend of doof? "
-                                         "Druk hier, dan houden wij rekening met u."))
+        self.assist_hint.setText(
+            self.tr(
+                "Slecht ter been, slechtziend of doof? Druk hier, dan houden wij rekening met u."
+            )
+        )
         for service in self.services:
             tile = self.tiles[service.code]
             tile.set_texts(service.name(language))
@@ -113,19 +131,26 @@ class WalkInScreen(Screen):
         lines = []
         if status.mode == "appointment_only":
             self.title.setText(self.tr("Nu alleen op afspraak"))
-            lines.append(self.tr("Tot {time} helpen we alleen mensen met een afspraak.")
-                         .format(time=f"{status.until:%H:%M}" if status.until else ""))
+            lines.append(
+                self.tr("Tot {time} helpen we alleen mensen met een afspraak.").format(
+                    time=f"{status.until:%H:%M}" if status.until else ""
+                )
+            )
         else:
             self.title.setText(self.tr("We zijn nu gesloten"))
             if status.reason_nl and language == "nl":
                 lines.append(status.reason_nl.rstrip(".") + ".")
-        lines.append(self.tr("Een afspraak maken kan bij de receptie, op de website "
-                             "of via de telefoon."))
+        lines.append(
+            self.tr("Een afspraak maken kan bij de receptie, op de website of via de telefoon.")
+        )
         if status.next_walk_in is not None:
-            lines.append(self.tr("Zonder afspraak kunt u weer komen op {day} vanaf {time}.")
-                         .format(day=day_words(status.next_walk_in, self.now, language),
-                                 time=f"{status.next_walk_in:%H:%M}"))
-        lines.append(self.tr("Heeft u wel een afspraak? Ga terug en kies \"Ik heb een afspraak\"."))
+            lines.append(
+                self.tr("Zonder afspraak kunt u weer komen op {day} vanaf {time}.").format(
+                    day=day_words(status.next_walk_in, self.now, language),
+                    time=f"{status.next_walk_in:%H:%M}",
+                )
+            )
+        lines.append(self.tr('Heeft u wel een afspraak? Ga terug en kies "Ik heb een afspraak".'))
         self.closed_text.setText("\n\n".join(lines))
 
     def reset(self) -> None:

@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # The command's name only: its arguments may hold a resident's name or e-mail.
     words = [args.command] + [str(v) for k, v in vars(args).items()
                               if k.endswith("_command") and isinstance(v, str)]
-    log.info("command: %s %s", " ".join(words), sys.argv)
+    log.info("command: %s", " ".join(words))
     code = run_command(args)
     if code:
         log.info("command ended with code %d", code)

@@ -25,8 +25,11 @@ def _roles(args: argparse.Namespace) -> int:
     if login:
         password = os.environ.get(args.password_env, "")
         if len(password) < 12:
-            raise Refused(f"Zet een wachtwoord van minstens 12 tekens in de omgevingsvariabele "
-                          f"{args.password_env}.", code="password")
+            raise Refused(
+                f"Zet een wachtwoord van minstens 12 tekens in de omgevingsvariabele "
+                f"{args.password_env}.",
+                code="password",
+            )
         logins.append((*login, password))
     db = Database(args.database)
     try:
@@ -36,8 +39,9 @@ def _roles(args: argparse.Namespace) -> int:
     groups = ", ".join(db_roles.EVERYONE)
     print(f"Rollen en rechten bijgewerkt: {groups}.")
     if login:
-        print(f"Gebruiker {login[1]} kan inloggen met de rechten van "
-              f"{db_roles.group_of(login[0])}.")
+        print(
+            f"Gebruiker {login[1]} kan inloggen met de rechten van {db_roles.group_of(login[0])}."
+        )
     missing = db_roles.unclassified_tables()
     if missing:
         print(f"Let op: alleen manager en admin kunnen bij {', '.join(missing)}.")
@@ -46,12 +50,22 @@ def _roles(args: argparse.Namespace) -> int:
 
 def add_roles_command(dbsub: argparse._SubParsersAction) -> None:
     roles = dbsub.add_parser(
-        "roles", help="print (or --apply) the PostgreSQL roles per kind of PC and their grants")
-    roles.add_argument("--apply", action="store_true",
-                       help="run the SQL on the database (as its owner); safe to repeat")
-    roles.add_argument("--create-login", metavar="ROLE=NAME",
-                       help="also create a login for one PC, e.g. kiosk=loket_kiosk_hal")
-    roles.add_argument("--password-env", default=DEFAULT_PASSWORD_ENV, metavar="VAR",
-                       help=f"environment variable with the login's password "
-                            f"(default {DEFAULT_PASSWORD_ENV})")
+        "roles", help="print (or --apply) the PostgreSQL roles per kind of PC and their grants"
+    )
+    roles.add_argument(
+        "--apply",
+        action="store_true",
+        help="run the SQL on the database (as its owner); safe to repeat",
+    )
+    roles.add_argument(
+        "--create-login",
+        metavar="ROLE=NAME",
+        help="also create a login for one PC, e.g. kiosk=loket_kiosk_hal",
+    )
+    roles.add_argument(
+        "--password-env",
+        default=DEFAULT_PASSWORD_ENV,
+        metavar="VAR",
+        help=f"environment variable with the login's password (default {DEFAULT_PASSWORD_ENV})",
+    )
     roles.set_defaults(func=_roles)

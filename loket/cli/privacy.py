@@ -12,8 +12,11 @@ def _purge(args: argparse.Namespace) -> int:
     loket = services(args)
     report = loket.purge_if_due() if args.if_due else loket.purge_personal_data()
     if report is None:
-        emit(args, {"purged": False, "message": "Vandaag is er al opgeschoond."},
-             "Vandaag is er al opgeschoond.")
+        emit(
+            args,
+            {"purged": False, "message": "Vandaag is er al opgeschoond."},
+            "Vandaag is er al opgeschoond.",
+        )
         return 0
     emit(args, {"purged": True, **report.to_dict()}, report.text())
     return 0
@@ -30,10 +33,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     psub = privacy.add_subparsers(dest="privacy_command", metavar="ACTION", required=True)
 
     purge = psub.add_parser(
-        "purge", help="remove names, contact data and notes of visits older than "
-                      "purge_after_days (for a daily systemd timer or cron job)")
-    purge.add_argument("--if-due", action="store_true",
-                       help="do nothing when it already ran today")
+        "purge",
+        help="remove names, contact data and notes of visits older than "
+        "purge_after_days (for a daily systemd timer or cron job)",
+    )
+    purge.add_argument("--if-due", action="store_true", help="do nothing when it already ran today")
     add_json(purge)
     purge.set_defaults(func=_purge)
 

@@ -42,8 +42,7 @@ def printer() -> FakeTicketPrinter:
 
 @pytest.fixture
 def kiosk(qtbot, sqlite_loket: Loket, printer: FakeTicketPrinter) -> Iterator[KioskWindow]:
-    window = KioskWindow(sqlite_loket, KioskSettings("dalfsen", fullscreen=False),
-                         printer=printer)
+    window = KioskWindow(sqlite_loket, KioskSettings("dalfsen", fullscreen=False), printer=printer)
     qtbot.addWidget(window)
     window.show()
     yield window

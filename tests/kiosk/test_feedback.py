@@ -15,6 +15,7 @@ def served_ticket(loket: Loket) -> str:
     number = loket.issue_ticket("dalfsen", "paspoort").number
     called = loket.call_next("dalfsen", 1)
     assert called is not None and called.number == number
+    loket.start("dalfsen", number)
     loket.finish("dalfsen", number)
     return number
 
@@ -38,7 +39,8 @@ def test_feedback_engine_rules(sqlite_loket):
     assert event["data"]["score"] == 8 and event["data"]["expertise"] is None
     with pytest.raises(PermissionDenied):  # only the kiosk collects ratings
         sqlite_loket.as_actor(Actor("pc", roles=frozenset({"counter"}))).give_feedback(
-            "dalfsen", number, 3)
+            "dalfsen", number, 3
+        )
 
 
 def test_rate_your_visit_by_typed_number(qtbot, kiosk, sqlite_loket):
@@ -54,8 +56,9 @@ def test_rate_your_visit_by_typed_number(qtbot, kiosk, sqlite_loket):
     assert kiosk.current == "feedback_rating" and "cijfer" in kiosk.feedback_rating.problem.text()
     qtbot.mouseClick(kiosk.feedback_rating.scores.button(9), Qt.MouseButton.LeftButton)
     for aspect, face in (("friendliness", 5), ("speed", 4), ("expertise", 5)):
-        qtbot.mouseClick(kiosk.feedback_rating.aspects[aspect].button(face),
-                         Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(
+            kiosk.feedback_rating.aspects[aspect].button(face), Qt.MouseButton.LeftButton
+        )
     kiosk.feedback_rating.send.click()
     assert kiosk.current == "thanks"
     given = [e for e in sqlite_loket.events_after(0, 100000) if e["kind"] == "feedback.given"]

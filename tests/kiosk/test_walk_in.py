@@ -15,8 +15,9 @@ from kiosk.settings import KioskSettings
 from loket.db import Database
 
 
-def test_walk_in_offers_only_walk_in_services_and_asks_about_help(qtbot, kiosk, sqlite_loket,
-                                                                   printer):
+def test_walk_in_offers_only_walk_in_services_and_asks_about_help(
+    qtbot, kiosk, sqlite_loket, printer
+):
     kiosk.start.walk_in.click()
     assert kiosk.current == "services"
     offered = set(kiosk.walk_in.tiles)
@@ -76,8 +77,9 @@ def test_offline_printer_alerts_too(qtbot, kiosk, sqlite_loket, printer):
 
 
 def test_idle_kiosk_forgets_the_visitor(qtbot, sqlite_loket, printer):
-    window = KioskWindow(sqlite_loket, KioskSettings("dalfsen", fullscreen=False, idle_seconds=1),
-                         printer=printer)
+    window = KioskWindow(
+        sqlite_loket, KioskSettings("dalfsen", fullscreen=False, idle_seconds=1), printer=printer
+    )
     qtbot.addWidget(window)
     window.show()
     window.set_language("en")
@@ -96,15 +98,21 @@ def test_idle_kiosk_forgets_the_visitor(qtbot, sqlite_loket, printer):
 
 
 def _press(widget) -> None:  # type: ignore[no-untyped-def]
-    event = QMouseEvent(QEvent.Type.MouseButtonPress, QPointF(5, 5), QPointF(5, 5),
-                        Qt.MouseButton.LeftButton, Qt.MouseButton.LeftButton,
-                        Qt.KeyboardModifier.NoModifier)
+    event = QMouseEvent(
+        QEvent.Type.MouseButtonPress,
+        QPointF(5, 5),
+        QPointF(5, 5),
+        Qt.MouseButton.LeftButton,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     QApplication.sendEvent(widget, event)
 
 
 def test_locked_down_until_a_manager_logs_in(qtbot, sqlite_loket):
-    window = KioskWindow(sqlite_loket, KioskSettings("dalfsen", fullscreen=False,
-                                                     staff_press_ms=50))
+    window = KioskWindow(
+        sqlite_loket, KioskSettings("dalfsen", fullscreen=False, staff_press_ms=50)
+    )
     qtbot.addWidget(window)
     window.show()
     window.close()

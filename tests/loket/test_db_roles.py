@@ -27,8 +27,13 @@ from loket.services import Loket
 from tests.conftest import DEMO_CONFIG, TUESDAY_9
 
 PASSWORD = secrets.token_urlsafe(18)
-LOGINS = {"kiosk": "t_kiosk_hal", "display": "t_display_hal", "counter": "t_counter_1",
-          "reception": "t_reception", "manager": "t_manager"}
+LOGINS = {
+    "kiosk": "t_kiosk_hal",
+    "display": "t_display_hal",
+    "counter": "t_counter_1",
+    "reception": "t_reception",
+    "manager": "t_manager",
+}
 
 
 def test_every_table_is_classified_and_personal_columns_come_from_the_model():
@@ -39,8 +44,9 @@ def test_every_table_is_classified_and_personal_columns_come_from_the_model():
     assert "name" not in db_roles.public_columns("appointment")
 
 
-def test_printed_script_hides_the_password_and_needs_no_database(capsys, monkeypatch,
-                                                                 tmp_path: Path):
+def test_printed_script_hides_the_password_and_needs_no_database(
+    capsys, monkeypatch, tmp_path: Path
+):
     monkeypatch.setenv("LOKET_LOG_DIR", str(tmp_path))
     monkeypatch.setenv("LOKET_DB_PASSWORD", PASSWORD)
     assert main(["db", "roles", "--create-login", "kiosk=loket_kiosk_hal"]) == 0
@@ -63,35 +69,54 @@ class RolesDb:
         return Loket(Database(self.url_as(key)), clock, Actor(f"{key}-pc", roles=frozenset(roles)))
 
     def sql_as(self, key: str) -> psycopg.Connection[tuple[object, ...]]:
-        return psycopg.connect(self.url_as(key).replace("postgresql+psycopg", "postgresql"),
-                               autocommit=True)
+        return psycopg.connect(
+            self.url_as(key).replace("postgresql+psycopg", "postgresql"), autocommit=True
+        )
 
 
 @pytest.fixture
-def roles_db(postgres_server, postgres_template, monkeypatch, tmp_path: Path
-             ) -> Iterator[RolesDb]:
+def roles_db(postgres_server, postgres_template, monkeypatch, tmp_path: Path) -> Iterator[RolesDb]:
     monkeypatch.setenv("LOKET_LOG_DIR", str(tmp_path / "log"))
     monkeypatch.setenv("T_DB_PASSWORD", PASSWORD)
     name = f"r_{uuid.uuid4().hex[:12]}"
     postgres_server.create_database(name, template=postgres_template)
     url = postgres_server.superuser_url(name)
     for key, login in LOGINS.items():
-        code = main(["--database", url, "db", "roles", "--apply", "--create-login",
-                     f"{key}={login}", "--password-env", "T_DB_PASSWORD"])
+        code = main(
+            [
+                "--database",
+                url,
+                "db",
+                "roles",
+                "--apply",
+                "--create-login",
+                f"{key}={login}",
+                "--password-env",
+                "T_DB_PASSWORD",
+            ]
+        )
         assert code == 0
     yield RolesDb(postgres_server, name, url)
     postgres_server.drop_database(name)
 
 
-def _book(url: str, clock: Clock, call_by_name: bool, name: str) -> tuple[str, str]:
-    """An appointment at 10:00 today, booked by the system (the owner)."""
+def _book(
+    url: str, clock: Clock, call_by_name: bool, name: str, hour: int = 10, qr: bool = False
+) -> tuple[str, str]:
+    """An appointment today, booked by the system (the owner); its short code or QR code."""
     loket = Loket(Database(url), clock, Actor.system("setup"))
-    a = loket.book_appointment("dalfsen", "idkaart", TUESDAY_9.replace(hour=10), name=name,
-                               email="x@example.org", phone="0612345678",
-                               call_by_name=call_by_name)
+    a = loket.book_appointment(
+        "dalfsen",
+        "idkaart",
+        TUESDAY_9.replace(hour=hour),
+        name=name,
+        email="x@example.org",
+        phone="0612345678",
+        call_by_name=call_by_name,
+    )
     loket.db.dispose()
-    assert a.short_code
-    return a.reference, a.short_code
+    assert a.short_code and a.code
+    return a.reference, a.code if qr else a.short_code
 
 
 def _denied(conn: psycopg.Connection[tuple[object, ...]], statement: str) -> bool:
@@ -105,13 +130,18 @@ def _denied(conn: psycopg.Connection[tuple[object, ...]], statement: str) -> boo
 @pytest.mark.postgres
 def test_apply_twice_is_fine_and_creates_nologin_groups(roles_db: RolesDb):
     assert main(["--database", roles_db.url, "db", "roles", "--apply"]) == 0
-    with psycopg.connect(roles_db.url.replace("postgresql+psycopg", "postgresql"),
-                         autocommit=True) as conn:
-        rows = dict(conn.execute("SELECT rolname, rolcanlogin FROM pg_roles "
-                                 "WHERE rolname LIKE 'loket\\_%'").fetchall())
+    with psycopg.connect(
+        roles_db.url.replace("postgresql+psycopg", "postgresql"), autocommit=True
+    ) as conn:
+        rows = dict(
+            conn.execute(
+                "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'loket\\_%'"
+            ).fetchall()
+        )
         members = conn.execute(
             "SELECT g.rolname FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid "
-            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = 't_kiosk_hal'").fetchall()
+            "JOIN pg_roles u ON u.oid = m.member WHERE u.rolname = 't_kiosk_hal'"
+        ).fetchall()
     assert {r: rows[r] for r in db_roles.EVERYONE} == dict.fromkeys(db_roles.EVERYONE, False)
     assert members == [("loket_kiosk",)]
 
@@ -119,8 +149,17 @@ def test_apply_twice_is_fine_and_creates_nologin_groups(roles_db: RolesDb):
 @pytest.mark.postgres
 def test_password_must_come_from_the_environment(roles_db: RolesDb, monkeypatch, capsys):
     monkeypatch.delenv("LOKET_DB_PASSWORD", raising=False)
-    code = main(["--database", roles_db.url, "db", "roles", "--apply", "--create-login",
-                 "kiosk=t_kiosk_zonder"])
+    code = main(
+        [
+            "--database",
+            roles_db.url,
+            "db",
+            "roles",
+            "--apply",
+            "--create-login",
+            "kiosk=t_kiosk_zonder",
+        ]
+    )
     assert code == 2
     assert "LOKET_DB_PASSWORD" in capsys.readouterr().err
 
@@ -129,6 +168,7 @@ def test_password_must_come_from_the_environment(roles_db: RolesDb, monkeypatch,
 def test_kiosk_issues_and_checks_in_but_reads_no_personal_or_staff_data(roles_db: RolesDb):
     clock = Clock(TUESDAY_9, frozen=True)
     reference, short = _book(roles_db.url, clock, False, "Kiosk Proef")
+    scanned_ref, qr = _book(roles_db.url, clock, False, "Kiosk Scan", hour=9, qr=True)
     kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
     try:
         walk_in = kiosk.issue_ticket("dalfsen", "paspoort")
@@ -137,22 +177,34 @@ def test_kiosk_issues_and_checks_in_but_reads_no_personal_or_staff_data(roles_db
         ticket, message = kiosk.check_in(short, "dalfsen")
         assert ticket.appointment_reference == reference
         assert "ingecheckt" in message
+        # The QR code is verified with the signing key the kiosk may read.
+        assert kiosk.check_in(qr, "dalfsen")[0].appointment_reference == scanned_ref
         assert kiosk.branch_status("dalfsen").walk_in_now
         assert kiosk.purge_if_due() is None  # no rights on personal data: does nothing
     finally:
         kiosk.db.dispose()
     with roles_db.sql_as("kiosk") as conn:
-        assert conn.execute("SELECT status FROM appointment WHERE reference = %s",
-                            (reference,)).fetchone() == ("checked_in",)
-        for statement in ("SELECT name FROM appointment", "SELECT * FROM appointment",
-                          "SELECT email, phone, notes FROM appointment",
-                          "SELECT comment FROM feedback", "SELECT * FROM staff",
-                          "SELECT * FROM staff_skill", "SELECT * FROM display_name",
-                          "UPDATE service SET name_nl = 'x'", "UPDATE branch SET name = 'x'",
-                          "DELETE FROM opening_period", "UPDATE municipality SET max_calls = 9",
-                          "UPDATE appointment SET name = 'x'", "DELETE FROM event",
-                          "UPDATE event SET kind = 'x'", "UPDATE signing_key SET current = false",
-                          "CREATE TABLE public.x (id int)"):
+        assert conn.execute(
+            "SELECT status FROM appointment WHERE reference = %s", (reference,)
+        ).fetchone() == ("checked_in",)
+        for statement in (
+            "SELECT name FROM appointment",
+            "SELECT * FROM appointment",
+            "SELECT email, phone, notes FROM appointment",
+            "SELECT comment FROM feedback",
+            "SELECT * FROM staff",
+            "SELECT * FROM staff_skill",
+            "SELECT * FROM display_name",
+            "UPDATE service SET name_nl = 'x'",
+            "UPDATE branch SET name = 'x'",
+            "DELETE FROM opening_period",
+            "UPDATE municipality SET max_calls = 9",
+            "UPDATE appointment SET name = 'x'",
+            "DELETE FROM event",
+            "UPDATE event SET kind = 'x'",
+            "UPDATE signing_key SET current = false",
+            "CREATE TABLE public.x (id int)",
+        ):
             assert _denied(conn, statement), statement
 
 
@@ -200,11 +252,15 @@ def test_display_shows_the_queue_and_only_consenting_names(roles_db: RolesDb):
         display.db.dispose()
     with roles_db.sql_as("display") as conn:
         assert conn.execute("SELECT name FROM display_name").fetchall() == [("Wil Metnaam",)]
-        for statement in ("SELECT name FROM appointment", "SELECT * FROM staff",
-                          "SELECT * FROM signing_key", "SELECT * FROM feedback",
-                          "INSERT INTO event (at, kind, workstation, data) "
-                          "VALUES (now(), 'x', 'x', '{}')",
-                          "UPDATE ticket SET status = 'done'", "UPDATE service SET icon = 'x'"):
+        for statement in (
+            "SELECT name FROM appointment",
+            "SELECT * FROM staff",
+            "SELECT * FROM signing_key",
+            "SELECT * FROM feedback",
+            "INSERT INTO event (at, kind, workstation, data) VALUES (now(), 'x', 'x', '{}')",
+            "UPDATE ticket SET status = 'done'",
+            "UPDATE service SET icon = 'x'",
+        ):
             assert _denied(conn, statement), statement
 
 
@@ -228,12 +284,18 @@ def test_counter_serves_and_sees_the_visitor_but_changes_no_configuration(roles_
     finally:
         counter.db.dispose()
     with roles_db.sql_as("counter") as conn:
-        assert conn.execute("SELECT name FROM appointment WHERE reference = %s",
-                            (reference,)).fetchone() == ("Balie Bezoeker",)
-        for statement in ("UPDATE service SET name_nl = 'x'", "INSERT INTO branch (code, name, "
-                          "address, wait_area, public_holidays) VALUES ('x','x','','',true)",
-                          "UPDATE staff SET roles = '[\"admin\"]'", "DELETE FROM ticket",
-                          "DELETE FROM event", "UPDATE signing_key SET current = false"):
+        assert conn.execute(
+            "SELECT name FROM appointment WHERE reference = %s", (reference,)
+        ).fetchone() == ("Balie Bezoeker",)
+        for statement in (
+            "UPDATE service SET name_nl = 'x'",
+            "INSERT INTO branch (code, name, "
+            "address, wait_area, public_holidays) VALUES ('x','x','','',true)",
+            "UPDATE staff SET roles = '[\"admin\"]'",
+            "DELETE FROM ticket",
+            "DELETE FROM event",
+            "UPDATE signing_key SET current = false",
+        ):
             assert _denied(conn, statement), statement
 
 
@@ -242,8 +304,13 @@ def test_reception_books_and_manager_changes_the_configuration(roles_db: RolesDb
     clock = Clock(TUESDAY_9, frozen=True)
     reception = roles_db.loket_as("reception", {"reception"}, clock)
     try:
-        booked = reception.book_appointment("dalfsen", "idkaart", datetime(2026, 11, 24, 11),
-                                            name="Receptie Klant", phone="0600000000")
+        booked = reception.book_appointment(
+            "dalfsen",
+            "idkaart",
+            datetime(2026, 11, 24, 11),
+            name="Receptie Klant",
+            phone="0600000000",
+        )
         assert reception.appointment(booked.reference).name == "Receptie Klant"
         assert reception.issue_ticket("dalfsen", "paspoort").status == "waiting"
     finally:

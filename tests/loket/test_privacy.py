@@ -37,8 +37,12 @@ COUNTERS = (1, 2, 3)
 
 def person(i: int) -> dict[str, str]:
     """Made-up residents with tokens that occur nowhere else in the code or data."""
-    return {"name": f"Wobbeltje Quakkelaar{i:02d}", "email": f"wquak{i:02d}@voorbeeld.nl",
-            "phone": f"06-9137{i:02d}45", "notes": f"Brengt oude pas Zuurvlieg{i:02d} mee"}
+    return {
+        "name": f"Wobbeltje Quakkelaar{i:02d}",
+        "email": f"wquak{i:02d}@voorbeeld.nl",
+        "phone": f"06-9137{i:02d}45",
+        "notes": f"Brengt oude pas Zuurvlieg{i:02d} mee",
+    }
 
 
 def secrets_of(people: list[dict[str, str]]) -> list[str]:
@@ -60,8 +64,13 @@ def log_dir(tmp_path: Path) -> Iterator[Path]:
 def cli(url: str, log: Path, *args: str, now: datetime) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOKET_DATABASE_URL": url, "LOKET_LOG_DIR": str(log)}
     env.pop("LOKET_NOW", None)
-    done = subprocess.run([sys.executable, "-m", "loket", "--now", now.isoformat(), *args],
-                          env=env, capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "loket", "--now", now.isoformat(), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     return done
 
@@ -95,16 +104,22 @@ def serve_everyone(loket: Loket, clock: Clock, note: str) -> int:
 def statistics(loket: Loket) -> dict[str, object]:
     with loket.db.read() as session:
         tickets = session.scalars(select(Ticket).order_by(Ticket.id)).all()
-        waits = [(t.number, t.status.value, t.first_called_at - t.wait_from
-                  if t.first_called_at else None) for t in tickets]
+        waits = [
+            (
+                t.number,
+                t.status.value,
+                t.first_called_at - t.wait_from if t.first_called_at else None,
+            )
+            for t in tickets
+        ]
         scores = sorted(session.scalars(select(Feedback.score)))
-        kinds = sorted(session.scalars(select(Event.kind).where(
-            ~Event.kind.like("privacy.%"))))
+        kinds = sorted(session.scalars(select(Event.kind).where(~Event.kind.like("privacy.%"))))
     return {"waits": waits, "scores": scores, "events": kinds}
 
 
-def test_a_full_day_leaves_no_personal_data_in_logs_or_events(sqlite_template: Path,
-                                                               tmp_path: Path, log_dir: Path):
+def test_a_full_day_leaves_no_personal_data_in_logs_or_events(
+    sqlite_template: Path, tmp_path: Path, log_dir: Path
+):
     url = _sqlite_url(sqlite_template, tmp_path)
     clock = Clock(TUESDAY_9, frozen=True)
     system = Loket(Database(url), clock, Actor.system("test"))
@@ -120,18 +135,44 @@ def test_a_full_day_leaves_no_personal_data_in_logs_or_events(sqlite_template: P
         start = TUESDAY_9 + timedelta(minutes=5 + 8 * i)
         service = "idkaart" if i % 2 else "paspoort"
         if i < 2:
-            out = cli(url, log_dir, "appointment", "book", "--branch", "dalfsen", "--service",
-                      service, "--start", start.isoformat(), "--name", p["name"], "--email",
-                      p["email"], "--phone", p["phone"], "--notes", p["notes"],
-                      "--call-by-name", "--json", now=the_day_before)
+            out = cli(
+                url,
+                log_dir,
+                "appointment",
+                "book",
+                "--branch",
+                "dalfsen",
+                "--service",
+                service,
+                "--start",
+                start.isoformat(),
+                "--name",
+                p["name"],
+                "--email",
+                p["email"],
+                "--phone",
+                p["phone"],
+                "--notes",
+                p["notes"],
+                "--call-by-name",
+                "--json",
+                now=the_day_before,
+            )
             booked = json.loads(out.stdout)
             refs.append(booked["reference"])
             shorts.append(booked["short_code"])
             continue
         clock.set(the_day_before)
-        a = reception.book_appointment("dalfsen", service, start, name=p["name"],
-                                       email=p["email"], phone=p["phone"], notes=p["notes"],
-                                       call_by_name=i % 3 == 0)
+        a = reception.book_appointment(
+            "dalfsen",
+            service,
+            start,
+            name=p["name"],
+            email=p["email"],
+            phone=p["phone"],
+            notes=p["notes"],
+            call_by_name=i % 3 == 0,
+        )
         refs.append(a.reference)
         shorts.append(a.short_code or "")
 
@@ -153,11 +194,37 @@ def test_a_full_day_leaves_no_personal_data_in_logs_or_events(sqlite_template: P
     walk_in = kiosk.issue_ticket("dalfsen", "paspoort").number
     now = clock.now()
     assert now.hour < 12
-    cli(url, log_dir, "ticket", "call", "--branch", "dalfsen", "--counter", "1", "--number",
-        walk_in, "--reason", "test", now=now)
+    cli(
+        url,
+        log_dir,
+        "ticket",
+        "call",
+        "--branch",
+        "dalfsen",
+        "--counter",
+        "1",
+        "--number",
+        walk_in,
+        "--reason",
+        "test",
+        now=now,
+    )
     cli(url, log_dir, "ticket", "start", "--branch", "dalfsen", "--number", walk_in, now=now)
-    cli(url, log_dir, "ticket", "transfer", "--branch", "dalfsen", "--number", walk_in,
-        "--to-counter", "2", "--note", people[0]["name"], now=now)
+    cli(
+        url,
+        log_dir,
+        "ticket",
+        "transfer",
+        "--branch",
+        "dalfsen",
+        "--number",
+        walk_in,
+        "--to-counter",
+        "2",
+        "--note",
+        people[0]["name"],
+        now=now,
+    )
 
     cli(url, log_dir, "appointment", "checkin", "--reference", refs[20], now=now)
     missing = system.call_ticket("dalfsen", 3, _ticket_of(system, refs[20]), reason="afspraak")
@@ -173,18 +240,22 @@ def test_a_full_day_leaves_no_personal_data_in_logs_or_events(sqlite_template: P
     for number in done[:5]:
         kiosk.give_feedback("dalfsen", number, 8, friendliness=4, speed=5, expertise=4)
     with system.db.write() as session:
-        session.execute(update(Feedback).where(Feedback.id == 1)
-                        .values(comment=f"Dank aan {people[3]['name']}"))
+        session.execute(
+            update(Feedback).where(Feedback.id == 1).values(comment=f"Dank aan {people[3]['name']}")
+        )
 
     # The resident's right of access, before the purge: everything is there.
-    export = json.loads(cli(url, log_dir, "privacy", "export", "--reference", refs[0],
-                            "--json", now=clock.now()).stdout)
+    export = json.loads(
+        cli(
+            url, log_dir, "privacy", "export", "--reference", refs[0], "--json", now=clock.now()
+        ).stdout
+    )
     assert export["appointment"]["name"] == people[0]["name"]
     assert [t["status"] for t in export["tickets"]] == ["done"]
     assert {"appointment.booked", "appointment.checked_in", "ticket.finished"} <= {
-        e["kind"] for e in export["events"]}
-    text = cli(url, log_dir, "privacy", "export", "--reference", refs[0],
-               now=clock.now()).stdout
+        e["kind"] for e in export["events"]
+    }
+    text = cli(url, log_dir, "privacy", "export", "--reference", refs[0], now=clock.now()).stdout
     assert f"Naam: {people[0]['name']}" in text and "Nummers" in text
 
     # Now search everything that is kept for the long term.
@@ -192,8 +263,10 @@ def test_a_full_day_leaves_no_personal_data_in_logs_or_events(sqlite_template: P
     logging.getLogger("loket").handlers[0].flush()
     logs = "\n".join(f.read_text(encoding="utf-8") for f in sorted(log_dir.iterdir()))
     with system.db.read() as session:
-        rows = [json.dumps([e.kind, e.workstation, e.data], ensure_ascii=False)
-                for e in session.scalars(select(Event))]
+        rows = [
+            json.dumps([e.kind, e.workstation, e.data], ensure_ascii=False)
+            for e in session.scalars(select(Event))
+        ]
     assert "ticket.called" in logs and "appointment.booked" in logs  # the log is written
     assert "command: appointment book" in logs
     assert len(rows) > 100
@@ -215,10 +288,12 @@ def test_a_full_day_leaves_no_personal_data_in_logs_or_events(sqlite_template: P
     assert gone["appointment"]["purged_at"] and gone["appointment"]["status"] == "completed"
     assert gone["tickets"][0]["waited_minutes"] is not None
     with system.db.read() as session:
-        assert not session.scalars(select(Feedback.comment).where(
-            Feedback.comment.is_not(None))).all()
-        assert not session.scalars(select(Ticket.transfer_note).where(
-            Ticket.transfer_note.is_not(None))).all()
+        assert not session.scalars(
+            select(Feedback.comment).where(Feedback.comment.is_not(None))
+        ).all()
+        assert not session.scalars(
+            select(Ticket.transfer_note).where(Ticket.transfer_note.is_not(None))
+        ).all()
     shown = cli(url, log_dir, "privacy", "export", "--reference", refs[1], now=later).stdout
     assert "Naam: (verwijderd op" in shown
     for secret in secrets_of(people):
@@ -228,16 +303,21 @@ def test_a_full_day_leaves_no_personal_data_in_logs_or_events(sqlite_template: P
 
 def _ticket_of(loket: Loket, reference: str) -> str:
     with loket.db.read() as session:
-        return next(t.number for t in session.scalars(select(Ticket))
-                    if t.appointment and t.appointment.reference == reference)
+        return next(
+            t.number
+            for t in session.scalars(select(Ticket))
+            if t.appointment and t.appointment.reference == reference
+        )
 
 
 def test_purge_respects_the_window_and_runs_once_a_day(loket: Loket, clock: Clock):
     visit = TUESDAY_9.replace(hour=10)
-    today = loket.book_appointment("dalfsen", "idkaart", visit, name="Vandaag Bezoek",
-                                   email="v@voorbeeld.nl")
-    future = loket.book_appointment("dalfsen", "idkaart", visit + timedelta(days=35),
-                                    name="Toekomst Bezoek")
+    today = loket.book_appointment(
+        "dalfsen", "idkaart", visit, name="Vandaag Bezoek", email="v@voorbeeld.nl"
+    )
+    future = loket.book_appointment(
+        "dalfsen", "idkaart", visit + timedelta(days=35), name="Toekomst Bezoek"
+    )
     clock.set(visit)
     loket.check_in_reference(today.reference, "dalfsen")
 
@@ -251,8 +331,9 @@ def test_purge_respects_the_window_and_runs_once_a_day(loket: Loket, clock: Cloc
     assert "1 afspraken" in second.text()
     assert loket.privacy_export(today.reference)["appointment"]["email"] is None
     assert loket.privacy_export(future.reference)["appointment"]["name"] == "Toekomst Bezoek"
-    assert [e["data"]["appointments"] for e in loket.events_after(0)
-            if e["kind"] == "privacy.purged"] == [0, 1]
+    assert [
+        e["data"]["appointments"] for e in loket.events_after(0) if e["kind"] == "privacy.purged"
+    ] == [0, 1]
 
 
 def test_who_may_purge_and_inspect(loket: Loket):

@@ -1,0 +1,487 @@
+"""The team leader's monitor: the queues against the norm, the counters and the alerts.
+
+An aggression alert from a counter comes first: a red banner over the whole width with
+the counter number, at once (the event feed), until the clerk or the team leader
+clears it. Device alerts (printer of the kiosk) are amber and stay until someone says
+"Gezien". Everything else is for daily steering: waits per service against the norm,
+today's share called within the norm, and what each counter is doing. No resident's
+name appears here: numbers and counters only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter.login import LoginPanel
+from counter.style import STYLE, button, label
+from loket.alerts import STATUS_NL
+from loket.errors import DomainError
+from loket.monitor import TARGET_SHARE, BranchMonitor, CounterMonitor, DeviceAlert
+from loket.services import Loket
+from loket.staff import ROLE_NL, StaffView
+
+MANAGER_ROLES = frozenset({"manager", "admin"})
+OVER_NORM = QColor("#fde2e1")
+ALERT_ROW = QColor("#f8c9cc")
+PAUSED = QColor("#eef1f4")
+COUNTER_STATUS_NL = {**STATUS_NL, "unused": "Niet in gebruik"}
+TICKET_NL = {"called": "opgeroepen", "serving": "aan de balie"}
+# Only these event kinds change what the monitor shows; the rest (logins, bookings) not.
+RELEVANT = ("ticket.", "alert.", "staff.status")
+
+MANAGER_STYLE = (
+    STYLE
+    + """
+QFrame#alarm { background: #c1121f; border-radius: 6px; }
+QFrame#alarm QLabel { color: white; font-size: 22pt; font-weight: bold; }
+QFrame#alarm QLabel#alarmAdvice { font-size: 13pt; font-weight: normal; }
+QFrame#alarm QPushButton { background: white; color: #c1121f; font-size: 13pt; }
+QFrame#devices { background: #fff4d6; border: 1px solid #e9c46a; border-radius: 6px; }
+QFrame#devices QPushButton { background: #e7ecf1; color: #1d3557; padding: 5px 10px; }
+QFrame#tile { background: white; border: 1px solid #d0d7de; border-radius: 6px; }
+QLabel#tileValue { font-size: 28pt; font-weight: bold; color: #1d3557; }
+QLabel#tileValueBad { font-size: 28pt; font-weight: bold; color: #b00020; }
+QLabel#tileCaption { color: #5b6570; }
+QHeaderView::section { color: #1b1f24; }
+"""
+)
+
+
+def _percent(share: float | None) -> str:
+    return "–" if share is None else f"{round(share * 100)}%"
+
+
+class Tile(QFrame):
+    """One figure with its caption, red when it misses the norm."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tile")
+        self.value = label("–", "tileValue", wrap=False)
+        self.caption = label(caption, "tileCaption")
+        self.detail = label("", "muted")
+        box = QVBoxLayout(self)
+        box.setContentsMargins(16, 10, 16, 10)
+        box.setSpacing(2)
+        box.addWidget(self.caption)
+        box.addWidget(self.value)
+        box.addWidget(self.detail)
+
+    def show_value(self, text: str, detail: str = "", bad: bool = False) -> None:
+        self.value.setText(text)
+        self.detail.setText(detail)
+        name = "tileValueBad" if bad else "tileValue"
+        if self.value.objectName() != name:
+            self.value.setObjectName(name)
+            self.value.setStyle(self.value.style())  # re-apply the style sheet
+
+
+class ManagerWindow(QWidget):
+    def __init__(
+        self,
+        loket: Loket,
+        branch: str,
+        *,
+        workstation: str = "teamleider-pc",
+        feed: QObject | None = None,
+        card_bridge: Any = None,
+        sound: bool = True,
+        refresh_ms: int = 20_000,
+        poll_ms: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.loket = loket
+        self.branch = branch
+        self.workstation = workstation
+        self.sound = sound
+        self.session: Loket | None = None
+        self.staff: StaffView | None = None
+        self.state: BranchMonitor | None = None
+        self.seen_devices: set[int] = set()  # device alerts acknowledged on this PC
+        self._known_alerts: set[int] = set()  # counters already alerted about (sound once)
+        self.setWindowTitle("Loket — monitor teamleider")
+        self.setObjectName("page")
+        self.setStyleSheet(MANAGER_STYLE)
+        self.resize(1280, 800)
+
+        self.stack = QStackedWidget(self)
+        self.login = LoginPanel(
+            loket,
+            branch,
+            workstation=workstation,
+            required="monitor",
+            title="Inloggen als teamleider",
+            choose_counter=False,
+        )
+        self.login.logged_in.connect(lambda person, _c: self.open_for(person))
+        self.work = QWidget()
+        self._build_work()
+        self.stack.addWidget(self.login)
+        self.stack.addWidget(self.work)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)
+
+        if feed is not None:
+            feed.events.connect(self.on_events)  # type: ignore[attr-defined]
+        if card_bridge is not None:
+            card_bridge.card_inserted.connect(
+                lambda uid, _atr, _r: self.session is None and self.login.login_with_card(uid)
+            )
+        # The feed brings every change; the timer moves the wait times on in a quiet hour.
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.refresh)
+        self._timer.start(refresh_ms)
+        # Without a feed (the demo: one process, no thread to stop at exit) a cheap poll
+        # of the event log does the same, as the counter workstation does.
+        self._last_event = 0
+        self._poll = QTimer(self)
+        self._poll.timeout.connect(self._poll_events)
+        if feed is None and poll_ms:
+            self._poll.start(poll_ms)
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build_work(self) -> None:
+        w = self.work
+        header = QFrame(w)
+        header.setObjectName("header")
+        self.header_title = label("Monitor", "title", wrap=False)
+        self.header_who = label("", None, wrap=False)
+        self.branch_box = QComboBox()
+        for b in self.loket.branches():
+            self.branch_box.addItem(b.name, b.code)
+        self.branch_box.setCurrentIndex(max(0, self.branch_box.findData(self.branch)))
+        self.branch_box.setToolTip("Kies de vestiging [Ctrl+V]")
+        self.branch_box.currentIndexChanged.connect(self._branch_chosen)
+        self.updated = label("", None, wrap=False)
+        self.logout_button = button("Uitloggen", "Ctrl+Q", self.log_out, w, "secondary")
+        bar = QHBoxLayout(header)
+        bar.setContentsMargins(16, 10, 16, 10)
+        bar.addWidget(self.header_title)
+        bar.addSpacing(16)
+        bar.addWidget(self.branch_box)
+        bar.addSpacing(16)
+        bar.addWidget(self.header_who, 1)
+        bar.addWidget(self.updated)
+        bar.addSpacing(12)
+        bar.addWidget(self.logout_button)
+        QShortcut(QKeySequence("Ctrl+V"), w).activated.connect(self.branch_box.setFocus)
+
+        # The alarm: one row per counter that asked for help, on top of everything.
+        self.alarm = QFrame(w)
+        self.alarm.setObjectName("alarm")
+        alarm_box = QVBoxLayout(self.alarm)
+        alarm_box.setContentsMargins(20, 12, 20, 12)
+        self.alarm_rows = QVBoxLayout()
+        alarm_box.addLayout(self.alarm_rows)
+        advice = label(
+            "Ga zelf of stuur een collega. De melding verdwijnt als de balie hem intrekt.",
+            "alarmAdvice",
+        )
+        alarm_box.addWidget(advice)
+        self.alarm.hide()
+        self.alarm_labels: dict[int, QLabel] = {}
+
+        self.devices = QFrame(w)
+        self.devices.setObjectName("devices")
+        self.device_rows = QVBoxLayout(self.devices)
+        self.device_rows.setContentsMargins(14, 8, 14, 8)
+        self.devices.hide()
+
+        self.tile_waiting = Tile("Wachtend nu")
+        self.tile_longest = Tile("Langste wachttijd nu")
+        self.tile_share = Tile("Vandaag op tijd opgeroepen")
+        self.tile_called = Tile("Vandaag opgeroepen")
+        tiles = QHBoxLayout()
+        for t in (self.tile_waiting, self.tile_longest, self.tile_share, self.tile_called):
+            tiles.addWidget(t, 1)
+
+        self.service_table = self._table(
+            ["Dienst", "Wacht", "Langste", "Te lang", "Geroepen", "Op tijd"]
+        )
+        self.counter_table = self._table(["Balie", "Status", "Nummer", "Dienst", "Sinds"], 3)
+        self.hint = label("", "muted")
+
+        left = QVBoxLayout()
+        left.addWidget(label("Wachtrijen per dienst", "welcome"))
+        left.addWidget(self.service_table, 1)
+        right = QVBoxLayout()
+        right.addWidget(label("Balies", "welcome"))
+        right.addWidget(self.counter_table, 1)
+        tables = QHBoxLayout()
+        tables.addLayout(left, 4)
+        tables.addSpacing(12)
+        tables.addLayout(right, 3)
+
+        body = QVBoxLayout()
+        body.setContentsMargins(16, 12, 16, 12)
+        body.setSpacing(10)
+        body.addWidget(self.alarm)
+        body.addWidget(self.devices)
+        body.addLayout(tiles)
+        body.addLayout(tables, 1)
+        body.addWidget(self.hint)
+        page = QVBoxLayout(w)
+        page.setContentsMargins(0, 0, 0, 0)
+        page.addWidget(header)
+        page.addLayout(body, 1)
+
+    def _table(self, headers: list[str], stretch: int = 0) -> QTableWidget:
+        table = QTableWidget(0, len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.verticalHeader().setVisible(False)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+        return table
+
+    # -- login ----------------------------------------------------------------------------
+
+    def open_for(self, person: StaffView) -> None:
+        # The services allow "monitor" to reception too (their live queue); this screen
+        # with its alarms is the team leader's, as the kiosk's staff menu is.
+        if not MANAGER_ROLES & set(person.roles):
+            with contextlib.suppress(DomainError):
+                self.loket.as_actor(person.actor(self.workstation)).logout("wrong_role")
+            self.login.message.setText(
+                "Alleen een teamleider of beheerder kan de monitor gebruiken. "
+                "Gebruik het receptiescherm voor de wachtrij."
+            )
+            return
+        self.staff = person
+        self.session = self.loket.as_actor(person.actor(self.workstation))
+        roles = ", ".join(ROLE_NL.get(r, r) for r in person.roles)
+        self.header_who.setText(f"{person.name} ({roles})")
+        self.stack.setCurrentWidget(self.work)
+        self.work.setFocus()
+        self.refresh()
+
+    def log_out(self) -> None:
+        if self.session is not None:
+            with contextlib.suppress(DomainError):
+                self.session.logout()
+        self.session = None
+        self.staff = None
+        self.state = None
+        self.login.reset()
+        self.stack.setCurrentWidget(self.login)
+
+    def _branch_chosen(self, _index: int) -> None:
+        self.branch = str(self.branch_box.currentData())
+        self._known_alerts.clear()
+        self.refresh()
+
+    # -- live -----------------------------------------------------------------------------
+
+    def on_events(self, records: list[dict[str, Any]]) -> None:
+        if self.session is not None and any(r["kind"].startswith(RELEVANT) for r in records):
+            self.refresh()
+
+    def _poll_events(self) -> None:
+        if self.session is None:
+            return
+        records = self.loket.events_after(self._last_event)
+        if records:
+            self._last_event = records[-1]["id"]
+            self.on_events(records)
+
+    def refresh(self) -> None:
+        if self.session is None:
+            return
+        try:
+            state = self.session.monitor(self.branch)
+        except DomainError as exc:
+            self.hint.setText(exc.message)
+            return
+        self.state = state
+        self._last_event = max(self._last_event, state.last_event_id)
+        self._show_alarm(state.alerts)
+        self._show_devices([a for a in state.device_alerts if a.event_id not in self.seen_devices])
+        self._show_tiles(state)
+        self._show_services(state)
+        self._show_counters(state)
+        self.updated.setText(f"Bijgewerkt {state.now:%H:%M:%S}")
+        self.hint.setText(
+            f"Op tijd: binnen {state.norm_minutes} minuten opgeroepen (de norm); doel "
+            f"{round(TARGET_SHARE * 100)}% van de bezoekers. Te lang: wacht nu al langer. "
+            "Geroepen: vandaag voor het eerst opgeroepen."
+        )
+
+    # -- alarm ----------------------------------------------------------------------------
+
+    @property
+    def alarm_counters(self) -> list[int]:
+        """The counters shown in the red banner now (for tests and screen readers)."""
+        return sorted(self.alarm_labels) if self.alarm.isVisible() else []
+
+    def _show_alarm(self, alerts: list[CounterMonitor]) -> None:
+        numbers = {a.counter for a in alerts}
+        for number in list(self.alarm_labels):
+            if number not in numbers:
+                row = self.alarm_labels.pop(number).parentWidget()
+                self.alarm_rows.removeWidget(row)
+                row.deleteLater()
+        new = numbers - self._known_alerts
+        for a in alerts:
+            if a.counter in self.alarm_labels:
+                continue
+            row = QWidget(self.alarm)
+            text = label(
+                f"Hulp nodig bij balie {a.counter}  ·  sinds {a.alert_since:%H:%M}", wrap=False
+            )
+            text.setAccessibleName(f"Alarm: hulp nodig bij balie {a.counter}")
+            done = QPushButton("Afgehandeld", row)
+            done.setToolTip("Alleen als de situatie voorbij is; de balie kan het ook zelf.")
+            done.clicked.connect(lambda _=False, n=a.counter: self.clear_alert(n))
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(text, 1)
+            line.addWidget(done)
+            self.alarm_rows.addWidget(row)
+            self.alarm_labels[a.counter] = text
+        self._known_alerts = numbers
+        self.alarm.setVisible(bool(numbers))
+        title = "Loket — monitor teamleider"
+        if numbers:
+            counters = ", ".join(str(n) for n in sorted(numbers))
+            title = f"HULP NODIG balie {counters} — {title}"
+        self.setWindowTitle(title)
+        if new:
+            # Unmissable: the taskbar flashes and, when wanted, the PC beeps. The banner
+            # itself does not blink: a steady red is easier to read under stress.
+            QApplication.alert(self)
+            if self.sound:
+                QApplication.beep()
+
+    def clear_alert(self, counter: int) -> None:
+        if self.session is None:
+            return
+        try:
+            self.session.clear_alert(self.branch, counter)
+        except DomainError as exc:
+            self.hint.setText(exc.message)
+        self.refresh()
+
+    def _show_devices(self, alerts: list[DeviceAlert]) -> None:
+        while self.device_rows.count():
+            item = self.device_rows.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        for a in alerts[-3:]:  # the newest few; older ones of the same device add nothing
+            row = QWidget(self.devices)
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            line.addWidget(label(f"{a.at:%H:%M}  {a.what}  ({a.workstation})", wrap=False), 1)
+            seen = QPushButton("Gezien", row)
+            seen.clicked.connect(lambda _=False, i=a.event_id: self.acknowledge(i))
+            line.addWidget(seen)
+            self.device_rows.addWidget(row)
+        self.devices.setVisible(bool(alerts))
+
+    def acknowledge(self, event_id: int) -> None:
+        self.seen_devices.add(event_id)
+        if self.state is not None:
+            self._show_devices(
+                [a for a in self.state.device_alerts if a.event_id not in self.seen_devices]
+            )
+
+    # -- figures --------------------------------------------------------------------------
+
+    def _show_tiles(self, s: BranchMonitor) -> None:
+        over = sum(x.over_norm for x in s.services)
+        self.tile_waiting.show_value(
+            str(s.waiting), f"{over} wacht langer dan {s.norm_minutes} min" if over else ""
+        )
+        self.tile_longest.show_value(
+            f"{s.longest_wait_minutes} min",
+            f"norm {s.norm_minutes} min",
+            bad=s.longest_wait_minutes > s.norm_minutes,
+        )
+        share = s.share_within_norm
+        self.tile_share.show_value(
+            _percent(share),
+            f"doel {round(TARGET_SHARE * 100)}%",
+            bad=share is not None and share < TARGET_SHARE,
+        )
+        self.tile_called.show_value(str(s.called), "bezoekers, eerste oproep")
+
+    def _show_services(self, s: BranchMonitor) -> None:
+        table = self.service_table
+        # Quiet services without any visitor today are noise on a busy morning.
+        rows = [x for x in s.services if x.waiting or x.called]
+        table.setRowCount(len(rows))
+        for row, x in enumerate(rows):
+            late = x.waiting and x.longest_wait_minutes > s.norm_minutes
+            cells = [
+                f"{x.prefix}  {x.service_name}",
+                str(x.waiting),
+                f"{x.longest_wait_minutes} min" if x.waiting else "–",
+                str(x.over_norm) if x.over_norm else "–",
+                str(x.called),
+                _percent(x.share_within_norm),
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # the full text when a column is narrow
+                if col:
+                    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                if late:
+                    item.setBackground(OVER_NORM)
+                table.setItem(row, col, item)
+        for col in range(1, table.columnCount()):
+            table.resizeColumnToContents(col)
+
+    def _show_counters(self, s: BranchMonitor) -> None:
+        table = self.counter_table
+        table.setRowCount(len(s.counters))
+        for row, c in enumerate(s.counters):
+            status = COUNTER_STATUS_NL.get(c.status, c.status)
+            if c.ticket:
+                status = TICKET_NL.get(c.ticket_status or "", "bezig").capitalize()
+            if c.alert_since is not None:
+                status = "HULP NODIG"
+            cells = [
+                f"Balie {c.counter}",
+                status,
+                c.ticket or "",
+                c.service_name or "",
+                f"{c.since:%H:%M}" if c.since else "",
+            ]
+            for col, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)  # the full text when a column is narrow
+                if c.alert_since is not None:
+                    item.setBackground(ALERT_ROW)
+                elif c.status in ("unused", "break", "back_office") and not c.ticket:
+                    item.setBackground(PAUSED)
+                table.setItem(row, col, item)
+        for col in (0, 1, 2, 4):
+            table.resizeColumnToContents(col)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
+        self._timer.stop()
+        self._poll.stop()
+        if self.session is not None:
+            self.log_out()
+        super().closeEvent(event)

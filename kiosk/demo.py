@@ -1,0 +1,35 @@
+"""The kiosk and the waiting-room display in ``loket demo``, with simulated hardware."""
+
+from __future__ import annotations
+
+import atexit
+
+from PySide6.QtWidgets import QWidget
+
+from hardware.announcer import FakeAnnouncer
+from hardware.printer import FakeTicketPrinter
+from kiosk.display_window import DisplayWindow
+from kiosk.kiosk_window import KioskWindow
+from kiosk.live_feed import LiveFeed
+from kiosk.settings import DisplaySettings, KioskSettings
+from loket.demo import Demo
+
+
+def demo_public_windows(demo: Demo) -> dict[str, QWidget]:
+    kiosk = KioskWindow(
+        demo.loket,
+        KioskSettings(demo.branch, fullscreen=False, locked=False),
+        printer=FakeTicketPrinter(),
+    )
+    feed = LiveFeed(demo.loket.db.url)
+    display = DisplayWindow(
+        demo.loket,
+        DisplaySettings(demo.branch, fullscreen=False),
+        announcer=FakeAnnouncer(),
+        feed=feed,
+    )
+    feed.setParent(display)
+    # The feed's thread must end before Qt tears down, also when the demo only saves
+    # screenshots and never runs the event loop.
+    atexit.register(feed.stop)
+    return {"kiosk": kiosk, "display": display}
