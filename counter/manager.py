@@ -42,7 +42,7 @@ MANAGER_ROLES = frozenset({"manager", "admin"})
 OVER_NORM = QColor("#fde2e1")
 ALERT_ROW = QColor("#f8c9cc")
 PAUSED = QColor("#eef1f4")
-COUNTER_STATUS_NL = {**STATUS_NL, "unused": "Niet in gebruik"}
+COUNTER_STATUS_NL = {**STATUS_NL, "unused": "Geen activiteit vandaag"}
 TICKET_NL = {"called": "opgeroepen", "serving": "aan de balie"}
 # Only these event kinds change what the monitor shows; the rest (logins, bookings) not.
 RELEVANT = ("ticket.", "alert.", "staff.status")

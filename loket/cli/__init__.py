@@ -14,6 +14,7 @@ from loket.cli.common import run_command
 # One module per command group; each has register(subparsers). Modules whose
 # optional parts are missing on this PC are skipped, not fatal.
 COMMAND_MODULES = [
+    "loket.cli.roles",  # first: --help lists the roles before the operations
     "loket.cli.db",
     "loket.cli.config",
     "loket.cli.ticket",

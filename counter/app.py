@@ -1,0 +1,354 @@
+"""The Qt composition root of every role PC: ``loket kiosk|display|counter|reception|manager``.
+
+One place decides, per role, which window runs, as whom it acts, and which devices it
+gets from the PC's settings file (``hardware.toml``):
+
+- kiosk: the kiosk role, workstation "kiosk-<host>"; printer, scanner, staff card reader.
+- display: the display role; announcer (chime and speech) and the live event feed.
+- counter, reception, manager: start at the login panel and act with no rights until a
+  staff member logs in; card reader for login; the manager also gets the live feed.
+
+Lives with the staff UI for the same reason as ``counter/demo_app.py``: it composes
+windows of ``kiosk/`` and ``counter/``, and ``loket`` stays free of Qt.
+
+The settings file holds a ``[hardware]`` table (``hardware.config.HardwareConfig``) and
+an optional ``[pc]`` table with this PC's place: ``branch``, ``counter``, ``screen``,
+``workstation``. Without a file every device is simulated, and the log says so.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import sys
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtWidgets import QApplication, QWidget
+
+from hardware.config import HardwareConfig
+from loket.clock import Clock
+from loket.db import Database
+from loket.events import Actor
+from loket.services import Loket
+
+log = logging.getLogger("loket.roles")
+ROLES = ("kiosk", "display", "counter", "reception", "manager")
+PC_KEYS = frozenset({"branch", "counter", "screen", "workstation"})
+# Without a settings file nothing real is touched: a test PC or a first start must not
+# print on a random printer or wait for a card reader that is not there.
+SIMULATED = HardwareConfig(printer="fake://", card_reader="fake", scanner="none", announcer="fake")
+
+
+class SetupError(Exception):
+    """The PC's settings are wrong; ``message`` says what to fix, in Dutch."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class PcSettings:
+    hardware: HardwareConfig
+    pc: dict[str, Any]
+    source: Path | None  # None: simulated devices
+
+
+def default_hardware_path() -> Path:
+    env = os.environ.get("LOKET_HARDWARE_CONFIG")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("loket")) / "hardware.toml"
+
+
+def load_pc_settings(path: Path | None) -> PcSettings:
+    """``path`` given and missing is an error; the default missing means simulated."""
+    target = path or default_hardware_path()
+    if not target.exists():
+        if path is not None:
+            raise SetupError(f"Het instellingenbestand {target} bestaat niet.")
+        note = (
+            f"Geen instellingenbestand {target}: printer, kaartlezer en omroep worden "
+            "nagebootst (er wordt niets echt geprint of omgeroepen)."
+        )
+        log.warning("no hardware settings at %s: simulated devices", target)
+        print(note, file=sys.stderr)
+        return PcSettings(SIMULATED, {}, None)
+    try:
+        data = tomllib.loads(target.read_text(encoding="utf-8"))
+        hardware = HardwareConfig.from_table(data.get("hardware", {}))
+    except (OSError, ValueError) as exc:  # TOMLDecodeError is a ValueError
+        raise SetupError(f"Het instellingenbestand {target} klopt niet: {exc}") from exc
+    pc = dict(data.get("pc", {}))
+    unknown = set(pc) - PC_KEYS
+    if unknown:
+        raise SetupError(
+            f"Onbekende instelling in [pc] van {target}: {', '.join(sorted(unknown))}. "
+            f"Bekend zijn: {', '.join(sorted(PC_KEYS))}."
+        )
+    log.info("hardware settings from %s", target)
+    return PcSettings(hardware, pc, target)
+
+
+@dataclass
+class RoleOptions:
+    role: str
+    database: str | None = None
+    now: str | None = None
+    workstation: str | None = None
+    branch: str | None = None
+    counter: int | None = None
+    hardware: Path | None = None
+    fullscreen: bool | None = None  # None: the role's own default
+    screen: int | None = None
+    screenshot: Path | None = None
+
+
+@dataclass
+class Composition:
+    """What a role PC runs; ``stop`` ends every thread and device before Qt goes."""
+
+    window: QWidget
+    show: Callable[[], None]
+    stoppers: list[Callable[[], None]] = field(default_factory=list)
+
+    def stop(self) -> None:
+        for stop in reversed(self.stoppers):
+            try:
+                stop()
+            except Exception:  # one broken device must not keep the others running
+                log.exception("stopping a device failed")
+        self.stoppers.clear()
+
+
+def _hostname() -> str:
+    return socket.gethostname().split(".")[0] or "pc"
+
+
+def _card_reader(cfg: HardwareConfig, parent: QObject, comp: Composition) -> Any:
+    """The staff card reader behind a CardEventBridge, or None when there is none."""
+    if cfg.card_reader == "none":
+        return None
+    from hardware.card_reader import FakeCardReader, PcscCardMonitor
+    from hardware.qt_bridge import CardEventBridge
+
+    bridge = CardEventBridge(parent)
+    reader: Any = (
+        FakeCardReader(bridge.deliver)
+        if cfg.card_reader == "fake"
+        else PcscCardMonitor(bridge.deliver)
+    )
+    bridge.service_changed.connect(
+        lambda ok, text: None if ok else log.warning("card reader: %s", text)
+    )
+    reader.start()
+    comp.stoppers.append(reader.stop)
+    bridge.reader = reader  # type: ignore[attr-defined]  # tests insert a fake card
+    return bridge
+
+
+def _scanner(cfg: HardwareConfig, parent: QObject, comp: Composition) -> QObject | None:
+    """A QObject with ``scanned(str)`` on the GUI thread, whatever the scanner is."""
+    kind = cfg.scanner_kind
+    if kind == "none":
+        return None
+    if kind == "wedge":
+        from hardware.wedge import KeyboardWedgeFilter
+
+        wedge = KeyboardWedgeFilter(parent, prefix=cfg.wedge_prefix or None)
+        app = QApplication.instance()
+        assert app is not None
+        app.installEventFilter(wedge)
+        comp.stoppers.append(lambda: app.removeEventFilter(wedge))
+        return wedge
+    from hardware.qt_bridge import ScanBridge
+
+    bridge = ScanBridge(parent)
+    device: Any
+    if kind == "serial":
+        from hardware.scanner import SerialScanner
+
+        device = SerialScanner(
+            cfg.scanner_port,
+            bridge.deliver,
+            baudrate=cfg.scanner_baudrate,
+            on_status=bridge.deliver_status,
+        )
+        bridge.status_changed.connect(
+            lambda ok, text: None if ok else log.warning("scanner: %s", text)
+        )
+    elif kind == "camera":
+        from hardware.camera_scan import QtCameraScanner
+
+        device = QtCameraScanner(bridge.deliver)
+    else:
+        from hardware.scanner import FakeScanner
+
+        device = FakeScanner(bridge.deliver)
+    device.start()
+    comp.stoppers.append(device.stop)
+    return bridge
+
+
+def _printer(cfg: HardwareConfig) -> Any:
+    if cfg.printer == "none://":
+        return None  # a kiosk without printer: the number on screen only (less paper)
+    from hardware.printer import open_printer
+
+    return open_printer(cfg.printer, cfg.printer_profile)
+
+
+def _announcer(cfg: HardwareConfig, parent: QObject) -> Any:
+    from hardware.announcer import FakeAnnouncer, create_announcer
+    from hardware.errors import SpeechUnavailable
+
+    try:
+        return create_announcer(
+            cfg.announcer, language=cfg.language, volume=cfg.volume, parent=parent
+        )
+    except SpeechUnavailable as exc:
+        # The screen still shows every call; a silent display beats no display.
+        log.warning("no speech on this display (%s); calls are shown, not spoken", exc)
+        return FakeAnnouncer(cfg.language, cfg.volume)
+
+
+def _feed(loket: Loket, comp: Composition) -> Any:
+    from kiosk.live_feed import LiveFeed
+
+    feed = LiveFeed(loket.db.url)
+    comp.stoppers.append(feed.stop)
+    return feed
+
+
+def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composition:
+    """Build the window of one role with its devices; nothing is shown yet."""
+    role = options.role
+    pc = settings.pc
+    cfg = settings.hardware
+    branch = options.branch or pc.get("branch") or _first_branch(base)
+    base.require_branch(branch)
+    host = _hostname()
+    workstation = options.workstation or pc.get("workstation") or f"{role}-{host}"
+    holder = QObject()  # parent of the bridges until the window exists
+    comp = Composition(window=QWidget(), show=lambda: None)
+    fullscreen = options.fullscreen
+
+    if role == "kiosk":
+        from kiosk.kiosk_window import KioskWindow
+        from kiosk.settings import KioskSettings
+
+        kiosk_settings = KioskSettings(
+            branch, workstation=workstation, fullscreen=fullscreen is not False
+        )
+        window: QWidget = KioskWindow(
+            base,
+            kiosk_settings,
+            printer=_printer(cfg),
+            scanner=_scanner(cfg, holder, comp),
+            card_events=_card_reader(cfg, holder, comp),
+        )
+        comp.show = window.show_locked  # type: ignore[attr-defined]
+    elif role == "display":
+        from kiosk.display_window import DisplayWindow
+        from kiosk.settings import DisplaySettings
+
+        screen = options.screen if options.screen is not None else pc.get("screen", 1)
+        display_settings = DisplaySettings(
+            branch,
+            workstation=workstation,
+            screen_index=int(screen),
+            language=cfg.language,
+            fullscreen=fullscreen is not False,
+        )
+        window = DisplayWindow(
+            base,
+            display_settings,
+            announcer=_announcer(cfg, holder),
+            feed=_feed(base, comp),
+        )
+        comp.show = window.show_on_screen  # type: ignore[attr-defined]
+    elif role == "counter":
+        from counter.workstation import CounterWorkstation
+
+        counter = options.counter or pc.get("counter")
+        window = CounterWorkstation(
+            base,
+            branch,
+            workstation=workstation,
+            counter=int(counter) if counter else None,
+            card_bridge=_card_reader(cfg, holder, comp),
+        )
+    elif role == "reception":
+        from counter.reception import ReceptionWindow
+
+        # Reception logs in with name and PIN; its window has no card login yet.
+        window = ReceptionWindow(base, branch, workstation=workstation)
+    elif role == "manager":
+        from counter.manager import ManagerWindow
+
+        window = ManagerWindow(
+            base,
+            branch,
+            workstation=workstation,
+            feed=_feed(base, comp),
+            card_bridge=_card_reader(cfg, holder, comp),
+        )
+    else:
+        raise SetupError(f"Onbekende rol '{role}'. Kies uit: {', '.join(ROLES)}.")
+
+    holder.setParent(window)
+    comp.window = window
+    log.info("role %s for branch %s as %s", role, branch, workstation)
+    if role in ("counter", "reception", "manager"):
+        # Staff PCs are ordinary desktop windows; fullscreen only when asked for.
+        comp.show = window.showFullScreen if fullscreen else window.showMaximized
+    return comp
+
+
+def _first_branch(loket: Loket) -> str:
+    branches = loket.branches()
+    if not branches:
+        raise SetupError("Er is nog geen vestiging ingesteld. Voer eerst 'loket config apply' uit.")
+    return branches[0].code
+
+
+def services_for(options: RoleOptions) -> Loket:
+    """The services acting with no rights at all: the window adds the role's actor
+    (kiosk, display) or the staff member's after login."""
+    workstation = options.workstation or f"{options.role}-{_hostname()}"
+    return Loket(Database(options.database), Clock.from_env(options.now), Actor(workstation))
+
+
+def run_role(options: RoleOptions) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("Loket")
+    base = services_for(options)
+    settings = load_pc_settings(options.hardware)
+    comp = compose(options, settings, base)
+    try:
+        if options.screenshot is not None:
+            # Windowed at its own size: an offscreen grab of a fullscreen window has
+            # the size of a screen that is not there.
+            comp.window.show()
+            for _ in range(3):
+                app.processEvents()
+            options.screenshot.parent.mkdir(parents=True, exist_ok=True)
+            if not comp.window.grab().save(str(options.screenshot)):
+                raise SetupError(f"Kan {options.screenshot} niet opslaan.")
+            print(options.screenshot)
+            comp.window.close()
+            return 0
+        app.aboutToQuit.connect(comp.stop)
+        comp.show()
+        return int(app.exec())
+    finally:
+        comp.stop()
+        base.db.dispose()
