@@ -162,7 +162,7 @@ class CalendarView(QWidget):
 
         # The appointments of the shown day, with the actions for one of them.
         self.list = QTableWidget(0, 5)
-        self.list.setHorizontalHeaderLabels(["Tijd", "Naam", "Dienst", "Status", "Nummer"])
+        self.list.setHorizontalHeaderLabels(["Tijd", "Naam", "Dienst", "Status", "Kenmerk"])
         self.list.verticalHeader().setVisible(False)
         self.list.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

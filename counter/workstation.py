@@ -366,7 +366,9 @@ class CounterWorkstation(QWidget):
         self.service.setText(f"<b>{v.service_name}</b>")
         self.reason.setText(f"Waarom dit nummer: {t.reason}" if t.reason else "")
         self.reason.setVisible(bool(t.reason))
-        self.bring.setText(f"<b>Gevraagd mee te nemen:</b> {v.bring}" if v.bring else "")
+        # The service text already starts with "Neem mee:"; say it once.
+        bring = v.bring.removeprefix("Neem mee:").strip() if v.bring else ""
+        self.bring.setText(f"<b>Gevraagd mee te nemen:</b> {bring}" if bring else "")
         self.bring.setVisible(bool(v.bring))
         self.notes.setText(f"Notitie bij de afspraak: {v.notes}" if v.notes else "")
         self.notes.setVisible(bool(v.notes))
