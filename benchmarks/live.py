@@ -55,8 +55,10 @@ CONFIG = ROOT / "benchmarks" / "live.toml"
 BRANCH = "hal"
 SERVICES = ("melding", "levering")
 ENV_URL = "LOKET_BENCH_POSTGRES_URL"
-GOALS = {"postgresql": {"p99_ms": 100.0, "calls_per_s": 200.0},
-         "sqlite": {"p99_ms": 300.0, "calls_per_s": None}}
+GOALS = {
+    "postgresql": {"p99_ms": 100.0, "calls_per_s": 200.0},
+    "sqlite": {"p99_ms": 300.0, "calls_per_s": None},
+}
 
 
 def make_loket(url: str) -> Loket:
@@ -108,8 +110,9 @@ def measure_latency(url: str, calls: int, work: Path) -> dict[str, Any]:
             time.sleep(rng.uniform(0.01, 0.03))
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
-            arrived = {line["ticket"] for line in listener.lines
-                       if line.get("kind") == "ticket.called"}
+            arrived = {
+                line["ticket"] for line in listener.lines if line.get("kind") == "ticket.called"
+            }
             if arrived >= set(clicked):
                 break
             time.sleep(0.05)
@@ -117,8 +120,9 @@ def measure_latency(url: str, calls: int, work: Path) -> dict[str, Any]:
         stop.touch()
         listener.finish(30)
         loket.db.dispose()
-    seen = {line["ticket"]: line["t"] for line in listener.lines
-            if line.get("kind") == "ticket.called"}
+    seen = {
+        line["ticket"]: line["t"] for line in listener.lines if line.get("kind") == "ticket.called"
+    }
     click_to_seen = [(seen[tid] - t0) * 1000 for tid, (t0, _) in clicked.items() if tid in seen]
     commit_to_seen = [(seen[tid] - t1) * 1000 for tid, (_, t1) in clicked.items() if tid in seen]
     return {
@@ -130,8 +134,7 @@ def measure_latency(url: str, calls: int, work: Path) -> dict[str, Any]:
         "max_ms": round(max(click_to_seen), 1),
         "commit_to_feed_p50_ms": round(percentile(commit_to_seen, 50), 1),
         "commit_to_feed_p99_ms": round(percentile(commit_to_seen, 99), 1),
-        "call_p50_ms": round(statistics.median(
-            (t1 - t0) * 1000 for t0, t1 in clicked.values()), 1),
+        "call_p50_ms": round(statistics.median((t1 - t0) * 1000 for t0, t1 in clicked.values()), 1),
     }
 
 
@@ -175,13 +178,16 @@ def anomalies(url: str, reported: list[str], waiting: int) -> dict[str, int]:
 def measure_throughput(url: str, counters: int, waiting: int, work: Path) -> dict[str, Any]:
     prepare(url, waiting)
     start = work / f"go-{uuid.uuid4().hex}"
-    workers = [Worker("serve", url, "--branch", BRANCH, "--counter", str(c),
-                      "--start-file", str(start)) for c in range(1, counters + 1)]
+    workers = [
+        Worker("serve", url, "--branch", BRANCH, "--counter", str(c), "--start-file", str(start))
+        for c in range(1, counters + 1)
+    ]
     began = run_together(workers, start, timeout=600)
     ended = max(w.wait_for("done")["last"] for w in workers)
     reported = [n for w in workers for n in w.values("called")]
-    cycles = [(line["t2"] - line["t0"]) * 1000 for w in workers for line in w.lines
-              if "called" in line]
+    cycles = [
+        (line["t2"] - line["t0"]) * 1000 for w in workers for line in w.lines if "called" in line
+    ]
     seconds = ended - began
     return {
         "counters": counters,
@@ -244,8 +250,10 @@ def verdict(value: float, goal: float | None, lower_is_better: bool) -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    rows = ["backend     | p50 ms | p95 ms | p99 ms | calls/s | anomalies | goals",
-            "------------+--------+--------+--------+---------+-----------+------"]
+    rows = [
+        "backend     | p50 ms | p95 ms | p99 ms | calls/s | anomalies | goals",
+        "------------+--------+--------+--------+---------+-----------+------",
+    ]
     for backend, r in results.items():
         lat, thr = r["latency"], r["throughput"]
         goals = GOALS[backend]
@@ -254,9 +262,11 @@ def table(results: dict[str, Any]) -> str:
         if goals["calls_per_s"] is not None:
             notes.append(verdict(thr["calls_per_s"], goals["calls_per_s"], False))
         notes.append("anomalies OK" if bad == 0 else "anomalies MISS")
-        rows.append(f"{backend:<11} | {lat['p50_ms']:6.1f} | {lat['p95_ms']:6.1f} | "
-                    f"{lat['p99_ms']:6.1f} | {thr['calls_per_s']:7.1f} | {bad:9d} | "
-                    + "; ".join(n for n in notes if n))
+        rows.append(
+            f"{backend:<11} | {lat['p50_ms']:6.1f} | {lat['p95_ms']:6.1f} | "
+            f"{lat['p99_ms']:6.1f} | {thr['calls_per_s']:7.1f} | {bad:9d} | "
+            + "; ".join(n for n in notes if n)
+        )
     return "\n".join(rows)
 
 
@@ -264,8 +274,9 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="fewer calls and tickets")
     ap.add_argument("--counters", type=int, default=20)
-    ap.add_argument("--backend", choices=["postgresql", "sqlite"], action="append",
-                    help="default: both")
+    ap.add_argument(
+        "--backend", choices=["postgresql", "sqlite"], action="append", help="default: both"
+    )
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "live.json")
     args = ap.parse_args(argv)
     calls = 60 if args.quick else 300
@@ -281,8 +292,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"PostgreSQL {pg_settings}", flush=True)
                 latency = measure_latency(pg_database(server), calls, work)
                 print(f"postgresql latency {latency}", flush=True)
-                throughput = measure_throughput(pg_database(server), args.counters, waiting,
-                                                work)
+                throughput = measure_throughput(pg_database(server), args.counters, waiting, work)
                 print(f"postgresql throughput {throughput}", flush=True)
                 results["postgresql"] = {"latency": latency, "throughput": throughput}
         if "sqlite" in backends:
@@ -296,8 +306,11 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "command": " ".join(["python", "benchmarks/live.py", *(argv or sys.argv[1:])]),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "platform": platform.platform()},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+        },
         "postgresql_settings": pg_settings,
         "sqlite_feed_poll_seconds": 0.05,
         "goals": GOALS,

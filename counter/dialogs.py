@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from counter.calendar_view import SlotPicker
 from counter.style import label
+from loket.queue import CALL_REASONS
 from loket.services import Loket
 
 
@@ -103,19 +104,26 @@ class CallNumberDialog(_Dialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
             "Bepaald nummer oproepen",
-            "Alleen met een reden, bijvoorbeeld: de bezoeker heeft hulp nodig of komt terug bij u.",
+            "Alleen met een reden. Kies de reden uit de lijst.",
             parent,
             "Oproepen",
         )
         self.number = QLineEdit()
         self.number.setPlaceholderText("bijvoorbeeld A 12")
-        self.reason = QLineEdit()
+        # A list, not free text: the reason goes into the permanent event log.
+        self.reason = QComboBox()
+        for code, label in CALL_REASONS.items():
+            self.reason.addItem(label, code)
         self.form.addRow("Nummer", self.number)
         self.form.addRow("Reden", self.reason)
 
+    @property
+    def reason_code(self) -> str:
+        return str(self.reason.currentData())
+
     def accept(self) -> None:
-        if not self.number.text().strip() or not self.reason.text().strip():
-            self.error.setText("Vul het nummer en de reden in.")
+        if not self.number.text().strip():
+            self.error.setText("Vul het nummer in.")
             return
         super().accept()
 

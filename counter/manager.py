@@ -42,7 +42,7 @@ MANAGER_ROLES = frozenset({"manager", "admin"})
 OVER_NORM = QColor("#fde2e1")
 ALERT_ROW = QColor("#f8c9cc")
 PAUSED = QColor("#eef1f4")
-COUNTER_STATUS_NL = {**STATUS_NL, "unused": "Geen activiteit vandaag"}
+COUNTER_STATUS_NL = {**STATUS_NL, "unused": "Nog niet actief"}
 TICKET_NL = {"called": "opgeroepen", "serving": "aan de balie"}
 # Only these event kinds change what the monitor shows; the rest (logins, bookings) not.
 RELEVANT = ("ticket.", "alert.", "staff.status")
@@ -144,9 +144,7 @@ class ManagerWindow(QWidget):
         if feed is not None:
             feed.events.connect(self.on_events)  # type: ignore[attr-defined]
         if card_bridge is not None:
-            card_bridge.card_inserted.connect(
-                lambda uid, _atr, _r: self.session is None and self.login.login_with_card(uid)
-            )
+            card_bridge.card_inserted.connect(lambda uid, _atr, _r: self.card_inserted(uid))
         # The feed brings every change; the timer moves the wait times on in a quiet hour.
         self._timer = QTimer(self)
         self._timer.timeout.connect(self.refresh)
@@ -277,6 +275,10 @@ class ManagerWindow(QWidget):
         self.work.setFocus()
         self.refresh()
 
+    def card_inserted(self, uid: str) -> None:
+        if self.session is None:
+            self.login.login_with_card(uid)
+
     def log_out(self) -> None:
         if self.session is not None:
             with contextlib.suppress(DomainError):
@@ -340,8 +342,9 @@ class ManagerWindow(QWidget):
         for number in list(self.alarm_labels):
             if number not in numbers:
                 row = self.alarm_labels.pop(number).parentWidget()
-                self.alarm_rows.removeWidget(row)
-                row.deleteLater()
+                if row is not None:
+                    self.alarm_rows.removeWidget(row)
+                    row.deleteLater()
         new = numbers - self._known_alerts
         for a in alerts:
             if a.counter in self.alarm_labels:
@@ -386,8 +389,9 @@ class ManagerWindow(QWidget):
     def _show_devices(self, alerts: list[DeviceAlert]) -> None:
         while self.device_rows.count():
             item = self.device_rows.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         for a in alerts[-3:]:  # the newest few; older ones of the same device add nothing
             row = QWidget(self.devices)
             line = QHBoxLayout(row)

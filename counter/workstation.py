@@ -32,17 +32,13 @@ from counter.login import LoginPanel
 from counter.style import STYLE, button, label
 from loket.alerts import STATUS_NL
 from loket.desk import CounterOverview, Visitor
+from loket import queue
 from loket.errors import DomainError
 from loket.services import Loket
 from loket.staff import ROLE_NL, StaffView
 
 OVER_NORM = QColor("#fde2e1")
-OUTCOMES = [
-    ("helped", "Geholpen"),
-    ("incomplete", "Niet compleet, komt terug"),
-    ("referred", "Doorverwezen"),
-    ("not_helped", "Niet geholpen"),
-]
+OUTCOMES = list(queue.OUTCOMES.items())
 STATUS_KEYS = {"available": "Ctrl+1", "break": "Ctrl+2", "back_office": "Ctrl+3"}
 TICKET_STATUS_NL = {"called": "Opgeroepen", "serving": "Aan de balie"}
 
@@ -439,7 +435,7 @@ class CounterWorkstation(QWidget):
     def call_number(self, number: str, reason: str) -> None:
         self._act(
             lambda s: s.call_ticket(self.branch, self.counter, number, reason),
-            lambda t: f"{t.number} is opgeroepen. Reden: {reason}",
+            lambda t: f"{t.number} is opgeroepen. Reden: {t.reason}",
         )
 
     def set_status(self, status: str) -> None:
@@ -533,7 +529,7 @@ class CounterWorkstation(QWidget):
 
     def open_call_number(self) -> Any:
         d = CallNumberDialog(self)
-        return self._open(d, lambda: self.call_number(d.number.text(), d.reason.text()))
+        return self._open(d, lambda: self.call_number(d.number.text(), d.reason_code))
 
     def open_follow_up(self) -> Any:
         if self.session is None:

@@ -51,6 +51,32 @@ STATUS_NL = {
 }
 
 
+# Fixed lists, not free text: what is typed into the event log stays there forever, and
+# a typed name would be personal data in it.
+OUTCOMES = {
+    "helped": "Geholpen",
+    "incomplete": "Niet compleet, komt terug",
+    "referred": "Doorverwezen",
+    "not_helped": "Niet geholpen",
+}
+CALL_REASONS = {
+    "appointment": "Afspraak op tijd",
+    "returned": "Terug na apart zetten",
+    "assistance": "Heeft hulp nodig bij deze balie",
+    "colleague": "Op verzoek van een collega",
+    "other": "Andere reden",
+}
+
+
+def call_reason(text: str) -> str:
+    """The reason's code: a known code or label as it is; anything typed becomes "other"."""
+    cleaned = text.strip()
+    if cleaned in CALL_REASONS:
+        return cleaned
+    by_label = {label.lower(): code for code, label in CALL_REASONS.items()}
+    return by_label.get(cleaned.lower(), "other")
+
+
 @dataclass(frozen=True)
 class Context:
     """What every operation needs besides the session: the time and who acts."""
@@ -142,6 +168,10 @@ def _ticket_data(ticket: Ticket, **extra: object) -> dict[str, object]:
 
 def _record(session: Session, ctx: Context, kind: str, ticket: Ticket,
             **extra: object) -> None:
+    # The event is the last statement before commit and holds the town hall's event
+    # lock until then (loket.events): load what the caller's TicketView reads now, so no
+    # lazy load runs a query while every other writer waits.
+    _ = ticket.counter, ticket.branch
     events.append(session, at=ctx.now, kind=kind, actor=ctx.actor, branch_id=ticket.branch_id,
                   ticket_id=ticket.id, appointment_id=ticket.appointment_id,
                   counter_id=ticket.counter_id, data=_ticket_data(ticket, **extra))
@@ -255,7 +285,7 @@ def _staff(session: Session, ctx: Context) -> Staff | None:
 
 
 def _mark_called(session: Session, ctx: Context, ticket: Ticket, counter: Counter,
-                 reason: str) -> Ticket:
+                 reason: str, label: str | None = None) -> Ticket:
     ticket.status = TicketStatus.CALLED
     ticket.counter_id = counter.id
     ticket.counter = counter
@@ -267,7 +297,8 @@ def _mark_called(session: Session, ctx: Context, ticket: Ticket, counter: Counte
     waited = int((ctx.now - ticket.wait_from).total_seconds())
     _record(session, ctx, "ticket.called", ticket, counter=counter.number,
             call_count=ticket.call_count, waited_seconds=max(0, waited),
-            predicted_wait_seconds=ticket.predicted_wait_seconds, reason=reason)
+            predicted_wait_seconds=ticket.predicted_wait_seconds, reason=reason,
+            manual=label is not None)
     return ticket
 
 
@@ -314,7 +345,8 @@ def call_ticket(session: Session, ctx: Context, ticket: Ticket, counter: Counter
     _ensure_free(session, counter, ctx.now.date())
     if not reason.strip():
         raise IllegalTransition("Geef een reden op als u een bepaald nummer oproept.")
-    return _mark_called(session, ctx, ticket, counter, reason.strip())
+    code = call_reason(reason)
+    return _mark_called(session, ctx, ticket, counter, code, label=CALL_REASONS[code])
 
 
 def recall(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
@@ -338,6 +370,9 @@ def start(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
 
 def finish(session: Session, ctx: Context, ticket: Ticket, outcome: str = "helped") -> Ticket:
     _require(ticket, TicketStatus.SERVING, action="afronden")
+    if outcome not in OUTCOMES:
+        raise IllegalTransition(f"Onbekende uitkomst '{outcome}'. Kies uit: "
+                                f"{', '.join(OUTCOMES)}.")
     ticket.status = TicketStatus.DONE
     ticket.finished_at = ctx.now
     ticket.outcome = outcome

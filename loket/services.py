@@ -158,9 +158,9 @@ class Loket:
         def run(session: Session, ctx: Context) -> TicketView:
             b = queue.get_branch(session, branch)
             ticket = queue.find_ticket(session, b, number, ctx.now.date())
-            return TicketView.of(queue.call_ticket(session, ctx, ticket,
-                                                   queue.get_counter(session, b, counter),
-                                                   reason), reason)
+            called = queue.call_ticket(session, ctx, ticket,
+                                       queue.get_counter(session, b, counter), reason)
+            return TicketView.of(called, queue.CALL_REASONS[queue.call_reason(reason)])
 
         return self._write(run, "serve")
 

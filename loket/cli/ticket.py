@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from loket.cli.common import add_json, emit, services
+from loket.queue import CALL_REASONS, OUTCOMES
 from loket.views import TicketView
 
 
@@ -69,7 +70,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     call.add_argument("--branch", required=True)
     call.add_argument("--counter", required=True, type=int)
     call.add_argument("--number", help="call this ticket instead of the next one")
-    call.add_argument("--reason", help="why this ticket (required with --number)")
+    call.add_argument("--reason", choices=sorted(CALL_REASONS),
+                      help="why this ticket (required with --number)")
     add_json(call)
     call.set_defaults(func=_call)
 
@@ -87,7 +89,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument("--branch", required=True)
         p.add_argument("--number", required=True, help="ticket number, e.g. A12")
         if action == "finish":
-            p.add_argument("--outcome", default="helped")
+            p.add_argument("--outcome", default="helped", choices=sorted(OUTCOMES))
         if action in ("park", "transfer"):
             p.add_argument("--note", default="", help="note for the colleague")
         if action == "transfer":

@@ -58,13 +58,28 @@ def _tickets_and_events(url: str) -> tuple[list[Ticket], list[Event], list[Numbe
 
 
 def test_tickets_issued_at_the_same_moment_get_unique_contiguous_numbers(
-        fresh_database: Callable[[], str], tmp_path: Path) -> None:
+    fresh_database: Callable[[], str], tmp_path: Path
+) -> None:
     url = fresh_database()
     per_process = 4  # of each service, alternating
     start = tmp_path / "go"
-    workers = [Worker("issue", url, "--branch", "dalfsen", "--service", "paspoort",
-                      "--service", "idkaart", "--count", str(2 * per_process),
-                      "--start-file", str(start)) for _ in range(PROCESSES)]
+    workers = [
+        Worker(
+            "issue",
+            url,
+            "--branch",
+            "dalfsen",
+            "--service",
+            "paspoort",
+            "--service",
+            "idkaart",
+            "--count",
+            str(2 * per_process),
+            "--start-file",
+            str(start),
+        )
+        for _ in range(PROCESSES)
+    ]
     run_together(workers, start)
 
     reported = [n for w in workers for n in w.values("issued")]
@@ -82,7 +97,8 @@ def test_tickets_issued_at_the_same_moment_get_unique_contiguous_numbers(
 
 
 def test_counters_calling_next_as_fast_as_they_can_serve_everyone_once(
-        fresh_database: Callable[[], str], tmp_path: Path) -> None:
+    fresh_database: Callable[[], str], tmp_path: Path
+) -> None:
     """N processes call next/start/finish until the queue is empty.
 
     Two processes per counter (one desk, two clerks clicking): besides the choice of
@@ -101,8 +117,19 @@ def test_counters_calling_next_as_fast_as_they_can_serve_everyone_once(
         seed.db.dispose()
     _, before, _ = _tickets_and_events(url)
     start = tmp_path / "go"
-    workers = [Worker("serve", url, "--branch", BRANCH, "--counter", str(1 + i % counters),
-                      "--start-file", str(start)) for i in range(PROCESSES)]
+    workers = [
+        Worker(
+            "serve",
+            url,
+            "--branch",
+            BRANCH,
+            "--counter",
+            str(1 + i % counters),
+            "--start-file",
+            str(start),
+        )
+        for i in range(PROCESSES)
+    ]
     run_together(workers, start)
 
     called = [n for w in workers for n in w.values("called")]
@@ -111,8 +138,10 @@ def test_counters_calling_next_as_fast_as_they_can_serve_everyone_once(
     assert {t.status for t in tickets} == {TicketStatus.DONE}
     assert sorted(called) == sorted(t.number for t in tickets)
     new = [e for e in events if e.id > max(e.id for e in before)]
-    per_kind = {kind: Counter(e.ticket_id for e in new if e.kind == kind)
-                for kind in ("ticket.called", "ticket.started", "ticket.finished")}
+    per_kind = {
+        kind: Counter(e.ticket_id for e in new if e.kind == kind)
+        for kind in ("ticket.called", "ticket.started", "ticket.finished")
+    }
     for kind, count in per_kind.items():
         assert count == Counter({t.id: 1 for t in tickets}), f"{kind} not once per ticket"
     # Replay the log in id (= commit) order: a counter holds at most one ticket.

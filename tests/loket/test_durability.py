@@ -114,8 +114,10 @@ def test_killed_while_serving_leaves_every_ticket_in_one_whole_state(database_ur
         tickets, events, _ = _state(database_url)
         by_number = {t.number: t for t in tickets}
         assert all(by_number[n].status is TicketStatus.DONE for n in reported)
-        steps = {kind: Counter(e.ticket_id for e in events if e.kind == kind)
-                 for kind in ("ticket.called", "ticket.started", "ticket.finished")}
+        steps = {
+            kind: Counter(e.ticket_id for e in events if e.kind == kind)
+            for kind in ("ticket.called", "ticket.started", "ticket.finished")
+        }
         for t in tickets:
             called = t.status is not TicketStatus.WAITING
             started = t.status in (TicketStatus.SERVING, TicketStatus.DONE)
@@ -125,7 +127,7 @@ def test_killed_while_serving_leaves_every_ticket_in_one_whole_state(database_ur
             assert steps["ticket.started"][t.id] == started, t.number
             assert steps["ticket.finished"][t.id] == done, t.number
             assert (t.counter_id is not None) == called, t.number
-        holding = Counter(t.counter_id for t in tickets
-                          if t.status in (TicketStatus.CALLED, TicketStatus.SERVING))
+        holding = Counter(
+            t.counter_id for t in tickets if t.status in (TicketStatus.CALLED, TicketStatus.SERVING)
+        )
         assert all(n == 1 for n in holding.values())
-

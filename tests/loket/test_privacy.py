@@ -206,7 +206,7 @@ def test_a_full_day_leaves_no_personal_data_in_logs_or_events(
         "--number",
         walk_in,
         "--reason",
-        "test",
+        "other",
         now=now,
     )
     cli(url, log_dir, "ticket", "start", "--branch", "dalfsen", "--number", walk_in, now=now)

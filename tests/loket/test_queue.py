@@ -29,7 +29,7 @@ def test_whole_lifecycle_is_logged(loket, clock):
     assert loket.recall("dalfsen", "A1").call_count == 2
     assert loket.start("dalfsen", "A 1").status == "serving"
     clock.advance(timedelta(minutes=12))
-    done = loket.finish("dalfsen", "a 1", "aanvraag gedaan")
+    done = loket.finish("dalfsen", "a 1", "referred")
     assert done.status == "done"
     assert _kinds(loket, start) == ["ticket.issued", "ticket.called", "ticket.recalled",
                                     "ticket.started", "ticket.finished"]
@@ -138,8 +138,19 @@ def test_park_and_call_again(loket):
     assert loket.park("dalfsen", "A1", "haalt pasfoto").status == "parked"
     # A parked ticket is not called by "next"; the counter calls it on purpose.
     assert loket.call_next("dalfsen", 1) is None
-    again = loket.call_ticket("dalfsen", 1, "A1", "pasfoto is er")
+    again = loket.call_ticket("dalfsen", 1, "A1", "returned")
     assert (again.status, again.call_count) == ("called", 2)
+    assert again.reason == "Terug na apart zetten"
+
+
+def test_typed_reasons_and_outcomes_never_reach_the_event_log(loket):
+    loket.issue_ticket("dalfsen", "paspoort")
+    called = loket.call_ticket("dalfsen", 1, "A1", "mevrouw Jansen vroeg erom")
+    assert called.reason == "Andere reden"
+    loket.start("dalfsen", "A1")
+    with pytest.raises(IllegalTransition, match="Onbekende uitkomst"):
+        loket.finish("dalfsen", "A1", "mevrouw Jansen geholpen")
+    assert "Jansen" not in str(loket.events_after(0, limit=10_000))
 
 
 def test_calling_a_specific_ticket_needs_a_reason(loket):

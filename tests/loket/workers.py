@@ -53,8 +53,12 @@ class Worker:
         self._seen = threading.Condition()
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "tests.loket.workers", mode, "--url", url, *args],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "PYTHONPATH": str(ROOT)})
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -172,8 +176,9 @@ def run_serve(args: argparse.Namespace) -> None:
             loket.start(args.branch, view.number)
             loket.finish(args.branch, view.number)
         served += 1
-        emit(called=view.number, id=view.id, counter=args.counter, t0=t0, t1=t1,
-             t2=time.monotonic())
+        emit(
+            called=view.number, id=view.id, counter=args.counter, t0=t0, t1=t1, t2=time.monotonic()
+        )
     emit(done=served, first=first, last=time.monotonic())
 
 
@@ -204,8 +209,12 @@ def run_listen(args: argparse.Namespace) -> None:
     try:
         while stop is None or not stop.exists():
             for record in feed.wait(0.2):
-                emit(event=record["id"], kind=record["kind"], ticket=record["ticket_id"],
-                     t=time.monotonic())
+                emit(
+                    event=record["id"],
+                    kind=record["kind"],
+                    ticket=record["ticket_id"],
+                    t=time.monotonic(),
+                )
     finally:
         feed.close()
 
