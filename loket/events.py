@@ -12,8 +12,6 @@ from sqlalchemy.orm import Session
 from loket.models import Event
 
 NOTIFY_CHANNEL = "loket_events"
-# Any constant works; it names the lock that keeps event ids in commit order.
-_EVENT_ORDER_LOCK = 0x4C4F4B45
 
 
 @dataclass(frozen=True)
@@ -35,11 +33,6 @@ def append(session: Session, *, at: datetime, kind: str, actor: Actor,
            appointment_id: int | None = None, counter_id: int | None = None,
            data: dict[str, Any] | None = None) -> Event:
     bind = session.get_bind()
-    if bind.dialect.name == "postgresql":
-        # Listeners catch up with "id > last seen". Concurrent transactions could commit
-        # a lower id after a higher one; taking this lock before drawing the id makes
-        # id order equal commit order. It is held only to the end of the transaction.
-        session.execute(select(text(f"pg_advisory_xact_lock({_EVENT_ORDER_LOCK})")))
     event = Event(at=at, kind=kind, branch_id=branch_id, ticket_id=ticket_id,
                   appointment_id=appointment_id, counter_id=counter_id,
                   staff_id=actor.staff_id, workstation=actor.workstation, data=data or {})

@@ -4,10 +4,10 @@ PostgreSQL: the writing transaction does ``pg_notify`` (``loket.events``); the f
 ``LISTEN``s and wakes at once. SQLite: a cheap poll of ``PRAGMA data_version`` on one
 connection, reading the log only when another connection has committed.
 
-Either way the feed hands out events in id order, each once: it remembers the last id
-it delivered and, after a lost connection or a database restart, reconnects by itself
-and catches up from there. Event ids are in commit order (``loket.events``), so
-"id > last seen" misses nothing.
+Either way the feed hands out every event once: it remembers what it delivered and,
+after a lost connection or a database restart, reconnects by itself and catches up
+from there. Events come in commit order, which on PostgreSQL is not always id order;
+the feed waits for ids still missing below the newest it saw (see ``_FeedBase``).
 """
 
 from __future__ import annotations
@@ -48,9 +48,22 @@ class EventFeed(Protocol):
 
 
 class _FeedBase:
+    """Hands out each event once, whatever order concurrent writers commit in.
+
+    On PostgreSQL two transactions may draw event ids 7 and 8 and commit 8 first; a
+    reader that jumped past 7 would miss it. So the feed keeps a low-water mark
+    (``last_id``: everything at or below it is handled) plus the ids above it it has
+    already delivered, and waits for a missing id until ``GAP_TIMEOUT``: after that the
+    id belonged to a rolled-back transaction (sequences never give an id back).
+    """
+
+    GAP_TIMEOUT = 60.0
+
     def __init__(self, engine: Engine, last_id: int | None) -> None:
         self.engine = engine
         self.last_id = self._max_id() if last_id is None else last_id
+        self._delivered: set[int] = set()
+        self._missing_since: dict[int, float] = {}
 
     def _max_id(self) -> int:
         with self.engine.connect() as conn:
@@ -61,11 +74,30 @@ class _FeedBase:
 
         with Session(self.engine) as session:
             rows = session.scalars(select(Event).where(Event.id > self.last_id)
-                                   .order_by(Event.id).limit(BATCH)).all()
-            records = [event_record(e) for e in rows]
-        if records:
-            self.last_id = records[-1]["id"]
+                                   .order_by(Event.id).limit(BATCH + len(self._delivered)))
+            records = [event_record(e) for e in rows if e.id not in self._delivered]
+        self._advance([r["id"] for r in records])
         return records
+
+    def _advance(self, new_ids: list[int]) -> None:
+        self._delivered.update(new_ids)
+        if not self._delivered:
+            return
+        now = time.monotonic()
+        top = max(self._delivered)
+        for gap in range(self.last_id + 1, top):
+            if gap not in self._delivered:
+                self._missing_since.setdefault(gap, now)
+        while True:
+            following = self.last_id + 1
+            if following in self._delivered:
+                self._delivered.discard(following)
+            elif now - self._missing_since.get(following, now) >= self.GAP_TIMEOUT:
+                log.info("event id %d never committed; skipping it", following)
+            else:
+                break
+            self._missing_since.pop(following, None)
+            self.last_id = following
 
     def close(self) -> None:
         self.engine.dispose()

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from loket import events
 from loket.dispatch import choose_next_id, predict_wait, waiting_candidates
@@ -85,6 +85,11 @@ class Context:
     actor: Actor
 
 
+# Everything a TicketView and an event read, in the same round trip as the ticket.
+TICKET_WITH_DETAILS = (joinedload(Ticket.service), joinedload(Ticket.branch),
+                       joinedload(Ticket.counter), joinedload(Ticket.appointment))
+
+
 def settings(session: Session) -> Municipality:
     muni = session.scalar(select(Municipality))
     if muni is None:
@@ -133,7 +138,8 @@ def find_ticket(session: Session, branch: Branch, number: str, day: date) -> Tic
         raise NotFound(f"'{number}' is geen ticketnummer. Een nummer ziet eruit als A 12.")
     ticket = session.scalar(select(Ticket).where(
         Ticket.branch_id == branch.id, Ticket.day == day, Ticket.prefix == prefix,
-        Ticket.sequence == int(digits)).with_for_update())
+        Ticket.sequence == int(digits)).options(*TICKET_WITH_DETAILS)
+        .with_for_update(of=Ticket))
     if ticket is None:
         raise NotFound(f"Nummer {prefix} {int(digits)} is vandaag niet uitgegeven.")
     return ticket
@@ -168,10 +174,6 @@ def _ticket_data(ticket: Ticket, **extra: object) -> dict[str, object]:
 
 def _record(session: Session, ctx: Context, kind: str, ticket: Ticket,
             **extra: object) -> None:
-    # The event is the last statement before commit and holds the town hall's event
-    # lock until then (loket.events): load what the caller's TicketView reads now, so no
-    # lazy load runs a query while every other writer waits.
-    _ = ticket.counter, ticket.branch
     events.append(session, at=ctx.now, kind=kind, actor=ctx.actor, branch_id=ticket.branch_id,
                   ticket_id=ticket.id, appointment_id=ticket.appointment_id,
                   counter_id=ticket.counter_id, data=_ticket_data(ticket, **extra))

@@ -91,3 +91,29 @@ def test_listener_reconnects_after_a_database_restart_and_catches_up(postgres_se
     finally:
         feed.close()
         postgres_server.drop_database(name)
+
+
+def test_an_event_committed_after_a_later_one_still_arrives_once(database_url, loket, clock):
+    """Two counters' transactions may commit out of id order (PostgreSQL)."""
+    from loket import events
+    from loket.db import Database
+    from loket.events import Actor
+
+    if database_url.startswith("sqlite"):
+        pytest.skip("SQLite has one writer at a time: ids always commit in order")
+    feed = open_feed(database_url)
+    slow_db, fast_db = Database(database_url), Database(database_url)
+    try:
+        with slow_db.write() as slow:
+            first = events.append(slow, at=clock.now(), kind="test.slow", actor=Actor("a"))
+            with fast_db.write() as fast:
+                second = events.append(fast, at=clock.now(), kind="test.fast", actor=Actor("b"))
+            assert second.id > first.id
+            assert [r["kind"] for r in _collect(feed, 1)] == ["test.fast"]
+        assert [r["kind"] for r in _collect(feed, 1)] == ["test.slow"]
+        assert feed.wait(0.3) == []
+        assert feed.last_id == second.id
+    finally:
+        feed.close()
+        slow_db.dispose()
+        fast_db.dispose()
