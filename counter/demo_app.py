@@ -19,8 +19,12 @@ from loket.demo import Demo
 
 def demo_windows(demo: Demo) -> dict[str, QWidget]:
     """Every window of the demo, by the file name its screenshot gets."""
-    return {"live-queue": LiveQueueWindow(demo.loket, demo.branch), **demo_staff_windows(demo),
-            **demo_public_windows(demo), "manager": demo_manager(demo)}
+    return {
+        "live-queue": LiveQueueWindow(demo.loket, demo.branch),
+        **demo_staff_windows(demo),
+        **demo_public_windows(demo),
+        "manager": demo_manager(demo),
+    }
 
 
 def demo_manager(demo: Demo) -> ManagerWindow:

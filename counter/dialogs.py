@@ -112,8 +112,8 @@ class CallNumberDialog(_Dialog):
         self.number.setPlaceholderText("bijvoorbeeld A 12")
         # A list, not free text: the reason goes into the permanent event log.
         self.reason = QComboBox()
-        for code, label in CALL_REASONS.items():
-            self.reason.addItem(label, code)
+        for code, text in CALL_REASONS.items():
+            self.reason.addItem(text, code)
         self.form.addRow("Nummer", self.number)
         self.form.addRow("Reden", self.reason)
 

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from counter.dialogs import CallNumberDialog, FollowUpDialog, ParkDialog, TransferDialog
 from counter.login import LoginPanel
 from counter.style import STYLE, button, label
+from loket import queue
 from loket.alerts import STATUS_NL
 from loket.desk import CounterOverview, Visitor
-from loket import queue
 from loket.errors import DomainError
 from loket.services import Loket
 from loket.staff import ROLE_NL, StaffView

@@ -30,8 +30,9 @@ def code_keys(session: Session, now: datetime) -> codes.CodeKeys:
     """The signing keys, created on first use so a new database needs no secret file."""
     rows = list(session.scalars(select(SigningKey).where(SigningKey.purpose == "code")))
     if not rows:
-        row = SigningKey(purpose="code", key_id=1, secret=codes.generate_key(), created_at=now,
-                         current=True)
+        row = SigningKey(
+            purpose="code", key_id=1, secret=codes.generate_key(), created_at=now, current=True
+        )
         session.add(row)
         session.flush()
         rows = [row]
@@ -42,8 +43,9 @@ def code_keys(session: Session, now: datetime) -> codes.CodeKeys:
 def card_key(session: Session, now: datetime) -> bytes:
     row = session.get(SigningKey, ("card", 1))
     if row is None:
-        row = SigningKey(purpose="card", key_id=1, secret=codes.generate_key(), created_at=now,
-                         current=True)
+        row = SigningKey(
+            purpose="card", key_id=1, secret=codes.generate_key(), created_at=now, current=True
+        )
         session.add(row)
         session.flush()
     return row.secret
@@ -61,45 +63,76 @@ def _data(appointment: Appointment, **extra: object) -> dict[str, object]:
     return data
 
 
-def _record(session: Session, ctx: Context, kind: str, appointment: Appointment,
-            **extra: object) -> None:
-    events.append(session, at=ctx.now, kind=kind, actor=ctx.actor,
-                  branch_id=appointment.branch_id, appointment_id=appointment.id,
-                  data=_data(appointment, **extra))
+def _record(
+    session: Session, ctx: Context, kind: str, appointment: Appointment, **extra: object
+) -> None:
+    events.append(
+        session,
+        at=ctx.now,
+        kind=kind,
+        actor=ctx.actor,
+        branch_id=appointment.branch_id,
+        appointment_id=appointment.id,
+        data=_data(appointment, **extra),
+    )
 
 
-def capacity_at(session: Session, branch: Branch, service: Service, start: datetime,
-                duration: timedelta) -> int:
+def capacity_at(
+    session: Session, branch: Branch, service: Service, start: datetime, duration: timedelta
+) -> int:
     """Counters equipped for the service minus appointments already overlapping."""
-    counters = session.scalar(select(func.count(Counter.id)).join(
-        CounterService, CounterService.counter_id == Counter.id).where(
-        Counter.branch_id == branch.id, Counter.active,
-        CounterService.service_id == service.id)) or 0
+    counters = (
+        session.scalar(
+            select(func.count(Counter.id))
+            .join(CounterService, CounterService.counter_id == Counter.id)
+            .where(
+                Counter.branch_id == branch.id,
+                Counter.active,
+                CounterService.service_id == service.id,
+            )
+        )
+        or 0
+    )
     # Appointments last at most a few hours; the overlap test itself is done in Python
     # because date arithmetic differs between SQLite and PostgreSQL.
-    rows = session.scalars(select(Appointment).where(
-        Appointment.branch_id == branch.id,
-        Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]),
-        Appointment.start < start + duration,
-        Appointment.start > start - timedelta(hours=4))).all()
-    overlapping = sum(1 for a in rows
-                      if a.start + timedelta(minutes=a.duration_minutes) > start)
+    rows = session.scalars(
+        select(Appointment).where(
+            Appointment.branch_id == branch.id,
+            Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]),
+            Appointment.start < start + duration,
+            Appointment.start > start - timedelta(hours=4),
+        )
+    ).all()
+    overlapping = sum(1 for a in rows if a.start + timedelta(minutes=a.duration_minutes) > start)
     return int(counters) - overlapping
 
 
-def book(session: Session, ctx: Context, branch: Branch, service: Service, start: datetime, *,
-         name: str, email: str | None = None, phone: str | None = None,
-         notes: str | None = None, channel: str = "counter", call_by_name: bool = False,
-         needs_assistance: bool = False, follow_up_of: Appointment | None = None
-         ) -> Appointment:
+def book(
+    session: Session,
+    ctx: Context,
+    branch: Branch,
+    service: Service,
+    start: datetime,
+    *,
+    name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    notes: str | None = None,
+    channel: str = "counter",
+    call_by_name: bool = False,
+    needs_assistance: bool = False,
+    follow_up_of: Appointment | None = None,
+) -> Appointment:
     if not name.strip():
         raise Refused("Vul de naam in van wie de afspraak is.", code="name_missing")
     if channel not in CHANNELS:
         raise Refused(f"Onbekend kanaal '{channel}'.", code="channel")
     offered = queue.offer(session, branch, service)
     if offered is None or not offered.appointment:
-        raise Refused(f"Voor {service.name_nl.lower()} kunt u in {branch.name} geen afspraak "
-                      "maken.", code="not_offered")
+        raise Refused(
+            f"Voor {service.name_nl.lower()} kunt u in {branch.name} geen afspraak maken.",
+            code="not_offered",
+        )
     if start < ctx.now:
         raise Refused("Dit tijdstip is al voorbij. Kies een tijd in de toekomst.", code="past")
     duration = timedelta(minutes=service.duration_minutes)
@@ -107,41 +140,65 @@ def book(session: Session, ctx: Context, branch: Branch, service: Service, start
     period = next((p for p in periods if p.contains(start.time())), None)
     if period is None:
         why = f" {reason.rstrip('.')}." if reason else ""
-        raise Refused(f"{branch.name} is op {describe_day(start.date())} om {start:%H:%M} "
-                      f"gesloten.{why}", code="closed")
+        raise Refused(
+            f"{branch.name} is op {describe_day(start.date())} om {start:%H:%M} gesloten.{why}",
+            code="closed",
+        )
     if period.mode is PeriodMode.WALK_IN:
-        raise Refused(f"Van {period.start:%H:%M} tot {period.end:%H:%M} is {branch.name} alleen "
-                      "open zonder afspraak.", code="walk_in_only")
+        raise Refused(
+            f"Van {period.start:%H:%M} tot {period.end:%H:%M} is {branch.name} alleen "
+            "open zonder afspraak.",
+            code="walk_in_only",
+        )
     if (start + duration).time() > period.end:
-        raise Refused(f"De afspraak duurt {service.duration_minutes} minuten en past niet meer "
-                      f"voor {period.end:%H:%M}. Kies een eerdere tijd.", code="too_late")
+        raise Refused(
+            f"De afspraak duurt {service.duration_minutes} minuten en past niet meer "
+            f"voor {period.end:%H:%M}. Kies een eerdere tijd.",
+            code="too_late",
+        )
     if capacity_at(session, branch, service, start, duration) <= 0:
-        raise Refused(f"Om {start:%H:%M} is er geen plek meer. Kies een andere tijd.",
-                      code="full")
+        raise Refused(f"Om {start:%H:%M} is er geen plek meer. Kies een andere tijd.", code="full")
     reference = codes.new_reference()
     while session.scalar(select(Appointment.id).where(Appointment.reference == reference)):
         reference = codes.new_reference()
     appointment = Appointment(
-        reference=reference, branch_id=branch.id, service_id=service.id, start=start,
-        duration_minutes=service.duration_minutes, status=AppointmentStatus.BOOKED,
-        channel=channel, created_at=ctx.now, call_by_name=call_by_name,
+        reference=reference,
+        branch_id=branch.id,
+        service_id=service.id,
+        start=start,
+        duration_minutes=service.duration_minutes,
+        status=AppointmentStatus.BOOKED,
+        channel=channel,
+        created_at=ctx.now,
+        call_by_name=call_by_name,
         needs_assistance=needs_assistance,
         follow_up_of_id=follow_up_of.id if follow_up_of else None,
-        name=name.strip(), email=(email or "").strip() or None,
-        phone=(phone or "").strip() or None, notes=(notes or "").strip() or None,
+        name=name.strip(),
+        email=(email or "").strip() or None,
+        phone=(phone or "").strip() or None,
+        notes=(notes or "").strip() or None,
     )
     appointment.branch = branch
     appointment.service = service
     session.add(appointment)
     session.flush()
-    _record(session, ctx, "appointment.booked", appointment, channel=channel,
-            follow_up=bool(follow_up_of))
+    _record(
+        session,
+        ctx,
+        "appointment.booked",
+        appointment,
+        channel=channel,
+        follow_up=bool(follow_up_of),
+    )
     return appointment
 
 
 def get_by_reference(session: Session, reference: str) -> Appointment:
-    appointment = session.scalar(select(Appointment).where(
-        Appointment.reference == reference.strip().upper()).with_for_update())
+    appointment = session.scalar(
+        select(Appointment)
+        .where(Appointment.reference == reference.strip().upper())
+        .with_for_update()
+    )
     if appointment is None:
         raise NotFound(f"Afspraak {reference} bestaat niet.")
     return appointment
@@ -158,8 +215,10 @@ def cancel(session: Session, ctx: Context, appointment: Appointment) -> Appointm
 def make_codes(session: Session, appointment: Appointment, now: datetime) -> tuple[str, str]:
     """The code for the QR and the short code a person can type."""
     keys = code_keys(session, now)
-    return (codes.make_code(appointment.reference, appointment.start.date(), keys),
-            codes.make_short_code(appointment.reference))
+    return (
+        codes.make_code(appointment.reference, appointment.start.date(), keys),
+        codes.make_short_code(appointment.reference),
+    )
 
 
 def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
@@ -171,15 +230,17 @@ def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
     except codes.CodeUnreadable:
         payload = codes.read_code(text, code_keys(session, now), now.date())
         reference = payload.reference
-    appointment = session.scalar(select(Appointment).where(
-        Appointment.reference == reference).with_for_update())
+    appointment = session.scalar(
+        select(Appointment).where(Appointment.reference == reference).with_for_update()
+    )
     if appointment is None:
         raise codes.CodeInvalid()
     return appointment
 
 
-def check_in(session: Session, ctx: Context, appointment: Appointment, *,
-             branch: Branch | None = None) -> tuple[Ticket, str]:
+def check_in(
+    session: Session, ctx: Context, appointment: Appointment, *, branch: Branch | None = None
+) -> tuple[Ticket, str]:
     """Check in; returns the ticket and a plain-Dutch message for the visitor."""
     settings = queue.settings(session)
     if branch is not None and appointment.branch_id != branch.id:
@@ -187,27 +248,34 @@ def check_in(session: Session, ctx: Context, appointment: Appointment, *,
     if appointment.status in (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED):
         raise codes.CodeAlreadyUsed()
     if appointment.status is AppointmentStatus.CANCELLED:
-        raise Refused("Deze afspraak is geannuleerd. De receptie helpt u graag verder.",
-                      code="cancelled")
+        raise Refused(
+            "Deze afspraak is geannuleerd. De receptie helpt u graag verder.", code="cancelled"
+        )
     if appointment.status is AppointmentStatus.NO_SHOW:
-        raise Refused("De tijd van deze afspraak is voorbij. De receptie helpt u graag verder.",
-                      code="expired")
+        raise Refused(
+            "De tijd van deze afspraak is voorbij. De receptie helpt u graag verder.",
+            code="expired",
+        )
     if appointment.start.date() != ctx.now.date():
         if appointment.start.date() < ctx.now.date():
             raise codes.CodeExpired(appointment.start.date(), ctx.now.date())
         raise codes.CodeWrongDay(appointment.start.date(), ctx.now.date())
     earliest = appointment.start - timedelta(minutes=settings.early_checkin_minutes)
     if ctx.now < earliest:
-        raise Refused(f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "
-                      f"U kunt inchecken vanaf {earliest:%H:%M}.", code="too_early")
+        raise Refused(
+            f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "
+            f"U kunt inchecken vanaf {earliest:%H:%M}.",
+            code="too_early",
+        )
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)
     appointment.status = AppointmentStatus.CHECKED_IN
     appointment.checked_in_at = ctx.now
     _record(session, ctx, "appointment.checked_in", appointment, late=late)
     ticket = queue.ticket_for_appointment(session, ctx, appointment, late=late)
     if late:
-        message = ("U bent te laat voor uw afspraak. U krijgt een gewoon nummer en wacht "
-                   "op uw beurt.")
+        message = (
+            "U bent te laat voor uw afspraak. U krijgt een gewoon nummer en wacht op uw beurt."
+        )
     elif ctx.now < appointment.start:
         message = f"Welkom, u bent ingecheckt. Uw afspraak is om {appointment.start:%H:%M}."
     else:
@@ -218,9 +286,15 @@ def check_in(session: Session, ctx: Context, appointment: Appointment, *,
 def expire_missed(session: Session, ctx: Context) -> int:
     """Booked appointments whose late window has passed become no-shows."""
     late = timedelta(minutes=queue.settings(session).late_minutes)
-    missed = list(session.scalars(select(Appointment).where(
-        Appointment.status == AppointmentStatus.BOOKED,
-        Appointment.start < ctx.now - late).with_for_update()))
+    missed = list(
+        session.scalars(
+            select(Appointment)
+            .where(
+                Appointment.status == AppointmentStatus.BOOKED, Appointment.start < ctx.now - late
+            )
+            .with_for_update()
+        )
+    )
     for appointment in missed:
         appointment.status = AppointmentStatus.NO_SHOW
         _record(session, ctx, "appointment.no_show", appointment)

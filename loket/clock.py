@@ -32,8 +32,13 @@ def parse_moment(text: str) -> datetime:
 class Clock:
     """Local wall-clock time, optionally started at a chosen moment."""
 
-    def __init__(self, start: datetime | None = None, *, frozen: bool = False,
-                 monotonic: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        start: datetime | None = None,
+        *,
+        frozen: bool = False,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._monotonic = monotonic
         self._start = start
         self._frozen = frozen

@@ -134,8 +134,15 @@ class _Reader:
     def fail(self, where: str, what: str) -> None:
         self.problems.append(f"{where}: {what}")
 
-    def text(self, table: dict[str, Any], key: str, where: str, *, required: bool = True,
-             default: str = "") -> str:
+    def text(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        *,
+        required: bool = True,
+        default: str = "",
+    ) -> str:
         value = table.get(key)
         if value is None:
             if required:
@@ -158,8 +165,16 @@ class _Reader:
         seen.add(code)
         return code, (f"{where} ({code})" if code else where)
 
-    def integer(self, table: dict[str, Any], key: str, where: str, *, default: int | None = None,
-                low: int = 0, high: int = 10_000) -> int:
+    def integer(
+        self,
+        table: dict[str, Any],
+        key: str,
+        where: str,
+        *,
+        default: int | None = None,
+        low: int = 0,
+        high: int = 10_000,
+    ) -> int:
         value = table.get(key, default)
         if value is None:
             self.fail(f"{where}.{key}", "ontbreekt (verplicht veld)")
@@ -181,12 +196,13 @@ class _Reader:
     def str_list(self, table: dict[str, Any], key: str, where: str) -> list[str]:
         value = table.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"{where}.{key}", "moet een lijst met teksten zijn, bijvoorbeeld [\"a\", \"b\"]")
+            self.fail(f"{where}.{key}", 'moet een lijst met teksten zijn, bijvoorbeeld ["a", "b"]')
             return []
         return list(value)
 
-    def localized(self, table: dict[str, Any], key: str, where: str,
-                  required: bool = True) -> tuple[str, str]:
+    def localized(
+        self, table: dict[str, Any], key: str, where: str, required: bool = True
+    ) -> tuple[str, str]:
         value = table.get(key)
         if value is None:
             if required:
@@ -208,13 +224,16 @@ class _Reader:
             hours, minutes = (int(p) for p in re.split(r"[:.]", value.strip()))
             if hours < 24 and minutes < 60:
                 return time(hours, minutes)
-        self.fail(where, f"moet een tijd zijn zoals \"08:30\", niet {value!r}")
+        self.fail(where, f'moet een tijd zijn zoals "08:30", niet {value!r}')
         return None
 
     def periods(self, value: Any, where: str) -> list[PeriodSpec]:
         if not isinstance(value, list):
-            self.fail(where, "moet een lijst met perioden zijn: [{ from = \"08:30\", "
-                             "to = \"12:30\", mode = \"mixed\" }]")
+            self.fail(
+                where,
+                'moet een lijst met perioden zijn: [{ from = "08:30", '
+                'to = "12:30", mode = "mixed" }]',
+            )
             return []
         result: list[PeriodSpec] = []
         for i, item in enumerate(value):
@@ -236,8 +255,11 @@ class _Reader:
         ordered = sorted(result, key=lambda p: p.start)
         for a, b in zip(ordered, ordered[1:], strict=False):
             if b.start < a.end:
-                self.fail(where, f"perioden overlappen: {a.start:%H:%M}-{a.end:%H:%M} en "
-                                 f"{b.start:%H:%M}-{b.end:%H:%M}")
+                self.fail(
+                    where,
+                    f"perioden overlappen: {a.start:%H:%M}-{a.end:%H:%M} en "
+                    f"{b.start:%H:%M}-{b.end:%H:%M}",
+                )
         return ordered
 
 
@@ -257,18 +279,23 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
         muni_raw = {}
     muni = MunicipalitySpec(
         name=r.text(muni_raw, "name", "municipality"),
-        wait_norm_minutes=r.integer(muni_raw, "wait_norm_minutes", "municipality", default=5,
-                                    low=1, high=120),
+        wait_norm_minutes=r.integer(
+            muni_raw, "wait_norm_minutes", "municipality", default=5, low=1, high=120
+        ),
         max_calls=r.integer(muni_raw, "max_calls", "municipality", default=3, low=1, high=10),
-        early_checkin_minutes=r.integer(muni_raw, "early_checkin_minutes", "municipality",
-                                        default=60, low=0, high=600),
-        late_minutes=r.integer(muni_raw, "late_minutes", "municipality", default=10, low=0,
-                               high=240),
-        purge_after_days=r.integer(muni_raw, "purge_after_days", "municipality", default=30,
-                                   low=0, high=3650),
+        early_checkin_minutes=r.integer(
+            muni_raw, "early_checkin_minutes", "municipality", default=60, low=0, high=600
+        ),
+        late_minutes=r.integer(
+            muni_raw, "late_minutes", "municipality", default=10, low=0, high=240
+        ),
+        purge_after_days=r.integer(
+            muni_raw, "purge_after_days", "municipality", default=30, low=0, high=3650
+        ),
     )
-    muni.info_line_nl, muni.info_line_en = r.localized(muni_raw, "info_line", "municipality",
-                                                       required=False)
+    muni.info_line_nl, muni.info_line_en = r.localized(
+        muni_raw, "info_line", "municipality", required=False
+    )
 
     spec = ConfigSpec(municipality=muni)
     seen: set[str] = set()
@@ -291,16 +318,24 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
             if not isinstance(day, date):
                 r.fail(f"{eat}.date", f"moet een datum zijn zoals 2026-12-24, niet {day!r}")
                 continue
-            exceptions.append(ExceptionSpec(
-                day=day, reason=r.text(e, "reason", eat, required=False),
-                periods=r.periods(e.get("periods", []), f"{eat}.periods"),
-            ))
-        spec.branches.append(BranchSpec(
-            code=code, name=r.text(b, "name", at), address=r.text(b, "address", at, required=False),
-            wait_area=r.text(b, "wait_area", at, required=False),
-            public_holidays=r.boolean(b, "public_holidays", at, True),
-            hours=hours, exceptions=exceptions,
-        ))
+            exceptions.append(
+                ExceptionSpec(
+                    day=day,
+                    reason=r.text(e, "reason", eat, required=False),
+                    periods=r.periods(e.get("periods", []), f"{eat}.periods"),
+                )
+            )
+        spec.branches.append(
+            BranchSpec(
+                code=code,
+                name=r.text(b, "name", at),
+                address=r.text(b, "address", at, required=False),
+                wait_area=r.text(b, "wait_area", at, required=False),
+                public_holidays=r.boolean(b, "public_holidays", at, True),
+                hours=hours,
+                exceptions=exceptions,
+            )
+        )
     branch_codes = {b.code for b in spec.branches}
 
     seen = set()
@@ -320,29 +355,47 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
         channels = r.str_list(s, "channels", at) or ["online", "phone", "counter"]
         for ch in channels:
             if ch not in CHANNELS:
-                r.fail(f"{at}.channels", f"onbekend kanaal {ch!r}; kies uit "
-                                         f"{', '.join(sorted(CHANNELS))}")
+                r.fail(
+                    f"{at}.channels",
+                    f"onbekend kanaal {ch!r}; kies uit {', '.join(sorted(CHANNELS))}",
+                )
         branches = r.str_list(s, "branches", at)
         if not branches:
             r.fail(f"{at}.branches", "noem ten minste één vestiging waar deze dienst kan")
-        walk_in_branches = r.str_list(s, "walk_in_branches", at) if "walk_in_branches" in s \
+        walk_in_branches = (
+            r.str_list(s, "walk_in_branches", at) if "walk_in_branches" in s else list(branches)
+        )
+        appointment_branches = (
+            r.str_list(s, "appointment_branches", at)
+            if "appointment_branches" in s
             else list(branches)
-        appointment_branches = r.str_list(s, "appointment_branches", at) \
-            if "appointment_branches" in s else list(branches)
-        for key, codes in (("branches", branches), ("walk_in_branches", walk_in_branches),
-                           ("appointment_branches", appointment_branches)):
+        )
+        for key, codes in (
+            ("branches", branches),
+            ("walk_in_branches", walk_in_branches),
+            ("appointment_branches", appointment_branches),
+        ):
             for bc in codes:
                 if bc not in branch_codes:
                     r.fail(f"{at}.{key}", f"vestiging {bc!r} bestaat niet in [[branches]]")
                 elif bc not in branches:
                     r.fail(f"{at}.{key}", f"vestiging {bc!r} staat niet in branches")
-        spec.services.append(ServiceSpec(
-            code=code, name_nl=name_nl, name_en=name_en, prefix=prefix,
-            duration=r.integer(s, "duration", at, low=1, high=240),
-            bring_nl=bring_nl, bring_en=bring_en, icon=r.text(s, "icon", at, required=False),
-            channels=channels, branches=branches, walk_in_branches=walk_in_branches,
-            appointment_branches=appointment_branches,
-        ))
+        spec.services.append(
+            ServiceSpec(
+                code=code,
+                name_nl=name_nl,
+                name_en=name_en,
+                prefix=prefix,
+                duration=r.integer(s, "duration", at, low=1, high=240),
+                bring_nl=bring_nl,
+                bring_en=bring_en,
+                icon=r.text(s, "icon", at, required=False),
+                channels=channels,
+                branches=branches,
+                walk_in_branches=walk_in_branches,
+                appointment_branches=appointment_branches,
+            )
+        )
     service_codes = {s.code for s in spec.services}
     offered = {(b, s.code) for s in spec.services for b in s.branches}
 
@@ -362,8 +415,9 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
                 r.fail(f"{at}.services", f"dienst {sc!r} bestaat niet in [[services]]")
             elif branch in branch_codes and (branch, sc) not in offered:
                 r.fail(f"{at}.services", f"dienst {sc!r} wordt niet aangeboden in {branch!r}")
-        spec.counters.append(CounterSpec(branch, number, r.text(c, "name", at, required=False),
-                                         services))
+        spec.counters.append(
+            CounterSpec(branch, number, r.text(c, "name", at, required=False), services)
+        )
 
     seen = set()
     for i, st in enumerate(_table_list(raw, "staff", r)):
@@ -377,8 +431,9 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
             r.fail(f"{at}.roles", "noem ten minste één rol: counter, reception, manager of admin")
         for role in roles:
             if role not in ROLES:
-                r.fail(f"{at}.roles", f"onbekende rol {role!r}; kies uit "
-                                      f"{', '.join(sorted(ROLES))}")
+                r.fail(
+                    f"{at}.roles", f"onbekende rol {role!r}; kies uit {', '.join(sorted(ROLES))}"
+                )
         skills_raw = st.get("skills", {})
         skills: dict[str, float] = {}
         if not isinstance(skills_raw, dict):
@@ -387,10 +442,15 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
         for sc, speed in skills_raw.items():
             if sc not in service_codes:
                 r.fail(f"{at}.skills.{sc}", "deze dienst bestaat niet in [[services]]")
-            elif isinstance(speed, bool) or not isinstance(speed, int | float) \
-                    or not 0.2 <= speed <= 5:
-                r.fail(f"{at}.skills.{sc}", f"snelheid moet een getal tussen 0.2 en 5 zijn, "
-                                            f"niet {speed!r}")
+            elif (
+                isinstance(speed, bool)
+                or not isinstance(speed, int | float)
+                or not 0.2 <= speed <= 5
+            ):
+                r.fail(
+                    f"{at}.skills.{sc}",
+                    f"snelheid moet een getal tussen 0.2 en 5 zijn, niet {speed!r}",
+                )
             else:
                 skills[sc] = float(speed)
         pin = st.get("pin")
@@ -401,12 +461,21 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
             except ValueError as exc:
                 r.fail(f"{at}.pin", str(exc))
         card = st.get("card_uid")
-        if card is not None and not (isinstance(card, str)
-                                     and re.fullmatch(r"([0-9A-Fa-f]{2}){4,10}", card)):
+        if card is not None and not (
+            isinstance(card, str) and re.fullmatch(r"([0-9A-Fa-f]{2}){4,10}", card)
+        ):
             r.fail(f"{at}.card_uid", "moet de UID van de pas zijn in hex, bijvoorbeeld 04A1B2C3")
             card = None
-        spec.staff.append(StaffSpec(code=code, name=r.text(st, "name", at), roles=roles,
-                                    skills=skills, pin=pin, card_uid=card))
+        spec.staff.append(
+            StaffSpec(
+                code=code,
+                name=r.text(st, "name", at),
+                roles=roles,
+                skills=skills,
+                pin=pin,
+                card_uid=card,
+            )
+        )
     try:
         smtp = parse_smtp(raw)
     except ConfigError as exc:
@@ -435,8 +504,7 @@ class ApplyReport:
     deactivated: int = 0
 
     def summary(self) -> str:
-        return (f"{self.created} nieuw, {self.updated} gewijzigd, "
-                f"{self.deactivated} uitgezet")
+        return f"{self.created} nieuw, {self.updated} gewijzigd, {self.deactivated} uitgezet"
 
 
 def _assign(obj: Any, report: ApplyReport, **values: Any) -> None:
@@ -457,10 +525,19 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
         muni = Municipality(name=m.name)
         session.add(muni)
         report.created += 1
-    _assign(muni, report, name=m.name, wait_norm_minutes=m.wait_norm_minutes,
-            max_calls=m.max_calls, early_checkin_minutes=m.early_checkin_minutes,
-            late_minutes=m.late_minutes, purge_after_days=m.purge_after_days,
-            info_line_nl=m.info_line_nl, info_line_en=m.info_line_en, smtp=spec.smtp)
+    _assign(
+        muni,
+        report,
+        name=m.name,
+        wait_norm_minutes=m.wait_norm_minutes,
+        max_calls=m.max_calls,
+        early_checkin_minutes=m.early_checkin_minutes,
+        late_minutes=m.late_minutes,
+        purge_after_days=m.purge_after_days,
+        info_line_nl=m.info_line_nl,
+        info_line_en=m.info_line_en,
+        smtp=spec.smtp,
+    )
 
     branches = {b.code: b for b in session.scalars(select(Branch))}
     for bs in spec.branches:
@@ -470,30 +547,49 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
             session.add(branch)
             branches[bs.code] = branch
             report.created += 1
-        _assign(branch, report, name=bs.name, address=bs.address, wait_area=bs.wait_area,
-                public_holidays=bs.public_holidays)
-        wanted = sorted((wd, p.start, p.end, p.mode.value) for wd, ps in bs.hours.items()
-                        for p in ps)
-        have = sorted((p.weekday, p.start, p.end, PeriodMode(p.mode).value)
-                      for p in branch.periods)
+        _assign(
+            branch,
+            report,
+            name=bs.name,
+            address=bs.address,
+            wait_area=bs.wait_area,
+            public_holidays=bs.public_holidays,
+        )
+        wanted = sorted(
+            (wd, p.start, p.end, p.mode.value) for wd, ps in bs.hours.items() for p in ps
+        )
+        have = sorted((p.weekday, p.start, p.end, PeriodMode(p.mode).value) for p in branch.periods)
         if wanted != have:
-            branch.periods = [OpeningPeriod(weekday=wd, start=s, end=e, mode=PeriodMode(md))
-                              for wd, s, e, md in wanted]
+            branch.periods = [
+                OpeningPeriod(weekday=wd, start=s, end=e, mode=PeriodMode(md))
+                for wd, s, e, md in wanted
+            ]
             report.updated += 1
-        wanted_ex = sorted((e.day, p.start, p.end, p.mode.value, e.reason)
-                           for e in bs.exceptions for p in (e.periods or [None]) if p) + \
-            sorted((e.day, None, None, None, e.reason) for e in bs.exceptions if not e.periods)
+        wanted_ex = sorted(
+            (e.day, p.start, p.end, p.mode.value, e.reason)
+            for e in bs.exceptions
+            for p in e.periods
+        ) + sorted((e.day, None, None, None, e.reason) for e in bs.exceptions if not e.periods)
         # Closures and extra sessions made at reception are not the file's to replace.
         from_file = [x for x in branch.exceptions if x.source == "config"]
         from_desk = [x for x in branch.exceptions if x.source != "config"]
-        have_ex = sorted((x.day, x.start, x.end, x.mode.value if x.mode else None, x.reason)
-                         for x in from_file if x.start) + \
-            sorted((x.day, None, None, None, x.reason) for x in from_file if not x.start)
+        have_ex = sorted(
+            (x.day, x.start, x.end, x.mode.value if x.mode else None, x.reason)
+            for x in from_file
+            if x.start
+        ) + sorted((x.day, None, None, None, x.reason) for x in from_file if not x.start)
         if wanted_ex != have_ex:
             branch.exceptions = from_desk + [
-                DayException(day=d, start=s, end=e, mode=PeriodMode(md) if md else None,
-                             reason=rs, source="config")
-                for d, s, e, md, rs in wanted_ex]
+                DayException(
+                    day=d,
+                    start=s,
+                    end=e,
+                    mode=PeriodMode(md) if md else None,
+                    reason=rs,
+                    source="config",
+                )
+                for d, s, e, md, rs in wanted_ex
+            ]
             report.updated += 1
     session.flush()
 
@@ -501,29 +597,54 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
     for ss in spec.services:
         service = services.get(ss.code)
         if service is None:
-            service = Service(code=ss.code, name_nl=ss.name_nl, name_en=ss.name_en,
-                              prefix=ss.prefix, duration_minutes=ss.duration)
+            service = Service(
+                code=ss.code,
+                name_nl=ss.name_nl,
+                name_en=ss.name_en,
+                prefix=ss.prefix,
+                duration_minutes=ss.duration,
+            )
             session.add(service)
             services[ss.code] = service
             report.created += 1
-        _assign(service, report, name_nl=ss.name_nl, name_en=ss.name_en, prefix=ss.prefix,
-                duration_minutes=ss.duration, bring_nl=ss.bring_nl, bring_en=ss.bring_en,
-                icon=ss.icon, channels=ss.channels, active=True)
+        _assign(
+            service,
+            report,
+            name_nl=ss.name_nl,
+            name_en=ss.name_en,
+            prefix=ss.prefix,
+            duration_minutes=ss.duration,
+            bring_nl=ss.bring_nl,
+            bring_en=ss.bring_en,
+            icon=ss.icon,
+            channels=ss.channels,
+            active=True,
+        )
     for code, service in services.items():
         if code not in {s.code for s in spec.services} and service.active:
             service.active = False
             report.deactivated += 1
     session.flush()
 
-    wanted_offer = {(branches[b].id, services[s.code].id): (b in s.walk_in_branches,
-                                                             b in s.appointment_branches)
-                    for s in spec.services for b in s.branches}
-    existing_offer = {(o.branch_id, o.service_id): o for o in session.scalars(select(BranchService))}
+    wanted_offer = {
+        (branches[b].id, services[s.code].id): (
+            b in s.walk_in_branches,
+            b in s.appointment_branches,
+        )
+        for s in spec.services
+        for b in s.branches
+    }
+    existing_offer = {
+        (o.branch_id, o.service_id): o for o in session.scalars(select(BranchService))
+    }
     for key, (walk_in, appointment) in wanted_offer.items():
         offer = existing_offer.get(key)
         if offer is None:
-            session.add(BranchService(branch_id=key[0], service_id=key[1], walk_in=walk_in,
-                                      appointment=appointment))
+            session.add(
+                BranchService(
+                    branch_id=key[0], service_id=key[1], walk_in=walk_in, appointment=appointment
+                )
+            )
             report.created += 1
         else:
             _assign(offer, report, walk_in=walk_in, appointment=appointment)
@@ -546,12 +667,16 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
         _assign(counter, report, name=cs.name or f"Balie {cs.number}", active=True)
         session.flush()
         wanted_services = sorted(services[s].id for s in cs.services)
-        have_services = sorted(session.scalars(
-            select(CounterService.service_id).where(CounterService.counter_id == counter.id)))
+        have_services = sorted(
+            session.scalars(
+                select(CounterService.service_id).where(CounterService.counter_id == counter.id)
+            )
+        )
         if wanted_services != have_services:
             session.execute(delete(CounterService).where(CounterService.counter_id == counter.id))
-            session.add_all(CounterService(counter_id=counter.id, service_id=sid)
-                            for sid in wanted_services)
+            session.add_all(
+                CounterService(counter_id=counter.id, service_id=sid) for sid in wanted_services
+            )
             report.updated += 1
     for key, counter in counters.items():
         if key not in wanted_counters and counter.active:
@@ -567,8 +692,9 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
             staff[sp.code] = member
             report.created += 1
         _assign(member, report, name=sp.name, roles=sp.roles, active=True)
-        if sp.pin is not None and not (member.pin_hash
-                                       and security.verify_pin(sp.pin, member.pin_hash)):
+        if sp.pin is not None and not (
+            member.pin_hash and security.verify_pin(sp.pin, member.pin_hash)
+        ):
             member.pin_hash = security.hash_pin(sp.pin)
             report.updated += 1
         if sp.card_uid is not None:
@@ -579,7 +705,9 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
         wanted_skills = {services[c].id: v for c, v in sp.skills.items()}
         have_skills = {k.service_id: k.speed for k in member.skills}
         if wanted_skills != have_skills:
-            member.skills = [StaffSkill(service_id=sid, speed=v) for sid, v in wanted_skills.items()]
+            member.skills = [
+                StaffSkill(service_id=sid, speed=v) for sid, v in wanted_skills.items()
+            ]
             report.updated += 1
     for code, member in staff.items():
         if code not in {s.code for s in spec.staff} and member.active:

@@ -20,8 +20,18 @@ from loket.services import Loket
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "assets" / "demo" / "municipality.toml"
 DEMO_BRANCH = "dalfsen"
 # Made-up residents: the demo never shows a real person's name.
-DEMO_NAMES = ["J. de Vries", "M. Jansen", "A. Bakker", "S. Visser", "P. Smit", "L. Meijer",
-              "R. Mulder", "E. de Boer", "T. Bos", "K. Vos"]
+DEMO_NAMES = [
+    "J. de Vries",
+    "M. Jansen",
+    "A. Bakker",
+    "S. Visser",
+    "P. Smit",
+    "L. Meijer",
+    "R. Mulder",
+    "E. de Boer",
+    "T. Bos",
+    "K. Vos",
+]
 
 
 def next_demo_moment(now: datetime) -> datetime:
@@ -41,8 +51,9 @@ class Demo:
     branch: str = DEMO_BRANCH
 
 
-def create_demo(start: datetime | None = None, directory: Path | None = None,
-                seed: int = 7) -> Demo:
+def create_demo(
+    start: datetime | None = None, directory: Path | None = None, seed: int = 7
+) -> Demo:
     """A fresh SQLite database, configured, with some tickets and appointments."""
     directory = directory or Path(tempfile.mkdtemp(prefix="loket-demo-"))
     clock = Clock(start or next_demo_moment(datetime.now()))
@@ -63,9 +74,14 @@ def seed_morning(loket: Loket, seed: int = 7) -> None:
     for i, name in enumerate(DEMO_NAMES[:6]):
         service = services[i % len(services)]
         try:
-            loket.book_appointment(DEMO_BRANCH, service.code, slot + timedelta(minutes=20 * i),
-                                   name=name, channel=rng.choice(["online", "phone"]),
-                                   call_by_name=(i == 2))
+            loket.book_appointment(
+                DEMO_BRANCH,
+                service.code,
+                slot + timedelta(minutes=20 * i),
+                name=name,
+                channel=rng.choice(["online", "phone"]),
+                call_by_name=(i == 2),
+            )
         except DomainError:
             continue  # closed or full at that time: the demo simply has fewer
     # Visitors arrived over the last twenty minutes, so the screens show real waits.

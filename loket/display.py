@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import Session, object_session
@@ -203,7 +204,11 @@ def branch_status(session: Session, branch: Branch, now: datetime) -> BranchStat
             .order_by(Service.prefix)
         )
     ]
-    common = {"branch": branch.code, "branch_name": branch.name, "walk_in_services": walk_in}
+    common: dict[str, Any] = {
+        "branch": branch.code,
+        "branch_name": branch.name,
+        "walk_in_services": walk_in,
+    }
     period = period_at(branch, now)
     again = next_walk_in_opening(branch, now)
     if period is None:

@@ -28,18 +28,36 @@ class Actor:
         return cls(workstation=workstation, roles=frozenset({"system"}))
 
 
-def append(session: Session, *, at: datetime, kind: str, actor: Actor,
-           branch_id: int | None = None, ticket_id: int | None = None,
-           appointment_id: int | None = None, counter_id: int | None = None,
-           data: dict[str, Any] | None = None) -> Event:
+def append(
+    session: Session,
+    *,
+    at: datetime,
+    kind: str,
+    actor: Actor,
+    branch_id: int | None = None,
+    ticket_id: int | None = None,
+    appointment_id: int | None = None,
+    counter_id: int | None = None,
+    data: dict[str, Any] | None = None,
+) -> Event:
     bind = session.get_bind()
-    event = Event(at=at, kind=kind, branch_id=branch_id, ticket_id=ticket_id,
-                  appointment_id=appointment_id, counter_id=counter_id,
-                  staff_id=actor.staff_id, workstation=actor.workstation, data=data or {})
+    event = Event(
+        at=at,
+        kind=kind,
+        branch_id=branch_id,
+        ticket_id=ticket_id,
+        appointment_id=appointment_id,
+        counter_id=counter_id,
+        staff_id=actor.staff_id,
+        workstation=actor.workstation,
+        data=data or {},
+    )
     session.add(event)
     session.flush()
     if bind.dialect.name == "postgresql":
         # Delivered at commit, never for a rolled-back change.
-        session.execute(select(text("pg_notify(:channel, :payload)")),
-                        {"channel": NOTIFY_CHANNEL, "payload": str(event.id)})
+        session.execute(
+            select(text("pg_notify(:channel, :payload)")),
+            {"channel": NOTIFY_CHANNEL, "payload": str(event.id)},
+        )
     return event

@@ -12,6 +12,7 @@ the feed waits for ids still missing below the newest it saw (see ``_FeedBase``)
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sqlite3
 import time
@@ -32,10 +33,18 @@ BATCH = 500
 
 
 def event_record(e: Event) -> EventRecord:
-    return {"id": e.id, "at": e.at.isoformat(timespec="seconds"), "kind": e.kind,
-            "branch_id": e.branch_id, "ticket_id": e.ticket_id,
-            "appointment_id": e.appointment_id, "counter_id": e.counter_id,
-            "staff_id": e.staff_id, "workstation": e.workstation, "data": e.data}
+    return {
+        "id": e.id,
+        "at": e.at.isoformat(timespec="seconds"),
+        "kind": e.kind,
+        "branch_id": e.branch_id,
+        "ticket_id": e.ticket_id,
+        "appointment_id": e.appointment_id,
+        "counter_id": e.counter_id,
+        "staff_id": e.staff_id,
+        "workstation": e.workstation,
+        "data": e.data,
+    }
 
 
 class EventFeed(Protocol):
@@ -65,6 +74,9 @@ class _FeedBase:
         self._delivered: set[int] = set()
         self._missing_since: dict[int, float] = {}
 
+    def wait(self, timeout: float) -> list[EventRecord]:
+        raise NotImplementedError
+
     def _max_id(self) -> int:
         with self.engine.connect() as conn:
             return int(conn.execute(text("SELECT COALESCE(MAX(id), 0) FROM event")).scalar_one())
@@ -73,8 +85,12 @@ class _FeedBase:
         from sqlalchemy.orm import Session
 
         with Session(self.engine) as session:
-            rows = session.scalars(select(Event).where(Event.id > self.last_id)
-                                   .order_by(Event.id).limit(BATCH + len(self._delivered)))
+            rows = session.scalars(
+                select(Event)
+                .where(Event.id > self.last_id)
+                .order_by(Event.id)
+                .limit(BATCH + len(self._delivered))
+            )
             records = [event_record(e) for e in rows if e.id not in self._delivered]
         self._advance([r["id"] for r in records])
         return records
@@ -143,8 +159,12 @@ class PostgresFeed(_FeedBase):
         super().__init__(create_engine(url, pool_pre_ping=True), last_id)
         sa_url = make_url(url)
         self._conninfo = psycopg.conninfo.make_conninfo(
-            host=sa_url.host or "", port=sa_url.port or 5432, dbname=sa_url.database or "",
-            user=sa_url.username or "", password=sa_url.password or "")
+            host=sa_url.host or "",
+            port=sa_url.port or 5432,
+            dbname=sa_url.database or "",
+            user=sa_url.username or "",
+            password=sa_url.password or "",
+        )
         self._listener: psycopg.Connection[Any] | None = None
         self._backoff = 0.2
 
@@ -192,10 +212,8 @@ class PostgresFeed(_FeedBase):
     def _drop(self, exc: Exception) -> None:
         log.warning("event feed lost its connection, reconnecting: %s", type(exc).__name__)
         if self._listener is not None:
-            try:
+            with contextlib.suppress(Exception):  # already broken
                 self._listener.close()
-            except Exception:  # already broken
-                pass
         self._listener = None
 
     def close(self) -> None:

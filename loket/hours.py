@@ -11,8 +11,20 @@ import holidays
 from loket.models import Branch, PeriodMode
 
 DAY_NAMES_NL = ["maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag"]
-MONTHS_NL = ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-             "september", "oktober", "november", "december"]
+MONTHS_NL = [
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+]
 
 
 @dataclass(frozen=True)
@@ -38,8 +50,11 @@ def periods_on(branch: Branch, day: date) -> tuple[list[Period], str | None]:
     """The opening periods on a day and, when there are none, a sentence saying why."""
     exceptions = [x for x in branch.exceptions if x.day == day]
     if exceptions:
-        periods = [Period(x.start, x.end, PeriodMode(x.mode)) for x in exceptions
-                   if x.start and x.end and x.mode]
+        periods = [
+            Period(x.start, x.end, PeriodMode(x.mode))
+            for x in exceptions
+            if x.start and x.end and x.mode
+        ]
         reason = next((x.reason for x in exceptions if x.reason), "")
         if not periods:
             return [], reason or "Vandaag zijn we gesloten"
@@ -48,8 +63,11 @@ def periods_on(branch: Branch, day: date) -> tuple[list[Period], str | None]:
         name = holiday_name(day)
         if name:
             return [], f"Het is een feestdag: {name}"
-    periods = [Period(p.start, p.end, PeriodMode(p.mode)) for p in branch.periods
-               if p.weekday == day.weekday()]
+    periods = [
+        Period(p.start, p.end, PeriodMode(p.mode))
+        for p in branch.periods
+        if p.weekday == day.weekday()
+    ]
     if not periods:
         return [], f"Op {DAY_NAMES_NL[day.weekday()]} zijn we gesloten"
     return sorted(periods, key=lambda p: p.start), None

@@ -249,22 +249,24 @@ class Appointment(Base):
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     call_by_name: Mapped[bool] = mapped_column(Boolean, default=False)
     needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
-    follow_up_of_id: Mapped[int | None] = mapped_column(
-        ForeignKey("appointment.id"), nullable=True
-    )
+    follow_up_of_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), nullable=True)
     # Personal data: removed by the privacy purge, never copied into events or logs.
     # Deferred (ORM only, the schema is unchanged): loading an appointment does not
     # select them, so the kiosk's and display's PostgreSQL roles, which have no
     # SELECT on these columns (loket/db_roles.py), can still load and check in
     # appointments. The first touch loads all four in one query.
-    name: Mapped[str | None] = mapped_column(String(120), nullable=True, deferred=True,
-                                             deferred_group=PERSONAL)
-    email: Mapped[str | None] = mapped_column(String(200), nullable=True, deferred=True,
-                                              deferred_group=PERSONAL)
-    phone: Mapped[str | None] = mapped_column(String(40), nullable=True, deferred=True,
-                                              deferred_group=PERSONAL)
-    notes: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True,
-                                              deferred_group=PERSONAL)
+    name: Mapped[str | None] = mapped_column(
+        String(120), nullable=True, deferred=True, deferred_group=PERSONAL
+    )
+    email: Mapped[str | None] = mapped_column(
+        String(200), nullable=True, deferred=True, deferred_group=PERSONAL
+    )
+    phone: Mapped[str | None] = mapped_column(
+        String(40), nullable=True, deferred=True, deferred_group=PERSONAL
+    )
+    notes: Mapped[str | None] = mapped_column(
+        Text, nullable=True, deferred=True, deferred_group=PERSONAL
+    )
     purged_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
 
     branch: Mapped[Branch] = relationship()
@@ -295,16 +297,12 @@ class Ticket(Base):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"), nullable=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
-    target_counter_id: Mapped[int | None] = mapped_column(
-        ForeignKey("counter.id"), nullable=True
-    )
+    target_counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"), nullable=True)
     call_count: Mapped[int] = mapped_column(Integer, default=0)
     predicted_wait_seconds: Mapped[int | None] = mapped_column(Integer, nullable=True)
     outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
-    appointment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("appointment.id"), nullable=True
-    )
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), nullable=True)
     transfer_note: Mapped[str | None] = mapped_column(Text, nullable=True)
     printed: Mapped[bool] = mapped_column(Boolean, default=False)
 
@@ -342,9 +340,7 @@ class Event(Base):
     kind: Mapped[str] = mapped_column(String(40), index=True)
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), nullable=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), nullable=True)
-    appointment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("appointment.id"), nullable=True
-    )
+    appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), nullable=True)
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"), nullable=True)
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), nullable=True)
     workstation: Mapped[str] = mapped_column(String(60), default="")
@@ -364,8 +360,9 @@ class Feedback(Base):
     expertise: Mapped[int | None] = mapped_column(Integer, nullable=True)
     # Free text of a resident: deferred like the appointment's personal data, so the
     # kiosk role can insert feedback and check "already rated" without reading it.
-    comment: Mapped[str | None] = mapped_column(Text, nullable=True, deferred=True,
-                                                deferred_group=PERSONAL)
+    comment: Mapped[str | None] = mapped_column(
+        Text, nullable=True, deferred=True, deferred_group=PERSONAL
+    )
 
 
 class SigningKey(Base):

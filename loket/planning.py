@@ -16,12 +16,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from scheduler.demand import DayDemand, Period, ServiceProfile
-from scheduler.forecast import VisitRecord, build_forecast
-from scheduler.planning import plan_day
-from scheduler.roster import StaffAvailability
-from scheduler.scenario import load_scenario
-
 from loket import queue
 from loket.hours import periods_on
 from loket.models import (
@@ -34,39 +28,74 @@ from loket.models import (
     Ticket,
     TicketKind,
 )
+from scheduler.demand import DayDemand, Period, ServiceProfile
+from scheduler.forecast import VisitRecord, build_forecast
+from scheduler.planning import plan_day
+from scheduler.roster import StaffAvailability
+from scheduler.scenario import load_scenario
 
 HISTORY_WEEKS = 8
+WEEKDAYS_PLURAL_NL = [
+    "maandagen",
+    "dinsdagen",
+    "woensdagen",
+    "donderdagen",
+    "vrijdagen",
+    "zaterdagen",
+    "zondagen",
+]
 WEEKDAY_KEYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
 def _history(session: Session, branch_id: int, day: date) -> list[VisitRecord]:
     since = day - timedelta(weeks=HISTORY_WEEKS)
-    tickets = session.scalars(select(Ticket).where(
-        Ticket.branch_id == branch_id, Ticket.day >= since, Ticket.day < day))
-    return [VisitRecord(service=t.service.code, kind=t.kind.value,
-                        arrival=t.wait_from if t.kind is TicketKind.WALK_IN else t.issued_at,
-                        called=t.first_called_at, started=t.started_at, finished=t.finished_at,
-                        staff=str(t.staff_id) if t.staff_id else None,
-                        appointment_time=t.appointment_at) for t in tickets]
+    tickets = session.scalars(
+        select(Ticket).where(Ticket.branch_id == branch_id, Ticket.day >= since, Ticket.day < day)
+    )
+    return [
+        VisitRecord(
+            service=t.service.code,
+            kind=t.kind.value,
+            arrival=t.wait_from if t.kind is TicketKind.WALK_IN else t.issued_at,
+            called=t.first_called_at,
+            started=t.started_at,
+            finished=t.finished_at,
+            staff=str(t.staff_id) if t.staff_id else None,
+            appointment_time=t.appointment_at,
+        )
+        for t in tickets
+    ]
 
 
 def _minute(moment: datetime) -> int:
     return moment.hour * 60 + moment.minute
 
 
-def build_plan(session: Session, branch_code: str, day: date,
-               scenario: Path | None = None, time_limit_s: float = 10.0) -> dict[str, Any]:
+def build_plan(
+    session: Session,
+    branch_code: str,
+    day: date,
+    scenario: Path | None = None,
+    time_limit_s: float = 10.0,
+) -> dict[str, Any]:
     branch = queue.get_branch(session, branch_code)
     periods, closed_reason = periods_on(branch, day)
     if not periods:
-        return {"branch": branch.code, "day": day.isoformat(), "closed": closed_reason,
-                "notes": [f"{branch.name} is dan gesloten: {closed_reason}."]}
+        return {
+            "branch": branch.code,
+            "day": day.isoformat(),
+            "closed": closed_reason,
+            "notes": [f"{branch.name} is dan gesloten: {closed_reason}."],
+        }
     opening = [Period.of(p.start, p.end, p.mode.value) for p in periods]
-    offered = session.scalars(select(Service).join(
-        BranchService, BranchService.service_id == Service.id).where(
-        BranchService.branch_id == branch.id, Service.active)).all()
-    services = {s.code: ServiceProfile(s.code, float(s.duration_minutes), name=s.name_nl)
-                for s in offered}
+    offered = session.scalars(
+        select(Service)
+        .join(BranchService, BranchService.service_id == Service.id)
+        .where(BranchService.branch_id == branch.id, Service.active)
+    ).all()
+    services = {
+        s.code: ServiceProfile(s.code, float(s.duration_minutes), name=s.name_nl) for s in offered
+    }
     notes: list[str] = []
 
     history = _history(session, branch.id, day)
@@ -76,11 +105,17 @@ def build_plan(session: Session, branch_code: str, day: date,
     if forecast is not None and forecast.days_seen.get(day.weekday()):
         for s in services:
             if s in forecast.service_times:
-                services[s] = ServiceProfile(s, forecast.service_times[s].mean_minutes,
-                                             forecast.service_times[s].cv, services[s].name)
+                services[s] = ServiceProfile(
+                    s,
+                    forecast.service_times[s].mean_minutes,
+                    forecast.service_times[s].cv,
+                    services[s].name,
+                )
         walk_in = forecast.day_demand(day, opening, services=services).walk_in
-        notes.append(f"Inloop voorspeld uit {forecast.days_seen[day.weekday()]} eerdere "
-                     f"{['maandagen', 'dinsdagen', 'woensdagen', 'donderdagen', 'vrijdagen', 'zaterdagen', 'zondagen'][day.weekday()]}.")  # noqa: E501
+        notes.append(
+            f"Inloop voorspeld uit {forecast.days_seen[day.weekday()]} eerdere "
+            f"{WEEKDAYS_PLURAL_NL[day.weekday()]}."
+        )
     elif scenario is not None:
         sc = load_scenario(scenario)
         key = WEEKDAY_KEYS[day.weekday()]
@@ -95,28 +130,38 @@ def build_plan(session: Session, branch_code: str, day: date,
                 for i, value in enumerate(row):
                     start = sc_probe.interval_start(i)
                     j = (start - probe.start) // probe.interval_minutes
-                    if 0 <= j < probe.n_intervals and probe.period_at(j) is not None \
-                            and probe.period_at(j).walk_ins:  # type: ignore[union-attr]
+                    period = probe.period_at(j) if 0 <= j < probe.n_intervals else None
+                    if period is not None and period.walk_ins:
                         walk_in[code][j] += value
             notes.append(f"Nog geen geschiedenis: inloop geschat met scenario {sc.name}.")
     else:
         notes.append("Nog geen geschiedenis: alleen geboekte afspraken zijn meegenomen.")
 
     appointments: dict[str, list[float]] = defaultdict(lambda: [0.0] * probe.n_intervals)
-    booked = session.scalars(select(Appointment).where(
-        Appointment.branch_id == branch.id,
-        Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]),
-        Appointment.start >= datetime.combine(day, datetime.min.time()),
-        Appointment.start < datetime.combine(day + timedelta(days=1), datetime.min.time())))
+    booked = session.scalars(
+        select(Appointment).where(
+            Appointment.branch_id == branch.id,
+            Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]),
+            Appointment.start >= datetime.combine(day, datetime.min.time()),
+            Appointment.start < datetime.combine(day + timedelta(days=1), datetime.min.time()),
+        )
+    )
     for a in booked:
         i = (_minute(a.start) - probe.start) // probe.interval_minutes
         if 0 <= i < probe.n_intervals and a.service.code in services:
             appointments[a.service.code][i] += 1
-    demand = DayDemand(opening, services, walk_in, dict(appointments), day=day,
-                       show_rate=forecast.show_rate if forecast else 1.0)
+    demand = DayDemand(
+        opening,
+        services,
+        walk_in,
+        dict(appointments),
+        day=day,
+        show_rate=forecast.show_rate if forecast else 1.0,
+    )
 
-    counters = session.scalars(select(Counter).where(Counter.branch_id == branch.id,
-                                                     Counter.active)).all()
+    counters = session.scalars(
+        select(Counter).where(Counter.branch_id == branch.id, Counter.active)
+    ).all()
     staff = []
     for member in session.scalars(select(Staff).where(Staff.active)):
         if "counter" not in member.roles:
@@ -130,6 +175,10 @@ def build_plan(session: Session, branch_code: str, day: date,
     arrivals = sum(n.arrivals for n in plan.needs)
     late = sum(n.late_with(plan.roster.staffed[n.index]) for n in plan.needs)
     result = plan.to_dict()
-    result.update(branch=branch.code, branch_name=branch.name, notes=notes,
-                  predicted_share_within_norm=round(1 - late / arrivals, 4) if arrivals else 1.0)
+    result.update(
+        branch=branch.code,
+        branch_name=branch.name,
+        notes=notes,
+        predicted_share_within_norm=round(1 - late / arrivals, 4) if arrivals else 1.0,
+    )
     return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -38,8 +39,12 @@ from loket.models import (
     TicketStatus,
 )
 
-OPEN_STATUSES = (TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING,
-                 TicketStatus.PARKED)
+OPEN_STATUSES = (
+    TicketStatus.WAITING,
+    TicketStatus.CALLED,
+    TicketStatus.SERVING,
+    TicketStatus.PARKED,
+)
 STATUS_NL = {
     TicketStatus.WAITING: "wacht",
     TicketStatus.CALLED: "is opgeroepen",
@@ -86,8 +91,12 @@ class Context:
 
 
 # Everything a TicketView and an event read, in the same round trip as the ticket.
-TICKET_WITH_DETAILS = (joinedload(Ticket.service), joinedload(Ticket.branch),
-                       joinedload(Ticket.counter), joinedload(Ticket.appointment))
+TICKET_WITH_DETAILS = (
+    joinedload(Ticket.service),
+    joinedload(Ticket.branch),
+    joinedload(Ticket.counter),
+    joinedload(Ticket.appointment),
+)
 
 
 def settings(session: Session) -> Municipality:
@@ -112,8 +121,11 @@ def get_service(session: Session, code: str) -> Service:
 
 
 def get_counter(session: Session, branch: Branch, number: int) -> Counter:
-    counter = session.scalar(select(Counter).where(
-        Counter.branch_id == branch.id, Counter.number == number, Counter.active))
+    counter = session.scalar(
+        select(Counter).where(
+            Counter.branch_id == branch.id, Counter.number == number, Counter.active
+        )
+    )
     if counter is None:
         raise NotFound(f"Balie {number} bestaat niet in {branch.name}.")
     return counter
@@ -133,13 +145,20 @@ def find_ticket(session: Session, branch: Branch, number: str, day: date) -> Tic
     """A ticket by its printed number ("A 12", "a12") on a day."""
     cleaned = number.replace(" ", "").upper()
     prefix = cleaned.rstrip("0123456789")
-    digits = cleaned[len(prefix):]
+    digits = cleaned[len(prefix) :]
     if not prefix or not digits:
         raise NotFound(f"'{number}' is geen ticketnummer. Een nummer ziet eruit als A 12.")
-    ticket = session.scalar(select(Ticket).where(
-        Ticket.branch_id == branch.id, Ticket.day == day, Ticket.prefix == prefix,
-        Ticket.sequence == int(digits)).options(*TICKET_WITH_DETAILS)
-        .with_for_update(of=Ticket))
+    ticket = session.scalar(
+        select(Ticket)
+        .where(
+            Ticket.branch_id == branch.id,
+            Ticket.day == day,
+            Ticket.prefix == prefix,
+            Ticket.sequence == int(digits),
+        )
+        .options(*TICKET_WITH_DETAILS)
+        .with_for_update(of=Ticket)
+    )
     if ticket is None:
         raise NotFound(f"Nummer {prefix} {int(digits)} is vandaag niet uitgegeven.")
     return ticket
@@ -153,8 +172,8 @@ def _next_sequence(session: Session, branch: Branch, day: date, prefix: str) -> 
     """Draw the next number atomically; the row lock lasts until commit."""
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(NumberSequence).values(branch_id=branch.id, day=day, prefix=prefix, last=1)
-    stmt = stmt.on_conflict_do_update(
+    upsert: Any = insert(NumberSequence).values(branch_id=branch.id, day=day, prefix=prefix, last=1)
+    stmt = upsert.on_conflict_do_update(
         index_elements=["branch_id", "day", "prefix"],
         set_={"last": NumberSequence.last + 1},
     ).returning(NumberSequence.last)
@@ -172,23 +191,45 @@ def _ticket_data(ticket: Ticket, **extra: object) -> dict[str, object]:
     return data
 
 
-def _record(session: Session, ctx: Context, kind: str, ticket: Ticket,
-            **extra: object) -> None:
-    events.append(session, at=ctx.now, kind=kind, actor=ctx.actor, branch_id=ticket.branch_id,
-                  ticket_id=ticket.id, appointment_id=ticket.appointment_id,
-                  counter_id=ticket.counter_id, data=_ticket_data(ticket, **extra))
+def _record(session: Session, ctx: Context, kind: str, ticket: Ticket, **extra: object) -> None:
+    events.append(
+        session,
+        at=ctx.now,
+        kind=kind,
+        actor=ctx.actor,
+        branch_id=ticket.branch_id,
+        ticket_id=ticket.id,
+        appointment_id=ticket.appointment_id,
+        counter_id=ticket.counter_id,
+        data=_ticket_data(ticket, **extra),
+    )
 
 
-def _new_ticket(session: Session, ctx: Context, branch: Branch, service: Service,
-                kind: TicketKind, *, wait_from: datetime, needs_assistance: bool,
-                appointment: Appointment | None = None) -> Ticket:
+def _new_ticket(
+    session: Session,
+    ctx: Context,
+    branch: Branch,
+    service: Service,
+    kind: TicketKind,
+    *,
+    wait_from: datetime,
+    needs_assistance: bool,
+    appointment: Appointment | None = None,
+) -> Ticket:
     day = ctx.now.date()
     ticket = Ticket(
-        branch_id=branch.id, service_id=service.id, day=day, prefix=service.prefix,
-        sequence=_next_sequence(session, branch, day, service.prefix), kind=kind,
-        status=TicketStatus.WAITING, issued_at=ctx.now, wait_from=wait_from,
+        branch_id=branch.id,
+        service_id=service.id,
+        day=day,
+        prefix=service.prefix,
+        sequence=_next_sequence(session, branch, day, service.prefix),
+        kind=kind,
+        status=TicketStatus.WAITING,
+        issued_at=ctx.now,
+        wait_from=wait_from,
         appointment_at=appointment.start if appointment else None,
-        needs_assistance=needs_assistance, appointment_id=appointment.id if appointment else None,
+        needs_assistance=needs_assistance,
+        appointment_id=appointment.id if appointment else None,
         call_count=0,
     )
     ticket.service = service
@@ -200,16 +241,26 @@ def _new_ticket(session: Session, ctx: Context, branch: Branch, service: Service
     return ticket
 
 
-def issue_walk_in(session: Session, ctx: Context, branch: Branch, service: Service, *,
-                  needs_assistance: bool = False) -> Ticket:
+def issue_walk_in(
+    session: Session,
+    ctx: Context,
+    branch: Branch,
+    service: Service,
+    *,
+    needs_assistance: bool = False,
+) -> Ticket:
     offered = offer(session, branch, service)
     if offered is None:
-        raise Refused(f"{service.name_nl} kan niet in {branch.name}. "
-                      "Vraag bij de receptie waar dit wel kan.", code="not_offered")
+        raise Refused(
+            f"{service.name_nl} kan niet in {branch.name}. Vraag bij de receptie waar dit wel kan.",
+            code="not_offered",
+        )
     if not offered.walk_in:
-        raise Refused(f"Voor {service.name_nl.lower()} in {branch.name} heeft u een afspraak "
-                      "nodig. Maak een afspraak online, via de telefoon of bij de receptie.",
-                      code="appointment_needed")
+        raise Refused(
+            f"Voor {service.name_nl.lower()} in {branch.name} heeft u een afspraak "
+            "nodig. Maak een afspraak online, via de telefoon of bij de receptie.",
+            code="appointment_needed",
+        )
     period = period_at(branch, ctx.now)
     if period is None:
         periods, reason = periods_on(branch, ctx.now.date())
@@ -221,51 +272,86 @@ def issue_walk_in(session: Session, ctx: Context, branch: Branch, service: Servi
         why = f" {reason.rstrip('.')}." if reason else ""
         raise Refused(f"{branch.name} is nu gesloten.{why}{when}", code="closed")
     if period.mode is PeriodMode.APPOINTMENT:
-        raise Refused(f"Tot {period.end:%H:%M} helpen we alleen mensen met een afspraak. "
-                      "Maak een afspraak bij de receptie, online of via de telefoon.",
-                      code="appointment_only")
-    ticket = _new_ticket(session, ctx, branch, service, TicketKind.WALK_IN, wait_from=ctx.now,
-                         needs_assistance=needs_assistance)
-    _record(session, ctx, "ticket.issued", ticket,
-            predicted_wait_seconds=ticket.predicted_wait_seconds,
-            needs_assistance=needs_assistance)
+        raise Refused(
+            f"Tot {period.end:%H:%M} helpen we alleen mensen met een afspraak. "
+            "Maak een afspraak bij de receptie, online of via de telefoon.",
+            code="appointment_only",
+        )
+    ticket = _new_ticket(
+        session,
+        ctx,
+        branch,
+        service,
+        TicketKind.WALK_IN,
+        wait_from=ctx.now,
+        needs_assistance=needs_assistance,
+    )
+    _record(
+        session,
+        ctx,
+        "ticket.issued",
+        ticket,
+        predicted_wait_seconds=ticket.predicted_wait_seconds,
+        needs_assistance=needs_assistance,
+    )
     return ticket
 
 
-def ticket_for_appointment(session: Session, ctx: Context, appointment: Appointment, *,
-                           late: bool) -> Ticket:
+def ticket_for_appointment(
+    session: Session, ctx: Context, appointment: Appointment, *, late: bool
+) -> Ticket:
     """A checked-in appointment joins the queue; a late one as a walk-in."""
     if late:
         kind, wait_from = TicketKind.WALK_IN, ctx.now
     else:
         kind, wait_from = TicketKind.APPOINTMENT, max(ctx.now, appointment.start)
-    ticket = _new_ticket(session, ctx, appointment.branch, appointment.service, kind,
-                         wait_from=wait_from, needs_assistance=appointment.needs_assistance,
-                         appointment=appointment)
-    _record(session, ctx, "ticket.issued", ticket,
-            predicted_wait_seconds=ticket.predicted_wait_seconds, late=late,
-            reference=appointment.reference)
+    ticket = _new_ticket(
+        session,
+        ctx,
+        appointment.branch,
+        appointment.service,
+        kind,
+        wait_from=wait_from,
+        needs_assistance=appointment.needs_assistance,
+        appointment=appointment,
+    )
+    _record(
+        session,
+        ctx,
+        "ticket.issued",
+        ticket,
+        predicted_wait_seconds=ticket.predicted_wait_seconds,
+        late=late,
+        reference=appointment.reference,
+    )
     return ticket
 
 
 def _require(ticket: Ticket, *allowed: TicketStatus, action: str) -> None:
     if ticket.status not in allowed:
         raise IllegalTransition(
-            f"{ticket.number} {STATUS_NL[ticket.status]}; {action} kan nu niet.")
+            f"{ticket.number} {STATUS_NL[ticket.status]}; {action} kan nu niet."
+        )
 
 
 def counter_services(session: Session, counter: Counter, staff: Staff | None) -> set[int]:
-    ids = set(session.scalars(select(CounterService.service_id)
-                              .where(CounterService.counter_id == counter.id)))
+    ids = set(
+        session.scalars(
+            select(CounterService.service_id).where(CounterService.counter_id == counter.id)
+        )
+    )
     if staff is not None and staff.skills:
         ids &= {s.service_id for s in staff.skills}
     return ids
 
 
 def busy_ticket(session: Session, counter: Counter) -> Ticket | None:
-    return session.scalar(select(Ticket).where(
-        Ticket.counter_id == counter.id,
-        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING])))
+    return session.scalar(
+        select(Ticket).where(
+            Ticket.counter_id == counter.id,
+            Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+        )
+    )
 
 
 def _ensure_free(session: Session, counter: Counter, day: date) -> None:
@@ -274,20 +360,28 @@ def _ensure_free(session: Session, counter: Counter, day: date) -> None:
     # the second wait and then see the first one's ticket. FOR NO KEY UPDATE, not FOR
     # UPDATE: event and ticket inserts that merely reference the counter (foreign-key
     # KEY SHARE locks) are not blocked. SQLite's BEGIN IMMEDIATE already serialises.
-    session.execute(select(Counter.id).where(Counter.id == counter.id)
-                    .with_for_update(key_share=True))
+    session.execute(
+        select(Counter.id).where(Counter.id == counter.id).with_for_update(key_share=True)
+    )
     current = busy_ticket(session, counter)
     if current is not None and current.day == day:
         raise IllegalTransition(
-            f"Balie {counter.number} heeft {current.number} nog; rond dat eerst af.")
+            f"Balie {counter.number} heeft {current.number} nog; rond dat eerst af."
+        )
 
 
 def _staff(session: Session, ctx: Context) -> Staff | None:
     return session.get(Staff, ctx.actor.staff_id) if ctx.actor.staff_id else None
 
 
-def _mark_called(session: Session, ctx: Context, ticket: Ticket, counter: Counter,
-                 reason: str, label: str | None = None) -> Ticket:
+def _mark_called(
+    session: Session,
+    ctx: Context,
+    ticket: Ticket,
+    counter: Counter,
+    reason: str,
+    label: str | None = None,
+) -> Ticket:
     ticket.status = TicketStatus.CALLED
     ticket.counter_id = counter.id
     ticket.counter = counter
@@ -297,28 +391,45 @@ def _mark_called(session: Session, ctx: Context, ticket: Ticket, counter: Counte
     if ticket.first_called_at is None:
         ticket.first_called_at = ctx.now
     waited = int((ctx.now - ticket.wait_from).total_seconds())
-    _record(session, ctx, "ticket.called", ticket, counter=counter.number,
-            call_count=ticket.call_count, waited_seconds=max(0, waited),
-            predicted_wait_seconds=ticket.predicted_wait_seconds, reason=reason,
-            manual=label is not None)
+    _record(
+        session,
+        ctx,
+        "ticket.called",
+        ticket,
+        counter=counter.number,
+        call_count=ticket.call_count,
+        waited_seconds=max(0, waited),
+        predicted_wait_seconds=ticket.predicted_wait_seconds,
+        reason=reason,
+        manual=label is not None,
+    )
     return ticket
 
 
-def call_next(session: Session, ctx: Context, branch: Branch,
-              counter: Counter) -> tuple[Ticket | None, str]:
+def call_next(
+    session: Session, ctx: Context, branch: Branch, counter: Counter
+) -> tuple[Ticket | None, str]:
     """Call the most urgent ticket this counter (and its staff) may serve."""
     _ensure_free(session, counter, ctx.now.date())
     services = counter_services(session, counter, _staff(session, ctx))
     if not services:
         return None, f"Balie {counter.number} is voor geen enkele dienst ingericht."
     candidates = waiting_candidates(
-        session, Ticket.branch_id == branch.id, Ticket.day == ctx.now.date(),
-        Ticket.status == TicketStatus.WAITING, Ticket.service_id.in_(services),
-        or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter.id))
+        session,
+        Ticket.branch_id == branch.id,
+        Ticket.day == ctx.now.date(),
+        Ticket.status == TicketStatus.WAITING,
+        Ticket.service_id.in_(services),
+        or_(Ticket.target_counter_id.is_(None), Ticket.target_counter_id == counter.id),
+    )
     skills = {}
     if ctx.actor.staff_id:
-        skills = {k.service_id: k.speed for k in session.scalars(
-            select(StaffSkill).where(StaffSkill.staff_id == ctx.actor.staff_id))}
+        skills = {
+            k.service_id: k.speed
+            for k in session.scalars(
+                select(StaffSkill).where(StaffSkill.staff_id == ctx.actor.staff_id)
+            )
+        }
     norm = timedelta(minutes=settings(session).wait_norm_minutes)
     for ticket_id, reason in choose_next_id(candidates, counter, skills, ctx.now, norm):
         # One statement locks and loads the chosen ticket. PostgreSQL: another counter
@@ -328,18 +439,24 @@ def call_next(session: Session, ctx: Context, branch: Branch,
         # NO KEY UPDATE is enough for a status change and does not block foreign-key
         # checks of event inserts. SQLite emits no FOR UPDATE: BEGIN IMMEDIATE has
         # already made the read above and this write one serial step.
-        ticket = session.scalar(select(Ticket).where(
-            Ticket.id == ticket_id, Ticket.status == TicketStatus.WAITING,
-        ).with_for_update(skip_locked=True, key_share=True)
-            .execution_options(populate_existing=True))
+        ticket = session.scalar(
+            select(Ticket)
+            .where(
+                Ticket.id == ticket_id,
+                Ticket.status == TicketStatus.WAITING,
+            )
+            .with_for_update(skip_locked=True, key_share=True)
+            .execution_options(populate_existing=True)
+        )
         if ticket is None:
             continue
         return _mark_called(session, ctx, ticket, counter, reason), reason
     return None, "Er wacht niemand voor deze balie."
 
 
-def call_ticket(session: Session, ctx: Context, ticket: Ticket, counter: Counter,
-                reason: str) -> Ticket:
+def call_ticket(
+    session: Session, ctx: Context, ticket: Ticket, counter: Counter, reason: str
+) -> Ticket:
     """Call a specific ticket, e.g. a visitor who needs this clerk; the reason is logged."""
     _require(ticket, TicketStatus.WAITING, TicketStatus.PARKED, action="oproepen")
     if ticket.branch_id != counter.branch_id:
@@ -355,9 +472,14 @@ def recall(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
     _require(ticket, TicketStatus.CALLED, action="opnieuw oproepen")
     ticket.call_count += 1
     ticket.last_called_at = ctx.now
-    _record(session, ctx, "ticket.recalled", ticket,
-            counter=ticket.counter.number if ticket.counter else None,
-            call_count=ticket.call_count)
+    _record(
+        session,
+        ctx,
+        "ticket.recalled",
+        ticket,
+        counter=ticket.counter.number if ticket.counter else None,
+        call_count=ticket.call_count,
+    )
     return ticket
 
 
@@ -373,8 +495,7 @@ def start(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
 def finish(session: Session, ctx: Context, ticket: Ticket, outcome: str = "helped") -> Ticket:
     _require(ticket, TicketStatus.SERVING, action="afronden")
     if outcome not in OUTCOMES:
-        raise IllegalTransition(f"Onbekende uitkomst '{outcome}'. Kies uit: "
-                                f"{', '.join(OUTCOMES)}.")
+        raise IllegalTransition(f"Onbekende uitkomst '{outcome}'. Kies uit: {', '.join(OUTCOMES)}.")
     ticket.status = TicketStatus.DONE
     ticket.finished_at = ctx.now
     ticket.outcome = outcome
@@ -392,7 +513,8 @@ def no_show(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
         left = max_calls - ticket.call_count
         raise IllegalTransition(
             f"{ticket.number} is {ticket.call_count} keer opgeroepen. Roep nog {left} keer op "
-            "voordat u 'niet gekomen' kiest.")
+            "voordat u 'niet gekomen' kiest."
+        )
     ticket.status = TicketStatus.NO_SHOW
     ticket.finished_at = ctx.now
     ticket.outcome = "no_show"
@@ -410,8 +532,15 @@ def park(session: Session, ctx: Context, ticket: Ticket, note: str = "") -> Tick
     return ticket
 
 
-def transfer(session: Session, ctx: Context, ticket: Ticket, *, service: Service | None = None,
-             counter: Counter | None = None, note: str = "") -> Ticket:
+def transfer(
+    session: Session,
+    ctx: Context,
+    ticket: Ticket,
+    *,
+    service: Service | None = None,
+    counter: Counter | None = None,
+    note: str = "",
+) -> Ticket:
     """Back to waiting with the same number, for another service or counter."""
     _require(ticket, TicketStatus.SERVING, TicketStatus.CALLED, action="doorsturen")
     if service is None and counter is None:
@@ -425,7 +554,8 @@ def transfer(session: Session, ctx: Context, ticket: Ticket, *, service: Service
         target_service = service or ticket.service
         if target_service.id not in counter_services(session, counter, None):
             raise IllegalTransition(
-                f"Balie {counter.number} is niet ingericht voor {target_service.name_nl}.")
+                f"Balie {counter.number} is niet ingericht voor {target_service.name_nl}."
+            )
     from_counter = ticket.counter.number if ticket.counter else None
     if service is not None:
         ticket.service_id = service.id
@@ -439,8 +569,14 @@ def transfer(session: Session, ctx: Context, ticket: Ticket, *, service: Service
     # The visitor has already waited once; their place counts from the transfer.
     ticket.wait_from = ctx.now
     ticket.transfer_note = note or None
-    _record(session, ctx, "ticket.transferred", ticket, from_counter=from_counter,
-            to_counter=counter.number if counter else None)
+    _record(
+        session,
+        ctx,
+        "ticket.transferred",
+        ticket,
+        from_counter=from_counter,
+        to_counter=counter.number if counter else None,
+    )
     return ticket
 
 
@@ -453,18 +589,41 @@ def cancel(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
 
 
 def waiting_tickets(session: Session, branch: Branch, day: date) -> list[Ticket]:
-    return list(session.scalars(select(Ticket).where(
-        Ticket.branch_id == branch.id, Ticket.day == day, Ticket.status.in_(OPEN_STATUSES),
-    ).order_by(Ticket.wait_from, Ticket.id)))
+    return list(
+        session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.branch_id == branch.id,
+                Ticket.day == day,
+                Ticket.status.in_(OPEN_STATUSES),
+            )
+            .order_by(Ticket.wait_from, Ticket.id)
+        )
+    )
 
 
 def recent_calls(session: Session, branch: Branch, day: date, limit: int = 6) -> list[Ticket]:
-    return list(session.scalars(select(Ticket).where(
-        Ticket.branch_id == branch.id, Ticket.day == day, Ticket.last_called_at.is_not(None),
-        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
-    ).order_by(Ticket.last_called_at.desc(), Ticket.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(Ticket)
+            .where(
+                Ticket.branch_id == branch.id,
+                Ticket.day == day,
+                Ticket.last_called_at.is_not(None),
+                Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+            )
+            .order_by(Ticket.last_called_at.desc(), Ticket.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 def count_issued(session: Session, branch: Branch, day: date) -> int:
-    return int(session.scalar(select(func.count(Ticket.id)).where(
-        and_(Ticket.branch_id == branch.id, Ticket.day == day))) or 0)
+    return int(
+        session.scalar(
+            select(func.count(Ticket.id)).where(
+                and_(Ticket.branch_id == branch.id, Ticket.day == day)
+            )
+        )
+        or 0
+    )

@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-
 from loket import appointments, codes, config, migrate, queue, staff
 from loket.clock import Clock
 from loket.db import Database
@@ -31,9 +30,13 @@ T = TypeVar("T")
 
 
 class Loket:
-    def __init__(self, db: Database, clock: Clock | None = None,
-                 actor: Actor | None = None,
-                 throttle: codes.FailedAttemptThrottle | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock | None = None,
+        actor: Actor | None = None,
+        throttle: codes.FailedAttemptThrottle | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock or Clock()
         self.actor = actor or Actor()
@@ -80,30 +83,54 @@ class Loket:
         def run(session: Session) -> dict[str, Any]:
             muni = queue.settings(session)
             branches = session.scalars(select(Branch).order_by(Branch.code)).all()
-            services = session.scalars(select(Service).where(Service.active)
-                                       .order_by(Service.code)).all()
+            services = session.scalars(
+                select(Service).where(Service.active).order_by(Service.code)
+            ).all()
             offers = session.scalars(select(BranchService)).all()
             staff = session.scalars(select(Staff).where(Staff.active).order_by(Staff.code)).all()
             by_id = {b.id: b.code for b in branches}
             return {
-                "municipality": {"name": muni.name, "wait_norm_minutes": muni.wait_norm_minutes,
-                                 "max_calls": muni.max_calls,
-                                 "early_checkin_minutes": muni.early_checkin_minutes,
-                                 "late_minutes": muni.late_minutes,
-                                 "purge_after_days": muni.purge_after_days},
+                "municipality": {
+                    "name": muni.name,
+                    "wait_norm_minutes": muni.wait_norm_minutes,
+                    "max_calls": muni.max_calls,
+                    "early_checkin_minutes": muni.early_checkin_minutes,
+                    "late_minutes": muni.late_minutes,
+                    "purge_after_days": muni.purge_after_days,
+                },
                 "branches": [
-                    {**BranchView.of(b).__dict__,
-                     "hours": [{"weekday": p.weekday, "from": f"{p.start:%H:%M}",
-                                "to": f"{p.end:%H:%M}", "mode": p.mode.value}
-                               for p in b.periods]}
-                    for b in branches],
+                    {
+                        **BranchView.of(b).__dict__,
+                        "hours": [
+                            {
+                                "weekday": p.weekday,
+                                "from": f"{p.start:%H:%M}",
+                                "to": f"{p.end:%H:%M}",
+                                "mode": p.mode.value,
+                            }
+                            for p in b.periods
+                        ],
+                    }
+                    for b in branches
+                ],
                 "services": [
-                    {**ServiceView.of(s).__dict__,
-                     "branches": sorted(by_id[o.branch_id] for o in offers
-                                        if o.service_id == s.id)}
-                    for s in services],
-                "staff": [{"code": s.code, "name": s.name, "roles": s.roles,
-                           "skills": sorted(k.service.code for k in s.skills)} for s in staff],
+                    {
+                        **ServiceView.of(s).__dict__,
+                        "branches": sorted(
+                            by_id[o.branch_id] for o in offers if o.service_id == s.id
+                        ),
+                    }
+                    for s in services
+                ],
+                "staff": [
+                    {
+                        "code": s.code,
+                        "name": s.name,
+                        "roles": s.roles,
+                        "skills": sorted(k.service.code for k in s.skills),
+                    }
+                    for s in staff
+                ],
             }
 
         return self._read(run)
@@ -121,27 +148,36 @@ class Loket:
     # -- reference data -------------------------------------------------------------
 
     def branches(self) -> list[BranchView]:
-        return self._read(lambda s: [BranchView.of(b) for b in
-                                     s.scalars(select(Branch).order_by(Branch.id))])
+        return self._read(
+            lambda s: [BranchView.of(b) for b in s.scalars(select(Branch).order_by(Branch.id))]
+        )
 
     def services_at(self, branch_code: str) -> list[ServiceView]:
         def run(session: Session) -> list[ServiceView]:
             branch = queue.get_branch(session, branch_code)
-            rows = session.execute(select(Service, BranchService).join(
-                BranchService, BranchService.service_id == Service.id).where(
-                BranchService.branch_id == branch.id, Service.active).order_by(Service.prefix))
+            rows = session.execute(
+                select(Service, BranchService)
+                .join(BranchService, BranchService.service_id == Service.id)
+                .where(BranchService.branch_id == branch.id, Service.active)
+                .order_by(Service.prefix)
+            )
             return [ServiceView.of(s, o.walk_in, o.appointment) for s, o in rows]
 
         return self._read(run)
 
     # -- queue ------------------------------------------------------------------------
 
-    def issue_ticket(self, branch: str, service: str, *,
-                     needs_assistance: bool = False) -> TicketView:
+    def issue_ticket(
+        self, branch: str, service: str, *, needs_assistance: bool = False
+    ) -> TicketView:
         def run(session: Session, ctx: Context) -> TicketView:
-            ticket = queue.issue_walk_in(session, ctx, queue.get_branch(session, branch),
-                                         queue.get_service(session, service),
-                                         needs_assistance=needs_assistance)
+            ticket = queue.issue_walk_in(
+                session,
+                ctx,
+                queue.get_branch(session, branch),
+                queue.get_service(session, service),
+                needs_assistance=needs_assistance,
+            )
             return TicketView.of(ticket)
 
         return self._write(run, "issue_ticket")
@@ -149,7 +185,9 @@ class Loket:
     def call_next(self, branch: str, counter: int) -> TicketView | None:
         def run(session: Session, ctx: Context) -> TicketView | None:
             b = queue.get_branch(session, branch)
-            ticket, reason = queue.call_next(session, ctx, b, queue.get_counter(session, b, counter))
+            ticket, reason = queue.call_next(
+                session, ctx, b, queue.get_counter(session, b, counter)
+            )
             return TicketView.of(ticket, reason) if ticket else None
 
         return self._write(run, "serve")
@@ -158,19 +196,25 @@ class Loket:
         def run(session: Session, ctx: Context) -> TicketView:
             b = queue.get_branch(session, branch)
             ticket = queue.find_ticket(session, b, number, ctx.now.date())
-            called = queue.call_ticket(session, ctx, ticket,
-                                       queue.get_counter(session, b, counter), reason)
+            called = queue.call_ticket(
+                session, ctx, ticket, queue.get_counter(session, b, counter), reason
+            )
             return TicketView.of(called, queue.CALL_REASONS[queue.call_reason(reason)])
 
         return self._write(run, "serve")
 
-    def _on_ticket(self, branch: str, number: str,
-                   action: Callable[[Session, Context, Ticket], Ticket],
-                   permission: str = "serve") -> TicketView:
+    def _on_ticket(
+        self,
+        branch: str,
+        number: str,
+        action: Callable[[Session, Context, Ticket], Ticket],
+        permission: str = "serve",
+    ) -> TicketView:
         def run(session: Session, ctx: Context) -> TicketView:
             b = queue.get_branch(session, branch)
-            return TicketView.of(action(session, ctx,
-                                        queue.find_ticket(session, b, number, ctx.now.date())))
+            return TicketView.of(
+                action(session, ctx, queue.find_ticket(session, b, number, ctx.now.date()))
+            )
 
         return self._write(run, permission)
 
@@ -181,8 +225,7 @@ class Loket:
         return self._on_ticket(branch, number, queue.start)
 
     def finish(self, branch: str, number: str, outcome: str = "helped") -> TicketView:
-        return self._on_ticket(branch, number,
-                               lambda s, c, t: queue.finish(s, c, t, outcome))
+        return self._on_ticket(branch, number, lambda s, c, t: queue.finish(s, c, t, outcome))
 
     def no_show(self, branch: str, number: str) -> TicketView:
         return self._on_ticket(branch, number, queue.no_show)
@@ -195,14 +238,25 @@ class Loket:
             return self._on_ticket(branch, number, queue.cancel)
         return self._on_ticket(branch, number, queue.cancel, "manage_queue")
 
-    def transfer(self, branch: str, number: str, *, service: str | None = None,
-                 counter: int | None = None, note: str = "") -> TicketView:
+    def transfer(
+        self,
+        branch: str,
+        number: str,
+        *,
+        service: str | None = None,
+        counter: int | None = None,
+        note: str = "",
+    ) -> TicketView:
         def action(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
             b = ticket.branch
             return queue.transfer(
-                session, ctx, ticket,
+                session,
+                ctx,
+                ticket,
                 service=queue.get_service(session, service) if service else None,
-                counter=queue.get_counter(session, b, counter) if counter else None, note=note)
+                counter=queue.get_counter(session, b, counter) if counter else None,
+                note=note,
+            )
 
         return self._on_ticket(branch, number, action)
 
@@ -212,21 +266,31 @@ class Loket:
             b = queue.get_branch(session, branch)
             d = day or now.date()
             return QueueSnapshot(
-                branch=b.code, branch_name=b.name, now=now,
+                branch=b.code,
+                branch_name=b.name,
+                now=now,
                 open_tickets=[TicketView.of(t) for t in queue.waiting_tickets(session, b, d)],
                 recent_calls=[TicketView.of(t) for t in queue.recent_calls(session, b, d)],
-                norm_minutes=queue.settings(session).wait_norm_minutes)
+                norm_minutes=queue.settings(session).wait_norm_minutes,
+            )
 
         return self._read(run)
 
     # -- appointments --------------------------------------------------------------------
 
-    def book_appointment(self, branch: str, service: str, start: datetime, *, name: str,
-                         **details: Any) -> AppointmentView:
+    def book_appointment(
+        self, branch: str, service: str, start: datetime, *, name: str, **details: Any
+    ) -> AppointmentView:
         def run(session: Session, ctx: Context) -> AppointmentView:
-            a = appointments.book(session, ctx, queue.get_branch(session, branch),
-                                  queue.get_service(session, service), start, name=name,
-                                  **details)
+            a = appointments.book(
+                session,
+                ctx,
+                queue.get_branch(session, branch),
+                queue.get_service(session, service),
+                start,
+                name=name,
+                **details,
+            )
             code, short = appointments.make_codes(session, a, ctx.now)
             return AppointmentView.of(a, code, short)
 
@@ -241,8 +305,12 @@ class Loket:
         return self._write(lambda s, _c: run(s), "book")
 
     def cancel_appointment(self, reference: str) -> AppointmentView:
-        return self._write(lambda s, c: AppointmentView.of(
-            appointments.cancel(s, c, appointments.get_by_reference(s, reference))), "book")
+        return self._write(
+            lambda s, c: AppointmentView.of(
+                appointments.cancel(s, c, appointments.get_by_reference(s, reference))
+            ),
+            "book",
+        )
 
     def check_in(self, code: str, branch: str | None = None) -> tuple[TicketView, str]:
         """Check in with a scanned code or a typed short code (kiosk, reception)."""
@@ -265,8 +333,9 @@ class Loket:
         self.throttle.record_success(kiosk, time.monotonic())
         return result
 
-    def check_in_reference(self, reference: str, branch: str | None = None
-                           ) -> tuple[TicketView, str]:
+    def check_in_reference(
+        self, reference: str, branch: str | None = None
+    ) -> tuple[TicketView, str]:
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             a = appointments.get_by_reference(session, reference)
             b = queue.get_branch(session, branch) if branch else None
@@ -314,21 +383,37 @@ class Loket:
 
     def events_after(self, last_id: int = 0, limit: int = 500) -> list[dict[str, Any]]:
         def run(session: Session) -> list[dict[str, Any]]:
-            rows = session.scalars(select(Event).where(Event.id > last_id)
-                                   .order_by(Event.id).limit(limit))
-            return [{"id": e.id, "at": e.at.isoformat(timespec="seconds"), "kind": e.kind,
-                     "branch_id": e.branch_id, "ticket_id": e.ticket_id,
-                     "appointment_id": e.appointment_id, "counter_id": e.counter_id,
-                     "staff_id": e.staff_id, "workstation": e.workstation, "data": e.data}
-                    for e in rows]
+            rows = session.scalars(
+                select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit)
+            )
+            return [
+                {
+                    "id": e.id,
+                    "at": e.at.isoformat(timespec="seconds"),
+                    "kind": e.kind,
+                    "branch_id": e.branch_id,
+                    "ticket_id": e.ticket_id,
+                    "appointment_id": e.appointment_id,
+                    "counter_id": e.counter_id,
+                    "staff_id": e.staff_id,
+                    "workstation": e.workstation,
+                    "data": e.data,
+                }
+                for e in rows
+            ]
 
         return self._read(run)
 
     def counter_numbers(self, branch: str) -> list[int]:
         def run(session: Session) -> list[int]:
             b = queue.get_branch(session, branch)
-            return list(session.scalars(select(Counter.number).where(
-                Counter.branch_id == b.id, Counter.active).order_by(Counter.number)))
+            return list(
+                session.scalars(
+                    select(Counter.number)
+                    .where(Counter.branch_id == b.id, Counter.active)
+                    .order_by(Counter.number)
+                )
+            )
 
         return self._read(run)
 
@@ -342,15 +427,17 @@ class Loket:
         """Recent calls (names only with consent), waits per service, the info line."""
         from loket import display
 
-        return self._read(lambda s: display.display_state(s, queue.get_branch(s, branch),
-                                                          self.now()))
+        return self._read(
+            lambda s: display.display_state(s, queue.get_branch(s, branch), self.now())
+        )
 
     def branch_status(self, branch: str) -> BranchStatus:
         """Can a visitor without an appointment take a number now; if not, why and when."""
         from loket import display
 
-        return self._read(lambda s: display.branch_status(s, queue.get_branch(s, branch),
-                                                          self.now()))
+        return self._read(
+            lambda s: display.branch_status(s, queue.get_branch(s, branch), self.now())
+        )
 
     def municipality_name(self) -> str:
         return self._read(lambda s: queue.settings(s).name)
@@ -372,17 +459,37 @@ class Loket:
         from loket import feedback
 
         staff.require(self.actor, "feedback")
-        return self._read(lambda s: TicketView.of(feedback.ticket_for_feedback(
-            s, queue.get_branch(s, branch), number, self.now().date())))
+        return self._read(
+            lambda s: TicketView.of(
+                feedback.ticket_for_feedback(
+                    s, queue.get_branch(s, branch), number, self.now().date()
+                )
+            )
+        )
 
-    def give_feedback(self, branch: str, number: str, score: int, friendliness: int | None = None,
-                      speed: int | None = None, expertise: int | None = None) -> int:
+    def give_feedback(
+        self,
+        branch: str,
+        number: str,
+        score: int,
+        friendliness: int | None = None,
+        speed: int | None = None,
+        expertise: int | None = None,
+    ) -> int:
         """Store a visitor's rating of their visit; one per ticket. Returns the feedback id."""
         from loket import feedback
 
         def run(session: Session, ctx: Context) -> int:
-            return feedback.give_feedback(session, ctx, queue.get_branch(session, branch),
-                                          number, score, friendliness, speed, expertise).id
+            return feedback.give_feedback(
+                session,
+                ctx,
+                queue.get_branch(session, branch),
+                number,
+                score,
+                friendliness,
+                speed,
+                expertise,
+            ).id
 
         return self._write(run, "feedback")
 
@@ -397,8 +504,9 @@ class Loket:
 
         def run(session: Session) -> desk.CounterOverview:
             b = queue.get_branch(session, branch)
-            return desk.overview(session, b, queue.get_counter(session, b, counter),
-                                 self.actor.staff_id, self.now())
+            return desk.overview(
+                session, b, queue.get_counter(session, b, counter), self.actor.staff_id, self.now()
+            )
 
         return self._read(run)
 
@@ -407,20 +515,39 @@ class Loket:
         from loket import desk
 
         staff.require(self.actor, "serve")
-        return self._read(lambda s: desk.Visitor.of(queue.find_ticket(
-            s, queue.get_branch(s, branch), number, self.now().date())))
+        return self._read(
+            lambda s: desk.Visitor.of(
+                queue.find_ticket(s, queue.get_branch(s, branch), number, self.now().date())
+            )
+        )
 
-    def book_follow_up(self, branch: str, service: str, start: datetime, *, name: str,
-                       follow_up_of: str | None = None, **details: Any) -> AppointmentView:
+    def book_follow_up(
+        self,
+        branch: str,
+        service: str,
+        start: datetime,
+        *,
+        name: str,
+        follow_up_of: str | None = None,
+        **details: Any,
+    ) -> AppointmentView:
         """Book an appointment, optionally as follow-up of the appointment ``follow_up_of``
         (a reference); details as ``book_appointment``."""
 
         def run(session: Session, ctx: Context) -> AppointmentView:
-            previous = (appointments.get_by_reference(session, follow_up_of)
-                        if follow_up_of else None)
-            a = appointments.book(session, ctx, queue.get_branch(session, branch),
-                                  queue.get_service(session, service), start, name=name,
-                                  follow_up_of=previous, **details)
+            previous = (
+                appointments.get_by_reference(session, follow_up_of) if follow_up_of else None
+            )
+            a = appointments.book(
+                session,
+                ctx,
+                queue.get_branch(session, branch),
+                queue.get_service(session, service),
+                start,
+                name=name,
+                follow_up_of=previous,
+                **details,
+            )
             code, short = appointments.make_codes(session, a, ctx.now)
             return AppointmentView.of(a, code, short)
 
@@ -431,8 +558,9 @@ class Loket:
 
         def run(session: Session, ctx: Context) -> str:
             b = queue.get_branch(session, branch)
-            return alerts.set_status(session, ctx, b, queue.get_counter(session, b, counter),
-                                     status)
+            return alerts.set_status(
+                session, ctx, b, queue.get_counter(session, b, counter), status
+            )
 
         return self._write(run, "serve")
 
@@ -460,45 +588,60 @@ class Loket:
         from loket import alerts
 
         staff.require(self.actor, "monitor")
-        return self._read(lambda s: alerts.counter_states(s, queue.get_branch(s, branch),
-                                                          self.now()))
+        return self._read(
+            lambda s: alerts.counter_states(s, queue.get_branch(s, branch), self.now())
+        )
 
     def day_plan(self, branch: str, service: str, day: date) -> Any:
         from loket import calendar
 
         staff.require(self.actor, "book")
-        return self._read(lambda s: calendar.day_plan(
-            s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()))
+        return self._read(
+            lambda s: calendar.day_plan(
+                s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()
+            )
+        )
 
     def week_plan(self, branch: str, service: str, day: date) -> list[Any]:
         from loket import calendar
 
         staff.require(self.actor, "book")
-        return self._read(lambda s: calendar.week_plan(
-            s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()))
+        return self._read(
+            lambda s: calendar.week_plan(
+                s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()
+            )
+        )
 
     def find_appointments_today(self, branch: str, query: str) -> list[Any]:
         """Today's appointments by name or reference, for check-in at reception."""
         from loket import calendar
 
         staff.require(self.actor, "check_in")
-        return self._read(lambda s: calendar.find_today(s, queue.get_branch(s, branch), query,
-                                                        self.now()))
+        return self._read(
+            lambda s: calendar.find_today(s, queue.get_branch(s, branch), query, self.now())
+        )
 
     def appointment_details(self, reference: str) -> Any:
         from loket import calendar
 
         staff.require(self.actor, "book")
-        return self._read(lambda s: calendar.CalendarAppointment.of(
-            appointments.get_by_reference(s, reference)))
+        return self._read(
+            lambda s: calendar.CalendarAppointment.of(appointments.get_by_reference(s, reference))
+        )
 
-    def reschedule_appointment(self, reference: str, start: datetime,
-                               service: str | None = None) -> AppointmentView:
+    def reschedule_appointment(
+        self, reference: str, start: datetime, service: str | None = None
+    ) -> AppointmentView:
         from loket import calendar
 
         def run(session: Session, ctx: Context) -> AppointmentView:
-            a = calendar.reschedule(session, ctx, appointments.get_by_reference(session, reference),
-                                    start, queue.get_service(session, service) if service else None)
+            a = calendar.reschedule(
+                session,
+                ctx,
+                appointments.get_by_reference(session, reference),
+                start,
+                queue.get_service(session, service) if service else None,
+            )
             code, short = appointments.make_codes(session, a, ctx.now)
             return AppointmentView.of(a, code, short)
 
@@ -507,29 +650,38 @@ class Loket:
     def close_day(self, branch: str, day: date, reason: str) -> Any:
         from loket import calendar
 
-        return self._write(lambda s, c: calendar.close_day(s, c, queue.get_branch(s, branch),
-                                                           day, reason), "manage_queue")
+        return self._write(
+            lambda s, c: calendar.close_day(s, c, queue.get_branch(s, branch), day, reason),
+            "manage_queue",
+        )
 
-    def add_session(self, branch: str, day: date, start: Any, end: Any, mode: str,
-                    reason: str) -> Any:
+    def add_session(
+        self, branch: str, day: date, start: Any, end: Any, mode: str, reason: str
+    ) -> Any:
         from loket import calendar
         from loket.models import PeriodMode
 
-        return self._write(lambda s, c: calendar.add_session(
-            s, c, queue.get_branch(s, branch), day, start, end, PeriodMode(mode), reason),
-            "manage_queue")
+        return self._write(
+            lambda s, c: calendar.add_session(
+                s, c, queue.get_branch(s, branch), day, start, end, PeriodMode(mode), reason
+            ),
+            "manage_queue",
+        )
 
     def restore_day(self, branch: str, day: date) -> Any:
         from loket import calendar
 
-        return self._write(lambda s, c: calendar.restore_day(s, c, queue.get_branch(s, branch),
-                                                             day), "manage_queue")
+        return self._write(
+            lambda s, c: calendar.restore_day(s, c, queue.get_branch(s, branch), day),
+            "manage_queue",
+        )
 
     def special_days(self, branch: str, days: int = 90) -> list[Any]:
         from loket import calendar
 
-        return self._read(lambda s: calendar.special_days(queue.get_branch(s, branch),
-                                                          self.now().date(), days))
+        return self._read(
+            lambda s: calendar.special_days(queue.get_branch(s, branch), self.now().date(), days)
+        )
 
     def confirmation(self, reference: str) -> Any:
         """Everything a confirmation letter or e-mail says (``loket.confirmations``)."""
@@ -539,12 +691,20 @@ class Loket:
             a = appointments.get_by_reference(session, reference)
             code, short = appointments.make_codes(session, a, ctx.now)
             muni = queue.settings(session)
-            return Confirmation(municipality=muni.name, reference=a.reference, code=code,
-                                short_code=short, service_name=a.service.name_nl,
-                                bring=a.service.bring_nl, start=a.start,
-                                duration_minutes=a.duration_minutes, branch_name=a.branch.name,
-                                address=a.branch.address, name=a.name,
-                                info_line=muni.info_line_nl)
+            return Confirmation(
+                municipality=muni.name,
+                reference=a.reference,
+                code=code,
+                short_code=short,
+                service_name=a.service.name_nl,
+                bring=a.service.bring_nl,
+                start=a.start,
+                duration_minutes=a.duration_minutes,
+                branch_name=a.branch.name,
+                address=a.branch.address,
+                name=a.name,
+                info_line=muni.info_line_nl,
+            )
 
         # A write: the first code of a new database creates its signing key.
         return self._write(run, "book")
@@ -563,10 +723,13 @@ class Loket:
         conf = self.confirmation(reference)
         address = to or self.appointment_details(reference).email
         if not address:
-            raise Refused("Bij deze afspraak staat geen e-mailadres. Vul het adres in of "
-                          "print de brief.", code="no_email")
-        message = mailer.build_message(conf, address, smtp.sender, letter_pdf(conf),
-                                       ics(conf, self.now()))
+            raise Refused(
+                "Bij deze afspraak staat geen e-mailadres. Vul het adres in of print de brief.",
+                code="no_email",
+            )
+        message = mailer.build_message(
+            conf, address, smtp.sender, letter_pdf(conf), ics(conf, self.now())
+        )
         mailer.send(smtp, message)
 
         def record(session: Session, ctx: Context) -> None:
@@ -574,15 +737,22 @@ class Loket:
 
             a = appointments.get_by_reference(session, reference)
             # The fact that a confirmation went out; never the address itself.
-            events.append(session, at=ctx.now, kind="appointment.confirmation_sent",
-                          actor=ctx.actor, branch_id=a.branch_id, appointment_id=a.id,
-                          data={"reference": a.reference, "by": "email"})
+            events.append(
+                session,
+                at=ctx.now,
+                kind="appointment.confirmation_sent",
+                actor=ctx.actor,
+                branch_id=a.branch_id,
+                appointment_id=a.id,
+                data={"reference": a.reference, "by": "email"},
+            )
 
         self._write(record, "book")
         return address
 
-    def import_appointments(self, data: bytes | str, kind: str,
-                            default_branch: str | None = None) -> Any:
+    def import_appointments(
+        self, data: bytes | str, kind: str, default_branch: str | None = None
+    ) -> Any:
         """Book appointments from a CSV or iCalendar file; returns the report per row."""
         from loket import imports
 

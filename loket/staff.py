@@ -24,8 +24,14 @@ SYSTEM = "system"  # the command line and scheduled jobs on a staff PC
 KIOSK = "kiosk"
 DISPLAY = "display"
 
-ROLE_NL = {"counter": "baliemedewerker", "reception": "receptie", "manager": "teamleider",
-           "admin": "beheerder", KIOSK: "kiosk", DISPLAY: "wachtkamerscherm"}
+ROLE_NL = {
+    "counter": "baliemedewerker",
+    "reception": "receptie",
+    "manager": "teamleider",
+    "admin": "beheerder",
+    KIOSK: "kiosk",
+    DISPLAY: "wachtkamerscherm",
+}
 
 # Which roles may do what. "system" may do everything.
 PERMISSIONS: dict[str, frozenset[str]] = {
@@ -40,10 +46,15 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "monitor": frozenset({"manager", "admin", "reception"}),
 }
 ACTION_NL = {
-    "issue_ticket": "een nummer uitgeven", "check_in": "inchecken", "feedback": "een cijfer geven",
-    "serve": "bezoekers helpen aan de balie", "book": "afspraken maken",
-    "manage_queue": "de wachtrij beheren", "configure": "de instellingen wijzigen",
-    "privacy": "persoonsgegevens inzien of verwijderen", "monitor": "de monitor bekijken",
+    "issue_ticket": "een nummer uitgeven",
+    "check_in": "inchecken",
+    "feedback": "een cijfer geven",
+    "serve": "bezoekers helpen aan de balie",
+    "book": "afspraken maken",
+    "manage_queue": "de wachtrij beheren",
+    "configure": "de instellingen wijzigen",
+    "privacy": "persoonsgegevens inzien of verwijderen",
+    "monitor": "de monitor bekijken",
 }
 
 
@@ -72,8 +83,10 @@ def _view(staff: Staff) -> StaffView:
 def _check_lock(staff: Staff, ctx: Context) -> None:
     if staff.locked_until and staff.locked_until > ctx.now:
         minutes = max(1, round((staff.locked_until - ctx.now).total_seconds() / 60))
-        raise PermissionDenied(f"Te vaak een verkeerde pincode. Probeer het over {minutes} "
-                               "minuten opnieuw, of log in met uw pas.")
+        raise PermissionDenied(
+            f"Te vaak een verkeerde pincode. Probeer het over {minutes} "
+            "minuten opnieuw, of log in met uw pas."
+        )
 
 
 class LoginFailed(DomainError):
@@ -84,8 +97,9 @@ class LoginFailed(DomainError):
 
 
 def login_pin(session: Session, ctx: Context, code: str, pin: str) -> StaffView:
-    staff = session.scalar(select(Staff).where(Staff.code == code.strip().lower(), Staff.active)
-                           .with_for_update())
+    staff = session.scalar(
+        select(Staff).where(Staff.code == code.strip().lower(), Staff.active).with_for_update()
+    )
     # The same words for an unknown name and a wrong PIN: nobody learns who exists.
     wrong = "Naam of pincode klopt niet."
     if staff is None or not staff.pin_hash:
@@ -96,15 +110,27 @@ def login_pin(session: Session, ctx: Context, code: str, pin: str) -> StaffView:
         if staff.failed_logins >= MAX_FAILED_LOGINS:
             staff.locked_until = ctx.now + LOCKOUT
             staff.failed_logins = 0
-            events.append(session, at=ctx.now, kind="staff.locked", actor=ctx.actor,
-                          data={"staff": staff.code})
-            raise LoginFailed(f"Te vaak een verkeerde pincode. Probeer het over "
-                              f"{int(LOCKOUT.total_seconds() // 60)} minuten opnieuw.")
+            events.append(
+                session,
+                at=ctx.now,
+                kind="staff.locked",
+                actor=ctx.actor,
+                data={"staff": staff.code},
+            )
+            raise LoginFailed(
+                f"Te vaak een verkeerde pincode. Probeer het over "
+                f"{int(LOCKOUT.total_seconds() // 60)} minuten opnieuw."
+            )
         raise LoginFailed(wrong)
     staff.failed_logins = 0
     staff.locked_until = None
-    events.append(session, at=ctx.now, kind="staff.login",
-                  actor=Actor(ctx.actor.workstation, staff.id), data={"method": "pin"})
+    events.append(
+        session,
+        at=ctx.now,
+        kind="staff.login",
+        actor=Actor(ctx.actor.workstation, staff.id),
+        data={"method": "pin"},
+    )
     return _view(staff)
 
 
@@ -114,11 +140,17 @@ def login_card(session: Session, ctx: Context, uid: str | bytes, card_key: bytes
     if staff is None:
         events.append(session, at=ctx.now, kind="staff.card_unknown", actor=ctx.actor)
         raise LoginFailed("Deze pas is niet bekend. Log in met uw pincode of vraag de beheerder.")
-    events.append(session, at=ctx.now, kind="staff.login",
-                  actor=Actor(ctx.actor.workstation, staff.id), data={"method": "card"})
+    events.append(
+        session,
+        at=ctx.now,
+        kind="staff.login",
+        actor=Actor(ctx.actor.workstation, staff.id),
+        data={"method": "card"},
+    )
     return _view(staff)
 
 
 def logout(session: Session, ctx: Context, reason: str = "logout") -> None:
-    events.append(session, at=ctx.now, kind="staff.logout", actor=ctx.actor,
-                  data={"reason": reason})
+    events.append(
+        session, at=ctx.now, kind="staff.logout", actor=ctx.actor, data={"reason": reason}
+    )

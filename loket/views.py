@@ -41,16 +41,29 @@ class TicketView:
     @classmethod
     def of(cls, t: Ticket, reason: str | None = None) -> TicketView:
         return cls(
-            id=t.id, number=t.number, branch=t.branch.code, service=t.service.code,
-            service_name=t.service.name_nl, service_name_en=t.service.name_en,
-            kind=t.kind.value, status=t.status.value, issued_at=t.issued_at,
-            wait_from=t.wait_from, appointment_at=t.appointment_at, called_at=t.last_called_at,
-            counter=t.counter.number if t.counter else None, call_count=t.call_count,
-            predicted_wait_minutes=(round(t.predicted_wait_seconds / 60)
-                                    if t.predicted_wait_seconds is not None else None),
+            id=t.id,
+            number=t.number,
+            branch=t.branch.code,
+            service=t.service.code,
+            service_name=t.service.name_nl,
+            service_name_en=t.service.name_en,
+            kind=t.kind.value,
+            status=t.status.value,
+            issued_at=t.issued_at,
+            wait_from=t.wait_from,
+            appointment_at=t.appointment_at,
+            called_at=t.last_called_at,
+            counter=t.counter.number if t.counter else None,
+            call_count=t.call_count,
+            predicted_wait_minutes=(
+                round(t.predicted_wait_seconds / 60)
+                if t.predicted_wait_seconds is not None
+                else None
+            ),
             needs_assistance=t.needs_assistance,
             appointment_reference=t.appointment.reference if t.appointment else None,
-            transfer_note=t.transfer_note, reason=reason,
+            transfer_note=t.transfer_note,
+            reason=reason,
         )
 
     def waited_minutes(self, now: datetime) -> int:
@@ -82,13 +95,24 @@ class AppointmentView:
     short_code: str | None = None
 
     @classmethod
-    def of(cls, a: Appointment, code: str | None = None,
-           short_code: str | None = None) -> AppointmentView:
-        return cls(id=a.id, reference=a.reference, branch=a.branch.code,
-                   branch_name=a.branch.name, service=a.service.code,
-                   service_name=a.service.name_nl, start=a.start,
-                   duration_minutes=a.duration_minutes, status=a.status.value,
-                   channel=a.channel, name=a.name, code=code, short_code=short_code)
+    def of(
+        cls, a: Appointment, code: str | None = None, short_code: str | None = None
+    ) -> AppointmentView:
+        return cls(
+            id=a.id,
+            reference=a.reference,
+            branch=a.branch.code,
+            branch_name=a.branch.name,
+            service=a.service.code,
+            service_name=a.service.name_nl,
+            start=a.start,
+            duration_minutes=a.duration_minutes,
+            status=a.status.value,
+            channel=a.channel,
+            name=a.name,
+            code=code,
+            short_code=short_code,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -111,9 +135,18 @@ class ServiceView:
 
     @classmethod
     def of(cls, s: Service, walk_in: bool = True, appointment: bool = True) -> ServiceView:
-        return cls(code=s.code, name_nl=s.name_nl, name_en=s.name_en, prefix=s.prefix,
-                   duration_minutes=s.duration_minutes, bring_nl=s.bring_nl,
-                   bring_en=s.bring_en, icon=s.icon, walk_in=walk_in, appointment=appointment)
+        return cls(
+            code=s.code,
+            name_nl=s.name_nl,
+            name_en=s.name_en,
+            prefix=s.prefix,
+            duration_minutes=s.duration_minutes,
+            bring_nl=s.bring_nl,
+            bring_en=s.bring_en,
+            icon=s.icon,
+            walk_in=walk_in,
+            appointment=appointment,
+        )
 
     def name(self, language: str = "nl") -> str:
         return self.name_en if language == "en" else self.name_nl
@@ -129,10 +162,17 @@ class BranchView:
 
     @classmethod
     def of(cls, b: Branch) -> BranchView:
-        return cls(code=b.code, name=b.name, address=b.address, wait_area=b.wait_area,
-                   counters=[{"number": c.number, "name": c.name,
-                              "services": sorted(s.code for s in c.services)}
-                             for c in b.counters if c.active])
+        return cls(
+            code=b.code,
+            name=b.name,
+            address=b.address,
+            wait_area=b.wait_area,
+            counters=[
+                {"number": c.number, "name": c.name, "services": sorted(s.code for s in c.services)}
+                for c in b.counters
+                if c.active
+            ],
+        )
 
 
 @dataclass(frozen=True)
@@ -152,7 +192,9 @@ class QueueSnapshot:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "branch": self.branch, "branch_name": self.branch_name, "now": _iso(self.now),
+            "branch": self.branch,
+            "branch_name": self.branch_name,
+            "now": _iso(self.now),
             "norm_minutes": self.norm_minutes,
             "open": [t.to_dict() for t in self.open_tickets],
             "recent_calls": [t.to_dict() for t in self.recent_calls],

@@ -34,17 +34,22 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="loket",
         description="Loket: the front desk of the town hall. Roles: kiosk, display, counter, "
-                    "reception, manager, demo.",
+        "reception, manager, demo.",
     )
     parser.add_argument("--version", action="version", version=f"loket {__version__}")
-    parser.add_argument("--database", metavar="URL",
-                        help="database URL (default: $LOKET_DATABASE_URL or a SQLite file in "
-                             "the data directory)")
-    parser.add_argument("--now", metavar="ISO-TIME",
-                        help="run as if it is this moment, e.g. 2026-11-24T09:00 "
-                             "(also $LOKET_NOW)")
-    parser.add_argument("--workstation", default=None,
-                        help="name of this PC in the event log (default: host name)")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: $LOKET_DATABASE_URL or a SQLite file in the data directory)",
+    )
+    parser.add_argument(
+        "--now",
+        metavar="ISO-TIME",
+        help="run as if it is this moment, e.g. 2026-11-24T09:00 (also $LOKET_NOW)",
+    )
+    parser.add_argument(
+        "--workstation", default=None, help="name of this PC in the event log (default: host name)"
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -65,8 +70,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     logging_setup.configure()
     # The command's name only: its arguments may hold a resident's name or e-mail.
-    words = [args.command] + [str(v) for k, v in vars(args).items()
-                              if k.endswith("_command") and isinstance(v, str)]
+    words = [args.command] + [
+        str(v) for k, v in vars(args).items() if k.endswith("_command") and isinstance(v, str)
+    ]
     log.info("command: %s", " ".join(words))
     code = run_command(args)
     if code:

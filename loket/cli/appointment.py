@@ -10,18 +10,34 @@ from loket.clock import parse_moment
 
 def _book(args: argparse.Namespace) -> int:
     a = services(args).book_appointment(
-        args.branch, args.service, parse_moment(args.start), name=args.name, email=args.email,
-        phone=args.phone, notes=args.notes, channel=args.channel,
-        call_by_name=args.call_by_name, needs_assistance=args.assistance)
-    emit(args, a, f"Afspraak {a.reference}: {a.service_name}, {a.start:%d-%m-%Y %H:%M}, "
-                   f"{a.branch_name}.\nCode: {a.code}\nKorte code: {a.short_code}")
+        args.branch,
+        args.service,
+        parse_moment(args.start),
+        name=args.name,
+        email=args.email,
+        phone=args.phone,
+        notes=args.notes,
+        channel=args.channel,
+        call_by_name=args.call_by_name,
+        needs_assistance=args.assistance,
+    )
+    emit(
+        args,
+        a,
+        f"Afspraak {a.reference}: {a.service_name}, {a.start:%d-%m-%Y %H:%M}, "
+        f"{a.branch_name}.\nCode: {a.code}\nKorte code: {a.short_code}",
+    )
     return 0
 
 
 def _show(args: argparse.Namespace) -> int:
     a = services(args).appointment(args.reference)
-    emit(args, a, f"Afspraak {a.reference}: {a.service_name}, {a.start:%d-%m-%Y %H:%M}, "
-                   f"{a.branch_name}, {a.status}.\nCode: {a.code}\nKorte code: {a.short_code}")
+    emit(
+        args,
+        a,
+        f"Afspraak {a.reference}: {a.service_name}, {a.start:%d-%m-%Y %H:%M}, "
+        f"{a.branch_name}, {a.status}.\nCode: {a.code}\nKorte code: {a.short_code}",
+    )
     return 0
 
 
@@ -53,8 +69,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     book.add_argument("--email")
     book.add_argument("--phone")
     book.add_argument("--notes")
-    book.add_argument("--channel", default="phone",
-                      choices=["phone", "counter", "online", "import"])
+    book.add_argument(
+        "--channel", default="phone", choices=["phone", "counter", "online", "import"]
+    )
     book.add_argument("--call-by-name", action="store_true")
     book.add_argument("--assistance", action="store_true")
     add_json(book)

@@ -20,7 +20,9 @@ from loket.services import Loket
 
 def services(args: argparse.Namespace) -> Loket:
     workstation = args.workstation or f"cli@{socket.gethostname()}"
-    return Loket(Database(args.database), Clock.from_env(args.now, frozen=True), Actor.system(workstation))
+    return Loket(
+        Database(args.database), Clock.from_env(args.now, frozen=True), Actor.system(workstation)
+    )
 
 
 def _default(value: Any) -> Any:
@@ -53,8 +55,10 @@ def _database_problem(exc: Exception) -> str:
     text = str(exc).lower()
     if "no such table" in text or "does not exist" in text and "relation" in text:
         return "De database is nog niet ingericht. Voer eerst 'loket db upgrade' uit."
-    return ("De database is niet bereikbaar. Controleer LOKET_DATABASE_URL of --database, "
-            "en of de databaseserver draait.")
+    return (
+        "De database is niet bereikbaar. Controleer LOKET_DATABASE_URL of --database, "
+        "en of de databaseserver draait."
+    )
 
 
 def run_command(args: argparse.Namespace) -> int:

@@ -18,11 +18,15 @@ def _show(args: argparse.Namespace) -> int:
     data = services(args).show_config()
     lines = [data["municipality"]["name"]]
     for b in data["branches"]:
-        lines.append(f"  vestiging {b['code']}: {b['name']} "
-                     f"(balies {', '.join(str(c['number']) for c in b['counters']) or '-'})")
+        lines.append(
+            f"  vestiging {b['code']}: {b['name']} "
+            f"(balies {', '.join(str(c['number']) for c in b['counters']) or '-'})"
+        )
     for s in data["services"]:
-        lines.append(f"  dienst {s['code']} [{s['prefix']}] {s['name_nl']}, "
-                     f"{s['duration_minutes']} min: {', '.join(s['branches'])}")
+        lines.append(
+            f"  dienst {s['code']} [{s['prefix']}] {s['name_nl']}, "
+            f"{s['duration_minutes']} min: {', '.join(s['branches'])}"
+        )
     for st in data["staff"]:
         lines.append(f"  medewerker {st['code']}: {', '.join(st['roles'])}")
     emit(args, data, "\n".join(lines))

@@ -10,8 +10,8 @@ from loket.clock import parse_moment
 
 def _demo(args: argparse.Namespace) -> int:
     # Qt only here, so the rest of the CLI runs on PCs without a screen.
-    from loket.demo import create_demo
     from counter.demo_app import run_demo
+    from loket.demo import create_demo
 
     start = parse_moment(args.now) if args.now else None
     demo = create_demo(start)
@@ -20,6 +20,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def register(sub: argparse._SubParsersAction) -> None:
     demo = sub.add_parser("demo", help="all roles in one process with simulated hardware")
-    demo.add_argument("--screenshot", metavar="DIR",
-                      help="save a PNG of every window to DIR and exit")
+    demo.add_argument(
+        "--screenshot", metavar="DIR", help="save a PNG of every window to DIR and exit"
+    )
     demo.set_defaults(func=_demo)

@@ -16,13 +16,14 @@ def _plan(args: argparse.Namespace) -> int:
     if "intervals" in plan:
         lines.append("  tijd   bezoek  nodig  ingeroosterd")
         for i in plan["intervals"]:
-            lines.append(f"  {i['start']}  {i['arrivals']:6.1f}  {i['need']:5d}  "
-                         f"{i['staffed']:5d}")
+            lines.append(f"  {i['start']}  {i['arrivals']:6.1f}  {i['need']:5d}  {i['staffed']:5d}")
         for shift in plan["roster"].get("shifts", []):
             where = ", ".join(f"balie {c} {a}-{b}" for a, b, c in shift["counters"])
             pauses = ", ".join(f"pauze {a}-{b}" for a, b in shift["breaks"])
-            lines.append(f"  {shift['staff']:<8} {shift['start']}-{shift['end']}  {where}"
-                         + (f"  ({pauses})" if pauses else ""))
+            lines.append(
+                f"  {shift['staff']:<8} {shift['start']}-{shift['end']}  {where}"
+                + (f"  ({pauses})" if pauses else "")
+            )
         lines.append(f"  verwacht binnen de norm: {plan['predicted_share_within_norm']:.0%}")
     emit(args, plan, "\n".join(lines))
     return 0
@@ -32,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     plan = sub.add_parser("plan", help="staffing need, roster and appointment capacity for a day")
     plan.add_argument("--branch", required=True)
     plan.add_argument("--date", required=True, help="e.g. 2026-11-24")
-    plan.add_argument("--scenario", help="scenario file for the walk-in forecast when there is "
-                                         "no history yet")
+    plan.add_argument(
+        "--scenario", help="scenario file for the walk-in forecast when there is no history yet"
+    )
     add_json(plan)
     plan.set_defaults(func=_plan)

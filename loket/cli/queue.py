@@ -6,8 +6,7 @@ import argparse
 
 from loket.cli.common import add_json, emit, services
 
-STATUS = {"waiting": "wacht", "called": "opgeroepen", "serving": "aan de balie",
-          "parked": "apart"}
+STATUS = {"waiting": "wacht", "called": "opgeroepen", "serving": "aan de balie", "parked": "apart"}
 
 
 def _show(args: argparse.Namespace) -> int:
@@ -15,8 +14,10 @@ def _show(args: argparse.Namespace) -> int:
     lines = [f"{snap.branch_name}, {snap.now:%d-%m-%Y %H:%M}: {len(snap.waiting)} wachtend"]
     for t in snap.open_tickets:
         where = f" balie {t.counter}" if t.counter else ""
-        lines.append(f"  {t.number:>6}  {t.service_name:<32} {STATUS.get(t.status, t.status)}"
-                     f"{where}  {t.waited_minutes(snap.now)} min")
+        lines.append(
+            f"  {t.number:>6}  {t.service_name:<32} {STATUS.get(t.status, t.status)}"
+            f"{where}  {t.waited_minutes(snap.now)} min"
+        )
     emit(args, snap, "\n".join(lines))
     return 0
 

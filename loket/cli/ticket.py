@@ -20,20 +20,25 @@ def _show(args: argparse.Namespace, ticket: TicketView, verb: str) -> int:
 
 
 def _issue(args: argparse.Namespace) -> int:
-    ticket = services(args).issue_ticket(args.branch, args.service,
-                                         needs_assistance=args.assistance)
+    ticket = services(args).issue_ticket(
+        args.branch, args.service, needs_assistance=args.assistance
+    )
     return _show(args, ticket, "uitgegeven")
 
 
 def _call(args: argparse.Namespace) -> int:
     loket = services(args)
+    ticket: TicketView | None
     if args.number:
         ticket = loket.call_ticket(args.branch, args.counter, args.number, args.reason or "")
     else:
         ticket = loket.call_next(args.branch, args.counter)
     if ticket is None:
-        emit(args, {"ticket": None, "message": "Er wacht niemand voor deze balie."},
-             "Er wacht niemand voor deze balie.")
+        emit(
+            args,
+            {"ticket": None, "message": "Er wacht niemand voor deze balie."},
+            "Er wacht niemand voor deze balie.",
+        )
         return 0
     return _show(args, ticket, "opgeroepen")
 
@@ -46,8 +51,13 @@ def _simple(action: str, verb: str):  # type: ignore[no-untyped-def]
         elif action == "park":
             ticket = loket.park(args.branch, args.number, args.note)
         elif action == "transfer":
-            ticket = loket.transfer(args.branch, args.number, service=args.to_service,
-                                    counter=args.to_counter, note=args.note)
+            ticket = loket.transfer(
+                args.branch,
+                args.number,
+                service=args.to_service,
+                counter=args.to_counter,
+                note=args.note,
+            )
         else:
             ticket = getattr(loket, action)(args.branch, args.number)
         return _show(args, ticket, verb)
@@ -70,8 +80,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     call.add_argument("--branch", required=True)
     call.add_argument("--counter", required=True, type=int)
     call.add_argument("--number", help="call this ticket instead of the next one")
-    call.add_argument("--reason", choices=sorted(CALL_REASONS),
-                      help="why this ticket (required with --number)")
+    call.add_argument(
+        "--reason", choices=sorted(CALL_REASONS), help="why this ticket (required with --number)"
+    )
     add_json(call)
     call.set_defaults(func=_call)
 

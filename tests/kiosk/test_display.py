@@ -82,8 +82,12 @@ def test_end_to_end_kiosk_counter_display(qtbot, loket):
         assert called is not None and called.number == number
         # The periodic refresh may show the number first; the highlight comes with the
         # call event from the feed.
-        qtbot.waitUntil(lambda: display.call_who.text() == number
-                        and display.call_panel.property("fresh") == "true", timeout=15000)
+        qtbot.waitUntil(
+            lambda: (
+                display.call_who.text() == number and display.call_panel.property("fresh") == "true"
+            ),
+            timeout=15000,
+        )
         assert display.call_counter.text() == "Balie 3"
         qtbot.waitUntil(lambda: bool(announcer.phrases), timeout=10000)
         assert announcer.phrases == [f"Nummer E {number.split()[1]}, balie 3"]

@@ -105,8 +105,7 @@ def test_booking_rules(loket):
     with pytest.raises(Refused, match="al voorbij"):
         _book(loket, start=datetime(2026, 11, 24, 8, 45))
     with pytest.raises(Refused, match="geen afspraak"):
-        _book(loket, service="ophalen", branch="nieuwleusen",
-              start=datetime(2026, 11, 25, 9, 0))
+        _book(loket, service="ophalen", branch="nieuwleusen", start=datetime(2026, 11, 25, 9, 0))
     with pytest.raises(Refused, match="naam"):
         loket.book_appointment("dalfsen", "paspoort", TEN, name="  ")
 

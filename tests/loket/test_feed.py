@@ -15,8 +15,9 @@ from loket.feed import open_feed
 
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOKET_DATABASE_URL": url, "LOKET_NOW": "2026-11-24T09:00"}
-    return subprocess.run([sys.executable, "-m", "loket", *args], env=env, capture_output=True,
-                          text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "loket", *args], env=env, capture_output=True, text=True, timeout=60
+    )
 
 
 def _collect(feed, want: int, timeout: float = 10.0) -> list[dict]:
@@ -31,8 +32,12 @@ def test_a_change_in_another_process_arrives_in_order_once(database_url):
     feed = open_feed(database_url)
     try:
         for _ in range(3):
-            assert _cli(database_url, "ticket", "issue", "--branch", "dalfsen", "--service",
-                        "paspoort").returncode == 0
+            assert (
+                _cli(
+                    database_url, "ticket", "issue", "--branch", "dalfsen", "--service", "paspoort"
+                ).returncode
+                == 0
+            )
         records = _collect(feed, 3)
         assert [r["data"]["number"] for r in records] == ["A 1", "A 2", "A 3"]
         assert feed.wait(0.3) == []  # nothing is delivered twice
@@ -55,12 +60,20 @@ def test_a_feed_wakes_within_a_blink(database_url, loket):
 
 def test_events_follow_prints_a_ticket_issued_in_another_shell(database_url):
     env = {**os.environ, "LOKET_DATABASE_URL": database_url}
-    follower = subprocess.Popen([sys.executable, "-m", "loket", "events", "--follow", "--json"],
-                                env=env, stdout=subprocess.PIPE, text=True)
+    follower = subprocess.Popen(
+        [sys.executable, "-m", "loket", "events", "--follow", "--json"],
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         time.sleep(2.0)  # the follower starts at the newest event
-        assert _cli(database_url, "ticket", "issue", "--branch", "dalfsen", "--service",
-                    "verhuizing").returncode == 0
+        assert (
+            _cli(
+                database_url, "ticket", "issue", "--branch", "dalfsen", "--service", "verhuizing"
+            ).returncode
+            == 0
+        )
         line = follower.stdout.readline()
         record = json.loads(line)
         assert (record["kind"], record["data"]["number"]) == ("ticket.issued", "E 1")
@@ -70,8 +83,9 @@ def test_events_follow_prints_a_ticket_issued_in_another_shell(database_url):
 
 
 @pytest.mark.postgres
-def test_listener_reconnects_after_a_database_restart_and_catches_up(postgres_server,
-                                                                       postgres_template):
+def test_listener_reconnects_after_a_database_restart_and_catches_up(
+    postgres_server, postgres_template
+):
     import uuid
 
     name = f"r_{uuid.uuid4().hex[:10]}"

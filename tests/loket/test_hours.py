@@ -9,14 +9,17 @@ import pytest
 from loket.errors import Refused
 
 
-@pytest.mark.parametrize(("moment", "code", "words"), [
-    (datetime(2026, 11, 24, 14, 0), "appointment_only", "alleen mensen met een afspraak"),
-    (datetime(2026, 11, 24, 17, 0), "closed", "U kunt zonder afspraak komen op woensdag"),
-    (datetime(2026, 11, 28, 10, 0), "closed", "Op zaterdag zijn we gesloten"),
-    (datetime(2026, 12, 25, 10, 0), "closed", "Het is een feestdag: Eerste kerstdag"),
-    (datetime(2026, 12, 31, 10, 0), "closed", "Oudejaarsdag"),
-    (datetime(2026, 11, 27, 13, 30), "closed", "gesloten"),
-])
+@pytest.mark.parametrize(
+    ("moment", "code", "words"),
+    [
+        (datetime(2026, 11, 24, 14, 0), "appointment_only", "alleen mensen met een afspraak"),
+        (datetime(2026, 11, 24, 17, 0), "closed", "U kunt zonder afspraak komen op woensdag"),
+        (datetime(2026, 11, 28, 10, 0), "closed", "Op zaterdag zijn we gesloten"),
+        (datetime(2026, 12, 25, 10, 0), "closed", "Het is een feestdag: Eerste kerstdag"),
+        (datetime(2026, 12, 31, 10, 0), "closed", "Oudejaarsdag"),
+        (datetime(2026, 11, 27, 13, 30), "closed", "gesloten"),
+    ],
+)
 def test_walk_in_refused_with_a_plain_reason(loket, clock, moment, code, words):
     clock.set(moment)
     with pytest.raises(Refused) as info:

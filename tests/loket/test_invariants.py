@@ -24,14 +24,25 @@ from tests.conftest import TUESDAY_9
 SERVICES = ["paspoort", "idkaart", "geboorte", "verhuizing"]
 # The lifecycle of DESIGN.md: the state each event leaves a ticket in.
 AFTER_EVENT = {
-    "ticket.issued": "waiting", "ticket.called": "called", "ticket.recalled": "called",
-    "ticket.started": "serving", "ticket.finished": "done", "ticket.no_show": "no_show",
-    "ticket.parked": "parked", "ticket.transferred": "waiting", "ticket.cancelled": "cancelled",
+    "ticket.issued": "waiting",
+    "ticket.called": "called",
+    "ticket.recalled": "called",
+    "ticket.started": "serving",
+    "ticket.finished": "done",
+    "ticket.no_show": "no_show",
+    "ticket.parked": "parked",
+    "ticket.transferred": "waiting",
+    "ticket.cancelled": "cancelled",
 }
 ALLOWED = {
-    "call": {"waiting", "parked"}, "recall": {"called"}, "start": {"called"},
-    "finish": {"serving"}, "no_show": {"called"}, "park": {"called", "serving"},
-    "transfer": {"called", "serving"}, "cancel_ticket": {"waiting", "parked"},
+    "call": {"waiting", "parked"},
+    "recall": {"called"},
+    "start": {"called"},
+    "finish": {"serving"},
+    "no_show": {"called"},
+    "park": {"called", "serving"},
+    "transfer": {"called", "serving"},
+    "cancel_ticket": {"waiting", "parked"},
 }
 
 
@@ -77,11 +88,13 @@ class QueueMachine(RuleBasedStateMachine):
         before = self.expected[number]
         try:
             if action == "call":
-                ticket = self.loket.call_ticket("dalfsen", data.draw(st.integers(1, 4)), number,
-                                                "test")
+                ticket = self.loket.call_ticket(
+                    "dalfsen", data.draw(st.integers(1, 4)), number, "test"
+                )
             elif action == "transfer":
-                ticket = self.loket.transfer("dalfsen", number,
-                                             service=data.draw(st.sampled_from(SERVICES)))
+                ticket = self.loket.transfer(
+                    "dalfsen", number, service=data.draw(st.sampled_from(SERVICES))
+                )
             else:
                 ticket = getattr(self.loket, action)("dalfsen", number)
         except DomainError:
@@ -123,6 +136,12 @@ class QueueMachine(RuleBasedStateMachine):
 
 def test_random_operations_keep_the_invariants(fresh_database) -> None:
     QueueMachine.make_url = staticmethod(fresh_database)
-    run_state_machine_as_test(QueueMachine, settings=settings(
-        max_examples=25, stateful_step_count=30, deadline=None,
-        suppress_health_check=[HealthCheck.too_slow]))
+    run_state_machine_as_test(
+        QueueMachine,
+        settings=settings(
+            max_examples=25,
+            stateful_step_count=30,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow],
+        ),
+    )

@@ -24,15 +24,24 @@ def test_whole_lifecycle_is_logged(loket, clock):
     assert (ticket.number, ticket.status) == ("A 1", "waiting")
     clock.advance(timedelta(minutes=2))
     called = loket.call_next("dalfsen", 1)
-    assert (called.number, called.status, called.counter, called.call_count) == ("A 1", "called",
-                                                                                   1, 1)
+    assert (called.number, called.status, called.counter, called.call_count) == (
+        "A 1",
+        "called",
+        1,
+        1,
+    )
     assert loket.recall("dalfsen", "A1").call_count == 2
     assert loket.start("dalfsen", "A 1").status == "serving"
     clock.advance(timedelta(minutes=12))
     done = loket.finish("dalfsen", "a 1", "referred")
     assert done.status == "done"
-    assert _kinds(loket, start) == ["ticket.issued", "ticket.called", "ticket.recalled",
-                                    "ticket.started", "ticket.finished"]
+    assert _kinds(loket, start) == [
+        "ticket.issued",
+        "ticket.called",
+        "ticket.recalled",
+        "ticket.started",
+        "ticket.finished",
+    ]
     finished = loket.events_after(start)[-1]
     assert finished["data"]["served_seconds"] == 12 * 60
     called_event = loket.events_after(start)[1]
@@ -40,24 +49,27 @@ def test_whole_lifecycle_is_logged(loket, clock):
     assert called_event["workstation"] == "test"
 
 
-@pytest.mark.parametrize(("setup", "action", "words"), [
-    ([], "start", "A 1 wacht; beginnen kan nu niet."),
-    ([], "finish", "A 1 wacht; afronden kan nu niet."),
-    ([], "recall", "A 1 wacht; opnieuw oproepen kan nu niet."),
-    ([], "no_show", "A 1 wacht; niet gekomen melden kan nu niet."),
-    ([], "park", "A 1 wacht; apart zetten kan nu niet."),
-    ([], "transfer", "A 1 wacht; doorsturen kan nu niet."),
-    (["call"], "finish", "A 1 is opgeroepen; afronden kan nu niet."),
-    (["call"], "cancel_ticket", "A 1 is opgeroepen; annuleren kan nu niet."),
-    (["call", "start"], "start", "A 1 wordt geholpen; beginnen kan nu niet."),
-    (["call", "start"], "recall", "A 1 wordt geholpen; opnieuw oproepen kan nu niet."),
-    (["call", "start"], "no_show", "A 1 wordt geholpen; niet gekomen melden kan nu niet."),
-    (["call", "start", "finish"], "finish", "A 1 is klaar; afronden kan nu niet."),
-    (["call", "start", "finish"], "park", "A 1 is klaar; apart zetten kan nu niet."),
-    (["cancel_ticket"], "start", "A 1 is geannuleerd; beginnen kan nu niet."),
-    (["cancel_ticket"], "cancel_ticket", "A 1 is geannuleerd; annuleren kan nu niet."),
-    (["call", "park"], "start", "A 1 staat even apart; beginnen kan nu niet."),
-])
+@pytest.mark.parametrize(
+    ("setup", "action", "words"),
+    [
+        ([], "start", "A 1 wacht; beginnen kan nu niet."),
+        ([], "finish", "A 1 wacht; afronden kan nu niet."),
+        ([], "recall", "A 1 wacht; opnieuw oproepen kan nu niet."),
+        ([], "no_show", "A 1 wacht; niet gekomen melden kan nu niet."),
+        ([], "park", "A 1 wacht; apart zetten kan nu niet."),
+        ([], "transfer", "A 1 wacht; doorsturen kan nu niet."),
+        (["call"], "finish", "A 1 is opgeroepen; afronden kan nu niet."),
+        (["call"], "cancel_ticket", "A 1 is opgeroepen; annuleren kan nu niet."),
+        (["call", "start"], "start", "A 1 wordt geholpen; beginnen kan nu niet."),
+        (["call", "start"], "recall", "A 1 wordt geholpen; opnieuw oproepen kan nu niet."),
+        (["call", "start"], "no_show", "A 1 wordt geholpen; niet gekomen melden kan nu niet."),
+        (["call", "start", "finish"], "finish", "A 1 is klaar; afronden kan nu niet."),
+        (["call", "start", "finish"], "park", "A 1 is klaar; apart zetten kan nu niet."),
+        (["cancel_ticket"], "start", "A 1 is geannuleerd; beginnen kan nu niet."),
+        (["cancel_ticket"], "cancel_ticket", "A 1 is geannuleerd; annuleren kan nu niet."),
+        (["call", "park"], "start", "A 1 staat even apart; beginnen kan nu niet."),
+    ],
+)
 def test_illegal_transitions_change_nothing(loket, setup, action, words):
     loket.issue_ticket("dalfsen", "paspoort")
     for step in setup:
@@ -78,8 +90,10 @@ def test_illegal_transitions_change_nothing(loket, setup, action, words):
 
 
 def test_numbers_count_per_prefix_and_restart_each_day(loket, clock):
-    numbers = [loket.issue_ticket("dalfsen", s).number
-               for s in ["paspoort", "paspoort", "idkaart", "paspoort"]]
+    numbers = [
+        loket.issue_ticket("dalfsen", s).number
+        for s in ["paspoort", "paspoort", "idkaart", "paspoort"]
+    ]
     assert numbers == ["A 1", "A 2", "B 1", "A 3"]
     clock.set(datetime(2026, 11, 25, 9, 0))
     assert loket.issue_ticket("dalfsen", "paspoort").number == "A 1"
@@ -163,8 +177,9 @@ def test_transfer_keeps_the_number_and_routes_to_the_new_counter(loket):
     loket.issue_ticket("dalfsen", "verhuizing")
     loket.call_next("dalfsen", 1)
     loket.start("dalfsen", "E1")
-    moved = loket.transfer("dalfsen", "E1", service="geboorte", counter=4,
-                           note="ook geboorte aangeven")
+    moved = loket.transfer(
+        "dalfsen", "E1", service="geboorte", counter=4, note="ook geboorte aangeven"
+    )
     assert (moved.number, moved.status, moved.service) == ("E 1", "waiting", "geboorte")
     assert loket.call_next("dalfsen", 3) is None  # meant for counter 4
     called = loket.call_next("dalfsen", 4)

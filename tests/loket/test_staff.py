@@ -22,7 +22,10 @@ def test_pin_login_names_the_staff_member_in_every_event(loket):
     clerk.call_next("dalfsen", 1)
     called = loket.events_after(0, limit=10_000)[-1]
     assert (called["kind"], called["staff_id"], called["workstation"]) == (
-        "ticket.called", anna.id, "balie-pc-1")
+        "ticket.called",
+        anna.id,
+        "balie-pc-1",
+    )
 
 
 def test_wrong_pin_and_unknown_name_get_the_same_answer(loket):
@@ -57,11 +60,14 @@ def test_card_login_and_the_uid_is_never_stored_in_clear(loket):
     assert pins and all("1111" not in h for h in pins)
 
 
-@pytest.mark.parametrize(("code", "pin", "action"), [
-    ("carla", "3333", lambda s: s.call_next("dalfsen", 1)),          # reception cannot serve
-    ("anna", "1111", lambda s: s.apply_config(DEMO_CONFIG)),
-    ("anna", "1111", lambda s: s.expire_missed_appointments()),
-])
+@pytest.mark.parametrize(
+    ("code", "pin", "action"),
+    [
+        ("carla", "3333", lambda s: s.call_next("dalfsen", 1)),  # reception cannot serve
+        ("anna", "1111", lambda s: s.apply_config(DEMO_CONFIG)),
+        ("anna", "1111", lambda s: s.expire_missed_appointments()),
+    ],
+)
 def test_roles_are_checked_in_the_services(loket, code, pin, action):
     member = loket.login_pin(code, pin)
     with pytest.raises(PermissionDenied, match="Met uw rol"):
@@ -76,5 +82,4 @@ def test_a_kiosk_may_issue_and_check_in_but_not_call(loket):
     with pytest.raises(PermissionDenied):
         kiosk.start("dalfsen", ticket.number)
     with pytest.raises(PermissionDenied):
-        kiosk.book_appointment("dalfsen", "paspoort", loket.now() + timedelta(hours=1),
-                               name="X")
+        kiosk.book_appointment("dalfsen", "paspoort", loket.now() + timedelta(hours=1), name="X")
