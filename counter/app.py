@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hardware.config import HardwareConfig
@@ -327,6 +327,29 @@ def services_for(options: RoleOptions) -> Loket:
     return Loket(Database(options.database), Clock.from_env(options.now), Actor(workstation))
 
 
+def _daily_purge(base: Loket, role: str, parent: QObject) -> QTimer | None:
+    """Staff PCs remove old personal data once a day (loket.privacy); the first PC to
+    try after midnight does it, the others find it done. Kiosk and display hold no
+    rights on personal data and skip it."""
+    if role not in ("counter", "reception", "manager"):
+        return None
+    # The PC's own database role limits what it may touch; "system" only lets the
+    # services layer run the scheduled job without a logged-in clerk.
+    runner = base.as_actor(Actor.system(base.actor.workstation))
+
+    def purge() -> None:
+        try:
+            runner.purge_if_due()
+        except Exception:  # never take a counter down for a housekeeping job
+            log.exception("daily privacy purge failed; it is tried again in an hour")
+
+    timer = QTimer(parent)
+    timer.timeout.connect(purge)
+    timer.start(60 * 60 * 1000)
+    QTimer.singleShot(30_000, purge)
+    return timer
+
+
 def run_role(options: RoleOptions) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Loket")
@@ -347,8 +370,12 @@ def run_role(options: RoleOptions) -> int:
             comp.window.close()
             return 0
         app.aboutToQuit.connect(comp.stop)
+        purge_timer = _daily_purge(base, options.role, app)
         comp.show()
-        return int(app.exec())
+        result = int(app.exec())
+        if purge_timer is not None:
+            purge_timer.stop()
+        return result
     finally:
         comp.stop()
         base.db.dispose()

@@ -240,6 +240,12 @@ class CounterWorkstation(QWidget):
         self.header_who.setText(f"{person.name} ({roles})")
         self.message.setText(f"Welkom, {person.name}. U werkt aan balie {counter}.")
         self.login.reset()
+        # Tells the team leader's monitor this counter is staffed from now on.
+        try:
+            self.session.set_counter_status(self.branch, counter, "available")
+            self.status = "available"
+        except DomainError as exc:
+            self.message.setText(exc.message)
         self.stack.setCurrentWidget(self.work)
         # The PIN field that had the focus is gone: give it to the page, so the F-keys
         # work at once without a mouse click.

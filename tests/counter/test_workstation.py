@@ -79,6 +79,8 @@ def test_a_full_visit_with_the_keyboard(qtbot, sqlite_loket):
     _login(qtbot, window, "anna", "1111", counter=1)
     assert window.session is not None
     assert window.summary.text().startswith("3 wachtend")
+    staffed = sqlite_loket.events_after(0, limit=10_000)[-1]
+    assert (staffed["kind"], staffed["data"].get("status")) == ("staff.status", "available")
     shot(window, "counter-queues")
     qtbot.keyClick(window, Qt.Key.Key_F2)  # next: the appointment is due, called first
     assert window.current_number == number
