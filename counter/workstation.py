@@ -400,10 +400,11 @@ class CounterWorkstation(QWidget):
         return result
 
     def call_next(self) -> None:
-        ticket = self._act(
-            lambda s: s.call_next(self.branch, self.counter),
-            lambda t: f"{t.number} is opgeroepen." if t else "Er wacht niemand voor deze balie.",
+        result = self._act(
+            lambda s: s.call_next_or_why(self.branch, self.counter),
+            lambda r: f"{r[0].number} is opgeroepen." if r[0] else r[1],
         )
+        ticket = result[0] if result else None
         if ticket is not None and self.overview and self.overview.current:
             # Keep the "why" of the choice on screen while the visitor walks up.
             self._show_visitor(Visitor(**{**self.overview.current.__dict__, "ticket": ticket}))

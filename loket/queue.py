@@ -431,6 +431,7 @@ def call_next(
             )
         }
     norm = timedelta(minutes=settings(session).wait_norm_minutes)
+    taken_by_others = False
     for ticket_id, reason in choose_next_id(candidates, counter, skills, ctx.now, norm):
         # One statement locks and loads the chosen ticket. PostgreSQL: another counter
         # may hold it (SKIP LOCKED gives nothing) or have called it since our read (READ
@@ -449,8 +450,16 @@ def call_next(
             .execution_options(populate_existing=True)
         )
         if ticket is None:
+            taken_by_others = True
             continue
         return _mark_called(session, ctx, ticket, counter, reason), reason
+    if taken_by_others:
+        return None, "Andere balies roepen de wachtenden net op. Probeer het zo nog eens."
+    due = [c.waiting.appointment_time for c in candidates if c.waiting.appointment_time]
+    if candidates and due:
+        return None, (
+            f"Er is nu niemand aan de beurt. De eerstvolgende afspraak is om {min(due):%H:%M}."
+        )
     return None, "Er wacht niemand voor deze balie."
 
 

@@ -183,12 +183,17 @@ class Loket:
         return self._write(run, "issue_ticket")
 
     def call_next(self, branch: str, counter: int) -> TicketView | None:
-        def run(session: Session, ctx: Context) -> TicketView | None:
+        return self.call_next_or_why(branch, counter)[0]
+
+    def call_next_or_why(self, branch: str, counter: int) -> tuple[TicketView | None, str]:
+        """The called ticket and why it was chosen, or None and why nobody was called."""
+
+        def run(session: Session, ctx: Context) -> tuple[TicketView | None, str]:
             b = queue.get_branch(session, branch)
             ticket, reason = queue.call_next(
                 session, ctx, b, queue.get_counter(session, b, counter)
             )
-            return TicketView.of(ticket, reason) if ticket else None
+            return (TicketView.of(ticket, reason) if ticket else None), reason
 
         return self._write(run, "serve")
 

@@ -29,16 +29,13 @@ def _issue(args: argparse.Namespace) -> int:
 def _call(args: argparse.Namespace) -> int:
     loket = services(args)
     ticket: TicketView | None
+    why = ""
     if args.number:
         ticket = loket.call_ticket(args.branch, args.counter, args.number, args.reason or "")
     else:
-        ticket = loket.call_next(args.branch, args.counter)
+        ticket, why = loket.call_next_or_why(args.branch, args.counter)
     if ticket is None:
-        emit(
-            args,
-            {"ticket": None, "message": "Er wacht niemand voor deze balie."},
-            "Er wacht niemand voor deze balie.",
-        )
+        emit(args, {"ticket": None, "message": why}, why)
         return 0
     return _show(args, ticket, "opgeroepen")
 

@@ -203,3 +203,14 @@ def test_unknown_numbers_and_places_are_named(loket):
         loket.call_next("dalfsen", 9)
     with pytest.raises(NotFound, match="geen ticketnummer"):
         loket.start("dalfsen", "12")
+
+
+def test_nobody_called_says_why(loket, clock):
+    assert loket.call_next_or_why("dalfsen", 1) == (None, "Er wacht niemand voor deze balie.")
+    a = loket.book_appointment("dalfsen", "paspoort", datetime(2026, 11, 24, 10, 0), name="X")
+    clock.set(datetime(2026, 11, 24, 9, 30))
+    loket.check_in(a.code, "dalfsen")
+    # Checked in half an hour early: not called yet, and the clerk is told when.
+    ticket, why = loket.call_next_or_why("dalfsen", 1)
+    assert ticket is None
+    assert why == "Er is nu niemand aan de beurt. De eerstvolgende afspraak is om 10:00."
