@@ -107,14 +107,20 @@ def test_listener_reconnects_after_a_database_restart_and_catches_up(
         postgres_server.drop_database(name)
 
 
-def test_an_event_committed_after_a_later_one_still_arrives_once(database_url, loket, clock):
-    """Two counters' transactions may commit out of id order (PostgreSQL)."""
+@pytest.mark.postgres
+def test_an_event_committed_after_a_later_one_still_arrives_once(
+    postgres_server, postgres_template, clock
+):
+    """Two counters' transactions may commit out of id order (PostgreSQL; SQLite has one
+    writer at a time, so there ids always commit in order)."""
+    import uuid
+
     from loket import events
     from loket.db import Database
     from loket.events import Actor
 
-    if database_url.startswith("sqlite"):
-        pytest.skip("SQLite has one writer at a time: ids always commit in order")
+    name = f"o_{uuid.uuid4().hex[:10]}"
+    database_url = postgres_server.create_database(name, template=postgres_template)
     feed = open_feed(database_url)
     slow_db, fast_db = Database(database_url), Database(database_url)
     try:
@@ -131,3 +137,4 @@ def test_an_event_committed_after_a_later_one_still_arrives_once(database_url, l
         feed.close()
         slow_db.dispose()
         fast_db.dispose()
+        postgres_server.drop_database(name)
