@@ -290,7 +290,8 @@ def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composit
         from counter.reception import ReceptionWindow
 
         # Reception logs in with name and PIN; its window has no card login yet.
-        window = ReceptionWindow(base, branch, workstation=workstation)
+        # The municipality's mail server comes from the database (loket config apply).
+        window = ReceptionWindow(base, branch, workstation=workstation, smtp=base.smtp_settings())
     elif role == "manager":
         from counter.manager import ManagerWindow
 

@@ -97,3 +97,22 @@ def test_an_unknown_branch_is_refused(sqlite_loket: Loket, no_settings_file: Pat
     code = main(["--database", sqlite_loket.db.url, "manager", "--branch", "atlantis"])
     assert code == 2
     assert "atlantis" in capsys.readouterr().err
+
+
+def test_reception_sends_mail_with_the_municipalitys_smtp_settings(
+    qtbot, sqlite_loket: Loket, tmp_path: Path, no_settings_file: Path
+):
+    from tests.conftest import DEMO_CONFIG
+
+    config = tmp_path / "muni.toml"
+    config.write_text(
+        DEMO_CONFIG.read_text(encoding="utf-8")
+        + '\n[smtp]\nhost = "127.0.0.1"\nport = 2525\nsender = "afspraken@example.org"\n',
+        encoding="utf-8",
+    )
+    sqlite_loket.apply_config(config)
+    settings = load_pc_settings(None)
+    comp = compose(RoleOptions("reception"), settings, sqlite_loket.as_actor(sqlite_loket.actor))
+    qtbot.addWidget(comp.window)
+    assert (comp.window.smtp.host, comp.window.smtp.port) == ("127.0.0.1", 2525)
+    comp.stop()
