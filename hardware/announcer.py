@@ -23,13 +23,18 @@ CHIME_PATH = Path(__file__).resolve().parent.parent / "assets" / "sounds" / "chi
 _NUMBER = re.compile(r"^\s*([A-Za-z]*)[\s\-]*0*(\d+)\s*$")
 
 
-def call_phrase(number: str, counter: str | int, language: Language = "nl") -> str:
+def call_phrase(
+    number: str, counter: str | int, language: Language = "nl", name: str | None = None
+) -> str:
     """The sentence spoken for a call: ``call_phrase("A12", 3) == "Nummer A 12, balie 3"``.
 
     The prefix is split off and spelled letter by letter so "A12" is never read as a word.
     English joins letters and digits with hyphens: speech engines read a lone "A" before a
     number as the article ("a twelve"), "A-12" as the letter.
     """
+    if name:
+        # The visitor chose to be called by name instead of by number.
+        return f"{name}, counter {counter}" if language == "en" else f"{name}, balie {counter}"
     match = _NUMBER.match(str(number))
     if match:
         letters, digits = list(match.group(1).upper()), str(int(match.group(2)))
@@ -47,7 +52,11 @@ class Announcer(Protocol):
     language: Language
 
     def announce(
-        self, number: str, counter: str | int, language: Language | None = None
+        self,
+        number: str,
+        counter: str | int,
+        language: Language | None = None,
+        name: str | None = None,
     ) -> None: ...
 
 
@@ -57,8 +66,14 @@ class FakeAnnouncer:
         self.volume = volume
         self.phrases: list[str] = []
 
-    def announce(self, number: str, counter: str | int, language: Language | None = None) -> None:
-        self.phrases.append(call_phrase(number, counter, language or self.language))
+    def announce(
+        self,
+        number: str,
+        counter: str | int,
+        language: Language | None = None,
+        name: str | None = None,
+    ) -> None:
+        self.phrases.append(call_phrase(number, counter, language or self.language, name))
 
 
 class _Speech(QObject):
@@ -210,9 +225,15 @@ class QueuedAnnouncer(QObject):
     def busy(self) -> bool:
         return self._current is not None or bool(self._queue)
 
-    def announce(self, number: str, counter: str | int, language: Language | None = None) -> None:
+    def announce(
+        self,
+        number: str,
+        counter: str | int,
+        language: Language | None = None,
+        name: str | None = None,
+    ) -> None:
         lang = language or self.language
-        self.say(call_phrase(number, counter, lang), lang)
+        self.say(call_phrase(number, counter, lang, name), lang)
 
     def say(self, text: str, language: Language | None = None) -> None:
         self._queue.append((text, language or self.language))

@@ -217,10 +217,15 @@ class DisplayWindow(QWidget):
             for r in records
             if r["kind"] in CALL_EVENTS and r["branch_id"] == self.state.branch_id
         ]
+        # Only visitors who chose it have a display name; everyone else is a number.
+        names = {c.number: c.display_name for c in self.state.calls if c.display_name}
         for record in calls:
             data = record.get("data") or {}
             if self.announcer is not None and data.get("counter") is not None:
-                self.announcer.announce(str(data.get("number")), data["counter"], self.language)
+                number = str(data.get("number"))
+                self.announcer.announce(
+                    number, data["counter"], self.language, name=names.get(number)
+                )
         if calls:
             self._set_fresh(True)
             self.fresh_timer.start(self.settings.highlight_seconds * 1000)

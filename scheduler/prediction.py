@@ -1,4 +1,4 @@
-"""Expected wait for a new ticket, from the live state of the queue.
+"""Predicted wait for a new ticket, from the live state of the queue.
 
 Public API::
 
@@ -10,23 +10,34 @@ the counters on duty (:class:`CounterState`: services with speed, the service in
 progress and how long it has run), mean and cv of the service times, and the booked
 appointments still to come. ``None`` means no counter on duty serves the service.
 
-The prediction replays the call order the dispatcher follows (earliest clock start
-first; an appointment counts from its time, minus the head start) on *all* counters
-on duty, with each visit taking its mean time at that counter's speed. A visit in
-progress takes its expected *remaining* time given how long it has run (lognormal mean
-residual life), and booked appointments due in the meantime join the queue at their
-time, weighted by the show rate. It beats "position x mean duration / counters"
-because it sees which counters serve which services, long and short services ahead,
-counters about to become free, and appointments that will go first.
+A capable counter that is free now means no wait (0). Otherwise the prediction replays
+the call order the dispatcher follows (earliest clock start first; an appointment
+counts from its time minus the head start, and may go up to ``early_call`` minutes
+early) on all counters on duty, a few dozen times with random service times: a visit
+in progress takes a lognormal draw conditioned on how long it has run, the visits ahead
+take lognormal draws at the counter's speed, and each booked appointment due in the
+meantime shows up with the show rate. The result is the *median* of the simulated call
+times, which minimises the mean absolute error against the actual wait; a fixed seed
+keeps it deterministic for a given state. The number of replays shrinks for long
+queues (a budget of simulated calls), so one prediction stays around a millisecond
+even with 50 waiting and 10 counters.
+
+It beats "position x mean duration / counters" because it sees which counters serve
+which services, long and short services ahead, counters about to become free,
+appointments that will go first, and that the first of several busy counters to
+finish is usually much sooner than a mean service time.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
+import random
+import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from statistics import NormalDist
 
 from scheduler.dispatch import APPOINTMENT, WaitingTicket, clock_starts
 
@@ -73,65 +84,122 @@ def _minutes_between(a: datetime, b: datetime) -> float:
     return (b - a).total_seconds() / 60.0
 
 
+_MIN_SAMPLES = 11
+_MAX_SAMPLES = 63
+_CALL_BUDGET = 600
+_SEED = 20240101
+_NORMAL = NormalDist()
+
+
+def _lognormal_params(mean: float, cv: float) -> tuple[float, float]:
+    s2 = math.log(1.0 + cv * cv)
+    return math.log(mean) - s2 / 2.0, math.sqrt(s2)
+
+
+def _residual_draw(mean: float, cv: float, elapsed: float, u: float) -> float:
+    """Remaining time of a visit that has run ``elapsed``: quantile ``u`` of S - e | S > e."""
+    if cv <= 0:
+        return max(mean - elapsed, 0.0)
+    mu, s = _lognormal_params(mean, cv)
+    lo = 0.0
+    if elapsed > 0:
+        lo = _NORMAL.cdf((math.log(elapsed) - mu) / s)
+    p = lo + (1.0 - lo) * u
+    p = min(max(p, 1e-12), 1.0 - 1e-12)
+    return max(math.exp(mu + s * _NORMAL.inv_cdf(p)) - elapsed, 0.0)
+
+
 def predict_wait(
     new_ticket_service: str, state: QueueState, kind: str = "walk_in"
 ) -> timedelta | None:
-    """Expected time until a ticket issued now for ``new_ticket_service`` is called."""
+    """Median time until a ticket issued now for ``new_ticket_service`` is called."""
     counters = [c for c in state.counters if c.services]
     if not any(new_ticket_service in c.services for c in counters):
         return None
+    if any(c.busy_service is None and new_ticket_service in c.services for c in counters):
+        # Free capable counter: anything it could call would already have been called,
+        # except early appointments, which only go when nothing else waits.
+        return timedelta(0)
     now = state.now
     head = state.appointment_head_start_minutes
-    # Jobs: (due, available_from, service, work-weight, is_new); due orders the calls.
-    jobs: list[tuple[float, float, int, str, float, bool]] = []
+    jobs: list[tuple[float, float, int, str, bool, bool]] = []
     for seq, t in enumerate(state.waiting):
-        start = _minutes_between(now, clock_starts(t))
         if t.kind == APPOINTMENT and t.appointment_time is not None:
             appt = _minutes_between(now, t.appointment_time)
-            jobs.append((appt - head, appt - state.early_call_minutes, seq, t.service, 1.0, False))
+            jobs.append(
+                (appt - head, appt - state.early_call_minutes, seq, t.service, False, False)
+            )
         else:
-            jobs.append((start, -math.inf, seq, t.service, 1.0, False))
+            start = _minutes_between(now, clock_starts(t))
+            jobs.append((start, -math.inf, seq, t.service, False, False))
     base = len(jobs)
     for k, (service, when) in enumerate(state.upcoming):
         appt = _minutes_between(now, when)
-        jobs.append((appt - head, appt, base + k, service, state.show_rate, False))
-    jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, 1.0, True))
+        jobs.append((appt - head, appt, base + k, service, True, False))
+    jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True))
     jobs.sort()
-
-    free: list[tuple[float, int]] = []
-    for i, c in enumerate(counters):
-        ready = 0.0
-        if c.busy_service is not None:
-            mean = state.mean_minutes.get(c.busy_service, 10.0)
-            speed = c.services.get(c.busy_service, 1.0) or 1.0
-            ready = mean_residual(
-                mean / speed, state.cv.get(c.busy_service, 0.5), c.elapsed_minutes
-            )
-        heapq.heappush(free, (ready, i))
-    pending = jobs
-    while free:
-        ready, i = heapq.heappop(free)
-        c = counters[i]
-        pick = None
-        next_avail = math.inf
-        for j, (_due, avail, _seq, service, _w, _new) in enumerate(pending):
-            if service not in c.services:
+    means = state.mean_minutes
+    cvs = state.cv
+    # Lognormal (mu, sigma) of each service at each counter, at that counter's speed.
+    params: list[dict[str, tuple[float, float]]] = []
+    for c in counters:
+        params.append(
+            {
+                s: _lognormal_params(means.get(s, 10.0) / (speed or 1.0), cvs.get(s, 0.5))
+                for s, speed in c.services.items()
+            }
+        )
+    rng = random.Random(_SEED)
+    gauss = rng.gauss
+    uniform = rng.random
+    show = state.show_rate
+    results: list[float] = []
+    calls = 0
+    while len(results) < _MAX_SAMPLES and (len(results) < _MIN_SAMPLES or calls < _CALL_BUDGET):
+        free: list[tuple[float, int]] = []
+        for i, c in enumerate(counters):
+            ready = 0.0
+            if c.busy_service is not None:
+                speed = c.services.get(c.busy_service, 1.0) or 1.0
+                ready = _residual_draw(
+                    means.get(c.busy_service, 10.0) / speed,
+                    cvs.get(c.busy_service, 0.5),
+                    c.elapsed_minutes,
+                    uniform(),
+                )
+            free.append((ready, i))
+        heapq.heapify(free)
+        pending = [j for j in jobs if not j[4] or uniform() < show]
+        result = math.inf
+        while free:
+            ready, i = heapq.heappop(free)
+            own = params[i]
+            pick = -1
+            next_avail = math.inf
+            for j, job in enumerate(pending):
+                if job[3] not in own:
+                    continue
+                if job[1] <= ready:
+                    pick = j
+                    break
+                if job[1] < next_avail:
+                    next_avail = job[1]
+            if pick < 0:
+                if next_avail < math.inf:
+                    heapq.heappush(free, (next_avail, i))
                 continue
-            if avail <= ready:
-                pick = j
+            job = pending.pop(pick)
+            calls += 1
+            if job[5]:
+                result = max(ready, 0.0)
                 break
-            next_avail = min(next_avail, avail)
-        if pick is None:
-            if math.isfinite(next_avail):
-                heapq.heappush(free, (next_avail, i))
-            continue
-        _due, _avail, _seq, service, weight, is_new = pending.pop(pick)
-        if is_new:
-            return timedelta(minutes=max(ready, 0.0))
-        speed = c.services.get(service, 1.0) or 1.0
-        work = state.mean_minutes.get(service, 10.0) / speed * weight
-        heapq.heappush(free, (ready + work, i))
-    return None
+            mu, s = own[job[3]]
+            heapq.heappush(free, (ready + math.exp(mu + s * gauss()), i))
+        results.append(result)
+    finite = [r for r in results if r < math.inf]
+    if not finite:
+        return None
+    return timedelta(minutes=statistics.median(finite))
 
 
 def simple_rule(new_ticket_service: str, state: QueueState) -> timedelta | None:

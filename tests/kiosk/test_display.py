@@ -94,3 +94,29 @@ def test_end_to_end_kiosk_counter_display(qtbot, loket):
     finally:
         feed.stop()
         kiosk.unlock_and_close()
+
+
+def test_a_visitor_called_by_name_hears_the_name_others_their_number(qtbot, sqlite_loket):
+    nine = datetime(2026, 11, 24, 9, 0)
+    sqlite_loket.clock.set(nine - timedelta(minutes=30))
+    named = sqlite_loket.book_appointment(
+        "dalfsen", "paspoort", nine, name="M. Jansen", call_by_name=True
+    )
+    sqlite_loket.clock.set(nine)
+    first, _ = sqlite_loket.check_in(named.code, "dalfsen")
+    walk_in = sqlite_loket.issue_ticket("dalfsen", "idkaart")
+    feed = LiveFeed(sqlite_loket.db.url)
+    announcer = FakeAnnouncer()
+    display = DisplayWindow(sqlite_loket, settings(), announcer=announcer, feed=feed)
+    qtbot.addWidget(display)
+    try:
+        sqlite_loket.call_ticket("dalfsen", 1, first.number, "appointment")
+        qtbot.waitUntil(lambda: len(announcer.phrases) == 1, timeout=10000)
+        sqlite_loket.call_ticket("dalfsen", 2, walk_in.number, "other")
+        qtbot.waitUntil(lambda: len(announcer.phrases) == 2, timeout=10000)
+        assert announcer.phrases == [
+            "M. Jansen, balie 1",
+            f"Nummer B {walk_in.number[2:]}, balie 2",
+        ]
+    finally:
+        feed.stop()
