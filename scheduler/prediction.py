@@ -116,19 +116,29 @@ def predict_wait(
     counters = [c for c in state.counters if c.services]
     if not any(new_ticket_service in c.services for c in counters):
         return None
-    if any(c.busy_service is None and new_ticket_service in c.services for c in counters):
-        # Free capable counter: anything it could call would already have been called,
-        # except early appointments, which only go when nothing else waits.
-        return timedelta(0)
     now = state.now
+    early = state.early_call_minutes
+    callable_now = [
+        t.service
+        for t in state.waiting
+        if t.kind != APPOINTMENT
+        or t.appointment_time is None
+        or _minutes_between(now, t.appointment_time) <= early
+    ]
+    if any(
+        c.busy_service is None
+        and new_ticket_service in c.services
+        and not any(s in c.services for s in callable_now)
+        for c in counters
+    ):
+        # A capable counter is free and has nobody else it could call: no wait.
+        return timedelta(0)
     head = state.appointment_head_start_minutes
     jobs: list[tuple[float, float, int, str, bool, bool]] = []
     for seq, t in enumerate(state.waiting):
         if t.kind == APPOINTMENT and t.appointment_time is not None:
             appt = _minutes_between(now, t.appointment_time)
-            jobs.append(
-                (appt - head, appt - state.early_call_minutes, seq, t.service, False, False)
-            )
+            jobs.append((appt - head, appt - early, seq, t.service, False, False))
         else:
             start = _minutes_between(now, clock_starts(t))
             jobs.append((start, -math.inf, seq, t.service, False, False))
@@ -149,9 +159,11 @@ def predict_wait(
                 for s, speed in c.services.items()
             }
         )
-    rng = random.Random(_SEED)
-    gauss = rng.gauss
-    uniform = rng.random
+    # Separate streams (common random numbers): a booking that does not matter, or a
+    # visit after the new ticket, does not change the draws of the ones that do.
+    gauss = random.Random(_SEED).gauss
+    uniform = random.Random(_SEED + 1).random
+    shows = random.Random(_SEED + 2).random
     show = state.show_rate
     results: list[float] = []
     calls = 0
@@ -169,7 +181,7 @@ def predict_wait(
                 )
             free.append((ready, i))
         heapq.heapify(free)
-        pending = [j for j in jobs if not j[4] or uniform() < show]
+        pending = [j for j in jobs if not j[4] or show >= 1.0 or shows() < show]
         result = math.inf
         while free:
             ready, i = heapq.heappop(free)

@@ -45,15 +45,15 @@ def test_a_change_in_another_process_arrives_in_order_once(database_url):
         feed.close()
 
 
-def test_a_feed_wakes_within_a_blink(database_url, loket):
+def test_a_feed_started_now_sees_only_what_happens_from_now(database_url, loket):
+    # How fast it wakes is a benchmark figure (benchmarks/live.py), not a test.
+    loket.issue_ticket("dalfsen", "paspoort")
     feed = open_feed(database_url)
     try:
-        feed.wait(0.05)
+        assert feed.wait(0.2) == []
         loket.issue_ticket("dalfsen", "idkaart")
-        began = time.monotonic()
-        records = _collect(feed, 1, timeout=5)
-        assert records and records[0]["kind"] == "ticket.issued"
-        assert time.monotonic() - began < 1.0
+        records = _collect(feed, 1, timeout=10)
+        assert [r["data"]["number"] for r in records] == ["B 1"]
     finally:
         feed.close()
 

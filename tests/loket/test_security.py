@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -117,15 +116,13 @@ def test_tampered_hash_does_not_verify() -> None:
     assert not verify_pin("4821", f"{head}${flipped}")
 
 
-def test_default_cost_takes_tens_of_milliseconds(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_default_cost_is_stored_with_the_hash(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The cost (about 40 ms a hash here) is a parameter, checked as one; no stopwatch.
     monkeypatch.undo()
     assert ScryptCost(n=2**14, r=8, p=1) == security.COST
-    began = time.perf_counter()
     stored = hash_pin("4821")
-    elapsed = time.perf_counter() - began
+    assert stored.startswith(f"scrypt${2**14}$8$1$")
     assert verify_pin("4821", stored)
-    # Generous bounds: slow CI machines vary, but it must not be nearly free.
-    assert 0.005 < elapsed < 5
 
 
 def test_card_fingerprint_is_keyed_and_stable() -> None:

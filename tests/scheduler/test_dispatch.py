@@ -1,5 +1,4 @@
 import random
-import time
 from datetime import datetime, timedelta
 
 from scheduler.dispatch import CounterContext, DispatchPolicy, WaitingTicket, choose_next
@@ -104,7 +103,7 @@ def test_policy_limit_and_target_are_configurable():
     assert d.ticket_id == 2
 
 
-def test_fast_enough_for_200_waiting_tickets():
+def test_200_waiting_tickets_only_the_counters_services_and_deterministic():
     rnd = random.Random(1)
     services = ["PAS", "NIK", "RYB", "UIT"]
     waiting = []
@@ -116,10 +115,9 @@ def test_fast_enough_for_200_waiting_tickets():
         else:
             waiting.append(walk_in(i, rnd.choice(services), rnd.uniform(0, 9)))
     counter = CounterContext(1, {"PAS": 1.1, "NIK": 1.0, "UIT": 0.9})
-    choose_next(counter, waiting, NOW)
-    runs = 50
-    start = time.perf_counter()
-    for _ in range(runs):
-        choose_next(counter, waiting, NOW)
-    per_call = (time.perf_counter() - start) / runs
-    assert per_call < 0.001
+    # Its speed is measured by benchmarks/scheduler.py, not asserted here.
+    first = choose_next(counter, waiting, NOW)
+    assert first is not None
+    chosen = next(w for w in waiting if w.id == first.ticket_id)
+    assert chosen.service in counter.services
+    assert choose_next(counter, list(reversed(waiting)), NOW) == first
