@@ -33,6 +33,10 @@ class TicketScreen(Screen):
         self.service = label("body", align=Qt.AlignmentFlag.AlignHCenter)
         self.details = label("body")
         self.printer = label("body")
+        # A label of its own: restyling one label's kind at run time left Qt laying it
+        # out with the old size, and the warning text ran into its border.
+        self.printer_problem = label("warning")
+        self.printer_problem.hide()
         self.qr = QLabel()
         self.qr.setFixedSize(s.touch_px * 4, s.touch_px * 4)
         self.qr.setScaledContents(True)
@@ -54,6 +58,7 @@ class TicketScreen(Screen):
         text = QVBoxLayout()
         text.addWidget(self.details)
         text.addWidget(self.printer)
+        text.addWidget(self.printer_problem)
         bottom.addLayout(text, 1)
         bottom.addWidget(self.done, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
@@ -129,6 +134,7 @@ class TicketScreen(Screen):
         assert self.ticket is not None
         state = self.print_state
         failed = state is not None and state is not True
+        problem = failed and state != "no_printer"
         if state is None:
             self.printer.setText(self.tr("Uw bonnetje wordt geprint."))
         elif state is True:
@@ -136,15 +142,14 @@ class TicketScreen(Screen):
         elif state == "no_printer":
             self.printer.setText(self.tr("Onthoud uw nummer, of maak er een foto van."))
         else:
-            self.printer.setText(
+            self.printer_problem.setText(
                 self.tr(
                     "De printer werkt nu niet. Onthoud uw nummer, of "
                     "maak er een foto van. Een medewerker weet het al."
                 )
             )
-        self.printer.setProperty("kind", "warning" if failed and state != "no_printer" else "body")
-        self.printer.style().unpolish(self.printer)
-        self.printer.style().polish(self.printer)
+        self.printer.setVisible(not problem)
+        self.printer_problem.setVisible(problem)
         self.qr.setVisible(failed)
         self.qr_caption.setVisible(failed)
         if failed:

@@ -50,7 +50,8 @@ def test_printer_out_of_paper_keeps_the_kiosk_working(qtbot, kiosk, sqlite_loket
     last = max([0, *(e["id"] for e in sqlite_loket.events_after(0, 100000))])
     kiosk.take_number("paspoort", False)
     qtbot.waitUntil(lambda: kiosk.ticket.qr.isVisibleTo(kiosk.ticket))
-    assert "printer werkt nu niet" in kiosk.ticket.printer.text()
+    assert "printer werkt nu niet" in kiosk.ticket.printer_problem.text()
+    assert kiosk.ticket.printer_problem.isVisibleTo(kiosk.ticket)
     alerts = [e for e in sqlite_loket.events_after(last) if e["kind"] == "alert.printer"]
     assert len(alerts) == 1
     assert alerts[0]["data"] == {"problem": "paper_out"}  # no personal data
