@@ -26,7 +26,7 @@ from sqlalchemy import inspect
 
 from loket.db import Database
 from loket.errors import Refused
-from loket.models import PERSONAL, Base
+from loket.models import INTERNAL, PERSONAL, Base
 
 KIOSK = "loket_kiosk"
 DISPLAY = "loket_display"
@@ -78,27 +78,37 @@ class Grant:
         return f"GRANT {privileges} ON {self.table} TO {', '.join(self.roles)};"
 
 
-def personal_columns(table: str) -> tuple[str, ...]:
+def personal_columns(table: str, groups: tuple[str, ...] = (PERSONAL,)) -> tuple[str, ...]:
     """Columns of a mapped table in the deferred group PERSONAL (the model decides)."""
     for mapper in Base.registry.mappers:
         if getattr(mapper.class_, "__tablename__", None) == table:
             return tuple(
                 p.columns[0].name
                 for p in inspect(mapper.class_).column_attrs
-                if p.deferred and p.group == PERSONAL
+                if p.deferred and p.group in groups
             )
     return ()
 
 
 def public_columns(table: str) -> tuple[str, ...]:
-    """The columns a public-hall PC may read: all but the personal ones."""
-    personal = set(personal_columns(table))
+    """The columns a public-hall PC may read: all but the personal and internal ones."""
+    personal = set(personal_columns(table, (PERSONAL, INTERNAL)))
     return tuple(c.name for c in Base.metadata.tables[table].columns if c.name not in personal)
 
 
 def table_grants() -> list[Grant]:
     """Every grant on tables, views and sequences, role by role (the policy)."""
-    g: list[Grant] = [Grant("SELECT", t, roles=EVERYONE) for t in REFERENCE_TABLES]
+    g: list[Grant] = [
+        Grant("SELECT", t, roles=tuple(r for r in EVERYONE if r not in PUBLIC_PCS))
+        if personal_columns(t, (INTERNAL,))
+        else Grant("SELECT", t, roles=EVERYONE)
+        for t in REFERENCE_TABLES
+    ]
+    g += [
+        Grant("SELECT", t, public_columns(t), PUBLIC_PCS)
+        for t in REFERENCE_TABLES
+        if personal_columns(t, (INTERNAL,))
+    ]
     g += [
         # Staff PCs log in here: the PIN hash and card fingerprint are read to verify,
         # the failure counter and lock are written. Public-hall PCs get nothing.

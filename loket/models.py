@@ -40,6 +40,9 @@ NAMING = {
 
 # Deferred group of the columns that hold residents' personal data.
 PERSONAL = "personal"
+# Deferred group of staff-only settings a public-hall PC has no business reading
+# (the mail server and its account name).
+INTERNAL = "internal"
 
 
 class Base(DeclarativeBase):
@@ -95,7 +98,9 @@ class Municipality(Base):
     info_line_nl: Mapped[str] = mapped_column(Text, default="")
     info_line_en: Mapped[str] = mapped_column(Text, default="")
     # [smtp] of the municipality file, without the password (LOKET_SMTP_PASSWORD).
-    smtp: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    smtp: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, nullable=True, deferred=True, deferred_group=INTERNAL
+    )
 
 
 class Branch(Base):

@@ -195,6 +195,7 @@ def test_kiosk_issues_and_checks_in_but_reads_no_personal_or_staff_data(roles_db
             "SELECT * FROM staff",
             "SELECT * FROM staff_skill",
             "SELECT * FROM display_name",
+            "SELECT smtp FROM municipality",
             "UPDATE service SET name_nl = 'x'",
             "UPDATE branch SET name = 'x'",
             "DELETE FROM opening_period",
