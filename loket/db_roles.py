@@ -198,6 +198,16 @@ def roles_sql() -> list[str]:
         f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {MANAGER};",
         f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {ADMIN};",
         f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {ADMIN};",
+        # The kiosk verifies appointment codes, so it reads the code keys; the key that
+        # fingerprints staff cards is not for a PC in the public hall. Column grants
+        # cannot tell rows apart: row-level security can. The owner is not subject to it.
+        "ALTER TABLE signing_key ENABLE ROW LEVEL SECURITY;",
+        "DROP POLICY IF EXISTS loket_kiosk_code_keys ON signing_key;",
+        f"CREATE POLICY loket_kiosk_code_keys ON signing_key FOR SELECT TO {KIOSK} "
+        "USING (purpose = 'code');",
+        "DROP POLICY IF EXISTS loket_staff_keys ON signing_key;",
+        f"CREATE POLICY loket_staff_keys ON signing_key FOR ALL TO "
+        f"{', '.join((*STAFF_PCS, MANAGER, ADMIN))} USING (true) WITH CHECK (true);",
     ]
     return lines
 

@@ -187,6 +187,9 @@ def test_kiosk_issues_and_checks_in_but_reads_no_personal_or_staff_data(roles_db
         assert conn.execute(
             "SELECT status FROM appointment WHERE reference = %s", (reference,)
         ).fetchone() == ("checked_in",)
+        # It sees the code keys it verifies with, never the staff-card key.
+        purposes = {row[0] for row in conn.execute("SELECT purpose FROM signing_key")}
+        assert purposes == {"code"}
         for statement in (
             "SELECT name FROM appointment",
             "SELECT * FROM appointment",
