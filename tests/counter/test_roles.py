@@ -116,3 +116,22 @@ def test_reception_sends_mail_with_the_municipalitys_smtp_settings(
     qtbot.addWidget(comp.window)
     assert (comp.window.smtp.host, comp.window.smtp.port) == ("127.0.0.1", 2525)
     comp.stop()
+
+
+def test_staff_pcs_run_the_daily_privacy_purge_hall_pcs_do_not(qtbot, sqlite_loket: Loket):
+    from PySide6.QtCore import QObject
+
+    from counter.app import _daily_purge
+
+    holder = QObject()
+    assert _daily_purge(sqlite_loket, "kiosk", holder) is None
+    assert _daily_purge(sqlite_loket, "display", holder) is None
+    timer = _daily_purge(sqlite_loket, "reception", holder)
+    assert timer is not None and timer.isActive() and timer.interval() == 60 * 60 * 1000
+    timer.timeout.emit()  # what the hourly tick does: the first one today purges
+    kinds = [e["kind"] for e in sqlite_loket.events_after(0, limit=10_000)]
+    assert kinds.count("privacy.purged") == 1
+    timer.timeout.emit()  # the next hour: already done today
+    kinds = [e["kind"] for e in sqlite_loket.events_after(0, limit=10_000)]
+    assert kinds.count("privacy.purged") == 1
+    timer.stop()
