@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QLineEdit,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -143,3 +144,48 @@ class LoginPanel(QWidget):
         self.code.clear()
         self.message.setText("")
         self.logged_in.emit(person, self.counter)
+
+
+class StaffWindow(QWidget):
+    """A staff screen: the login panel first, the work after login, as that person.
+
+    ``session`` is the services acting for whoever logged in (None while locked); the
+    subclass adds its own pages to ``stack`` and connects ``login.logged_in``.
+    """
+
+    def __init__(
+        self,
+        loket: Loket,
+        branch: str,
+        *,
+        workstation: str,
+        window_title: str,
+        style: str,
+        required: str,
+        login_title: str,
+        choose_counter: bool = False,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.loket = loket
+        self.branch = branch
+        self.workstation = workstation
+        self.staff: StaffView | None = None
+        self.session: Loket | None = None
+        self.setWindowTitle(window_title)
+        self.setObjectName("page")
+        self.setStyleSheet(style)
+        self.resize(1280, 800)
+        self.stack = QStackedWidget(self)
+        self.login = LoginPanel(
+            loket,
+            branch,
+            workstation=workstation,
+            required=required,
+            title=login_title,
+            choose_counter=choose_counter,
+        )
+        self.stack.addWidget(self.login)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.stack)

@@ -23,14 +23,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from counter.login import LoginPanel
+from counter.login import StaffWindow
 from counter.style import STYLE, button, label
 from loket.alerts import STATUS_NL
 from loket.errors import DomainError
@@ -94,7 +93,7 @@ class Tile(QFrame):
             self.value.setStyle(self.value.style())  # re-apply the style sheet
 
 
-class ManagerWindow(QWidget):
+class ManagerWindow(StaffWindow):
     def __init__(
         self,
         loket: Loket,
@@ -108,38 +107,24 @@ class ManagerWindow(QWidget):
         poll_ms: int | None = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.loket = loket
-        self.branch = branch
-        self.workstation = workstation
-        self.sound = sound
-        self.session: Loket | None = None
-        self.staff: StaffView | None = None
-        self.state: BranchMonitor | None = None
-        self.seen_devices: set[int] = set()  # device alerts acknowledged on this PC
-        self._known_alerts: set[int] = set()  # counters already alerted about (sound once)
-        self.setWindowTitle("Loket — monitor teamleider")
-        self.setObjectName("page")
-        self.setStyleSheet(MANAGER_STYLE)
-        self.resize(1280, 800)
-
-        self.stack = QStackedWidget(self)
-        self.login = LoginPanel(
+        super().__init__(
             loket,
             branch,
             workstation=workstation,
+            window_title="Loket — monitor teamleider",
+            style=MANAGER_STYLE,
             required="monitor",
-            title="Inloggen als teamleider",
-            choose_counter=False,
+            login_title="Inloggen als teamleider",
+            parent=parent,
         )
+        self.sound = sound
+        self.state: BranchMonitor | None = None
+        self.seen_devices: set[int] = set()  # device alerts acknowledged on this PC
+        self._known_alerts: set[int] = set()  # counters already alerted about (sound once)
         self.login.logged_in.connect(lambda person, _c: self.open_for(person))
         self.work = QWidget()
         self._build_work()
-        self.stack.addWidget(self.login)
         self.stack.addWidget(self.work)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
 
         if feed is not None:
             feed.events.connect(self.on_events)  # type: ignore[attr-defined]

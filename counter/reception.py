@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLineEdit,
     QListWidget,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -36,12 +35,13 @@ from PySide6.QtWidgets import (
 
 from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
-from counter.login import LoginPanel
+from counter.login import StaffWindow
 from counter.style import DUTCH, STYLE, button, label
 from loket import staff
 from loket.errors import DomainError
 from loket.services import Loket
 from loket.staff import ROLE_NL, StaffView
+from loket.views import in_sentence
 
 
 def _error(target: Any, text: str) -> None:
@@ -74,6 +74,9 @@ class FrontDesk(QWidget):
         self.issue_button = button("Nummer geven", "Ctrl+G", self.issue, self)
         self.issued = label("", "bigNumber", wrap=False)
         self.issued_text = label("", "message")
+        # Two lines always fit: a wrapped label set after layout otherwise gets the
+        # height of one line and its text is cut off.
+        self.issued_text.setMinimumHeight(3 * self.issued_text.fontMetrics().lineSpacing())
         box = QVBoxLayout(walk_in)
         box.addWidget(self.services, 1)
         box.addWidget(self.assistance)
@@ -119,14 +122,15 @@ class FrontDesk(QWidget):
             _error(self.issued_text, exc.message)
             return
         self.issued.setText(t.number)
-        wait = (
-            f" Verwachte wachttijd: ongeveer {t.predicted_wait_minutes} minuten."
-            if t.predicted_wait_minutes is not None
-            else ""
-        )
+        if t.predicted_wait_minutes is None:
+            wait = ""
+        elif t.predicted_wait_minutes == 0:
+            wait = " Hij of zij is zo aan de beurt."
+        else:
+            wait = f" Verwachte wachttijd: ongeveer {t.predicted_wait_minutes} minuten."
         _ok(
             self.issued_text,
-            f"Geef de bezoeker nummer {t.number} voor {t.service_name.lower()}.{wait}",
+            f"Geef de bezoeker nummer {t.number} voor {in_sentence(t.service_name)}.{wait}",
         )
         self.assistance.setChecked(False)
 
@@ -338,7 +342,7 @@ class ImportView(QWidget):
         return report
 
 
-class ReceptionWindow(QWidget):
+class ReceptionWindow(StaffWindow):
     def __init__(
         self,
         loket: Loket,
@@ -348,30 +352,18 @@ class ReceptionWindow(QWidget):
         smtp: Any = None,
         parent: QWidget | None = None,
     ) -> None:
-        super().__init__(parent)
-        self.loket = loket
-        self.branch = branch
-        self.workstation = workstation
-        self.smtp = smtp
-        self.session: Loket | None = None
-        self.setWindowTitle("Loket — receptie")
-        self.setObjectName("page")
-        self.setStyleSheet(STYLE)
-        self.resize(1280, 800)
-        self.stack = QStackedWidget(self)
-        self.login = LoginPanel(
+        super().__init__(
             loket,
             branch,
             workstation=workstation,
+            window_title="Loket — receptie",
+            style=STYLE,
             required="book",
-            title="Inloggen bij de receptie",
-            choose_counter=False,
+            login_title="Inloggen bij de receptie",
+            parent=parent,
         )
+        self.smtp = smtp
         self.login.logged_in.connect(lambda person, _c: self.open_for(person))
-        self.stack.addWidget(self.login)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
         self.tabs: QTabWidget | None = None
 
     def open_for(self, person: StaffView) -> None:

@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -28,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter.dialogs import CallNumberDialog, FollowUpDialog, ParkDialog, TransferDialog
-from counter.login import LoginPanel
+from counter.login import StaffWindow
 from counter.style import STYLE, button, label
 from loket import queue
 from loket.alerts import STATUS_NL
@@ -43,7 +42,7 @@ STATUS_KEYS = {"available": "Ctrl+1", "break": "Ctrl+2", "back_office": "Ctrl+3"
 TICKET_STATUS_NL = {"called": "Opgeroepen", "serving": "Aan de balie"}
 
 
-class CounterWorkstation(QWidget):
+class CounterWorkstation(StaffWindow):
     def __init__(
         self,
         loket: Loket,
@@ -55,42 +54,29 @@ class CounterWorkstation(QWidget):
         parent: QWidget | None = None,
         poll_ms: int = 1000,
     ) -> None:
-        super().__init__(parent)
-        self.loket = loket
-        self.branch = branch
-        self.workstation = workstation
-        self.staff: StaffView | None = None
-        self.session: Loket | None = None  # the services acting for the logged-in clerk
+        super().__init__(
+            loket,
+            branch,
+            workstation=workstation,
+            window_title="Loket — balie",
+            style=STYLE,
+            required="serve",
+            login_title="Inloggen aan de balie",
+            choose_counter=True,
+            parent=parent,
+        )
         self.counter = 0
         self.overview: CounterOverview | None = None
         self.dialog: Any = None
         self.alert_on = False
         self.status = "available"
         self._last_event = 0
-        self.setWindowTitle("Loket — balie")
-        self.setObjectName("page")
-        self.setStyleSheet(STYLE)
-        self.resize(1280, 800)
-
-        self.stack = QStackedWidget(self)
-        self.login = LoginPanel(
-            loket,
-            branch,
-            workstation=workstation,
-            required="serve",
-            title="Inloggen aan de balie",
-            choose_counter=True,
-        )
         if counter:
             self.login.choose_counter(counter)
         self.login.logged_in.connect(self._logged_in)
         self.work = QWidget()
         self._build_work()
-        self.stack.addWidget(self.login)
         self.stack.addWidget(self.work)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.stack)
 
         if card_bridge is not None:
             card_bridge.card_inserted.connect(lambda uid, _atr, _r: self.card_inserted(uid))

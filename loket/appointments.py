@@ -22,6 +22,7 @@ from loket.models import (
     Ticket,
 )
 from loket.queue import Context
+from loket.views import in_sentence
 
 CHANNELS = ("phone", "counter", "online", "import")
 
@@ -130,7 +131,7 @@ def book(
     offered = queue.offer(session, branch, service)
     if offered is None or not offered.appointment:
         raise Refused(
-            f"Voor {service.name_nl.lower()} kunt u in {branch.name} geen afspraak maken.",
+            f"Voor {in_sentence(service.name_nl)} kunt u in {branch.name} geen afspraak maken.",
             code="not_offered",
         )
     if start < ctx.now:

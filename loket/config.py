@@ -517,6 +517,35 @@ def _assign(obj: Any, report: ApplyReport, **values: Any) -> None:
         report.updated += 1
 
 
+def _upsert(
+    session: Session,
+    rows: dict[Any, Any],
+    key: Any,
+    report: ApplyReport,
+    new: tuple[type, dict[str, Any]],
+    **values: Any,
+) -> Any:
+    """The row for ``key``, made as ``model(**required)`` when the file names something
+    new, then with ``values`` set."""
+    row = rows.get(key)
+    if row is None:
+        model, required = new
+        row = model(**required)
+        session.add(row)
+        rows[key] = row
+        report.created += 1
+    _assign(row, report, **values)
+    return row
+
+
+def _deactivate_missing(rows: dict[Any, Any], wanted: set[Any], report: ApplyReport) -> None:
+    """Switch off what the file no longer names; never delete: history refers to it."""
+    for key, row in rows.items():
+        if key not in wanted and row.active:
+            row.active = False
+            report.deactivated += 1
+
+
 def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyReport:
     report = ApplyReport()
     m = spec.municipality
@@ -541,15 +570,12 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
 
     branches = {b.code: b for b in session.scalars(select(Branch))}
     for bs in spec.branches:
-        branch = branches.get(bs.code)
-        if branch is None:
-            branch = Branch(code=bs.code, name=bs.name)
-            session.add(branch)
-            branches[bs.code] = branch
-            report.created += 1
-        _assign(
-            branch,
+        branch = _upsert(
+            session,
+            branches,
+            bs.code,
             report,
+            (Branch, {"code": bs.code, "name": bs.name}),
             name=bs.name,
             address=bs.address,
             wait_area=bs.wait_area,
@@ -595,21 +621,21 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
 
     services = {s.code: s for s in session.scalars(select(Service))}
     for ss in spec.services:
-        service = services.get(ss.code)
-        if service is None:
-            service = Service(
-                code=ss.code,
-                name_nl=ss.name_nl,
-                name_en=ss.name_en,
-                prefix=ss.prefix,
-                duration_minutes=ss.duration,
-            )
-            session.add(service)
-            services[ss.code] = service
-            report.created += 1
-        _assign(
-            service,
+        _upsert(
+            session,
+            services,
+            ss.code,
             report,
+            (
+                Service,
+                {
+                    "code": ss.code,
+                    "name_nl": ss.name_nl,
+                    "name_en": ss.name_en,
+                    "prefix": ss.prefix,
+                    "duration_minutes": ss.duration,
+                },
+            ),
             name_nl=ss.name_nl,
             name_en=ss.name_en,
             prefix=ss.prefix,
@@ -620,10 +646,7 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
             channels=ss.channels,
             active=True,
         )
-    for code, service in services.items():
-        if code not in {s.code for s in spec.services} and service.active:
-            service.active = False
-            report.deactivated += 1
+    _deactivate_missing(services, {s.code for s in spec.services}, report)
     session.flush()
 
     wanted_offer = {
@@ -658,13 +681,15 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
     for cs in spec.counters:
         key = (branches[cs.branch].id, cs.number)
         wanted_counters.add(key)
-        counter = counters.get(key)
-        if counter is None:
-            counter = Counter(branch_id=key[0], number=cs.number)
-            session.add(counter)
-            counters[key] = counter
-            report.created += 1
-        _assign(counter, report, name=cs.name or f"Balie {cs.number}", active=True)
+        counter = _upsert(
+            session,
+            counters,
+            key,
+            report,
+            (Counter, {"branch_id": key[0], "number": cs.number}),
+            name=cs.name or f"Balie {cs.number}",
+            active=True,
+        )
         session.flush()
         wanted_services = sorted(services[s].id for s in cs.services)
         have_services = sorted(
@@ -678,20 +703,20 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
                 CounterService(counter_id=counter.id, service_id=sid) for sid in wanted_services
             )
             report.updated += 1
-    for key, counter in counters.items():
-        if key not in wanted_counters and counter.active:
-            counter.active = False
-            report.deactivated += 1
+    _deactivate_missing(counters, wanted_counters, report)
 
     staff = {s.code: s for s in session.scalars(select(Staff))}
     for sp in spec.staff:
-        member = staff.get(sp.code)
-        if member is None:
-            member = Staff(code=sp.code, name=sp.name, roles=sp.roles)
-            session.add(member)
-            staff[sp.code] = member
-            report.created += 1
-        _assign(member, report, name=sp.name, roles=sp.roles, active=True)
+        member = _upsert(
+            session,
+            staff,
+            sp.code,
+            report,
+            (Staff, {"code": sp.code, "name": sp.name, "roles": sp.roles}),
+            name=sp.name,
+            roles=sp.roles,
+            active=True,
+        )
         if sp.pin is not None and not (
             member.pin_hash and security.verify_pin(sp.pin, member.pin_hash)
         ):
@@ -709,9 +734,6 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
                 StaffSkill(service_id=sid, speed=v) for sid, v in wanted_skills.items()
             ]
             report.updated += 1
-    for code, member in staff.items():
-        if code not in {s.code for s in spec.staff} and member.active:
-            member.active = False
-            report.deactivated += 1
+    _deactivate_missing(staff, {s.code for s in spec.staff}, report)
     session.flush()
     return report

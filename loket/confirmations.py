@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from loket.codes import dutch_date, qr_png
+from loket.views import in_sentence
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")  # all stored times are local (architecture.md)
 
@@ -78,7 +79,7 @@ def letter_pdf(c: Confirmation) -> bytes:
     line(c.municipality, 11, gap=16)
     line("Uw afspraak", 22, bold=True, gap=12)
     line(f"Beste {c.name}," if c.name else "Beste inwoner,", 12, gap=7)
-    line(f"U heeft een afspraak voor: {c.service_name.lower()}.", 12, gap=12)
+    line(f"U heeft een afspraak voor: {in_sentence(c.service_name)}.", 12, gap=12)
 
     line("Wanneer?", 14, bold=True, gap=7)
     line(f"{c.date_text[0].upper()}{c.date_text[1:]}", 16, bold=True, gap=7)
@@ -147,7 +148,7 @@ def mail_text(c: Confirmation) -> str:
     lines = [
         f"Beste {c.name}," if c.name else "Beste inwoner,",
         "",
-        f"U heeft een afspraak voor: {c.service_name.lower()}.",
+        f"U heeft een afspraak voor: {in_sentence(c.service_name)}.",
         "",
         f"Wanneer: {c.date_text}, om {c.start:%H:%M} uur.",
         f"Waar: {c.branch_name}" + (f", {c.address}" if c.address else "") + ".",

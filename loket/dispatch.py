@@ -25,47 +25,6 @@ from loket.models import (
 from scheduler import dispatch as policy
 from scheduler import prediction
 
-
-def waiting_ticket(t: Ticket) -> policy.WaitingTicket:
-    appointment = t.kind is TicketKind.APPOINTMENT and t.appointment_at is not None
-    return policy.WaitingTicket(
-        id=t.id,
-        number=t.number,
-        service=t.service.code,
-        kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
-        # A transferred or late visitor's wait counts from wait_from; an appointment's
-        # from the later of check-in and its time (the scheduler takes the later one).
-        waiting_since=t.issued_at if appointment else t.wait_from,
-        appointment_time=t.appointment_at if appointment else None,
-        needs_assistance=t.needs_assistance,
-    )
-
-
-def choose_next_ticket(
-    candidates: Sequence[Ticket],
-    counter: Counter,
-    skills: dict[int, float],
-    now: datetime,
-    norm: timedelta,
-) -> Iterator[tuple[Ticket, str]]:
-    """Tickets in the order this counter should try them, each with its reason.
-
-    The scheduler picks one; if another counter takes that one first (PostgreSQL skips
-    a locked row), the engine asks again without it.
-    """
-    by_id = {t.id: t for t in candidates}
-    speeds = {t.service.code: skills.get(t.service_id, 1.0) for t in candidates}
-    context = policy.CounterContext(counter_id=counter.id, services=speeds)
-    rules = policy.DispatchPolicy(target=norm, limit=norm * 2)
-    remaining = [waiting_ticket(t) for t in candidates]
-    while remaining:
-        decision = policy.choose_next(context, remaining, now, rules)
-        if decision is None:
-            return
-        yield by_id[decision.ticket_id], decision.reason
-        remaining = [w for w in remaining if w.id != decision.ticket_id]
-
-
 # The columns a WaitingTicket needs, read as plain rows: building a full ORM Ticket
 # (and lazy-loading its service) for every waiting visitor made "call next" and every
 # issued ticket cost O(queue length) in ORM work, the largest cost under load.
@@ -118,7 +77,9 @@ def waiting_candidates(session: Session, *conditions: ColumnElement[bool]) -> li
                     number=f"{prefix} {sequence}",
                     service=code,
                     kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
-                    # As in waiting_ticket(): an appointment's wait counts from check-in.
+                    # An appointment's wait counts from the later of check-in and its time
+                    # (the scheduler takes the later one); a late or transferred visitor's
+                    # from wait_from.
                     waiting_since=issued_at if appointment else wait_from,
                     appointment_time=appointment_at if appointment else None,
                     needs_assistance=bool(needs_assistance),
@@ -135,7 +96,11 @@ def choose_next_id(
     now: datetime,
     norm: timedelta,
 ) -> Iterator[tuple[int, str]]:
-    """Like choose_next_ticket, on plain candidates: ticket ids in the order to try."""
+    """Ticket ids in the order this counter should try them, each with its reason.
+
+    The scheduler picks one; if another counter takes that one first (PostgreSQL skips
+    a locked row), the engine asks again without it.
+    """
     speeds = {c.waiting.service: skills.get(c.service_id, 1.0) for c in candidates}
     context = policy.CounterContext(counter_id=counter.id, services=speeds)
     rules = policy.DispatchPolicy(target=norm, limit=norm * 2)

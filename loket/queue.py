@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
@@ -38,6 +38,7 @@ from loket.models import (
     TicketKind,
     TicketStatus,
 )
+from loket.views import in_sentence
 
 OPEN_STATUSES = (
     TicketStatus.WAITING,
@@ -129,16 +130,6 @@ def get_counter(session: Session, branch: Branch, number: int) -> Counter:
     if counter is None:
         raise NotFound(f"Balie {number} bestaat niet in {branch.name}.")
     return counter
-
-
-def get_ticket(session: Session, ticket_id: int, *, lock: bool = True) -> Ticket:
-    query = select(Ticket).where(Ticket.id == ticket_id)
-    if lock:
-        query = query.with_for_update()
-    ticket = session.scalar(query)
-    if ticket is None:
-        raise NotFound(f"Ticket {ticket_id} bestaat niet.")
-    return ticket
 
 
 def find_ticket(session: Session, branch: Branch, number: str, day: date) -> Ticket:
@@ -257,7 +248,7 @@ def issue_walk_in(
         )
     if not offered.walk_in:
         raise Refused(
-            f"Voor {service.name_nl.lower()} in {branch.name} heeft u een afspraak "
+            f"Voor {in_sentence(service.name_nl)} in {branch.name} heeft u een afspraak "
             "nodig. Maak een afspraak online, via de telefoon of bij de receptie.",
             code="appointment_needed",
         )
@@ -624,15 +615,4 @@ def recent_calls(session: Session, branch: Branch, day: date, limit: int = 6) ->
             .order_by(Ticket.last_called_at.desc(), Ticket.id.desc())
             .limit(limit)
         )
-    )
-
-
-def count_issued(session: Session, branch: Branch, day: date) -> int:
-    return int(
-        session.scalar(
-            select(func.count(Ticket.id)).where(
-                and_(Ticket.branch_id == branch.id, Ticket.day == day)
-            )
-        )
-        or 0
     )

@@ -12,6 +12,14 @@ from typing import Any
 from loket.models import Appointment, Branch, Service, Ticket
 
 
+def in_sentence(name: str) -> str:
+    """A service name inside a sentence: "Paspoort aanvragen" -> "paspoort aanvragen",
+    but "ID-kaart aanvragen" keeps its capitals (and so does "BRP" further on)."""
+    if len(name) > 1 and name[1].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
