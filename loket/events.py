@@ -14,6 +14,25 @@ from loket.models import Event
 NOTIFY_CHANNEL = "loket_events"
 
 
+EventRecord = dict[str, Any]
+
+
+def event_record(e: Event) -> EventRecord:
+    """An event as plain data, the same for the feed, the CLI and the UIs."""
+    return {
+        "id": e.id,
+        "at": e.at.isoformat(timespec="seconds"),
+        "kind": e.kind,
+        "branch_id": e.branch_id,
+        "ticket_id": e.ticket_id,
+        "appointment_id": e.appointment_id,
+        "counter_id": e.counter_id,
+        "staff_id": e.staff_id,
+        "workstation": e.workstation,
+        "data": e.data,
+    }
+
+
 @dataclass(frozen=True)
 class Actor:
     """Who does something, and from which PC. ``staff_id`` None: the system or a visitor."""

@@ -24,27 +24,11 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
 from loket.db import database_url
-from loket.events import NOTIFY_CHANNEL
+from loket.events import NOTIFY_CHANNEL, EventRecord, event_record
 from loket.models import Event
 
 log = logging.getLogger(__name__)
-EventRecord = dict[str, Any]
 BATCH = 500
-
-
-def event_record(e: Event) -> EventRecord:
-    return {
-        "id": e.id,
-        "at": e.at.isoformat(timespec="seconds"),
-        "kind": e.kind,
-        "branch_id": e.branch_id,
-        "ticket_id": e.ticket_id,
-        "appointment_id": e.appointment_id,
-        "counter_id": e.counter_id,
-        "staff_id": e.staff_id,
-        "workstation": e.workstation,
-        "data": e.data,
-    }
 
 
 class EventFeed(Protocol):

@@ -20,8 +20,17 @@ from loket.clock import Clock
 from loket.db import Database
 from loket.display import BranchStatus, DisplayState
 from loket.errors import NotFound
-from loket.events import Actor
-from loket.models import Branch, BranchService, Counter, Event, Service, Staff, Ticket
+from loket.events import Actor, event_record
+from loket.models import (
+    Appointment,
+    Branch,
+    BranchService,
+    Counter,
+    Event,
+    Service,
+    Staff,
+    Ticket,
+)
 from loket.queue import Context
 from loket.staff import LoginFailed, StaffView
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
@@ -320,12 +329,7 @@ class Loket:
     def check_in(self, code: str, branch: str | None = None) -> tuple[TicketView, str]:
         """Check in with a scanned code or a typed short code (kiosk, reception)."""
 
-        def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
-            a = appointments.resolve_code(session, code, ctx.now)
-            b = queue.get_branch(session, branch) if branch else None
-            ticket, message = appointments.check_in(session, ctx, a, branch=b)
-            return TicketView.of(ticket), message
-
+        run = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
         kiosk = self.actor.workstation
         wait = self.throttle.check(kiosk, time.monotonic())
         if wait > 0:
@@ -341,13 +345,19 @@ class Loket:
     def check_in_reference(
         self, reference: str, branch: str | None = None
     ) -> tuple[TicketView, str]:
+        run = self._check_in(lambda s, _c: appointments.get_by_reference(s, reference), branch)
+        return self._write(run, "check_in")
+
+    @staticmethod
+    def _check_in(
+        find: Callable[[Session, Context], Appointment], branch: str | None
+    ) -> Callable[[Session, Context], tuple[TicketView, str]]:
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
-            a = appointments.get_by_reference(session, reference)
             b = queue.get_branch(session, branch) if branch else None
-            ticket, message = appointments.check_in(session, ctx, a, branch=b)
+            ticket, message = appointments.check_in(session, ctx, find(session, ctx), branch=b)
             return TicketView.of(ticket), message
 
-        return self._write(run, "check_in")
+        return run
 
     def expire_missed_appointments(self) -> int:
         return self._write(appointments.expire_missed, "manage_queue")
@@ -391,21 +401,7 @@ class Loket:
             rows = session.scalars(
                 select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit)
             )
-            return [
-                {
-                    "id": e.id,
-                    "at": e.at.isoformat(timespec="seconds"),
-                    "kind": e.kind,
-                    "branch_id": e.branch_id,
-                    "ticket_id": e.ticket_id,
-                    "appointment_id": e.appointment_id,
-                    "counter_id": e.counter_id,
-                    "staff_id": e.staff_id,
-                    "workstation": e.workstation,
-                    "data": e.data,
-                }
-                for e in rows
-            ]
+            return [event_record(e) for e in rows]
 
         return self._read(run)
 
