@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.style import DUTCH, button, label
+from counter.style import DUTCH, button, confirm, label, say
 from loket.errors import DomainError
 from loket.services import Loket
 
@@ -385,17 +385,14 @@ class CalendarView(QWidget):
         try:
             result = action()
         except DomainError as exc:
-            self.message.setObjectName("error")
-            self.message.setStyleSheet("color: #b00020;")
-            self.message.setText(exc.message)
+            say(self.message, exc.message, error=True)
             return None
-        self.message.setStyleSheet("")
-        self.message.setText(done.format(result=result))
+        say(self.message, done.format(result=result))
         return result
 
     def book(self) -> None:
         if self._slot is None:
-            self.message.setText("Kies eerst een vrije tijd in het rooster.")
+            say(self.message, "Kies eerst een vrije tijd in het rooster.", error=True)
             return
         slot = self._slot
         booked = self._run(
@@ -442,6 +439,13 @@ class CalendarView(QWidget):
         if self._reference is None:
             return
         reference = self._reference
+        if not confirm(
+            self,
+            f"Afspraak {reference} annuleren? De tijd komt weer vrij voor anderen.",
+            "Afspraak annuleren",
+        ):
+            say(self.message, "De afspraak is niet geannuleerd.")
+            return
         if (
             self._run(
                 lambda: self.loket.cancel_appointment(reference),
