@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -136,6 +137,12 @@ class CalendarView(QWidget):
             self.branch_box.addItem(b.name, b.code)
         self.branch_box.setCurrentIndex(max(0, self.branch_box.findData(branch)))
         self.service_box = QComboBox()
+        for box in (self.branch_box, self.service_box):
+            # Long service names must not set the width of the whole window.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
         self.day = QDateEdit(_qdate(loket.now().date()))
         self.day.setCalendarPopup(True)
         self.day.setLocale(DUTCH)
@@ -180,9 +187,12 @@ class CalendarView(QWidget):
             self.mail_button.setToolTip(
                 "Er is geen mailserver ingesteld ([smtp] in de configuratie)."
             )
-        actions = QHBoxLayout()
-        for b in (self.reschedule_button, self.cancel_button, self.pdf_button, self.mail_button):
-            actions.addWidget(b)
+        # Two by two: four buttons in a row do not fit a laptop screen.
+        actions = QGridLayout()
+        for i, b in enumerate(
+            (self.reschedule_button, self.cancel_button, self.pdf_button, self.mail_button)
+        ):
+            actions.addWidget(b, i // 2, i % 2)
 
         # Booking form (phone bookings): the time comes from the grid.
         form_box = QGroupBox("Nieuwe afspraak (telefoon)")
