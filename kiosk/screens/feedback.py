@@ -118,6 +118,8 @@ class FeedbackRatingScreen(Screen):
             self.aspects[aspect] = group
         grid.setColumnStretch(6, 1)  # faces next to their words, not at the far edge
         self.problem = label("body")
+        # The refusal goes away as soon as the visitor chooses a score.
+        self.scores.idClicked.connect(lambda _n: self.problem.clear())
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
         self.send = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
         self.back.clicked.connect(lambda: host.go("start"))
