@@ -430,7 +430,7 @@ class CalendarView(QWidget):
         self.select_appointment(booked.reference)  # type: ignore[attr-defined]
         self.message.setText(
             f"Afspraak gemaakt: {slot:%d-%m %H:%M}, afspraaknummer "
-            f"{booked.reference}. Code voor de zuil: {booked.short_code}."
+            f"{booked.reference}. Code voor het aanmeldscherm bij de ingang: {booked.short_code}."
         )  # type: ignore[attr-defined]
 
     def reschedule(self) -> None:

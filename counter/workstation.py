@@ -562,7 +562,7 @@ class CounterWorkstation(StaffWindow):
                 ),
                 lambda a: (
                     f"Vervolgafspraak gemaakt: {a.start:%d-%m %H:%M}, "
-                    f"code voor de zuil {a.short_code}."
+                    f"code voor het aanmeldscherm bij de ingang: {a.short_code}."
                 ),
             )
 

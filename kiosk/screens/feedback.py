@@ -73,7 +73,7 @@ class FeedbackNumberScreen(Screen):
         )
         self.back.setText(self.tr("Terug"))
         self.next.setText(self.tr("Verder"))
-        self.keypad.set_backspace_text(self.tr("Wis"))
+        self.keypad.set_backspace_text(self.tr("Wissen"))
 
     def reset(self) -> None:
         self.keypad.clear()
@@ -91,14 +91,16 @@ class FeedbackRatingScreen(Screen):
         self.about = label("hint")
         self.score_text = label("body")
         self.scores = QButtonGroup(self)
-        score_row = QHBoxLayout()
+        # One row of ten on a landscape screen, two rows of five on a portrait one.
+        per_row = 5 if s.screen_height_px > s.screen_width_px else 10
+        score_row = QGridLayout()
         score_row.setSpacing(12)
         for n in range(1, 11):
             b = button("key", min_height=int(s.touch_px * 1.4), min_width=int(s.touch_px * 1.4))
             b.setText(str(n))
             b.setCheckable(True)
             self.scores.addButton(b, n)
-            score_row.addWidget(b)
+            score_row.addWidget(b, (n - 1) // per_row, (n - 1) % per_row)
         self.aspect_labels: dict[str, QLabel] = {}
         self.aspects: dict[str, QButtonGroup] = {}
         grid = QGridLayout()
