@@ -389,7 +389,7 @@ class DisplayWindow(QWidget):
         return height
 
     def _names_fit(self, rows: int) -> bool:
-        """Whether every service name shows at least its first word in its column."""
+        """Whether every service name fits its column whole."""
         font = _font(self.row_px)
         bold = _font(self.row_px, True)
         room = self.width() - WINDOW_MARGINS[0] - WINDOW_MARGINS[2]
@@ -400,8 +400,8 @@ class DisplayWindow(QWidget):
             room -= max((metrics.horizontalAdvance(r[column].text()) for r in visible), default=0)
         metrics = QFontMetricsF(font)
         for row in visible:
-            words = row[1].full_text.split() if isinstance(row[1], FitLabel) else []
-            if words and metrics.horizontalAdvance(words[0] + "…") > room:
+            name = row[1].full_text if isinstance(row[1], FitLabel) else row[1].text()
+            if metrics.horizontalAdvance(name) > room:
                 return False
         return True
 
