@@ -159,7 +159,7 @@ def report_pdf(report: Report, language: str = "nl") -> bytes:
     h2 = ParagraphStyle("h2", parent=body, fontName=bold, fontSize=12.5, leading=16,
                         textColor=colors.HexColor(BLUE), spaceBefore=10, spaceAfter=4)  # fmt: skip
 
-    th = ParagraphStyle("th", parent=body, fontName=bold, fontSize=8, leading=9.5,
+    th = ParagraphStyle("th", parent=body, fontName=bold, fontSize=7.5, leading=9,
                         alignment=2)  # fmt: skip
     th_left = ParagraphStyle("th_left", parent=th, alignment=0)
 
@@ -176,6 +176,8 @@ def report_pdf(report: Report, language: str = "nl") -> bytes:
             ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#d0d7de")),
             ("TOPPADDING", (0, 0), (-1, -1), 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+            ("LEFTPADDING", (0, 0), (-1, -1), 3),
+            ("RIGHTPADDING", (0, 0), (-1, -1), 3),
         ]
         style += [("TEXTCOLOR", cell, cell, colors.HexColor(RED)) for cell in bad]
         t.setStyle(TableStyle(style))
@@ -283,8 +285,8 @@ def report_pdf(report: Report, language: str = "nl") -> bytes:
         if len(rows) == 1:
             rows.append([w("no_data"), "", "", "", "", "", "", "", ""])
         story.append(KeepTogether([Paragraph(w(section), h2), table(
-            rows, [44 * mm, 18 * mm, 18 * mm, 20 * mm, 18 * mm, 13 * mm, 13 * mm, 14 * mm,
-                   16 * mm], bad=bad)]))  # fmt: skip
+            rows, [36 * mm, 19 * mm, 19 * mm, 21 * mm, 18 * mm, 12 * mm, 12 * mm, 16 * mm,
+                   21 * mm], bad=bad)]))  # fmt: skip
 
     for section in SECTIONS:
         breakdown(section)
