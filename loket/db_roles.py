@@ -147,6 +147,9 @@ def table_grants() -> list[Grant]:
         Grant("SELECT", "feedback", public_columns("feedback"), (KIOSK,)),
         Grant("INSERT", "feedback", roles=(KIOSK,)),
         Grant("SELECT, UPDATE", "feedback", roles=STAFF_PCS),
+        # The monthly report: the staff PC whose timer inserts the month's row sends it
+        # (loket/reports/mail.py); a failed send deletes its claim so another retries.
+        Grant("SELECT, INSERT, UPDATE, DELETE", "report_mailing", roles=STAFF_PCS),
     ]
     # Serial ids: whoever inserts draws from the table's sequence (PostgreSQL's name).
     for table, roles in (

@@ -108,9 +108,25 @@ class Municipality(Base):
     smtp: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL
     )
+    # Targets (loket/reports): the share to call within the norm and the satisfaction
+    # target; branches and services may override them and the norm.
+    target_share: Mapped[float] = mapped_column(Float, default=0.95, server_default="0.95")
+    satisfaction_target: Mapped[float] = mapped_column(Float, default=7.5, server_default="7.5")
+    # [reports] of the municipality file: who gets the monthly report (staff addresses).
+    report_mail: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, nullable=True, deferred=True, deferred_group=INTERNAL
+    )
 
 
-class Branch(Base):
+class TargetOverrides:
+    """Optional overrides of the municipality's targets (a branch's or a service's)."""
+
+    wait_norm_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_share: Mapped[float | None] = mapped_column(Float, nullable=True)
+    satisfaction_target: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Branch(TargetOverrides, Base):
     __tablename__ = "branch"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -162,7 +178,7 @@ class DayException(Base):
     branch: Mapped[Branch] = relationship(back_populates="exceptions")
 
 
-class Service(Base):
+class Service(TargetOverrides, Base):
     __tablename__ = "service"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -377,6 +393,17 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(
         Text, nullable=True, deferred=True, deferred_group=PERSONAL
     )
+
+
+class ReportMailing(Base):
+    """The monthly report sent for ``month`` (its first day): the row is the claim."""
+
+    __tablename__ = "report_mailing"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    workstation: Mapped[str] = mapped_column(String(60))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SigningKey(Base):

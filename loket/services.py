@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,6 +35,9 @@ from loket.models import (
 from loket.queue import Context
 from loket.staff import LoginFailed, StaffView
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
+
+if TYPE_CHECKING:
+    from loket.reports.service import ReportService
 
 T = TypeVar("T")
 
@@ -782,6 +785,15 @@ class Loket:
         from loket import privacy
 
         return self._write(lambda s, c: privacy.export(s, c, reference), "privacy")
+
+    # -- reports (logic in loket.reports) -----------------------------------------------
+
+    @property
+    def reports(self) -> ReportService:
+        """Reports over any period as PDF, CSV or JSON, and the monthly mail."""
+        from loket.reports.service import ReportService
+
+        return ReportService(self.db, self.clock, self.actor)
 
     # -- team leader's monitor (logic in loket.monitor) ---------------------------------
 

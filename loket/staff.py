@@ -44,6 +44,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "configure": frozenset({"admin"}),
     "privacy": frozenset({"manager", "admin"}),
     "monitor": frozenset({"manager", "admin", "reception"}),
+    "report": frozenset({"manager", "admin"}),
 }
 ACTION_NL = {
     "issue_ticket": "een nummer uitgeven",
@@ -55,6 +56,7 @@ ACTION_NL = {
     "configure": "de instellingen wijzigen",
     "privacy": "persoonsgegevens inzien of verwijderen",
     "monitor": "de monitor bekijken",
+    "report": "rapportages maken",
 }
 
 

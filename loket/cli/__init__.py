@@ -26,6 +26,7 @@ COMMAND_MODULES = [
     "loket.cli.plan",
     "loket.cli.hardware",
     "loket.cli.privacy",
+    "loket.cli.report",
 ]
 log = logging.getLogger("loket.cli")
 
