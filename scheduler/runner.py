@@ -45,6 +45,14 @@ class PreparedDay:
     working: Roster | None = None  # the roster of the day (re-planned after a sick call)
     predicted_within_target: float | None = None  # simulated share of the day's roster
 
+    @property
+    def plan_visitors(self) -> float:
+        """Expected visitors of the day (weight of this day's prediction)."""
+        return float(
+            sum(sum(v) for v in self.model.walk_in.values())
+            + sum(self.model.booking_probability.get(s.service, 0.0) for s in self.model.slots)
+        )
+
 
 def _fixed_plan(scenario: Scenario, weekday: str) -> DayPlan:
     demand = scenario.demand(weekday)
@@ -109,6 +117,7 @@ def prepare_day(
     verify: bool = True,
     replications: int | None = None,
     demand_factor: float = 1.0,
+    work_limit: float | None = None,
 ) -> PreparedDay:
     """The plan for a weekday, the clerks who turn up, and the arrival model.
 
@@ -125,7 +134,7 @@ def prepare_day(
         "target": scenario.target,
         "rules": scenario.rules,
         "appointment_mix": scenario.appointment_mix() or None,
-        "work_limit": scenario.roster_work_limit,
+        "work_limit": scenario.roster_work_limit if work_limit is None else work_limit,
     }
     if scenario.staffing == "plan" and verify and reps > 0:
         plan = verified_plan(

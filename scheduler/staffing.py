@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -93,6 +94,7 @@ def offered_load(demand: DayDemand, arrivals: dict[str, np.ndarray]) -> np.ndarr
     return load.reshape(n, dt).mean(axis=1)
 
 
+@lru_cache(maxsize=200_000)
 def metrics(
     arrival_rate: float,
     mean_service: float,
