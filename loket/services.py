@@ -6,7 +6,6 @@ plain views (``loket.views``). A ``DomainError`` rolls everything back.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -44,13 +43,10 @@ class Loket:
         db: Database,
         clock: Clock | None = None,
         actor: Actor | None = None,
-        throttle: codes.FailedAttemptThrottle | None = None,
     ) -> None:
         self.db = db
         self.clock = clock or Clock()
         self.actor = actor or Actor()
-        # Slows down guessing of codes, per kiosk; shared by every actor of this process.
-        self.throttle = throttle or codes.FailedAttemptThrottle()
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -72,7 +68,7 @@ class Loket:
 
     def as_actor(self, actor: Actor) -> Loket:
         """The same services acting for someone else (a logged-in clerk, a kiosk)."""
-        return Loket(self.db, self.clock, actor, self.throttle)
+        return Loket(self.db, self.clock, actor)
 
     # -- set-up -------------------------------------------------------------------
 
@@ -327,20 +323,31 @@ class Loket:
         )
 
     def check_in(self, code: str, branch: str | None = None) -> tuple[TicketView, str]:
-        """Check in with a scanned code or a typed short code (kiosk, reception)."""
+        """Check in with a scanned code or a typed short code (kiosk, reception).
 
-        run = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
-        kiosk = self.actor.workstation
-        wait = self.throttle.check(kiosk, time.monotonic())
+        Wrong codes are counted in the database per kiosk and branch (loket.throttle)."""
+        from loket import throttle
+
+        staff.require(self.actor, "check_in")
+
+        def where(session: Session) -> Branch | None:
+            return queue.get_branch(session, branch) if branch else None
+
+        wait = self._write(lambda s, c: throttle.seconds_to_wait(s, c, where(s)))
         if wait > 0:
             raise codes.CodeTooManyAttempts(wait)
+        check_in = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
+
+        def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
+            result = check_in(session, ctx)
+            throttle.record_success(session, ctx)
+            return result
+
         try:
-            result = self._write(run, "check_in")
+            return self._write(run, "check_in")
         except (codes.CodeInvalid, codes.CodeUnreadable):
-            self.throttle.record_failure(kiosk, time.monotonic())
+            self._write(lambda s, c: throttle.record_failure(s, c, where(s)))
             raise
-        self.throttle.record_success(kiosk, time.monotonic())
-        return result
 
     def check_in_reference(
         self, reference: str, branch: str | None = None
@@ -371,8 +378,23 @@ class Loket:
 
     # -- staff --------------------------------------------------------------------------
 
+    def _unlock_in_database(self) -> bool:
+        """A kiosk on PostgreSQL cannot read ``staff``: the database checks the team
+        leader's PIN or card (loket/hall.py)."""
+        return not self.db.is_sqlite and bool(self.actor.roles & {"kiosk", "display"})
+
+    def _unlock(self, fn: Callable[[Session, Context], StaffView | LoginFailed]) -> StaffView:
+        outcome = self._write(fn)  # committed either way: the failure count counts
+        if isinstance(outcome, LoginFailed):
+            raise outcome
+        return outcome
+
     def login_pin(self, code: str, pin: str) -> StaffView:
         """Log in with a PIN; a failed attempt is recorded even though it raises."""
+        if self._unlock_in_database():
+            from loket import hall
+
+            return self._unlock(lambda s, c: hall.unlock_with_pin(s, c, code, pin))
         failure: LoginFailed | None = None
         with self.db.write() as session:
             try:
@@ -382,6 +404,10 @@ class Loket:
         raise failure
 
     def login_card(self, uid: str | bytes) -> StaffView:
+        if self._unlock_in_database():
+            from loket import hall
+
+            return self._unlock(lambda s, c: hall.unlock_with_card(s, c, uid))
         failure: LoginFailed | None = None
         with self.db.write() as session:
             ctx = self._ctx()
