@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from loket import codes, events, hall, queue
+from loket import codes, events, hall, limits, queue
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.hours import describe_day, periods_on
 from loket.models import (
@@ -125,8 +125,14 @@ def book(
     needs_assistance: bool = False,
     follow_up_of: Appointment | None = None,
 ) -> Appointment:
-    if not name.strip():
+    if not isinstance(name, str) or not name.strip():
         raise Refused("Vul de naam in van wie de afspraak is.", code="name_missing")
+    # The same limits on SQLite and PostgreSQL, before any SQL (loket/limits.py).
+    name = limits.text(name, "De naam", limits.NAME, required=True) or ""
+    email = limits.email(email)
+    phone = limits.phone(phone)
+    notes = limits.text(notes, "De opmerking", limits.NOTES, lines=True)
+    start = limits.appointment_start(start, ctx.now)
     if channel not in CHANNELS:
         raise Refused(f"Onbekend kanaal '{channel}'.", code="channel")
     offered = queue.offer(session, branch, service)

@@ -171,14 +171,15 @@ def table_grants() -> list[Grant]:
         Grant("SELECT, INSERT, UPDATE, DELETE", "code_throttle", roles=(KIOSK, *STAFF_PCS)),
     ]
     # Serial ids: whoever inserts draws from the table's sequence (PostgreSQL's name).
-    for table, roles in (
+    sequences: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("event", STAFF_PCS),
         ("appointment", STAFF_PCS),
         ("day_exception", (RECEPTION,)),
-    ):
+    )
+    for table, roles in sequences:
         g.append(Grant("USAGE", f"SEQUENCE {table}_id_seq", roles=roles))
-    for signature, roles in PUBLIC_FUNCTIONS.items():
-        g.append(Grant("EXECUTE", f"FUNCTION {signature}", roles=roles))
+    for signature, allowed in PUBLIC_FUNCTIONS.items():
+        g.append(Grant("EXECUTE", f"FUNCTION {signature}", roles=allowed))
     return g
 
 

@@ -16,7 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, undefer
 
-from loket import events, hall
+from loket import events, hall, limits
 from loket.dispatch import choose_next_id, predict_wait, waiting_candidates
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.events import Actor
@@ -122,6 +122,7 @@ def get_service(session: Session, code: str) -> Service:
 
 
 def get_counter(session: Session, branch: Branch, number: int) -> Counter:
+    limits.integer(number, "Het balienummer", 1, 9999)
     counter = session.scalar(
         select(Counter).where(
             Counter.branch_id == branch.id, Counter.number == number, Counter.active
@@ -566,6 +567,7 @@ def no_show(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
 
 def park(session: Session, ctx: Context, ticket: Ticket, note: str = "") -> Ticket:
     _require(ticket, TicketStatus.CALLED, TicketStatus.SERVING, action="apart zetten")
+    note = limits.text(note, "De notitie", limits.TICKET_NOTE, lines=True) or ""
     ticket.status = TicketStatus.PARKED
     ticket.transfer_note = note or ticket.transfer_note
     _record(session, ctx, "ticket.parked", ticket)
@@ -583,6 +585,7 @@ def transfer(
 ) -> Ticket:
     """Back to waiting with the same number, for another service or counter."""
     _require(ticket, TicketStatus.SERVING, TicketStatus.CALLED, action="doorsturen")
+    note = limits.text(note, "De notitie", limits.TICKET_NOTE, lines=True) or ""
     if service is None and counter is None:
         raise IllegalTransition("Kies een dienst of een balie om naar door te sturen.")
     branch = ticket.branch

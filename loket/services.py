@@ -423,6 +423,11 @@ class Loket:
     # -- events ------------------------------------------------------------------------
 
     def events_after(self, last_id: int = 0, limit: int = 500) -> list[dict[str, Any]]:
+        from loket import limits
+
+        limits.integer(last_id, "Het eventnummer")
+        limits.integer(limit, "Het aantal", 1, 100_000)
+
         def run(session: Session) -> list[dict[str, Any]]:
             rows = session.scalars(
                 select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit)

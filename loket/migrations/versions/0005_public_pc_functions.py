@@ -365,7 +365,7 @@ BEGIN
   INSERT INTO event (at, kind, staff_id, workstation, data)
   VALUES (p_at, 'staff.login', v_s.id, left(coalesce(p_workstation, ''), 60),
           '{"method": "pin"}'::json);
-  RETURN QUERY SELECT 'ok', v_s.id, v_s.code, v_s.name, v_s.roles::text, 0;
+  RETURN QUERY SELECT 'ok', v_s.id, v_s.code::text, v_s.name::text, v_s.roles::text, 0;
 END $$;
 """
 
@@ -396,7 +396,7 @@ BEGIN
   INSERT INTO event (at, kind, staff_id, workstation, data)
   VALUES (p_at, 'staff.login', v_s.id, left(coalesce(p_workstation, ''), 60),
           '{"method": "card"}'::json);
-  RETURN QUERY SELECT 'ok', v_s.id, v_s.code, v_s.name, v_s.roles::text, 0;
+  RETURN QUERY SELECT 'ok', v_s.id, v_s.code::text, v_s.name::text, v_s.roles::text, 0;
 END $$;
 """
 
