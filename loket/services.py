@@ -788,12 +788,16 @@ class Loket:
         """Book appointments from a CSV or iCalendar file; returns the report per row."""
         from loket import imports
 
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) and kind == "csv" else data
-        rows = imports.read_csv(str(text)) if kind == "csv" else imports.read_ics(data)
+        text = imports.decode(data) if kind == "csv" else ""
+        rows = imports.read_csv(text) if kind == "csv" else imports.read_ics(data)
 
         def run(session: Session, ctx: Context) -> imports.ImportReport:
             b = queue.get_branch(session, default_branch) if default_branch else None
-            return imports.import_rows(session, ctx, rows, b)
+            report = imports.import_rows(session, ctx, rows, b)
+            warning = imports.count_check(text, rows) if kind == "csv" else None
+            if warning:
+                report.warnings.append(warning)
+            return report
 
         return self._write(run, "book")
 
