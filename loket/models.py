@@ -333,7 +333,11 @@ class Ticket(Base):
     outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), nullable=True)
-    transfer_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A colleague's free text (it can hold a name): personal, so deferred like the
+    # appointment's contact data and withheld from the public-hall PCs' roles.
+    transfer_note: Mapped[str | None] = mapped_column(
+        Text, nullable=True, deferred=True, deferred_group=PERSONAL
+    )
     printed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     service: Mapped[Service] = relationship()
@@ -345,6 +349,18 @@ class Ticket(Base):
     def number(self) -> str:
         """The number as printed and shown: prefix and sequence, e.g. "A 12"."""
         return f"{self.prefix} {self.sequence}"
+
+
+class CodeThrottle(Base):
+    """Failed code attempts per kiosk ("kiosk:<name>") and per branch ("branch:<id>"),
+    so a restart or a second process does not forget them (loket/throttle.py)."""
+
+    __tablename__ = "code_throttle"
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
+    alerted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class NumberSequence(Base):
