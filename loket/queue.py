@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload
 
 from loket import events
-from loket.dispatch import choose_next_id, predict_wait, waiting_candidates
+from loket.dispatch import LivePrediction, choose_next_id, predict_wait, waiting_candidates
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.events import Actor
 from loket.hours import describe_day, next_walk_in_opening, period_at, periods_on
@@ -72,6 +72,10 @@ CALL_REASONS = {
     "colleague": "Op verzoek van een collega",
     "other": "Andere reden",
 }
+
+
+# Who may let a walk-in in during an appointment-only period ("system": the CLI).
+LET_IN_ROLES = frozenset({"reception", "manager", "system"})
 
 
 def call_reason(text: str) -> str:
@@ -206,7 +210,10 @@ def _new_ticket(
     wait_from: datetime,
     needs_assistance: bool,
     appointment: Appointment | None = None,
+    predicted: LivePrediction | None = None,
 ) -> Ticket:
+    """``predicted``: the wait computed before the write transaction (issue_ticket);
+    without it the prediction runs here (check-in)."""
     day = ctx.now.date()
     ticket = Ticket(
         branch_id=branch.id,
@@ -227,8 +234,11 @@ def _new_ticket(
     ticket.branch = branch
     session.add(ticket)
     session.flush()
-    wait = predict_wait(session, ticket, ctx.now)
-    ticket.predicted_wait_seconds = int(wait.total_seconds()) if wait is not None else None
+    if predicted is None:
+        wait = predict_wait(session, ticket, ctx.now)
+        ticket.predicted_wait_seconds = int(wait.total_seconds()) if wait is not None else None
+    else:
+        ticket.predicted_wait_seconds = predicted.seconds
     return ticket
 
 
@@ -239,7 +249,11 @@ def issue_walk_in(
     service: Service,
     *,
     needs_assistance: bool = False,
+    let_in: bool = False,
+    predicted: LivePrediction | None = None,
 ) -> Ticket:
+    """A walk-in number. ``let_in``: reception or a team leader lets a walk-in in during
+    an appointment-only period (never the kiosk); recorded as such in the event log."""
     offered = offer(session, branch, service)
     if offered is None:
         raise Refused(
@@ -262,7 +276,13 @@ def issue_walk_in(
             when = f" U kunt zonder afspraak komen op {day} vanaf {again:%H:%M}."
         why = f" {reason.rstrip('.')}." if reason else ""
         raise Refused(f"{branch.name} is nu gesloten.{why}{when}", code="closed")
-    if period.mode is PeriodMode.APPOINTMENT:
+    let_in = let_in and period.mode is PeriodMode.APPOINTMENT
+    if let_in and not ctx.actor.roles & LET_IN_ROLES:
+        raise Refused(
+            "Alleen de receptie of een teamleider kan iemand zonder afspraak binnenlaten.",
+            code="let_in",
+        )
+    if period.mode is PeriodMode.APPOINTMENT and not let_in:
         raise Refused(
             f"Tot {period.end:%H:%M} helpen we alleen mensen met een afspraak. "
             "Maak een afspraak bij de receptie, online of via de telefoon.",
@@ -276,6 +296,7 @@ def issue_walk_in(
         TicketKind.WALK_IN,
         wait_from=ctx.now,
         needs_assistance=needs_assistance,
+        predicted=predicted,
     )
     _record(
         session,
@@ -284,6 +305,7 @@ def issue_walk_in(
         ticket,
         predicted_wait_seconds=ticket.predicted_wait_seconds,
         needs_assistance=needs_assistance,
+        **({"let_in": True} if let_in else {}),
     )
     return ticket
 
