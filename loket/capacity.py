@@ -38,6 +38,7 @@ from loket.models import (
 from loket.planning import SLOT_MINUTES, minute_of
 
 GRID_MINUTES = SLOT_MINUTES
+BLOCK = 4  # intervals of the plan whose room is shared (an hour)
 ACTIVE = (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)
 # Fixed list: the reason goes into the event log, typed text never does.
 OVERRIDE_REASONS = {
@@ -128,18 +129,32 @@ def free_at(
     i = (minute_of(start) - first) // dt
     if not 0 <= i < len(intervals):
         return 0
-    own = caps.get(service.code, [0.0] * len(intervals))[i]
-    if own <= 0:
+    # Room is counted per hour block of the plan's grid, so an interval that can take
+    # 0.8 of a passport visit still gets its booking when its neighbours have room.
+    b0 = i - i % BLOCK
+    block = range(b0, min(b0 + BLOCK, len(intervals)))
+
+    def room(code: str) -> float:
+        row = caps.get(code, [])
+        return sum(row[k] for k in block if k < len(row))
+
+    if caps.get(service.code, [0.0] * len(intervals))[i] <= 0:
         return 0
-    slot_start = datetime.combine(start.date(), time(0)) + timedelta(minutes=first + i * dt)
-    rows = _active(session, branch, start, start + duration)
+    own = room(service.code)
+    block_start = datetime.combine(start.date(), time(0)) + timedelta(minutes=first + b0 * dt)
+    block_end = block_start + timedelta(minutes=dt * len(block))
+    rows = _active(session, branch, block_start, max(block_end, start + duration))
     used = 0.0
     for a in rows:
-        if slot_start <= a.start < slot_start + timedelta(minutes=dt):
-            theirs = caps.get(a.service.code, [0.0] * len(intervals))[i]
+        if block_start <= a.start < block_end:
+            theirs = room(a.service.code)
             used += 1.0 / (theirs if theirs > 0 else own)
     by_room = math.floor((1.0 - used) * own + 1e-6)
-    running = sum(1 for a in rows if a.start + timedelta(minutes=a.duration_minutes) > start)
+    running = sum(
+        1
+        for a in rows
+        if a.start < start + duration and a.start + timedelta(minutes=a.duration_minutes) > start
+    )
     # Never more visits at once than colleagues on duty, over the whole visit.
     last = min(len(intervals) - 1, (minute_of(start + duration) - 1 - first) // dt)
     staffed = min(int(intervals[k]["staffed"]) for k in range(i, max(i, last) + 1))

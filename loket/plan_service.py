@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
@@ -19,7 +19,17 @@ from sqlalchemy.orm import Session, undefer
 
 from loket import events, planning, staff
 from loket.errors import NotFound, Refused
-from loket.models import AbsenceReason, ExpectedVolume, Staff, StaffAbsence, StoredPlan
+from loket.models import (
+    AbsenceReason,
+    ExpectedVolume,
+    Staff,
+    StaffAbsence,
+    StaffAvailability,
+    StaffContract,
+    StaffServicePoint,
+    StoredPlan,
+    TravelTime,
+)
 
 if TYPE_CHECKING:
     from loket.services import Loket
@@ -252,6 +262,10 @@ class PlanService:
         with self.loket.db.read() as session:
             if session.scalar(select(func.count(StoredPlan.id)).where(StoredPlan.day == day)):
                 return
+            if not planning.has_forecast(session, day):
+                # Without history or expected volumes the plan cannot size the room for
+                # walk-ins; booking then keeps the counters rule (loket/capacity.py).
+                return
         self.plan(day, time_limit_s=ON_DEMAND_SECONDS)
 
     def stored(self, day: date) -> PlanView | None:
@@ -354,3 +368,65 @@ class PlanService:
                 session.add(row)
             row.walk_ins = walk_ins
             row.appointments = appointments
+
+    # -- staff availability (the configuration's [[staff]] fields, also settable here) --
+
+    def set_availability(
+        self,
+        code: str,
+        weekdays: dict[int, list[tuple[time, time]]],
+        *,
+        hours_per_week: float | None = None,
+        service_points: list[str] | None = None,
+    ) -> None:
+        """Replace a colleague's weekly availability (weekday 0 = Monday -> windows),
+        contract hours and the branches they may work at (None: leave as is)."""
+        from loket import queue
+
+        staff.require(self.loket.actor, "configure")
+        with self.loket.db.write() as session:
+            member = session.scalar(select(Staff).where(Staff.code == code))
+            if member is None:
+                raise NotFound(f"Medewerker {code} bestaat niet.")
+            for row in session.scalars(
+                select(StaffAvailability).where(StaffAvailability.staff_id == member.id)
+            ):
+                session.delete(row)
+            for weekday, windows in weekdays.items():
+                for start, end in windows:
+                    if end <= start:
+                        raise Refused(f"{code}: een tijdvak moet na het begin eindigen.")
+                    session.add(
+                        StaffAvailability(staff_id=member.id, weekday=weekday, start=start, end=end)
+                    )
+            if hours_per_week is not None:
+                contract = session.get(StaffContract, member.id)
+                if contract is None:
+                    session.add(StaffContract(staff_id=member.id, hours_per_week=hours_per_week))
+                else:
+                    contract.hours_per_week = hours_per_week
+            if service_points is not None:
+                for point in session.scalars(
+                    select(StaffServicePoint).where(StaffServicePoint.staff_id == member.id)
+                ):
+                    session.delete(point)
+                for b in service_points:
+                    session.add(
+                        StaffServicePoint(
+                            staff_id=member.id, branch_id=queue.get_branch(session, b).id
+                        )
+                    )
+
+    def set_travel_time(self, a: str, b: str, minutes: int) -> None:
+        """Minutes between two service points, both ways."""
+        from loket import queue
+
+        staff.require(self.loket.actor, "configure")
+        with self.loket.db.write() as session:
+            ids = (queue.get_branch(session, a).id, queue.get_branch(session, b).id)
+            for x, y in (ids, ids[::-1]):
+                row = session.get(TravelTime, (x, y))
+                if row is None:
+                    session.add(TravelTime(from_branch_id=x, to_branch_id=y, minutes=minutes))
+                else:
+                    row.minutes = minutes

@@ -5,7 +5,7 @@ per 15 minutes from the event log of the last weeks; before there is history, fr
 expected volumes in the configuration), the booked appointments, the colleagues who
 may work there that day (availability per weekday, contract hours, absences, service
 points, skills with speed) and the counters with their equipment go into the
-scheduler's ``plan_day``. Branches are planned one after the other, largest first; a
+scheduler's ``plan_day``. Branches are planned one after the other, smallest first; a
 colleague rostered at one branch is unavailable at the others for that shift plus the
 travel time, so nobody is in two places.
 
@@ -252,6 +252,17 @@ def _forecast(
         {},
         {},
         1.0,
+    )
+
+
+def has_forecast(session: Session, day: date) -> bool:
+    """Whether any branch has history or expected volumes to forecast ``day`` from."""
+    if session.scalar(select(ExpectedVolume.branch_id).limit(1)) is not None:
+        return True
+    since = day - timedelta(weeks=HISTORY_WEEKS)
+    return (
+        session.scalar(select(Ticket.id).where(Ticket.day >= since, Ticket.day < day).limit(1))
+        is not None
     )
 
 
@@ -594,7 +605,9 @@ def build(
     target = Target(within_minutes=float(settings.wait_norm_minutes))
     branches = list(session.scalars(select(Branch)))
     counts = {b.id: sum(1 for c in b.counters if c.active) for b in branches}
-    branches.sort(key=lambda b: (-counts[b.id], b.code))
+    # Service points with few counters first: one missing colleague closes them, while
+    # the town hall spreads the rest of the team over its counters.
+    branches.sort(key=lambda b: (counts[b.id], b.code))
     people = colleagues(session, day)
     travel = _travel(session)
     taken: dict[int, list[tuple[int, int, int]]] = {}
