@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from loket.config_schema import declared
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -84,19 +86,24 @@ class AppointmentStatus(enum.StrEnum):
     NO_SHOW = "no_show"
 
 
+def _m(key: str) -> Any:
+    return declared("municipality", key)
+
+
 class Municipality(Base):
     """The single row of municipality-wide settings."""
 
     __tablename__ = "municipality"
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
-    wait_norm_minutes: Mapped[int] = mapped_column(Integer, default=5)
-    max_calls: Mapped[int] = mapped_column(Integer, default=3)
-    early_checkin_minutes: Mapped[int] = mapped_column(Integer, default=60)
-    late_minutes: Mapped[int] = mapped_column(Integer, default=10)
-    purge_after_days: Mapped[int] = mapped_column(Integer, default=30)
-    info_line_nl: Mapped[str] = mapped_column(Text, default="")
-    info_line_en: Mapped[str] = mapped_column(Text, default="")
+    # Defaults come from the declarations in loket/config_schema.py (one place).
+    wait_norm_minutes: Mapped[int] = mapped_column(Integer, default=_m("wait_norm_minutes"))
+    max_calls: Mapped[int] = mapped_column(Integer, default=_m("max_calls"))
+    early_checkin_minutes: Mapped[int] = mapped_column(Integer, default=_m("early_checkin_minutes"))
+    late_minutes: Mapped[int] = mapped_column(Integer, default=_m("late_minutes"))
+    purge_after_days: Mapped[int] = mapped_column(Integer, default=_m("purge_after_days"))
+    info_line_nl: Mapped[str] = mapped_column(Text, default=_m("info_line"))
+    info_line_en: Mapped[str] = mapped_column(Text, default=_m("info_line"))
     # [smtp] of the municipality file, without the password (LOKET_SMTP_PASSWORD).
     smtp: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL
@@ -108,9 +115,11 @@ class Branch(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    address: Mapped[str] = mapped_column(String(200), default="")
-    wait_area: Mapped[str] = mapped_column(String(120), default="")
-    public_holidays: Mapped[bool] = mapped_column(Boolean, default=True)
+    address: Mapped[str] = mapped_column(String(200), default=declared("branches", "address"))
+    wait_area: Mapped[str] = mapped_column(String(120), default=declared("branches", "wait_area"))
+    public_holidays: Mapped[bool] = mapped_column(
+        Boolean, default=declared("branches", "public_holidays")
+    )
 
     periods: Mapped[list[OpeningPeriod]] = relationship(
         back_populates="branch", cascade="all, delete-orphan", order_by="OpeningPeriod.start"
@@ -161,9 +170,9 @@ class Service(Base):
     name_en: Mapped[str] = mapped_column(String(120))
     prefix: Mapped[str] = mapped_column(String(2))
     duration_minutes: Mapped[int] = mapped_column(Integer)
-    bring_nl: Mapped[str] = mapped_column(Text, default="")
-    bring_en: Mapped[str] = mapped_column(Text, default="")
-    icon: Mapped[str] = mapped_column(String(40), default="")
+    bring_nl: Mapped[str] = mapped_column(Text, default=declared("services", "bring"))
+    bring_en: Mapped[str] = mapped_column(Text, default=declared("services", "bring"))
+    icon: Mapped[str] = mapped_column(String(40), default=declared("services", "icon"))
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from loket import appointments, codes, config, migrate, queue, staff
 from loket.clock import Clock
+from loket.config_schema import MUNICIPALITY
 from loket.db import Database
 from loket.display import BranchStatus, DisplayState
 from loket.errors import NotFound
@@ -103,12 +104,7 @@ class Loket:
             by_id = {b.id: b.code for b in branches}
             return {
                 "municipality": {
-                    "name": muni.name,
-                    "wait_norm_minutes": muni.wait_norm_minutes,
-                    "max_calls": muni.max_calls,
-                    "early_checkin_minutes": muni.early_checkin_minutes,
-                    "late_minutes": muni.late_minutes,
-                    "purge_after_days": muni.purge_after_days,
+                    column: getattr(muni, column) for column in MUNICIPALITY.column_names()
                 },
                 "branches": [
                     {
