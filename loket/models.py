@@ -432,3 +432,113 @@ class SigningKey(Base):
     secret: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     current: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# -- staff availability and stored plans (docs/architecture.md, "Planning") ------------
+
+
+class AbsenceReason(enum.StrEnum):
+    SICK = "sick"
+    LEAVE = "leave"
+    OTHER = "other"
+
+
+class StaffContract(Base):
+    """Contract hours of a colleague (per week); planning spreads them over the week."""
+
+    __tablename__ = "staff_contract"
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    hours_per_week: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class StaffServicePoint(Base):
+    """A branch (service point) a colleague may work at; none listed means every one."""
+
+    __tablename__ = "staff_service_point"
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class StaffAvailability(Base):
+    """When a colleague can work on a weekday (0 = Monday); none listed means never."""
+
+    __tablename__ = "staff_availability"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+
+
+class StaffAbsence(Base):
+    """Leave, sickness or another absence, first to last day inclusive.
+
+    The reason is kept here for the team leader only; the event log records that an
+    absence was entered, never why (sickness is health data of an employee).
+    """
+
+    __tablename__ = "staff_absence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[AbsenceReason] = mapped_column(_enum(AbsenceReason))
+    source: Mapped[str] = mapped_column(String(10), default="desk")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TravelTime(Base):
+    """Minutes between two service points (both directions are stored)."""
+
+    __tablename__ = "travel_time"
+    from_branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+    to_branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class ExpectedVolume(Base):
+    """Walk-ins and appointments expected per day for a service at a branch on a
+    weekday: the forecast before there is history."""
+
+    __tablename__ = "expected_volume"
+    branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walk_ins: Mapped[float] = mapped_column(Float, default=0.0)
+    appointments: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class StoredPlan(Base):
+    """One version of the municipality's plan for one day (every branch).
+
+    ``coverage`` says per branch and service from when someone is rostered (no names):
+    public-hall PCs read it for "nobody now, expected from 13:00". ``data`` holds the
+    roster with staff codes, the capacity and the forecast: staff PCs only.
+    """
+
+    __tablename__ = "stored_plan"
+    __table_args__ = (UniqueConstraint("day", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    trigger: Mapped[str] = mapped_column(String(40), default="")
+    forecast_source: Mapped[str] = mapped_column(String(20), default="")
+    coverage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, deferred=True, deferred_group=INTERNAL
+    )

@@ -37,6 +37,7 @@ from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView,
 
 if TYPE_CHECKING:
     from loket.reports.service import ReportService
+    from loket.plan_service import PlanService
 
 T = TypeVar("T")
 
@@ -172,8 +173,23 @@ class Loket:
     # -- queue ------------------------------------------------------------------------
 
     def issue_ticket(
-        self, branch: str, service: str, *, needs_assistance: bool = False
+        self, branch: str, service: str, *, needs_assistance: bool = False, let_in: bool = False
     ) -> TicketView:
+        """A walk-in number; ``let_in`` (reception, team leader) during appointment-only
+        hours. The wait is predicted in a read transaction first, so the write lock is
+        held only for the insert."""
+        from dataclasses import replace
+
+        from loket.dispatch import predict_live
+
+        staff.require(self.actor, "let_in" if let_in else "issue_ticket")
+        now = self.now()
+        predicted = self._read(
+            lambda s: predict_live(
+                s, queue.get_branch(s, branch).id, queue.get_service(s, service).code, now
+            )
+        )
+
         def run(session: Session, ctx: Context) -> TicketView:
             ticket = queue.issue_walk_in(
                 session,
@@ -181,10 +197,13 @@ class Loket:
                 queue.get_branch(session, branch),
                 queue.get_service(session, service),
                 needs_assistance=needs_assistance,
+                let_in=let_in,
+                predicted=predicted,
             )
             return TicketView.of(ticket)
 
-        return self._write(run, "issue_ticket")
+        view = self._write(run, "issue_ticket")
+        return replace(view, wait_note=predicted.note) if view.status == "waiting" else view
 
     def call_next(self, branch: str, counter: int) -> TicketView | None:
         return self.call_next_or_why(branch, counter)[0]
@@ -290,6 +309,8 @@ class Loket:
     def book_appointment(
         self, branch: str, service: str, start: datetime, *, name: str, **details: Any
     ) -> AppointmentView:
+        self._ensure_plans(start.date())
+
         def run(session: Session, ctx: Context) -> AppointmentView:
             a = appointments.book(
                 session,
@@ -370,10 +391,18 @@ class Loket:
 
     # -- planning -------------------------------------------------------------------------
 
-    def plan(self, branch: str, day: date, scenario: Path | None = None) -> dict[str, Any]:
-        from loket.planning import build_plan
+    @property
+    def planning(self) -> PlanService:
+        """Stored day plans, absences, booking slots (logic in loket.plan_service)."""
+        from loket.plan_service import PlanService
 
-        return self._read(lambda s: build_plan(s, branch, day, scenario))
+        return PlanService(self)
+
+    def _ensure_plans(self, *days: date) -> None:
+        # Booking capacity comes from the day's plan; build it first, outside the write.
+        for day in sorted(set(days)):
+            if day >= self.now().date():
+                self.planning.ensure(day)
 
     # -- staff --------------------------------------------------------------------------
 
@@ -564,6 +593,7 @@ class Loket:
     ) -> AppointmentView:
         """Book an appointment, optionally as follow-up of the appointment ``follow_up_of``
         (a reference); details as ``book_appointment``."""
+        self._ensure_plans(start.date())
 
         def run(session: Session, ctx: Context) -> AppointmentView:
             previous = (
@@ -627,6 +657,7 @@ class Loket:
         from loket import calendar
 
         staff.require(self.actor, "book")
+        self._ensure_plans(day)
         return self._read(
             lambda s: calendar.day_plan(
                 s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()
@@ -664,6 +695,8 @@ class Loket:
         self, reference: str, start: datetime, service: str | None = None
     ) -> AppointmentView:
         from loket import calendar
+
+        self._ensure_plans(start.date())
 
         def run(session: Session, ctx: Context) -> AppointmentView:
             a = calendar.reschedule(
@@ -789,6 +822,7 @@ class Loket:
 
         text = imports.decode(data) if kind == "csv" else ""
         rows = imports.read_csv(text) if kind == "csv" else imports.read_ics(data)
+        self._ensure_plans(*(r.start.date() for r in rows if r.start is not None))
 
         def run(session: Session, ctx: Context) -> imports.ImportReport:
             b = queue.get_branch(session, default_branch) if default_branch else None

@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "loket.cli.demo",
     "loket.cli.simulate",
     "loket.cli.plan",
+    "loket.cli.staff",
     "loket.cli.hardware",
     "loket.cli.privacy",
     "loket.cli.report",

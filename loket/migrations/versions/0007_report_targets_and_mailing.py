@@ -1,7 +1,7 @@
 """Targets per municipality, service point and service; the monthly report's mail claim
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02
 
 The share to call within the norm and the satisfaction target were constants; they
