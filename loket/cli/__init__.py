@@ -26,6 +26,9 @@ COMMAND_MODULES = [
     "loket.cli.plan",
     "loket.cli.hardware",
     "loket.cli.privacy",
+    "loket.cli.staff",
+    "loket.cli.keys",
+    "loket.cli.backup",
 ]
 log = logging.getLogger("loket.cli")
 
