@@ -212,8 +212,11 @@ def unclassified_tables() -> list[str]:
 
 
 def _create_group(role: str) -> str:
+    # Checked first: CREATE ROLE needs CREATEROLE even when the role exists, and the
+    # owner that re-applies the grants (`loket db upgrade`) does not have it.
     return (
-        f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+        f"CREATE ROLE {role} NOLOGIN; END IF; "
         "EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
     )
 

@@ -21,6 +21,7 @@ from loket.db import Database
 from loket.display import BranchStatus, DisplayState
 from loket.errors import NotFound
 from loket.events import Actor, event_record
+from loket.keys import KeyService
 from loket.models import (
     Appointment,
     Branch,
@@ -33,6 +34,7 @@ from loket.models import (
 )
 from loket.queue import Context
 from loket.staff import LoginFailed, StaffView
+from loket.staff_admin import StaffAdmin
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
 
 if TYPE_CHECKING:
@@ -447,6 +449,16 @@ class Loket:
 
     def logout(self, reason: str = "logout") -> None:
         self._write(lambda s, c: staff.logout(s, c, reason))
+
+    @property
+    def keys(self) -> KeyService:
+        """Rotation of the code-signing keys (loket/keys.py)."""
+        return KeyService(self)
+
+    @property
+    def staff_admin(self) -> StaffAdmin:
+        """Enrolment: add staff, set a PIN, enrol a card, disable (loket/staff_admin.py)."""
+        return StaffAdmin(self)
 
     # -- events ------------------------------------------------------------------------
 

@@ -28,6 +28,8 @@ COMMAND_MODULES = [
     "loket.cli.hardware",
     "loket.cli.privacy",
     "loket.cli.report",
+    "loket.cli.keys",
+    "loket.cli.backup",
 ]
 log = logging.getLogger("loket.cli")
 
