@@ -29,13 +29,7 @@ from loket.demo import Demo, create_demo
 
 SIZES = [
     pytest.param((1280, 1024), id="1280x1024"),
-    pytest.param(
-        (1366, 768),
-        id="1366x768",
-        marks=pytest.mark.xfail(
-            strict=True, reason="kiosk service tiles: two-line titles cut at 768 px high"
-        ),
-    ),
+    pytest.param((1366, 768), id="1366x768"),
     pytest.param((1920, 1080), id="1920x1080"),
     pytest.param(
         (1080, 1920),

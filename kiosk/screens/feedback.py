@@ -96,7 +96,8 @@ class FeedbackRatingScreen(Screen):
         score_row = QGridLayout()
         score_row.setSpacing(12)
         for n in range(1, 11):
-            b = button("key", min_height=int(s.touch_px * 1.4), min_width=int(s.touch_px * 1.4))
+            side = int(s.touch_px * (1.2 if s.screen_height_px < 900 else 1.4))
+            b = button("key", min_height=side, min_width=side)
             b.setText(str(n))
             b.setCheckable(True)
             self.scores.addButton(b, n)
@@ -112,7 +113,10 @@ class FeedbackRatingScreen(Screen):
             grid.addWidget(self.aspect_labels[aspect], row, 0)
             group = QButtonGroup(self)
             for n in range(1, 6):
-                b = button(min_height=int(s.touch_px * 1.4), min_width=int(s.touch_px * 1.8))
+                b = button(
+                    min_height=int(s.touch_px * (1.2 if s.screen_height_px < 900 else 1.4)),
+                    min_width=int(s.touch_px * 1.8),
+                )
                 b.setCheckable(True)
                 b.setIconSize(QSize(icon_px, icon_px))
                 group.addButton(b, n)
