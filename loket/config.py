@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import asdict, dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from loket import security
+from loket import config_planning, security
 from loket.config_fields import Reader
 from loket.config_schema import (
     BRANCH,
@@ -126,6 +126,7 @@ class ConfigSpec:
     services: list[ServiceSpec] = field(default_factory=list)
     counters: list[CounterSpec] = field(default_factory=list)
     staff: list[StaffSpec] = field(default_factory=list)
+    planning: config_planning.PlanningSpec = field(default_factory=config_planning.PlanningSpec)
 
 
 def _periods(r: Reader, items: list[dict[str, Any]], where: str) -> list[PeriodSpec]:
@@ -269,6 +270,7 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
     spec.services = _services(r, top["services"], branch_codes)
     spec.counters = _counters(r, top["counters"], branch_codes, spec.services)
     spec.staff = _staff(r, top["staff"], {s.code for s in spec.services})
+    spec.planning = config_planning.parse(r, top, branch_codes, {s.code for s in spec.services})
     if top["smtp"] is not None:
         spec.smtp = asdict(smtp_settings(top["smtp"]))
     if r.problems:
@@ -335,7 +337,9 @@ def _deactivate_missing(rows: dict[Any, Any], wanted: set[Any], report: ApplyRep
             report.deactivated += 1
 
 
-def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyReport:
+def apply_config(
+    session: Session, spec: ConfigSpec, card_key: bytes, now: datetime | None = None
+) -> ApplyReport:
     """Write ``spec`` to the database, section by section; nothing changes twice."""
     report = ApplyReport()
     _apply_municipality(session, spec, report)
@@ -345,6 +349,7 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
     _apply_counters(session, spec.counters, branches, services, report)
     _apply_staff(session, spec.staff, services, card_key, report)
     session.flush()
+    report.updated += config_planning.apply(session, spec.planning, now or datetime.now())
     return report
 
 

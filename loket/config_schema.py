@@ -293,6 +293,54 @@ COUNTER = Section(
     model="Counter",
 )
 
+WINDOW = Section(
+    "window",
+    "{ from, to }",
+    (
+        Setting("from", "time", "start of the window", REQUIRED),
+        Setting("to", "time", "end of the window (after `from`)", REQUIRED),
+    ),
+)
+
+AVAILABILITY = Section(
+    "availability",
+    "[staff.availability]",
+    tuple(
+        Setting(
+            day,
+            "tables",
+            f"when the colleague can work on {day.capitalize()}",
+            [],
+            section=WINDOW,
+            example='[{ from = "08:30", to = "12:30" }]',
+            default_doc="not",
+        )
+        for day in WEEKDAYS
+    ),
+    intro="Per weekday the windows a colleague can work, e.g. "
+    '`monday = [{ from = "08:30", to = "17:00" }]`. A colleague without '
+    "`availability` may be rostered in any opening hour; with it, only in the windows "
+    "given (a weekday left out: not that day).",
+)
+
+ABSENCE = Section(
+    "absence",
+    "[[staff.absences]]",
+    (
+        Setting("from", "date", "first day away", REQUIRED),
+        Setting("to", "date", "last day away (inclusive)", REQUIRED),
+        Setting(
+            "reason",
+            "choice",
+            "why (seen by team leaders only, never in the event log)",
+            "leave",
+            choices=("leave", "other", "sick"),
+        ),
+    ),
+    intro="Planned absences. Absences entered with `loket staff absent` or in the "
+    "manager window are kept when the file is applied again.",
+)
+
 STAFF = Section(
     "staff",
     "[[staff]]",
@@ -332,8 +380,72 @@ STAFF = Section(
             None,
             parse=_card_uid,
         ),
+        Setting(
+            "hours_per_week",
+            "float",
+            "contract hours; planning gives at most a fifth of them per day",
+            None,
+            low=0,
+            high=60,
+            default_doc="no limit (8 hours a day)",
+        ),
+        Setting(
+            "service_points",
+            "list",
+            "the branches (`code`) the colleague may work at",
+            [],
+            default_doc="every branch",
+        ),
+        Setting(
+            "availability",
+            "table",
+            "when the colleague can work, per weekday",
+            None,
+            section=AVAILABILITY,
+            default_doc="any opening hour",
+        ),
+        Setting("absences", "tables", "leave and other planned absences", [], section=ABSENCE),
     ),
     model="Staff",
+)
+
+TRAVEL = Section(
+    "travel",
+    "[[travel]]",
+    (
+        Setting("from", "text", "a branch's `code`", REQUIRED),
+        Setting("to", "text", "another branch's `code`", REQUIRED),
+        Setting("minutes", "int", "travel time, both ways", REQUIRED, low=0, high=240),
+    ),
+    intro="Travel time between service points: planning never rosters a colleague at "
+    "two branches with less time between the shifts.",
+)
+
+VOLUME = Section(
+    "volumes",
+    "[[volumes]]",
+    (
+        Setting("branch", "text", "the branch's `code`", REQUIRED),
+        Setting("service", "text", "the service's `code`", REQUIRED),
+        Setting(
+            "walk_ins", "float", "walk-in visitors expected per open day", 0.0, low=0, high=5000
+        ),
+        Setting(
+            "appointments", "float", "appointments expected per open day", 0.0, low=0, high=5000
+        ),
+        Setting(
+            "weekdays",
+            "list",
+            "the weekdays this holds for",
+            list(WEEKDAYS[:5]),
+            choices=WEEKDAYS,
+            unknown_choice="onbekende dag",
+            default_doc="monday to friday",
+        ),
+    ),
+    intro="Expected visits before there is history: the forecast of the day plan uses "
+    "them until the event log holds earlier weeks of the same weekday, and says which "
+    "it used.",
 )
 
 SMTP = Section(
@@ -376,6 +488,8 @@ ROOT = Section(
         Setting("services", "tables", "what visitors come for", [], section=SERVICE),
         Setting("counters", "tables", "the counters", [], section=COUNTER),
         Setting("staff", "tables", "the colleagues", [], section=STAFF),
+        Setting("travel", "tables", "travel time between service points", [], section=TRAVEL),
+        Setting("volumes", "tables", "expected visits per day", [], section=VOLUME),
         Setting("smtp", "table", "the mail server", None, section=SMTP),
     ),
 )

@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 REASONS_NL = {"sick": "ziek", "leave": "verlof", "other": "anders"}
 # Plans built on demand (a booking for a day without a plan) get a short solver limit.
-ON_DEMAND_SECONDS = 2.0
+ON_DEMAND_SECONDS = 1.0
 
 
 @dataclass(frozen=True)

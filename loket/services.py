@@ -88,7 +88,9 @@ class Loket:
         spec = config.load_config(path)
 
         def run(session: Session, ctx: Context) -> config.ApplyReport:
-            return config.apply_config(session, spec, appointments.card_key(session, ctx.now))
+            return config.apply_config(
+                session, spec, appointments.card_key(session, ctx.now), ctx.now
+            )
 
         return self._write(run, "configure")
 
