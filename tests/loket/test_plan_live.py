@@ -119,7 +119,7 @@ def test_the_plan_covers_every_service_point_once_per_person_with_availability_a
             assert all(c > 0 for _a, _b, c in s.counters), "everyone sits at a counter"
     for name, shifts in blocks.items():
         shifts.sort()
-        for (a0, a1, ab), (b0, _b1, bb) in zip(shifts, shifts[1:], strict=False):
+        for (_a0, a1, ab), (b0, _b1, bb) in zip(shifts, shifts[1:], strict=False):
             gap = travel.get((ab, bb), travel.get((bb, ab), 0))
             assert a1 + gap <= b0, f"{name} is in two places"
     for a, _b, _c in blocks.get("Gijs", []):
