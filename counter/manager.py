@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from counter.login import StaffWindow
+from counter.manager_planning import add_planning_tab
 from counter.style import STYLE, button, label
 from loket.alerts import STATUS_NL
 from loket.errors import DomainError
@@ -227,7 +229,12 @@ class ManagerWindow(StaffWindow):
         page = QVBoxLayout(w)
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(header)
-        page.addLayout(body, 1)
+        self.tabs = QTabWidget(w)
+        monitor = QWidget()
+        monitor.setLayout(body)
+        self.tabs.addTab(monitor, "Monitor")
+        page.addWidget(self.tabs, 1)
+        self.planning_tab = add_planning_tab(self, self.tabs)
 
     def _table(self, headers: list[str], stretch: int = 0) -> QTableWidget:
         table = QTableWidget(0, len(headers))

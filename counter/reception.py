@@ -72,6 +72,10 @@ class FrontDesk(QWidget):
         self.services.setCurrentRow(0)
         self.assistance = QCheckBox("Heeft hulp nodig (bijvoorbeeld rolstoel, slecht zien)")
         self.issue_button = button("Nummer geven", "Ctrl+G", self.issue, self)
+        # Alleen-op-afspraak: reception may still let a walk-in in (counted apart).
+        self.let_in_button = button(
+            "Toch binnenlaten", "Ctrl+L", lambda: self.issue(let_in=True), self, "secondary"
+        )
         self.issued = label("", "bigNumber", wrap=False)
         self.issued_text = label("", "message")
         # Two lines always fit: a wrapped label set after layout otherwise gets the
@@ -80,7 +84,10 @@ class FrontDesk(QWidget):
         box = QVBoxLayout(walk_in)
         box.addWidget(self.services, 1)
         box.addWidget(self.assistance)
-        box.addWidget(self.issue_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.issue_button, 1)
+        buttons.addWidget(self.let_in_button)
+        box.addLayout(buttons)
         box.addWidget(self.issued)
         box.addWidget(self.issued_text)
 
@@ -107,7 +114,7 @@ class FrontDesk(QWidget):
         self._references: list[str] = []
         self.find()
 
-    def issue(self) -> None:
+    def issue(self, let_in: bool = False) -> None:
         item = self.services.currentItem()
         if item is None:
             return
@@ -116,14 +123,18 @@ class FrontDesk(QWidget):
                 self.branch,
                 item.data(Qt.ItemDataRole.UserRole),
                 needs_assistance=self.assistance.isChecked(),
+                let_in=let_in,
             )
         except DomainError as exc:
             self.issued.setText("")
-            _error(self.issued_text, exc.message)
+            hint = ""
+            if getattr(exc, "code", "") == "appointment_only":
+                hint = " Met 'Toch binnenlaten' geeft u de bezoeker toch een nummer."
+            _error(self.issued_text, exc.message + hint)
             return
         self.issued.setText(t.number)
         if t.predicted_wait_minutes is None:
-            wait = ""
+            wait = f" {t.wait_note}" if t.wait_note else ""
         elif t.predicted_wait_minutes == 0:
             wait = " Hij of zij is zo aan de beurt."
         else:

@@ -1,6 +1,6 @@
 """Booking capacity from the day's stored plan, on a fixed slot grid.
 
-An appointment starts on the grid (every 15 minutes from the start of an opening
+An appointment starts on the grid (every 5 minutes from the start of an opening
 period) and only where the plan leaves room: the plan stores, per service and
 interval, how many bookings of that service the rostered colleagues could take while
 the forecast walk-ins stay within the norm (``scheduler.booking``). Bookings of
@@ -35,9 +35,9 @@ from loket.models import (
     PeriodMode,
     Service,
 )
-from loket.planning import SLOT_MINUTES, minute_of
+from loket.planning import minute_of
 
-GRID_MINUTES = SLOT_MINUTES
+GRID_MINUTES = 5  # start times: every 5 minutes from the start of an opening period
 BLOCK = 4  # intervals of the plan whose room is shared (an hour)
 ACTIVE = (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)
 # Fixed list: the reason goes into the event log, typed text never does.

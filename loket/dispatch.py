@@ -30,7 +30,7 @@ from loket.models import (
     TicketStatus,
 )
 from scheduler import dispatch as policy
-from scheduler import prediction
+from scheduler import live_prediction, prediction
 
 # The columns a WaitingTicket needs, read as plain rows: building a full ORM Ticket
 # (and lazy-loading its service) for every waiting visitor made "call next" and every
@@ -317,12 +317,13 @@ def predict_live(
     service sits at a counter. Reads only: call it outside the write transaction."""
     coverage = branch_coverage(session, branch_id, now.date())
     state = live_state(session, branch_id, now.date(), now, exclude_ticket, coverage)
-    wait = prediction.predict_wait(service, state, kind)
+    wait = live_prediction.predict_wait_live(service, state, kind)
     if wait is not None:
         return LivePrediction(int(wait.total_seconds()))
     when = expected_from(coverage, service, now)
     note = "Nu is er niemand voor deze dienst."
-    note += f" Verwacht vanaf {when}." if when else " Vraag bij de receptie wanneer er iemand is."
+    if when:
+        note += f" Verwacht vanaf {when}."
     return LivePrediction(None, note)
 
 

@@ -430,3 +430,13 @@ class PlanService:
                     session.add(TravelTime(from_branch_id=x, to_branch_id=y, minutes=minutes))
                 else:
                     row.minutes = minutes
+
+    def counter_staff(self) -> list[tuple[str, str]]:
+        """(code, name) of the active colleagues who work at counters."""
+        staff.require(self.loket.actor, "plan")
+        with self.loket.db.read() as session:
+            return [
+                (m.code, m.name)
+                for m in session.scalars(select(Staff).where(Staff.active).order_by(Staff.name))
+                if "counter" in m.roles
+            ]
