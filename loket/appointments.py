@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import capacity, codes, events, queue, staff
+from loket import capacity, codes, events, hall, limits, queue, staff
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.hours import describe_day, periods_on
 from loket.models import (
@@ -18,6 +18,7 @@ from loket.models import (
     Service,
     SigningKey,
     Ticket,
+    TicketKind,
 )
 from loket.queue import Context
 from loket.views import in_sentence
@@ -102,8 +103,14 @@ def book(
 ) -> Appointment:
     """Book on the slot grid within the plan's capacity; ``override`` (a team leader,
     a reason code from ``capacity.OVERRIDE_REASONS``) books beyond the capacity."""
-    if not name.strip():
+    if not isinstance(name, str) or not name.strip():
         raise Refused("Vul de naam in van wie de afspraak is.", code="name_missing")
+    # The same limits on SQLite and PostgreSQL, before any SQL (loket/limits.py).
+    name = limits.text(name, "De naam", limits.NAME, required=True) or ""
+    email = limits.email(email)
+    phone = limits.phone(phone)
+    notes = limits.text(notes, "De opmerking", limits.NOTES, lines=True)
+    start = limits.appointment_start(start, ctx.now)
     if channel not in CHANNELS:
         raise Refused(f"Onbekend kanaal '{channel}'.", code="channel")
     offered = queue.offer(session, branch, service)
@@ -232,9 +239,11 @@ def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
     except codes.CodeUnreadable:
         payload = codes.read_code(text, code_keys(session, now), now.date())
         reference = payload.reference
-    appointment = session.scalar(
-        select(Appointment).where(Appointment.reference == reference).with_for_update()
-    )
+    query = select(Appointment).where(Appointment.reference == reference)
+    # PostgreSQL: loket_check_in locks the row itself (a kiosk may not lock it).
+    if not hall.uses_functions(session):
+        query = query.with_for_update()
+    appointment = session.scalar(query)
     if appointment is None:
         raise codes.CodeInvalid()
     return appointment
@@ -270,10 +279,17 @@ def check_in(
             code="too_early",
         )
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)
-    appointment.status = AppointmentStatus.CHECKED_IN
-    appointment.checked_in_at = ctx.now
-    _record(session, ctx, "appointment.checked_in", appointment, late=late)
-    ticket = queue.ticket_for_appointment(session, ctx, appointment, late=late)
+    if hall.uses_functions(session):
+        kind = TicketKind.WALK_IN if late else TicketKind.APPOINTMENT
+        predicted = queue.predicted_seconds(
+            session, ctx, appointment.branch, appointment.service, kind
+        )
+        ticket = hall.check_in(session, ctx, appointment, branch, predicted)
+    else:
+        appointment.status = AppointmentStatus.CHECKED_IN
+        appointment.checked_in_at = ctx.now
+        _record(session, ctx, "appointment.checked_in", appointment, late=late)
+        ticket = queue.ticket_for_appointment(session, ctx, appointment, late=late)
     if late:
         message = (
             "U bent te laat voor uw afspraak. U krijgt een gewoon nummer en wacht op uw beurt."

@@ -108,9 +108,25 @@ class Municipality(Base):
     smtp: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL
     )
+    # Targets (loket/reports): the share to call within the norm and the satisfaction
+    # target; branches and services may override them and the norm.
+    target_share: Mapped[float] = mapped_column(Float, default=0.95, server_default="0.95")
+    satisfaction_target: Mapped[float] = mapped_column(Float, default=7.5, server_default="7.5")
+    # [reports] of the municipality file: who gets the monthly report (staff addresses).
+    report_mail: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, nullable=True, deferred=True, deferred_group=INTERNAL
+    )
 
 
-class Branch(Base):
+class TargetOverrides:
+    """Optional overrides of the municipality's targets (a branch's or a service's)."""
+
+    wait_norm_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_share: Mapped[float | None] = mapped_column(Float, nullable=True)
+    satisfaction_target: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Branch(TargetOverrides, Base):
     __tablename__ = "branch"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -162,7 +178,7 @@ class DayException(Base):
     branch: Mapped[Branch] = relationship(back_populates="exceptions")
 
 
-class Service(Base):
+class Service(TargetOverrides, Base):
     __tablename__ = "service"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -317,7 +333,11 @@ class Ticket(Base):
     outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), nullable=True)
-    transfer_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A colleague's free text (it can hold a name): personal, so deferred like the
+    # appointment's contact data and withheld from the public-hall PCs' roles.
+    transfer_note: Mapped[str | None] = mapped_column(
+        Text, nullable=True, deferred=True, deferred_group=PERSONAL
+    )
     printed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     service: Mapped[Service] = relationship()
@@ -329,6 +349,18 @@ class Ticket(Base):
     def number(self) -> str:
         """The number as printed and shown: prefix and sequence, e.g. "A 12"."""
         return f"{self.prefix} {self.sequence}"
+
+
+class CodeThrottle(Base):
+    """Failed code attempts per kiosk ("kiosk:<name>") and per branch ("branch:<id>"),
+    so a restart or a second process does not forget them (loket/throttle.py)."""
+
+    __tablename__ = "code_throttle"
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
+    alerted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class NumberSequence(Base):
@@ -377,6 +409,17 @@ class Feedback(Base):
     comment: Mapped[str | None] = mapped_column(
         Text, nullable=True, deferred=True, deferred_group=PERSONAL
     )
+
+
+class ReportMailing(Base):
+    """The monthly report sent for ``month`` (its first day): the row is the claim."""
+
+    __tablename__ = "report_mailing"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    workstation: Mapped[str] = mapped_column(String(60))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class SigningKey(Base):

@@ -6,7 +6,6 @@ plain views (``loket.views``). A ``DomainError`` rolls everything back.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -22,6 +21,7 @@ from loket.db import Database
 from loket.display import BranchStatus, DisplayState
 from loket.errors import NotFound
 from loket.events import Actor, event_record
+from loket.keys import KeyService
 from loket.models import (
     Appointment,
     Branch,
@@ -34,10 +34,12 @@ from loket.models import (
 )
 from loket.queue import Context
 from loket.staff import LoginFailed, StaffView
+from loket.staff_admin import StaffAdmin
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
 
 if TYPE_CHECKING:
     from loket.plan_service import PlanService
+    from loket.reports.service import ReportService
 
 T = TypeVar("T")
 
@@ -48,13 +50,10 @@ class Loket:
         db: Database,
         clock: Clock | None = None,
         actor: Actor | None = None,
-        throttle: codes.FailedAttemptThrottle | None = None,
     ) -> None:
         self.db = db
         self.clock = clock or Clock()
         self.actor = actor or Actor()
-        # Slows down guessing of codes, per kiosk; shared by every actor of this process.
-        self.throttle = throttle or codes.FailedAttemptThrottle()
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -76,7 +75,7 @@ class Loket:
 
     def as_actor(self, actor: Actor) -> Loket:
         """The same services acting for someone else (a logged-in clerk, a kiosk)."""
-        return Loket(self.db, self.clock, actor, self.throttle)
+        return Loket(self.db, self.clock, actor)
 
     # -- set-up -------------------------------------------------------------------
 
@@ -348,20 +347,31 @@ class Loket:
         )
 
     def check_in(self, code: str, branch: str | None = None) -> tuple[TicketView, str]:
-        """Check in with a scanned code or a typed short code (kiosk, reception)."""
+        """Check in with a scanned code or a typed short code (kiosk, reception).
 
-        run = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
-        kiosk = self.actor.workstation
-        wait = self.throttle.check(kiosk, time.monotonic())
+        Wrong codes are counted in the database per kiosk and branch (loket.throttle)."""
+        from loket import throttle
+
+        staff.require(self.actor, "check_in")
+
+        def where(session: Session) -> Branch | None:
+            return queue.get_branch(session, branch) if branch else None
+
+        wait = self._write(lambda s, c: throttle.seconds_to_wait(s, c, where(s)))
         if wait > 0:
             raise codes.CodeTooManyAttempts(wait)
+        check_in = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
+
+        def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
+            result = check_in(session, ctx)
+            throttle.record_success(session, ctx)
+            return result
+
         try:
-            result = self._write(run, "check_in")
+            return self._write(run, "check_in")
         except (codes.CodeInvalid, codes.CodeUnreadable):
-            self.throttle.record_failure(kiosk, time.monotonic())
+            self._write(lambda s, c: throttle.record_failure(s, c, where(s)))
             raise
-        self.throttle.record_success(kiosk, time.monotonic())
-        return result
 
     def check_in_reference(
         self, reference: str, branch: str | None = None
@@ -400,8 +410,23 @@ class Loket:
 
     # -- staff --------------------------------------------------------------------------
 
+    def _unlock_in_database(self) -> bool:
+        """A kiosk on PostgreSQL cannot read ``staff``: the database checks the team
+        leader's PIN or card (loket/hall.py)."""
+        return not self.db.is_sqlite and bool(self.actor.roles & {"kiosk", "display"})
+
+    def _unlock(self, fn: Callable[[Session, Context], StaffView | LoginFailed]) -> StaffView:
+        outcome = self._write(fn)  # committed either way: the failure count counts
+        if isinstance(outcome, LoginFailed):
+            raise outcome
+        return outcome
+
     def login_pin(self, code: str, pin: str) -> StaffView:
         """Log in with a PIN; a failed attempt is recorded even though it raises."""
+        if self._unlock_in_database():
+            from loket import hall
+
+            return self._unlock(lambda s, c: hall.unlock_with_pin(s, c, code, pin))
         failure: LoginFailed | None = None
         with self.db.write() as session:
             try:
@@ -411,6 +436,10 @@ class Loket:
         raise failure
 
     def login_card(self, uid: str | bytes) -> StaffView:
+        if self._unlock_in_database():
+            from loket import hall
+
+            return self._unlock(lambda s, c: hall.unlock_with_card(s, c, uid))
         failure: LoginFailed | None = None
         with self.db.write() as session:
             ctx = self._ctx()
@@ -423,9 +452,24 @@ class Loket:
     def logout(self, reason: str = "logout") -> None:
         self._write(lambda s, c: staff.logout(s, c, reason))
 
+    @property
+    def keys(self) -> KeyService:
+        """Rotation of the code-signing keys (loket/keys.py)."""
+        return KeyService(self)
+
+    @property
+    def staff_admin(self) -> StaffAdmin:
+        """Enrolment: add staff, set a PIN, enrol a card, disable (loket/staff_admin.py)."""
+        return StaffAdmin(self)
+
     # -- events ------------------------------------------------------------------------
 
     def events_after(self, last_id: int = 0, limit: int = 500) -> list[dict[str, Any]]:
+        from loket import limits
+
+        limits.integer(last_id, "Het eventnummer")
+        limits.integer(limit, "Het aantal", 1, 100_000)
+
         def run(session: Session) -> list[dict[str, Any]]:
             rows = session.scalars(
                 select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit)
@@ -790,13 +834,17 @@ class Loket:
         """Book appointments from a CSV or iCalendar file; returns the report per row."""
         from loket import imports
 
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) and kind == "csv" else data
-        rows = imports.read_csv(str(text)) if kind == "csv" else imports.read_ics(data)
+        text = imports.decode(data) if kind == "csv" else ""
+        rows = imports.read_csv(text) if kind == "csv" else imports.read_ics(data)
         self._ensure_plans(*(r.start.date() for r in rows if r.start is not None))
 
         def run(session: Session, ctx: Context) -> imports.ImportReport:
             b = queue.get_branch(session, default_branch) if default_branch else None
-            return imports.import_rows(session, ctx, rows, b)
+            report = imports.import_rows(session, ctx, rows, b)
+            warning = imports.count_check(text, rows) if kind == "csv" else None
+            if warning:
+                report.warnings.append(warning)
+            return report
 
         return self._write(run, "book")
 
@@ -820,6 +868,15 @@ class Loket:
         from loket import privacy
 
         return self._write(lambda s, c: privacy.export(s, c, reference), "privacy")
+
+    # -- reports (logic in loket.reports) -----------------------------------------------
+
+    @property
+    def reports(self) -> ReportService:
+        """Reports over any period as PDF, CSV or JSON, and the monthly mail."""
+        from loket.reports.service import ReportService
+
+        return ReportService(self.db, self.clock, self.actor)
 
     # -- team leader's monitor (logic in loket.monitor) ---------------------------------
 

@@ -27,6 +27,9 @@ COMMAND_MODULES = [
     "loket.cli.staff",
     "loket.cli.hardware",
     "loket.cli.privacy",
+    "loket.cli.report",
+    "loket.cli.keys",
+    "loket.cli.backup",
 ]
 log = logging.getLogger("loket.cli")
 

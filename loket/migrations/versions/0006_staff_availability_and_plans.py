@@ -1,7 +1,7 @@
 """staff availability, absences, travel time, expected volumes and stored plans
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-02
 
 Planning runs from the database alone: who works when and where (contract hours,
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
