@@ -12,9 +12,11 @@ with skills, service-time spread) and the simple rule (tickets ahead for the ser
 x mean duration / staffed counters serving it) are computed from the same database
 state, and compared with the wait the ticket then really had (issue to first call).
 
-Simplifications, said plainly: walk-ins only (no bookings), nobody walks out, a fixed
-number of clerks all day (40% of the scenario's counters, at least one) with the
-scenario's first staff members' skills. The error is mean absolute error in minutes.
+Simplifications, said plainly: walk-ins only (no bookings, so a scenario's no-show
+rate changes nothing here), nobody walks out, a fixed number of clerks all day (40% of
+the scenario's counters less the ones its ``sick`` list names, at least one) with the
+scenario's first staff members' skills; the scenario's ``actual_demand_factor`` scales
+the walk-ins. The error is mean absolute error in minutes.
 Also prints the time of one live prediction (median and p95, ms) over the run.
 """
 
@@ -115,7 +117,8 @@ def _config(sc: Scenario, weekday: str, clerks: int) -> str:
 
 
 def _arrivals(sc: Scenario, weekday: str, rng: random.Random, hours: float | None) -> list:
-    demand = sc.demand(weekday)
+    # The day as it happens: the scenario's actual demand against the forecast.
+    demand = sc.demand(weekday, factor=sc.visitors.actual_demand_factor)
     out = []
     dt = demand.interval_minutes
     for code, row in demand.walk_in.items():
@@ -135,7 +138,8 @@ def _arrivals(sc: Scenario, weekday: str, rng: random.Random, hours: float | Non
 def run_scenario(path: Path, quick: bool, seed: int = 7) -> dict[str, Any]:
     sc = load_scenario(path)
     weekday = next(d for d in sc.days if d in sc.hours and any(p.walk_ins for p in sc.hours[d]))
-    clerks = max(1, round(sc.counters * 0.4))
+    # A colleague who calls in sick (the scenario's ``sick``) is not at a counter.
+    clerks = max(1, round(sc.counters * 0.4) - len(sc.sick))
     day = MONDAY + timedelta(days=WEEKDAY_KEYS.index(weekday))
     rng = random.Random(seed)
     arrivals = _arrivals(sc, weekday, rng, 2.0 if quick else None)
