@@ -6,12 +6,19 @@ from __future__ import annotations
 from datetime import date
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QTableWidget
 
 from loket.services import Loket
 from tests.counter.test_manager import _open
 from tests.counter.test_workstation import shot
 
 TUESDAY = date(2026, 11, 24)
+
+
+def _cell(table: QTableWidget, row: int, column: int) -> str:
+    item = table.item(row, column)
+    assert item is not None
+    return item.text()
 
 
 def test_the_planning_tab_shows_the_plan_and_an_absence_replans_it(qtbot, sqlite_loket: Loket):
@@ -25,9 +32,9 @@ def test_the_planning_tab_shows_the_plan_and_an_absence_replans_it(qtbot, sqlite
     window.resize(1400, 900)
     assert "versie 1" in tab.summary.text()
     assert "ingestelde verwachting" in tab.summary.text()
-    rows = {tab.table.item(r, 0).text(): r for r in range(tab.table.rowCount())}
+    rows = {_cell(tab.table, r, 0): r for r in range(tab.table.rowCount())}
     assert "10:00" in rows
-    who = tab.table.item(rows["10:00"], 4).text()
+    who = _cell(tab.table, rows["10:00"], 4)
     assert "balie" in who
     shot(window, "manager-planning")
 
