@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from loket.models import (
@@ -182,6 +183,28 @@ def staffed_counters(session: Session, branch_id: int, now: datetime) -> dict[in
     return out
 
 
+def _skills(session: Session, people: set[int]) -> dict[int, dict[str, float]]:
+    """Skills and speeds of the clerks at counters. A public-hall PC may not read staff
+    data (PostgreSQL refuses): then every staffed counter counts at speed 1.0 for what
+    it is equipped for."""
+    skills: dict[int, dict[str, float]] = {s: {} for s in people}
+    if not people:
+        return skills
+    query = (
+        select(StaffSkill.staff_id, Service.code, StaffSkill.speed)
+        .join(Service, Service.id == StaffSkill.service_id)
+        .where(StaffSkill.staff_id.in_(list(people)))
+    )
+    try:
+        with session.begin_nested():
+            rows = session.execute(query).all()
+    except DBAPIError:
+        return {s: {} for s in people}
+    for staff_id, code, speed in rows:
+        skills[staff_id][code] = float(speed or 1.0)
+    return skills
+
+
 def live_state(
     session: Session,
     branch_id: int,
@@ -209,14 +232,7 @@ def live_state(
     ):
         equipped[counter_id].add(code)
     people = {s for s in staffed.values() if s is not None}
-    skills: dict[int, dict[str, float]] = {s: {} for s in people}
-    if people:
-        for staff_id, code, speed in session.execute(
-            select(StaffSkill.staff_id, Service.code, StaffSkill.speed)
-            .join(Service, Service.id == StaffSkill.service_id)
-            .where(StaffSkill.staff_id.in_(list(people)))
-        ):
-            skills[staff_id][code] = float(speed or 1.0)
+    skills = _skills(session, people)
     busy = {
         counter_id: (code, started_at or called_at)
         for counter_id, code, started_at, called_at in session.execute(
