@@ -142,6 +142,7 @@ def main(argv: list[str] | None = None) -> int:
         "--search-days", type=int, default=None, help="days per staffing level (default: days/2)"
     )
     ap.add_argument("--unseen", type=int, default=4, help="random unseen days to check")
+    ap.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=None, help="processes (default: 2)")
     ap.add_argument("--scenarios", type=Path, default=ROOT / "assets" / "scenarios")
@@ -151,7 +152,11 @@ def main(argv: list[str] | None = None) -> int:
     search_days = args.search_days or (10 if args.quick else max(10, days // 2))
     results = []
     started = time.perf_counter()
+    only = {n for n in args.only.split(",") if n}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     for path in sorted(args.scenarios.glob("*.toml")):
+        if only and path.stem not in only:
+            continue
         t0 = time.perf_counter()
         scenario = load_scenario(path)
         run = run_scenario(scenario, days, args.seed, workers=args.workers)
@@ -161,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         print(format_run(run, needed))
         print(f"({time.perf_counter() - t0:.1f} s)\n", flush=True)
         results.append(run_to_dict(run, needed))
+        partial = args.out.with_suffix(".partial.json")
+        partial.write_text(json.dumps({"scenarios": results}, indent=2, ensure_ascii=False))
     print(side_by_side(results))
     unseen = unseen_days(args.unseen, args.seed, 20 if args.quick else 40)
     print("\n== unseen random days: plan prediction vs fresh simulation ==")
