@@ -273,11 +273,12 @@ def run_scenario(
     predict: bool = True,
     workers: int | None = None,
     prepared: dict[str, PreparedDay] | None = None,
+    replications: int | None = None,
 ) -> ScenarioRun:
     """Simulate ``days`` days (cycling through ``scenario.days``) under each policy."""
     for name in policies:
         make_policy(name)  # fail early on a typo
-    prepared = prepared or prepare(scenario)
+    prepared = prepared or prepare(scenario, replications=replications)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     indices = list(range(days))
     if workers > 1 and days >= 8:
