@@ -143,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--unseen", type=int, default=4, help="random unseen days to check")
     ap.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
+    ap.add_argument("--replications", type=int, default=None, help="plan checks (default 30)")
+    ap.add_argument("--work-limit", type=float, default=None, help="solver work per roster")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=None, help="processes (default: 2)")
     ap.add_argument("--scenarios", type=Path, default=ROOT / "assets" / "scenarios")
@@ -159,9 +161,18 @@ def main(argv: list[str] | None = None) -> int:
             continue
         t0 = time.perf_counter()
         scenario = load_scenario(path)
-        run = run_scenario(scenario, days, args.seed, workers=args.workers)
+        if args.work_limit is not None:
+            scenario.roster_work_limit = args.work_limit
+        run = run_scenario(
+            scenario, days, args.seed, workers=args.workers, replications=args.replications
+        )
         needed = staff_hours_needed(
-            scenario, POLICIES, search_days, args.seed + 1, workers=args.workers
+            scenario,
+            POLICIES,
+            search_days,
+            args.seed + 1,
+            workers=args.workers,
+            work_limit=min(1.0, scenario.roster_work_limit),
         )
         print(format_run(run, needed))
         print(f"({time.perf_counter() - t0:.1f} s)\n", flush=True)
@@ -169,7 +180,7 @@ def main(argv: list[str] | None = None) -> int:
         partial = args.out.with_suffix(".partial.json")
         partial.write_text(json.dumps({"scenarios": results}, indent=2, ensure_ascii=False))
     print(side_by_side(results))
-    unseen = unseen_days(args.unseen, args.seed, 20 if args.quick else 40)
+    unseen = unseen_days(args.unseen, args.seed, args.replications or (20 if args.quick else 40))
     print("\n== unseen random days: plan prediction vs fresh simulation ==")
     for row in unseen:
         print(
