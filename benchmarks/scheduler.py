@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
             args.seed + 1,
             workers=args.workers,
             work_limit=min(1.0, scenario.roster_work_limit),
+            base=run.prepared,
         )
         print(format_run(run, needed))
         print(f"({time.perf_counter() - t0:.1f} s)\n", flush=True)

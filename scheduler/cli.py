@@ -125,7 +125,11 @@ def simulate_main(
         return 2
     policies = POLICIES if policy is None else (policy,)
     run = run_scenario(scenario, days, seed, policies, replications=replications)
-    needed = staff_hours_needed(scenario, policies, days, seed) if staff_hours else None
+    needed = (
+        staff_hours_needed(scenario, policies, days, seed, base=run.prepared)
+        if staff_hours
+        else None
+    )
     if as_json:
         print(json.dumps(run_to_dict(run, needed), indent=2, ensure_ascii=False))
     else:
