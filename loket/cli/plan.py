@@ -7,10 +7,17 @@ from datetime import date
 from pathlib import Path
 
 from loket.cli.common import add_json, emit, services
+from loket.errors import Refused
 
 
 def _plan(args: argparse.Namespace) -> int:
-    day = date.fromisoformat(args.date)
+    try:
+        day = date.fromisoformat(args.date.strip())
+    except ValueError:
+        raise Refused(
+            "Deze datum bestaat niet of is niet te lezen. Schrijf de datum zo: 2026-11-24.",
+            code="date",
+        ) from None
     plan = services(args).plan(args.branch, day, Path(args.scenario) if args.scenario else None)
     lines = [f"Plan {plan['branch']} {plan['day']}"] + [f"  {n}" for n in plan["notes"]]
     if "intervals" in plan:
