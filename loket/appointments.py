@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import codes, events, hall, limits, queue
+from loket import capacity, codes, events, hall, limits, queue, staff
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.hours import describe_day, periods_on
 from loket.models import (
     Appointment,
     AppointmentStatus,
     Branch,
-    Counter,
-    CounterService,
     PeriodMode,
     Service,
     SigningKey,
@@ -82,31 +80,8 @@ def _record(
 def capacity_at(
     session: Session, branch: Branch, service: Service, start: datetime, duration: timedelta
 ) -> int:
-    """Counters equipped for the service minus appointments already overlapping."""
-    counters = (
-        session.scalar(
-            select(func.count(Counter.id))
-            .join(CounterService, CounterService.counter_id == Counter.id)
-            .where(
-                Counter.branch_id == branch.id,
-                Counter.active,
-                CounterService.service_id == service.id,
-            )
-        )
-        or 0
-    )
-    # Appointments last at most a few hours; the overlap test itself is done in Python
-    # because date arithmetic differs between SQLite and PostgreSQL.
-    rows = session.scalars(
-        select(Appointment).where(
-            Appointment.branch_id == branch.id,
-            Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]),
-            Appointment.start < start + duration,
-            Appointment.start > start - timedelta(hours=4),
-        )
-    ).all()
-    overlapping = sum(1 for a in rows if a.start + timedelta(minutes=a.duration_minutes) > start)
-    return int(counters) - overlapping
+    """Bookings of ``service`` that still fit at ``start`` (loket/capacity.py)."""
+    return capacity.free_at(session, branch, service, start, duration)
 
 
 def book(
@@ -124,7 +99,10 @@ def book(
     call_by_name: bool = False,
     needs_assistance: bool = False,
     follow_up_of: Appointment | None = None,
+    override: str | None = None,
 ) -> Appointment:
+    """Book on the slot grid within the plan's capacity; ``override`` (a team leader,
+    a reason code from ``capacity.OVERRIDE_REASONS``) books beyond the capacity."""
     if not isinstance(name, str) or not name.strip():
         raise Refused("Vul de naam in van wie de afspraak is.", code="name_missing")
     # The same limits on SQLite and PostgreSQL, before any SQL (loket/limits.py).
@@ -164,8 +142,29 @@ def book(
             f"voor {period.end:%H:%M}. Kies een eerdere tijd.",
             code="too_late",
         )
-    if capacity_at(session, branch, service, start, duration) <= 0:
-        raise Refused(f"Om {start:%H:%M} is er geen plek meer. Kies een andere tijd.", code="full")
+    if not capacity.on_grid(branch, start):
+        before, after = capacity.grid_neighbours(branch, start)
+        raise Refused(
+            f"Afspraken beginnen elk kwartier. {start:%H:%M} kan niet: kies "
+            f"{before:%H:%M} of {after:%H:%M}.",
+            code="off_grid",
+        )
+    if override is not None:
+        staff.require(ctx.actor, "override_capacity")
+        if override not in capacity.OVERRIDE_REASONS:
+            raise Refused(
+                "Kies een reden uit de lijst om boven de planning te boeken.", code="override"
+            )
+    elif capacity_at(session, branch, service, start, duration) <= 0:
+        free = capacity.free_times(session, branch, service, start, ctx.now)
+        if free:
+            hint = f" Wel vrij: {capacity.describe_times(free, start.date())}."
+        else:
+            hint = " De komende dagen is er geen tijd vrij; vraag een teamleider."
+        raise Refused(
+            f"Om {start:%H:%M} is er geen plek meer voor {in_sentence(service.name_nl)}.{hint}",
+            code="full",
+        )
     reference = codes.new_reference()
     while session.scalar(select(Appointment.id).where(Appointment.reference == reference)):
         reference = codes.new_reference()
@@ -197,6 +196,7 @@ def book(
         appointment,
         channel=channel,
         follow_up=bool(follow_up_of),
+        **({"override": override} if override is not None else {}),
     )
     return appointment
 

@@ -79,6 +79,15 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "loket_login_pin(text, text, timestamp, text)": (KIOSK, MANAGER, ADMIN),
     "loket_login_card(bytea, timestamp, text)": (KIOSK, MANAGER, ADMIN),
 }
+# Who may work when and where, and what the forecast starts from (loket/plan_store.py).
+PLANNING_TABLES = (
+    "staff_contract",
+    "staff_service_point",
+    "staff_availability",
+    "staff_absence",
+    "travel_time",
+    "expected_volume",
+)
 # The view of migration 0003 (PostgreSQL only).
 DISPLAY_NAME_VIEW = "display_name"
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -165,16 +174,29 @@ def table_grants() -> list[Grant]:
         # through loket_give_feedback. Staff PCs run the daily purge, which clears them.
         Grant("SELECT", "feedback", public_columns("feedback"), (KIOSK,)),
         Grant("SELECT, UPDATE", "feedback", roles=STAFF_PCS),
+        # The monthly report: the staff PC whose timer inserts the month's row sends it
+        # (loket/reports/mail.py); a failed send deletes its claim so another retries.
+        Grant("SELECT, INSERT, UPDATE, DELETE", "report_mailing", roles=STAFF_PCS),
         # Failed code attempts (loket/throttle.py). The kiosk keeps its own count: the
         # throttle slows a person guessing at the screen; whoever holds the kiosk's
         # password can read references anyway, so there is nothing to protect here.
         Grant("SELECT, INSERT, UPDATE, DELETE", "code_throttle", roles=(KIOSK, *STAFF_PCS)),
+        # Planning (loket/plan_store.py). Staff PCs build today's plan when there is none
+        # yet (a booking needs its capacity) and read who may work when; the manager
+        # records absences. The kiosk predicts waits from who sits at which counter with
+        # which skills (staff ids only, no names) and reads from when a service is covered
+        # (the plan's public ``coverage``, never the roster in ``data``).
+        *(Grant("SELECT", t, roles=STAFF_PCS) for t in PLANNING_TABLES),
+        Grant("SELECT", "staff_skill", ("staff_id", "service_id", "speed"), (KIOSK,)),
+        Grant("SELECT", "stored_plan", public_columns("stored_plan"), (KIOSK,)),
+        Grant("SELECT, INSERT", "stored_plan", roles=STAFF_PCS),
     ]
     # Serial ids: whoever inserts draws from the table's sequence (PostgreSQL's name).
     sequences: tuple[tuple[str, tuple[str, ...]], ...] = (
         ("event", STAFF_PCS),
         ("appointment", STAFF_PCS),
         ("day_exception", (RECEPTION,)),
+        ("stored_plan", STAFF_PCS),
     )
     for table, roles in sequences:
         g.append(Grant("USAGE", f"SEQUENCE {table}_id_seq", roles=roles))
@@ -190,8 +212,11 @@ def unclassified_tables() -> list[str]:
 
 
 def _create_group(role: str) -> str:
+    # Checked first: CREATE ROLE needs CREATEROLE even when the role exists, and the
+    # owner that re-applies the grants (`loket db upgrade`) does not have it.
     return (
-        f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+        f"CREATE ROLE {role} NOLOGIN; END IF; "
         "EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
     )
 

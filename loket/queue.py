@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from loket import events, hall, limits
-from loket.dispatch import choose_next_id, predict_wait, waiting_candidates
+from loket.dispatch import LivePrediction, choose_next_id, predict_wait, waiting_candidates
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.events import Actor
 from loket.hours import describe_day, next_walk_in_opening, period_at, periods_on
@@ -72,6 +72,10 @@ CALL_REASONS = {
     "colleague": "Op verzoek van een collega",
     "other": "Andere reden",
 }
+
+
+# Who may let a walk-in in during an appointment-only period ("system": the CLI).
+LET_IN_ROLES = frozenset({"reception", "manager", "system"})
 
 
 def call_reason(text: str) -> str:
@@ -242,9 +246,16 @@ def _new_ticket(
     wait_from: datetime,
     needs_assistance: bool,
     appointment: Appointment | None = None,
+    predicted: LivePrediction | None = None,
 ) -> Ticket:
+    """``predicted``: the wait computed before the write transaction (issue_ticket);
+    without it the prediction runs here (check-in)."""
     day = ctx.now.date()
-    predicted = predicted_seconds(session, ctx, branch, service, kind)
+    seconds = (
+        predicted.seconds
+        if predicted is not None
+        else predicted_seconds(session, ctx, branch, service, kind)
+    )
     ticket = Ticket(
         branch_id=branch.id,
         service_id=service.id,
@@ -259,7 +270,7 @@ def _new_ticket(
         needs_assistance=needs_assistance,
         appointment_id=appointment.id if appointment else None,
         call_count=0,
-        predicted_wait_seconds=predicted,
+        predicted_wait_seconds=seconds,
         transfer_note=None,
     )
     ticket.service = service
@@ -276,7 +287,11 @@ def issue_walk_in(
     service: Service,
     *,
     needs_assistance: bool = False,
+    let_in: bool = False,
+    predicted: LivePrediction | None = None,
 ) -> Ticket:
+    """A walk-in number. ``let_in``: reception or a team leader lets a walk-in in during
+    an appointment-only period (never the kiosk); recorded as such in the event log."""
     offered = offer(session, branch, service)
     if offered is None:
         raise Refused(
@@ -299,15 +314,29 @@ def issue_walk_in(
             when = f" U kunt zonder afspraak komen op {day} vanaf {again:%H:%M}."
         why = f" {reason.rstrip('.')}." if reason else ""
         raise Refused(f"{branch.name} is nu gesloten.{why}{when}", code="closed")
-    if period.mode is PeriodMode.APPOINTMENT:
+    let_in = let_in and period.mode is PeriodMode.APPOINTMENT
+    if let_in and not ctx.actor.roles & LET_IN_ROLES:
+        raise Refused(
+            "Alleen de receptie of een teamleider kan iemand zonder afspraak binnenlaten.",
+            code="let_in",
+        )
+    if period.mode is PeriodMode.APPOINTMENT and not let_in:
         raise Refused(
             f"Tot {period.end:%H:%M} helpen we alleen mensen met een afspraak. "
             "Maak een afspraak bij de receptie, online of via de telefoon.",
             code="appointment_only",
         )
     if hall.uses_functions(session):
-        predicted = predicted_seconds(session, ctx, branch, service, TicketKind.WALK_IN)
-        return hall.issue_walk_in(session, ctx, branch, service, needs_assistance, predicted)
+        seconds = (
+            predicted.seconds
+            if predicted is not None
+            else predicted_seconds(session, ctx, branch, service, TicketKind.WALK_IN)
+        )
+        issued = hall.issue_walk_in(session, ctx, branch, service, needs_assistance, seconds)
+        if let_in:
+            # The function records the issue; letting in is the staff PC's own decision.
+            _record(session, ctx, "ticket.let_in", issued, let_in=True)
+        return issued
     ticket = _new_ticket(
         session,
         ctx,
@@ -316,6 +345,7 @@ def issue_walk_in(
         TicketKind.WALK_IN,
         wait_from=ctx.now,
         needs_assistance=needs_assistance,
+        predicted=predicted,
     )
     _record(
         session,
@@ -324,6 +354,7 @@ def issue_walk_in(
         ticket,
         predicted_wait_seconds=ticket.predicted_wait_seconds,
         needs_assistance=needs_assistance,
+        **({"let_in": True} if let_in else {}),
     )
     return ticket
 

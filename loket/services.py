@@ -9,17 +9,19 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket import appointments, codes, config, migrate, queue, staff
 from loket.clock import Clock
+from loket.config_schema import MUNICIPALITY
 from loket.db import Database
 from loket.display import BranchStatus, DisplayState
 from loket.errors import NotFound
 from loket.events import Actor, event_record
+from loket.keys import KeyService
 from loket.models import (
     Appointment,
     Branch,
@@ -32,7 +34,12 @@ from loket.models import (
 )
 from loket.queue import Context
 from loket.staff import LoginFailed, StaffView
+from loket.staff_admin import StaffAdmin
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
+
+if TYPE_CHECKING:
+    from loket.reports.service import ReportService
+    from loket.plan_service import PlanService
 
 T = TypeVar("T")
 
@@ -96,12 +103,7 @@ class Loket:
             by_id = {b.id: b.code for b in branches}
             return {
                 "municipality": {
-                    "name": muni.name,
-                    "wait_norm_minutes": muni.wait_norm_minutes,
-                    "max_calls": muni.max_calls,
-                    "early_checkin_minutes": muni.early_checkin_minutes,
-                    "late_minutes": muni.late_minutes,
-                    "purge_after_days": muni.purge_after_days,
+                    column: getattr(muni, column) for column in MUNICIPALITY.column_names()
                 },
                 "branches": [
                     {
@@ -173,8 +175,23 @@ class Loket:
     # -- queue ------------------------------------------------------------------------
 
     def issue_ticket(
-        self, branch: str, service: str, *, needs_assistance: bool = False
+        self, branch: str, service: str, *, needs_assistance: bool = False, let_in: bool = False
     ) -> TicketView:
+        """A walk-in number; ``let_in`` (reception, team leader) during appointment-only
+        hours. The wait is predicted in a read transaction first, so the write lock is
+        held only for the insert."""
+        from dataclasses import replace
+
+        from loket.dispatch import predict_live
+
+        staff.require(self.actor, "let_in" if let_in else "issue_ticket")
+        now = self.now()
+        predicted = self._read(
+            lambda s: predict_live(
+                s, queue.get_branch(s, branch).id, queue.get_service(s, service).code, now
+            )
+        )
+
         def run(session: Session, ctx: Context) -> TicketView:
             ticket = queue.issue_walk_in(
                 session,
@@ -182,10 +199,13 @@ class Loket:
                 queue.get_branch(session, branch),
                 queue.get_service(session, service),
                 needs_assistance=needs_assistance,
+                let_in=let_in,
+                predicted=predicted,
             )
             return TicketView.of(ticket)
 
-        return self._write(run, "issue_ticket")
+        view = self._write(run, "issue_ticket")
+        return replace(view, wait_note=predicted.note) if view.status == "waiting" else view
 
     def call_next(self, branch: str, counter: int) -> TicketView | None:
         return self.call_next_or_why(branch, counter)[0]
@@ -291,6 +311,8 @@ class Loket:
     def book_appointment(
         self, branch: str, service: str, start: datetime, *, name: str, **details: Any
     ) -> AppointmentView:
+        self._ensure_plans(start.date())
+
         def run(session: Session, ctx: Context) -> AppointmentView:
             a = appointments.book(
                 session,
@@ -371,10 +393,18 @@ class Loket:
 
     # -- planning -------------------------------------------------------------------------
 
-    def plan(self, branch: str, day: date, scenario: Path | None = None) -> dict[str, Any]:
-        from loket.planning import build_plan
+    @property
+    def planning(self) -> PlanService:
+        """Stored day plans, absences, booking slots (logic in loket.plan_service)."""
+        from loket.plan_service import PlanService
 
-        return self._read(lambda s: build_plan(s, branch, day, scenario))
+        return PlanService(self)
+
+    def _ensure_plans(self, *days: date) -> None:
+        # Booking capacity comes from the day's plan; build it first, outside the write.
+        for day in sorted(set(days)):
+            if day >= self.now().date():
+                self.planning.ensure(day)
 
     # -- staff --------------------------------------------------------------------------
 
@@ -419,6 +449,16 @@ class Loket:
 
     def logout(self, reason: str = "logout") -> None:
         self._write(lambda s, c: staff.logout(s, c, reason))
+
+    @property
+    def keys(self) -> KeyService:
+        """Rotation of the code-signing keys (loket/keys.py)."""
+        return KeyService(self)
+
+    @property
+    def staff_admin(self) -> StaffAdmin:
+        """Enrolment: add staff, set a PIN, enrol a card, disable (loket/staff_admin.py)."""
+        return StaffAdmin(self)
 
     # -- events ------------------------------------------------------------------------
 
@@ -565,6 +605,7 @@ class Loket:
     ) -> AppointmentView:
         """Book an appointment, optionally as follow-up of the appointment ``follow_up_of``
         (a reference); details as ``book_appointment``."""
+        self._ensure_plans(start.date())
 
         def run(session: Session, ctx: Context) -> AppointmentView:
             previous = (
@@ -628,6 +669,7 @@ class Loket:
         from loket import calendar
 
         staff.require(self.actor, "book")
+        self._ensure_plans(day)
         return self._read(
             lambda s: calendar.day_plan(
                 s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()
@@ -665,6 +707,8 @@ class Loket:
         self, reference: str, start: datetime, service: str | None = None
     ) -> AppointmentView:
         from loket import calendar
+
+        self._ensure_plans(start.date())
 
         def run(session: Session, ctx: Context) -> AppointmentView:
             a = calendar.reschedule(
@@ -790,6 +834,7 @@ class Loket:
 
         text = imports.decode(data) if kind == "csv" else ""
         rows = imports.read_csv(text) if kind == "csv" else imports.read_ics(data)
+        self._ensure_plans(*(r.start.date() for r in rows if r.start is not None))
 
         def run(session: Session, ctx: Context) -> imports.ImportReport:
             b = queue.get_branch(session, default_branch) if default_branch else None
@@ -821,6 +866,15 @@ class Loket:
         from loket import privacy
 
         return self._write(lambda s, c: privacy.export(s, c, reference), "privacy")
+
+    # -- reports (logic in loket.reports) -----------------------------------------------
+
+    @property
+    def reports(self) -> ReportService:
+        """Reports over any period as PDF, CSV or JSON, and the monthly mail."""
+        from loket.reports.service import ReportService
+
+        return ReportService(self.db, self.clock, self.actor)
 
     # -- team leader's monitor (logic in loket.monitor) ---------------------------------
 

@@ -47,6 +47,8 @@ class TicketView:
     appointment_reference: str | None
     transfer_note: str | None = None
     reason: str | None = None
+    # Why there is no expected wait: "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
+    wait_note: str | None = None
 
     @classmethod
     def of(cls, t: Ticket, reason: str | None = None) -> TicketView:
