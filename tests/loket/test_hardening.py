@@ -420,3 +420,23 @@ def test_a_display_login_is_told_which_right_it_lacks(
     assert code == 2
     assert "Deze PC mag in de database niet 'loket ticket issue' uitvoeren" in err
     assert re.search(r"\(geen recht op (tabel|functie) '[a-z_]+'\)", err), err
+
+
+def test_a_role_window_that_cannot_start_says_why_in_a_window(
+    sqlite_template: Path, tmp_path: Path, log_dir: Path, capsys: pytest.CaptureFixture[str]
+):
+    from loket.cli import common
+    from tests.conftest import _sqlite_url
+
+    url = _sqlite_url(sqlite_template, tmp_path)
+    db = Database(url)
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0004'"))
+    db.dispose()
+    code, err = _run(["--database", url, "kiosk", "--windowed"], capsys)
+    assert code == 2 and "ouder dan dit programma" in err
+    box = common.last_window
+    assert box is not None and box.isVisible()
+    assert box.text() == err.strip().removeprefix("Fout: ")
+    box.grab().save(str(tmp_path / "schema-message.png"))
+    box.close()
