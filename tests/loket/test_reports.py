@@ -83,25 +83,43 @@ def test_every_figure_of_the_known_week(week: Loket):
 
     groups = {g["key"]: g for g in cur["groups"]}
     # Walk-ins: A1 3, B1 8, G1 6, D1 1 called; E1 and E2 missed -> 2 of 6 on time.
-    assert (groups["walk_in"]["visitors"], groups["walk_in"]["called"],
-            groups["walk_in"]["within_norm"]) == (7, 4, 2)  # fmt: skip
+    assert (
+        groups["walk_in"]["visitors"],
+        groups["walk_in"]["called"],
+        groups["walk_in"]["within_norm"],
+    ) == (7, 4, 2)
     assert groups["walk_in"]["share_within_norm"] == pytest.approx(2 / 6, abs=1e-4)
     assert (groups["walk_in"]["p50_minutes"], groups["walk_in"]["p90_minutes"]) == (3.0, 8.0)
-    assert (groups["appointment"]["visitors"], groups["appointment"]["share_within_norm"],
-            groups["appointment"]["p50_minutes"]) == (1, 1.0, 1.0)  # fmt: skip
-    assert (groups["late"]["visitors"], groups["late"]["share_within_norm"],
-            groups["late"]["p50_minutes"]) == (1, 0.0, 7.0)  # fmt: skip
+    assert (
+        groups["appointment"]["visitors"],
+        groups["appointment"]["share_within_norm"],
+        groups["appointment"]["p50_minutes"],
+    ) == (1, 1.0, 1.0)
+    assert (
+        groups["late"]["visitors"],
+        groups["late"]["share_within_norm"],
+        groups["late"]["p50_minutes"],
+    ) == (1, 0.0, 7.0)
     assert groups["late"]["label"] == "Te laat voor afspraak, als inloop geholpen"
 
     services = {r["key"]: r for r in cur["by_service"]}
-    assert {k: (r["visitors"], r["served"], r["walked_out"], r["share_within_norm"], r["ratings"],
-                r["mean_score"]) for k, r in services.items()} == {
+    assert {
+        k: (
+            r["visitors"],
+            r["served"],
+            r["walked_out"],
+            r["share_within_norm"],
+            r["ratings"],
+            r["mean_score"],
+        )
+        for k, r in services.items()
+    } == {
         "paspoort": (2, 2, 0, 1.0, 2, 8.0),
         "idkaart": (2, 1, 0, 0.0, 0, None),
         "uittreksel": (2, 2, 0, 0.5, 2, 7.5),  # G1 6:00 late, D1 1:00 on time (transferred)
         "verhuizing": (2, 0, 2, 0.0, 0, None),
         "ophalen": (1, 0, 1, None, 0, None),  # left after a minute: no wait to judge
-    }  # fmt: skip
+    }
     assert [(r["key"], r["label"], r["visitors"]) for r in cur["by_branch"]] == [
         ("dalfsen", "Gemeentehuis Dalfsen", 9)
     ]
@@ -109,17 +127,23 @@ def test_every_figure_of_the_known_week(week: Loket):
     assert _figures(cur["by_weekday"][0]) == TOTAL
     assert [(r["key"], r["label"]) for r in cur["by_week"]] == [("2026-W48", "week 48 (2026)")]
     hours = {r["key"]: r for r in cur["by_hour"]}
-    assert {k: (r["visitors"], r["called"], r["within_norm"], r["share_within_norm"],
-                r["ratings"]) for k, r in hours.items()} == {
+    assert {
+        k: (r["visitors"], r["called"], r["within_norm"], r["share_within_norm"], r["ratings"])
+        for k, r in hours.items()
+    } == {
         "09": (7, 5, 2, pytest.approx(2 / 6, abs=1e-4), 3),
         "10": (1, 1, 1, 1.0, 1),
         "12": (1, 0, 0, 0.0, 0),
-    }  # fmt: skip
+    }
     assert hours["09"]["label"] == "09:00–10:00"
 
     assert {c["key"]: c["appointments"] for c in cur["channels"]} == {
-        "online": 1, "phone": 1, "counter": 0, "counter_follow_up": 1, "import": 0,
-    }  # fmt: skip
+        "online": 1,
+        "phone": 1,
+        "counter": 0,
+        "counter_follow_up": 1,
+        "import": 0,
+    }
     sat = cur["satisfaction"]
     assert (sat["ratings"], sat["mean"], sat["median"], sat["modes"]) == (4, 7.75, 8.0, [8])
     assert (sat["target"], sat["target_met"]) == (7.5, True)
@@ -133,8 +157,12 @@ def test_every_figure_of_the_known_week(week: Loket):
 
     prev = data["previous"]
     assert (prev["from"], prev["to"]) == tuple(d.isoformat() for d in YEAR_BEFORE)
-    assert (prev["summary"]["visitors"], prev["summary"]["share_within_norm"],
-            prev["summary"]["p50_minutes"], prev["satisfaction"]["mean"]) == (1, 1.0, 2.0, 6.0)  # fmt: skip
+    assert (
+        prev["summary"]["visitors"],
+        prev["summary"]["share_within_norm"],
+        prev["summary"]["p50_minutes"],
+        prev["satisfaction"]["mean"],
+    ) == (1, 1.0, 2.0, 6.0)
 
 
 def test_filters_by_service_point_and_service(week: Loket):
@@ -181,8 +209,14 @@ def _csv(data: bytes) -> list[list[str]]:
 
 def test_csv_for_dutch_excel_has_the_same_figures(week: Loket):
     rows = _csv(week.reports.render(week.reports.report(*WEEK), "csv"))
-    assert rows[0] == ["Onderdeel", "Sleutel", "Omschrijving", "Meting", "Deze periode",
-                       "Een jaar eerder"]  # fmt: skip
+    assert rows[0] == [
+        "Onderdeel",
+        "Sleutel",
+        "Omschrijving",
+        "Meting",
+        "Deze periode",
+        "Een jaar eerder",
+    ]
     cell = {(r[0], r[1], r[3]): (r[4], r[5]) for r in rows[1:]}
     s = "Samenvatting"
     assert cell[(s, "visitors", "Bezoekers (nummers)")] == ("9", "1")
@@ -214,8 +248,9 @@ def test_pdf_has_real_text_embedded_fonts_and_the_figures(week: Loket, tmp_path:
     assert all("DejaVuSans" in line for line in lines)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     assert "595.276 x 841.89 pts (A4)" in info.stdout
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     flat = " ".join(text.split())
     for expected in (
         "Rapportage dienstverlening",
@@ -243,8 +278,10 @@ def test_pdf_has_real_text_embedded_fonts_and_the_figures(week: Loket, tmp_path:
     ):
         assert expected in flat, expected
     # The charts are drawn, and the pages render: look at page 1 as a PNG.
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(path),
-                    str(tmp_path / "page")], check=True)  # fmt: skip
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+        check=True,
+    )
     png = next(tmp_path.glob("page*.png"))
     assert png.stat().st_size > 10_000
 
@@ -252,8 +289,9 @@ def test_pdf_has_real_text_embedded_fonts_and_the_figures(week: Loket, tmp_path:
 def test_english_pdf(week: Loket, tmp_path: Path):
     path = tmp_path / "report.pdf"
     path.write_bytes(week.reports.render(week.reports.report(*WEEK), "pdf", "en"))
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Service report" in text and "Late for appointment, let in as walk-in" in text
     assert "Tuesday" in text and "Rapportage" not in text
 
@@ -261,16 +299,40 @@ def test_english_pdf(week: Loket, tmp_path: Path):
 def test_the_command_line_writes_each_format(week: Loket, tmp_path: Path, capsys):
     url = week.db.url
     out = tmp_path / "week.json"
-    base = ["--database", url, "--now", "2026-11-30T08:00", "report",
-            "--from", "2026-11-23", "--to", "2026-11-29"]  # fmt: skip
+    base = [
+        "--database",
+        url,
+        "--now",
+        "2026-11-30T08:00",
+        "report",
+        "--from",
+        "2026-11-23",
+        "--to",
+        "2026-11-29",
+    ]
     assert main([*base, "--format", "json", "--out", str(out)]) == 0
     assert json.loads(out.read_text())["current"]["summary"]["share_within_norm"] == 0.375
-    assert main([*base, "--format", "csv", "--branch", BRANCH, "--service", "paspoort",
-                 "--out", str(tmp_path / "w.csv")]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                *base,
+                "--format",
+                "csv",
+                "--branch",
+                BRANCH,
+                "--service",
+                "paspoort",
+                "--out",
+                str(tmp_path / "w.csv"),
+            ]
+        )
+        == 0
+    )
     cell = {(r[0], r[1]): r[4] for r in _csv((tmp_path / "w.csv").read_bytes())}
     assert cell[("Samenvatting", "visitors")] == "2"
-    assert main([*base, "--format", "pdf", "--language", "en",
-                 "--out", str(tmp_path / "w.pdf")]) == 0  # fmt: skip
+    assert (
+        main([*base, "--format", "pdf", "--language", "en", "--out", str(tmp_path / "w.pdf")]) == 0
+    )
     assert (tmp_path / "w.pdf").read_bytes().startswith(b"%PDF")
     capsys.readouterr()
     assert main([*base, "--format", "pdf"]) == 2
