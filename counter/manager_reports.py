@@ -53,9 +53,9 @@ COLUMNS = [
     "Geholpen",
     "Weggegaan",
     "Op tijd",
-    "Een jaar eerder",
-    "P50 (min)",
-    "P90 (min)",
+    "Jaar eerder",
+    "P50 min",
+    "P90 min",
     "Cijfers",
     "Gem. cijfer",
 ]
@@ -99,6 +99,9 @@ class ReportTile(QFrame):
         self.caption = label(caption, "tileCaption")
         self.value = label("–", "tileValue", wrap=False)
         self.detail = label("", "muted")
+        # Room for two lines of context, so a wrapped line is never cut off.
+        self.detail.setMinimumHeight(2 * self.detail.fontMetrics().lineSpacing() + 8)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         box = QVBoxLayout(self)
         box.setContentsMargins(14, 8, 14, 8)
         box.setSpacing(2)
@@ -288,7 +291,13 @@ class ReportsTab(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Ten columns side by side without scrolling on a 1366-pixel-wide screen.
+        self.table.setStyleSheet(
+            "QTableWidget, QHeaderView::section { font-size: 10.5pt; padding: 2px 4px; }"
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         left = QVBoxLayout()
         left.addWidget(self.share_chart, 2)
         pick = QHBoxLayout()
@@ -324,15 +333,17 @@ class ReportsTab(QWidget):
         self.channels.setHorizontalHeaderLabels(["Afspraken via", "Aantal", "Jaar eerder"])
         self.channels.verticalHeader().setVisible(False)
         self.channels.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.channels.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.channels.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         right = QVBoxLayout()
         right.addWidget(self.satisfaction)
         right.addWidget(self.channels, 1)
 
         middle = QHBoxLayout()
-        middle.addLayout(left, 3)
+        middle.addLayout(left, 2)
         middle.addSpacing(12)
-        middle.addLayout(right, 2)
+        middle.addLayout(right, 1)
 
         self.pdf_button = button("PDF opslaan", "Ctrl+P", lambda: self._save_as("pdf"), self)
         self.csv_button = button(
@@ -512,8 +523,6 @@ class ReportsTab(QWidget):
                 if col == 4 and r["target_met"] is False:
                     item.setForeground(MISS)
                 self.table.setItem(i, col, item)
-        for col in range(1, self.table.columnCount()):
-            self.table.resizeColumnToContents(col)
 
     def rows_shown(self) -> list[list[str]]:
         """The table as text, as the team leader reads it (for tests and screen readers)."""
