@@ -1,7 +1,7 @@
 """Targets per municipality, service point and service; the monthly report's mail claim
 
 Revision ID: 0007
-Revises: 0004
+Revises: 0006
 Create Date: 2026-12-02
 
 The share to call within the norm and the satisfaction target were constants; they
@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007"
-down_revision = "0004"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 
