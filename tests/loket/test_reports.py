@@ -23,7 +23,7 @@ from loket.errors import DomainError, PermissionDenied
 from loket.events import Actor
 from loket.reports.render import report_dict
 from loket.services import Loket
-from tests.conftest import BACKENDS, TUESDAY_9
+from tests.conftest import BACKENDS, ROOT, TUESDAY_9
 from tests.loket.reports_day import BRANCH, WEEK, YEAR_BEFORE, drive_known_week
 
 # Worked out by hand from the table in reports_day.py (norm 5:00).
@@ -343,3 +343,34 @@ def test_kiosk_cannot_report(loket: Loket):
     kiosk = loket.as_actor(Actor("kiosk-hal", roles=frozenset({"kiosk"})))
     with pytest.raises(PermissionDenied):
         kiosk.reports.report(*WEEK)
+
+
+def test_targets_from_the_configuration_with_overrides(loket: Loket, tmp_path: Path):
+    text = (ROOT / "assets" / "demo" / "municipality.toml").read_text(encoding="utf-8")
+    text = text.replace("target_share = 0.95 ", "target_share = 0.9 ")
+    text = text.replace('code = "uittreksel"\n', 'code = "uittreksel"\nwait_norm_minutes = 10\n', 1)
+    text = text.replace(
+        'code = "nieuwleusen"\n', 'code = "nieuwleusen"\nsatisfaction_target = 8.0\n', 1
+    )
+    path = tmp_path / "gemeente.toml"
+    path.write_text(text + '\n[reports]\nmail_to = ["teamleider@dalfsen.example"]\n')
+    loket.apply_config(path)
+    loket.clock.set(datetime(2026, 11, 24, 9, 0))
+    g = loket.issue_ticket(BRANCH, "uittreksel").number
+    p = loket.issue_ticket(BRANCH, "paspoort").number
+    loket.clock.set(datetime(2026, 11, 24, 9, 6))
+    loket.call_ticket(BRANCH, 1, g, "other")
+    loket.call_ticket(BRANCH, 2, p, "other")
+    data = report_dict(loket.reports.report(*WEEK))
+    assert data["targets"] == {"norm_minutes": 5, "target_share": 0.9, "satisfaction": 7.5}
+    services = {r["key"]: r["within_norm"] for r in data["current"]["by_service"]}
+    assert services == {"paspoort": 0, "uittreksel": 1}  # 6 minutes: within uittreksel's 10
+    only = report_dict(loket.reports.report(*WEEK, branch="nieuwleusen"))
+    assert only["targets"]["satisfaction"] == 8.0
+    assert loket.reports.mail_settings() == (["teamleider@dalfsen.example"], "nl")
+    monitor = loket.monitor(BRANCH)
+    assert monitor.target_share == 0.9
+    assert {s.service: s.called_within_norm for s in monitor.services if s.called} == {
+        "paspoort": 0,
+        "uittreksel": 1,
+    }
