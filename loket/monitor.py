@@ -18,7 +18,7 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import alerts, queue
+from loket import alerts
 from loket.models import Branch, BranchService, Counter, Event, Service, Ticket, TicketStatus
 
 # The default share to reach; the municipality's settings (``target_share``, with
