@@ -374,3 +374,14 @@ def test_targets_from_the_configuration_with_overrides(loket: Loket, tmp_path: P
         "paspoort": 0,
         "uittreksel": 1,
     }
+
+
+def test_printed_tickets_are_counted_apart_from_screen_only(loket: Loket):
+    kiosk = loket.as_actor(Actor("kiosk-hal", roles=frozenset({"kiosk"})))
+    loket.clock.set(datetime(2026, 11, 24, 9, 0))
+    printed = kiosk.issue_ticket(BRANCH, "paspoort").number
+    kiosk.issue_ticket(BRANCH, "idkaart")  # the visitor chose "only on screen"
+    assert kiosk.record_printed(BRANCH, printed) is True
+    assert kiosk.record_printed(BRANCH, printed) is False  # once per ticket
+    paper = report_dict(loket.reports.report(*WEEK))["current"]["paper"]
+    assert paper == {"printed": 1, "screen_only": 1}
