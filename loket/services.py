@@ -38,8 +38,8 @@ from loket.staff_admin import StaffAdmin
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
 
 if TYPE_CHECKING:
-    from loket.reports.service import ReportService
     from loket.plan_service import PlanService
+    from loket.reports.service import ReportService
 
 T = TypeVar("T")
 
