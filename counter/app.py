@@ -343,6 +343,10 @@ def _daily_purge(base: Loket, role: str, parent: QObject) -> QTimer | None:
             runner.purge_if_due()
         except Exception:  # never take a counter down for a housekeeping job
             log.exception("daily privacy purge failed; it is tried again in an hour")
+        try:  # last month's report, once for all PCs together (loket/reports/mail.py)
+            runner.reports.mail_monthly_if_due()
+        except Exception:
+            log.exception("monthly report mail failed; it is tried again in an hour")
 
     timer = QTimer(parent)
     timer.timeout.connect(purge)

@@ -36,7 +36,7 @@ from counter.manager_reports import ReportsTab
 from counter.style import STYLE, button, label
 from loket.alerts import STATUS_NL
 from loket.errors import DomainError
-from loket.monitor import TARGET_SHARE, BranchMonitor, CounterMonitor, DeviceAlert
+from loket.monitor import BranchMonitor, CounterMonitor, DeviceAlert
 from loket.services import Loket
 from loket.staff import ROLE_NL, StaffView
 
@@ -325,7 +325,7 @@ class ManagerWindow(StaffWindow):
         self.updated.setText(f"Bijgewerkt {state.now:%H:%M:%S}")
         self.hint.setText(
             f"Op tijd: binnen {state.norm_minutes} minuten opgeroepen (de norm); doel "
-            f"{round(TARGET_SHARE * 100)}% van de bezoekers. Te lang: wacht nu al langer. "
+            f"{round(state.target_share * 100)}% van de bezoekers. Te lang: wacht nu al langer. "
             "Geroepen: vandaag voor het eerst opgeroepen."
         )
 
@@ -424,8 +424,8 @@ class ManagerWindow(StaffWindow):
         share = s.share_within_norm
         self.tile_share.show_value(
             _percent(share),
-            f"doel {round(TARGET_SHARE * 100)}%",
-            bad=share is not None and share < TARGET_SHARE,
+            f"doel {round(s.target_share * 100)}%",
+            bad=share is not None and share < s.target_share,
         )
         self.tile_called.show_value(str(s.called), "bezoekers, eerste oproep")
 

@@ -122,6 +122,7 @@ class MunicipalitySpec:
 class ConfigSpec:
     municipality: MunicipalitySpec
     smtp: dict[str, Any] | None = None
+    report_mail: dict[str, Any] | None = None
     branches: list[BranchSpec] = field(default_factory=list)
     services: list[ServiceSpec] = field(default_factory=list)
     counters: list[CounterSpec] = field(default_factory=list)
@@ -273,6 +274,9 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
     spec.planning = config_planning.parse(r, top, branch_codes, {s.code for s in spec.services})
     if top["smtp"] is not None:
         spec.smtp = asdict(smtp_settings(top["smtp"]))
+    if top["reports"] is not None:
+        mail = top["reports"]
+        spec.report_mail = {"to": list(mail["mail_to"]), "language": mail["language"]}
     if r.problems:
         raise ConfigError(r.problems)
     return spec
@@ -360,7 +364,7 @@ def _apply_municipality(session: Session, spec: ConfigSpec, report: ApplyReport)
         muni = Municipality(name=m.name)
         session.add(muni)
         report.created += 1
-    _assign(muni, report, **m.columns, smtp=spec.smtp)
+    _assign(muni, report, **m.columns, smtp=spec.smtp, report_mail=spec.report_mail)
 
 
 def _apply_branches(

@@ -181,9 +181,64 @@ MUNICIPALITY = Section(
             column="info_line",
             default_doc="empty",
         ),
+        Setting(
+            "target_share",
+            "float",
+            "share of visitors to call within the norm (0.95 = 95%); monitor, plan, reports",
+            0.95,
+            low=0.5,
+            high=1.0,
+            column="target_share",
+        ),
+        Setting(
+            "satisfaction_target",
+            "float",
+            "the mean score (1–10) to reach; reports",
+            7.5,
+            low=1,
+            high=10,
+            column="satisfaction_target",
+        ),
     ),
     model="Municipality",
 )
+
+
+def _overrides(where: str) -> tuple[Setting, ...]:
+    """Optional overrides of the municipality's targets for one branch or service."""
+    return (
+        Setting(
+            "wait_norm_minutes",
+            "int",
+            f"the waiting-time norm for this {where}",
+            None,
+            low=1,
+            high=120,
+            column="wait_norm_minutes",
+            default_doc="the municipality's",
+        ),
+        Setting(
+            "target_share",
+            "float",
+            f"share to call within the norm for this {where}",
+            None,
+            low=0.5,
+            high=1.0,
+            column="target_share",
+            default_doc="the municipality's",
+        ),
+        Setting(
+            "satisfaction_target",
+            "float",
+            f"mean score to reach for this {where}",
+            None,
+            low=1,
+            high=10,
+            column="satisfaction_target",
+            default_doc="the municipality's",
+        ),
+    )
+
 
 BRANCH = Section(
     "branches",
@@ -216,6 +271,7 @@ BRANCH = Section(
             [],
             section=EXCEPTION,
         ),
+        *_overrides("service point"),
     ),
     label="code",
     model="Branch",
@@ -276,6 +332,7 @@ SERVICE = Section(
             None,
             default_doc="all `branches`",
         ),
+        *_overrides("service"),
     ),
     label="code",
     model="Service",
@@ -472,6 +529,24 @@ SMTP = Section(
     },
 )
 
+REPORTS = Section(
+    "reports",
+    "[reports]",
+    (
+        Setting(
+            "mail_to",
+            "list",
+            "who gets the monthly report (PDF and CSV) by e-mail",
+            [],
+            check=lambda v: next((p for a in v if (p := _email(str(a)))), None),
+            example='["teamleider@gemeente.nl"]',
+        ),
+        Setting("language", "choice", "language of the report", "nl", choices=("nl", "en")),
+    ),
+    intro="Optional: the monthly report. The first staff PC whose daily timer runs after "
+    "the 1st mails last month's report to `mail_to` through `[smtp]`, once for all PCs.",
+)
+
 ROOT = Section(
     "",
     "het bestand",
@@ -491,6 +566,7 @@ ROOT = Section(
         Setting("travel", "tables", "travel time between service points", [], section=TRAVEL),
         Setting("volumes", "tables", "expected visits per day", [], section=VOLUME),
         Setting("smtp", "table", "the mail server", None, section=SMTP),
+        Setting("reports", "table", "the monthly report by e-mail", None, section=REPORTS),
     ),
 )
 
