@@ -49,7 +49,7 @@ def test_team_leader_enrols_a_colleague(qtbot, sqlite_loket: Loket) -> None:  # 
     window.card_inserted("04AABBCCDD")
     assert dialog.message.text() == "De pas is gekoppeld aan Joke Bakker."
     row = dialog.table.currentRow()
-    cells = [dialog.table.item(row, c).text() for c in range(dialog.table.columnCount())]
+    cells = [dialog.table.item(row, c).text() for c in range(dialog.table.columnCount())]  # type: ignore[union-attr]
     assert cells == ["j.bakker", "Joke Bakker", "baliemedewerker, receptie", "ja", "ja", "actief"]
     shot(dialog, "manager_staff")
 
