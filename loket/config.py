@@ -1,7 +1,10 @@
 """A municipality's configuration as a human-readable TOML file.
 
-``parse_config`` validates the whole file and reports every problem at once, each
-naming the field (``services[2].prefix``) and what is wrong, in plain Dutch.
+Every key is declared once in ``loket.config_schema`` (type, default, range, column,
+doc). ``parse_config`` reads the whole file against those declarations and reports
+every problem at once, each naming the field (``services[2].prefix``) and what is
+wrong, in plain Dutch; an undeclared key is a problem too, naming the nearest valid
+one. The cross-checks between sections live here, one function per section.
 ``apply_config`` writes it to the database idempotently: applying the same file twice
 changes nothing; things removed from the file are deactivated, never deleted, so
 history keeps its meaning. The file format is documented in docs/configuration.md.
@@ -9,7 +12,6 @@ history keeps its meaning. The file format is documented in docs/configuration.m
 
 from __future__ import annotations
 
-import re
 import tomllib
 from dataclasses import asdict, dataclass, field
 from datetime import date, time
@@ -20,8 +22,18 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from loket import security
+from loket.config_fields import Reader
+from loket.config_schema import (
+    BRANCH,
+    COUNTER,
+    MUNICIPALITY,
+    ROOT,
+    SERVICE,
+    STAFF,
+    WEEKDAYS,
+)
 from loket.errors import ConfigError
-from loket.mailer import parse_smtp
+from loket.mailer import smtp_settings
 from loket.models import (
     Branch,
     BranchService,
@@ -35,13 +47,6 @@ from loket.models import (
     Staff,
     StaffSkill,
 )
-
-WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-ROLES = {"counter", "reception", "manager", "admin"}
-CHANNELS = {"online", "phone", "counter", "import"}
-CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
-PREFIX_RE = re.compile(r"^[A-Z]{1,2}$")
-MODES = {m.value for m in PeriodMode}
 
 
 @dataclass
@@ -61,28 +66,26 @@ class ExceptionSpec:
 @dataclass
 class BranchSpec:
     code: str
-    name: str
-    address: str
-    wait_area: str
-    public_holidays: bool
+    columns: dict[str, Any]
+    """Declared settings stored as plain columns of ``Branch`` (``Section.columns``)."""
     hours: dict[int, list[PeriodSpec]]
     exceptions: list[ExceptionSpec]
+    values: dict[str, Any] = field(default_factory=dict)
+    """Every declared setting as read from the file, for settings with their own apply."""
+
+    @property
+    def name(self) -> str:
+        return str(self.columns["name"])
 
 
 @dataclass
 class ServiceSpec:
     code: str
-    name_nl: str
-    name_en: str
-    prefix: str
-    duration: int
-    bring_nl: str
-    bring_en: str
-    icon: str
-    channels: list[str]
+    columns: dict[str, Any]
     branches: list[str]
     walk_in_branches: list[str]
     appointment_branches: list[str]
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -91,28 +94,28 @@ class CounterSpec:
     number: int
     name: str
     services: list[str]
+    columns: dict[str, Any] = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class StaffSpec:
     code: str
-    name: str
-    roles: list[str]
+    columns: dict[str, Any]
     skills: dict[str, float]
     pin: str | None
     card_uid: str | None
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class MunicipalitySpec:
-    name: str
-    wait_norm_minutes: int = 5
-    max_calls: int = 3
-    early_checkin_minutes: int = 60
-    late_minutes: int = 10
-    purge_after_days: int = 30
-    info_line_nl: str = ""
-    info_line_en: str = ""
+    columns: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return str(self.columns["name"])
 
 
 @dataclass
@@ -125,363 +128,149 @@ class ConfigSpec:
     staff: list[StaffSpec] = field(default_factory=list)
 
 
-class _Reader:
-    """Collects problems while reading, so the user sees them all at once."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def fail(self, where: str, what: str) -> None:
-        self.problems.append(f"{where}: {what}")
-
-    def text(
-        self,
-        table: dict[str, Any],
-        key: str,
-        where: str,
-        *,
-        required: bool = True,
-        default: str = "",
-    ) -> str:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.fail(f"{where}.{key}", "ontbreekt (verplicht veld)")
-            return default
-        if not isinstance(value, str):
-            self.fail(f"{where}.{key}", f"moet tekst zijn, niet {value!r}")
-            return default
-        if required and not value.strip():
-            self.fail(f"{where}.{key}", "mag niet leeg zijn")
-        return value.strip()
-
-    def code(self, table: dict[str, Any], where: str, seen: set[str]) -> tuple[str, str]:
-        """A unique lowercase code, and the place name to use for the rest of the table."""
-        code = self.text(table, "code", where)
-        if code and not CODE_RE.match(code):
-            self.fail(f"{where}.code", f"alleen kleine letters, cijfers, - en _, niet {code!r}")
-        if code in seen:
-            self.fail(f"{where}.code", f"{code!r} komt twee keer voor")
-        seen.add(code)
-        return code, (f"{where} ({code})" if code else where)
-
-    def integer(
-        self,
-        table: dict[str, Any],
-        key: str,
-        where: str,
-        *,
-        default: int | None = None,
-        low: int = 0,
-        high: int = 10_000,
-    ) -> int:
-        value = table.get(key, default)
-        if value is None:
-            self.fail(f"{where}.{key}", "ontbreekt (verplicht veld)")
-            return low
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.fail(f"{where}.{key}", f"moet een heel getal zijn, niet {value!r}")
-            return low
-        if not low <= value <= high:
-            self.fail(f"{where}.{key}", f"moet tussen {low} en {high} liggen, niet {value}")
-        return value
-
-    def boolean(self, table: dict[str, Any], key: str, where: str, default: bool) -> bool:
-        value = table.get(key, default)
-        if not isinstance(value, bool):
-            self.fail(f"{where}.{key}", f"moet true of false zijn, niet {value!r}")
-            return default
-        return value
-
-    def str_list(self, table: dict[str, Any], key: str, where: str) -> list[str]:
-        value = table.get(key, [])
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(f"{where}.{key}", 'moet een lijst met teksten zijn, bijvoorbeeld ["a", "b"]')
-            return []
-        return list(value)
-
-    def localized(
-        self, table: dict[str, Any], key: str, where: str, required: bool = True
-    ) -> tuple[str, str]:
-        value = table.get(key)
-        if value is None:
-            if required:
-                self.fail(f"{where}.{key}", "ontbreekt (verplicht veld, met nl en en)")
-            return "", ""
-        if isinstance(value, str):
-            return value.strip(), value.strip()
-        if not isinstance(value, dict):
-            self.fail(f"{where}.{key}", "moet tekst zijn of een tabel met nl en en")
-            return "", ""
-        nl = self.text(value, "nl", f"{where}.{key}", required=required)
-        en = self.text(value, "en", f"{where}.{key}", required=False, default=nl) or nl
-        return nl, en
-
-    def clock_time(self, value: Any, where: str) -> time | None:
-        if isinstance(value, time):
-            return value
-        if isinstance(value, str) and re.fullmatch(r"\d{1,2}[:.]\d{2}", value.strip()):
-            hours, minutes = (int(p) for p in re.split(r"[:.]", value.strip()))
-            if hours < 24 and minutes < 60:
-                return time(hours, minutes)
-        self.fail(where, f'moet een tijd zijn zoals "08:30", niet {value!r}')
-        return None
-
-    def periods(self, value: Any, where: str) -> list[PeriodSpec]:
-        if not isinstance(value, list):
-            self.fail(
+def _periods(r: Reader, items: list[dict[str, Any]], where: str) -> list[PeriodSpec]:
+    result: list[PeriodSpec] = []
+    for item in items:
+        start, end = item["from"], item["to"]
+        if not (isinstance(start, time) and isinstance(end, time)):
+            continue  # already reported
+        if end <= start:
+            r.fail(item["_where"], f"eindtijd {end:%H:%M} ligt niet na begintijd {start:%H:%M}")
+            continue
+        result.append(PeriodSpec(start, end, PeriodMode(item["mode"])))
+    ordered = sorted(result, key=lambda p: p.start)
+    for a, b in zip(ordered, ordered[1:], strict=False):
+        if b.start < a.end:
+            r.fail(
                 where,
-                'moet een lijst met perioden zijn: [{ from = "08:30", '
-                'to = "12:30", mode = "mixed" }]',
+                f"perioden overlappen: {a.start:%H:%M}-{a.end:%H:%M} en "
+                f"{b.start:%H:%M}-{b.end:%H:%M}",
             )
-            return []
-        result: list[PeriodSpec] = []
-        for i, item in enumerate(value):
-            at = f"{where}[{i}]"
-            if not isinstance(item, dict):
-                self.fail(at, "moet een tabel zijn met from, to en mode")
-                continue
-            start = self.clock_time(item.get("from"), f"{at}.from")
-            end = self.clock_time(item.get("to"), f"{at}.to")
-            mode = item.get("mode", "mixed")
-            if mode not in MODES:
-                self.fail(f"{at}.mode", f"moet walk_in, appointment of mixed zijn, niet {mode!r}")
-                continue
-            if start and end:
-                if end <= start:
-                    self.fail(at, f"eindtijd {end:%H:%M} ligt niet na begintijd {start:%H:%M}")
-                    continue
-                result.append(PeriodSpec(start, end, PeriodMode(mode)))
-        ordered = sorted(result, key=lambda p: p.start)
-        for a, b in zip(ordered, ordered[1:], strict=False):
-            if b.start < a.end:
-                self.fail(
-                    where,
-                    f"perioden overlappen: {a.start:%H:%M}-{a.end:%H:%M} en "
-                    f"{b.start:%H:%M}-{b.end:%H:%M}",
-                )
-        return ordered
+    return ordered
 
 
-def _table_list(raw: dict[str, Any], key: str, r: _Reader) -> list[dict[str, Any]]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        r.fail(key, f"moet een lijst van tabellen zijn ([[{key}]])")
-        return []
-    return value
-
-
-def parse_config(raw: dict[str, Any]) -> ConfigSpec:
-    r = _Reader()
-    muni_raw = raw.get("municipality")
-    if not isinstance(muni_raw, dict):
-        r.fail("municipality", "ontbreekt: de tabel [municipality] met ten minste name")
-        muni_raw = {}
-    muni = MunicipalitySpec(
-        name=r.text(muni_raw, "name", "municipality"),
-        wait_norm_minutes=r.integer(
-            muni_raw, "wait_norm_minutes", "municipality", default=5, low=1, high=120
-        ),
-        max_calls=r.integer(muni_raw, "max_calls", "municipality", default=3, low=1, high=10),
-        early_checkin_minutes=r.integer(
-            muni_raw, "early_checkin_minutes", "municipality", default=60, low=0, high=600
-        ),
-        late_minutes=r.integer(
-            muni_raw, "late_minutes", "municipality", default=10, low=0, high=240
-        ),
-        purge_after_days=r.integer(
-            muni_raw, "purge_after_days", "municipality", default=30, low=0, high=3650
-        ),
-    )
-    muni.info_line_nl, muni.info_line_en = r.localized(
-        muni_raw, "info_line", "municipality", required=False
-    )
-
-    spec = ConfigSpec(municipality=muni)
+def _branches(r: Reader, rows: list[dict[str, Any]]) -> list[BranchSpec]:
+    out: list[BranchSpec] = []
     seen: set[str] = set()
-    for i, b in enumerate(_table_list(raw, "branches", r)):
-        code, at = r.code(b, f"branches[{i}]", seen)
-        hours_raw = b.get("hours", {})
-        hours: dict[int, list[PeriodSpec]] = {}
-        if not isinstance(hours_raw, dict):
-            r.fail(f"{at}.hours", "moet een tabel per weekdag zijn (monday = [...])")
-            hours_raw = {}
-        for day_name, periods in hours_raw.items():
-            if day_name not in WEEKDAYS:
-                r.fail(f"{at}.hours.{day_name}", "onbekende weekdag; gebruik monday … sunday")
-                continue
-            hours[WEEKDAYS.index(day_name)] = r.periods(periods, f"{at}.hours.{day_name}")
-        exceptions: list[ExceptionSpec] = []
-        for j, e in enumerate(_table_list(b, "exceptions", r)):
-            eat = f"{at}.exceptions[{j}]"
-            day = e.get("date")
-            if not isinstance(day, date):
-                r.fail(f"{eat}.date", f"moet een datum zijn zoals 2026-12-24, niet {day!r}")
-                continue
-            exceptions.append(
-                ExceptionSpec(
-                    day=day,
-                    reason=r.text(e, "reason", eat, required=False),
-                    periods=r.periods(e.get("periods", []), f"{eat}.periods"),
-                )
+    for b in rows:
+        at = b["_where"]
+        _unique(r, b["code"], seen, f"{b['_at']}.code")
+        hours = {
+            WEEKDAYS.index(day): _periods(r, b["hours"][day], f"{at}.hours.{day}")
+            for day in WEEKDAYS
+            if b["hours"][day]
+        }
+        exceptions = [
+            ExceptionSpec(
+                day=e["date"],
+                reason=e["reason"],
+                periods=_periods(r, e["periods"], f"{e['_where']}.periods"),
             )
-        spec.branches.append(
-            BranchSpec(
-                code=code,
-                name=r.text(b, "name", at),
-                address=r.text(b, "address", at, required=False),
-                wait_area=r.text(b, "wait_area", at, required=False),
-                public_holidays=r.boolean(b, "public_holidays", at, True),
-                hours=hours,
-                exceptions=exceptions,
-            )
-        )
-    branch_codes = {b.code for b in spec.branches}
+            for e in b["exceptions"]
+            if e["date"] is not None
+        ]
+        out.append(BranchSpec(b["code"], BRANCH.columns(b), hours, exceptions, b))
+    return out
 
-    seen = set()
+
+def _unique(r: Reader, code: str, seen: set[str], where: str) -> None:
+    if code and code in seen:
+        r.fail(where, f"{code!r} komt twee keer voor")
+    seen.add(code)
+
+
+def _services(r: Reader, rows: list[dict[str, Any]], branch_codes: set[str]) -> list[ServiceSpec]:
+    out: list[ServiceSpec] = []
+    seen: set[str] = set()
     prefixes: dict[str, str] = {}
-    for i, s in enumerate(_table_list(raw, "services", r)):
-        code, at = r.code(s, f"services[{i}]", seen)
-        name_nl, name_en = r.localized(s, "name", at)
-        bring_nl, bring_en = r.localized(s, "bring", at, required=False)
-        prefix = r.text(s, "prefix", at)
-        if prefix and not PREFIX_RE.match(prefix):
-            r.fail(f"{at}.prefix", f"moet 1 of 2 hoofdletters zijn, niet {prefix!r}")
+    for s in rows:
+        at = s["_where"]
+        code, prefix = s["code"], s["prefix"]
+        _unique(r, code, seen, f"{s['_at']}.code")
         if prefix in prefixes:
             # Numbers are counted per prefix: a shared prefix would mix two queues'
             # numbers on the display.
             r.fail(f"{at}.prefix", f"{prefix!r} is al de letter van dienst {prefixes[prefix]!r}")
         prefixes.setdefault(prefix, code)
-        channels = r.str_list(s, "channels", at) or ["online", "phone", "counter"]
-        for ch in channels:
-            if ch not in CHANNELS:
-                r.fail(
-                    f"{at}.channels",
-                    f"onbekend kanaal {ch!r}; kies uit {', '.join(sorted(CHANNELS))}",
-                )
-        branches = r.str_list(s, "branches", at)
+        if not s["channels"]:
+            s["channels"] = SERVICE["channels"].fresh_default()
+        branches = s["branches"]
         if not branches:
             r.fail(f"{at}.branches", "noem ten minste één vestiging waar deze dienst kan")
-        walk_in_branches = (
-            r.str_list(s, "walk_in_branches", at) if "walk_in_branches" in s else list(branches)
-        )
-        appointment_branches = (
-            r.str_list(s, "appointment_branches", at)
-            if "appointment_branches" in s
-            else list(branches)
+        walk_in = s["walk_in_branches"] if s["walk_in_branches"] is not None else list(branches)
+        booked = (
+            s["appointment_branches"] if s["appointment_branches"] is not None else list(branches)
         )
         for key, codes in (
             ("branches", branches),
-            ("walk_in_branches", walk_in_branches),
-            ("appointment_branches", appointment_branches),
+            ("walk_in_branches", walk_in),
+            ("appointment_branches", booked),
         ):
             for bc in codes:
                 if bc not in branch_codes:
                     r.fail(f"{at}.{key}", f"vestiging {bc!r} bestaat niet in [[branches]]")
                 elif bc not in branches:
                     r.fail(f"{at}.{key}", f"vestiging {bc!r} staat niet in branches")
-        spec.services.append(
-            ServiceSpec(
-                code=code,
-                name_nl=name_nl,
-                name_en=name_en,
-                prefix=prefix,
-                duration=r.integer(s, "duration", at, low=1, high=240),
-                bring_nl=bring_nl,
-                bring_en=bring_en,
-                icon=r.text(s, "icon", at, required=False),
-                channels=channels,
-                branches=branches,
-                walk_in_branches=walk_in_branches,
-                appointment_branches=appointment_branches,
-            )
-        )
-    service_codes = {s.code for s in spec.services}
-    offered = {(b, s.code) for s in spec.services for b in s.branches}
+        out.append(ServiceSpec(code, SERVICE.columns(s), branches, walk_in, booked, s))
+    return out
 
-    seen_counters: set[tuple[str, int]] = set()
-    for i, c in enumerate(_table_list(raw, "counters", r)):
-        at = f"counters[{i}]"
-        branch = r.text(c, "branch", at)
-        number = r.integer(c, "number", at, low=1, high=999)
+
+def _counters(
+    r: Reader, rows: list[dict[str, Any]], branch_codes: set[str], services: list[ServiceSpec]
+) -> list[CounterSpec]:
+    service_codes = {s.code for s in services}
+    offered = {(b, s.code) for s in services for b in s.branches}
+    out: list[CounterSpec] = []
+    seen: set[tuple[str, int]] = set()
+    for c in rows:
+        at, branch, number = c["_where"], c["branch"], c["number"]
         if branch and branch not in branch_codes:
             r.fail(f"{at}.branch", f"vestiging {branch!r} bestaat niet in [[branches]]")
-        if (branch, number) in seen_counters:
+        if (branch, number) in seen:
             r.fail(f"{at}.number", f"balie {number} van {branch!r} komt twee keer voor")
-        seen_counters.add((branch, number))
-        services = r.str_list(c, "services", at)
-        for sc in services:
+        seen.add((branch, number))
+        for sc in c["services"]:
             if sc not in service_codes:
                 r.fail(f"{at}.services", f"dienst {sc!r} bestaat niet in [[services]]")
             elif branch in branch_codes and (branch, sc) not in offered:
                 r.fail(f"{at}.services", f"dienst {sc!r} wordt niet aangeboden in {branch!r}")
-        spec.counters.append(
-            CounterSpec(branch, number, r.text(c, "name", at, required=False), services)
+        out.append(
+            CounterSpec(branch, number or 0, c["name"], c["services"], COUNTER.columns(c), c)
         )
+    return out
 
-    seen = set()
-    for i, st in enumerate(_table_list(raw, "staff", r)):
-        at = f"staff[{i}]"
-        code = r.text(st, "code", at)
-        if code in seen:
-            r.fail(f"{at}.code", f"{code!r} komt twee keer voor")
-        seen.add(code)
-        roles = r.str_list(st, "roles", at)
-        if not roles:
+
+def _staff(r: Reader, rows: list[dict[str, Any]], service_codes: set[str]) -> list[StaffSpec]:
+    out: list[StaffSpec] = []
+    seen: set[str] = set()
+    for st in rows:
+        at = st["_where"]
+        _unique(r, st["code"], seen, f"{at}.code")
+        if not st["roles"]:
             r.fail(f"{at}.roles", "noem ten minste één rol: counter, reception, manager of admin")
-        for role in roles:
-            if role not in ROLES:
-                r.fail(
-                    f"{at}.roles", f"onbekende rol {role!r}; kies uit {', '.join(sorted(ROLES))}"
-                )
-        skills_raw = st.get("skills", {})
-        skills: dict[str, float] = {}
-        if not isinstance(skills_raw, dict):
-            r.fail(f"{at}.skills", "moet een tabel zijn: { paspoort = 1.0 }")
-            skills_raw = {}
-        for sc, speed in skills_raw.items():
+        skills = {}
+        for sc, speed in st["skills"].items():
             if sc not in service_codes:
                 r.fail(f"{at}.skills.{sc}", "deze dienst bestaat niet in [[services]]")
-            elif (
-                isinstance(speed, bool)
-                or not isinstance(speed, int | float)
-                or not 0.2 <= speed <= 5
-            ):
-                r.fail(
-                    f"{at}.skills.{sc}",
-                    f"snelheid moet een getal tussen 0.2 en 5 zijn, niet {speed!r}",
-                )
             else:
-                skills[sc] = float(speed)
-        pin = st.get("pin")
-        if pin is not None:
-            pin = str(pin)
-            try:
-                security.validate_pin(pin)
-            except ValueError as exc:
-                r.fail(f"{at}.pin", str(exc))
-        card = st.get("card_uid")
-        if card is not None and not (
-            isinstance(card, str) and re.fullmatch(r"([0-9A-Fa-f]{2}){4,10}", card)
-        ):
-            r.fail(f"{at}.card_uid", "moet de UID van de pas zijn in hex, bijvoorbeeld 04A1B2C3")
-            card = None
-        spec.staff.append(
-            StaffSpec(
-                code=code,
-                name=r.text(st, "name", at),
-                roles=roles,
-                skills=skills,
-                pin=pin,
-                card_uid=card,
-            )
-        )
-    try:
-        smtp = parse_smtp(raw)
-    except ConfigError as exc:
-        r.problems.extend(exc.problems)
-    else:
-        spec.smtp = asdict(smtp) if smtp else None
+                skills[sc] = speed
+        out.append(StaffSpec(st["code"], STAFF.columns(st), skills, st["pin"], st["card_uid"], st))
+    return out
+
+
+def parse_config(raw: dict[str, Any]) -> ConfigSpec:
+    """The whole file read against ``loket.config_schema``; every problem at once."""
+    r = Reader()
+    top = r.section(raw, ROOT, "")
+    muni = top["municipality"]
+    spec = ConfigSpec(municipality=MunicipalitySpec(MUNICIPALITY.columns(muni), muni))
+    spec.branches = _branches(r, top["branches"])
+    branch_codes = {b.code for b in spec.branches}
+    spec.services = _services(r, top["services"], branch_codes)
+    spec.counters = _counters(r, top["counters"], branch_codes, spec.services)
+    spec.staff = _staff(r, top["staff"], {s.code for s in spec.services})
+    if top["smtp"] is not None:
+        spec.smtp = asdict(smtp_settings(top["smtp"]))
     if r.problems:
         raise ConfigError(r.problems)
     return spec
@@ -547,114 +336,114 @@ def _deactivate_missing(rows: dict[Any, Any], wanted: set[Any], report: ApplyRep
 
 
 def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyReport:
+    """Write ``spec`` to the database, section by section; nothing changes twice."""
     report = ApplyReport()
+    _apply_municipality(session, spec, report)
+    branches = _apply_branches(session, spec.branches, report)
+    services = _apply_services(session, spec.services, report)
+    _apply_offers(session, spec.services, branches, services, report)
+    _apply_counters(session, spec.counters, branches, services, report)
+    _apply_staff(session, spec.staff, services, card_key, report)
+    session.flush()
+    return report
+
+
+def _apply_municipality(session: Session, spec: ConfigSpec, report: ApplyReport) -> None:
     m = spec.municipality
     muni = session.scalar(select(Municipality))
     if muni is None:
         muni = Municipality(name=m.name)
         session.add(muni)
         report.created += 1
-    _assign(
-        muni,
-        report,
-        name=m.name,
-        wait_norm_minutes=m.wait_norm_minutes,
-        max_calls=m.max_calls,
-        early_checkin_minutes=m.early_checkin_minutes,
-        late_minutes=m.late_minutes,
-        purge_after_days=m.purge_after_days,
-        info_line_nl=m.info_line_nl,
-        info_line_en=m.info_line_en,
-        smtp=spec.smtp,
-    )
+    _assign(muni, report, **m.columns, smtp=spec.smtp)
 
+
+def _apply_branches(
+    session: Session, specs: list[BranchSpec], report: ApplyReport
+) -> dict[str, Branch]:
     branches = {b.code: b for b in session.scalars(select(Branch))}
-    for bs in spec.branches:
+    for bs in specs:
         branch = _upsert(
             session,
             branches,
             bs.code,
             report,
             (Branch, {"code": bs.code, "name": bs.name}),
-            name=bs.name,
-            address=bs.address,
-            wait_area=bs.wait_area,
-            public_holidays=bs.public_holidays,
+            **bs.columns,
         )
-        wanted = sorted(
-            (wd, p.start, p.end, p.mode.value) for wd, ps in bs.hours.items() for p in ps
-        )
-        have = sorted((p.weekday, p.start, p.end, PeriodMode(p.mode).value) for p in branch.periods)
-        if wanted != have:
-            branch.periods = [
-                OpeningPeriod(weekday=wd, start=s, end=e, mode=PeriodMode(md))
-                for wd, s, e, md in wanted
-            ]
-            report.updated += 1
-        wanted_ex = sorted(
-            (e.day, p.start, p.end, p.mode.value, e.reason)
-            for e in bs.exceptions
-            for p in e.periods
-        ) + sorted((e.day, None, None, None, e.reason) for e in bs.exceptions if not e.periods)
-        # Closures and extra sessions made at reception are not the file's to replace.
-        from_file = [x for x in branch.exceptions if x.source == "config"]
-        from_desk = [x for x in branch.exceptions if x.source != "config"]
-        have_ex = sorted(
-            (x.day, x.start, x.end, x.mode.value if x.mode else None, x.reason)
-            for x in from_file
-            if x.start
-        ) + sorted((x.day, None, None, None, x.reason) for x in from_file if not x.start)
-        if wanted_ex != have_ex:
-            branch.exceptions = from_desk + [
-                DayException(
-                    day=d,
-                    start=s,
-                    end=e,
-                    mode=PeriodMode(md) if md else None,
-                    reason=rs,
-                    source="config",
-                )
-                for d, s, e, md, rs in wanted_ex
-            ]
-            report.updated += 1
+        _apply_hours(branch, bs, report)
     session.flush()
+    return branches
 
+
+def _apply_hours(branch: Branch, bs: BranchSpec, report: ApplyReport) -> None:
+    wanted = sorted((wd, p.start, p.end, p.mode.value) for wd, ps in bs.hours.items() for p in ps)
+    have = sorted((p.weekday, p.start, p.end, PeriodMode(p.mode).value) for p in branch.periods)
+    if wanted != have:
+        branch.periods = [
+            OpeningPeriod(weekday=wd, start=s, end=e, mode=PeriodMode(md))
+            for wd, s, e, md in wanted
+        ]
+        report.updated += 1
+    wanted_ex = sorted(
+        (e.day, p.start, p.end, p.mode.value, e.reason) for e in bs.exceptions for p in e.periods
+    ) + sorted((e.day, None, None, None, e.reason) for e in bs.exceptions if not e.periods)
+    # Closures and extra sessions made at reception are not the file's to replace.
+    from_file = [x for x in branch.exceptions if x.source == "config"]
+    from_desk = [x for x in branch.exceptions if x.source != "config"]
+    have_ex = sorted(
+        (x.day, x.start, x.end, x.mode.value if x.mode else None, x.reason)
+        for x in from_file
+        if x.start
+    ) + sorted((x.day, None, None, None, x.reason) for x in from_file if not x.start)
+    if wanted_ex != have_ex:
+        branch.exceptions = from_desk + [
+            DayException(
+                day=d,
+                start=s,
+                end=e,
+                mode=PeriodMode(md) if md else None,
+                reason=rs,
+                source="config",
+            )
+            for d, s, e, md, rs in wanted_ex
+        ]
+        report.updated += 1
+
+
+def _apply_services(
+    session: Session, specs: list[ServiceSpec], report: ApplyReport
+) -> dict[str, Service]:
     services = {s.code: s for s in session.scalars(select(Service))}
-    for ss in spec.services:
+    for ss in specs:
+        required = ("name_nl", "name_en", "prefix", "duration_minutes")
         _upsert(
             session,
             services,
             ss.code,
             report,
-            (
-                Service,
-                {
-                    "code": ss.code,
-                    "name_nl": ss.name_nl,
-                    "name_en": ss.name_en,
-                    "prefix": ss.prefix,
-                    "duration_minutes": ss.duration,
-                },
-            ),
-            name_nl=ss.name_nl,
-            name_en=ss.name_en,
-            prefix=ss.prefix,
-            duration_minutes=ss.duration,
-            bring_nl=ss.bring_nl,
-            bring_en=ss.bring_en,
-            icon=ss.icon,
-            channels=ss.channels,
+            (Service, {"code": ss.code, **{k: ss.columns[k] for k in required}}),
+            **ss.columns,
             active=True,
         )
-    _deactivate_missing(services, {s.code for s in spec.services}, report)
+    _deactivate_missing(services, {s.code for s in specs}, report)
     session.flush()
+    return services
 
+
+def _apply_offers(
+    session: Session,
+    specs: list[ServiceSpec],
+    branches: dict[str, Branch],
+    services: dict[str, Service],
+    report: ApplyReport,
+) -> None:
     wanted_offer = {
         (branches[b].id, services[s.code].id): (
             b in s.walk_in_branches,
             b in s.appointment_branches,
         )
-        for s in spec.services
+        for s in specs
         for b in s.branches
     }
     existing_offer = {
@@ -676,9 +465,17 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
             session.delete(offer)
             report.deactivated += 1
 
+
+def _apply_counters(
+    session: Session,
+    specs: list[CounterSpec],
+    branches: dict[str, Branch],
+    services: dict[str, Service],
+    report: ApplyReport,
+) -> None:
     counters = {(c.branch_id, c.number): c for c in session.scalars(select(Counter))}
     wanted_counters = set()
-    for cs in spec.counters:
+    for cs in specs:
         key = (branches[cs.branch].id, cs.number)
         wanted_counters.add(key)
         counter = _upsert(
@@ -687,6 +484,7 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
             key,
             report,
             (Counter, {"branch_id": key[0], "number": cs.number}),
+            **cs.columns,
             name=cs.name or f"Balie {cs.number}",
             active=True,
         )
@@ -705,16 +503,23 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
             report.updated += 1
     _deactivate_missing(counters, wanted_counters, report)
 
+
+def _apply_staff(
+    session: Session,
+    specs: list[StaffSpec],
+    services: dict[str, Service],
+    card_key: bytes,
+    report: ApplyReport,
+) -> None:
     staff = {s.code: s for s in session.scalars(select(Staff))}
-    for sp in spec.staff:
+    for sp in specs:
         member = _upsert(
             session,
             staff,
             sp.code,
             report,
-            (Staff, {"code": sp.code, "name": sp.name, "roles": sp.roles}),
-            name=sp.name,
-            roles=sp.roles,
+            (Staff, {"code": sp.code, "name": sp.columns["name"], "roles": sp.columns["roles"]}),
+            **sp.columns,
             active=True,
         )
         if sp.pin is not None and not (
@@ -734,6 +539,4 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
                 StaffSkill(service_id=sid, speed=v) for sid, v in wanted_skills.items()
             ]
             report.updated += 1
-    _deactivate_missing(staff, {s.code for s in spec.staff}, report)
-    session.flush()
-    return report
+    _deactivate_missing(staff, {s.code for s in specs}, report)

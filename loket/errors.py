@@ -40,3 +40,11 @@ class ConfigError(DomainError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems), code="config")
         self.problems = problems
+
+
+class SchemaMismatch(DomainError):
+    """The database's schema is not the one this program was built for (older, newer,
+    or not set up); checked by every role at start (loket/schema_check.py)."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message, code=code)

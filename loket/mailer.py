@@ -24,6 +24,8 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
+from loket.config_fields import Reader
+from loket.config_schema import SMTP, declared
 from loket.confirmations import Confirmation, mail_text
 from loket.errors import ConfigError, Refused
 
@@ -33,9 +35,9 @@ PASSWORD_ENV = "LOKET_SMTP_PASSWORD"
 @dataclass(frozen=True)
 class SmtpSettings:
     host: str
-    port: int = 587
+    port: int = declared("smtp", "port")
     sender: str = ""
-    starttls: bool = True
+    starttls: bool = declared("smtp", "starttls")
     username: str | None = None
     timeout: float = 15.0
 
@@ -44,43 +46,27 @@ class SmtpSettings:
         return os.environ.get(PASSWORD_ENV) or None
 
 
+def smtp_settings(values: dict[str, Any]) -> SmtpSettings:
+    """Settings from the ``[smtp]`` table as read against ``config_schema.SMTP``."""
+    return SmtpSettings(
+        host=values["host"],
+        port=values["port"],
+        sender=values["sender"],
+        starttls=values["starttls"],
+        username=values["username"] or None,
+    )
+
+
 def parse_smtp(raw: dict[str, Any]) -> SmtpSettings | None:
     """The ``[smtp]`` table, or None when the file has none; all problems at once."""
     table = raw.get("smtp")
     if table is None:
         return None
-    if not isinstance(table, dict):
-        raise ConfigError(["smtp: moet een tabel zijn ([smtp])"])
-    problems = []
-    host, sender = table.get("host"), table.get("sender")
-    port, starttls = table.get("port", 587), table.get("starttls", True)
-    username = table.get("username")
-    if not isinstance(host, str) or not host.strip():
-        problems.append('smtp.host: ontbreekt (verplicht veld), bijvoorbeeld "smtp.gemeente.nl"')
-    if not isinstance(sender, str) or "@" not in sender:
-        problems.append(
-            'smtp.sender: moet een e-mailadres zijn, bijvoorbeeld "afspraken@gemeente.nl"'
-        )
-    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-        problems.append(f"smtp.port: moet een poortnummer zijn (1-65535), niet {port!r}")
-    if not isinstance(starttls, bool):
-        problems.append(f"smtp.starttls: moet true of false zijn, niet {starttls!r}")
-    if username is not None and not isinstance(username, str):
-        problems.append("smtp.username: moet tekst zijn")
-    if "password" in table:
-        problems.append(
-            f"smtp.password: zet het wachtwoord niet in het bestand; gebruik de "
-            f"omgevingsvariabele {PASSWORD_ENV}"
-        )
-    if problems:
-        raise ConfigError(problems)
-    return SmtpSettings(
-        host=str(host).strip(),
-        port=int(port),
-        sender=str(sender).strip(),
-        starttls=bool(starttls),
-        username=username or None,
-    )
+    reader = Reader()
+    values = reader.section(table, SMTP, "smtp")
+    if reader.problems:
+        raise ConfigError(reader.problems)
+    return smtp_settings(values)
 
 
 def load_smtp(path: Path) -> SmtpSettings | None:

@@ -24,9 +24,10 @@ COMMAND_MODULES = [
     "loket.cli.demo",
     "loket.cli.simulate",
     "loket.cli.plan",
+    "loket.cli.staff",
     "loket.cli.hardware",
     "loket.cli.privacy",
-    "loket.cli.staff",
+    "loket.cli.report",
     "loket.cli.keys",
     "loket.cli.backup",
 ]

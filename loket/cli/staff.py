@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import sys
 import threading
 
 from loket.cli.common import add_json, emit, services
+from loket.cli.staff_absence import add_absent
 from loket.errors import DomainError, Refused
 from loket.staff_admin import STAFF_ROLES, StaffEntry, normalise_uid
 
@@ -136,8 +136,9 @@ def _change(args: argparse.Namespace) -> int:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    staff = sub.add_parser("staff", help="staff: add, PIN, card, disable, list")
+    staff = sub.add_parser("staff", help="staff: add, PIN, card, disable, list, absences")
     ssub = staff.add_subparsers(dest="staff_command", metavar="ACTION", required=True)
+    add_absent(ssub)
 
     p = ssub.add_parser("list", help="every member of staff, with roles and PIN/card set or not")
     p.add_argument("--active", action="store_true", help="only those who can log in")
@@ -191,12 +192,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--enable", action="store_true", help="enable again instead")
     add_json(p)
     p.set_defaults(func=_disable)
-
-    # [plan-live]: `loket staff absent` lives in its own module when present.
-    try:
-        absence = importlib.import_module("loket.cli.staff_absence")
-    except ModuleNotFoundError as exc:
-        if exc.name != "loket.cli.staff_absence":
-            raise
-    else:
-        absence.register(ssub)

@@ -1,0 +1,124 @@
+"""The municipality file is declared once: unknown keys, defaults and the generated docs."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import inspect as sa_inspect
+
+from loket import models
+from loket.config import parse_config
+from loket.config_schema import ROOT, SECTIONS, markdown
+from loket.errors import ConfigError
+from loket.services import Loket
+from tests.conftest import DEMO_CONFIG
+from tests.conftest import ROOT as REPO
+
+DOCS = REPO / "docs" / "configuration.md"
+
+
+def _raw() -> dict[str, Any]:
+    return tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+
+
+def _problems(raw: dict[str, Any]) -> list[str]:
+    with pytest.raises(ConfigError) as info:
+        parse_config(raw)
+    return info.value.problems
+
+
+def test_a_misspelt_key_is_refused_and_nothing_is_applied(sqlite_loket: Loket, tmp_path: Path):
+    text = DEMO_CONFIG.read_text(encoding="utf-8")
+    changed = text.replace("wait_norm_minutes = 5 ", "wait_norm_minute = 10 ").replace(
+        "max_calls = 3 ", "max_calls = 4 "
+    )
+    assert changed != text
+    path = tmp_path / "muni.toml"
+    path.write_text(changed, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        sqlite_loket.apply_config(path)
+    assert info.value.problems == [
+        "municipality.wait_norm_minute: onbekende instelling in [municipality]; "
+        "bedoelt u 'wait_norm_minutes'?"
+    ]
+    # The valid change in the same file (max_calls) was not applied either.
+    muni = sqlite_loket.show_config()["municipality"]
+    assert (muni["wait_norm_minutes"], muni["max_calls"]) == (5, 3)
+
+
+def test_unknown_keys_at_every_level_name_the_place_and_the_nearest_name():
+    raw = _raw()
+    raw["smpt"] = {"host": "smtp.example.org", "sender": "a@example.org"}
+    raw["services"][0]["price"] = 12
+    raw["branches"][0]["hours"]["mondag"] = raw["branches"][0]["hours"].pop("monday")
+    raw["branches"][1]["hours"]["monday"][0]["form"] = "08:30"
+    raw["branches"][0]["exceptions"][0]["reden"] = "x"
+    raw["services"][1]["name"]["fr"] = "Carte d'identité"
+    raw["staff"][0]["skils"] = {}
+    problems = _problems(raw)
+    text = "\n".join(problems)
+    assert "smpt: onbekende instelling in het bestand; bedoelt u 'smtp'?" in problems
+    assert "services[0] (paspoort).price: onbekende instelling in [[services]]; bedoelt u" in text
+    assert (
+        "branches[0] (dalfsen).hours.mondag: onbekende instelling in [branches.hours]; "
+        "bedoelt u 'monday'?" in problems
+    )
+    assert (
+        "branches[1] (nieuwleusen).hours.monday[0].form: onbekende instelling in "
+        "{ from, to, mode }; bedoelt u 'from'?" in problems
+    )
+    assert "branches[0] (dalfsen).exceptions[0].reden: onbekende instelling" in text
+    assert "bedoelt u 'reason'?" in text
+    assert "services[1] (idkaart).name.fr: onbekende taal; gebruik nl en en" in problems
+    assert "staff[0].skils: onbekende instelling in [[staff]]; bedoelt u 'skills'?" in problems
+    assert len(problems) == 7
+
+
+def test_a_key_far_from_every_name_lists_the_valid_names():
+    raw = _raw()
+    raw["municipality"]["xyz"] = 1
+    (problem,) = _problems(raw)
+    assert problem.startswith("municipality.xyz: onbekende instelling in [municipality]")
+    assert "Geldige namen: name, wait_norm_minutes, max_calls" in problem
+
+
+def test_unknown_smtp_key_is_refused_with_a_suggestion():
+    raw = _raw()
+    raw["smtp"] = {"hots": "smtp.example.org", "sender": "a@example.org"}
+    problems = _problems(raw)
+    assert "smtp.hots: onbekende instelling in [smtp]; bedoelt u 'host'?" in problems
+    assert any(p.startswith("smtp.host: ontbreekt (verplicht veld)") for p in problems)
+
+
+def test_docs_configuration_is_generated_from_the_declarations():
+    assert DOCS.read_text(encoding="utf-8") == markdown(), (
+        "docs/configuration.md is stale: run `loket config docs > docs/configuration.md`"
+    )
+    for section in SECTIONS.values():
+        for key in section.keys():  # noqa: SIM118 (Section is not a dict)
+            assert f"| `{key}` |" in markdown()
+
+
+def test_model_defaults_are_the_declared_defaults():
+    """A column holding a declared setting takes its default from the declaration."""
+    checked = 0
+    for section in ROOT.walk():
+        if section.model is None:
+            continue
+        mapper = sa_inspect(getattr(models, section.model))
+        for setting in section.settings:
+            if setting.column is None:
+                continue
+            suffixes = ("_nl", "_en") if setting.kind == "localized" else ("",)
+            for suffix in suffixes:
+                column = mapper.columns[setting.column + suffix]
+                assert column is not None, f"{section.name}.{setting.key}"
+                default = column.default
+                if default is None or default.is_callable or setting.required:
+                    continue
+                assert default.arg == setting.default, f"{section.name}.{setting.key}"
+                checked += 1
+    assert checked >= 10
