@@ -44,9 +44,7 @@ def supervise(role_args: list[str], max_restarts: int | None, first_pause: float
         # A role that ran a good while gets the short pause again.
         pause = first_pause if time.monotonic() - started > 300 else min(pause * 2, 60.0)
         restarts += 1
-        log.warning(
-            "%s stopped with code %d; restart %d in %.0f s", role, code, restarts, pause
-        )
+        log.warning("%s stopped with code %d; restart %d in %.0f s", role, code, restarts, pause)
         print(
             f"{role} stopte (code {code}); opnieuw starten over {pause:.0f} s.",
             file=sys.stderr,
