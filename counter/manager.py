@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from counter.login import StaffWindow
 from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
+from counter.manager_staff import StaffDialog, add_staff_button
 from counter.style import STYLE, button, label
 from loket.alerts import STATUS_NL
 from loket.errors import DomainError
@@ -97,6 +98,8 @@ class Tile(QFrame):
 
 
 class ManagerWindow(StaffWindow):
+    staff_dialog: StaffDialog | None = None  # counter/manager_staff.py, while open
+
     def __init__(
         self,
         loket: Loket,
@@ -170,6 +173,7 @@ class ManagerWindow(StaffWindow):
         bar.addWidget(self.header_who, 1)
         bar.addWidget(self.updated)
         bar.addSpacing(12)
+        add_staff_button(self, bar)
         bar.addWidget(self.logout_button)
         QShortcut(QKeySequence("Ctrl+V"), w).activated.connect(self.branch_box.setFocus)
 
@@ -277,6 +281,8 @@ class ManagerWindow(StaffWindow):
     def card_inserted(self, uid: str) -> None:
         if self.session is None:
             self.login.login_with_card(uid)
+        elif self.staff_dialog is not None:
+            self.staff_dialog.card_read(uid)
 
     def log_out(self) -> None:
         if self.session is not None:

@@ -50,6 +50,16 @@ def _card_uid(value: Any) -> str:
     raise ValueError("moet de UID van de pas zijn in hex, bijvoorbeeld 04A1B2C3")
 
 
+def _time_zone(value: str) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f'moet een tijdzone zijn zoals "Europe/Amsterdam", niet {value!r}'
+    return None
+
+
 def _email(value: str) -> str | None:
     if "@" not in value:
         return 'moet een e-mailadres zijn, bijvoorbeeld "afspraken@gemeente.nl"'
@@ -198,6 +208,15 @@ MUNICIPALITY = Section(
             low=1,
             high=10,
             column="satisfaction_target",
+        ),
+        Setting(
+            "time_zone",
+            "text",
+            "the municipality's time zone (IANA name): every PC computes opening hours, "
+            "check-in windows and the display clock in it, whatever its own zone",
+            "Europe/Amsterdam",
+            check=_time_zone,
+            column="time_zone",
         ),
     ),
     model="Municipality",

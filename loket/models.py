@@ -104,6 +104,10 @@ class Municipality(Base):
     purge_after_days: Mapped[int] = mapped_column(Integer, default=_m("purge_after_days"))
     info_line_nl: Mapped[str] = mapped_column(Text, default=_m("info_line"))
     info_line_en: Mapped[str] = mapped_column(Text, default=_m("info_line"))
+    # The municipality's zone: every PC's clock (loket/clock.py) reads wall-clock time in it.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=_m("time_zone"), server_default="Europe/Amsterdam"
+    )
     # [smtp] of the municipality file, without the password (LOKET_SMTP_PASSWORD).
     smtp: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL

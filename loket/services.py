@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket import appointments, codes, config, migrate, queue, staff
-from loket.clock import Clock
+from loket.clock import Clock, municipality_zone
 from loket.config_schema import MUNICIPALITY
 from loket.db import Database
 from loket.display import BranchStatus, DisplayState
@@ -58,6 +58,8 @@ class Loket:
     # -- plumbing ---------------------------------------------------------------
 
     def now(self) -> datetime:
+        if self.clock.zone_due():  # the municipality's zone, not the PC's (loket/clock.py)
+            self.clock.use_zone(municipality_zone(self.db))
         return self.clock.now()
 
     def _ctx(self) -> Context:

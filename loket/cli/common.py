@@ -61,7 +61,9 @@ def _fail(args: argparse.Namespace, code: str, message: str) -> int:
 # Commands that start a window (the message is shown there too), and commands that run
 # without the database's schema (they create it, or need no database at all).
 ROLE_COMMANDS = frozenset({"kiosk", "display", "counter", "reception", "manager"})
-NO_SCHEMA_COMMANDS = frozenset({"db", "demo", "simulate", "hardware"})
+NO_SCHEMA_COMMANDS = frozenset(
+    {"db", "demo", "simulate", "hardware", "backup", "restore", "supervise"}
+)
 last_window: Any = None  # the last message window (tests look at it)
 
 
