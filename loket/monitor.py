@@ -28,8 +28,8 @@ TARGET_SHARE = 0.95
 # (printer, scanner, ...) are facts about a device that the team leader acknowledges.
 COUNTER_ALERTS = frozenset({alerts.ALERT_EVENT, alerts.ALERT_CLEARED_EVENT})
 DEVICE_ALERT_NL = {
-    "alert.printer": "Printer van de zuil",
-    "alert.scanner": "Scanner van de zuil",
+    "alert.printer": "Printer van het aanmeldscherm",
+    "alert.scanner": "Scanner van het aanmeldscherm",
     "alert.assistance": "Bezoeker vraagt om hulp",
     "alert.kiosk": "Zuil",
 }
@@ -76,7 +76,7 @@ class DeviceAlert:
     event_id: int
     at: datetime
     kind: str
-    what: str  # plain Dutch, e.g. "Printer van de zuil: papier op"
+    what: str  # plain Dutch, e.g. "Printer van het aanmeldscherm: papier op"
     workstation: str
 
 
