@@ -49,9 +49,12 @@ translations: venv
 	  $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm"; \
 	done
 
+# Lint installs what it needs (ruff, mypy, the type stubs: the [test] extra) itself.
+# mypy checks the packages listed in pyproject.toml ([tool.mypy] files).
 lint: venv-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) demo-screenshots .pytest_cache

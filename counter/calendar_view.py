@@ -7,7 +7,9 @@ reports (today the simple count, later the scheduler's slots).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
@@ -30,9 +32,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.style import DUTCH, button, label
+from counter.style import DUTCH, button, cell_text, label, picked_date
 from loket.errors import DomainError
 from loket.services import Loket
+
+T = TypeVar("T")
 
 FULL = QColor("#f1f3f5")
 FREE = QColor("#e3f4e8")
@@ -103,7 +107,7 @@ class SlotPicker(QWidget):
         self.slots.clear()
         if not self.service_box.count():
             return
-        plan = self.loket.day_plan(self.branch, self.service, self.day.date().toPython())
+        plan = self.loket.day_plan(self.branch, self.service, picked_date(self.day))
         for slot in plan.slots:
             if not slot.bookable:
                 continue
@@ -181,8 +185,13 @@ class CalendarView(QWidget):
                 "Er is geen mailserver ingesteld ([smtp] in de configuratie)."
             )
         actions = QHBoxLayout()
-        for b in (self.reschedule_button, self.cancel_button, self.pdf_button, self.mail_button):
-            actions.addWidget(b)
+        for action in (
+            self.reschedule_button,
+            self.cancel_button,
+            self.pdf_button,
+            self.mail_button,
+        ):
+            actions.addWidget(action)
 
         # Booking form (phone bookings): the time comes from the grid.
         form_box = QGroupBox("Nieuwe afspraak (telefoon)")
@@ -264,7 +273,7 @@ class CalendarView(QWidget):
     def reload(self) -> None:
         if not self.service_box.count():
             return
-        day = self.day.date().toPython()
+        day = picked_date(self.day)
         self._slot = None
         self.chosen.setText("Kies eerst een vrije tijd in het rooster.")
         if self.week_mode.isChecked():
@@ -353,7 +362,7 @@ class CalendarView(QWidget):
 
     def select_appointment(self, reference: str) -> bool:
         for row in range(self.list.rowCount()):
-            if self.list.item(row, 4).text() == reference:
+            if cell_text(self.list, row, 4) == reference:
                 self.list.setCurrentCell(row, 0)
                 self.list.selectRow(row)
                 self._appointment_chosen()
@@ -374,14 +383,14 @@ class CalendarView(QWidget):
         rows = {i.row() for i in self.list.selectedItems()} or (
             {self.list.currentRow()} if self.list.currentRow() >= 0 else set()
         )
-        self._reference = self.list.item(min(rows), 4).text() if rows else None
+        self._reference = cell_text(self.list, min(rows), 4) if rows else None
         has = self._reference is not None
         for b in (self.cancel_button, self.pdf_button):
             b.setEnabled(has)
         self.mail_button.setEnabled(has and self.smtp is not None)
         self.reschedule_button.setEnabled(has and self._slot is not None)
 
-    def _run(self, action, done: str) -> object | None:  # type: ignore[no-untyped-def]
+    def _run(self, action: Callable[[], T], done: str) -> T | None:
         try:
             result = action()
         except DomainError as exc:
@@ -420,11 +429,11 @@ class CalendarView(QWidget):
         self.call_by_name.setChecked(False)
         self.assistance.setChecked(False)
         self.reload()
-        self.select_appointment(booked.reference)  # type: ignore[attr-defined]
+        self.select_appointment(booked.reference)
         self.message.setText(
             f"Afspraak gemaakt: {slot:%d-%m %H:%M}, afspraaknummer "
             f"{booked.reference}. Code voor de zuil: {booked.short_code}."
-        )  # type: ignore[attr-defined]
+        )
 
     def reschedule(self) -> None:
         if self._reference is None or self._slot is None:
@@ -433,10 +442,10 @@ class CalendarView(QWidget):
         moved = self._run(lambda: self.loket.reschedule_appointment(reference, slot), "")
         if moved is not None:
             self.reload()
-            self.select_appointment(moved.reference)  # type: ignore[attr-defined]
+            self.select_appointment(moved.reference)
             self.message.setText(
                 f"Afspraak verzet naar {slot:%d-%m %H:%M}. Nieuw afspraaknummer: {moved.reference}."
-            )  # type: ignore[attr-defined]
+            )
 
     def cancel(self) -> None:
         if self._reference is None:

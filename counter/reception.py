@@ -36,9 +36,10 @@ from PySide6.QtWidgets import (
 from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
 from counter.login import StaffWindow
-from counter.style import DUTCH, STYLE, button, label
+from counter.style import DUTCH, STYLE, button, label, picked_date, picked_time
 from loket import staff
 from loket.errors import DomainError
+from loket.mailer import SmtpSettings
 from loket.services import Loket
 from loket.staff import ROLE_NL, StaffView
 from loket.views import in_sentence
@@ -87,7 +88,7 @@ class FrontDesk(QWidget):
         check_in = QGroupBox("Inchecken voor een afspraak van vandaag")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Naam of afspraaknummer")
-        self.search.textChanged.connect(self.find)
+        self.search.textChanged.connect(self.find_appointments)
         self.results = QTableWidget(0, 4)
         self.results.setHorizontalHeaderLabels(["Tijd", "Naam", "Dienst", "Status"])
         self.results.verticalHeader().setVisible(False)
@@ -105,7 +106,7 @@ class FrontDesk(QWidget):
         layout.addWidget(walk_in, 1)
         layout.addWidget(check_in, 1)
         self._references: list[str] = []
-        self.find()
+        self.find_appointments()
 
     def issue(self) -> None:
         item = self.services.currentItem()
@@ -134,7 +135,7 @@ class FrontDesk(QWidget):
         )
         self.assistance.setChecked(False)
 
-    def find(self) -> None:
+    def find_appointments(self) -> None:
         try:
             found = self.loket.find_appointments_today(self.branch, self.search.text())
         except DomainError as exc:
@@ -168,7 +169,7 @@ class FrontDesk(QWidget):
             _error(self.checked, str(getattr(exc, "message_nl", None) or exc))
             return
         _ok(self.checked, f"Ingecheckt: nummer {ticket.number}. {text}")
-        self.find()
+        self.find_appointments()
 
 
 class SpecialDaysView(QWidget):
@@ -231,7 +232,7 @@ class SpecialDaysView(QWidget):
         return str(self.branch_box.currentData())
 
     def _day(self) -> date:
-        return self.day.date().toPython()
+        return picked_date(self.day)
 
     def reload(self) -> None:
         days = self.loket.special_days(self.branch)
@@ -253,8 +254,8 @@ class SpecialDaysView(QWidget):
         self.reload()
 
     def add_session(self) -> None:
-        start: time = self.start.time().toPython()
-        end: time = self.end.time().toPython()
+        start: time = picked_time(self.start)
+        end: time = picked_time(self.end)
         try:
             change = self.loket.add_session(
                 self.branch,
@@ -349,7 +350,7 @@ class ReceptionWindow(StaffWindow):
         branch: str,
         *,
         workstation: str = "receptie-pc",
-        smtp: Any = None,
+        smtp: SmtpSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -412,7 +413,7 @@ class ReceptionWindow(StaffWindow):
         self.session = None
         page = self.stack.currentWidget()
         self.stack.setCurrentWidget(self.login)
-        if page is not self.login:
+        if page is not None and page is not self.login:
             self.stack.removeWidget(page)
             page.deleteLater()
         self.login.reset()

@@ -193,7 +193,7 @@ class DisplayWindow(QWidget):
 
     def set_language(self, language: str) -> None:
         self.translations.set_language(language)
-        self.render()
+        self.show_state()
 
     # -- data ----------------------------------------------------------------------------
 
@@ -204,7 +204,7 @@ class DisplayWindow(QWidget):
             # Keep showing the last state; the next event or refresh tries again.
             log.warning("display cannot read the queue: %s", type(exc).__name__)
             return
-        self.render()
+        self.show_state()
 
     def on_events(self, records: list[dict[str, Any]]) -> None:
         if not any(r["kind"].startswith(("ticket.", "appointment.")) for r in records):
@@ -224,7 +224,10 @@ class DisplayWindow(QWidget):
             if self.announcer is not None and data.get("counter") is not None:
                 number = str(data.get("number"))
                 self.announcer.announce(
-                    number, data["counter"], self.language, name=names.get(number)
+                    number,
+                    data["counter"],
+                    "en" if self.language == "en" else "nl",
+                    name=names.get(number),
                 )
         if calls:
             self._set_fresh(True)
@@ -238,7 +241,7 @@ class DisplayWindow(QWidget):
 
     def _next_page(self) -> None:
         self.page += 1
-        self.render()
+        self.show_state()
 
     # -- showing ------------------------------------------------------------------------
 
@@ -249,7 +252,7 @@ class DisplayWindow(QWidget):
     def _counter(self, call: DisplayCall) -> str:
         return self.tr("Balie {number}").format(number=call.counter) if call.counter else ""
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         state = self.state
         self.call_caption.setText(self.tr("Nu aan de beurt"))
         self.recent_caption.setText(self.tr("Eerder opgeroepen"))
@@ -301,7 +304,7 @@ class DisplayWindow(QWidget):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        self.render()
+        self.show_state()
 
     def show_on_screen(self) -> None:
         """Fullscreen on the configured monitor; the first one if that is not there."""

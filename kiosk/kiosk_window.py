@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from hardware.printer import TicketPrinter
 from hardware.ticket import TicketPrint
@@ -40,7 +39,7 @@ from kiosk.screens.walk_in import WalkInScreen
 from kiosk.settings import KioskSettings
 from kiosk.theme import KIOSK_PALETTES, kiosk_stylesheet
 from loket import codes
-from loket.errors import DomainError
+from loket.errors import DomainError, Unavailable
 from loket.events import Actor
 from loket.services import Loket
 from loket.views import TicketView
@@ -49,11 +48,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 EXIT_ROLES = frozenset({"manager", "admin"})
 # Anything that means "the database is not there" rather than "the request is wrong".
-UNAVAILABLE: tuple[type[BaseException], ...] = (DBAPIError, SQLAlchemyError, OSError)
+# Database trouble, as the core reports it (no SQLAlchemy in the UI).
+UNAVAILABLE: tuple[type[Exception], ...] = (Unavailable, OSError)
 USER_INPUT = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 
 
-class Unavailable(Exception):
+class BusyShown(Exception):
     """The database could not be reached; the busy screen is already showing."""
 
 
@@ -198,13 +198,13 @@ class KioskWindow(QWidget):
             try:
                 status = self._call(self.loket.branch_status, self.branch)
                 services = self._call(self.loket.services_at, self.branch)
-            except Unavailable:
+            except BusyShown:
                 return
             self.walk_in.show_offer(status, services, self.loket.now())
         elif name == "feedback_number":
             try:
                 services = self._call(self.loket.services_at, self.branch)
-            except Unavailable:
+            except BusyShown:
                 return
             self.feedback_number.set_prefixes("".join(s.prefix for s in services))
         screen = self.screens[name]
@@ -261,7 +261,7 @@ class KioskWindow(QWidget):
         except UNAVAILABLE as exc:
             log.warning("database unreachable: %s", type(exc).__name__)
             self._show_busy()
-            raise Unavailable from exc
+            raise BusyShown from exc
 
     def _show_busy(self) -> None:
         self.reset_visit()
@@ -311,7 +311,7 @@ class KioskWindow(QWidget):
     def check_in(self, code: str) -> None:
         try:
             ticket, _message = self._call(self.loket.check_in, code, self.branch)
-        except Unavailable:
+        except BusyShown:
             return
         except codes.CodeError as exc:
             self._code_error(exc)
@@ -418,7 +418,7 @@ class KioskWindow(QWidget):
             ticket = self._call(
                 self.loket.issue_ticket, self.branch, service, needs_assistance=needs_assistance
             )
-        except Unavailable:
+        except BusyShown:
             return
         except DomainError as exc:
             self._domain_error(exc)
@@ -461,7 +461,7 @@ class KioskWindow(QWidget):
         try:
             self.loket.raise_device_alert("printer", self.branch, problem=outcome.problem)
             self._printer_alerted = True
-        except (DomainError, *UNAVAILABLE):
+        except (DomainError, Unavailable, OSError):
             log.exception("could not alert staff about the printer")
 
     # -- rate your visit --------------------------------------------------------------------------
@@ -469,7 +469,7 @@ class KioskWindow(QWidget):
     def rate_ticket(self, number: str) -> None:
         try:
             ticket = self._call(self.loket.feedback_ticket, self.branch, number)
-        except Unavailable:
+        except BusyShown:
             return
         except DomainError as exc:
             self._domain_error(exc, "feedback_number")
@@ -493,7 +493,7 @@ class KioskWindow(QWidget):
                 speed,
                 expertise,
             )
-        except Unavailable:
+        except BusyShown:
             return
         except DomainError as exc:
             self._domain_error(exc)
@@ -527,7 +527,7 @@ class KioskWindow(QWidget):
     def staff_pin(self, code: str, pin: str) -> None:
         try:
             person = self._call(self.loket.login_pin, code, pin)
-        except Unavailable:
+        except BusyShown:
             return
         except DomainError as exc:
             self.staff.show_problem(exc.message)
@@ -537,7 +537,7 @@ class KioskWindow(QWidget):
     def _card(self, uid: str, *_: object) -> None:
         try:
             person = self.loket.login_card(uid)
-        except (DomainError, *UNAVAILABLE) as exc:
+        except (DomainError, Unavailable, OSError) as exc:
             if self.current == "staff":
                 self.staff.show_problem(getattr(exc, "message", "") or "Pas niet herkend.")
             return

@@ -9,9 +9,38 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import (
+    DisconnectionError,
+    InterfaceError,
+    OperationalError,
+    ProgrammingError,
+    SQLAlchemyError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session, sessionmaker
 
+from loket.errors import Unavailable
+
 APP_NAME = "loket"
+
+
+def not_set_up(exc: BaseException) -> bool:
+    """True when the tables are missing (the database was never migrated)."""
+    text = str(exc).lower()
+    return "no such table" in text or ("does not exist" in text and "relation" in text)
+
+
+def unavailable(exc: SQLAlchemyError) -> Unavailable:
+    """The plain-Dutch ``Unavailable`` for a database problem."""
+    if not_set_up(exc):
+        return Unavailable("De database is nog niet ingericht. Voer eerst 'loket db upgrade' uit.")
+    if isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout):
+        return Unavailable("De database is niet bereikbaar. Probeer het zo opnieuw.")
+    if isinstance(exc, ProgrammingError):
+        return Unavailable("De database past niet bij deze versie van Loket.")
+    return Unavailable(
+        "De database kon dit nu niet verwerken; er is niets veranderd. Probeer het opnieuw."
+    )
 
 
 def default_database_url() -> str:
@@ -75,14 +104,25 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session, session.begin():
-            yield session
+        """A read transaction; database trouble becomes ``loket.errors.Unavailable``."""
+        try:
+            with self._reader() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise unavailable(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: everything inside commits together or not at all."""
-        with self._writer() as session, session.begin():
-            yield session
+        """One transaction: everything inside commits together or not at all.
+
+        Database trouble (connection lost, not migrated, a refused commit) becomes
+        ``loket.errors.Unavailable``; the transaction is rolled back.
+        """
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise unavailable(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -40,3 +40,15 @@ class ConfigError(DomainError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("\n".join(problems), code="config")
         self.problems = problems
+
+
+class Unavailable(Exception):
+    """The database cannot be used right now (unreachable, not set up, or it refused the
+    transaction); nothing was changed. The core raises it for every database problem, so
+    the UI needs no SQLAlchemy: show ``message`` or an out-of-order screen and try again.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = "database"

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from loket.clock import Clock
-from loket.db import Database
-from loket.errors import DomainError
+from loket.db import Database, not_set_up
+from loket.errors import DomainError, Unavailable
 from loket.events import Actor
 from loket.services import Loket
 
@@ -51,9 +51,8 @@ def _fail(args: argparse.Namespace, code: str, message: str) -> int:
     return 2
 
 
-def _database_problem(exc: Exception) -> str:
-    text = str(exc).lower()
-    if "no such table" in text or "does not exist" in text and "relation" in text:
+def _database_problem(exc: BaseException) -> str:
+    if not_set_up(exc):
         return "De database is nog niet ingericht. Voer eerst 'loket db upgrade' uit."
     return (
         "De database is niet bereikbaar. Controleer LOKET_DATABASE_URL of --database, "
@@ -68,6 +67,11 @@ def run_command(args: argparse.Namespace) -> int:
         return _fail(args, exc.code, exc.message)
     except (OperationalError, ProgrammingError) as exc:
         return _fail(args, "database", _database_problem(exc))
+    except Unavailable as exc:
+        cause = exc.__cause__
+        if isinstance(cause, OperationalError | ProgrammingError):
+            return _fail(args, "database", _database_problem(cause))
+        return _fail(args, "database", exc.message)
     except Exception as exc:  # codes.CodeError and the like carry a plain message too
         message = getattr(exc, "message", None)
         if not isinstance(message, str):
