@@ -223,7 +223,7 @@ def _announcer(cfg: HardwareConfig, parent: QObject) -> Any:
 def _feed(loket: Loket, comp: Composition) -> Any:
     from kiosk.live_feed import LiveFeed
 
-    feed = LiveFeed(loket.db.url)
+    feed = LiveFeed(loket)
     comp.stoppers.append(feed.stop)
     return feed
 

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from counter.style import DUTCH, button, cell_text, label, picked_date
-from loket.errors import DomainError
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 
 T = TypeVar("T")
@@ -393,7 +393,7 @@ class CalendarView(QWidget):
     def _run(self, action: Callable[[], T], done: str) -> T | None:
         try:
             result = action()
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.message.setObjectName("error")
             self.message.setStyleSheet("color: #b00020;")
             self.message.setText(exc.message)

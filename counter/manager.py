@@ -31,11 +31,17 @@ from PySide6.QtWidgets import (
 
 from counter.login import StaffWindow
 from counter.style import STYLE, button, label
-from loket.alerts import STATUS_NL
-from loket.errors import DomainError
-from loket.monitor import TARGET_SHARE, BranchMonitor, CounterMonitor, DeviceAlert
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.staff import ROLE_NL, StaffView
+from loket.views import AVAILABILITY_NL as STATUS_NL
+from loket.views import (
+    ROLE_NL,
+    TARGET_SHARE,
+    BranchMonitor,
+    CounterMonitor,
+    DeviceAlert,
+    StaffView,
+)
 
 MANAGER_ROLES = frozenset({"manager", "admin"})
 OVER_NORM = QColor("#fde2e1")
@@ -245,7 +251,7 @@ class ManagerWindow(StaffWindow):
         # The services allow "monitor" to reception too (their live queue); this screen
         # with its alarms is the team leader's, as the kiosk's staff menu is.
         if not MANAGER_ROLES & set(person.roles):
-            with contextlib.suppress(DomainError):
+            with contextlib.suppress(DomainError, Unavailable):
                 self.loket.as_actor(person.actor(self.workstation)).logout("wrong_role")
             self.login.message.setText(
                 "Alleen een teamleider of beheerder kan de monitor gebruiken. "
@@ -266,7 +272,7 @@ class ManagerWindow(StaffWindow):
 
     def log_out(self) -> None:
         if self.session is not None:
-            with contextlib.suppress(DomainError):
+            with contextlib.suppress(DomainError, Unavailable):
                 self.session.logout()
         self.session = None
         self.staff = None
@@ -288,7 +294,11 @@ class ManagerWindow(StaffWindow):
     def _poll_events(self) -> None:
         if self.session is None:
             return
-        records = self.loket.events_after(self._last_event)
+        try:
+            records = self.loket.events_after(self._last_event)
+        except Unavailable as exc:
+            self.hint.setText(exc.message)  # the next tick tries again
+            return
         if records:
             self._last_event = records[-1]["id"]
             self.on_events(records)
@@ -298,7 +308,7 @@ class ManagerWindow(StaffWindow):
             return
         try:
             state = self.session.monitor(self.branch)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.hint.setText(exc.message)
             return
         self.state = state
@@ -367,7 +377,7 @@ class ManagerWindow(StaffWindow):
             return
         try:
             self.session.clear_alert(self.branch, counter)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.hint.setText(exc.message)
         self.refresh()
 

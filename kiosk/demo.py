@@ -21,7 +21,7 @@ def demo_public_windows(demo: Demo) -> dict[str, QWidget]:
         KioskSettings(demo.branch, fullscreen=False, locked=False),
         printer=FakeTicketPrinter(),
     )
-    feed = LiveFeed(demo.loket.db.url)
+    feed = LiveFeed(demo.loket)
     display = DisplayWindow(
         demo.loket,
         DisplaySettings(demo.branch, fullscreen=False),

@@ -21,9 +21,8 @@ from kiosk.i18n import Translations
 from kiosk.kiosk_window import UNAVAILABLE
 from kiosk.settings import DisplaySettings
 from kiosk.theme import display_stylesheet
-from loket.display import DisplayCall, DisplayState
-from loket.events import Actor
 from loket.services import Loket
+from loket.views import DisplayCall, DisplayState
 
 log = logging.getLogger(__name__)
 FAMILY = "DejaVu Sans"
@@ -63,7 +62,7 @@ class DisplayWindow(QWidget):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.loket = loket.as_actor(Actor(settings.workstation, roles=frozenset({"display"})))
+        self.loket = loket.as_device(settings.workstation, "display")
         self.announcer = announcer
         self.translations = translations or Translations()
         self.state: DisplayState | None = None

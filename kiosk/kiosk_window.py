@@ -38,9 +38,8 @@ from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.walk_in import WalkInScreen
 from kiosk.settings import KioskSettings
 from kiosk.theme import KIOSK_PALETTES, kiosk_stylesheet
-from loket import codes
+from loket import errors
 from loket.errors import DomainError, Unavailable
-from loket.events import Actor
 from loket.services import Loket
 from loket.views import TicketView
 
@@ -71,7 +70,7 @@ class KioskWindow(QWidget):
         super().__init__()
         self.settings = settings
         self.branch = settings.branch
-        self.loket = loket.as_actor(Actor(settings.workstation, roles=frozenset({"kiosk"})))
+        self.loket = loket.as_device(settings.workstation, "kiosk")
         self.translations = translations or Translations()
         self.high_contrast = settings.high_contrast
         self.output = TicketOutput(printer, self)
@@ -256,7 +255,7 @@ class KioskWindow(QWidget):
     def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
             return fn(*args, **kwargs)
-        except (DomainError, codes.CodeError):
+        except (DomainError, errors.CodeError):
             raise
         except UNAVAILABLE as exc:
             log.warning("database unreachable: %s", type(exc).__name__)
@@ -313,7 +312,7 @@ class KioskWindow(QWidget):
             ticket, _message = self._call(self.loket.check_in, code, self.branch)
         except BusyShown:
             return
-        except codes.CodeError as exc:
+        except errors.CodeError as exc:
             self._code_error(exc)
             return
         except DomainError as exc:
@@ -321,21 +320,21 @@ class KioskWindow(QWidget):
             return
         self._show_ticket(ticket, checked_in=True)
 
-    def _code_error(self, exc: codes.CodeError) -> None:
+    def _code_error(self, exc: errors.CodeError) -> None:
         retry = None
-        if isinstance(exc, codes.CodeUnreadable):
+        if isinstance(exc, errors.CodeUnreadable):
             title, retry = self.tr("De code is niet goed gelezen"), "checkin"
-        elif isinstance(exc, codes.CodeInvalid):
+        elif isinstance(exc, errors.CodeInvalid):
             title, retry = self.tr("Deze code kennen we niet"), "checkin"
-        elif isinstance(exc, codes.CodeTooManyAttempts):
+        elif isinstance(exc, errors.CodeTooManyAttempts):
             title, retry = self.tr("Even wachten"), "checkin"
-        elif isinstance(exc, codes.CodeExpired):
+        elif isinstance(exc, errors.CodeExpired):
             title = self.tr("Uw afspraak is voorbij")
-        elif isinstance(exc, codes.CodeWrongDay):
+        elif isinstance(exc, errors.CodeWrongDay):
             title = self.tr("Uw afspraak is op een andere dag")
-        elif isinstance(exc, codes.CodeWrongBranch):
+        elif isinstance(exc, errors.CodeWrongBranch):
             title = self.tr("Uw afspraak is op een andere plek")
-        elif isinstance(exc, codes.CodeAlreadyUsed):
+        elif isinstance(exc, errors.CodeAlreadyUsed):
             title = self.tr("U bent al ingecheckt")
         else:
             title = self.tr("Dat lukte niet")

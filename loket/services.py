@@ -20,8 +20,9 @@ from loket.clock import Clock
 from loket.config_schema import MUNICIPALITY
 from loket.db import Database
 from loket.display import BranchStatus, DisplayState
-from loket.errors import NotFound
+from loket.errors import NotFound, PermissionDenied
 from loket.events import Actor, event_record
+from loket.feed import EventFeed, open_feed
 from loket.models import (
     Appointment,
     Branch,
@@ -74,6 +75,25 @@ class Loket:
     def as_actor(self, actor: Actor) -> Loket:
         """The same services acting for someone else (a logged-in clerk, a kiosk)."""
         return Loket(self.db, self.clock, actor, self.throttle)
+
+    def as_device(self, workstation: str, role: str) -> Loket:
+        """The services acting as a public device: ``role`` is "kiosk" or "display"."""
+        return self.as_actor(Actor(workstation, roles=frozenset({role})))
+
+    def require(self, action: str) -> None:
+        """``PermissionDenied`` (plain Dutch) unless this actor may do ``action``.
+
+        The one permission check: service methods call it (directly or through
+        ``_write(fn, action)``), UIs call it or ``may`` to show only what is allowed.
+        """
+        staff.require(self.actor, action)
+
+    def may(self, action: str) -> bool:
+        try:
+            self.require(action)
+        except PermissionDenied:
+            return False
+        return True
 
     # -- set-up -------------------------------------------------------------------
 
@@ -391,6 +411,14 @@ class Loket:
         self._write(lambda s, c: staff.logout(s, c, reason))
 
     # -- events ------------------------------------------------------------------------
+
+    def open_feed(self, last_id: int | None = None) -> EventFeed:
+        """The live event feed of this database, from ``last_id`` (None: from now on).
+
+        Open it in the thread that reads it (an SQLite connection stays in its thread);
+        ``close()`` it when done.
+        """
+        return open_feed(self.db.url, last_id)
 
     def events_after(self, last_id: int = 0, limit: int = 500) -> list[dict[str, Any]]:
         def run(session: Session) -> list[dict[str, Any]]:

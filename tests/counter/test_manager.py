@@ -29,7 +29,7 @@ def clerk(loket: Loket, code: str, pin: str) -> Loket:
 
 @pytest.fixture
 def feed(sqlite_loket: Loket) -> Iterator[LiveFeed]:
-    live = LiveFeed(sqlite_loket.db.url)
+    live = LiveFeed(sqlite_loket)
     yield live
     live.stop()
 
