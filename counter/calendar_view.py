@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from counter.style import DUTCH, button, cell_text, label, picked_date
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
+from loket.views import SmtpSettings
 
 T = TypeVar("T")
 
@@ -130,7 +131,11 @@ class CalendarView(QWidget):
     """Reception's calendar: day or week per branch and service, with capacity."""
 
     def __init__(
-        self, loket: Loket, branch: str, parent: QWidget | None = None, smtp: object | None = None
+        self,
+        loket: Loket,
+        branch: str,
+        parent: QWidget | None = None,
+        smtp: SmtpSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.loket = loket
@@ -488,8 +493,8 @@ class CalendarView(QWidget):
     def send_mail(self) -> None:
         if self._reference is None or self.smtp is None:
             return
-        reference = self._reference
+        reference, smtp = self._reference, self.smtp
         self._run(
-            lambda: self.loket.email_confirmation(reference, self.smtp),
+            lambda: self.loket.email_confirmation(reference, smtp),
             "Bevestiging gemaild naar {result}.",
         )

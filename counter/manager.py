@@ -40,6 +40,7 @@ from loket.views import (
     BranchMonitor,
     CounterMonitor,
     DeviceAlert,
+    EventRecord,
     StaffView,
 )
 
@@ -287,7 +288,7 @@ class ManagerWindow(StaffWindow):
 
     # -- live -----------------------------------------------------------------------------
 
-    def on_events(self, records: list[dict[str, Any]]) -> None:
+    def on_events(self, records: list[EventRecord]) -> None:
         if self.session is not None and any(r["kind"].startswith(RELEVANT) for r in records):
             self.refresh()
 

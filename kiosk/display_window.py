@@ -22,7 +22,7 @@ from kiosk.kiosk_window import UNAVAILABLE
 from kiosk.settings import DisplaySettings
 from kiosk.theme import display_stylesheet
 from loket.services import Loket
-from loket.views import DisplayCall, DisplayState
+from loket.views import DisplayCall, DisplayState, EventRecord
 
 log = logging.getLogger(__name__)
 FAMILY = "DejaVu Sans"
@@ -205,7 +205,7 @@ class DisplayWindow(QWidget):
             return
         self.show_state()
 
-    def on_events(self, records: list[dict[str, Any]]) -> None:
+    def on_events(self, records: list[EventRecord]) -> None:
         if not any(r["kind"].startswith(("ticket.", "appointment.")) for r in records):
             return
         self.refresh()

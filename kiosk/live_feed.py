@@ -5,11 +5,10 @@ Kept in ``kiosk`` (the public UI, lowest UI layer); the staff UI imports it from
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, QThread, Signal
 
 from loket.services import Loket
+from loket.views import EventRecord
 
 
 class _Worker(QThread):
@@ -62,7 +61,7 @@ class LiveFeed(QObject):
     def last_id(self) -> int:
         return self._worker.last_id
 
-    def _deliver(self, records: list[dict[str, Any]]) -> None:
+    def _deliver(self, records: list[EventRecord]) -> None:
         self.events.emit(records)
 
     def stop(self) -> None:

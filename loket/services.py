@@ -9,8 +9,9 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from datetime import date, datetime
+from datetime import time as TimeOfDay
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +22,7 @@ from loket.config_schema import MUNICIPALITY
 from loket.db import Database
 from loket.display import BranchStatus, DisplayState
 from loket.errors import NotFound, PermissionDenied
-from loket.events import Actor, event_record
+from loket.events import Actor, EventRecord, event_record
 from loket.feed import EventFeed, open_feed
 from loket.models import (
     Appointment,
@@ -36,6 +37,30 @@ from loket.models import (
 from loket.queue import Context
 from loket.staff import LoginFailed, StaffView
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
+
+if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
+    from typing_extensions import Unpack
+
+    from loket.alerts import CounterState
+    from loket.calendar import CalendarAppointment, DayChange, DayPlan, SpecialDay
+    from loket.confirmations import Confirmation
+    from loket.desk import CounterOverview, Visitor
+    from loket.imports import ImportReport
+    from loket.mailer import SmtpSettings
+    from loket.monitor import BranchMonitor
+    from loket.privacy import PurgeReport
+
+
+class BookingDetails(TypedDict, total=False):
+    """The optional details of a booking (``loket.appointments.book``)."""
+
+    email: str | None
+    phone: str | None
+    notes: str | None
+    channel: str
+    call_by_name: bool
+    needs_assistance: bool
+
 
 T = TypeVar("T")
 
@@ -64,7 +89,7 @@ class Loket:
 
     def _write(self, fn: Callable[[Session, Context], T], action: str | None = None) -> T:
         if action is not None:
-            staff.require(self.actor, action)
+            self.require(action)
         with self.db.write() as session:
             return fn(session, self._ctx())
 
@@ -101,7 +126,7 @@ class Loket:
         migrate.upgrade(self.db)
 
     def apply_config(self, path: Path) -> config.ApplyReport:
-        staff.require(self.actor, "configure")
+        self.require("configure")
         spec = config.load_config(path)
 
         def run(session: Session, ctx: Context) -> config.ApplyReport:
@@ -160,7 +185,7 @@ class Loket:
 
         return self._read(run)
 
-    def smtp_settings(self) -> Any:
+    def smtp_settings(self) -> SmtpSettings | None:
         """The municipality's mail server for confirmations, or None when not set."""
         from loket.mailer import SmtpSettings
 
@@ -309,7 +334,13 @@ class Loket:
     # -- appointments --------------------------------------------------------------------
 
     def book_appointment(
-        self, branch: str, service: str, start: datetime, *, name: str, **details: Any
+        self,
+        branch: str,
+        service: str,
+        start: datetime,
+        *,
+        name: str,
+        **details: Unpack[BookingDetails],
     ) -> AppointmentView:
         def run(session: Session, ctx: Context) -> AppointmentView:
             a = appointments.book(
@@ -420,8 +451,8 @@ class Loket:
         """
         return open_feed(self.db.url, last_id)
 
-    def events_after(self, last_id: int = 0, limit: int = 500) -> list[dict[str, Any]]:
-        def run(session: Session) -> list[dict[str, Any]]:
+    def events_after(self, last_id: int = 0, limit: int = 500) -> list[EventRecord]:
+        def run(session: Session) -> list[EventRecord]:
             rows = session.scalars(
                 select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit)
             )
@@ -467,7 +498,9 @@ class Loket:
     def municipality_name(self) -> str:
         return self._read(lambda s: queue.settings(s).name)
 
-    def raise_device_alert(self, kind: str, branch: str | None = None, **data: Any) -> int:
+    def raise_device_alert(
+        self, kind: str, branch: str | None = None, **data: str | int | None
+    ) -> int:
         """Alert staff (event ``alert.<kind>``), e.g. the kiosk printer is out of paper.
 
         Named apart from ``raise_alert`` (the counter's aggression alert)."""
@@ -475,7 +508,8 @@ class Loket:
 
         def run(session: Session, ctx: Context) -> int:
             b = queue.get_branch(session, branch) if branch else None
-            return display.raise_alert(session, ctx, kind, b, data)
+            payload: dict[str, object] = {**data}
+            return display.raise_alert(session, ctx, kind, b, payload)
 
         return self._write(run)
 
@@ -483,7 +517,7 @@ class Loket:
         """The ticket a visitor wants to rate, checked before the questions are shown."""
         from loket import feedback
 
-        staff.require(self.actor, "feedback")
+        self.require("feedback")
         return self._read(
             lambda s: TicketView.of(
                 feedback.ticket_for_feedback(
@@ -521,11 +555,11 @@ class Loket:
     # -- counter workstation and reception (issue [desk]) ---------------------------------
     # Local imports: these modules are only needed by the staff PCs.
 
-    def counter_overview(self, branch: str, counter: int) -> Any:
+    def counter_overview(self, branch: str, counter: int) -> CounterOverview:
         """The queues this counter serves, and the visitor at it (``loket.desk``)."""
         from loket import desk
 
-        staff.require(self.actor, "serve")
+        self.require("serve")
 
         def run(session: Session) -> desk.CounterOverview:
             b = queue.get_branch(session, branch)
@@ -535,11 +569,11 @@ class Loket:
 
         return self._read(run)
 
-    def visitor(self, branch: str, number: str) -> Any:
+    def visitor(self, branch: str, number: str) -> Visitor:
         """Name, service, notes and what to bring of the visitor behind a ticket."""
         from loket import desk
 
-        staff.require(self.actor, "serve")
+        self.require("serve")
         return self._read(
             lambda s: desk.Visitor.of(
                 queue.find_ticket(s, queue.get_branch(s, branch), number, self.now().date())
@@ -554,7 +588,7 @@ class Loket:
         *,
         name: str,
         follow_up_of: str | None = None,
-        **details: Any,
+        **details: Unpack[BookingDetails],
     ) -> AppointmentView:
         """Book an appointment, optionally as follow-up of the appointment ``follow_up_of``
         (a reference); details as ``book_appointment``."""
@@ -609,47 +643,47 @@ class Loket:
 
         self._write(run)
 
-    def counter_states(self, branch: str) -> list[Any]:
+    def counter_states(self, branch: str) -> list[CounterState]:
         from loket import alerts
 
-        staff.require(self.actor, "monitor")
+        self.require("monitor")
         return self._read(
             lambda s: alerts.counter_states(s, queue.get_branch(s, branch), self.now())
         )
 
-    def day_plan(self, branch: str, service: str, day: date) -> Any:
+    def day_plan(self, branch: str, service: str, day: date) -> DayPlan:
         from loket import calendar
 
-        staff.require(self.actor, "book")
+        self.require("book")
         return self._read(
             lambda s: calendar.day_plan(
                 s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()
             )
         )
 
-    def week_plan(self, branch: str, service: str, day: date) -> list[Any]:
+    def week_plan(self, branch: str, service: str, day: date) -> list[DayPlan]:
         from loket import calendar
 
-        staff.require(self.actor, "book")
+        self.require("book")
         return self._read(
             lambda s: calendar.week_plan(
                 s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()
             )
         )
 
-    def find_appointments_today(self, branch: str, query: str) -> list[Any]:
+    def find_appointments_today(self, branch: str, query: str) -> list[CalendarAppointment]:
         """Today's appointments by name or reference, for check-in at reception."""
         from loket import calendar
 
-        staff.require(self.actor, "check_in")
+        self.require("check_in")
         return self._read(
             lambda s: calendar.find_today(s, queue.get_branch(s, branch), query, self.now())
         )
 
-    def appointment_details(self, reference: str) -> Any:
+    def appointment_details(self, reference: str) -> CalendarAppointment:
         from loket import calendar
 
-        staff.require(self.actor, "book")
+        self.require("book")
         return self._read(
             lambda s: calendar.CalendarAppointment.of(appointments.get_by_reference(s, reference))
         )
@@ -672,7 +706,7 @@ class Loket:
 
         return self._write(run, "book")
 
-    def close_day(self, branch: str, day: date, reason: str) -> Any:
+    def close_day(self, branch: str, day: date, reason: str) -> DayChange:
         from loket import calendar
 
         return self._write(
@@ -681,8 +715,8 @@ class Loket:
         )
 
     def add_session(
-        self, branch: str, day: date, start: Any, end: Any, mode: str, reason: str
-    ) -> Any:
+        self, branch: str, day: date, start: TimeOfDay, end: TimeOfDay, mode: str, reason: str
+    ) -> DayChange:
         from loket import calendar
         from loket.models import PeriodMode
 
@@ -693,7 +727,7 @@ class Loket:
             "manage_queue",
         )
 
-    def restore_day(self, branch: str, day: date) -> Any:
+    def restore_day(self, branch: str, day: date) -> DayChange:
         from loket import calendar
 
         return self._write(
@@ -701,14 +735,14 @@ class Loket:
             "manage_queue",
         )
 
-    def special_days(self, branch: str, days: int = 90) -> list[Any]:
+    def special_days(self, branch: str, days: int = 90) -> list[SpecialDay]:
         from loket import calendar
 
         return self._read(
             lambda s: calendar.special_days(queue.get_branch(s, branch), self.now().date(), days)
         )
 
-    def confirmation(self, reference: str) -> Any:
+    def confirmation(self, reference: str) -> Confirmation:
         """Everything a confirmation letter or e-mail says (``loket.confirmations``)."""
         from loket.confirmations import Confirmation
 
@@ -739,7 +773,7 @@ class Loket:
 
         return letter_pdf(self.confirmation(reference))
 
-    def email_confirmation(self, reference: str, smtp: Any, to: str | None = None) -> str:
+    def email_confirmation(self, reference: str, smtp: SmtpSettings, to: str | None = None) -> str:
         """Mail the letter (PDF) and an .ics to the appointment's address; returns it."""
         from loket import mailer
         from loket.confirmations import ics, letter_pdf
@@ -777,7 +811,7 @@ class Loket:
 
     def import_appointments(
         self, data: bytes | str, kind: str, default_branch: str | None = None
-    ) -> Any:
+    ) -> ImportReport:
         """Book appointments from a CSV or iCalendar file; returns the report per row."""
         from loket import imports
 
@@ -792,13 +826,13 @@ class Loket:
 
     # -- privacy (logic in loket.privacy) ---------------------------------------------
 
-    def purge_personal_data(self) -> Any:
+    def purge_personal_data(self) -> PurgeReport:
         """Remove personal data of visits older than the configured window; a report."""
         from loket import privacy
 
         return self._write(privacy.purge, "privacy")
 
-    def purge_if_due(self) -> Any:
+    def purge_if_due(self) -> PurgeReport | None:
         """The daily purge for a timer: at most once a day; None when it already ran
         today or this PC's role holds no rights on personal data (kiosk, display)."""
         from loket import privacy
@@ -813,9 +847,9 @@ class Loket:
 
     # -- team leader's monitor (logic in loket.monitor) ---------------------------------
 
-    def monitor(self, branch: str) -> Any:
+    def monitor(self, branch: str) -> BranchMonitor:
         """Queues against the norm, today's share called within it, counters, open alerts."""
         from loket import monitor
 
-        staff.require(self.actor, "monitor")
+        self.require("monitor")
         return self._read(lambda s: monitor.monitor(s, queue.get_branch(s, branch), self.now()))

@@ -235,6 +235,7 @@ _ELSEWHERE = {
     "REFERENCE_ALPHABET": "loket.codes",
     "SHORT_CODE_LENGTH": "loket.codes",
     "qr_png": "loket.codes",
+    "EventRecord": "loket.events",
 }
 
 if TYPE_CHECKING:  # explicit re-exports, for mypy
@@ -247,6 +248,7 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.display import BranchStatus as BranchStatus
     from loket.display import DisplayCall as DisplayCall
     from loket.display import DisplayState as DisplayState
+    from loket.events import EventRecord as EventRecord
     from loket.hours import describe_day as describe_day
     from loket.mailer import SmtpSettings as SmtpSettings
     from loket.monitor import TARGET_SHARE as TARGET_SHARE
