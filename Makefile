@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 PYTHON ?= python3
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench system system-test venv venv-test translations lint clean
+.PHONY: demo test bench system system-test venv venv-test translations lint clean package package-check
 
 demo: venv translations
 	@if [ -z "$$DISPLAY" ] && [ -z "$$WAYLAND_DISPLAY" ] && [ "$$QT_QPA_PLATFORM" != "offscreen" ]; then \
@@ -48,6 +48,18 @@ translations: venv
 	  [ -e "$$ts" ] || continue; \
 	  $(VENV)/bin/pyside6-lrelease -silent "$$ts" -qm "$${ts%.ts}.qm"; \
 	done
+
+# The PyInstaller bundle and the .deb (installer/package.sh; installer/README.md).
+$(VENV)/.stamp-package: pyproject.toml $(VENV)/.stamp-base
+	$(PY) -m pip install -q -e '.[package]'
+	touch $@
+
+package: venv translations $(VENV)/.stamp-package
+	./installer/package.sh
+
+# CI: build, install the .deb on this machine (root), check units and the installed program.
+package-check: package
+	./installer/check-package.sh
 
 # Lint installs what it needs (ruff, mypy, the type stubs: the [test] extra) itself.
 # mypy checks the packages listed in pyproject.toml ([tool.mypy] files).

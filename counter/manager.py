@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from counter.login import StaffWindow
+from counter.manager_reports import ReportsTab
 from counter.style import STYLE, button, label
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -223,18 +225,28 @@ class ManagerWindow(StaffWindow):
         tables.addSpacing(12)
         tables.addLayout(right, 3)
 
-        body = QVBoxLayout()
+        monitor = QWidget()
+        body = QVBoxLayout(monitor)
         body.setContentsMargins(16, 12, 16, 12)
         body.setSpacing(10)
-        body.addWidget(self.alarm)
-        body.addWidget(self.devices)
         body.addLayout(tiles)
         body.addLayout(tables, 1)
         body.addWidget(self.hint)
+        # The alarm and device alerts stay above the tabs: seen whichever tab is open.
+        alerts = QVBoxLayout()
+        alerts.setContentsMargins(16, 8, 16, 0)
+        alerts.addWidget(self.alarm)
+        alerts.addWidget(self.devices)
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(monitor, "Monitor")
+        self.reports_tab = ReportsTab(self.loket, lambda: self.session)
+        self.tabs.addTab(self.reports_tab, "Rapportages")
         page = QVBoxLayout(w)
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(header)
-        page.addLayout(body, 1)
+        page.addLayout(alerts)
+        page.addWidget(self.tabs, 1)
 
     def _table(self, headers: list[str], stretch: int = 0) -> QTableWidget:
         table = QTableWidget(0, len(headers))

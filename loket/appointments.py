@@ -4,22 +4,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import codes, events, queue
+from loket import capacity, codes, events, hall, limits, queue, staff
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.hours import describe_day, periods_on
 from loket.models import (
     Appointment,
     AppointmentStatus,
     Branch,
-    Counter,
-    CounterService,
     PeriodMode,
     Service,
     SigningKey,
     Ticket,
+    TicketKind,
 )
 from loket.queue import Context
 from loket.views import in_sentence
@@ -81,31 +80,8 @@ def _record(
 def capacity_at(
     session: Session, branch: Branch, service: Service, start: datetime, duration: timedelta
 ) -> int:
-    """Counters equipped for the service minus appointments already overlapping."""
-    counters = (
-        session.scalar(
-            select(func.count(Counter.id))
-            .join(CounterService, CounterService.counter_id == Counter.id)
-            .where(
-                Counter.branch_id == branch.id,
-                Counter.active,
-                CounterService.service_id == service.id,
-            )
-        )
-        or 0
-    )
-    # Appointments last at most a few hours; the overlap test itself is done in Python
-    # because date arithmetic differs between SQLite and PostgreSQL.
-    rows = session.scalars(
-        select(Appointment).where(
-            Appointment.branch_id == branch.id,
-            Appointment.status.in_([AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN]),
-            Appointment.start < start + duration,
-            Appointment.start > start - timedelta(hours=4),
-        )
-    ).all()
-    overlapping = sum(1 for a in rows if a.start + timedelta(minutes=a.duration_minutes) > start)
-    return int(counters) - overlapping
+    """Bookings of ``service`` that still fit at ``start`` (loket/capacity.py)."""
+    return capacity.free_at(session, branch, service, start, duration)
 
 
 def book(
@@ -123,9 +99,18 @@ def book(
     call_by_name: bool = False,
     needs_assistance: bool = False,
     follow_up_of: Appointment | None = None,
+    override: str | None = None,
 ) -> Appointment:
-    if not name.strip():
+    """Book on the slot grid within the plan's capacity; ``override`` (a team leader,
+    a reason code from ``capacity.OVERRIDE_REASONS``) books beyond the capacity."""
+    if not isinstance(name, str) or not name.strip():
         raise Refused("Vul de naam in van wie de afspraak is.", code="name_missing")
+    # The same limits on SQLite and PostgreSQL, before any SQL (loket/limits.py).
+    name = limits.text(name, "De naam", limits.NAME, required=True) or ""
+    email = limits.email(email)
+    phone = limits.phone(phone)
+    notes = limits.text(notes, "De opmerking", limits.NOTES, lines=True)
+    start = limits.appointment_start(start, ctx.now)
     if channel not in CHANNELS:
         raise Refused(f"Onbekend kanaal '{channel}'.", code="channel")
     offered = queue.offer(session, branch, service)
@@ -157,8 +142,29 @@ def book(
             f"voor {period.end:%H:%M}. Kies een eerdere tijd.",
             code="too_late",
         )
-    if capacity_at(session, branch, service, start, duration) <= 0:
-        raise Refused(f"Om {start:%H:%M} is er geen plek meer. Kies een andere tijd.", code="full")
+    if not capacity.on_grid(branch, start):
+        before, after = capacity.grid_neighbours(branch, start)
+        raise Refused(
+            f"Afspraken beginnen elk kwartier. {start:%H:%M} kan niet: kies "
+            f"{before:%H:%M} of {after:%H:%M}.",
+            code="off_grid",
+        )
+    if override is not None:
+        staff.require(ctx.actor, "override_capacity")
+        if override not in capacity.OVERRIDE_REASONS:
+            raise Refused(
+                "Kies een reden uit de lijst om boven de planning te boeken.", code="override"
+            )
+    elif capacity_at(session, branch, service, start, duration) <= 0:
+        free = capacity.free_times(session, branch, service, start, ctx.now)
+        if free:
+            hint = f" Wel vrij: {capacity.describe_times(free, start.date())}."
+        else:
+            hint = " De komende dagen is er geen tijd vrij; vraag een teamleider."
+        raise Refused(
+            f"Om {start:%H:%M} is er geen plek meer voor {in_sentence(service.name_nl)}.{hint}",
+            code="full",
+        )
     reference = codes.new_reference()
     while session.scalar(select(Appointment.id).where(Appointment.reference == reference)):
         reference = codes.new_reference()
@@ -190,6 +196,7 @@ def book(
         appointment,
         channel=channel,
         follow_up=bool(follow_up_of),
+        **({"override": override} if override is not None else {}),
     )
     return appointment
 
@@ -231,9 +238,11 @@ def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
     except codes.CodeUnreadable:
         payload = codes.read_code(text, code_keys(session, now), now.date())
         reference = payload.reference
-    appointment = session.scalar(
-        select(Appointment).where(Appointment.reference == reference).with_for_update()
-    )
+    query = select(Appointment).where(Appointment.reference == reference)
+    # PostgreSQL: loket_check_in locks the row itself (a kiosk may not lock it).
+    if not hall.uses_functions(session):
+        query = query.with_for_update()
+    appointment = session.scalar(query)
     if appointment is None:
         raise codes.CodeInvalid()
     return appointment
@@ -269,10 +278,17 @@ def check_in(
             code="too_early",
         )
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)
-    appointment.status = AppointmentStatus.CHECKED_IN
-    appointment.checked_in_at = ctx.now
-    _record(session, ctx, "appointment.checked_in", appointment, late=late)
-    ticket = queue.ticket_for_appointment(session, ctx, appointment, late=late)
+    if hall.uses_functions(session):
+        kind = TicketKind.WALK_IN if late else TicketKind.APPOINTMENT
+        predicted = queue.predicted_seconds(
+            session, ctx, appointment.branch, appointment.service, kind
+        )
+        ticket = hall.check_in(session, ctx, appointment, branch, predicted)
+    else:
+        appointment.status = AppointmentStatus.CHECKED_IN
+        appointment.checked_in_at = ctx.now
+        _record(session, ctx, "appointment.checked_in", appointment, late=late)
+        ticket = queue.ticket_for_appointment(session, ctx, appointment, late=late)
     if late:
         message = (
             "U bent te laat voor uw afspraak. U krijgt een gewoon nummer en wacht op uw beurt."

@@ -9,14 +9,7 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import (
-    DisconnectionError,
-    InterfaceError,
-    OperationalError,
-    ProgrammingError,
-    SQLAlchemyError,
-)
-from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.errors import Unavailable
@@ -24,23 +17,15 @@ from loket.errors import Unavailable
 APP_NAME = "loket"
 
 
-def not_set_up(exc: BaseException) -> bool:
-    """True when the tables are missing (the database was never migrated)."""
-    text = str(exc).lower()
-    return "no such table" in text or ("does not exist" in text and "relation" in text)
-
-
 def unavailable(exc: SQLAlchemyError) -> Unavailable:
-    """The plain-Dutch ``Unavailable`` for a database problem."""
-    if not_set_up(exc):
-        return Unavailable("De database is nog niet ingericht. Voer eerst 'loket db upgrade' uit.")
-    if isinstance(exc, OperationalError | InterfaceError | DisconnectionError | PoolTimeout):
-        return Unavailable("De database is niet bereikbaar. Probeer het zo opnieuw.")
-    if isinstance(exc, ProgrammingError):
-        return Unavailable("De database past niet bij deze versie van Loket.")
-    return Unavailable(
-        "De database kon dit nu niet verwerken; er is niets veranderd. Probeer het opnieuw."
-    )
+    """The plain-Dutch ``Unavailable`` for a database problem (``loket.failures`` says
+    what exactly: unreachable, no permission, disk full, schema too old ...)."""
+    from loket import failures
+
+    failure = failures.describe(exc)
+    error = Unavailable(failure.message)
+    error.code = failure.code
+    return error
 
 
 def default_database_url() -> str:
@@ -61,7 +46,8 @@ def _prepare_sqlite_file(url: str) -> None:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
-        engine = create_engine(url, connect_args={"timeout": 30})
+        # hide_parameters: an error never carries a resident's name into a log or screen.
+        engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_conn, _record):  # type: ignore[no-untyped-def]
@@ -84,7 +70,7 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
 
 
 class Database:

@@ -60,6 +60,34 @@ REFERENCE_TABLES = (
 )
 # Configuration that is not for public-hall PCs: staff, their skills, the HMAC keys.
 STAFF_TABLES = ("staff", "staff_skill")
+# The SECURITY DEFINER functions of migration 0005 (PostgreSQL only) and who may run
+# them; the helpers they call (loket_event, loket_new_ticket, ...) nobody may run.
+_EVERY_PC_BUT_DISPLAY = (KIOSK, COUNTER, RECEPTION, MANAGER, ADMIN)
+PUBLIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    "loket_issue_walk_in(integer, integer, timestamp, boolean, integer, integer, text)": (
+        _EVERY_PC_BUT_DISPLAY
+    ),
+    "loket_check_in(integer, integer, timestamp, integer, integer, text)": (_EVERY_PC_BUT_DISPLAY),
+    "loket_give_feedback(integer, timestamp, integer, integer, integer, integer, text)": (
+        KIOSK,
+        MANAGER,
+        ADMIN,
+    ),
+    "loket_raise_alert(text, integer, timestamp, text, jsonb)": EVERYONE,
+    # The kiosk's unlock by a team leader (the kiosk reads no staff data).
+    "loket_pin_salt(text)": (KIOSK, MANAGER, ADMIN),
+    "loket_login_pin(text, text, timestamp, text)": (KIOSK, MANAGER, ADMIN),
+    "loket_login_card(bytea, timestamp, text)": (KIOSK, MANAGER, ADMIN),
+}
+# Who may work when and where, and what the forecast starts from (loket/plan_store.py).
+PLANNING_TABLES = (
+    "staff_contract",
+    "staff_service_point",
+    "staff_availability",
+    "staff_absence",
+    "travel_time",
+    "expected_volume",
+)
 # The view of migration 0003 (PostgreSQL only).
 DISPLAY_NAME_VIEW = "display_name"
 _NAME = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -125,38 +153,55 @@ def table_grants() -> list[Grant]:
         # creates the code key. Nobody but the manager changes or removes a key.
         Grant("SELECT", "signing_key", roles=(KIOSK, *STAFF_PCS)),
         Grant("INSERT", "signing_key", roles=STAFF_PCS),
-        # The queue. The kiosk draws numbers and issues tickets; FOR UPDATE on a ticket
-        # (feedback, check-in) needs UPDATE on at least one column.
-        Grant("SELECT", "ticket", roles=(*PUBLIC_PCS, *STAFF_PCS)),
-        Grant("INSERT", "ticket", roles=(KIOSK, *STAFF_PCS)),
-        Grant("UPDATE", "ticket", ("predicted_wait_seconds", "printed"), (KIOSK,)),
-        Grant("UPDATE", "ticket", roles=STAFF_PCS),
-        Grant("SELECT, INSERT, UPDATE", "number_sequence", roles=(KIOSK, *STAFF_PCS)),
+        # The queue. Public-hall PCs read the columns they show (not a colleague's
+        # note); they write nothing directly: issuing, checking in, rating and device
+        # alerts go through the functions below, which write their own events. FOR
+        # UPDATE on a ticket (staff operations) needs UPDATE on it.
+        Grant("SELECT", "ticket", public_columns("ticket"), PUBLIC_PCS),
+        Grant("SELECT, UPDATE", "ticket", roles=STAFF_PCS),
+        # Numbers are drawn only inside loket_issue_walk_in / loket_check_in.
+        Grant("SELECT", "number_sequence", roles=STAFF_PCS),
         # The event log holds no personal data (by design and tested); the display
-        # follows it. Nobody may update or delete events.
+        # follows it. Staff PCs record their own operations; nobody updates or deletes.
         Grant("SELECT", "event", roles=(*PUBLIC_PCS, *STAFF_PCS)),
-        Grant("INSERT", "event", roles=(KIOSK, *STAFF_PCS)),
-        # Appointments: public-hall PCs see everything but the personal columns; the
-        # kiosk checks in. The display reads consenting names through the view.
+        Grant("INSERT", "event", roles=STAFF_PCS),
+        # Appointments: public-hall PCs see everything but the personal columns. The
+        # display reads consenting names through the view.
         Grant("SELECT", "appointment", public_columns("appointment"), PUBLIC_PCS),
-        Grant("UPDATE", "appointment", ("status", "checked_in_at"), (KIOSK,)),
         Grant("SELECT, INSERT, UPDATE", "appointment", roles=STAFF_PCS),
         Grant("SELECT", DISPLAY_NAME_VIEW, roles=(DISPLAY, *STAFF_PCS, MANAGER, ADMIN)),
-        # Feedback: the kiosk stores a rating and checks "already rated" but cannot read
-        # comments. Staff PCs run the daily purge, which clears comments.
+        # Feedback: the kiosk checks "already rated" but cannot read comments; it rates
+        # through loket_give_feedback. Staff PCs run the daily purge, which clears them.
         Grant("SELECT", "feedback", public_columns("feedback"), (KIOSK,)),
-        Grant("INSERT", "feedback", roles=(KIOSK,)),
         Grant("SELECT, UPDATE", "feedback", roles=STAFF_PCS),
+        # The monthly report: the staff PC whose timer inserts the month's row sends it
+        # (loket/reports/mail.py); a failed send deletes its claim so another retries.
+        Grant("SELECT, INSERT, UPDATE, DELETE", "report_mailing", roles=STAFF_PCS),
+        # Failed code attempts (loket/throttle.py). The kiosk keeps its own count: the
+        # throttle slows a person guessing at the screen; whoever holds the kiosk's
+        # password can read references anyway, so there is nothing to protect here.
+        Grant("SELECT, INSERT, UPDATE, DELETE", "code_throttle", roles=(KIOSK, *STAFF_PCS)),
+        # Planning (loket/plan_store.py). Staff PCs build today's plan when there is none
+        # yet (a booking needs its capacity) and read who may work when; the manager
+        # records absences. The kiosk predicts waits from who sits at which counter with
+        # which skills (staff ids only, no names) and reads from when a service is covered
+        # (the plan's public ``coverage``, never the roster in ``data``).
+        *(Grant("SELECT", t, roles=STAFF_PCS) for t in PLANNING_TABLES),
+        Grant("SELECT", "staff_skill", ("staff_id", "service_id", "speed"), (KIOSK,)),
+        Grant("SELECT", "stored_plan", public_columns("stored_plan"), (KIOSK,)),
+        Grant("SELECT, INSERT", "stored_plan", roles=STAFF_PCS),
     ]
     # Serial ids: whoever inserts draws from the table's sequence (PostgreSQL's name).
-    for table, roles in (
-        ("ticket", (KIOSK, *STAFF_PCS)),
-        ("event", (KIOSK, *STAFF_PCS)),
-        ("feedback", (KIOSK, *STAFF_PCS)),
+    sequences: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("event", STAFF_PCS),
         ("appointment", STAFF_PCS),
         ("day_exception", (RECEPTION,)),
-    ):
+        ("stored_plan", STAFF_PCS),
+    )
+    for table, roles in sequences:
         g.append(Grant("USAGE", f"SEQUENCE {table}_id_seq", roles=roles))
+    for signature, allowed in PUBLIC_FUNCTIONS.items():
+        g.append(Grant("EXECUTE", f"FUNCTION {signature}", roles=allowed))
     return g
 
 
@@ -167,8 +212,11 @@ def unclassified_tables() -> list[str]:
 
 
 def _create_group(role: str) -> str:
+    # Checked first: CREATE ROLE needs CREATEROLE even when the role exists, and the
+    # owner that re-applies the grants (`loket db upgrade`) does not have it.
     return (
-        f"DO $$ BEGIN CREATE ROLE {role} NOLOGIN; "
+        f"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN "
+        f"CREATE ROLE {role} NOLOGIN; END IF; "
         "EXCEPTION WHEN duplicate_object THEN NULL; END $$;"
     )
 
@@ -190,6 +238,7 @@ def roles_sql() -> list[str]:
         # Start from nothing, so a rerun also takes back what an older version granted.
         f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {everyone};",
         f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {everyone};",
+        f"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC, {everyone};",
         *(g.sql() for g in table_grants()),
         # The team leader reads everything, changes the configuration and runs the
         # privacy purge; the admin may do anything but change the schema (the owner

@@ -9,15 +9,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from loket.models import (
+    Appointment,
+    AppointmentStatus,
+    Branch,
     Counter,
     CounterService,
+    Event,
     Service,
+    StaffSkill,
+    StoredPlan,
     Ticket,
     TicketKind,
     TicketStatus,
@@ -113,57 +120,216 @@ def choose_next_id(
         remaining = [w for w in remaining if w.id != decision.ticket_id]
 
 
-def queue_state(session: Session, ticket: Ticket, now: datetime) -> prediction.QueueState:
-    """What the prediction needs: who waits, which counters serve what, who is busy."""
-    same_day = (
-        Ticket.branch_id == ticket.branch_id,
-        Ticket.day == ticket.day,
-        Ticket.id != ticket.id,
+# Events that show a counter is in use and by whom; a status other than "available"
+# (break, back office) or a logout of that colleague means nobody serves there now.
+_PRESENCE_KINDS = (
+    "staff.status",
+    "ticket.called",
+    "ticket.recalled",
+    "ticket.started",
+    "ticket.finished",
+    "ticket.no_show",
+    "ticket.parked",
+    "ticket.transferred",
+)
+
+
+DEFAULT_SHOW_RATE = 0.9  # before the plan knows the branch's own
+
+
+@dataclass(frozen=True)
+class LivePrediction:
+    """The expected wait of a new ticket, or why there is none."""
+
+    seconds: int | None
+    note: str | None = None  # "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
+
+
+def staffed_counters(session: Session, branch_id: int, now: datetime) -> dict[int, int | None]:
+    """Counters someone serves at now: counter id -> staff id (None: the system)."""
+    start = datetime.combine(now.date(), datetime.min.time())
+    latest = (
+        select(Event.counter_id, func.max(Event.id).label("last"))
+        .where(
+            Event.branch_id == branch_id,
+            Event.at >= start,
+            Event.counter_id.is_not(None),
+            Event.kind.in_(_PRESENCE_KINDS),
+        )
+        .group_by(Event.counter_id)
+        .subquery()
     )
+    rows = session.execute(
+        select(Event.id, Event.counter_id, Event.staff_id, Event.kind, Event.data).join(
+            latest, latest.c.last == Event.id
+        )
+    ).all()
+    logouts: dict[int, int] = {
+        int(staff_id or 0): int(last or 0)
+        for staff_id, last in session.execute(
+            select(Event.staff_id, func.max(Event.id))
+            .where(Event.at >= start, Event.kind == "staff.logout", Event.staff_id.is_not(None))
+            .group_by(Event.staff_id)
+        )
+    }
+    out: dict[int, int | None] = {}
+    for event_id, counter_id, staff_id, kind, data in rows:
+        if kind == "staff.status" and (data or {}).get("status") != "available":
+            continue
+        if staff_id is not None and logouts.get(staff_id, 0) > event_id:
+            continue
+        out[counter_id] = staff_id
+    return out
+
+
+def live_state(
+    session: Session,
+    branch_id: int,
+    day: date,
+    now: datetime,
+    exclude_ticket: int | None = None,
+    coverage: dict[str, Any] | None = None,
+) -> prediction.QueueState:
+    """The simulator's view of the branch now: who waits, which counters are staffed by
+    whom with which skills and speeds, who is busy, and the bookings still to come."""
+    same_day = [Ticket.branch_id == branch_id, Ticket.day == day]
+    if exclude_ticket is not None:
+        same_day.append(Ticket.id != exclude_ticket)
     waiting = [
         c.waiting
         for c in waiting_candidates(session, *same_day, Ticket.status == TicketStatus.WAITING)
     ]
-    counters = session.scalars(
-        select(Counter).where(Counter.branch_id == ticket.branch_id, Counter.active)
-    ).all()
-    equipped: dict[int, dict[str, float]] = {c.id: {} for c in counters}
-    rows = session.execute(
+    staffed = staffed_counters(session, branch_id, now)
+    equipped: dict[int, set[str]] = {c: set() for c in staffed}
+    for counter_id, code in session.execute(
         select(CounterService.counter_id, Service.code)
         .join(Service, Service.id == CounterService.service_id)
-        .where(CounterService.counter_id.in_(list(equipped)))
-    )
-    for counter_id, code in rows:
-        equipped[counter_id][code] = 1.0
-    busy_rows = session.execute(
-        select(Ticket.counter_id, Service.code, Ticket.started_at)
-        .join(Service, Service.id == Ticket.service_id)
-        .where(
-            *same_day,
-            Ticket.counter_id.is_not(None),
-            Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+        .join(Counter, Counter.id == CounterService.counter_id)
+        .where(CounterService.counter_id.in_(list(staffed)), Counter.active)
+    ):
+        equipped[counter_id].add(code)
+    people = {s for s in staffed.values() if s is not None}
+    skills: dict[int, dict[str, float]] = {s: {} for s in people}
+    if people:
+        for staff_id, code, speed in session.execute(
+            select(StaffSkill.staff_id, Service.code, StaffSkill.speed)
+            .join(Service, Service.id == StaffSkill.service_id)
+            .where(StaffSkill.staff_id.in_(list(people)))
+        ):
+            skills[staff_id][code] = float(speed or 1.0)
+    busy = {
+        counter_id: (code, started_at or called_at)
+        for counter_id, code, started_at, called_at in session.execute(
+            select(Ticket.counter_id, Service.code, Ticket.started_at, Ticket.last_called_at)
+            .join(Service, Service.id == Ticket.service_id)
+            .where(
+                *same_day,
+                Ticket.counter_id.is_not(None),
+                Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+            )
         )
-    )
-    busy = {counter_id: (code, started_at) for counter_id, code, started_at in busy_rows}
+    }
     states = []
-    for c in counters:
-        current = busy.get(c.id)
+    for counter_id, person in staffed.items():
+        own = skills.get(person, {}) if person is not None else {}
+        speeds = (
+            {code: own[code] for code in equipped[counter_id] if code in own}
+            if own
+            else dict.fromkeys(equipped[counter_id], 1.0)
+        )
+        current = busy.get(counter_id)
         elapsed = 0.0
         if current is not None and current[1] is not None:
-            elapsed = (now - current[1]).total_seconds() / 60
+            elapsed = max(0.0, (now - current[1]).total_seconds() / 60)
         states.append(
             prediction.CounterState(
-                counter_id=c.id,
-                services=equipped[c.id],
+                counter_id=counter_id,
+                services=speeds,
                 busy_service=current[0] if current else None,
                 elapsed_minutes=elapsed,
             )
         )
-    means = {s.code: float(s.duration_minutes) for s in session.scalars(select(Service))}
-    return prediction.QueueState(now=now, waiting=waiting, counters=states, mean_minutes=means)
+    means = {
+        code: float(m)
+        for code, m in session.execute(select(Service.code, Service.duration_minutes))
+    }
+    upcoming = [
+        (code, at)
+        for code, at in session.execute(
+            select(Service.code, Appointment.start)
+            .join(Service, Service.id == Appointment.service_id)
+            .where(
+                Appointment.branch_id == branch_id,
+                Appointment.status == AppointmentStatus.BOOKED,
+                Appointment.start >= now - timedelta(minutes=15),
+                Appointment.start < now + timedelta(hours=3),
+            )
+        )
+    ]
+    return prediction.QueueState(
+        now=now,
+        waiting=waiting,
+        counters=states,
+        mean_minutes=means,
+        upcoming=upcoming,
+        show_rate=float(coverage.get("show_rate", DEFAULT_SHOW_RATE))
+        if coverage
+        else DEFAULT_SHOW_RATE,
+    )
+
+
+def branch_coverage(session: Session, branch_id: int, day: date) -> dict[str, Any]:
+    """The public part of the day's current plan for one branch (no names): per service
+    the windows someone is rostered, and the show rate of bookings."""
+    row = session.execute(
+        select(StoredPlan.coverage, Branch.code)
+        .join(Branch, Branch.id == branch_id)
+        .where(StoredPlan.day == day)
+        .order_by(StoredPlan.version.desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return {}
+    coverage, code = row
+    return dict((coverage or {}).get(code, {}))
+
+
+def expected_from(coverage: dict[str, Any], service: str, now: datetime) -> str | None:
+    """When the plan first has someone for ``service`` later today ("13:00")."""
+    windows = coverage.get("services", {}).get(service, [])
+    minute = now.hour * 60 + now.minute
+    later = [a for a, _b in windows if a > minute]
+    if not later:
+        return None
+    first = min(later)
+    return f"{first // 60:02d}:{first % 60:02d}"
+
+
+def predict_live(
+    session: Session,
+    branch_id: int,
+    service: str,
+    now: datetime,
+    kind: str = policy.WALK_IN,
+    exclude_ticket: int | None = None,
+) -> LivePrediction:
+    """Expected wait for a ticket issued now, or a plain note when nobody who does the
+    service sits at a counter. Reads only: call it outside the write transaction."""
+    coverage = branch_coverage(session, branch_id, now.date())
+    state = live_state(session, branch_id, now.date(), now, exclude_ticket, coverage)
+    wait = prediction.predict_wait(service, state, kind)
+    if wait is not None:
+        return LivePrediction(int(wait.total_seconds()))
+    when = expected_from(coverage, service, now)
+    note = "Nu is er niemand voor deze dienst."
+    note += f" Verwacht vanaf {when}." if when else " Vraag bij de receptie wanneer er iemand is."
+    return LivePrediction(None, note)
 
 
 def predict_wait(session: Session, ticket: Ticket, now: datetime) -> timedelta | None:
-    """Expected wait for a new ticket; None when no counter serves its service."""
+    """Expected wait for a ticket already added (check-in); None when nobody serves it."""
     kind = policy.APPOINTMENT if ticket.kind is TicketKind.APPOINTMENT else policy.WALK_IN
-    return prediction.predict_wait(ticket.service.code, queue_state(session, ticket, now), kind)
+    seconds = predict_live(
+        session, ticket.branch_id, ticket.service.code, now, kind, exclude_ticket=ticket.id
+    ).seconds
+    return timedelta(seconds=seconds) if seconds is not None else None

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import Session, object_session
 
-from loket import events, queue
+from loket import events, hall, queue
 from loket.errors import Refused
 from loket.hours import next_walk_in_opening, period_at, periods_on
 from loket.models import (
@@ -219,7 +219,7 @@ def branch_status(session: Session, branch: Branch, now: datetime) -> BranchStat
     return BranchStatus(mode="open", until=period.end, **common)
 
 
-ALERT_KINDS = frozenset({"printer", "scanner", "assistance", "kiosk"})
+ALERT_KINDS = frozenset({"printer", "scanner", "assistance", "kiosk", "code_guessing"})
 _SAFE_KEY = re.compile(r"[a-z_]{1,30}")
 
 
@@ -242,6 +242,8 @@ def raise_alert(
         elif value is not None and not isinstance(value, int | float | bool):
             raise Refused(f"Ongeldige waarde voor '{key}' in de melding.", code="alert_data")
         clean[key] = value
+    if hall.uses_functions(session):
+        return hall.raise_alert(session, ctx, kind, branch, clean)
     event = events.append(
         session,
         at=ctx.now,

@@ -45,6 +45,14 @@ class ConfigError(DomainError):
         self.problems = problems
 
 
+class SchemaMismatch(DomainError):
+    """The database's schema is not the one this program was built for (older, newer,
+    or not set up); checked by every role at start (loket/schema_check.py)."""
+
+    def __init__(self, message: str, *, code: str) -> None:
+        super().__init__(message, code=code)
+
+
 class Unavailable(Exception):
     """The database cannot be used right now (unreachable, not set up, or it refused the
     transaction); nothing was changed. The core raises it for every database problem, so

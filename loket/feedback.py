@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import events, queue
+from loket import events, hall, queue
 from loket.errors import Refused
 from loket.models import Branch, Feedback, Ticket
 from loket.queue import Context
@@ -24,7 +24,8 @@ SMILEY_RANGE = range(1, 6)
 
 def ticket_for_feedback(session: Session, branch: Branch, number: str, day: date) -> Ticket:
     """The ticket a visitor wants to rate, or a Refused/NotFound in plain Dutch."""
-    ticket = queue.find_ticket(session, branch, number, day)
+    # PostgreSQL: loket_give_feedback locks and checks again (a kiosk may not lock).
+    ticket = queue.find_ticket(session, branch, number, day, lock=not hall.uses_functions(session))
     if ticket.first_called_at is None:
         raise Refused(
             "U bent nog niet aan de beurt geweest. Geef na uw bezoek aan de balie een cijfer.",
@@ -62,6 +63,11 @@ def give_feedback(
     _check(speed, SMILEY_RANGE, "Snelheid")
     _check(expertise, SMILEY_RANGE, "Deskundigheid")
     ticket = ticket_for_feedback(session, branch, number, ctx.now.date())
+    if hall.uses_functions(session):
+        feedback_id = hall.give_feedback(
+            session, ctx, ticket, score, friendliness, speed, expertise
+        )
+        return session.get_one(Feedback, feedback_id)
     feedback = Feedback(
         ticket_id=ticket.id,
         branch_id=branch.id,

@@ -14,13 +14,15 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from loket import appointments
-from loket.errors import DomainError
+from loket import appointments, failures, limits
+from loket.errors import DomainError, Refused
 from loket.models import Appointment, AppointmentStatus, Branch, Service
 from loket.queue import Context
 
@@ -73,10 +75,12 @@ class BookedRow:
 class ImportReport:
     booked: list[BookedRow] = field(default_factory=list)
     refused: list[RefusedRow] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def text(self) -> str:
         lines = [f"{len(self.booked)} afspraken ingelezen, {len(self.refused)} geweigerd."]
         lines += [f"Regel {r.row}: {r.reason}" for r in self.refused]
+        lines += self.warnings
         return "\n".join(lines)
 
 
@@ -97,13 +101,44 @@ def _parse_time(text: str) -> time | None:
     return time(int(match[1]), int(match[2]))
 
 
+def decode(data: bytes | str) -> str:
+    """The file's text: UTF-8 (with or without the byte-order mark Excel writes) or
+    Windows-1252 (Excel's "CSV" on a Dutch Windows PC); anything else is refused."""
+    if isinstance(data, str):
+        return data.lstrip("\ufeff")
+    if b"\x00" in data:
+        raise Refused(
+            "Dit bestand is geen tekstbestand (het bevat binaire gegevens). Kies een CSV- of "
+            ".ics-bestand.",
+            code="import_encoding",
+        )
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise Refused(
+        "De tekens in dit bestand kan ik niet lezen. Sla het op als 'CSV UTF-8' en "
+        "probeer het opnieuw.",
+        code="import_encoding",
+    )
+
+
 def read_csv(text: str) -> list[ImportRow]:
-    """Rows of a CSV with a header line; ';' or ',' separated, Dutch or English headers."""
+    """Rows of a CSV with a header line; ';' or ',' separated, Dutch or English headers.
+
+    Row numbers are the file's line numbers (the header is line 1). A field that runs
+    over several lines (a quote too many or too few) is refused with its line, never
+    booked with the next resident's row inside its name; a line the reader cannot parse
+    stops the file with its line number."""
     text = text.lstrip("\ufeff")  # Excel writes a byte-order mark
     first = text.splitlines()[0] if text.strip() else ""
     delimiter = ";" if first.count(";") >= first.count(",") else ","
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error:
+        return [ImportRow(row=1, problem="De kopregel (regel 1) kan ik niet lezen.")]
     columns: dict[str, int] = {}
     for i, title in enumerate(header):
         key = title.strip().lower()
@@ -122,7 +157,22 @@ def read_csv(text: str) -> list[ImportRow]:
             )
         ]
     rows = []
-    for line_no, cells in enumerate(reader, start=2):
+    line_no = reader.line_num + 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error:
+            rows.append(
+                ImportRow(
+                    row=line_no,
+                    problem="Deze regel kan ik niet lezen (een veld is te lang of bevat "
+                    "tekens die niet kunnen). De rest van het bestand is niet ingelezen.",
+                )
+            )
+            break
+        start_line, line_no = line_no, reader.line_num + 1
         if not any(c.strip() for c in cells):
             continue
 
@@ -131,7 +181,7 @@ def read_csv(text: str) -> list[ImportRow]:
             return cells[i].strip() if i is not None and i < len(cells) else ""
 
         row = ImportRow(
-            row=line_no,
+            row=start_line,
             branch=cell("branch"),
             service=cell("service"),
             name=cell("name"),
@@ -140,16 +190,33 @@ def read_csv(text: str) -> list[ImportRow]:
             notes=cell("notes"),
         )
         day, moment = _parse_date(cell("date")), _parse_time(cell("time"))
-        if day is None:
+        spans = line_no - start_line
+        if spans > 1 and any("\n" in c for i, c in enumerate(cells) if i != columns.get("notes")):
             row.problem = (
-                f"De datum '{cell('date')}' kan ik niet lezen. Schrijf de datum zo: 25-11-2026."
+                f"Deze regel loopt door tot regel {line_no - 1}: waarschijnlijk staat er een "
+                'aanhalingsteken (") te veel of te weinig. Deze regels zijn niet ingelezen.'
             )
+        elif day is None:
+            row.problem = "De datum kan ik niet lezen. Schrijf de datum zo: 25-11-2026."
         elif moment is None:
-            row.problem = f"De tijd '{cell('time')}' kan ik niet lezen. Schrijf de tijd zo: 09:30."
+            row.problem = "De tijd kan ik niet lezen. Schrijf de tijd zo: 09:30."
         else:
             row.start = datetime.combine(day, moment)
         rows.append(row)
     return rows
+
+
+def count_check(text: str, rows: list[ImportRow]) -> str | None:
+    """A warning when fewer rows were read than the file has data lines (a swallowed
+    row); multi-line notes in quotes are counted as the lines they span."""
+    lines = [line for line in text.lstrip("\ufeff").splitlines()[1:] if line.strip()]
+    spanned = sum(1 for r in rows if r.problem and "loopt door" in r.problem)
+    if len(rows) < len(lines) and (spanned or not any(r.problem for r in rows)):
+        return (
+            f"Het bestand heeft {len(lines)} regels met gegevens, ik las er {len(rows)} "
+            "afspraken uit. Controleer de regels hierboven."
+        )
+    return None
 
 
 def read_ics(data: bytes | str) -> list[ImportRow]:
@@ -159,35 +226,46 @@ def read_ics(data: bytes | str) -> list[ImportRow]:
 
     try:
         cal = Calendar.from_ical(data)
-    except ValueError:
+        events = list(cal.walk("VEVENT"))
+    except (ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError):
         return [ImportRow(row=1, problem="Dit is geen geldig iCalendar-bestand (.ics).")]
     rows = []
-    for number, event in enumerate(cal.walk("VEVENT"), start=1):
-        row = ImportRow(row=number)
-        start = event.get("dtstart")
-        value = start.dt if start is not None else None
-        if isinstance(value, datetime):
-            # Times in another zone or UTC are turned into local wall-clock time.
-            row.start = value.astimezone(LOCAL).replace(tzinfo=None) if value.tzinfo else value
-        else:
-            row.problem = "De afspraak heeft geen begintijd (DTSTART met een tijd)."
-        categories = event.get("categories")
-        category = ""
-        if categories is not None:
-            cats = categories if isinstance(categories, list) else [categories]
-            category = ",".join(",".join(str(x) for x in c.cats) for c in cats)
-        row.service = str(event.get("x-loket-service") or category or event.get("summary") or "")
-        row.branch = str(event.get("location") or "")
-        attendee = event.get("attendee")
-        if isinstance(attendee, list):
-            attendee = attendee[0] if attendee else None
-        if attendee is not None:
-            row.name = str(attendee.params.get("CN", "")).strip()
-            address = str(attendee)
-            row.email = address[7:] if address.lower().startswith("mailto:") else ""
-        row.notes = str(event.get("description") or "")
-        rows.append(row)
+    for number, event in enumerate(events, start=1):
+        try:
+            rows.append(_ics_row(number, event))
+        except (ValueError, KeyError, IndexError, TypeError, AttributeError, OverflowError):
+            rows.append(
+                ImportRow(row=number, problem="Deze afspraak in het bestand kan ik niet lezen.")
+            )
     return rows
+
+
+def _ics_row(number: int, event: Any) -> ImportRow:
+    """One VEVENT as a row; a value the library cannot read raises (caught above)."""
+    row = ImportRow(row=number)
+    start = event.get("dtstart")
+    value = getattr(start, "dt", None) if start is not None else None
+    if isinstance(value, datetime):
+        # Times in another zone or UTC are turned into local wall-clock time.
+        row.start = value.astimezone(LOCAL).replace(tzinfo=None) if value.tzinfo else value
+    else:
+        row.problem = "De afspraak heeft geen begintijd (DTSTART met een tijd)."
+    categories = event.get("categories")
+    category = ""
+    if categories is not None:
+        cats = categories if isinstance(categories, list) else [categories]
+        category = ",".join(",".join(str(x) for x in c.cats) for c in cats)
+    row.service = str(event.get("x-loket-service") or category or event.get("summary") or "")
+    row.branch = str(event.get("location") or "")
+    attendee = event.get("attendee")
+    if isinstance(attendee, list):
+        attendee = attendee[0] if attendee else None
+    if attendee is not None:
+        row.name = str(attendee.params.get("CN", "")).strip()
+        address = str(attendee)
+        row.email = address[7:] if address.lower().startswith("mailto:") else ""
+    row.notes = str(event.get("description") or "")
+    return row
 
 
 def _match_service(text: str, services: list[Service]) -> Service | None:
@@ -254,6 +332,11 @@ def import_rows(
             refuse("Er staat geen naam bij. Zonder naam kunnen we de afspraak niet maken.")
             continue
         assert row.start is not None
+        try:
+            limits.text(row.name, "De naam", limits.NAME, required=True)
+        except DomainError as exc:
+            refuse(exc.message)
+            continue
         existing = session.scalar(
             select(Appointment.reference).where(
                 Appointment.branch_id == branch.id,
@@ -267,6 +350,8 @@ def import_rows(
             refuse(f"Deze afspraak staat er al in (afspraaknummer {existing}).")
             continue
         try:
+            # Each row in its own savepoint: a refused row (or one the database refuses)
+            # leaves the others booked.
             with session.begin_nested():
                 booked = appointments.book(
                     session,
@@ -282,6 +367,9 @@ def import_rows(
                 )
         except DomainError as exc:
             refuse(exc.message)
+            continue
+        except DBAPIError as exc:
+            refuse(failures.describe(exc, "deze afspraak opslaan").message)
             continue
         report.booked.append(BookedRow(row.row, row.summary, booked.reference))
     return report

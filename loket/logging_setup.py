@@ -91,6 +91,12 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         session.info.setdefault(_PENDING, []).extend(new)
 
 
+def log_at_commit(session: Session, events: list[Event]) -> None:
+    """Log these events when the session commits: events a database function wrote
+    (loket/hall.py) are not new ORM objects, so ``_after_flush`` does not see them."""
+    session.info.setdefault(_PENDING, []).extend(events)
+
+
 def _after_commit(session: Session) -> None:
     for e in session.info.pop(_PENDING, []):
         log.info(describe(e))

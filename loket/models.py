@@ -108,9 +108,25 @@ class Municipality(Base):
     smtp: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL
     )
+    # Targets (loket/reports): the share to call within the norm and the satisfaction
+    # target; branches and services may override them and the norm.
+    target_share: Mapped[float] = mapped_column(Float, default=0.95, server_default="0.95")
+    satisfaction_target: Mapped[float] = mapped_column(Float, default=7.5, server_default="7.5")
+    # [reports] of the municipality file: who gets the monthly report (staff addresses).
+    report_mail: Mapped[dict[str, Any] | None] = mapped_column(
+        JSON, nullable=True, deferred=True, deferred_group=INTERNAL
+    )
 
 
-class Branch(Base):
+class TargetOverrides:
+    """Optional overrides of the municipality's targets (a branch's or a service's)."""
+
+    wait_norm_minutes: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    target_share: Mapped[float | None] = mapped_column(Float, nullable=True)
+    satisfaction_target: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class Branch(TargetOverrides, Base):
     __tablename__ = "branch"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -162,7 +178,7 @@ class DayException(Base):
     branch: Mapped[Branch] = relationship(back_populates="exceptions")
 
 
-class Service(Base):
+class Service(TargetOverrides, Base):
     __tablename__ = "service"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -317,7 +333,11 @@ class Ticket(Base):
     outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     needs_assistance: Mapped[bool] = mapped_column(Boolean, default=False)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), nullable=True)
-    transfer_note: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # A colleague's free text (it can hold a name): personal, so deferred like the
+    # appointment's contact data and withheld from the public-hall PCs' roles.
+    transfer_note: Mapped[str | None] = mapped_column(
+        Text, nullable=True, deferred=True, deferred_group=PERSONAL
+    )
     printed: Mapped[bool] = mapped_column(Boolean, default=False)
 
     service: Mapped[Service] = relationship()
@@ -329,6 +349,18 @@ class Ticket(Base):
     def number(self) -> str:
         """The number as printed and shown: prefix and sequence, e.g. "A 12"."""
         return f"{self.prefix} {self.sequence}"
+
+
+class CodeThrottle(Base):
+    """Failed code attempts per kiosk ("kiosk:<name>") and per branch ("branch:<id>"),
+    so a restart or a second process does not forget them (loket/throttle.py)."""
+
+    __tablename__ = "code_throttle"
+    scope: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    first_at: Mapped[datetime] = mapped_column(DateTime)
+    last_at: Mapped[datetime] = mapped_column(DateTime)
+    alerted: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class NumberSequence(Base):
@@ -379,6 +411,17 @@ class Feedback(Base):
     )
 
 
+class ReportMailing(Base):
+    """The monthly report sent for ``month`` (its first day): the row is the claim."""
+
+    __tablename__ = "report_mailing"
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(DateTime)
+    workstation: Mapped[str] = mapped_column(String(60))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
+    recipients: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class SigningKey(Base):
     """Keys for HMACs: appointment codes ("code", rotated by key id, old keys still
     verify) and staff card fingerprints ("card")."""
@@ -389,3 +432,113 @@ class SigningKey(Base):
     secret: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime)
     current: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+# -- staff availability and stored plans (docs/architecture.md, "Planning") ------------
+
+
+class AbsenceReason(enum.StrEnum):
+    SICK = "sick"
+    LEAVE = "leave"
+    OTHER = "other"
+
+
+class StaffContract(Base):
+    """Contract hours of a colleague (per week); planning spreads them over the week."""
+
+    __tablename__ = "staff_contract"
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    hours_per_week: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class StaffServicePoint(Base):
+    """A branch (service point) a colleague may work at; none listed means every one."""
+
+    __tablename__ = "staff_service_point"
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
+    branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class StaffAvailability(Base):
+    """When a colleague can work on a weekday (0 = Monday); none listed means never."""
+
+    __tablename__ = "staff_availability"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+
+
+class StaffAbsence(Base):
+    """Leave, sickness or another absence, first to last day inclusive.
+
+    The reason is kept here for the team leader only; the event log records that an
+    absence was entered, never why (sickness is health data of an employee).
+    """
+
+    __tablename__ = "staff_absence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[AbsenceReason] = mapped_column(_enum(AbsenceReason))
+    source: Mapped[str] = mapped_column(String(10), default="desk")
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class TravelTime(Base):
+    """Minutes between two service points (both directions are stored)."""
+
+    __tablename__ = "travel_time"
+    from_branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+    to_branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+    minutes: Mapped[int] = mapped_column(Integer)
+
+
+class ExpectedVolume(Base):
+    """Walk-ins and appointments expected per day for a service at a branch on a
+    weekday: the forecast before there is history."""
+
+    __tablename__ = "expected_volume"
+    branch_id: Mapped[int] = mapped_column(
+        ForeignKey("branch.id", ondelete="CASCADE"), primary_key=True
+    )
+    service_id: Mapped[int] = mapped_column(
+        ForeignKey("service.id", ondelete="CASCADE"), primary_key=True
+    )
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    walk_ins: Mapped[float] = mapped_column(Float, default=0.0)
+    appointments: Mapped[float] = mapped_column(Float, default=0.0)
+
+
+class StoredPlan(Base):
+    """One version of the municipality's plan for one day (every branch).
+
+    ``coverage`` says per branch and service from when someone is rostered (no names):
+    public-hall PCs read it for "nobody now, expected from 13:00". ``data`` holds the
+    roster with staff codes, the capacity and the forecast: staff PCs only.
+    """
+
+    __tablename__ = "stored_plan"
+    __table_args__ = (UniqueConstraint("day", "version"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    trigger: Mapped[str] = mapped_column(String(40), default="")
+    forecast_source: Mapped[str] = mapped_column(String(20), default="")
+    coverage: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    data: Mapped[dict[str, Any]] = mapped_column(
+        JSON, default=dict, deferred=True, deferred_group=INTERNAL
+    )

@@ -5,7 +5,8 @@
   more than ``municipality.purge_after_days`` full days ago. Everything anonymous stays
   (appointment rows with service, time and status; tickets; events), so statistics do
   not change. Bulk UPDATEs: the purge never reads the data it removes.
-- ``purge_if_due``: the same, at most once a day; the UIs call it from a timer and a
+- ``purge_if_due``: the same, when data is actually due (checked in the data, not
+  trusted from the last ``privacy.purged`` event); the UIs call it from a timer and a
   systemd timer or cron line runs ``loket privacy purge`` (docs/architecture.md).
 - ``export``: everything stored about one appointment, for the resident's right of access.
 """
@@ -97,14 +98,26 @@ def last_purge(session: Session) -> datetime | None:
     return session.scalar(select(func.max(Event.at)).where(Event.kind == PURGED_EVENT))
 
 
+def due(session: Session, now: datetime) -> bool:
+    """Whether any personal data is old enough to go. The data itself decides, not a
+    date in the event log (an event can be forged, a clock can be wrong)."""
+    until = cutoff(session, now)
+    checks = (
+        select(Appointment.id).where(Appointment.start < until, Appointment.purged_at.is_(None)),
+        select(Feedback.id).where(Feedback.at < until, Feedback.comment.is_not(None)),
+        select(Ticket.id).where(Ticket.day < until.date(), Ticket.transfer_note.is_not(None)),
+    )
+    return any(session.scalar(q.limit(1)) is not None for q in checks)
+
+
 def purge_if_due(session: Session, ctx: Context) -> PurgeReport | None:
-    """Purge unless it already ran today (the event log says when it last ran)."""
+    """Purge when personal data is due (``due``); None when nothing is, or this PC's
+    role holds no rights on personal data."""
     if not ctx.actor.roles & AUTO_PURGE_ROLES:
         return None
     if session.get_bind().dialect.name == "postgresql":
         session.execute(select(text(f"pg_advisory_xact_lock({_PURGE_LOCK})")))
-    last = last_purge(session)
-    if last is not None and last.date() >= ctx.now.date():
+    if not due(session, ctx.now):
         return None
     return purge(session, ctx)
 

@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, joinedload, undefer
 
-from loket import events
-from loket.dispatch import choose_next_id, predict_wait, waiting_candidates
+from loket import events, hall, limits
+from loket.dispatch import LivePrediction, choose_next_id, predict_wait, waiting_candidates
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.events import Actor
 from loket.hours import describe_day, next_walk_in_opening, period_at, periods_on
@@ -74,6 +74,10 @@ CALL_REASONS = {
 }
 
 
+# Who may let a walk-in in during an appointment-only period ("system": the CLI).
+LET_IN_ROLES = frozenset({"reception", "manager", "system"})
+
+
 def call_reason(text: str) -> str:
     """The reason's code: a known code or label as it is; anything typed becomes "other"."""
     cleaned = text.strip()
@@ -122,6 +126,7 @@ def get_service(session: Session, code: str) -> Service:
 
 
 def get_counter(session: Session, branch: Branch, number: int) -> Counter:
+    limits.integer(number, "Het balienummer", 1, 9999)
     counter = session.scalar(
         select(Counter).where(
             Counter.branch_id == branch.id, Counter.number == number, Counter.active
@@ -132,14 +137,17 @@ def get_counter(session: Session, branch: Branch, number: int) -> Counter:
     return counter
 
 
-def find_ticket(session: Session, branch: Branch, number: str, day: date) -> Ticket:
-    """A ticket by its printed number ("A 12", "a12") on a day."""
+def find_ticket(
+    session: Session, branch: Branch, number: str, day: date, *, lock: bool = True
+) -> Ticket:
+    """A ticket by its printed number ("A 12", "a12") on a day; locked (and with the
+    staff's note) for a staff operation, unlocked for a public-hall PC's read."""
     cleaned = number.replace(" ", "").upper()
     prefix = cleaned.rstrip("0123456789")
     digits = cleaned[len(prefix) :]
-    if not prefix or not digits:
+    if not prefix or not digits or len(prefix) > 2 or len(digits) > 6:
         raise NotFound(f"'{number}' is geen ticketnummer. Een nummer ziet eruit als A 12.")
-    ticket = session.scalar(
+    query = (
         select(Ticket)
         .where(
             Ticket.branch_id == branch.id,
@@ -148,8 +156,10 @@ def find_ticket(session: Session, branch: Branch, number: str, day: date) -> Tic
             Ticket.sequence == int(digits),
         )
         .options(*TICKET_WITH_DETAILS)
-        .with_for_update(of=Ticket)
     )
+    if lock:
+        query = query.options(undefer(Ticket.transfer_note)).with_for_update(of=Ticket)
+    ticket = session.scalar(query)
     if ticket is None:
         raise NotFound(f"Nummer {prefix} {int(digits)} is vandaag niet uitgegeven.")
     return ticket
@@ -168,7 +178,27 @@ def _next_sequence(session: Session, branch: Branch, day: date, prefix: str) -> 
         index_elements=["branch_id", "day", "prefix"],
         set_={"last": NumberSequence.last + 1},
     ).returning(NumberSequence.last)
-    return int(session.execute(stmt).scalar_one())
+    drawn = int(session.execute(stmt).scalar_one())
+    # Self-repair: a damaged counter (set back by hand, restored from an old backup)
+    # must not hand out a number that exists; continue after the real highest one.
+    # PostgreSQL does the same in loket_next_number (migration 0005).
+    highest = session.scalar(
+        select(func.coalesce(func.max(Ticket.sequence), 0)).where(
+            Ticket.branch_id == branch.id, Ticket.day == day, Ticket.prefix == prefix
+        )
+    )
+    if highest is not None and drawn <= highest:
+        drawn = int(highest) + 1
+        session.execute(
+            update(NumberSequence)
+            .where(
+                NumberSequence.branch_id == branch.id,
+                NumberSequence.day == day,
+                NumberSequence.prefix == prefix,
+            )
+            .values(last=drawn)
+        )
+    return drawn
 
 
 def _ticket_data(ticket: Ticket, **extra: object) -> dict[str, object]:
@@ -196,6 +226,16 @@ def _record(session: Session, ctx: Context, kind: str, ticket: Ticket, **extra: 
     )
 
 
+def predicted_seconds(
+    session: Session, ctx: Context, branch: Branch, service: Service, kind: TicketKind
+) -> int | None:
+    """The expected wait of a ticket about to be issued (it is not in the queue yet)."""
+    ticket = Ticket(branch_id=branch.id, day=ctx.now.date(), kind=kind)
+    ticket.service = service
+    wait = predict_wait(session, ticket, ctx.now)
+    return int(wait.total_seconds()) if wait is not None else None
+
+
 def _new_ticket(
     session: Session,
     ctx: Context,
@@ -206,8 +246,16 @@ def _new_ticket(
     wait_from: datetime,
     needs_assistance: bool,
     appointment: Appointment | None = None,
+    predicted: LivePrediction | None = None,
 ) -> Ticket:
+    """``predicted``: the wait computed before the write transaction (issue_ticket);
+    without it the prediction runs here (check-in)."""
     day = ctx.now.date()
+    seconds = (
+        predicted.seconds
+        if predicted is not None
+        else predicted_seconds(session, ctx, branch, service, kind)
+    )
     ticket = Ticket(
         branch_id=branch.id,
         service_id=service.id,
@@ -222,13 +270,13 @@ def _new_ticket(
         needs_assistance=needs_assistance,
         appointment_id=appointment.id if appointment else None,
         call_count=0,
+        predicted_wait_seconds=seconds,
+        transfer_note=None,
     )
     ticket.service = service
     ticket.branch = branch
     session.add(ticket)
     session.flush()
-    wait = predict_wait(session, ticket, ctx.now)
-    ticket.predicted_wait_seconds = int(wait.total_seconds()) if wait is not None else None
     return ticket
 
 
@@ -239,7 +287,11 @@ def issue_walk_in(
     service: Service,
     *,
     needs_assistance: bool = False,
+    let_in: bool = False,
+    predicted: LivePrediction | None = None,
 ) -> Ticket:
+    """A walk-in number. ``let_in``: reception or a team leader lets a walk-in in during
+    an appointment-only period (never the kiosk); recorded as such in the event log."""
     offered = offer(session, branch, service)
     if offered is None:
         raise Refused(
@@ -262,12 +314,29 @@ def issue_walk_in(
             when = f" U kunt zonder afspraak komen op {day} vanaf {again:%H:%M}."
         why = f" {reason.rstrip('.')}." if reason else ""
         raise Refused(f"{branch.name} is nu gesloten.{why}{when}", code="closed")
-    if period.mode is PeriodMode.APPOINTMENT:
+    let_in = let_in and period.mode is PeriodMode.APPOINTMENT
+    if let_in and not ctx.actor.roles & LET_IN_ROLES:
+        raise Refused(
+            "Alleen de receptie of een teamleider kan iemand zonder afspraak binnenlaten.",
+            code="let_in",
+        )
+    if period.mode is PeriodMode.APPOINTMENT and not let_in:
         raise Refused(
             f"Tot {period.end:%H:%M} helpen we alleen mensen met een afspraak. "
             "Maak een afspraak bij de receptie, online of via de telefoon.",
             code="appointment_only",
         )
+    if hall.uses_functions(session):
+        seconds = (
+            predicted.seconds
+            if predicted is not None
+            else predicted_seconds(session, ctx, branch, service, TicketKind.WALK_IN)
+        )
+        issued = hall.issue_walk_in(session, ctx, branch, service, needs_assistance, seconds)
+        if let_in:
+            # The function records the issue; letting in is the staff PC's own decision.
+            _record(session, ctx, "ticket.let_in", issued, let_in=True)
+        return issued
     ticket = _new_ticket(
         session,
         ctx,
@@ -276,6 +345,7 @@ def issue_walk_in(
         TicketKind.WALK_IN,
         wait_from=ctx.now,
         needs_assistance=needs_assistance,
+        predicted=predicted,
     )
     _record(
         session,
@@ -284,6 +354,7 @@ def issue_walk_in(
         ticket,
         predicted_wait_seconds=ticket.predicted_wait_seconds,
         needs_assistance=needs_assistance,
+        **({"let_in": True} if let_in else {}),
     )
     return ticket
 
@@ -437,6 +508,7 @@ def call_next(
                 Ticket.id == ticket_id,
                 Ticket.status == TicketStatus.WAITING,
             )
+            .options(undefer(Ticket.transfer_note))
             .with_for_update(skip_locked=True, key_share=True)
             .execution_options(populate_existing=True)
         )
@@ -526,6 +598,7 @@ def no_show(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
 
 def park(session: Session, ctx: Context, ticket: Ticket, note: str = "") -> Ticket:
     _require(ticket, TicketStatus.CALLED, TicketStatus.SERVING, action="apart zetten")
+    note = limits.text(note, "De notitie", limits.TICKET_NOTE, lines=True) or ""
     ticket.status = TicketStatus.PARKED
     ticket.transfer_note = note or ticket.transfer_note
     _record(session, ctx, "ticket.parked", ticket)
@@ -543,6 +616,7 @@ def transfer(
 ) -> Ticket:
     """Back to waiting with the same number, for another service or counter."""
     _require(ticket, TicketStatus.SERVING, TicketStatus.CALLED, action="doorsturen")
+    note = limits.text(note, "De notitie", limits.TICKET_NOTE, lines=True) or ""
     if service is None and counter is None:
         raise IllegalTransition("Kies een dienst of een balie om naar door te sturen.")
     branch = ticket.branch

@@ -6,7 +6,6 @@ plain views (``loket.views``). A ``DomainError`` rolls everything back.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from datetime import date, datetime
 from datetime import time as TimeOfDay
@@ -24,6 +23,7 @@ from loket.display import BranchStatus, DisplayState
 from loket.errors import NotFound, PermissionDenied
 from loket.events import Actor, EventRecord, event_record
 from loket.feed import EventFeed, open_feed
+from loket.keys import KeyService
 from loket.models import (
     Appointment,
     Branch,
@@ -36,6 +36,7 @@ from loket.models import (
 )
 from loket.queue import Context
 from loket.staff import LoginFailed, StaffView
+from loket.staff_admin import StaffAdmin
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
 
 if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
@@ -48,7 +49,9 @@ if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods belo
     from loket.imports import ImportReport
     from loket.mailer import SmtpSettings
     from loket.monitor import BranchMonitor
+    from loket.plan_service import PlanService
     from loket.privacy import PurgeReport
+    from loket.reports.service import ReportService
 
 
 class BookingDetails(TypedDict, total=False):
@@ -71,13 +74,10 @@ class Loket:
         db: Database,
         clock: Clock | None = None,
         actor: Actor | None = None,
-        throttle: codes.FailedAttemptThrottle | None = None,
     ) -> None:
         self.db = db
         self.clock = clock or Clock()
         self.actor = actor or Actor()
-        # Slows down guessing of codes, per kiosk; shared by every actor of this process.
-        self.throttle = throttle or codes.FailedAttemptThrottle()
 
     # -- plumbing ---------------------------------------------------------------
 
@@ -99,7 +99,7 @@ class Loket:
 
     def as_actor(self, actor: Actor) -> Loket:
         """The same services acting for someone else (a logged-in clerk, a kiosk)."""
-        return Loket(self.db, self.clock, actor, self.throttle)
+        return Loket(self.db, self.clock, actor)
 
     def as_device(self, workstation: str, role: str) -> Loket:
         """The services acting as a public device: ``role`` is "kiosk" or "display"."""
@@ -218,8 +218,23 @@ class Loket:
     # -- queue ------------------------------------------------------------------------
 
     def issue_ticket(
-        self, branch: str, service: str, *, needs_assistance: bool = False
+        self, branch: str, service: str, *, needs_assistance: bool = False, let_in: bool = False
     ) -> TicketView:
+        """A walk-in number; ``let_in`` (reception, team leader) during appointment-only
+        hours. The wait is predicted in a read transaction first, so the write lock is
+        held only for the insert."""
+        from dataclasses import replace
+
+        from loket.dispatch import predict_live
+
+        self.require("let_in" if let_in else "issue_ticket")
+        now = self.now()
+        predicted = self._read(
+            lambda s: predict_live(
+                s, queue.get_branch(s, branch).id, queue.get_service(s, service).code, now
+            )
+        )
+
         def run(session: Session, ctx: Context) -> TicketView:
             ticket = queue.issue_walk_in(
                 session,
@@ -227,10 +242,13 @@ class Loket:
                 queue.get_branch(session, branch),
                 queue.get_service(session, service),
                 needs_assistance=needs_assistance,
+                let_in=let_in,
+                predicted=predicted,
             )
             return TicketView.of(ticket)
 
-        return self._write(run, "issue_ticket")
+        view = self._write(run, "issue_ticket")
+        return replace(view, wait_note=predicted.note) if view.status == "waiting" else view
 
     def call_next(self, branch: str, counter: int) -> TicketView | None:
         return self.call_next_or_why(branch, counter)[0]
@@ -342,6 +360,8 @@ class Loket:
         name: str,
         **details: Unpack[BookingDetails],
     ) -> AppointmentView:
+        self._ensure_plans(start.date())
+
         def run(session: Session, ctx: Context) -> AppointmentView:
             a = appointments.book(
                 session,
@@ -374,20 +394,31 @@ class Loket:
         )
 
     def check_in(self, code: str, branch: str | None = None) -> tuple[TicketView, str]:
-        """Check in with a scanned code or a typed short code (kiosk, reception)."""
+        """Check in with a scanned code or a typed short code (kiosk, reception).
 
-        run = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
-        kiosk = self.actor.workstation
-        wait = self.throttle.check(kiosk, time.monotonic())
+        Wrong codes are counted in the database per kiosk and branch (loket.throttle)."""
+        from loket import throttle
+
+        self.require("check_in")
+
+        def where(session: Session) -> Branch | None:
+            return queue.get_branch(session, branch) if branch else None
+
+        wait = self._write(lambda s, c: throttle.seconds_to_wait(s, c, where(s)))
         if wait > 0:
             raise codes.CodeTooManyAttempts(wait)
+        check_in = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
+
+        def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
+            result = check_in(session, ctx)
+            throttle.record_success(session, ctx)
+            return result
+
         try:
-            result = self._write(run, "check_in")
+            return self._write(run, "check_in")
         except (codes.CodeInvalid, codes.CodeUnreadable):
-            self.throttle.record_failure(kiosk, time.monotonic())
+            self._write(lambda s, c: throttle.record_failure(s, c, where(s)))
             raise
-        self.throttle.record_success(kiosk, time.monotonic())
-        return result
 
     def check_in_reference(
         self, reference: str, branch: str | None = None
@@ -411,15 +442,38 @@ class Loket:
 
     # -- planning -------------------------------------------------------------------------
 
-    def plan(self, branch: str, day: date, scenario: Path | None = None) -> dict[str, Any]:
-        from loket.planning import build_plan
+    @property
+    def planning(self) -> PlanService:
+        """Stored day plans, absences, booking slots (logic in loket.plan_service)."""
+        from loket.plan_service import PlanService
 
-        return self._read(lambda s: build_plan(s, branch, day, scenario))
+        return PlanService(self)
+
+    def _ensure_plans(self, *days: date) -> None:
+        # Booking capacity comes from the day's plan; build it first, outside the write.
+        for day in sorted(set(days)):
+            if day >= self.now().date():
+                self.planning.ensure(day)
 
     # -- staff --------------------------------------------------------------------------
 
+    def _unlock_in_database(self) -> bool:
+        """A kiosk on PostgreSQL cannot read ``staff``: the database checks the team
+        leader's PIN or card (loket/hall.py)."""
+        return not self.db.is_sqlite and bool(self.actor.roles & {"kiosk", "display"})
+
+    def _unlock(self, fn: Callable[[Session, Context], StaffView | LoginFailed]) -> StaffView:
+        outcome = self._write(fn)  # committed either way: the failure count counts
+        if isinstance(outcome, LoginFailed):
+            raise outcome
+        return outcome
+
     def login_pin(self, code: str, pin: str) -> StaffView:
         """Log in with a PIN; a failed attempt is recorded even though it raises."""
+        if self._unlock_in_database():
+            from loket import hall
+
+            return self._unlock(lambda s, c: hall.unlock_with_pin(s, c, code, pin))
         failure: LoginFailed | None = None
         with self.db.write() as session:
             try:
@@ -429,6 +483,10 @@ class Loket:
         raise failure
 
     def login_card(self, uid: str | bytes) -> StaffView:
+        if self._unlock_in_database():
+            from loket import hall
+
+            return self._unlock(lambda s, c: hall.unlock_with_card(s, c, uid))
         failure: LoginFailed | None = None
         with self.db.write() as session:
             ctx = self._ctx()
@@ -441,6 +499,16 @@ class Loket:
     def logout(self, reason: str = "logout") -> None:
         self._write(lambda s, c: staff.logout(s, c, reason))
 
+    @property
+    def keys(self) -> KeyService:
+        """Rotation of the code-signing keys (loket/keys.py)."""
+        return KeyService(self)
+
+    @property
+    def staff_admin(self) -> StaffAdmin:
+        """Enrolment: add staff, set a PIN, enrol a card, disable (loket/staff_admin.py)."""
+        return StaffAdmin(self)
+
     # -- events ------------------------------------------------------------------------
 
     def open_feed(self, last_id: int | None = None) -> EventFeed:
@@ -452,6 +520,11 @@ class Loket:
         return open_feed(self.db.url, last_id)
 
     def events_after(self, last_id: int = 0, limit: int = 500) -> list[EventRecord]:
+        from loket import limits
+
+        limits.integer(last_id, "Het eventnummer")
+        limits.integer(limit, "Het aantal", 1, 100_000)
+
         def run(session: Session) -> list[EventRecord]:
             rows = session.scalars(
                 select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit)
@@ -592,6 +665,7 @@ class Loket:
     ) -> AppointmentView:
         """Book an appointment, optionally as follow-up of the appointment ``follow_up_of``
         (a reference); details as ``book_appointment``."""
+        self._ensure_plans(start.date())
 
         def run(session: Session, ctx: Context) -> AppointmentView:
             previous = (
@@ -655,6 +729,7 @@ class Loket:
         from loket import calendar
 
         self.require("book")
+        self._ensure_plans(day)
         return self._read(
             lambda s: calendar.day_plan(
                 s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()
@@ -692,6 +767,8 @@ class Loket:
         self, reference: str, start: datetime, service: str | None = None
     ) -> AppointmentView:
         from loket import calendar
+
+        self._ensure_plans(start.date())
 
         def run(session: Session, ctx: Context) -> AppointmentView:
             a = calendar.reschedule(
@@ -815,12 +892,17 @@ class Loket:
         """Book appointments from a CSV or iCalendar file; returns the report per row."""
         from loket import imports
 
-        text = data.decode("utf-8-sig") if isinstance(data, bytes) and kind == "csv" else data
-        rows = imports.read_csv(str(text)) if kind == "csv" else imports.read_ics(data)
+        text = imports.decode(data) if kind == "csv" else ""
+        rows = imports.read_csv(text) if kind == "csv" else imports.read_ics(data)
+        self._ensure_plans(*(r.start.date() for r in rows if r.start is not None))
 
         def run(session: Session, ctx: Context) -> imports.ImportReport:
             b = queue.get_branch(session, default_branch) if default_branch else None
-            return imports.import_rows(session, ctx, rows, b)
+            report = imports.import_rows(session, ctx, rows, b)
+            warning = imports.count_check(text, rows) if kind == "csv" else None
+            if warning:
+                report.warnings.append(warning)
+            return report
 
         return self._write(run, "book")
 
@@ -844,6 +926,15 @@ class Loket:
         from loket import privacy
 
         return self._write(lambda s, c: privacy.export(s, c, reference), "privacy")
+
+    # -- reports (logic in loket.reports) -----------------------------------------------
+
+    @property
+    def reports(self) -> ReportService:
+        """Reports over any period as PDF, CSV or JSON, and the monthly mail."""
+        from loket.reports.service import ReportService
+
+        return ReportService(self.db, self.clock, self.actor)
 
     # -- team leader's monitor (logic in loket.monitor) ---------------------------------
 

@@ -44,6 +44,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "configure": frozenset({"admin"}),
     "privacy": frozenset({"manager", "admin"}),
     "monitor": frozenset({"manager", "admin", "reception"}),
+    "report": frozenset({"manager", "admin"}),
+    "plan": frozenset({"manager", "admin"}),
+    "override_capacity": frozenset({"manager"}),
+    "let_in": frozenset({"reception", "manager"}),
 }
 ACTION_NL = {
     "issue_ticket": "een nummer uitgeven",
@@ -55,6 +59,10 @@ ACTION_NL = {
     "configure": "de instellingen wijzigen",
     "privacy": "persoonsgegevens inzien of verwijderen",
     "monitor": "de monitor bekijken",
+    "report": "rapportages maken",
+    "plan": "de planning en afwezigheid beheren",
+    "override_capacity": "boven de planning boeken",
+    "let_in": "iemand zonder afspraak binnenlaten",
 }
 
 

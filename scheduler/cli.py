@@ -12,6 +12,7 @@ from scheduler.policies import POLICIES
 from scheduler.report import compare, format_table, summarise
 from scheduler.runner import ScenarioRun, prepare_day, run_scenario
 from scheduler.scenario import WEEKDAYS, load_scenario
+from scheduler.staffhours import StaffHoursNeeded, staff_hours_needed
 
 
 def _clean(value):
@@ -25,9 +26,27 @@ def _clean(value):
     return value
 
 
-def run_to_dict(run: ScenarioRun) -> dict:
+def run_to_dict(run: ScenarioRun, needed: dict[str, StaffHoursNeeded] | None = None) -> dict:
+    """The run as JSON-ready data. ``needed``: the staff-hours search per policy."""
     sc = run.scenario
     target = sc.target.within_minutes
+    policies = {p: summarise(days, target) for p, days in run.outcomes.items()}
+    for name, figures in policies.items():
+        found = (needed or {}).get(name)
+        figures["staff_hours_needed_for_norm"] = (
+            None if found is None or found.staff_hours is None else round(found.staff_hours, 2)
+        )
+    sim_days: dict[str, int] = {}
+    for k in range(run.days):
+        wd = sc.days[k % len(sc.days)]
+        sim_days[wd] = sim_days.get(wd, 0) + 1
+    weighted = [
+        (p.predicted_within_target, sim_days.get(wd, 0) * p.plan_visitors)
+        for wd, p in run.prepared.items()
+        if p.predicted_within_target is not None
+    ]
+    den = sum(w for _v, w in weighted)
+    predicted = sum(v * w for v, w in weighted) / den if den else None
     return _clean(
         {
             "scenario": sc.name,
@@ -35,12 +54,18 @@ def run_to_dict(run: ScenarioRun) -> dict:
             "file": str(sc.path) if sc.path else None,
             "days": run.days,
             "seed": run.seed,
-            "policies": {p: summarise(days, target) for p, days in run.outcomes.items()},
+            "policies": policies,
+            "staff_hours_searched": needed is not None,
+            "predicted_within_target": predicted,
             "vs_loket": compare(run.outcomes, "loket", target),
             "plans": {
                 wd: {
                     "staff_hours": round(p.plan.roster.staff_minutes / 60, 2),
                     "roster_status": p.plan.roster.status,
+                    "optimality_gap": p.plan.roster.gap,
+                    "predicted_within_target": p.predicted_within_target,
+                    "shortfalls": p.plan.shortfalls,
+                    "refused_requests_become": sc.visitors.refused_requests,
                     "uncovered": [u.to_dict() for u in p.plan.roster.uncovered],
                     "appointment_capacity": p.plan.capacity.total(),
                     "appointments_refused": round(p.refused_appointments, 1),
@@ -52,11 +77,32 @@ def run_to_dict(run: ScenarioRun) -> dict:
     )
 
 
-def format_run(run: ScenarioRun) -> str:
+def format_run(run: ScenarioRun, needed: dict[str, StaffHoursNeeded] | None = None) -> str:
+    data = run_to_dict(run, needed)
     target = run.scenario.target.within_minutes
     summaries = {p: summarise(days, target) for p, days in run.outcomes.items()}
+    for name, s in summaries.items():
+        s["staff_hours_needed_for_norm"] = data["policies"][name]["staff_hours_needed_for_norm"]
     head = f"{run.scenario.name} ({run.days} days, seed {run.seed})"
-    return format_table(head, summaries, compare(run.outcomes, "loket", target))
+    lines = [format_table(head, summaries, compare(run.outcomes, "loket", target))]
+    pred = data["predicted_within_target"]
+    sim = summaries.get("loket", {}).get("within_target")
+    if pred is not None and sim is not None:
+        lines.append(
+            f"plan predicted {pred:.1%} within the norm; simulated {sim:.1%} "
+            f"(difference {100 * (sim - pred):+.1f} points)"
+        )
+    for wd, plan in data["plans"].items():
+        for short in plan["shortfalls"]:
+            missing = ", ".join(
+                f"{m['colleagues']} x {'/'.join(m['skills'])}" for m in short["missing"]
+            )
+            lines.append(
+                f"  short {wd} {short['start']}-{short['end']}: "
+                f"{short['simulated_within_target']:.0%} for {', '.join(short['services'])}"
+                + (f"; missing {missing}" if missing else "")
+            )
+    return "\n".join(lines)
 
 
 def simulate_main(
@@ -65,6 +111,7 @@ def simulate_main(
     seed: int = 1,
     policy: str | None = None,
     as_json: bool = False,
+    staff_hours: bool = True,
 ) -> int:
     """``loket simulate``: run a scenario file and print the figures. Returns an exit code."""
     try:
@@ -77,10 +124,11 @@ def simulate_main(
         return 2
     policies = POLICIES if policy is None else (policy,)
     run = run_scenario(scenario, days, seed, policies)
+    needed = staff_hours_needed(scenario, policies, days, seed) if staff_hours else None
     if as_json:
-        print(json.dumps(run_to_dict(run), indent=2, ensure_ascii=False))
+        print(json.dumps(run_to_dict(run, needed), indent=2, ensure_ascii=False))
     else:
-        print(format_run(run))
+        print(format_run(run, needed))
     return 0
 
 

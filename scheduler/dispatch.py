@@ -123,11 +123,12 @@ def choose_next(
         speed = services.get(t.service)
         if speed is None or (t.needs_assistance and not counter.can_assist):
             continue
-        is_appt = t.kind == APPOINTMENT and t.appointment_time is not None
-        since = max(t.waiting_since, t.appointment_time) if is_appt else t.waiting_since  # type: ignore[type-var]
+        slot = t.appointment_time if t.kind == APPOINTMENT else None
+        is_appt = slot is not None
+        since = max(t.waiting_since, slot) if slot is not None else t.waiting_since
         wait = (now - since).total_seconds()
-        if is_appt and now < t.appointment_time:  # type: ignore[operator]
-            ahead = (t.appointment_time - now).total_seconds()  # type: ignore[operator]
+        if slot is not None and now < slot:
+            ahead = (slot - now).total_seconds()
             if ahead > early_s:
                 continue
             # Early: only when nothing else waits; the one due soonest first.

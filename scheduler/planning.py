@@ -8,13 +8,26 @@ This is the API the core's ``loket plan`` uses::
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from scheduler.capacity import Capacity, appointment_capacity
 from scheduler.demand import DayDemand, hhmm
-from scheduler.roster import Roster, RosterRules, StaffAvailability, build_roster
-from scheduler.staffing import IntervalNeed, Target, interval_needs, skill_cover
+from scheduler.groups import group_needs
+from scheduler.roster import (
+    WORK_LIMIT,
+    CounterEquipment,
+    GroupNeed,
+    Roster,
+    RosterRules,
+    StaffAvailability,
+    build_roster,
+)
+from scheduler.staffing import IntervalNeed, Target, interval_needs
+
+if TYPE_CHECKING:
+    from scheduler.verify import PlanSimulation
 
 
 @dataclass
@@ -24,8 +37,14 @@ class DayPlan:
     needs: list[IntervalNeed]
     roster: Roster
     capacity: Capacity
+    groups: list[GroupNeed] = field(default_factory=list)
+    # Share called within the norm, from simulating this plan (scheduler.verify);
+    # None when the plan was not verified.
+    predicted_within_target: float | None = None
+    shortfalls: list[dict[str, object]] = field(default_factory=list)
+    simulation: PlanSimulation | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "day": self.demand.day.isoformat() if self.demand.day else None,
             "target": {"share": self.target.share, "within_minutes": self.target.within_minutes},
@@ -45,47 +64,68 @@ class DayPlan:
             ],
             "roster": self.roster.to_dict(),
             "appointments": self.capacity.to_dict(),
+            "groups": {
+                g.label(): {
+                    hhmm(self.demand.interval_start(i)): k for i, k in enumerate(g.need) if k
+                }
+                for g in self.groups
+            },
+            "predicted_within_target": self.predicted_within_target,
+            "shortfalls": self.shortfalls,
         }
 
 
 def plan_day(
     demand: DayDemand,
     staff: Sequence[StaffAvailability],
-    counters: int,
+    counters: int | Sequence[CounterEquipment],
     target: Target | None = None,
     rules: RosterRules | None = None,
     previous: Roster | None = None,
-    time_limit_s: float = 10.0,
+    time_limit_s: float = 120.0,
     appointment_mix: dict[str, float] | None = None,
     seed: int = 0,
+    at_least: Mapping[frozenset[str], Sequence[int]] | None = None,
+    work_limit: float = WORK_LIMIT,
 ) -> DayPlan:
     """Plan one day. Opening hours and periods come from ``demand.opening``.
 
+    ``counters`` is a number (all equipped for everything) or the counters with their
+    equipment. ``at_least`` raises the people needed per group of services and
+    interval above the computed need (the simulation in the loop, ``scheduler.verify``).
+    The roster is reproducible: ``seed`` and the deterministic ``work_limit`` decide
+    it; ``time_limit_s`` is only a wall-clock safety cap.
     Never fails for lack of staff: shortages are in ``plan.roster.uncovered``.
     """
     target = target or Target()
     needs = interval_needs(demand, target)
-    cover = skill_cover(demand)
+    groups = group_needs(demand, staff, counters, target, at_least)
     roster = build_roster(
         needs,
         staff,
         counters,
         demand.interval_minutes,
-        cover=cover,
         rules=rules,
         previous=previous,
         time_limit_s=time_limit_s,
         seed=seed,
+        groups=groups,
+        work_limit=work_limit,
     )
-    on_duty: list[set[str]] = []
+    capacity = appointment_capacity(
+        demand,
+        roster.staffed,
+        target,
+        mix=appointment_mix,
+        skills_on_duty=skills_on_duty(roster, demand),
+    )
+    return DayPlan(demand, target, needs, roster, capacity, groups)
+
+
+def skills_on_duty(roster: Roster, demand: DayDemand) -> list[set[str]]:
+    """Per interval: services somebody at work can serve at their counter."""
+    out: list[set[str]] = []
     for i in range(demand.n_intervals):
         minute = demand.interval_start(i)
-        skills: set[str] = set()
-        for sh in roster.shifts:
-            if sh.working(minute):
-                skills.update(roster.skills[sh.staff_id])
-        on_duty.append(skills)
-    capacity = appointment_capacity(
-        demand, roster.staffed, target, mix=appointment_mix, skills_on_duty=on_duty
-    )
-    return DayPlan(demand, target, needs, roster, capacity)
+        out.append({s for s in demand.services if roster.serving(minute, s) > 0})
+    return out

@@ -8,10 +8,14 @@ The baselines model what other queue systems do:
 * ``longest_wait``: one pool; call the longest waiting ticket the clerk may serve.
 * ``priority_aging``: appointments have a higher priority level than walk-ins, and
   a ticket gains one level per ``aging_minutes`` of waiting.
-* ``pooled``: a lower bound, not a policy: every clerk does every service at least at
-  average speed, one first-in-first-out queue.
+* ``pooled``: a *reference*, not a policy and not a bound: every clerk does every
+  service at every counter at least at average speed, one first-in-first-out queue.
+  It shows what pooling alone would give; Loket can beat it (it calls by urgency).
 
-Baselines call an appointment from its time; only Loket calls early ones when idle.
+Every policy calls an appointment from its time, and - the same rule as Loket's
+dispatcher - may call one that checked in early up to ``early_call`` minutes before
+its time when the clerk has nothing else to call. So the comparison measures the
+call order, not a privilege.
 """
 
 from __future__ import annotations
@@ -73,8 +77,24 @@ class Policy(Protocol):
     ) -> SimTicket | None: ...
 
 
+EARLY_CALL_MINUTES = 5.0  # the same as DispatchPolicy.early_call
+
+
 def _callable(t: SimTicket, now: float) -> bool:
     return t.appointment is None or now >= t.appointment
+
+
+def _early(clerk: SimClerk, waiting: Iterable[SimTicket], now: float) -> SimTicket | None:
+    """Nothing else to call: the appointment due soonest within the early-call window."""
+    best = None
+    for t in waiting:
+        if t.service not in clerk.skills or t.appointment is None:
+            continue
+        if now < t.appointment <= now + EARLY_CALL_MINUTES and (
+            best is None or (t.appointment, t.id) < (best.appointment or 0.0, best.id)
+        ):
+            best = t
+    return best
 
 
 class LoketPolicy:
@@ -107,17 +127,18 @@ class LongestWaitPolicy:
         pass
 
     def choose(self, clerk, waiting, now, view):
+        waiting = list(waiting)
         best = None
         for t in waiting:
             if t.service not in clerk.skills or not _callable(t, now):
                 continue
             if best is None or (t.clock_start, t.id) < (best.clock_start, best.id):
                 best = t
-        return best
+        return best if best is not None else _early(clerk, waiting, now)
 
 
 class PooledPolicy(LongestWaitPolicy):
-    """Every clerk serves everything, one FIFO queue (the pooling lower bound)."""
+    """Every clerk serves everything, one FIFO queue: a reference, not a bound."""
 
     name = "pooled"
     pooled = True
@@ -140,6 +161,7 @@ class PriorityAgingPolicy:
         pass
 
     def choose(self, clerk, waiting, now, view):
+        waiting = list(waiting)
         best, best_key = None, None
         for t in waiting:
             if t.service not in clerk.skills or not _callable(t, now):
@@ -148,7 +170,7 @@ class PriorityAgingPolicy:
             key = (-score, t.clock_start, t.id)
             if best_key is None or key < best_key:
                 best, best_key = t, key
-        return best
+        return best if best is not None else _early(clerk, waiting, now)
 
 
 class FixedCounterPolicy:
@@ -171,6 +193,7 @@ class FixedCounterPolicy:
             c.home = frozenset(homes[c.id])
 
     def choose(self, clerk, waiting, now, view):
+        waiting = list(waiting)
         covered = set()
         for other in view.clerks:
             if other.on_duty:
@@ -185,7 +208,12 @@ class FixedCounterPolicy:
             key = (0 if own else 1, t.clock_start, t.id)
             if best_key is None or key < best_key:
                 best, best_key = t, key
-        return best
+        if best is not None:
+            return best
+        early = _early(clerk, waiting, now)
+        if early is not None and (early.service in clerk.home or early.service not in covered):
+            return early
+        return None
 
 
 def make_policy(name: str, target_minutes: float = 5.0, limit_minutes: float = 10.0) -> Policy:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from scheduler.capacity import appointment_capacity
-from scheduler.planning import DayPlan, plan_day
+from scheduler.groups import group_needs
+from scheduler.planning import DayPlan, plan_day, skills_on_duty
 from scheduler.policies import POLICIES, make_policy
-from scheduler.roster import Shift, summarise_roster
+from scheduler.roster import Roster, Shift, StaffAvailability, summarise_roster
 from scheduler.scenario import Scenario
 from scheduler.simulator import (
     ArrivalModel,
@@ -20,7 +21,16 @@ from scheduler.simulator import (
     generate_day,
     simulate_day,
 )
-from scheduler.staffing import interval_needs, skill_cover
+from scheduler.staffing import interval_needs
+from scheduler.verify import (
+    VisitorBehaviour,
+    arrival_model,
+    clerk_plans,
+    forecast_load,
+    refused_requests,
+    simulate_plan,
+    verified_plan,
+)
 
 
 @dataclass
@@ -32,12 +42,21 @@ class PreparedDay:
     load: dict[str, float]
     refused_appointments: float
     notes: list[str] = field(default_factory=list)
+    working: Roster | None = None  # the roster of the day (re-planned after a sick call)
+    predicted_within_target: float | None = None  # simulated share of the day's roster
+
+    @property
+    def plan_visitors(self) -> float:
+        """Expected visitors of the day (weight of this day's prediction)."""
+        return float(
+            sum(sum(v) for v in self.model.walk_in.values())
+            + sum(self.model.booking_probability.get(s.service, 0.0) for s in self.model.slots)
+        )
 
 
 def _fixed_plan(scenario: Scenario, weekday: str) -> DayPlan:
     demand = scenario.demand(weekday)
     needs = interval_needs(demand, scenario.target)
-    cover = skill_cover(demand)
     shifts, staff = [], []
     for spec in scenario.staff:
         windows = sorted(spec.shifts.get(weekday, ()))
@@ -50,36 +69,31 @@ def _fixed_plan(scenario: Scenario, weekday: str) -> DayPlan:
         avail = spec.availability(weekday)
         if avail is not None:
             staff.append(avail)
+    groups = group_needs(demand, staff, scenario.equipment, scenario.target)
     roster = summarise_roster(
         shifts,
         needs,
         staff,
-        scenario.counters,
-        cover,
+        scenario.equipment,
+        None,
         demand.start,
         demand.interval_minutes,
         "fixed",
+        groups,
     )
-    on_duty = _skills_on_duty(roster, demand)
     capacity = appointment_capacity(
-        demand, roster.staffed, scenario.target, scenario.appointment_mix() or None, on_duty
+        demand,
+        roster.staffed,
+        scenario.target,
+        scenario.appointment_mix() or None,
+        skills_on_duty(roster, demand),
     )
-    return DayPlan(demand, scenario.target, needs, roster, capacity)
+    return DayPlan(demand, scenario.target, needs, roster, capacity, groups)
 
 
-def _skills_on_duty(roster, demand) -> list[set[str]]:
-    out = []
-    for i in range(demand.n_intervals):
-        minute = demand.interval_start(i)
-        s: set[str] = set()
-        for sh in roster.shifts:
-            if sh.working(minute):
-                s.update(roster.skills.get(sh.staff_id, {}))
-        out.append(s)
-    return out
-
-
-def _staff_for(scenario: Scenario, weekday: str, exclude: Sequence[str] = ()):
+def _staff_for(
+    scenario: Scenario, weekday: str, exclude: Sequence[str] = ()
+) -> list[StaffAvailability]:
     out = []
     for spec in scenario.staff:
         if spec.id in exclude:
@@ -90,76 +104,119 @@ def _staff_for(scenario: Scenario, weekday: str, exclude: Sequence[str] = ()):
     return out
 
 
-def prepare_day(scenario: Scenario, weekday: str) -> PreparedDay:
-    """The plan for a weekday, the clerks who turn up, and the arrival model."""
+def behaviour(scenario: Scenario) -> VisitorBehaviour:
+    v = scenario.visitors
+    return VisitorBehaviour(
+        v.punctuality_mean_minutes, v.punctuality_sd_minutes, v.refused_requests
+    )
+
+
+def prepare_day(
+    scenario: Scenario,
+    weekday: str,
+    verify: bool = True,
+    replications: int | None = None,
+    demand_factor: float = 1.0,
+    work_limit: float | None = None,
+) -> PreparedDay:
+    """The plan for a weekday, the clerks who turn up, and the arrival model.
+
+    ``verify``: check the plan by simulation and staff up where it falls short
+    (``scheduler.verify``). ``demand_factor`` plans on a scaled forecast (used to
+    search the staffing each policy needs); the visitors of the day stay the same.
+    """
     notes: list[str] = []
-    if scenario.staffing == "plan":
+    reps = replications if replications is not None else scenario.verify_replications
+    staff = _staff_for(scenario, weekday)
+    forecast = scenario.demand(weekday)
+    planned_on = scenario.demand(weekday, demand_factor) if demand_factor != 1.0 else forecast
+    common = {
+        "target": scenario.target,
+        "rules": scenario.rules,
+        "appointment_mix": scenario.appointment_mix() or None,
+        "work_limit": scenario.roster_work_limit if work_limit is None else work_limit,
+    }
+    if scenario.staffing == "plan" and verify and reps > 0:
+        plan = verified_plan(
+            planned_on,
+            staff,
+            scenario.equipment,
+            behaviour=behaviour(scenario),
+            replications=reps,
+            limit_minutes=scenario.limit_minutes,
+            **common,  # type: ignore[arg-type]
+        )
+    elif scenario.staffing == "plan":
         plan = plan_day(
-            scenario.demand(weekday),
-            _staff_for(scenario, weekday),
-            scenario.counters,
-            scenario.target,
-            rules=scenario.rules,
+            planned_on,
+            staff,
+            scenario.equipment,
             time_limit_s=scenario.roster_time_limit_s,
-            appointment_mix=scenario.appointment_mix() or None,
+            **common,  # type: ignore[arg-type]
         )
     else:
         plan = _fixed_plan(scenario, weekday)
+    if planned_on is not forecast:
+        # Scaled staffing, but appointments are booked against the real forecast.
+        plan = DayPlan(forecast, plan.target, plan.needs, plan.roster, plan.capacity, plan.groups)
     working = plan.roster
+    predicted = plan.predicted_within_target
     if scenario.sick:
         notes.append(f"off sick: {', '.join(scenario.sick)}")
+        present = _staff_for(scenario, weekday, exclude=scenario.sick)
         if scenario.replan_sick and scenario.staffing == "plan":
             replanned = plan_day(
-                scenario.demand(weekday),
-                _staff_for(scenario, weekday, exclude=scenario.sick),
-                scenario.counters,
-                scenario.target,
-                rules=scenario.rules,
+                forecast,
+                present,
+                scenario.equipment,
                 previous=plan.roster,
                 time_limit_s=scenario.roster_time_limit_s,
-                appointment_mix=scenario.appointment_mix() or None,
+                **common,  # type: ignore[arg-type]
             )
             working = replanned.roster
             notes.append("re-planned in the morning (warm start from the original roster)")
+        if verify and reps > 0:
+            sim = simulate_plan(
+                plan, present, behaviour(scenario), reps, roster=_without(working, scenario.sick)
+            )
+            predicted = round(sim.within_target, 4)
     skills = {spec.id: spec.skills for spec in scenario.staff}
-    clerks = [
-        ClerkPlan(sh.staff_id, skills[sh.staff_id], tuple(sh.segments()))
-        for sh in working.shifts
-        if sh.staff_id not in scenario.sick
-    ]
+    clerks = clerk_plans(working, skills, absent=scenario.sick)
     demand = plan.demand
-    probability, refused = {}, 0.0
-    for code in scenario.services:
-        wanted = sum(demand.appointments.get(code, []))
-        cap = plan.capacity.total(code)
-        probability[code] = min(1.0, wanted / cap) if cap else 0.0
-        refused += max(0.0, wanted - cap)
+    refused = sum(refused_requests(plan).values())
     actual = scenario.demand(weekday, scenario.visitors.actual_demand_factor)
-    load = {
-        code: (sum(demand.walk_in.get(code, [])) + sum(demand.appointments.get(code, [])))
-        * svc.mean_minutes
-        for code, svc in scenario.services.items()
-    }
-    v = scenario.visitors
-    model = ArrivalModel(
-        start=demand.start,
-        interval_minutes=demand.interval_minutes,
+    model = arrival_model(
+        plan,
+        behaviour(scenario),
         walk_in=actual.walk_in,
-        slots=plan.capacity.slots,
-        booking_probability=probability,
-        mean_minutes={c: s.mean_minutes for c, s in scenario.services.items()},
-        cv={c: s.cv for c, s in scenario.services.items()},
         prefixes={c: s.prefix for c, s in scenario.services.items()},
-        patience_minutes=v.patience_minutes,
-        no_show_rate=v.no_show_rate,
-        punctuality_mean=v.punctuality_mean_minutes,
-        punctuality_sd=v.punctuality_sd_minutes,
     )
-    return PreparedDay(weekday, plan, clerks, model, load, refused, notes)
+    return PreparedDay(
+        weekday,
+        plan,
+        clerks,
+        model,
+        forecast_load(demand),
+        refused,
+        notes,
+        working,
+        predicted,
+    )
 
 
-def prepare(scenario: Scenario) -> dict[str, PreparedDay]:
-    return {wd: prepare_day(scenario, wd) for wd in dict.fromkeys(scenario.days)}
+def _without(roster: Roster, absent: Sequence[str]) -> Roster:
+    kept = [sh for sh in roster.shifts if sh.staff_id not in absent]
+    if len(kept) == len(roster.shifts):
+        return roster
+    return replace(roster, shifts=kept)
+
+
+def prepare(
+    scenario: Scenario, verify: bool = True, replications: int | None = None
+) -> dict[str, PreparedDay]:
+    return {
+        wd: prepare_day(scenario, wd, verify, replications) for wd in dict.fromkeys(scenario.days)
+    }
 
 
 def day_input(prepared: PreparedDay, day_index: int, seed: int, show_rate: float) -> DayInput:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scheduler.demand import APPOINTMENT, DayDemand, Period, ServiceProfile, to_minute
-from scheduler.roster import RosterRules, StaffAvailability
+from scheduler.roster import CounterEquipment, RosterRules, StaffAvailability
 from scheduler.staffing import Target
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -60,6 +60,9 @@ class VisitorSpec:
     punctuality_mean_minutes: float = -4.0  # negative: arrives early
     punctuality_sd_minutes: float = 4.0
     actual_demand_factor: float = 1.0  # walk-ins on the day vs the forecast the plan used
+    refused_requests: str = (
+        "walk_in"  # appointment requests without a slot: "walk_in" | "other_day"
+    )
 
 
 @dataclass
@@ -81,8 +84,15 @@ class Scenario:
     sick: list[str] = field(default_factory=list)
     replan_sick: bool = False
     rules: RosterRules = field(default_factory=RosterRules)
-    roster_time_limit_s: float = 5.0
+    roster_time_limit_s: float = 120.0  # wall-clock safety cap only
+    roster_work_limit: float = 4.0  # deterministic work limit of the solver
+    verify_replications: int = 30  # simulated days per plan check (0: no check)
+    equipment: list[CounterEquipment] = field(default_factory=list)
     path: Path | None = None
+
+    def __post_init__(self) -> None:
+        if not self.equipment:
+            self.equipment = [CounterEquipment(i) for i in range(1, self.counters + 1)]
 
     @property
     def service_profiles(self) -> dict[str, ServiceProfile]:
@@ -240,6 +250,27 @@ def parse_scenario(data: dict, path: Path | None = None) -> Scenario:
         break_window=(to_minute(window[0]), to_minute(window[1])) if window else None,
         staff_slot_cost=float(roster.get("staff_slot_cost", RosterRules.staff_slot_cost)),
     )
+    equipment = []
+    for k, raw in enumerate(data.get("counter", []), start=1):
+        served = raw.get("services", "all")
+        if served != "all":
+            unknown = set(served) - set(services)
+            if unknown:
+                raise ValueError(
+                    f"counter {raw.get('number', k)}: unknown services {sorted(unknown)}"
+                )
+        equipment.append(
+            CounterEquipment(
+                int(raw.get("number", k)),
+                None if served == "all" else frozenset(served),
+                str(raw.get("name", "")),
+            )
+        )
+    if equipment and "counters" in data and int(data["counters"]) != len(equipment):
+        raise ValueError("counters must equal the number of [[counter]] tables")
+    refused_as = str(vis.get("refused_requests", "walk_in"))
+    if refused_as not in ("walk_in", "other_day"):
+        raise ValueError("visitors.refused_requests must be 'walk_in' or 'other_day'")
     staffing = data.get("staffing", "plan")
     if staffing not in ("plan", "fixed"):
         raise ValueError("staffing must be 'plan' or 'fixed'")
@@ -247,7 +278,7 @@ def parse_scenario(data: dict, path: Path | None = None) -> Scenario:
         name=data.get("name", path.stem if path else "scenario"),
         description=data.get("description", ""),
         interval_minutes=int(data.get("interval_minutes", 15)),
-        counters=int(data["counters"]),
+        counters=len(equipment) if equipment else int(data["counters"]),
         days=days,
         target=Target(
             share=float(norm.get("target_share", 0.95)),
@@ -264,12 +295,16 @@ def parse_scenario(data: dict, path: Path | None = None) -> Scenario:
             punctuality_mean_minutes=float(vis.get("punctuality_mean_minutes", -4.0)),
             punctuality_sd_minutes=float(vis.get("punctuality_sd_minutes", 4.0)),
             actual_demand_factor=float(vis.get("actual_demand_factor", 1.0)),
+            refused_requests=refused_as,
         ),
         staffing=staffing,
         staff=staff,
         sick=list(data.get("sick", [])),
         replan_sick=bool(data.get("replan_sick", False)),
         rules=rules,
-        roster_time_limit_s=float(roster.get("time_limit_s", 5.0)),
+        roster_time_limit_s=max(float(roster.get("time_limit_s", 120.0)), 120.0),
+        roster_work_limit=float(roster.get("work_limit", 4.0)),
+        verify_replications=int(data.get("verify", {}).get("replications", 30)),
+        equipment=equipment,
         path=path,
     )

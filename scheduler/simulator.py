@@ -15,7 +15,7 @@ patience runs out before being called.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -23,7 +23,7 @@ import numpy as np
 import simpy
 
 from scheduler.capacity import AppointmentSlot
-from scheduler.dispatch import WaitingTicket
+from scheduler.dispatch import CounterContext, WaitingTicket
 from scheduler.policies import Policy, SimClerk, SimTicket
 from scheduler.prediction import CounterState, QueueState, predict_wait, simple_rule
 
@@ -32,9 +32,18 @@ BASE_DATE = datetime(2024, 1, 1)  # any day: the simulator works in minutes of t
 
 @dataclass(frozen=True)
 class ClerkPlan:
+    """A clerk's working blocks; per block the counter and its equipment (None: all)."""
+
     id: str
     skills: Mapping[str, float]
     segments: tuple[tuple[int, int], ...]
+    counters: tuple[int, ...] = ()
+    equipment: tuple[frozenset[str] | None, ...] = ()
+
+    def at(self, k: int) -> tuple[int, frozenset[str] | None]:
+        counter = self.counters[k] if k < len(self.counters) else 0
+        equip = self.equipment[k] if k < len(self.equipment) else None
+        return counter, equip
 
 
 @dataclass
@@ -65,6 +74,14 @@ class DayOutcome:
     planned_minutes: float
     pred_abs_err: np.ndarray = field(default_factory=lambda: np.zeros(0))
     simple_abs_err: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    # Per ticket: minute of arrival, of the appointment (nan: walk-in), patience,
+    # service, and the counter that called it (0: never called / unknown).
+    arrival: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    appointment: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    patience: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    service: tuple[str, ...] = ()
+    counter: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
+    refused: float = 0.0  # appointment requests the plan could not take, this day
 
 
 def lognormal_draw(rng: np.random.Generator, mean: float, cv: float, size: int) -> np.ndarray:
@@ -88,10 +105,20 @@ class ArrivalModel:
     no_show_rate: float
     punctuality_mean: float
     punctuality_sd: float
+    # Appointment requests per service the plan had no slot for (expected per day),
+    # and what those people do: come as walk-ins anyway, or book another day.
+    refused: Mapping[str, float] = field(default_factory=dict)
+    refused_as: str = "walk_in"  # "walk_in" | "other_day"
 
 
-def generate_day(model: ArrivalModel, seed: int, day_index: int) -> tuple[list[SimTicket], list]:
-    """Visitors of one day; the same (seed, day) always gives the same visitors."""
+def generate_day(
+    model: ArrivalModel, seed: int, day_index: int
+) -> tuple[list[SimTicket], list[tuple[float, str, int]]]:
+    """Visitors of one day; the same (seed, day) always gives the same visitors.
+
+    Refused appointment requests that become walk-ins are drawn last, so the other
+    visitors of the day stay the same whatever the refusals.
+    """
     rng = np.random.default_rng([seed, day_index])
     dt = model.interval_minutes
     raw: list[tuple[float, str, str, float | None, float, float]] = []
@@ -102,7 +129,7 @@ def generate_day(model: ArrivalModel, seed: int, day_index: int) -> tuple[list[S
         offsets = rng.random(total) * dt
         starts = np.repeat(model.start + np.arange(len(rates)) * dt, counts)
         draws = lognormal_draw(rng, model.mean_minutes[service], model.cv[service], total)
-        patience = (
+        patience: np.ndarray = (
             rng.exponential(model.patience_minutes, total)
             if model.patience_minutes > 0
             else np.full(total, math.inf)
@@ -126,13 +153,30 @@ def generate_day(model: ArrivalModel, seed: int, day_index: int) -> tuple[list[S
         draw = math.exp(math.log(mean) - s2 / 2.0 + math.sqrt(s2) * float(z[k]))
         arrival = slot.start + float(punct[k])
         raw.append((arrival, slot.service, "appointment", float(slot.start), draw, math.inf))
+    if model.refused_as == "walk_in":
+        for service in sorted(model.refused):
+            rates = np.asarray(model.walk_in.get(service, ()), dtype=float)
+            if rates.sum() <= 0:
+                continue  # no walk-in hours for it: they come another day
+            count = int(rng.poisson(model.refused[service]))
+            slots_at = rng.choice(len(rates), size=count, p=rates / rates.sum())
+            offsets = rng.random(count) * dt
+            draws = lognormal_draw(rng, model.mean_minutes[service], model.cv[service], count)
+            patience = (
+                rng.exponential(model.patience_minutes, count)
+                if model.patience_minutes > 0
+                else np.full(count, math.inf)
+            )
+            for j in range(count):
+                a = model.start + int(slots_at[j]) * dt + float(offsets[j])
+                raw.append((a, service, "walk_in", None, float(draws[j]), float(patience[j])))
     raw.sort(key=lambda r: (r[0], r[1]))
     tickets: list[SimTicket] = []
     seq: dict[str, int] = {}
-    for i, (arrival, service, kind, appt, draw, patience) in enumerate(raw):
+    for i, (arrival, service, kind, appt, draw, calm) in enumerate(raw):
         seq[service] = seq.get(service, 0) + 1
         number = f"{model.prefixes.get(service, service[0])} {seq[service]}"
-        t = SimTicket(i, number, service, kind, arrival, appt, draw, patience)
+        t = SimTicket(i, number, service, kind, arrival, appt, draw, calm)
         t.wt = WaitingTicket(
             id=i,
             number=number,
@@ -176,8 +220,11 @@ class _Day:
             )
             for c in day.clerks
         ]
+        self.plans = {c.id: c for c in day.clerks}
+        self.base_skills = {c.id: dict(c.skills) for c in self.clerks}
         policy.prepare(self.clerks, day.load)
         self.called: dict[int, float] = {}
+        self.called_at: dict[int, int] = {}  # ticket -> counter number
         self.abandoned: set[int] = set()
         self.checked_in: set[int] = set()
         self.busy = 0.0
@@ -207,8 +254,14 @@ class _Day:
                     if when > env.now:
                         env.timeout(when - env.now).callbacks.append(self.notify)
             elif math.isfinite(t.patience):
-                env.timeout(t.patience).callbacks.append(lambda _ev, tid=t.id: self._walk_out(tid))
+                env.timeout(t.patience).callbacks.append(self._leaver(t.id))
             self.notify()
+
+    def _leaver(self, tid: int) -> Callable[[simpy.Event], None]:
+        def leave(_event: simpy.Event) -> None:
+            self._walk_out(tid)
+
+        return leave
 
     def _walk_out(self, tid: int) -> None:
         if self.waiting.pop(tid, None) is not None:
@@ -251,6 +304,8 @@ class _Day:
         for k, (start, end) in enumerate(c.segments):
             if env.now < start:
                 yield env.timeout(start - env.now)
+            counter, equip = self.plans[c.id].at(k)
+            self._seat(c, equip)
             c.on_duty = True
             began = env.now
             closing = (k == last_index and end >= self.day.close) or end in self.day.period_ends
@@ -269,6 +324,7 @@ class _Day:
                     continue
                 del self.waiting[t.id]
                 self.called[t.id] = env.now
+                self.called_at[t.id] = counter
                 c.busy_service, c.busy_since = t.service, env.now
                 duration = t.base_minutes / (c.skills.get(t.service, 1.0) or 1.0)
                 yield env.timeout(duration)
@@ -276,6 +332,18 @@ class _Day:
                 c.busy_service = None
             c.on_duty = False
             self.duty += env.now - began
+
+    def _seat(self, c: SimClerk, equip: frozenset[str] | None) -> None:
+        """At a counter the clerk serves only what it is equipped for."""
+        if self.policy.pooled:
+            return  # the pooled reference: everybody does everything everywhere
+        base = self.base_skills[c.id]
+        skills = base if equip is None else {s: v for s, v in base.items() if s in equip}
+        if skills is c.skills or dict(skills) == dict(c.skills):
+            return
+        c.skills = dict(skills)
+        if c.ctx is not None:
+            c.ctx = CounterContext(c.ctx.counter_id, dict(skills), c.ctx.can_assist)
 
     def run(self) -> DayOutcome:
         self.env.process(self.arrivals())
@@ -313,6 +381,17 @@ class _Day:
             planned_minutes=float(planned),
             pred_abs_err=np.asarray(pe, dtype=float),
             simple_abs_err=np.asarray(se, dtype=float),
+            arrival=np.fromiter((t.arrival for t in tickets), dtype=float, count=n),
+            appointment=np.fromiter(
+                (math.nan if t.appointment is None else t.appointment for t in tickets),
+                dtype=float,
+                count=n,
+            ),
+            patience=np.fromiter((t.patience for t in tickets), dtype=float, count=n),
+            service=tuple(t.service for t in tickets),
+            counter=np.fromiter(
+                (self.called_at.get(t.id, 0) for t in tickets), dtype=np.int32, count=n
+            ),
         )
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -93,6 +94,7 @@ def offered_load(demand: DayDemand, arrivals: dict[str, np.ndarray]) -> np.ndarr
     return load.reshape(n, dt).mean(axis=1)
 
 
+@lru_cache(maxsize=200_000)
 def metrics(
     arrival_rate: float,
     mean_service: float,
@@ -115,8 +117,13 @@ def interval_needs(
     appointment_ca2: float = 0.3,
     lag: bool = True,
     extra_counters: int = 3,
+    open_minimum: bool = True,
 ) -> list[IntervalNeed]:
-    """Counters needed per interval, with the expected late visitors per head count."""
+    """Counters needed per interval, with the expected late visitors per head count.
+
+    ``open_minimum``: at least one counter whenever walk-ins may come (off for the
+    need of a group of services, which may have no demand at all in an interval).
+    """
     target = target or Target()
     dt = demand.interval_minutes
     n = demand.n_intervals
@@ -148,10 +155,12 @@ def interval_needs(
         if arrivals > 0:
             ca2 = (walk_total[i] + appt_total[i] * appointment_ca2) / arrivals
         load = float(lagged[i]) if lagged is not None else arrivals / dt * mean
-        min_open = 1 if period is not None and period.walk_ins else 0
+        min_open = 1 if open_minimum and period is not None and period.walk_ins else 0
         if period is None or load <= 1e-6:
             late = (arrivals,) + (0.0,) * (min_open + extra_counters)
             need = min_open if period is not None else 0
+            if not open_minimum and arrivals > 0.05:
+                need = 1  # a trickle of demand still needs somebody who can serve it
             needs.append(
                 IntervalNeed(
                     i,
@@ -221,3 +230,38 @@ def skill_cover(demand: DayDemand, min_arrivals: float = 0.05) -> dict[str, list
                 row.append(max(1, math.ceil(arrivals * prof.mean_minutes / dt - 0.25)))
         out[code] = row
     return out
+
+
+def sub_demand(demand: DayDemand, services: frozenset[str] | set[str]) -> DayDemand:
+    """The same day with only the demand of ``services``."""
+    return DayDemand(
+        demand.opening,
+        demand.services,
+        {c: v for c, v in demand.walk_in.items() if c in services},
+        {c: v for c, v in demand.appointments.items() if c in services},
+        interval_minutes=demand.interval_minutes,
+        show_rate=demand.show_rate,
+        patience_minutes=demand.patience_minutes,
+        day=demand.day,
+    )
+
+
+def demanded_services(demand: DayDemand) -> set[str]:
+    return {
+        c
+        for c in demand.services
+        if sum(demand.walk_in.get(c, [])) + sum(demand.appointments.get(c, [])) > 0
+    }
+
+
+def group_need(
+    demand: DayDemand, services: frozenset[str], target: Target | None = None
+) -> list[int]:
+    """Counters the demand of ``services`` alone needs per interval (Allen–Cunneen).
+
+    Patience is left out (Erlang C is quicker to compute and errs on the safe side);
+    the simulation in the loop corrects what the formula gets wrong.
+    """
+    sub = sub_demand(demand, services)
+    sub.patience_minutes = None
+    return [nd.need for nd in interval_needs(sub, target, open_minimum=False)]

@@ -24,8 +24,12 @@ COMMAND_MODULES = [
     "loket.cli.demo",
     "loket.cli.simulate",
     "loket.cli.plan",
+    "loket.cli.staff",
     "loket.cli.hardware",
     "loket.cli.privacy",
+    "loket.cli.report",
+    "loket.cli.keys",
+    "loket.cli.backup",
 ]
 log = logging.getLogger("loket.cli")
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 
+from loket.capacity import OVERRIDE_REASONS
 from loket.cli.common import add_json, emit, services
 from loket.clock import parse_moment
 
@@ -20,6 +22,7 @@ def _book(args: argparse.Namespace) -> int:
         channel=args.channel,
         call_by_name=args.call_by_name,
         needs_assistance=args.assistance,
+        **({"override": args.override} if args.override else {}),
     )
     emit(
         args,
@@ -27,6 +30,29 @@ def _book(args: argparse.Namespace) -> int:
         f"Afspraak {a.reference}: {a.service_name}, {a.start:%d-%m-%Y %H:%M}, "
         f"{a.branch_name}.\nCode: {a.code}\nKorte code: {a.short_code}",
     )
+    return 0
+
+
+def _slots(args: argparse.Namespace) -> int:
+    day = date.fromisoformat(args.date)
+    plan = services(args).day_plan(args.branch, args.service, day)
+    free = [s for s in plan.slots if s.bookable]
+    data = {
+        "branch": plan.branch,
+        "service": plan.service,
+        "day": day.isoformat(),
+        "closed": plan.closed_reason,
+        "slots": [{"start": f"{s.start:%H:%M}", "free": s.free} for s in free],
+    }
+    if plan.closed_reason:
+        text = f"{plan.title}: gesloten. {plan.closed_reason}"
+    elif not free:
+        text = f"{plan.title}: geen tijden vrij."
+    else:
+        text = f"{plan.title}, vrije tijden:\n" + "\n".join(
+            f"  {s.start:%H:%M}  ({s.free} vrij)" for s in free
+        )
+    emit(args, data, text)
     return 0
 
 
@@ -74,8 +100,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     book.add_argument("--call-by-name", action="store_true")
     book.add_argument("--assistance", action="store_true")
+    book.add_argument(
+        "--override",
+        choices=sorted(OVERRIDE_REASONS),
+        help="team leader: book beyond the plan's capacity, with this reason",
+    )
     add_json(book)
     book.set_defaults(func=_book)
+
+    slots = asub.add_parser("slots", help="free start times of a service on a day")
+    slots.add_argument("--branch", required=True)
+    slots.add_argument("--service", required=True)
+    slots.add_argument("--date", required=True, help="e.g. 2026-11-24")
+    add_json(slots)
+    slots.set_defaults(func=_slots)
 
     show = asub.add_parser("show", help="show an appointment and its codes")
     show.add_argument("--reference", required=True)

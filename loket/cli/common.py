@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import socket
 import sys
 from datetime import date, datetime
+from types import TracebackType
 from typing import Any
 
-from sqlalchemy.exc import OperationalError, ProgrammingError
-
+from loket import failures, schema_check
 from loket.clock import Clock
-from loket.db import Database, not_set_up
-from loket.errors import DomainError, Unavailable
+from loket.db import Database
+from loket.errors import DomainError, SchemaMismatch
 from loket.events import Actor
 from loket.services import Loket
 
@@ -51,29 +52,84 @@ def _fail(args: argparse.Namespace, code: str, message: str) -> int:
     return 2
 
 
-def _database_problem(exc: BaseException) -> str:
-    if not_set_up(exc):
-        return "De database is nog niet ingericht. Voer eerst 'loket db upgrade' uit."
-    return (
-        "De database is niet bereikbaar. Controleer LOKET_DATABASE_URL of --database, "
-        "en of de databaseserver draait."
-    )
+# Commands that start a window (the message is shown there too), and commands that run
+# without the database's schema (they create it, or need no database at all).
+ROLE_COMMANDS = frozenset({"kiosk", "display", "counter", "reception", "manager"})
+NO_SCHEMA_COMMANDS = frozenset({"db", "demo", "simulate", "hardware"})
+last_window: Any = None  # the last message window (tests look at it)
+
+
+def action_of(args: argparse.Namespace) -> str:
+    """What the command does, for "Deze PC mag in de database niet ...". Never an
+    argument's value: it may be a resident's name."""
+    words = [str(getattr(args, "command", "") or "")]
+    words += [
+        str(v)
+        for k, v in sorted(vars(args).items())
+        if k.endswith("_command") and isinstance(v, str)
+    ]
+    return f"'loket {' '.join(w for w in words if w)}' uitvoeren"
+
+
+def show_in_window(message: str) -> None:
+    """The message in a window, for a PC started from a shortcut without a console."""
+    global last_window
+    try:
+        from PySide6.QtWidgets import QApplication, QMessageBox
+    except ImportError:  # a server without Qt: stderr and the log have it
+        return
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    box = QMessageBox(QMessageBox.Icon.Critical, "Loket", message)
+    box.setMinimumWidth(420)
+    last_window = box
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        box.show()
+        app.processEvents()
+        return
+    box.exec()
+
+
+def _install_window_handler(action: str) -> None:
+    """An error inside a window's event handler: a message, never a traceback."""
+
+    def handler(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        if isinstance(exc, KeyboardInterrupt):
+            sys.__excepthook__(kind, exc, tb)
+            return
+        failure = failures.describe(exc, action)
+        failures.log_failure(failure, exc, action)
+        print(f"Fout: {failure.message}", file=sys.stderr)
+        show_in_window(failure.message)
+
+    sys.excepthook = handler
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """Run the command; whatever happens, a clear Dutch message and an exit code, never
+    a traceback. Details (type and place, no values) go to the log."""
+    command = getattr(args, "command", None)
+    action = action_of(args)
+    window = command in ROLE_COMMANDS and not getattr(args, "screenshot", None)
     try:
+        if command not in NO_SCHEMA_COMMANDS and not getattr(args, "screenshot", None):
+            db = Database(args.database)
+            try:
+                schema_check.check(db)
+            finally:
+                db.dispose()
+        if window:
+            _install_window_handler(action)
         return int(args.func(args) or 0)
-    except DomainError as exc:
-        return _fail(args, exc.code, exc.message)
-    except (OperationalError, ProgrammingError) as exc:
-        return _fail(args, "database", _database_problem(exc))
-    except Unavailable as exc:
-        cause = exc.__cause__
-        if isinstance(cause, OperationalError | ProgrammingError):
-            return _fail(args, "database", _database_problem(cause))
-        return _fail(args, "database", exc.message)
-    except Exception as exc:  # codes.CodeError and the like carry a plain message too
-        message = getattr(exc, "message", None)
-        if not isinstance(message, str):
-            raise
-        return _fail(args, type(exc).__name__, message)
+    except KeyboardInterrupt:
+        print("Afgebroken.", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        failure = failures.describe(exc, action)
+        if not isinstance(exc, DomainError) or isinstance(exc, SchemaMismatch):
+            failures.log_failure(failure, exc, action)
+        code = _fail(args, failure.code, failure.message)
+        # A window: a refusal of the rules is shown by the window itself; a problem that
+        # stops the program (the database, the schema) would otherwise go unseen.
+        if window and (not isinstance(exc, DomainError) or isinstance(exc, SchemaMismatch)):
+            show_in_window(failure.message)
+        return code

@@ -1,40 +1,69 @@
-"""``loket plan``: staffing need, roster and appointment capacity for one day."""
+"""``loket plan``: the municipality's stored plan for one day, from the database alone."""
 
 from __future__ import annotations
 
 import argparse
 from datetime import date
-from pathlib import Path
 
 from loket.cli.common import add_json, emit, services
+from loket.planning import SOURCE_NL
 
 
 def _plan(args: argparse.Namespace) -> int:
     day = date.fromisoformat(args.date)
-    plan = services(args).plan(args.branch, day, Path(args.scenario) if args.scenario else None)
-    lines = [f"Plan {plan['branch']} {plan['day']}"] + [f"  {n}" for n in plan["notes"]]
-    if "intervals" in plan:
-        lines.append("  tijd   bezoek  nodig  ingeroosterd")
-        for i in plan["intervals"]:
-            lines.append(f"  {i['start']}  {i['arrivals']:6.1f}  {i['need']:5d}  {i['staffed']:5d}")
-        for shift in plan["roster"].get("shifts", []):
-            where = ", ".join(f"balie {c} {a}-{b}" for a, b, c in shift["counters"])
-            pauses = ", ".join(f"pauze {a}-{b}" for a, b in shift["breaks"])
+    plan = services(args).planning.plan(day, replan=args.replan)
+    branches = [b for b in plan.branches if args.branch in (None, b.code)]
+    if args.branch and not branches:
+        services(args).require_branch(args.branch)
+    lines = [
+        f"Plan {plan.day.isoformat()} versie {plan.version} "
+        f"(voorspelling: {SOURCE_NL.get(plan.forecast_source, plan.forecast_source)})"
+    ]
+    lines += [f"  gewijzigd: {c}" for c in plan.changes]
+    if plan.absent:
+        lines.append("  afwezig: " + ", ".join(f"{n} ({r})" for n, r in plan.absent))
+    for b in branches:
+        lines.append(f"{b.name}:")
+        if b.closed:
+            lines.append(f"  gesloten: {b.closed}")
+            continue
+        lines.append(f"  {b.forecast_note}")
+        lines.append("  tijd   inloop  nodig  ingeroosterd  binnen norm")
+        for i in b.intervals:
             lines.append(
-                f"  {shift['staff']:<8} {shift['start']}-{shift['end']}  {where}"
-                + (f"  ({pauses})" if pauses else "")
+                f"  {i.start}  {i.walk_in:6.1f}  {i.need:5d}  {i.staffed:12d}  "
+                f"{i.share_within_norm:10.0%}"
             )
-        lines.append(f"  verwacht binnen de norm: {plan['predicted_share_within_norm']:.0%}")
-    emit(args, plan, "\n".join(lines))
+        for s in b.shifts:
+            where = ", ".join(f"balie {c} {a}-{e}" for a, e, c in s.counters)
+            pauses = ", ".join(f"pauze {a}-{e}" for a, e in s.breaks)
+            lines.append(
+                f"  {s.name:<8} {s.start}-{s.end}  {where}" + (f"  ({pauses})" if pauses else "")
+            )
+        lines += [f"  tekort {u}" for u in b.uncovered]
+        if b.share_within_norm is not None:
+            lines.append(f"  verwacht binnen de norm: {b.share_within_norm:.0%}")
+    data = {
+        "day": plan.day.isoformat(),
+        "version": plan.version,
+        "trigger": plan.trigger,
+        "forecast_source": plan.forecast_source,
+        "changes": list(plan.changes),
+        "absent": [{"name": n, "reason": r} for n, r in plan.absent],
+        "branches": {b.code: plan.data["branches"][b.code] for b in branches},
+    }
+    emit(args, data, "\n".join(lines))
     return 0
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    plan = sub.add_parser("plan", help="staffing need, roster and appointment capacity for a day")
-    plan.add_argument("--branch", required=True)
+    plan = sub.add_parser(
+        "plan", help="the stored plan of a day: need, roster, capacity (built when missing)"
+    )
     plan.add_argument("--date", required=True, help="e.g. 2026-11-24")
+    plan.add_argument("--branch", help="show one branch (the plan covers them all)")
     plan.add_argument(
-        "--scenario", help="scenario file for the walk-in forecast when there is no history yet"
+        "--replan", action="store_true", help="store a new version from the current one"
     )
     add_json(plan)
     plan.set_defaults(func=_plan)

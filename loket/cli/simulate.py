@@ -9,7 +9,9 @@ def _simulate(args: argparse.Namespace) -> int:
     # Imported here so ``loket --help`` stays quick (SimPy, OR-Tools and numpy load lazily).
     from scheduler.cli import simulate_main
 
-    return simulate_main(args.scenario, args.days, args.seed, args.policy, args.json)
+    return simulate_main(
+        args.scenario, args.days, args.seed, args.policy, args.json, not args.no_staff_hours
+    )
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,4 +28,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--policy", choices=POLICIES, default=None, help="only this policy")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--no-staff-hours",
+        action="store_true",
+        help="skip the search for the staff-hours each policy needs for the norm (slow)",
+    )
     p.set_defaults(func=_simulate)

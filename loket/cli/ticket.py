@@ -13,6 +13,8 @@ def _show(args: argparse.Namespace, ticket: TicketView, verb: str) -> int:
     extra = ""
     if ticket.status == "waiting" and ticket.predicted_wait_minutes is not None:
         extra = f", verwachte wachttijd {ticket.predicted_wait_minutes} min"
+    elif ticket.status == "waiting" and ticket.wait_note:
+        extra = f". {ticket.wait_note.rstrip('.')}"
     if ticket.counter is not None and ticket.status == "called":
         extra = f" naar balie {ticket.counter}"
     emit(args, ticket, f"{ticket.number} ({ticket.service_name}) {verb}{extra}.")
@@ -21,7 +23,7 @@ def _show(args: argparse.Namespace, ticket: TicketView, verb: str) -> int:
 
 def _issue(args: argparse.Namespace) -> int:
     ticket = services(args).issue_ticket(
-        args.branch, args.service, needs_assistance=args.assistance
+        args.branch, args.service, needs_assistance=args.assistance, let_in=args.let_in
     )
     return _show(args, ticket, "uitgegeven")
 
@@ -70,6 +72,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     issue.add_argument("--branch", required=True)
     issue.add_argument("--service", required=True)
     issue.add_argument("--assistance", action="store_true", help="the visitor needs help")
+    issue.add_argument(
+        "--let-in",
+        action="store_true",
+        help="let a walk-in in during appointment-only hours (reception, team leader)",
+    )
     add_json(issue)
     issue.set_defaults(func=_issue)
 

@@ -10,6 +10,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import inspect
+
 from loket.models import Appointment, Branch, Service, Ticket
 
 
@@ -46,6 +48,8 @@ class TicketView:
     appointment_reference: str | None
     transfer_note: str | None = None
     reason: str | None = None
+    # Why there is no expected wait: "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
+    wait_note: str | None = None
 
     @classmethod
     def of(cls, t: Ticket, reason: str | None = None) -> TicketView:
@@ -71,7 +75,8 @@ class TicketView:
             ),
             needs_assistance=t.needs_assistance,
             appointment_reference=t.appointment.reference if t.appointment else None,
-            transfer_note=t.transfer_note,
+            # Only when loaded (staff operations load it): a public-hall PC may not read it.
+            transfer_note=(None if "transfer_note" in inspect(t).unloaded else t.transfer_note),
             reason=reason,
         )
 

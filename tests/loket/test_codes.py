@@ -293,14 +293,14 @@ _NOISE = st.sampled_from(
 )
 
 
-@settings(max_examples=500, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.text(max_size=60))
 def test_fuzz_arbitrary_text_only_raises_code_errors(text: str) -> None:
     with pytest.raises(CodeError):
         read_code(text, KEYS, DAY)
 
 
-@settings(max_examples=1500)
+@settings(max_examples=1500, deadline=None)
 @given(
     reference=st.text(alphabet=codes.REFERENCE_ALPHABET, min_size=8, max_size=8),
     edits=st.lists(
@@ -329,7 +329,7 @@ def test_fuzz_mutated_codes_are_refused(reference: str, edits: list[tuple[str, i
     assert payload == CodePayload(reference, DAY, 1)
 
 
-@settings(max_examples=500)
+@settings(max_examples=500, deadline=None)
 @given(st.text(max_size=30))
 def test_fuzz_short_code_reader(text: str) -> None:
     try:

@@ -334,3 +334,250 @@ def test_reception_books_and_manager_changes_the_configuration(roles_db: RolesDb
         conn.execute("UPDATE service SET icon = icon")
         assert conn.execute("SELECT count(*) FROM staff").fetchone() != (0,)
         assert _denied(conn, "CREATE TABLE public.x (id int)")
+
+
+# -- issue 13, items 1-4: every attack of the report, as each public-hall login ---------
+
+
+def _refused_by_function(conn: psycopg.Connection[tuple[object, ...]], statement: str) -> bool:
+    """A call of a kiosk function that the function itself refuses (SQLSTATE LK...)."""
+    try:
+        conn.execute(statement.encode())
+    except psycopg.Error as exc:
+        return (exc.sqlstate or "").startswith("LK")
+    return False
+
+
+def _served_ticket(roles_db: RolesDb, clock: Clock, note: str) -> str:
+    """A walk-in called, served and transferred with a note by a clerk, then finished."""
+    owner = Loket(Database(roles_db.url), clock, Actor.system("setup"))
+    try:
+        number = owner.issue_ticket("dalfsen", "paspoort").number
+        owner.call_next("dalfsen", 1)
+        owner.start("dalfsen", number)
+        owner.transfer("dalfsen", number, counter=1, note=note)
+        owner.call_ticket("dalfsen", 1, number, "colleague")
+        owner.start("dalfsen", number)
+        owner.finish("dalfsen", number)
+    finally:
+        owner.db.dispose()
+    return number
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("role", ["kiosk", "display"])
+def test_public_pcs_cannot_read_notes_forge_events_jam_numbers_or_change_visits(
+    roles_db: RolesDb, role: str
+):
+    clock = Clock(TUESDAY_9, frozen=True)
+    _served_ticket(roles_db, clock, "BSN 123456789 mevrouw De Vries")
+    reference, _ = _book(roles_db.url, clock, False, "Niet Annuleren")
+    with roles_db.sql_as(role) as conn:
+        # They still read what they show.
+        assert conn.execute(
+            "SELECT number_of FROM (SELECT prefix || sequence AS number_of FROM ticket) t"
+        ).fetchone() == ("A1",)
+        for statement in (
+            # 1. staff notes
+            "SELECT transfer_note FROM ticket",
+            "SELECT * FROM ticket",
+            # 2. a purge event that would switch the purge off
+            "INSERT INTO event (at, kind, workstation, data) "
+            "VALUES ('2099-01-01', 'privacy.purged', 'x', '{}')",
+            # 3. jamming the numbers
+            "UPDATE number_sequence SET last = 0 WHERE prefix = 'A'",
+            "DELETE FROM number_sequence",
+            "INSERT INTO number_sequence (branch_id, day, prefix, last) "
+            "VALUES (1, '2026-11-24', 'Z', 0)",
+            # 4. tickets with any status, counter or note; any event; appointments;
+            # feedback for anyone
+            "INSERT INTO ticket (branch_id, service_id, day, prefix, sequence, kind, status, "
+            "issued_at, wait_from, call_count, needs_assistance, printed, counter_id, "
+            "transfer_note) VALUES (1, 1, '2026-11-24', 'A', 99, 'walk_in', 'called', "
+            "now(), now(), 1, false, false, 1, 'x')",
+            "UPDATE ticket SET status = 'waiting'",
+            "UPDATE ticket SET predicted_wait_seconds = 0",
+            "INSERT INTO event (at, kind, workstation, data) "
+            "VALUES (now(), 'ticket.called', 'x', '{\"number\": \"A 1\", \"counter\": 1}')",
+            "UPDATE appointment SET status = 'cancelled'",
+            f"UPDATE appointment SET status = 'cancelled' WHERE reference = '{reference}'",
+            "INSERT INTO feedback (branch_id, at, score) VALUES (1, now(), 1)",
+            "UPDATE feedback SET score = 1",
+            # The helpers behind the functions are not for any PC.
+            "SELECT loket_event(now()::timestamp, 'privacy.purged', NULL, NULL, NULL, NULL, "
+            "'x', '{}'::jsonb)",
+            "SELECT loket_next_number(1, '2026-11-24', 'A')",
+            "SELECT loket_new_ticket(1, 1, 'walk_in', now()::timestamp, now()::timestamp, "
+            "false, NULL, NULL, NULL, 'x', '{}'::jsonb)",
+        ):
+            assert _denied(conn, statement), statement
+        if role == "display":
+            for statement in (
+                "SELECT loket_issue_walk_in(1, 1, now()::timestamp, false, NULL, NULL, 'x')",
+                "SELECT loket_give_feedback(1, now()::timestamp, 1, NULL, NULL, NULL, 'x')",
+                "SELECT loket_pin_salt('eva')",
+            ):
+                assert _denied(conn, statement), statement
+    with roles_db.sql_as("kiosk") as owner_check:
+        assert owner_check.execute(
+            "SELECT status FROM appointment WHERE reference = %s", (reference,)
+        ).fetchone() == ("booked",)
+
+
+@pytest.mark.postgres
+def test_the_kiosk_functions_refuse_what_a_kiosk_would_not_do(roles_db: RolesDb):
+    clock = Clock(TUESDAY_9, frozen=True)
+    number = _served_ticket(roles_db, clock, "notitie")
+    tomorrow_ref, _ = _book(roles_db.url, clock, False, "Morgen Klant", hour=10)
+    with roles_db.sql_as("kiosk") as conn:
+        ticket_id = conn.execute(
+            "SELECT id FROM ticket WHERE prefix || ' ' || sequence = %s", (number,)
+        ).fetchone()
+        assert ticket_id is not None
+        waiting = conn.execute(
+            "SELECT loket_issue_walk_in(1, (SELECT id FROM service WHERE code = 'paspoort'), "
+            "'2026-11-24 09:05', false, NULL, 7, 'kiosk-hal')"
+        ).fetchone()
+        assert waiting is not None
+        appointment_id = conn.execute(
+            "SELECT id FROM appointment WHERE reference = %s", (tomorrow_ref,)
+        ).fetchone()
+        assert appointment_id is not None
+        for statement in (
+            # A rating for a ticket that was never called, a second rating, out of range.
+            f"SELECT loket_give_feedback({waiting[0]}, '2026-11-24 09:10', 8, NULL, NULL, "
+            "NULL, 'k')",
+            f"SELECT loket_give_feedback({ticket_id[0]}, '2026-11-24 09:10', 11, NULL, NULL, "
+            "NULL, 'k')",
+            f"SELECT loket_give_feedback({ticket_id[0]}, '2026-11-25 09:10', 8, NULL, NULL, "
+            "NULL, 'k')",
+            # A check-in far too early or on another day.
+            f"SELECT loket_check_in({appointment_id[0]}, NULL, '2026-11-24 07:00', NULL, NULL, "
+            "'k')",
+            f"SELECT loket_check_in({appointment_id[0]}, NULL, '2026-11-23 09:30', NULL, NULL, "
+            "'k')",
+            # A walk-in for a service that needs an appointment here, or does not exist.
+            "SELECT loket_issue_walk_in(1, (SELECT id FROM service WHERE code = 'huwelijk'), "
+            "'2026-11-24 09:05', false, NULL, NULL, 'k')",
+            "SELECT loket_issue_walk_in(1, 999999, '2026-11-24 09:05', false, NULL, NULL, 'k')",
+            # Alerts: only device kinds, only short facts.
+            "SELECT loket_raise_alert('ticket.called', 1, now()::timestamp, 'k', '{}')",
+            "SELECT loket_raise_alert('printer', 1, now()::timestamp, 'k', '{\"Name\": \"x\"}')",
+            "SELECT loket_raise_alert('printer', 1, now()::timestamp, 'k', "
+            '\'{"note": {"a": 1}}\')',
+        ):
+            assert _refused_by_function(conn, statement), statement
+        assert conn.execute(
+            f"SELECT loket_give_feedback({ticket_id[0]}, '2026-11-24 09:10', 8, 5, NULL, NULL, 'k')"
+        ).fetchone()
+        assert _refused_by_function(
+            conn,
+            f"SELECT loket_give_feedback({ticket_id[0]}, '2026-11-24 09:11', 8, 5, NULL, NULL,"
+            " 'k')",
+        )
+        # The staff id a kiosk passes is not believed: the event names no clerk.
+        assert conn.execute(
+            "SELECT staff_id, kind, data::jsonb ->> 'status' FROM event WHERE ticket_id = %s "
+            "AND kind = 'ticket.issued'",
+            (waiting[0],),
+        ).fetchone() == (None, "ticket.issued", "waiting")
+
+
+@pytest.mark.postgres
+def test_numbering_repairs_itself_after_the_sequence_is_set_back(roles_db: RolesDb):
+    clock = Clock(TUESDAY_9, frozen=True)
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
+    try:
+        assert [kiosk.issue_ticket("dalfsen", "paspoort").number for _ in range(3)] == [
+            "A 1",
+            "A 2",
+            "A 3",
+        ]
+        with psycopg.connect(
+            roles_db.url.replace("postgresql+psycopg", "postgresql"), autocommit=True
+        ) as owner:  # what the kiosk once could do; now only the owner can
+            owner.execute("UPDATE number_sequence SET last = 0 WHERE prefix = 'A'")
+        assert kiosk.issue_ticket("dalfsen", "paspoort").number == "A 4"
+        assert kiosk.issue_ticket("dalfsen", "paspoort").number == "A 5"
+    finally:
+        kiosk.db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_team_leader_unlocks_the_kiosk_without_the_kiosk_reading_staff(roles_db: RolesDb):
+    clock = Clock(TUESDAY_9, frozen=True)
+    from loket.security import card_fingerprint
+
+    with psycopg.connect(
+        roles_db.url.replace("postgresql+psycopg", "postgresql"), autocommit=True
+    ) as owner:
+        key = owner.execute(
+            "SELECT secret FROM signing_key WHERE purpose = 'card' AND key_id = 1"
+        ).fetchone()
+        assert key is not None
+        owner.execute(
+            "UPDATE staff SET card_hash = %s WHERE code = 'eva'",
+            (card_fingerprint("04EEEEEEEE", bytes(key[0])),),
+        )
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock).as_actor(
+        Actor("kiosk-hal", roles=frozenset({"kiosk"}))
+    )
+    try:
+        leader = kiosk.login_pin("eva", "5555")
+        assert (leader.code, set(leader.roles)) == ("eva", {"manager", "admin"})
+        assert kiosk.login_card("04:EE:EE:EE:EE").code == "eva"
+        # A clerk's right PIN or card does not unlock a kiosk; nor does a wrong PIN.
+        with pytest.raises(Exception, match="teamleider"):
+            kiosk.login_pin("anna", "1111")
+        with pytest.raises(Exception, match="teamleider"):
+            kiosk.login_card("04A1B2C3D4E5F6")
+        for _ in range(4):
+            with pytest.raises(Exception, match="klopt niet"):
+                kiosk.login_pin("eva", "0000")
+        with pytest.raises(Exception, match="Te vaak"):
+            kiosk.login_pin("eva", "0001")
+        with pytest.raises(Exception, match="Te vaak"):
+            kiosk.login_pin("eva", "5555")  # locked, even with the right PIN
+        clock.set(TUESDAY_9 + timedelta(minutes=6))
+        assert kiosk.login_pin("eva", "5555").code == "eva"
+    finally:
+        kiosk.db.dispose()
+    with roles_db.sql_as("kiosk") as conn:
+        assert _denied(conn, "SELECT pin_hash FROM staff")
+        assert _denied(conn, "SELECT secret FROM signing_key WHERE purpose = 'card'") or (
+            conn.execute("SELECT count(*) FROM signing_key WHERE purpose = 'card'").fetchone()
+            == (0,)
+        )
+        assert _denied(conn, "UPDATE staff SET failed_logins = 0")
+        kinds = [
+            row[0]
+            for row in conn.execute(
+                "SELECT kind FROM event WHERE kind LIKE 'staff.%' ORDER BY id"
+            ).fetchall()
+        ]
+    assert kinds.count("staff.login") == 3 and "staff.locked" in kinds
+
+
+@pytest.mark.postgres
+def test_code_guessing_is_throttled_across_restarts_and_alerts_staff(roles_db: RolesDb):
+    from loket import codes
+
+    clock = Clock(TUESDAY_9, frozen=True)
+    _book(roles_db.url, clock, False, "Echte Afspraak")  # the code key exists
+    actor = Actor("kiosk-hal", roles=frozenset({"kiosk"}))
+    for attempt in range(6):  # a new process (a restart) for every attempt
+        kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock).as_actor(actor)
+        try:
+            with pytest.raises(codes.CodeError):
+                kiosk.check_in(f"2345678{attempt}X", "dalfsen")
+        finally:
+            kiosk.db.dispose()
+        clock.set(clock.now() + timedelta(seconds=1))
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock).as_actor(actor)
+    try:
+        with pytest.raises(codes.CodeTooManyAttempts):
+            kiosk.check_in("23456789X", "dalfsen")
+        alerts = [e for e in kiosk.events_after(0) if e["kind"] == "alert.code_guessing"]
+        assert len(alerts) == 1 and alerts[0]["data"]["scope"] == "kiosk"
+    finally:
+        kiosk.db.dispose()

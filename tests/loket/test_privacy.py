@@ -310,7 +310,7 @@ def _ticket_of(loket: Loket, reference: str) -> str:
         )
 
 
-def test_purge_respects_the_window_and_runs_once_a_day(loket: Loket, clock: Clock):
+def test_purge_respects_the_window_and_runs_when_data_is_due(loket: Loket, clock: Clock):
     visit = TUESDAY_9.replace(hour=10)
     today = loket.book_appointment(
         "dalfsen", "idkaart", visit, name="Vandaag Bezoek", email="v@voorbeeld.nl"
@@ -322,18 +322,32 @@ def test_purge_respects_the_window_and_runs_once_a_day(loket: Loket, clock: Cloc
     loket.check_in_reference(today.reference, "dalfsen")
 
     clock.set(TUESDAY_9 + timedelta(days=30))
-    first = loket.purge_if_due()
-    assert first is not None and first.appointments == 0  # 30 days: not yet
-    assert loket.purge_if_due() is None  # once a day
+    assert loket.purge_if_due() is None  # 30 days: nothing is due yet
     clock.set(TUESDAY_9 + timedelta(days=31))
     second = loket.purge_if_due()
     assert second is not None and second.appointments == 1
     assert "1 afspraken" in second.text()
+    assert loket.purge_if_due() is None  # done: nothing left that is due
     assert loket.privacy_export(today.reference)["appointment"]["email"] is None
     assert loket.privacy_export(future.reference)["appointment"]["name"] == "Toekomst Bezoek"
     assert [
         e["data"]["appointments"] for e in loket.events_after(0) if e["kind"] == "privacy.purged"
-    ] == [0, 1]
+    ] == [1]
+
+
+def test_a_forged_purge_event_does_not_stop_the_purge(loket: Loket, clock: Clock):
+    """Attack 2 of issue 13: one 'privacy.purged' event dated 2099 switched the purge off."""
+    from loket import events as event_log
+
+    old = loket.book_appointment("dalfsen", "idkaart", TUESDAY_9.replace(hour=10), name="Oud")
+    with loket.db.write() as session:
+        event_log.append(
+            session, at=datetime(2099, 1, 1), kind="privacy.purged", actor=Actor("vals")
+        )
+    clock.set(TUESDAY_9 + timedelta(days=31))
+    report = loket.purge_if_due()
+    assert report is not None and report.appointments == 1
+    assert loket.privacy_export(old.reference)["appointment"]["name"] is None
 
 
 def test_who_may_purge_and_inspect(loket: Loket):
@@ -341,14 +355,16 @@ def test_who_may_purge_and_inspect(loket: Loket):
     kiosk = loket.as_actor(Actor("kiosk", roles=frozenset({"kiosk"})))
     counter = loket.as_actor(Actor("balie", staff_id=1, roles=frozenset({"counter"})))
     manager = loket.as_actor(Actor("tl", staff_id=1, roles=frozenset({"manager"})))
-    assert kiosk.purge_if_due() is None
+    assert manager.privacy_export(a.reference)["appointment"]["name"] == "Iemand"
     with pytest.raises(PermissionDenied, match="persoonsgegevens"):
         counter.privacy_export(a.reference)
     with pytest.raises(PermissionDenied):
         counter.purge_personal_data()
-    assert counter.purge_if_due() is not None  # the daily timer on a staff PC
-    assert manager.privacy_export(a.reference)["appointment"]["name"] == "Iemand"
-    assert [e["kind"] for e in loket.events_after(0)][-1] == "privacy.exported"
+    loket.clock.set(TUESDAY_9 + timedelta(days=31))
+    assert kiosk.purge_if_due() is None
+    report = counter.purge_if_due()  # the daily timer on a staff PC
+    assert report is not None and report.appointments == 1
+    assert [e["kind"] for e in loket.events_after(0)][-2:] == ["privacy.exported", "privacy.purged"]
 
 
 def test_log_lines_hold_ids_and_numbers_but_no_free_text(loket: Loket, log_dir: Path):

@@ -1,0 +1,246 @@
+"""What the public-hall PCs write, through the database's own functions on PostgreSQL.
+
+On PostgreSQL the kiosk and display logins may not insert or update tickets, events,
+appointments, numbers or feedback (loket/db_roles.py). The services still decide
+everything in Python first (opening hours, the visitor's message); the write itself is
+a call of a SECURITY DEFINER function of migration 0005, which repeats the checks that
+protect the data and writes its own event. Every PC uses the same functions on
+PostgreSQL, so there is one write path per database; on SQLite (one PC, no roles) the
+ORM writes the same rows (loket/queue.py, loket/appointments.py, loket/feedback.py).
+
+A function that refuses (SQLSTATE ``LK001``/``LK002``) means a race (another kiosk just
+checked in the same appointment) or a forged request: it becomes a plain refusal.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import and_, or_, select, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from loket import logging_setup, security
+from loket.codes import CodeAlreadyUsed
+from loket.errors import Refused
+from loket.models import Appointment, Branch, Event, Service, Ticket
+
+if TYPE_CHECKING:
+    from loket.queue import Context
+    from loket.staff import LoginFailed, StaffView
+
+T = TypeVar("T")
+REFUSED = "LK001"
+ALREADY_DONE = "LK002"
+
+
+def uses_functions(session: Session) -> bool:
+    """PostgreSQL: writes of the public-hall operations go through the functions."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def _sqlstate(exc: DBAPIError) -> str | None:
+    return getattr(exc.orig, "sqlstate", None)
+
+
+@contextmanager
+def _refusals(already: Callable[[], Exception] | None = None) -> Iterator[None]:
+    try:
+        yield
+    except DBAPIError as exc:
+        state = _sqlstate(exc)
+        if state == ALREADY_DONE and already is not None:
+            raise already() from None
+        if state in (REFUSED, ALREADY_DONE):
+            raise Refused(
+                "Dit kan nu niet. Vraag de receptie om hulp.", code="refused_by_database"
+            ) from None
+        raise
+
+
+def _call(session: Session, sql: str, **params: object) -> object:
+    return session.execute(text(sql), params).scalar_one()
+
+
+def _log(session: Session, *where: Any) -> None:
+    """The events the function just wrote go to the log at commit, like any other."""
+    rows = list(session.scalars(select(Event).where(*where).order_by(Event.id)))
+    logging_setup.log_at_commit(session, rows)
+
+
+def _load(session: Session, ticket_id: int) -> Ticket:
+    from loket.queue import TICKET_WITH_DETAILS
+
+    ticket = session.get(Ticket, ticket_id, options=TICKET_WITH_DETAILS, populate_existing=True)
+    assert ticket is not None
+    return ticket
+
+
+def issue_walk_in(
+    session: Session,
+    ctx: Context,
+    branch: Branch,
+    service: Service,
+    needs_assistance: bool,
+    predicted: int | None,
+) -> Ticket:
+    with _refusals():
+        ticket_id = _call(
+            session,
+            "SELECT loket_issue_walk_in(:branch, :service, :at, :assist, :predicted, "
+            ":staff, :workstation)",
+            branch=branch.id,
+            service=service.id,
+            at=ctx.now,
+            assist=needs_assistance,
+            predicted=predicted,
+            staff=ctx.actor.staff_id,
+            workstation=ctx.actor.workstation,
+        )
+    _log(session, Event.ticket_id == int(str(ticket_id)))
+    return _load(session, int(str(ticket_id)))
+
+
+def check_in(
+    session: Session,
+    ctx: Context,
+    appointment: Appointment,
+    branch: Branch | None,
+    predicted: int | None,
+) -> Ticket:
+    with _refusals(CodeAlreadyUsed):
+        ticket_id = _call(
+            session,
+            "SELECT loket_check_in(:appointment, :branch, :at, :predicted, :staff, :workstation)",
+            appointment=appointment.id,
+            branch=branch.id if branch else None,
+            at=ctx.now,
+            predicted=predicted,
+            staff=ctx.actor.staff_id,
+            workstation=ctx.actor.workstation,
+        )
+    session.expire(appointment, ["status", "checked_in_at"])
+    _log(
+        session,
+        or_(
+            Event.ticket_id == int(str(ticket_id)),
+            and_(Event.appointment_id == appointment.id, Event.kind == "appointment.checked_in"),
+        ),
+    )
+    return _load(session, int(str(ticket_id)))
+
+
+def give_feedback(
+    session: Session,
+    ctx: Context,
+    ticket: Ticket,
+    score: int,
+    friendliness: int | None,
+    speed: int | None,
+    expertise: int | None,
+) -> int:
+    def given() -> Exception:
+        return Refused(
+            "Voor dit nummer is al een cijfer gegeven. Dank u wel!", code="feedback_given"
+        )
+
+    with _refusals(given):
+        feedback_id = _call(
+            session,
+            "SELECT loket_give_feedback(:ticket, :at, :score, :friendliness, :speed, "
+            ":expertise, :workstation)",
+            ticket=ticket.id,
+            at=ctx.now,
+            score=score,
+            friendliness=friendliness,
+            speed=speed,
+            expertise=expertise,
+            workstation=ctx.actor.workstation,
+        )
+    _log(session, Event.ticket_id == ticket.id, Event.kind == "feedback.given")
+    return int(str(feedback_id))
+
+
+def raise_alert(
+    session: Session, ctx: Context, kind: str, branch: Branch | None, data: dict[str, object]
+) -> int:
+    with _refusals():
+        event_id = _call(
+            session,
+            "SELECT loket_raise_alert(:kind, :branch, :at, :workstation, CAST(:data AS jsonb))",
+            kind=kind,
+            branch=branch.id if branch else None,
+            at=ctx.now,
+            workstation=ctx.actor.workstation,
+            data=json.dumps(data),
+        )
+    _log(session, Event.id == int(str(event_id)))
+    return int(str(event_id))
+
+
+# -- a team leader unlocks the kiosk (the kiosk cannot read ``staff``) ----------------
+
+
+def pin_digest(session: Session, code: str, pin: str) -> str | None:
+    """The scrypt hash of ``pin`` with the salt and cost the database hands out for
+    ``code``, base64 as stored; None for a PIN of the wrong format."""
+    spec = str(_call(session, "SELECT loket_pin_salt(:code)", code=code.strip().lower()))
+    try:
+        cost, salt, _ = security._parse(f"{spec}$AAAAAAAAAAAAAAAAAAAAAA")
+        security.validate_pin(pin)
+    except ValueError:
+        return None
+    return security._b64(security._scrypt(pin, salt, cost, 32))
+
+
+def _staff(row: Any) -> StaffView:
+    from loket.staff import StaffView
+
+    roles = tuple(str(r) for r in json.loads(str(row.staff_roles or "[]")))
+    return StaffView(
+        id=int(row.staff_id), code=str(row.staff_code), name=str(row.staff_name), roles=roles
+    )
+
+
+def unlock_with_pin(session: Session, ctx: Context, code: str, pin: str) -> StaffView | LoginFailed:
+    """A team leader's PIN checked by the database; a failure is returned, not raised, so
+    the failure count the function wrote is committed."""
+    from loket.staff import LoginFailed
+
+    digest = pin_digest(session, code, pin)
+    row = session.execute(
+        text("SELECT * FROM loket_login_pin(:code, :digest, :at, :workstation)"),
+        {
+            "code": code.strip().lower()[:40],
+            "digest": digest,
+            "at": ctx.now,
+            "workstation": ctx.actor.workstation,
+        },
+    ).one()
+    if row.outcome == "ok":
+        return _staff(row)
+    if row.outcome == "locked":
+        return LoginFailed(
+            f"Te vaak een verkeerde pincode. Probeer het over {row.wait_minutes} "
+            "minuten opnieuw, of gebruik uw pas."
+        )
+    return LoginFailed("Naam of pincode klopt niet, of u bent geen teamleider.")
+
+
+def unlock_with_card(session: Session, ctx: Context, uid: str | bytes) -> StaffView | LoginFailed:
+    from loket.staff import LoginFailed
+
+    try:
+        raw = security._uid_bytes(uid)
+    except (TypeError, ValueError):
+        return LoginFailed("Deze pas is niet bekend.")
+    row = session.execute(
+        text("SELECT * FROM loket_login_card(:uid, :at, :workstation)"),
+        {"uid": raw, "at": ctx.now, "workstation": ctx.actor.workstation},
+    ).one()
+    if row.outcome == "ok":
+        return _staff(row)
+    return LoginFailed("Deze pas is niet bekend als pas van een teamleider.")
