@@ -30,9 +30,7 @@ def _run(args: argparse.Namespace) -> int:
         if done is None:
             print("Niets te versturen: al verstuurd, of geen adressen of mailserver ingesteld.")
         else:
-            print(
-                f"Maandrapportage {done.start:%m-%Y} verstuurd naar {done.recipients} adres(sen)."
-            )
+            print(f"Maandrapportage {done.start:%m-%Y} verstuurd naar {done.recipients} adres(sen).")
         return 0
     start, end = args.start, args.end
     if start is None or end is None:

@@ -326,7 +326,9 @@ def _week(day: date) -> str:
     return f"{iso.year}-W{iso.week:02d}"
 
 
-def figures(session: Session, request: ReportRequest, targets: Targets, now: datetime) -> Figures:
+def figures(
+    session: Session, request: ReportRequest, targets: Targets, now: datetime
+) -> Figures:
     start, end = request.start, request.end
     first, after = datetime.combine(start, time.min), datetime.combine(end + timedelta(1), time.min)
     branches = {b.id: b.code for b in session.scalars(select(Branch))}
@@ -374,7 +376,8 @@ def figures(session: Session, request: ReportRequest, targets: Targets, now: dat
     # the event log (the same figure the monitor uses). A transfer follows a call, so
     # both events fall after the ticket's day began.
     transferred = {
-        e.ticket_id for e in session.execute(moved.where(Event.kind == "ticket.transferred")).all()
+        e.ticket_id
+        for e in session.execute(moved.where(Event.kind == "ticket.transferred")).all()
     }
     first_wait: dict[int, int] = {}
     if transferred:
@@ -400,7 +403,9 @@ def figures(session: Session, request: ReportRequest, targets: Targets, now: dat
             wait = first_wait.get(r.id)
             if wait is None:
                 wait = max(0, int((r.first_called_at - r.wait_from).total_seconds()))
-        walked_out = r.status is TicketStatus.CANCELLED or (r.status in OPEN and r.day < today)
+        walked_out = r.status is TicketStatus.CANCELLED or (
+            r.status in OPEN and r.day < today
+        )
         missed_uncalled = False
         if wait is None:
             if r.status is TicketStatus.CANCELLED and r.finished_at is not None:
@@ -449,38 +454,19 @@ def figures(session: Session, request: ReportRequest, targets: Targets, now: dat
         end=end,
         norm_minutes=targets.norm_for(request.branch, request.service),
         total=every,
-        groups=_split(
-            visits, [], lambda v: getattr(v, "group", ""), GROUP_KEYS, default_share=share
-        ),  # fmt: skip
+        groups=_split(visits, [], lambda v: getattr(v, "group", ""), GROUP_KEYS,
+                      default_share=share),  # fmt: skip
         no_show_called=sum(v.no_show for v in visits),
         no_show_appointments=len(session.execute(missed).all()),
         channels=tuple(channels),
-        by_branch=_split(
-            visits,
-            ratings,
-            lambda x: x.branch,
-            target=lambda b: targets.share_for(b, request.service),
-        ),  # fmt: skip
-        by_service=_split(
-            visits,
-            ratings,
-            lambda x: x.service,
-            target=lambda s: targets.share_for(request.branch, s),
-        ),  # fmt: skip
-        by_weekday=_split(
-            visits,
-            ratings,
-            lambda x: str(x.day.weekday()),
-            [str(d) for d in range(7)],
-            default_share=share,
-        ),  # fmt: skip
-        by_hour=_split(
-            visits,
-            ratings,
-            lambda x: f"{x.hour:02d}",
-            [f"{h:02d}" for h in range(24)],
-            default_share=share,
-        ),  # fmt: skip
+        by_branch=_split(visits, ratings, lambda x: x.branch,
+                         target=lambda b: targets.share_for(b, request.service)),  # fmt: skip
+        by_service=_split(visits, ratings, lambda x: x.service,
+                          target=lambda s: targets.share_for(request.branch, s)),  # fmt: skip
+        by_weekday=_split(visits, ratings, lambda x: str(x.day.weekday()),
+                          [str(d) for d in range(7)], default_share=share),  # fmt: skip
+        by_hour=_split(visits, ratings, lambda x: f"{x.hour:02d}",
+                       [f"{h:02d}" for h in range(24)], default_share=share),  # fmt: skip
         by_week=_split(visits, ratings, lambda x: _week(x.day), default_share=share),
         satisfaction=_satisfaction(
             ratings, targets.satisfaction_for(request.branch, request.service)

@@ -142,7 +142,9 @@ def report_dict(report: Report, language: str = "nl") -> dict[str, Any]:
             "satisfaction": t.satisfaction_for(req.branch, req.service),
         },
         "current": figures_dict(report, report.current, language),
-        "previous": (figures_dict(report, report.previous, language) if report.previous else None),
+        "previous": (
+            figures_dict(report, report.previous, language) if report.previous else None
+        ),
     }
 
 

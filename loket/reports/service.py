@@ -36,10 +36,8 @@ class MailedReport:
 
 
 def _override(row: Branch | Service) -> TargetOverride | None:
-    if (
-        row.wait_norm_minutes is None
-        and row.target_share is None
-        and (row.satisfaction_target is None)
+    if row.wait_norm_minutes is None and row.target_share is None and (
+        row.satisfaction_target is None
     ):
         return None
     return TargetOverride(row.wait_norm_minutes, row.target_share, row.satisfaction_target)

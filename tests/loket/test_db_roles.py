@@ -374,9 +374,8 @@ def test_public_pcs_cannot_read_notes_forge_events_jam_numbers_or_change_visits(
     reference, _ = _book(roles_db.url, clock, False, "Niet Annuleren")
     with roles_db.sql_as(role) as conn:
         # They still read what they show.
-        assert conn.execute(
-            "SELECT number_of FROM (SELECT prefix || sequence AS number_of FROM ticket) t"
-        ).fetchone() == ("A1",)
+        assert conn.execute("SELECT number_of FROM (SELECT prefix || sequence AS number_of "
+                            "FROM ticket) t").fetchone() == ("A1",)
         for statement in (
             # 1. staff notes
             "SELECT transfer_note FROM ticket",
@@ -462,13 +461,15 @@ def test_the_kiosk_functions_refuse_what_a_kiosk_would_not_do(roles_db: RolesDb)
             "SELECT loket_issue_walk_in(1, 999999, '2026-11-24 09:05', false, NULL, NULL, 'k')",
             # Alerts: only device kinds, only short facts.
             "SELECT loket_raise_alert('ticket.called', 1, now()::timestamp, 'k', '{}')",
-            "SELECT loket_raise_alert('printer', 1, now()::timestamp, 'k', '{\"Name\": \"x\"}')",
             "SELECT loket_raise_alert('printer', 1, now()::timestamp, 'k', "
-            '\'{"note": {"a": 1}}\')',
+            "'{\"Name\": \"x\"}')",
+            "SELECT loket_raise_alert('printer', 1, now()::timestamp, 'k', "
+            "'{\"note\": {\"a\": 1}}')",
         ):
             assert _refused_by_function(conn, statement), statement
         assert conn.execute(
-            f"SELECT loket_give_feedback({ticket_id[0]}, '2026-11-24 09:10', 8, 5, NULL, NULL, 'k')"
+            f"SELECT loket_give_feedback({ticket_id[0]}, '2026-11-24 09:10', 8, 5, NULL, "
+            "NULL, 'k')"
         ).fetchone()
         assert _refused_by_function(
             conn,
