@@ -104,6 +104,9 @@ class Municipality(Base):
     purge_after_days: Mapped[int] = mapped_column(Integer, default=_m("purge_after_days"))
     info_line_nl: Mapped[str] = mapped_column(Text, default=_m("info_line"))
     info_line_en: Mapped[str] = mapped_column(Text, default=_m("info_line"))
+    dispatch_policy: Mapped[str] = mapped_column(
+        String(40), default=_m("dispatch_policy"), server_default=_m("dispatch_policy")
+    )
     # [smtp] of the municipality file, without the password (LOKET_SMTP_PASSWORD).
     smtp: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL

@@ -32,8 +32,16 @@ COMPOSITION = {
 }
 
 
-# Known edges waiting for the role commands to move out of loket/cli (issue 10, item 6).
-PENDING = {("loket.cli.roles", "counter"), ("loket.cli.demo", "counter")}
+# Known edges, each to be removed by moving code (listed in the code-health report):
+# the role and demo commands still live in loket/cli (issue 10, item 6); the CLI's
+# error window uses Qt from loket/cli/common.py; the manager's report tab reads the
+# report modules directly instead of through Loket.reports and loket.views.
+PENDING = {
+    ("loket.cli.roles", "counter"),
+    ("loket.cli.demo", "counter"),
+    ("loket.cli.common", "PySide6"),
+    ("counter.manager_reports", "loket.reports"),
+}
 
 
 def _modules() -> Iterator[tuple[str, Path]]:
@@ -103,7 +111,8 @@ def test_no_module_imports_across_a_forbidden_edge():
     for module, path in _modules():
         for line, imported in _imports(path):
             why = forbidden(module, imported, _is_module(imported))
-            if why and (module, _top(imported)) not in PENDING:
+            pending = any(m == module and _is_under(imported, (p,)) for m, p in PENDING)
+            if why and not pending:
                 problems.append(f"{path.relative_to(ROOT)}:{line}: {module} -> {imported}: {why}")
     assert not problems, "\n".join(problems)
 
