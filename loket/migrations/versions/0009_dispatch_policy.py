@@ -1,7 +1,7 @@
 """municipality.dispatch_policy: the live "call next" policy, chosen in the file
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-02
 
 ``[municipality] dispatch_policy`` names one of ``loket.dispatch_policies.LIVE_POLICIES``
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
