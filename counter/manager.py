@@ -23,21 +23,29 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTabWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from counter.login import StaffWindow
+from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
+from counter.manager_staff import StaffDialog, add_staff_button
 from counter.style import STYLE, button, label
-from loket.alerts import STATUS_NL
-from loket.errors import DomainError
-from loket.monitor import TARGET_SHARE, BranchMonitor, CounterMonitor, DeviceAlert
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.staff import ROLE_NL, StaffView
+from loket.views import AVAILABILITY_NL as STATUS_NL
+from loket.views import (
+    ROLE_NL,
+    BranchMonitor,
+    CounterMonitor,
+    DeviceAlert,
+    EventRecord,
+    StaffView,
+)
 
 MANAGER_ROLES = frozenset({"manager", "admin"})
 OVER_NORM = QColor("#fde2e1")
@@ -96,6 +104,8 @@ class Tile(QFrame):
 
 
 class ManagerWindow(StaffWindow):
+    staff_dialog: StaffDialog | None = None  # counter/manager_staff.py, while open
+
     def __init__(
         self,
         loket: Loket,
@@ -169,6 +179,7 @@ class ManagerWindow(StaffWindow):
         bar.addWidget(self.header_who, 1)
         bar.addWidget(self.updated)
         bar.addSpacing(12)
+        add_staff_button(self, bar)
         bar.addWidget(self.logout_button)
         QShortcut(QKeySequence("Ctrl+V"), w).activated.connect(self.branch_box.setFocus)
 
@@ -240,6 +251,7 @@ class ManagerWindow(StaffWindow):
         page.addWidget(header)
         page.addLayout(alerts)
         page.addWidget(self.tabs, 1)
+        self.planning_tab = add_planning_tab(self, self.tabs)
 
     def _table(self, headers: list[str], stretch: int = 0) -> QTableWidget:
         table = QTableWidget(0, len(headers))
@@ -257,7 +269,7 @@ class ManagerWindow(StaffWindow):
         # The services allow "monitor" to reception too (their live queue); this screen
         # with its alarms is the team leader's, as the kiosk's staff menu is.
         if not MANAGER_ROLES & set(person.roles):
-            with contextlib.suppress(DomainError):
+            with contextlib.suppress(DomainError, Unavailable):
                 self.loket.as_actor(person.actor(self.workstation)).logout("wrong_role")
             self.login.message.setText(
                 "Alleen een teamleider of beheerder kan de monitor gebruiken. "
@@ -275,10 +287,12 @@ class ManagerWindow(StaffWindow):
     def card_inserted(self, uid: str) -> None:
         if self.session is None:
             self.login.login_with_card(uid)
+        elif self.staff_dialog is not None:
+            self.staff_dialog.card_read(uid)
 
     def log_out(self) -> None:
         if self.session is not None:
-            with contextlib.suppress(DomainError):
+            with contextlib.suppress(DomainError, Unavailable):
                 self.session.logout()
         self.session = None
         self.staff = None
@@ -293,14 +307,18 @@ class ManagerWindow(StaffWindow):
 
     # -- live -----------------------------------------------------------------------------
 
-    def on_events(self, records: list[dict[str, Any]]) -> None:
+    def on_events(self, records: list[EventRecord]) -> None:
         if self.session is not None and any(r["kind"].startswith(RELEVANT) for r in records):
             self.refresh()
 
     def _poll_events(self) -> None:
         if self.session is None:
             return
-        records = self.loket.events_after(self._last_event)
+        try:
+            records = self.loket.events_after(self._last_event)
+        except Unavailable as exc:
+            self.hint.setText(exc.message)  # the next tick tries again
+            return
         if records:
             self._last_event = records[-1]["id"]
             self.on_events(records)
@@ -310,7 +328,7 @@ class ManagerWindow(StaffWindow):
             return
         try:
             state = self.session.monitor(self.branch)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.hint.setText(exc.message)
             return
         self.state = state
@@ -323,7 +341,7 @@ class ManagerWindow(StaffWindow):
         self.updated.setText(f"Bijgewerkt {state.now:%H:%M:%S}")
         self.hint.setText(
             f"Op tijd: binnen {state.norm_minutes} minuten opgeroepen (de norm); doel "
-            f"{round(TARGET_SHARE * 100)}% van de bezoekers. Te lang: wacht nu al langer. "
+            f"{round(state.target_share * 100)}% van de bezoekers. Te lang: wacht nu al langer. "
             "Geroepen: vandaag voor het eerst opgeroepen."
         )
 
@@ -379,7 +397,7 @@ class ManagerWindow(StaffWindow):
             return
         try:
             self.session.clear_alert(self.branch, counter)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.hint.setText(exc.message)
         self.refresh()
 
@@ -422,8 +440,8 @@ class ManagerWindow(StaffWindow):
         share = s.share_within_norm
         self.tile_share.show_value(
             _percent(share),
-            f"doel {round(TARGET_SHARE * 100)}%",
-            bad=share is not None and share < TARGET_SHARE,
+            f"doel {round(s.target_share * 100)}%",
+            bad=share is not None and share < s.target_share,
         )
         self.tile_called.show_value(str(s.called), "bezoekers, eerste oproep")
 

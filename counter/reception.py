@@ -8,6 +8,7 @@ Tabs a role may not use are not shown (closures need "de wachtrij beheren").
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,10 @@ from PySide6.QtWidgets import (
 from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
 from counter.login import StaffWindow
-from counter.style import DUTCH, STYLE, button, label, say
-from loket import staff
-from loket.errors import DomainError
+from counter.style import DUTCH, STYLE, button, label, picked_date, picked_time, say
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.staff import ROLE_NL, StaffView
-from loket.views import in_sentence
+from loket.views import ROLE_NL, SmtpSettings, StaffView, in_sentence
 
 
 def _error(target: Any, text: str) -> None:
@@ -71,6 +70,10 @@ class FrontDesk(QWidget):
         self.services.setCurrentRow(-1)
         self.assistance = QCheckBox("Heeft hulp nodig (bijvoorbeeld rolstoel, slecht zien)")
         self.issue_button = button("Nummer geven", "Ctrl+G", self.issue, self)
+        # Alleen-op-afspraak: reception may still let a walk-in in (counted apart).
+        self.let_in_button = button(
+            "Toch binnenlaten", "Ctrl+L", lambda: self.issue(let_in=True), self, "secondary"
+        )
         self.issued = label("", "bigNumber", wrap=False)
         self.issued_text = label("", "message")
         # Two lines always fit: a wrapped label set after layout otherwise gets the
@@ -79,14 +82,17 @@ class FrontDesk(QWidget):
         box = QVBoxLayout(walk_in)
         box.addWidget(self.services, 1)
         box.addWidget(self.assistance)
-        box.addWidget(self.issue_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.issue_button, 1)
+        buttons.addWidget(self.let_in_button)
+        box.addLayout(buttons)
         box.addWidget(self.issued)
         box.addWidget(self.issued_text)
 
         check_in = QGroupBox("Inchecken voor een afspraak van vandaag")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Naam of afspraaknummer")
-        self.search.textChanged.connect(self.find)
+        self.search.textChanged.connect(self.find_appointments)
         self.results = QTableWidget(0, 4)
         self.results.setHorizontalHeaderLabels(["Tijd", "Naam", "Dienst", "Status"])
         self.results.verticalHeader().setVisible(False)
@@ -111,9 +117,9 @@ class FrontDesk(QWidget):
         layout.addWidget(walk_in, 1)
         layout.addWidget(check_in, 1)
         self._references: list[str] = []
-        self.find()
+        self.find_appointments()
 
-    def issue(self) -> None:
+    def issue(self, let_in: bool = False) -> None:
         item = self.services.currentItem()
         if item is None or not item.isSelected():
             self.issued.setText("")
@@ -124,14 +130,18 @@ class FrontDesk(QWidget):
                 self.branch,
                 item.data(Qt.ItemDataRole.UserRole),
                 needs_assistance=self.assistance.isChecked(),
+                let_in=let_in,
             )
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.issued.setText("")
-            _error(self.issued_text, exc.message)
+            hint = ""
+            if getattr(exc, "code", "") == "appointment_only":
+                hint = " Met 'Toch binnenlaten' geeft u de bezoeker toch een nummer."
+            _error(self.issued_text, exc.message + hint)
             return
         self.issued.setText(t.number)
         if t.predicted_wait_minutes is None:
-            wait = ""
+            wait = f" {t.wait_note}" if t.wait_note else ""
         elif t.predicted_wait_minutes == 0:
             wait = " Hij of zij is zo aan de beurt."
         else:
@@ -144,10 +154,10 @@ class FrontDesk(QWidget):
         self.services.clearSelection()
         self.services.setCurrentRow(-1)
 
-    def find(self) -> None:
+    def find_appointments(self) -> None:
         try:
             found = self.loket.find_appointments_today(self.branch, self.search.text())
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.checked, exc.message)
             return
         self._references = [a.reference for a in found]
@@ -172,13 +182,13 @@ class FrontDesk(QWidget):
         who = self.results.item(row, 1).text() or reference
         try:
             ticket, text = self.loket.check_in_reference(reference, self.branch)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.checked, exc.message)
             return
         except Exception as exc:  # codes.CodeError: already used, wrong branch, ...
             _error(self.checked, str(getattr(exc, "message_nl", None) or exc))
             return
-        self.find()
+        self.find_appointments()
         _ok(self.checked, f"Ingecheckt: {who}, nummer {ticket.number}. {text}")
 
 
@@ -242,7 +252,7 @@ class SpecialDaysView(QWidget):
         return str(self.branch_box.currentData())
 
     def _day(self) -> date:
-        return self.day.date().toPython()
+        return picked_date(self.day)
 
     def reload(self) -> None:
         days = self.loket.special_days(self.branch)
@@ -264,8 +274,8 @@ class SpecialDaysView(QWidget):
         self.reload()
 
     def add_session(self) -> None:
-        start: time = self.start.time().toPython()
-        end: time = self.end.time().toPython()
+        start: time = picked_time(self.start)
+        end: time = picked_time(self.end)
         try:
             change = self.loket.add_session(
                 self.branch,
@@ -275,7 +285,7 @@ class SpecialDaysView(QWidget):
                 str(self.mode.currentData()),
                 self.reason.text(),
             )
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.message, exc.message)
             return
         self._done(change, "Extra spreekuur toegevoegd.")
@@ -283,7 +293,7 @@ class SpecialDaysView(QWidget):
     def close_day(self) -> None:
         try:
             change = self.loket.close_day(self.branch, self._day(), self.reason.text())
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.message, exc.message)
             return
         self._done(change, "De vestiging is die dag dicht.")
@@ -291,7 +301,7 @@ class SpecialDaysView(QWidget):
     def restore(self) -> None:
         try:
             change = self.loket.restore_day(self.branch, self._day())
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.message, exc.message)
             return
         self._done(change, "De gewone openingstijden gelden weer.")
@@ -335,7 +345,7 @@ class ImportView(QWidget):
         kind = "ics" if path.suffix.lower() == ".ics" else "csv"
         try:
             report = self.loket.import_appointments(path.read_bytes(), kind, self.branch)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.summary, exc.message)
             return None
         _ok(
@@ -360,7 +370,7 @@ class ReceptionWindow(StaffWindow):
         branch: str,
         *,
         workstation: str = "receptie-pc",
-        smtp: Any = None,
+        smtp: SmtpSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -388,10 +398,10 @@ class ReceptionWindow(StaffWindow):
         tabs.addTab(self.calendar, "Agenda")
         self.special: SpecialDaysView | None = None
         try:
-            staff.require(actor, "manage_queue")
+            self.loket.as_actor(actor).require("manage_queue")
             self.special = SpecialDaysView(self.session, self.branch)
             tabs.addTab(self.special, "Sluitingen en extra spreekuren")
-        except DomainError:
+        except (DomainError, Unavailable):
             pass  # hidden, not disabled: a tab that always refuses only confuses
         self.imports = ImportView(self.session, self.branch)
         tabs.addTab(self.imports, "Importeren")
@@ -419,11 +429,12 @@ class ReceptionWindow(StaffWindow):
 
     def log_out(self) -> None:
         if self.session is not None:
-            self.session.logout()
+            with contextlib.suppress(DomainError, Unavailable):  # logging out never fails
+                self.session.logout()
         self.session = None
         page = self.stack.currentWidget()
         self.stack.setCurrentWidget(self.login)
-        if page is not self.login:
+        if page is not None and page is not self.login:
             self.stack.removeWidget(page)
             page.deleteLater()
         self.login.reset()

@@ -46,5 +46,8 @@ assert w >= 640 and h >= 480, (w, h)
 print(f"kiosk screenshot from the installed files: {w}x{h}, {len(data)} bytes")
 PY
 mkdir -p build && cp "$tmp/kiosk.png" build/installed-kiosk.png
+# The Inno Setup script and the units name only programs and commands the bundle has.
+LOKET_BUNDLE=/opt/loket QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q -p no:cacheprovider \
+  tests/installer
 rm -rf "$tmp"
 echo "package check: $(( $(date +%s) - start )) s"

@@ -154,7 +154,8 @@ def book(
     if not capacity.on_grid(branch, start):
         before, after = capacity.grid_neighbours(branch, start)
         raise Refused(
-            f"Afspraken beginnen elk kwartier. {start:%H:%M} kan niet: kies "
+            f"Afspraken beginnen om de {capacity.GRID_MINUTES} minuten. {start:%H:%M} kan "
+            "niet: kies "
             f"{before:%H:%M} of {after:%H:%M}.",
             code="off_grid",
         )

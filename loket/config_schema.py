@@ -2,7 +2,7 @@
 
 To add a setting, add one ``Setting(...)`` to its section below. That one declaration
 gives the file's type and range check, the default, the error for a misspelt key,
-and the row in docs/configuration.md (regenerate it with ``loket config docs >
+and the row in docs/configuration.md (regenerate it with ``python -m loket.config_schema >
 docs/configuration.md``; a test fails while it is stale). A setting with a ``column``
 is written to that attribute of the section's database row by ``loket config apply``
 with no further code; the column itself (``loket/models.py``, taking its default from
@@ -17,6 +17,8 @@ from typing import Any
 
 from loket import security
 from loket.config_fields import REQUIRED, Section, Setting, render_markdown
+from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY
+from loket.dispatch_policies import LIVE_POLICIES
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 PREFIX_RE = re.compile(r"^[A-Z]{1,2}$")
@@ -48,6 +50,16 @@ def _card_uid(value: Any) -> str:
     if isinstance(value, str) and re.fullmatch(r"([0-9A-Fa-f]{2}){4,10}", value):
         return value
     raise ValueError("moet de UID van de pas zijn in hex, bijvoorbeeld 04A1B2C3")
+
+
+def _time_zone(value: str) -> str | None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        return f'moet een tijdzone zijn zoals "Europe/Amsterdam", niet {value!r}'
+    return None
 
 
 def _email(value: str) -> str | None:
@@ -181,9 +193,83 @@ MUNICIPALITY = Section(
             column="info_line",
             default_doc="empty",
         ),
+        Setting(
+            "target_share",
+            "float",
+            "share of visitors to call within the norm (0.95 = 95%); monitor, plan, reports",
+            0.95,
+            low=0.5,
+            high=1.0,
+            column="target_share",
+        ),
+        Setting(
+            "satisfaction_target",
+            "float",
+            "the mean score (1–10) to reach; reports",
+            7.5,
+            low=1,
+            high=10,
+            column="satisfaction_target",
+        ),
+        Setting(
+            "time_zone",
+            "text",
+            "the municipality's time zone (IANA name): every PC computes opening hours, "
+            "check-in windows and the display clock in it, whatever its own zone",
+            "Europe/Amsterdam",
+            check=_time_zone,
+            column="time_zone",
+        ),
+        Setting(
+            "dispatch_policy",
+            "choice",
+            'how a counter\'s "call next" picks the visitor: `loket` weighs each wait '
+            "against the norm and lets appointments go first; `longest_wait` calls the "
+            "visitor waiting longest (loket/dispatch_policies.py)",
+            DEFAULT_POLICY,
+            choices=tuple(LIVE_POLICIES),
+            column="dispatch_policy",
+        ),
     ),
     model="Municipality",
 )
+
+
+def _overrides(where: str) -> tuple[Setting, ...]:
+    """Optional overrides of the municipality's targets for one branch or service."""
+    return (
+        Setting(
+            "wait_norm_minutes",
+            "int",
+            f"the waiting-time norm for this {where}",
+            None,
+            low=1,
+            high=120,
+            column="wait_norm_minutes",
+            default_doc="the municipality's",
+        ),
+        Setting(
+            "target_share",
+            "float",
+            f"share to call within the norm for this {where}",
+            None,
+            low=0.5,
+            high=1.0,
+            column="target_share",
+            default_doc="the municipality's",
+        ),
+        Setting(
+            "satisfaction_target",
+            "float",
+            f"mean score to reach for this {where}",
+            None,
+            low=1,
+            high=10,
+            column="satisfaction_target",
+            default_doc="the municipality's",
+        ),
+    )
+
 
 BRANCH = Section(
     "branches",
@@ -216,6 +302,7 @@ BRANCH = Section(
             [],
             section=EXCEPTION,
         ),
+        *_overrides("service point"),
     ),
     label="code",
     model="Branch",
@@ -276,6 +363,7 @@ SERVICE = Section(
             None,
             default_doc="all `branches`",
         ),
+        *_overrides("service"),
     ),
     label="code",
     model="Service",
@@ -291,6 +379,54 @@ COUNTER = Section(
         Setting("services", "list", "the services the counter is equipped for", []),
     ),
     model="Counter",
+)
+
+WINDOW = Section(
+    "window",
+    "{ from, to }",
+    (
+        Setting("from", "time", "start of the window", REQUIRED),
+        Setting("to", "time", "end of the window (after `from`)", REQUIRED),
+    ),
+)
+
+AVAILABILITY = Section(
+    "availability",
+    "[staff.availability]",
+    tuple(
+        Setting(
+            day,
+            "tables",
+            f"when the colleague can work on {day.capitalize()}",
+            [],
+            section=WINDOW,
+            example='[{ from = "08:30", to = "12:30" }]',
+            default_doc="not",
+        )
+        for day in WEEKDAYS
+    ),
+    intro="Per weekday the windows a colleague can work, e.g. "
+    '`monday = [{ from = "08:30", to = "17:00" }]`. A colleague without '
+    "`availability` may be rostered in any opening hour; with it, only in the windows "
+    "given (a weekday left out: not that day).",
+)
+
+ABSENCE = Section(
+    "absence",
+    "[[staff.absences]]",
+    (
+        Setting("from", "date", "first day away", REQUIRED),
+        Setting("to", "date", "last day away (inclusive)", REQUIRED),
+        Setting(
+            "reason",
+            "choice",
+            "why (seen by team leaders only, never in the event log)",
+            "leave",
+            choices=("leave", "other", "sick"),
+        ),
+    ),
+    intro="Planned absences. Absences entered with `loket staff absent` or in the "
+    "manager window are kept when the file is applied again.",
 )
 
 STAFF = Section(
@@ -332,8 +468,72 @@ STAFF = Section(
             None,
             parse=_card_uid,
         ),
+        Setting(
+            "hours_per_week",
+            "float",
+            "contract hours; planning gives at most a fifth of them per day",
+            None,
+            low=0,
+            high=60,
+            default_doc="no limit (8 hours a day)",
+        ),
+        Setting(
+            "service_points",
+            "list",
+            "the branches (`code`) the colleague may work at",
+            [],
+            default_doc="every branch",
+        ),
+        Setting(
+            "availability",
+            "table",
+            "when the colleague can work, per weekday",
+            None,
+            section=AVAILABILITY,
+            default_doc="any opening hour",
+        ),
+        Setting("absences", "tables", "leave and other planned absences", [], section=ABSENCE),
     ),
     model="Staff",
+)
+
+TRAVEL = Section(
+    "travel",
+    "[[travel]]",
+    (
+        Setting("from", "text", "a branch's `code`", REQUIRED),
+        Setting("to", "text", "another branch's `code`", REQUIRED),
+        Setting("minutes", "int", "travel time, both ways", REQUIRED, low=0, high=240),
+    ),
+    intro="Travel time between service points: planning never rosters a colleague at "
+    "two branches with less time between the shifts.",
+)
+
+VOLUME = Section(
+    "volumes",
+    "[[volumes]]",
+    (
+        Setting("branch", "text", "the branch's `code`", REQUIRED),
+        Setting("service", "text", "the service's `code`", REQUIRED),
+        Setting(
+            "walk_ins", "float", "walk-in visitors expected per open day", 0.0, low=0, high=5000
+        ),
+        Setting(
+            "appointments", "float", "appointments expected per open day", 0.0, low=0, high=5000
+        ),
+        Setting(
+            "weekdays",
+            "list",
+            "the weekdays this holds for",
+            list(WEEKDAYS[:5]),
+            choices=WEEKDAYS,
+            unknown_choice="onbekende dag",
+            default_doc="monday to friday",
+        ),
+    ),
+    intro="Expected visits before there is history: the forecast of the day plan uses "
+    "them until the event log holds earlier weeks of the same weekday, and says which "
+    "it used.",
 )
 
 SMTP = Section(
@@ -360,6 +560,24 @@ SMTP = Section(
     },
 )
 
+REPORTS = Section(
+    "reports",
+    "[reports]",
+    (
+        Setting(
+            "mail_to",
+            "list",
+            "who gets the monthly report (PDF and CSV) by e-mail",
+            [],
+            check=lambda v: next((p for a in v if (p := _email(str(a)))), None),
+            example='["teamleider@gemeente.nl"]',
+        ),
+        Setting("language", "choice", "language of the report", "nl", choices=("nl", "en")),
+    ),
+    intro="Optional: the monthly report. The first staff PC whose daily timer runs after "
+    "the 1st mails last month's report to `mail_to` through `[smtp]`, once for all PCs.",
+)
+
 ROOT = Section(
     "",
     "het bestand",
@@ -376,7 +594,10 @@ ROOT = Section(
         Setting("services", "tables", "what visitors come for", [], section=SERVICE),
         Setting("counters", "tables", "the counters", [], section=COUNTER),
         Setting("staff", "tables", "the colleagues", [], section=STAFF),
+        Setting("travel", "tables", "travel time between service points", [], section=TRAVEL),
+        Setting("volumes", "tables", "expected visits per day", [], section=VOLUME),
         Setting("smtp", "table", "the mail server", None, section=SMTP),
+        Setting("reports", "table", "the monthly report by e-mail", None, section=REPORTS),
     ),
 )
 
@@ -385,7 +606,7 @@ SECTIONS = {s.name: s for s in ROOT.walk() if s.name}
 PREAMBLE = """\
 # The municipality file
 
-<!-- Generated from loket/config_schema.py by `loket config docs`: do not edit. -->
+<!-- Generated from loket/config_schema.py by `python -m loket.config_schema`: do not edit. -->
 
 One TOML file describes a municipality. Apply it with `loket config apply FILE`; it is
 safe to apply again (nothing changes when nothing changed). Services, counters and staff
@@ -408,3 +629,7 @@ def declared(section: str, key: str) -> Any:
 def markdown() -> str:
     """The text of docs/configuration.md."""
     return render_markdown(ROOT, PREAMBLE)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

@@ -104,14 +104,25 @@ class Municipality(Base):
     purge_after_days: Mapped[int] = mapped_column(Integer, default=_m("purge_after_days"))
     info_line_nl: Mapped[str] = mapped_column(Text, default=_m("info_line"))
     info_line_en: Mapped[str] = mapped_column(Text, default=_m("info_line"))
+    # The municipality's zone: every PC's clock (loket/clock.py) reads wall-clock time in it.
+    time_zone: Mapped[str] = mapped_column(
+        String(64), default=_m("time_zone"), server_default="Europe/Amsterdam"
+    )
+    dispatch_policy: Mapped[str] = mapped_column(
+        String(40), default=_m("dispatch_policy"), server_default=_m("dispatch_policy")
+    )
     # [smtp] of the municipality file, without the password (LOKET_SMTP_PASSWORD).
     smtp: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL
     )
     # Targets (loket/reports): the share to call within the norm and the satisfaction
     # target; branches and services may override them and the norm.
-    target_share: Mapped[float] = mapped_column(Float, default=0.95, server_default="0.95")
-    satisfaction_target: Mapped[float] = mapped_column(Float, default=7.5, server_default="7.5")
+    target_share: Mapped[float] = mapped_column(
+        Float, default=declared("municipality", "target_share"), server_default="0.95"
+    )
+    satisfaction_target: Mapped[float] = mapped_column(
+        Float, default=declared("municipality", "satisfaction_target"), server_default="7.5"
+    )
     # [reports] of the municipality file: who gets the monthly report (staff addresses).
     report_mail: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL

@@ -1,13 +1,19 @@
 ; Inno Setup script for Loket on Windows (Inno Setup 6.3 or newer).
 ;
-; Build first:   pyinstaller installer\loket.spec        (gives dist\loket\)
+; Build first:   pip install -e .[package]
+;                pyinstaller --distpath dist installer\loket.spec   (gives dist\loket\)
 ; Then:          iscc installer\windows\loket.iss        (gives dist\loket-setup-<version>.exe)
 ;
 ; Installs for all users into Program Files, with a Start-menu entry per role. One
-; installer for every PC: the role is chosen per PC (a task below puts it in Startup).
+; installer for every PC: the role is chosen per PC (a task below starts it at logon
+; under "loket-gui supervise", which starts it again when it stops with an error).
+; Silent install of a kiosk PC (installer/README.md, "Windows"):
+;   loket-setup-0.1.0.exe /VERYSILENT /SUPPRESSMSGBOXES /NORESTART /TASKS="autostart\kiosk"
 ; The PC's own settings live outside Program Files, so an update never overwrites them:
 ;   C:\ProgramData\Loket\hardware.toml    devices and place of this PC (LOKET_HARDWARE_CONFIG)
-;   LOKET_DATABASE_URL                    set per PC by the administrator (see README)
+;   C:\ProgramData\Loket\loket.db         the one-PC SQLite database, for every Windows
+;                                         account of the PC (LOKET_DATABASE_URL, unless the
+;                                         administrator set it to the PostgreSQL server)
 
 #define AppName "Loket"
 #define AppVersion "0.1.0"
@@ -46,7 +52,8 @@ Name: "autostart\reception"; Description: "Receptie"; Flags: exclusive unchecked
 Name: "autostart\manager"; Description: "Monitor teamleider"; Flags: exclusive unchecked
 
 [Dirs]
-Name: "{commonappdata}\Loket"
+; users-modify: the kiosk's own Windows account writes the one-PC database here.
+Name: "{commonappdata}\Loket"; Permissions: users-modify
 
 [Files]
 Source: "{#Dist}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
@@ -58,6 +65,11 @@ Source: "..\hardware.example.toml"; DestDir: "{commonappdata}\Loket"; Flags: ign
 Root: HKLM; Subkey: "SYSTEM\CurrentControlSet\Control\Session Manager\Environment"; \
   ValueType: expandsz; ValueName: "LOKET_HARDWARE_CONFIG"; \
   ValueData: "{commonappdata}\Loket\hardware.toml"; Flags: createvalueifdoesntexist uninsdeletevalue
+; One PC with SQLite: one file for every account (the administrator's "loket db upgrade"
+; and the kiosk account see the same database). An existing value (PostgreSQL) is kept.
+Root: HKLM; Subkey: "SYSTEM\CurrentControlSet\Control\Session Manager\Environment"; \
+  ValueType: expandsz; ValueName: "LOKET_DATABASE_URL"; \
+  ValueData: "sqlite:///{commonappdata}\Loket\loket.db"; Flags: createvalueifdoesntexist uninsdeletevalue
 
 [Icons]
 Name: "{group}\Loket kiosk"; Filename: "{app}\loket-gui.exe"; Parameters: "kiosk"
@@ -71,8 +83,29 @@ Name: "{group}\Apparaten testen"; Filename: "{cmd}"; \
   Parameters: "/k ""{app}\loket.exe"" hardware check"
 Name: "{group}\Loket verwijderen"; Filename: "{uninstallexe}"
 
-Name: "{commonstartup}\Loket kiosk"; Filename: "{app}\loket-gui.exe"; Parameters: "kiosk --fullscreen"; Tasks: autostart\kiosk
-Name: "{commonstartup}\Loket wachtkamerscherm"; Filename: "{app}\loket-gui.exe"; Parameters: "display --fullscreen"; Tasks: autostart\display
-Name: "{commonstartup}\Loket balie"; Filename: "{app}\loket-gui.exe"; Parameters: "counter"; Tasks: autostart\counter
-Name: "{commonstartup}\Loket receptie"; Filename: "{app}\loket-gui.exe"; Parameters: "reception"; Tasks: autostart\reception
-Name: "{commonstartup}\Loket monitor teamleider"; Filename: "{app}\loket-gui.exe"; Parameters: "manager"; Tasks: autostart\manager
+; "supervise": the role is started again when it stops with an error (loket/cli/supervise.py).
+Name: "{commonstartup}\Loket kiosk"; Filename: "{app}\loket-gui.exe"; Parameters: "supervise kiosk --fullscreen"; Tasks: autostart\kiosk
+Name: "{commonstartup}\Loket wachtkamerscherm"; Filename: "{app}\loket-gui.exe"; Parameters: "supervise display --fullscreen"; Tasks: autostart\display
+Name: "{commonstartup}\Loket balie"; Filename: "{app}\loket-gui.exe"; Parameters: "supervise counter"; Tasks: autostart\counter
+Name: "{commonstartup}\Loket receptie"; Filename: "{app}\loket-gui.exe"; Parameters: "supervise reception"; Tasks: autostart\reception
+Name: "{commonstartup}\Loket monitor teamleider"; Filename: "{app}\loket-gui.exe"; Parameters: "supervise manager"; Tasks: autostart\manager
+
+[Run]
+; A new version: the database of a one-PC installation follows it (PostgreSQL: the
+; administrator runs "loket db upgrade" as the owner, installer/README.md "Upgrade").
+Filename: "{app}\loket.exe"; \
+  Parameters: "--database ""sqlite:///{commonappdata}\Loket\loket.db"" db upgrade"; \
+  Flags: runhidden waituntilterminated; Check: IsOnePcDatabase
+
+[Code]
+// The machine-wide value (this process may not see a value set after it started).
+function IsOnePcDatabase(): Boolean;
+var
+  Url: String;
+begin
+  if not RegQueryStringValue(HKLM,
+      'SYSTEM\CurrentControlSet\Control\Session Manager\Environment',
+      'LOKET_DATABASE_URL', Url) then
+    Url := '';
+  Result := (Url = '') or (Pos('sqlite', Url) = 1);
+end;

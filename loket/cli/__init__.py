@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "loket.cli.report",
     "loket.cli.keys",
     "loket.cli.backup",
+    "loket.cli.supervise",
 ]
 log = logging.getLogger("loket.cli")
 
