@@ -18,14 +18,13 @@ def _demo(args: argparse.Namespace) -> int:
     demo = create_demo(start)
     screen = None
     if args.screen:
-        from kiosk.fit_check import parse_screen
+        from loket.cli.roles import parse_screen_size
 
         try:
-            size = parse_screen(args.screen)
+            screen = parse_screen_size(args.screen)
         except ValueError as exc:
             print(exc, file=sys.stderr)
             return 2
-        screen = (size.width(), size.height())
     return run_demo(demo, Path(args.screenshot) if args.screenshot else None, screen)
 
 

@@ -7,6 +7,7 @@ a screen (a server, a scheduled job).
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 HELP = {
@@ -22,13 +23,20 @@ def _monitor(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
+def parse_screen_size(text: str) -> tuple[int, int]:
+    """``"1366x768"`` → (1366, 768); a clear sentence for anything else."""
+    match = re.fullmatch(r"(\d{3,5})x(\d{3,5})", text.strip().lower())
+    if not match:
+        raise ValueError(
+            f"Schermgrootte '{text}' klopt niet. Schrijf breedte x hoogte, zoals 1366x768."
+        )
+    return int(match.group(1)), int(match.group(2))
+
+
 def _size(value: str | None) -> tuple[int, int] | None:
     if not value or value.isdigit():
         return None
-    from kiosk.fit_check import parse_screen
-
-    size = parse_screen(value)
-    return (size.width(), size.height())
+    return parse_screen_size(value)
 
 
 def _run(args: argparse.Namespace) -> int:
