@@ -61,9 +61,12 @@ package: venv translations $(VENV)/.stamp-package
 package-check: package
 	./installer/check-package.sh
 
+# Lint installs what it needs (ruff, mypy, the type stubs: the [test] extra) itself.
+# mypy checks the packages listed in pyproject.toml ([tool.mypy] files).
 lint: venv-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) demo-screenshots .pytest_cache

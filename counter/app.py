@@ -157,47 +157,86 @@ def _card_reader(cfg: HardwareConfig, parent: QObject, comp: Composition) -> Any
     return bridge
 
 
+ScannerFactory = Callable[[HardwareConfig, QObject, "Composition"], QObject | None]
+"""Builds the scanner of one kind: a QObject with ``scanned(str)`` on the GUI thread."""
+
+SCANNERS: dict[str, ScannerFactory] = {}
+
+
+def register_scanner(kind: str) -> Callable[[ScannerFactory], ScannerFactory]:
+    """Register the scanner for ``[hardware] scanner = "<kind>"`` (or ``<kind>://…``)."""
+
+    def register(factory: ScannerFactory) -> ScannerFactory:
+        SCANNERS[kind] = factory
+        return factory
+
+    return register
+
+
 def _scanner(cfg: HardwareConfig, parent: QObject, comp: Composition) -> QObject | None:
     """A QObject with ``scanned(str)`` on the GUI thread, whatever the scanner is."""
-    kind = cfg.scanner_kind
-    if kind == "none":
-        return None
-    if kind == "wedge":
-        from hardware.wedge import KeyboardWedgeFilter
+    factory = SCANNERS.get(cfg.scanner_kind, SCANNERS["fake"])
+    return factory(cfg, parent, comp)
 
-        wedge = KeyboardWedgeFilter(parent, prefix=cfg.wedge_prefix or None)
-        app = QApplication.instance()
-        assert app is not None
-        app.installEventFilter(wedge)
-        comp.stoppers.append(lambda: app.removeEventFilter(wedge))
-        return wedge
+
+@register_scanner("none")
+def _no_scanner(cfg: HardwareConfig, parent: QObject, comp: Composition) -> QObject | None:
+    return None
+
+
+@register_scanner("wedge")
+def _wedge(cfg: HardwareConfig, parent: QObject, comp: Composition) -> QObject | None:
+    from hardware.wedge import KeyboardWedgeFilter
+
+    wedge = KeyboardWedgeFilter(parent, prefix=cfg.wedge_prefix or None)
+    app = QApplication.instance()
+    assert app is not None
+    app.installEventFilter(wedge)
+    comp.stoppers.append(lambda: app.removeEventFilter(wedge))
+    return wedge
+
+
+def _bridged(parent: QObject, comp: Composition, make: Callable[[Any], Any]) -> QObject:
+    """A scanner running in its own thread, delivering on the GUI thread."""
     from hardware.qt_bridge import ScanBridge
 
     bridge = ScanBridge(parent)
-    device: Any
-    if kind == "serial":
-        from hardware.scanner import SerialScanner
+    device = make(bridge)
+    device.start()
+    comp.stoppers.append(device.stop)
+    return bridge
 
-        device = SerialScanner(
+
+@register_scanner("serial")
+def _serial_scanner(cfg: HardwareConfig, parent: QObject, comp: Composition) -> QObject | None:
+    from hardware.scanner import SerialScanner
+
+    def make(bridge: Any) -> Any:
+        bridge.status_changed.connect(
+            lambda ok, text: None if ok else log.warning("scanner: %s", text)
+        )
+        return SerialScanner(
             cfg.scanner_port,
             bridge.deliver,
             baudrate=cfg.scanner_baudrate,
             on_status=bridge.deliver_status,
         )
-        bridge.status_changed.connect(
-            lambda ok, text: None if ok else log.warning("scanner: %s", text)
-        )
-    elif kind == "camera":
-        from hardware.camera_scan import QtCameraScanner
 
-        device = QtCameraScanner(bridge.deliver)
-    else:
-        from hardware.scanner import FakeScanner
+    return _bridged(parent, comp, make)
 
-        device = FakeScanner(bridge.deliver)
-    device.start()
-    comp.stoppers.append(device.stop)
-    return bridge
+
+@register_scanner("camera")
+def _camera_scanner(cfg: HardwareConfig, parent: QObject, comp: Composition) -> QObject | None:
+    from hardware.camera_scan import QtCameraScanner
+
+    return _bridged(parent, comp, lambda bridge: QtCameraScanner(bridge.deliver))
+
+
+@register_scanner("fake")
+def _fake_scanner(cfg: HardwareConfig, parent: QObject, comp: Composition) -> QObject | None:
+    from hardware.scanner import FakeScanner
+
+    return _bridged(parent, comp, lambda bridge: FakeScanner(bridge.deliver))
 
 
 def _printer(cfg: HardwareConfig) -> Any:
@@ -225,7 +264,7 @@ def _announcer(cfg: HardwareConfig, parent: QObject) -> Any:
 def _feed(loket: Loket, comp: Composition) -> Any:
     from kiosk.live_feed import LiveFeed
 
-    feed = LiveFeed(loket.db.url)
+    feed = LiveFeed(loket)
     comp.stoppers.append(feed.stop)
     return feed
 

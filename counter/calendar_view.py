@@ -7,7 +7,9 @@ reports (today the simple count, later the scheduler's slots).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QColor
@@ -31,9 +33,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.style import DUTCH, button, confirm, label, say
-from loket.errors import DomainError
+from counter.style import DUTCH, button, cell_text, confirm, label, picked_date, say
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
+from loket.views import SmtpSettings
+
+T = TypeVar("T")
 
 FULL = QColor("#f1f3f5")
 FREE = QColor("#e3f4e8")
@@ -104,7 +109,7 @@ class SlotPicker(QWidget):
         self.slots.clear()
         if not self.service_box.count():
             return
-        plan = self.loket.day_plan(self.branch, self.service, self.day.date().toPython())
+        plan = self.loket.day_plan(self.branch, self.service, picked_date(self.day))
         for slot in plan.slots:
             if not slot.bookable:
                 continue
@@ -127,7 +132,11 @@ class CalendarView(QWidget):
     """Reception's calendar: day or week per branch and service, with capacity."""
 
     def __init__(
-        self, loket: Loket, branch: str, parent: QWidget | None = None, smtp: object | None = None
+        self,
+        loket: Loket,
+        branch: str,
+        parent: QWidget | None = None,
+        smtp: SmtpSettings | None = None,
     ) -> None:
         super().__init__(parent)
         self.loket = loket
@@ -274,7 +283,7 @@ class CalendarView(QWidget):
     def reload(self) -> None:
         if not self.service_box.count():
             return
-        day = self.day.date().toPython()
+        day = picked_date(self.day)
         self._slot = None
         self.chosen.setText("Kies eerst een vrije tijd in het rooster.")
         if self.week_mode.isChecked():
@@ -363,7 +372,7 @@ class CalendarView(QWidget):
 
     def select_appointment(self, reference: str) -> bool:
         for row in range(self.list.rowCount()):
-            if self.list.item(row, 4).text() == reference:
+            if cell_text(self.list, row, 4) == reference:
                 self.list.setCurrentCell(row, 0)
                 self.list.selectRow(row)
                 self._appointment_chosen()
@@ -384,17 +393,17 @@ class CalendarView(QWidget):
         rows = {i.row() for i in self.list.selectedItems()} or (
             {self.list.currentRow()} if self.list.currentRow() >= 0 else set()
         )
-        self._reference = self.list.item(min(rows), 4).text() if rows else None
+        self._reference = cell_text(self.list, min(rows), 4) if rows else None
         has = self._reference is not None
         for b in (self.cancel_button, self.pdf_button):
             b.setEnabled(has)
         self.mail_button.setEnabled(has and self.smtp is not None)
         self.reschedule_button.setEnabled(has and self._slot is not None)
 
-    def _run(self, action, done: str) -> object | None:  # type: ignore[no-untyped-def]
+    def _run(self, action: Callable[[], T], done: str) -> T | None:
         try:
             result = action()
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             say(self.message, exc.message, error=True)
             return None
         say(self.message, done.format(result=result))
@@ -427,11 +436,11 @@ class CalendarView(QWidget):
         self.call_by_name.setChecked(False)
         self.assistance.setChecked(False)
         self.reload()
-        self.select_appointment(booked.reference)  # type: ignore[attr-defined]
+        self.select_appointment(booked.reference)
         self.message.setText(
             f"Afspraak gemaakt: {slot:%d-%m %H:%M}, afspraaknummer "
             f"{booked.reference}. Code voor het aanmeldscherm bij de ingang: {booked.short_code}."
-        )  # type: ignore[attr-defined]
+        )
 
     def reschedule(self) -> None:
         if self._reference is None or self._slot is None:
@@ -440,10 +449,10 @@ class CalendarView(QWidget):
         moved = self._run(lambda: self.loket.reschedule_appointment(reference, slot), "")
         if moved is not None:
             self.reload()
-            self.select_appointment(moved.reference)  # type: ignore[attr-defined]
+            self.select_appointment(moved.reference)
             self.message.setText(
                 f"Afspraak verzet naar {slot:%d-%m %H:%M}. Nieuw afspraaknummer: {moved.reference}."
-            )  # type: ignore[attr-defined]
+            )
 
     def cancel(self) -> None:
         if self._reference is None:
@@ -493,8 +502,8 @@ class CalendarView(QWidget):
     def send_mail(self) -> None:
         if self._reference is None or self.smtp is None:
             return
-        reference = self._reference
+        reference, smtp = self._reference, self.smtp
         self._run(
-            lambda: self.loket.email_confirmation(reference, self.smtp),
+            lambda: self.loket.email_confirmation(reference, smtp),
             "Bevestiging gemaild naar {result}.",
         )

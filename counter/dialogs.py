@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
 
 from counter.calendar_view import SlotPicker
 from counter.style import label
-from loket.queue import CALL_REASONS
 from loket.services import Loket
+from loket.views import CALL_REASONS
 
 
 class _Dialog(QDialog):

@@ -19,8 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from loket import staff
-from loket.errors import DomainError
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 
 STATUS_NL = {
@@ -77,8 +76,7 @@ class LiveQueueWindow(QWidget):
         actions.addWidget(self.counter_box)
         actions.addWidget(call)
         # A receptionist may not serve: the call button is hidden rather than refusing.
-        roles = loket.actor.roles
-        if not (staff.SYSTEM in roles or roles & staff.PERMISSIONS["serve"]):
+        if not loket.may("serve"):
             self.counter_box.hide()
             call.hide()
 
@@ -95,13 +93,22 @@ class LiveQueueWindow(QWidget):
         self._timer.start(500)
 
     def _poll(self) -> None:
-        events = self.loket.events_after(self._last_event)
+        try:
+            events = self.loket.events_after(self._last_event)
+        except Unavailable as exc:
+            # A timer poll: say so and try again on the next tick, never crash.
+            self.message.setText(exc.message)
+            return
         if events:
             self._last_event = events[-1]["id"]
             self.refresh()
 
     def refresh(self) -> None:
-        snap = self.loket.snapshot(self.branch)
+        try:
+            snap = self.loket.snapshot(self.branch)
+        except Unavailable as exc:
+            self.message.setText(exc.message)
+            return
         self.title.setText(f"{snap.branch_name} — {snap.now:%H:%M}")
         waits = [t.waited_minutes(snap.now) for t in snap.waiting]
         longest = max(waits, default=0)
@@ -133,7 +140,7 @@ class LiveQueueWindow(QWidget):
         try:
             ticket = self.loket.issue_ticket(self.branch, self.service_box.currentData())
             self.message.setText(f"Nummer {ticket.number} uitgegeven.")
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.message.setText(exc.message)
         self.refresh()
 
@@ -144,6 +151,6 @@ class LiveQueueWindow(QWidget):
             self.message.setText(
                 ticket.reason or ticket.number if ticket else "Er wacht niemand voor deze balie."
             )
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.message.setText(exc.message)
         self.refresh()

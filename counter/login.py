@@ -20,10 +20,9 @@ from PySide6.QtWidgets import (
 )
 
 from counter.style import button, label
-from loket import staff
-from loket.errors import DomainError
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.staff import StaffView
+from loket.views import StaffView
 
 
 class LoginPanel(QWidget):
@@ -117,7 +116,7 @@ class LoginPanel(QWidget):
     def login_with_pin(self) -> None:
         try:
             person = self.loket.login_pin(self.code.text(), self.pin.text())
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.pin.clear()
             self.message.setText(exc.message)
             return
@@ -130,7 +129,7 @@ class LoginPanel(QWidget):
             return
         try:
             person = self.loket.login_card(uid)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.message.setText(exc.message)
             return
         self.card_uid = uid
@@ -139,8 +138,8 @@ class LoginPanel(QWidget):
     def _accept(self, person: StaffView) -> None:
         actor = person.actor(self.workstation)
         try:
-            staff.require(actor, self.required)
-        except DomainError as exc:
+            self.loket.as_actor(actor).require(self.required)
+        except (DomainError, Unavailable) as exc:
             self.loket.as_actor(actor).logout("wrong_role")
             self.message.setText(f"{exc.message} Log in op een andere pc of vraag de beheerder.")
             self.pin.clear()

@@ -35,11 +35,17 @@ from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
 from counter.manager_staff import StaffDialog, add_staff_button
 from counter.style import STYLE, button, label
-from loket.alerts import STATUS_NL
-from loket.errors import DomainError
-from loket.monitor import BranchMonitor, CounterMonitor, DeviceAlert
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.staff import ROLE_NL, StaffView
+from loket.views import AVAILABILITY_NL as STATUS_NL
+from loket.views import (
+    ROLE_NL,
+    BranchMonitor,
+    CounterMonitor,
+    DeviceAlert,
+    EventRecord,
+    StaffView,
+)
 
 MANAGER_ROLES = frozenset({"manager", "admin"})
 OVER_NORM = QColor("#fde2e1")
@@ -263,7 +269,7 @@ class ManagerWindow(StaffWindow):
         # The services allow "monitor" to reception too (their live queue); this screen
         # with its alarms is the team leader's, as the kiosk's staff menu is.
         if not MANAGER_ROLES & set(person.roles):
-            with contextlib.suppress(DomainError):
+            with contextlib.suppress(DomainError, Unavailable):
                 self.loket.as_actor(person.actor(self.workstation)).logout("wrong_role")
             self.login.message.setText(
                 "Alleen een teamleider of beheerder kan de monitor gebruiken. "
@@ -286,7 +292,7 @@ class ManagerWindow(StaffWindow):
 
     def log_out(self) -> None:
         if self.session is not None:
-            with contextlib.suppress(DomainError):
+            with contextlib.suppress(DomainError, Unavailable):
                 self.session.logout()
         self.session = None
         self.staff = None
@@ -301,14 +307,18 @@ class ManagerWindow(StaffWindow):
 
     # -- live -----------------------------------------------------------------------------
 
-    def on_events(self, records: list[dict[str, Any]]) -> None:
+    def on_events(self, records: list[EventRecord]) -> None:
         if self.session is not None and any(r["kind"].startswith(RELEVANT) for r in records):
             self.refresh()
 
     def _poll_events(self) -> None:
         if self.session is None:
             return
-        records = self.loket.events_after(self._last_event)
+        try:
+            records = self.loket.events_after(self._last_event)
+        except Unavailable as exc:
+            self.hint.setText(exc.message)  # the next tick tries again
+            return
         if records:
             self._last_event = records[-1]["id"]
             self.on_events(records)
@@ -318,7 +328,7 @@ class ManagerWindow(StaffWindow):
             return
         try:
             state = self.session.monitor(self.branch)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.hint.setText(exc.message)
             return
         self.state = state
@@ -387,7 +397,7 @@ class ManagerWindow(StaffWindow):
             return
         try:
             self.session.clear_alert(self.branch, counter)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.hint.setText(exc.message)
         self.refresh()
 

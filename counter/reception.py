@@ -8,6 +8,7 @@ Tabs a role may not use are not shown (closures need "de wachtrij beheren").
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -36,12 +37,10 @@ from PySide6.QtWidgets import (
 from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
 from counter.login import StaffWindow
-from counter.style import DUTCH, STYLE, button, label, say
-from loket import staff
-from loket.errors import DomainError
+from counter.style import DUTCH, STYLE, button, label, picked_date, picked_time, say
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.staff import ROLE_NL, StaffView
-from loket.views import in_sentence
+from loket.views import ROLE_NL, SmtpSettings, StaffView, in_sentence
 
 
 def _error(target: Any, text: str) -> None:
@@ -93,7 +92,7 @@ class FrontDesk(QWidget):
         check_in = QGroupBox("Inchecken voor een afspraak van vandaag")
         self.search = QLineEdit()
         self.search.setPlaceholderText("Naam of afspraaknummer")
-        self.search.textChanged.connect(self.find)
+        self.search.textChanged.connect(self.find_appointments)
         self.results = QTableWidget(0, 4)
         self.results.setHorizontalHeaderLabels(["Tijd", "Naam", "Dienst", "Status"])
         self.results.verticalHeader().setVisible(False)
@@ -118,7 +117,7 @@ class FrontDesk(QWidget):
         layout.addWidget(walk_in, 1)
         layout.addWidget(check_in, 1)
         self._references: list[str] = []
-        self.find()
+        self.find_appointments()
 
     def issue(self, let_in: bool = False) -> None:
         item = self.services.currentItem()
@@ -133,7 +132,7 @@ class FrontDesk(QWidget):
                 needs_assistance=self.assistance.isChecked(),
                 let_in=let_in,
             )
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.issued.setText("")
             hint = ""
             if getattr(exc, "code", "") == "appointment_only":
@@ -155,10 +154,10 @@ class FrontDesk(QWidget):
         self.services.clearSelection()
         self.services.setCurrentRow(-1)
 
-    def find(self) -> None:
+    def find_appointments(self) -> None:
         try:
             found = self.loket.find_appointments_today(self.branch, self.search.text())
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.checked, exc.message)
             return
         self._references = [a.reference for a in found]
@@ -183,13 +182,13 @@ class FrontDesk(QWidget):
         who = self.results.item(row, 1).text() or reference
         try:
             ticket, text = self.loket.check_in_reference(reference, self.branch)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.checked, exc.message)
             return
         except Exception as exc:  # codes.CodeError: already used, wrong branch, ...
             _error(self.checked, str(getattr(exc, "message_nl", None) or exc))
             return
-        self.find()
+        self.find_appointments()
         _ok(self.checked, f"Ingecheckt: {who}, nummer {ticket.number}. {text}")
 
 
@@ -253,7 +252,7 @@ class SpecialDaysView(QWidget):
         return str(self.branch_box.currentData())
 
     def _day(self) -> date:
-        return self.day.date().toPython()
+        return picked_date(self.day)
 
     def reload(self) -> None:
         days = self.loket.special_days(self.branch)
@@ -275,8 +274,8 @@ class SpecialDaysView(QWidget):
         self.reload()
 
     def add_session(self) -> None:
-        start: time = self.start.time().toPython()
-        end: time = self.end.time().toPython()
+        start: time = picked_time(self.start)
+        end: time = picked_time(self.end)
         try:
             change = self.loket.add_session(
                 self.branch,
@@ -286,7 +285,7 @@ class SpecialDaysView(QWidget):
                 str(self.mode.currentData()),
                 self.reason.text(),
             )
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.message, exc.message)
             return
         self._done(change, "Extra spreekuur toegevoegd.")
@@ -294,7 +293,7 @@ class SpecialDaysView(QWidget):
     def close_day(self) -> None:
         try:
             change = self.loket.close_day(self.branch, self._day(), self.reason.text())
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.message, exc.message)
             return
         self._done(change, "De vestiging is die dag dicht.")
@@ -302,7 +301,7 @@ class SpecialDaysView(QWidget):
     def restore(self) -> None:
         try:
             change = self.loket.restore_day(self.branch, self._day())
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.message, exc.message)
             return
         self._done(change, "De gewone openingstijden gelden weer.")
@@ -346,7 +345,7 @@ class ImportView(QWidget):
         kind = "ics" if path.suffix.lower() == ".ics" else "csv"
         try:
             report = self.loket.import_appointments(path.read_bytes(), kind, self.branch)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             _error(self.summary, exc.message)
             return None
         _ok(
@@ -371,7 +370,7 @@ class ReceptionWindow(StaffWindow):
         branch: str,
         *,
         workstation: str = "receptie-pc",
-        smtp: Any = None,
+        smtp: SmtpSettings | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(
@@ -399,10 +398,10 @@ class ReceptionWindow(StaffWindow):
         tabs.addTab(self.calendar, "Agenda")
         self.special: SpecialDaysView | None = None
         try:
-            staff.require(actor, "manage_queue")
+            self.loket.as_actor(actor).require("manage_queue")
             self.special = SpecialDaysView(self.session, self.branch)
             tabs.addTab(self.special, "Sluitingen en extra spreekuren")
-        except DomainError:
+        except (DomainError, Unavailable):
             pass  # hidden, not disabled: a tab that always refuses only confuses
         self.imports = ImportView(self.session, self.branch)
         tabs.addTab(self.imports, "Importeren")
@@ -430,11 +429,12 @@ class ReceptionWindow(StaffWindow):
 
     def log_out(self) -> None:
         if self.session is not None:
-            self.session.logout()
+            with contextlib.suppress(DomainError, Unavailable):  # logging out never fails
+                self.session.logout()
         self.session = None
         page = self.stack.currentWidget()
         self.stack.setCurrentWidget(self.login)
-        if page is not self.login:
+        if page is not None and page is not self.login:
             self.stack.removeWidget(page)
             page.deleteLater()
         self.login.reset()

@@ -7,10 +7,19 @@ norm or an alarm, amber is a note for attention. Staff look at these screens all
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, time
 
 from PySide6.QtCore import QLocale
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QLabel, QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import (
+    QDateEdit,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTimeEdit,
+    QWidget,
+)
 
 STYLE = """
 QWidget { font-size: 12pt; color: #1b1f24; }
@@ -64,10 +73,30 @@ def button(
     if key:
         shortcut = QShortcut(QKeySequence(key), parent)
         # Only fire when the button would: a disabled action has no hidden shortcut.
-        shortcut.activated.connect(
-            lambda: widget.isEnabled() and widget.isVisible() and widget.click()
-        )
+        shortcut.activated.connect(lambda: _click_if_usable(widget))
     return widget
+
+
+def _click_if_usable(widget: QPushButton) -> None:
+    if widget.isEnabled() and widget.isVisible():
+        widget.click()
+
+
+def picked_date(edit: QDateEdit) -> date:
+    """The date in a date field, as a Python ``date`` (Qt's stubs say ``object``)."""
+    qdate = edit.date()
+    return date(qdate.year(), qdate.month(), qdate.day())
+
+
+def picked_time(edit: QTimeEdit) -> time:
+    qtime = edit.time()
+    return time(qtime.hour(), qtime.minute())
+
+
+def cell_text(table: QTableWidget, row: int, column: int) -> str:
+    """The text of one cell; an empty cell reads as ""."""
+    item = table.item(row, column)
+    return item.text() if item is not None else ""
 
 
 def label(text: str = "", name: str | None = None, wrap: bool = True) -> QLabel:

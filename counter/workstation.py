@@ -29,15 +29,13 @@ from PySide6.QtWidgets import (
 from counter.dialogs import CallNumberDialog, FollowUpDialog, ParkDialog, TransferDialog
 from counter.login import StaffWindow
 from counter.style import STYLE, button, label
-from loket import queue
-from loket.alerts import STATUS_NL
-from loket.desk import CounterOverview, Visitor
-from loket.errors import DomainError
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.staff import ROLE_NL, StaffView
+from loket.views import AVAILABILITY_NL as STATUS_NL
+from loket.views import OUTCOMES, ROLE_NL, CounterOverview, StaffView, Visitor
 
 OVER_NORM = QColor("#fde2e1")
-OUTCOMES = list(queue.OUTCOMES.items())
+OUTCOMES_SHOWN = list(OUTCOMES.items())
 STATUS_KEYS = {"available": "Ctrl+1", "break": "Ctrl+2", "back_office": "Ctrl+3"}
 TICKET_STATUS_NL = {"called": "Opgeroepen", "serving": "Aan de balie"}
 
@@ -180,7 +178,7 @@ class CounterWorkstation(StaffWindow):
         self.recall_button = button("Opnieuw oproepen", "F3", self.recall, w, "secondary")
         self.start_button = button("Beginnen", "F4", self.start, w)
         self.outcome_box = QComboBox()
-        for code, text in OUTCOMES:
+        for code, text in OUTCOMES_SHOWN:
             self.outcome_box.addItem(text, code)
         self.finish_button = button("Afronden", "F5", self.finish, w)
         self.no_show_button = button("Niet gekomen", "F6", self.no_show, w, "secondary")
@@ -235,7 +233,7 @@ class CounterWorkstation(StaffWindow):
         try:
             self.session.set_counter_status(self.branch, counter, "available")
             self.status = "available"
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.message.setText(exc.message)
         self.stack.setCurrentWidget(self.work)
         # The PIN field that had the focus is gone: give it to the page, so the F-keys
@@ -258,7 +256,7 @@ class CounterWorkstation(StaffWindow):
     def lock(self, text: str, reason: str = "logout") -> None:
         """Log out and show the lock screen; the visitor at the counter stays there."""
         if self.session is not None:
-            with contextlib.suppress(DomainError):  # locking must never fail
+            with contextlib.suppress(DomainError, Unavailable):  # locking must never fail
                 self.session.logout(reason)
         self.session = None
         self.staff = None
@@ -273,7 +271,11 @@ class CounterWorkstation(StaffWindow):
     def _poll(self) -> None:
         if self.session is None:
             return
-        events = self.loket.events_after(self._last_event)
+        try:
+            events = self.loket.events_after(self._last_event)
+        except Unavailable as exc:
+            self.message.setText(exc.message)  # the next tick tries again
+            return
         if events:
             self._last_event = events[-1]["id"]
             self.refresh()
@@ -283,7 +285,7 @@ class CounterWorkstation(StaffWindow):
             return
         try:
             o = self.session.counter_overview(self.branch, self.counter)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.message.setText(exc.message)
             return
         self.overview = o
@@ -380,7 +382,7 @@ class CounterWorkstation(StaffWindow):
             return None
         try:
             result = action(self.session)
-        except DomainError as exc:
+        except (DomainError, Unavailable) as exc:
             self.message.setStyleSheet("color: #b00020;")
             self.message.setText(exc.message)
             self.refresh()

@@ -26,7 +26,7 @@ from hardware.errors import (
     PrintFailed,
 )
 from hardware.escpos_ticket import write_ticket
-from hardware.printer_url import PrinterAddress, parse_printer_url
+from hardware.printer_url import SCHEMES, PrinterAddress, parse_printer_url
 from hardware.ticket import TicketPrint
 
 log = logging.getLogger(__name__)
@@ -235,33 +235,67 @@ class FakeTicketPrinter:
         return PrintResult(status=status, warnings=warnings)
 
 
+Connection = Callable[[PrinterAddress, str, float], Callable[[], Escpos]]
+"""``(address, profile, timeout)`` -> a function opening one ESC/POS connection."""
+
+CONNECTIONS: dict[str, Connection] = {}
+
+
+def register_connection(kind: str) -> Callable[[Connection], Connection]:
+    """Register how the printer scheme ``kind`` connects (see ``hardware.printer_url``)."""
+
+    def register(connect: Connection) -> Connection:
+        CONNECTIONS[kind] = connect
+        return connect
+
+    return register
+
+
+# Printer classes are imported lazily: Win32Raw needs pywin32, Usb needs pyusb.
+
+
+@register_connection("network")
+def _network(address: PrinterAddress, profile: str, timeout: float) -> Callable[[], Escpos]:
+    from escpos.printer import Network
+
+    return lambda: Network(address.host, address.port, timeout=timeout, profile=profile)
+
+
+@register_connection("usb")
+def _usb(address: PrinterAddress, profile: str, timeout: float) -> Callable[[], Escpos]:
+    from escpos.printer import Usb
+
+    return lambda: Usb(
+        address.vendor_id, address.product_id, timeout=int(timeout * 1000), profile=profile
+    )
+
+
+@register_connection("serial")
+def _serial(address: PrinterAddress, profile: str, timeout: float) -> Callable[[], Escpos]:
+    from escpos.printer import Serial
+
+    return lambda: Serial(address.path, baudrate=address.baudrate, timeout=timeout, profile=profile)
+
+
+@register_connection("file")
+def _file(address: PrinterAddress, profile: str, timeout: float) -> Callable[[], Escpos]:
+    from escpos.printer import File
+
+    return lambda: File(address.path, profile=profile)
+
+
+@register_connection("win32raw")
+def _win32raw(address: PrinterAddress, profile: str, timeout: float) -> Callable[[], Escpos]:
+    from escpos.printer import Win32Raw
+
+    return lambda: Win32Raw(address.name, profile=profile)
+
+
 def _escpos_factory(address: PrinterAddress, profile: str, timeout: float) -> Callable[[], Escpos]:
-    # Printer classes are imported lazily: Win32Raw needs pywin32, Usb needs pyusb.
-    if address.kind == "network":
-        from escpos.printer import Network
-
-        return lambda: Network(address.host, address.port, timeout=timeout, profile=profile)
-    if address.kind == "usb":
-        from escpos.printer import Usb
-
-        return lambda: Usb(
-            address.vendor_id, address.product_id, timeout=int(timeout * 1000), profile=profile
-        )
-    if address.kind == "serial":
-        from escpos.printer import Serial
-
-        return lambda: Serial(
-            address.path, baudrate=address.baudrate, timeout=timeout, profile=profile
-        )
-    if address.kind == "file":
-        from escpos.printer import File
-
-        return lambda: File(address.path, profile=profile)
-    if address.kind == "win32raw":
-        from escpos.printer import Win32Raw
-
-        return lambda: Win32Raw(address.name, profile=profile)
-    raise ValueError(f"no escpos connection for {address.kind}")
+    connect = CONNECTIONS.get(address.kind)
+    if connect is None:
+        raise ValueError(f"no escpos connection for {address.kind}")
+    return connect(address, profile, timeout)
 
 
 def open_printer(
@@ -284,6 +318,6 @@ def open_printer(
     return EscposTicketPrinter(
         _escpos_factory(address, profile, timeout),
         description=str(address),
-        reads_status=address.kind in ("network", "usb", "serial"),
+        reads_status=SCHEMES[address.kind].reads_status,
         on_warning=on_warning,
     )

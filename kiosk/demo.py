@@ -27,7 +27,7 @@ def demo_public_windows(demo: Demo, screen: tuple[int, int] = (1920, 1080)) -> d
         ),  # fmt: skip
         printer=FakeTicketPrinter(),
     )
-    feed = LiveFeed(demo.loket.db.url)
+    feed = LiveFeed(demo.loket)
     display = DisplayWindow(
         demo.loket,
         DisplaySettings(

@@ -33,9 +33,8 @@ from kiosk.i18n import Translations
 from kiosk.kiosk_window import UNAVAILABLE
 from kiosk.settings import DisplaySettings
 from kiosk.theme import display_stylesheet
-from loket.display import DisplayCall, DisplayState, ServiceWait
-from loket.events import Actor
 from loket.services import Loket
+from loket.views import DisplayCall, DisplayState, EventRecord, ServiceWait
 
 log = logging.getLogger(__name__)
 FAMILY = "DejaVu Sans"
@@ -85,7 +84,7 @@ class DisplayWindow(QWidget):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self.loket = loket.as_actor(Actor(settings.workstation, roles=frozenset({"display"})))
+        self.loket = loket.as_device(settings.workstation, "display")
         self.announcer = announcer
         self.translations = translations or Translations()
         self.state: DisplayState | None = None
@@ -233,7 +232,7 @@ class DisplayWindow(QWidget):
 
     def set_language(self, language: str) -> None:
         self.translations.set_language(language)
-        self.render()
+        self.show_state()
 
     # -- data ----------------------------------------------------------------------------
 
@@ -244,9 +243,9 @@ class DisplayWindow(QWidget):
             # Keep showing the last state; the next event or refresh tries again.
             log.warning("display cannot read the queue: %s", type(exc).__name__)
             return
-        self.render()
+        self.show_state()
 
-    def on_events(self, records: list[dict[str, Any]]) -> None:
+    def on_events(self, records: list[EventRecord]) -> None:
         if not any(r["kind"].startswith(("ticket.", "appointment.")) for r in records):
             return
         self.refresh()
@@ -264,7 +263,10 @@ class DisplayWindow(QWidget):
             if self.announcer is not None and data.get("counter") is not None:
                 number = str(data.get("number"))
                 self.announcer.announce(
-                    number, data["counter"], self.language, name=names.get(number)
+                    number,
+                    data["counter"],
+                    "en" if self.language == "en" else "nl",
+                    name=names.get(number),
                 )
         if calls:
             self._set_fresh(True)
@@ -278,7 +280,7 @@ class DisplayWindow(QWidget):
 
     def _next_page(self) -> None:
         self.page += 1
-        self.render()
+        self.show_state()
 
     # -- showing ------------------------------------------------------------------------
 
@@ -299,7 +301,7 @@ class DisplayWindow(QWidget):
         room = max(len(busy), self._rows_that_fit(self.base_px))
         return busy + idle[: max(0, room - len(busy))]
 
-    def render(self) -> None:
+    def show_state(self) -> None:
         state = self.state
         self.call_caption.setText(self.tr("Nu aan de beurt"))
         self.recent_caption.setText(self.tr("Eerder opgeroepen"))
@@ -487,7 +489,7 @@ class DisplayWindow(QWidget):
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
         super().resizeEvent(event)
-        self.render()
+        self.show_state()
 
     def show_on_screen(self) -> None:
         """Fullscreen on the configured monitor; the first one if that is not there."""

@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from hardware.printer import TicketPrinter
 from hardware.ticket import TicketPrint
@@ -39,9 +38,8 @@ from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.walk_in import WalkInScreen
 from kiosk.settings import KioskSettings
 from kiosk.theme import KIOSK_PALETTES, kiosk_stylesheet
-from loket import codes
-from loket.errors import DomainError
-from loket.events import Actor
+from loket import errors
+from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 from loket.views import TicketView
 
@@ -49,11 +47,12 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 EXIT_ROLES = frozenset({"manager", "admin"})
 # Anything that means "the database is not there" rather than "the request is wrong".
-UNAVAILABLE: tuple[type[BaseException], ...] = (DBAPIError, SQLAlchemyError, OSError)
+# Database trouble, as the core reports it (no SQLAlchemy in the UI).
+UNAVAILABLE: tuple[type[Exception], ...] = (Unavailable, OSError)
 USER_INPUT = (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress)
 
 
-class Unavailable(Exception):
+class BusyShown(Exception):
     """The database could not be reached; the busy screen is already showing."""
 
 
@@ -71,7 +70,7 @@ class KioskWindow(QWidget):
         super().__init__()
         self.settings = settings
         self.branch = settings.branch
-        self.loket = loket.as_actor(Actor(settings.workstation, roles=frozenset({"kiosk"})))
+        self.loket = loket.as_device(settings.workstation, "kiosk")
         self.translations = translations or Translations()
         self.high_contrast = settings.high_contrast
         self.output = TicketOutput(printer, self)
@@ -198,13 +197,13 @@ class KioskWindow(QWidget):
             try:
                 status = self._call(self.loket.branch_status, self.branch)
                 services = self._call(self.loket.services_at, self.branch)
-            except Unavailable:
+            except BusyShown:
                 return
             self.walk_in.show_offer(status, services, self.loket.now())
         elif name == "feedback_number":
             try:
                 services = self._call(self.loket.services_at, self.branch)
-            except Unavailable:
+            except BusyShown:
                 return
             self.feedback_number.set_prefixes("".join(s.prefix for s in services))
         screen = self.screens[name]
@@ -256,12 +255,12 @@ class KioskWindow(QWidget):
     def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         try:
             return fn(*args, **kwargs)
-        except (DomainError, codes.CodeError):
+        except (DomainError, errors.CodeError):
             raise
         except UNAVAILABLE as exc:
             log.warning("database unreachable: %s", type(exc).__name__)
             self._show_busy()
-            raise Unavailable from exc
+            raise BusyShown from exc
 
     def _show_busy(self) -> None:
         self.reset_visit()
@@ -311,9 +310,9 @@ class KioskWindow(QWidget):
     def check_in(self, code: str) -> None:
         try:
             ticket, _message = self._call(self.loket.check_in, code, self.branch)
-        except Unavailable:
+        except BusyShown:
             return
-        except codes.CodeError as exc:
+        except errors.CodeError as exc:
             self._code_error(exc)
             return
         except DomainError as exc:
@@ -321,21 +320,21 @@ class KioskWindow(QWidget):
             return
         self._show_ticket(ticket, checked_in=True)
 
-    def _code_error(self, exc: codes.CodeError) -> None:
+    def _code_error(self, exc: errors.CodeError) -> None:
         retry = None
-        if isinstance(exc, codes.CodeUnreadable):
+        if isinstance(exc, errors.CodeUnreadable):
             title, retry = self.tr("De code is niet goed gelezen"), "checkin"
-        elif isinstance(exc, codes.CodeInvalid):
+        elif isinstance(exc, errors.CodeInvalid):
             title, retry = self.tr("Deze code kennen we niet"), "checkin"
-        elif isinstance(exc, codes.CodeTooManyAttempts):
+        elif isinstance(exc, errors.CodeTooManyAttempts):
             title, retry = self.tr("Even wachten"), "checkin"
-        elif isinstance(exc, codes.CodeExpired):
+        elif isinstance(exc, errors.CodeExpired):
             title = self.tr("Uw afspraak is voorbij")
-        elif isinstance(exc, codes.CodeWrongDay):
+        elif isinstance(exc, errors.CodeWrongDay):
             title = self.tr("Uw afspraak is op een andere dag")
-        elif isinstance(exc, codes.CodeWrongBranch):
+        elif isinstance(exc, errors.CodeWrongBranch):
             title = self.tr("Uw afspraak is op een andere plek")
-        elif isinstance(exc, codes.CodeAlreadyUsed):
+        elif isinstance(exc, errors.CodeAlreadyUsed):
             title = self.tr("U bent al ingecheckt")
         else:
             title = self.tr("Dat lukte niet")
@@ -418,7 +417,7 @@ class KioskWindow(QWidget):
             ticket = self._call(
                 self.loket.issue_ticket, self.branch, service, needs_assistance=needs_assistance
             )
-        except Unavailable:
+        except BusyShown:
             return
         except DomainError as exc:
             self._domain_error(exc)
@@ -465,7 +464,7 @@ class KioskWindow(QWidget):
         try:
             self.loket.raise_device_alert("printer", self.branch, problem=outcome.problem)
             self._printer_alerted = True
-        except (DomainError, *UNAVAILABLE):
+        except (DomainError, Unavailable, OSError):
             log.exception("could not alert staff about the printer")
 
     # -- rate your visit --------------------------------------------------------------------------
@@ -473,7 +472,7 @@ class KioskWindow(QWidget):
     def rate_ticket(self, number: str) -> None:
         try:
             ticket = self._call(self.loket.feedback_ticket, self.branch, number)
-        except Unavailable:
+        except BusyShown:
             return
         except DomainError as exc:
             self._domain_error(exc, "feedback_number")
@@ -497,7 +496,7 @@ class KioskWindow(QWidget):
                 speed,
                 expertise,
             )
-        except Unavailable:
+        except BusyShown:
             return
         except DomainError as exc:
             self._domain_error(exc)
@@ -531,7 +530,7 @@ class KioskWindow(QWidget):
     def staff_pin(self, code: str, pin: str) -> None:
         try:
             person = self._call(self.loket.login_pin, code, pin)
-        except Unavailable:
+        except BusyShown:
             return
         except DomainError as exc:
             self.staff.show_problem(exc.message)
@@ -541,7 +540,7 @@ class KioskWindow(QWidget):
     def _card(self, uid: str, *_: object) -> None:
         try:
             person = self.loket.login_card(uid)
-        except (DomainError, *UNAVAILABLE) as exc:
+        except (DomainError, Unavailable, OSError) as exc:
             if self.current == "staff":
                 self.staff.show_problem(getattr(exc, "message", "") or "Pas niet herkend.")
             return

@@ -5,26 +5,25 @@ Kept in ``kiosk`` (the public UI, lowest UI layer); the staff UI imports it from
 
 from __future__ import annotations
 
-from typing import Any
-
 from PySide6.QtCore import QObject, QThread, Signal
 
-from loket.feed import EventFeed, open_feed
+from loket.services import Loket
+from loket.views import EventRecord
 
 
 class _Worker(QThread):
     arrived = Signal(list)
 
-    def __init__(self, url: str | None, last_id: int) -> None:
+    def __init__(self, loket: Loket, last_id: int) -> None:
         super().__init__()
-        self.url = url
+        self.loket = loket
         self.last_id = last_id
         self._running = True
 
     def run(self) -> None:
         # The feed is opened in this thread: an SQLite connection may only be used by
         # the thread that made it.
-        feed: EventFeed = open_feed(self.url, self.last_id)
+        feed = self.loket.open_feed(self.last_id)
         try:
             while self._running:
                 records = feed.wait(0.25)
@@ -44,16 +43,16 @@ class LiveFeed(QObject):
     events = Signal(list)
 
     def __init__(
-        self, url: str | None = None, last_id: int | None = None, parent: QObject | None = None
+        self, loket: Loket, last_id: int | None = None, parent: QObject | None = None
     ) -> None:
         super().__init__(parent)
         if last_id is None:
             # "From now on" is fixed here, before the thread starts, so nothing that
             # happens in between is missed.
-            probe = open_feed(url, None)
+            probe = loket.open_feed(None)
             last_id = probe.last_id
             probe.close()
-        self._worker = _Worker(url, last_id)
+        self._worker = _Worker(loket, last_id)
         # A signal from another thread to this QObject is queued onto its (GUI) thread.
         self._worker.arrived.connect(self._deliver)
         self._worker.start()
@@ -62,7 +61,7 @@ class LiveFeed(QObject):
     def last_id(self) -> int:
         return self._worker.last_id
 
-    def _deliver(self, records: list[dict[str, Any]]) -> None:
+    def _deliver(self, records: list[EventRecord]) -> None:
         self.events.emit(records)
 
     def stop(self) -> None:

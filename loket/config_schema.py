@@ -2,7 +2,7 @@
 
 To add a setting, add one ``Setting(...)`` to its section below. That one declaration
 gives the file's type and range check, the default, the error for a misspelt key,
-and the row in docs/configuration.md (regenerate it with ``loket config docs >
+and the row in docs/configuration.md (regenerate it with ``python -m loket.config_schema >
 docs/configuration.md``; a test fails while it is stale). A setting with a ``column``
 is written to that attribute of the section's database row by ``loket config apply``
 with no further code; the column itself (``loket/models.py``, taking its default from
@@ -17,6 +17,8 @@ from typing import Any
 
 from loket import security
 from loket.config_fields import REQUIRED, Section, Setting, render_markdown
+from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY
+from loket.dispatch_policies import LIVE_POLICIES
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 PREFIX_RE = re.compile(r"^[A-Z]{1,2}$")
@@ -217,6 +219,16 @@ MUNICIPALITY = Section(
             "Europe/Amsterdam",
             check=_time_zone,
             column="time_zone",
+        ),
+        Setting(
+            "dispatch_policy",
+            "choice",
+            'how a counter\'s "call next" picks the visitor: `loket` weighs each wait '
+            "against the norm and lets appointments go first; `longest_wait` calls the "
+            "visitor waiting longest (loket/dispatch_policies.py)",
+            DEFAULT_POLICY,
+            choices=tuple(LIVE_POLICIES),
+            column="dispatch_policy",
         ),
     ),
     model="Municipality",
@@ -594,7 +606,7 @@ SECTIONS = {s.name: s for s in ROOT.walk() if s.name}
 PREAMBLE = """\
 # The municipality file
 
-<!-- Generated from loket/config_schema.py by `loket config docs`: do not edit. -->
+<!-- Generated from loket/config_schema.py by `python -m loket.config_schema`: do not edit. -->
 
 One TOML file describes a municipality. Apply it with `loket config apply FILE`; it is
 safe to apply again (nothing changes when nothing changed). Services, counters and staff
@@ -617,3 +629,7 @@ def declared(section: str, key: str) -> Any:
 def markdown() -> str:
     """The text of docs/configuration.md."""
     return render_markdown(ROOT, PREAMBLE)
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

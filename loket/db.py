@@ -9,9 +9,23 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from loket.errors import Unavailable
+
 APP_NAME = "loket"
+
+
+def unavailable(exc: SQLAlchemyError) -> Unavailable:
+    """The plain-Dutch ``Unavailable`` for a database problem (``loket.failures`` says
+    what exactly: unreachable, no permission, disk full, schema too old ...)."""
+    from loket import failures
+
+    failure = failures.describe(exc)
+    error = Unavailable(failure.message)
+    error.code = failure.code
+    return error
 
 
 def default_database_url() -> str:
@@ -76,14 +90,25 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._reader() as session, session.begin():
-            yield session
+        """A read transaction; database trouble becomes ``loket.errors.Unavailable``."""
+        try:
+            with self._reader() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise unavailable(exc) from exc
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction: everything inside commits together or not at all."""
-        with self._writer() as session, session.begin():
-            yield session
+        """One transaction: everything inside commits together or not at all.
+
+        Database trouble (connection lost, not migrated, a refused commit) becomes
+        ``loket.errors.Unavailable``; the transaction is rolled back.
+        """
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except SQLAlchemyError as exc:
+            raise unavailable(exc) from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

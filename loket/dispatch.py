@@ -16,6 +16,8 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY_NAME
+from loket.dispatch_policies import live_policy
 from loket.models import (
     Appointment,
     AppointmentStatus,
@@ -103,6 +105,7 @@ def choose_next_id(
     skills: dict[int, float],
     now: datetime,
     norm: timedelta,
+    policy_name: str = DEFAULT_POLICY_NAME,
 ) -> Iterator[tuple[int, str]]:
     """Ticket ids in the order this counter should try them, each with its reason.
 
@@ -113,8 +116,9 @@ def choose_next_id(
     context = policy.CounterContext(counter_id=counter.id, services=speeds)
     rules = policy.DispatchPolicy(target=norm, limit=norm * 2)
     remaining = [c.waiting for c in candidates]
+    choose = live_policy(policy_name)
     while remaining:
-        decision = policy.choose_next(context, remaining, now, rules)
+        decision = choose(context, remaining, now, rules)
         if decision is None:
             return
         yield decision.ticket_id, decision.reason

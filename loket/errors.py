@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING, Any
+
 
 class DomainError(Exception):
     """A request the rules do not allow; nothing was changed."""
@@ -48,3 +51,48 @@ class SchemaMismatch(DomainError):
 
     def __init__(self, message: str, *, code: str) -> None:
         super().__init__(message, code=code)
+
+
+class Unavailable(Exception):
+    """The database cannot be used right now (unreachable, not set up, or it refused the
+    transaction); nothing was changed. The core raises it for every database problem, so
+    the UI needs no SQLAlchemy: show ``message`` or an out-of-order screen and try again.
+    """
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = "database"
+
+
+# The code errors (a scanned QR or typed code that does not fit) live next to the codes;
+# the UIs take them from here with the other errors. Loaded lazily: loket.codes imports
+# this module.
+_CODE_ERRORS = (
+    "CodeError",
+    "CodeUnreadable",
+    "CodeInvalid",
+    "CodeExpired",
+    "CodeWrongDay",
+    "CodeWrongBranch",
+    "CodeAlreadyUsed",
+    "CodeTooManyAttempts",
+)
+
+if TYPE_CHECKING:  # explicit re-exports, for mypy
+    from loket.codes import CodeAlreadyUsed as CodeAlreadyUsed
+    from loket.codes import CodeError as CodeError
+    from loket.codes import CodeExpired as CodeExpired
+    from loket.codes import CodeInvalid as CodeInvalid
+    from loket.codes import CodeTooManyAttempts as CodeTooManyAttempts
+    from loket.codes import CodeUnreadable as CodeUnreadable
+    from loket.codes import CodeWrongBranch as CodeWrongBranch
+    from loket.codes import CodeWrongDay as CodeWrongDay
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _CODE_ERRORS:
+        raise AttributeError(f"module 'loket.errors' has no attribute {name!r}")
+    value = getattr(importlib.import_module("loket.codes"), name)
+    globals()[name] = value
+    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
@@ -14,7 +14,19 @@ from loket.models import Event
 NOTIFY_CHANNEL = "loket_events"
 
 
-EventRecord = dict[str, Any]
+class EventRecord(TypedDict):
+    """An event as plain data (JSON-ready); ``data`` is the event's own payload."""
+
+    id: int
+    at: str
+    kind: str
+    branch_id: int | None
+    ticket_id: int | None
+    appointment_id: int | None
+    counter_id: int | None
+    staff_id: int | None
+    workstation: str
+    data: dict[str, Any]
 
 
 def event_record(e: Event) -> EventRecord:

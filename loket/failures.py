@@ -20,7 +20,7 @@ import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
-from loket.errors import DomainError
+from loket.errors import DomainError, Unavailable
 
 log = logging.getLogger("loket.failures")
 
@@ -172,6 +172,9 @@ def describe(exc: BaseException, action: str = "dit doen") -> Failure:
     """The failure for a person: never a traceback, never the values they typed."""
     from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+    if isinstance(exc, Unavailable) and isinstance(exc.__cause__, Exception):
+        # The core's wrapper for database trouble: the cause says what exactly.
+        return describe(exc.__cause__, action)
     if isinstance(exc, DomainError):
         return Failure(exc.code, exc.message)
     # A database error wrapped by the core (``raise Unavailable(...) from exc``): the

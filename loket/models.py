@@ -108,6 +108,9 @@ class Municipality(Base):
     time_zone: Mapped[str] = mapped_column(
         String(64), default=_m("time_zone"), server_default="Europe/Amsterdam"
     )
+    dispatch_policy: Mapped[str] = mapped_column(
+        String(40), default=_m("dispatch_policy"), server_default=_m("dispatch_policy")
+    )
     # [smtp] of the municipality file, without the password (LOKET_SMTP_PASSWORD).
     smtp: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL

@@ -495,9 +495,12 @@ def call_next(
                 select(StaffSkill).where(StaffSkill.staff_id == ctx.actor.staff_id)
             )
         }
-    norm = timedelta(minutes=settings(session).wait_norm_minutes)
+    muni = settings(session)
+    norm = timedelta(minutes=muni.wait_norm_minutes)
     taken_by_others = False
-    for ticket_id, reason in choose_next_id(candidates, counter, skills, ctx.now, norm):
+    for ticket_id, reason in choose_next_id(
+        candidates, counter, skills, ctx.now, norm, muni.dispatch_policy
+    ):
         # One statement locks and loads the chosen ticket. PostgreSQL: another counter
         # may hold it (SKIP LOCKED gives nothing) or have called it since our read (READ
         # COMMITTED re-checks the status on the newest version): then try the next one.

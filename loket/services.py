@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
+from datetime import time as TimeOfDay
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -19,8 +20,9 @@ from loket.clock import Clock, municipality_zone
 from loket.config_schema import MUNICIPALITY
 from loket.db import Database
 from loket.display import BranchStatus, DisplayState
-from loket.errors import NotFound
-from loket.events import Actor, event_record
+from loket.errors import NotFound, PermissionDenied
+from loket.events import Actor, EventRecord, event_record
+from loket.feed import EventFeed, open_feed
 from loket.keys import KeyService
 from loket.models import (
     Appointment,
@@ -37,9 +39,31 @@ from loket.staff import LoginFailed, StaffView
 from loket.staff_admin import StaffAdmin
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
+    from typing_extensions import Unpack
+
+    from loket.alerts import CounterState
+    from loket.calendar import CalendarAppointment, DayChange, DayPlan, SpecialDay
+    from loket.confirmations import Confirmation
+    from loket.desk import CounterOverview, Visitor
+    from loket.imports import ImportReport
+    from loket.mailer import SmtpSettings
+    from loket.monitor import BranchMonitor
     from loket.plan_service import PlanService
+    from loket.privacy import PurgeReport
     from loket.reports.service import ReportService
+
+
+class BookingDetails(TypedDict, total=False):
+    """The optional details of a booking (``loket.appointments.book``)."""
+
+    email: str | None
+    phone: str | None
+    notes: str | None
+    channel: str
+    call_by_name: bool
+    needs_assistance: bool
+
 
 T = TypeVar("T")
 
@@ -67,7 +91,7 @@ class Loket:
 
     def _write(self, fn: Callable[[Session, Context], T], action: str | None = None) -> T:
         if action is not None:
-            staff.require(self.actor, action)
+            self.require(action)
         with self.db.write() as session:
             return fn(session, self._ctx())
 
@@ -79,13 +103,32 @@ class Loket:
         """The same services acting for someone else (a logged-in clerk, a kiosk)."""
         return Loket(self.db, self.clock, actor)
 
+    def as_device(self, workstation: str, role: str) -> Loket:
+        """The services acting as a public device: ``role`` is "kiosk" or "display"."""
+        return self.as_actor(Actor(workstation, roles=frozenset({role})))
+
+    def require(self, action: str) -> None:
+        """``PermissionDenied`` (plain Dutch) unless this actor may do ``action``.
+
+        The one permission check: service methods call it (directly or through
+        ``_write(fn, action)``), UIs call it or ``may`` to show only what is allowed.
+        """
+        staff.require(self.actor, action)
+
+    def may(self, action: str) -> bool:
+        try:
+            self.require(action)
+        except PermissionDenied:
+            return False
+        return True
+
     # -- set-up -------------------------------------------------------------------
 
     def upgrade(self) -> None:
         migrate.upgrade(self.db)
 
     def apply_config(self, path: Path) -> config.ApplyReport:
-        staff.require(self.actor, "configure")
+        self.require("configure")
         spec = config.load_config(path)
 
         def run(session: Session, ctx: Context) -> config.ApplyReport:
@@ -146,7 +189,7 @@ class Loket:
 
         return self._read(run)
 
-    def smtp_settings(self) -> Any:
+    def smtp_settings(self) -> SmtpSettings | None:
         """The municipality's mail server for confirmations, or None when not set."""
         from loket.mailer import SmtpSettings
 
@@ -188,7 +231,7 @@ class Loket:
 
         from loket.dispatch import predict_live
 
-        staff.require(self.actor, "let_in" if let_in else "issue_ticket")
+        self.require("let_in" if let_in else "issue_ticket")
         now = self.now()
         predicted = self._read(
             lambda s: predict_live(
@@ -313,7 +356,13 @@ class Loket:
     # -- appointments --------------------------------------------------------------------
 
     def book_appointment(
-        self, branch: str, service: str, start: datetime, *, name: str, **details: Any
+        self,
+        branch: str,
+        service: str,
+        start: datetime,
+        *,
+        name: str,
+        **details: Unpack[BookingDetails],
     ) -> AppointmentView:
         self._ensure_plans(start.date())
 
@@ -354,7 +403,7 @@ class Loket:
         Wrong codes are counted in the database per kiosk and branch (loket.throttle)."""
         from loket import throttle
 
-        staff.require(self.actor, "check_in")
+        self.require("check_in")
 
         def where(session: Session) -> Branch | None:
             return queue.get_branch(session, branch) if branch else None
@@ -466,13 +515,21 @@ class Loket:
 
     # -- events ------------------------------------------------------------------------
 
-    def events_after(self, last_id: int = 0, limit: int = 500) -> list[dict[str, Any]]:
+    def open_feed(self, last_id: int | None = None) -> EventFeed:
+        """The live event feed of this database, from ``last_id`` (None: from now on).
+
+        Open it in the thread that reads it (an SQLite connection stays in its thread);
+        ``close()`` it when done.
+        """
+        return open_feed(self.db.url, last_id)
+
+    def events_after(self, last_id: int = 0, limit: int = 500) -> list[EventRecord]:
         from loket import limits
 
         limits.integer(last_id, "Het eventnummer")
         limits.integer(limit, "Het aantal", 1, 100_000)
 
-        def run(session: Session) -> list[dict[str, Any]]:
+        def run(session: Session) -> list[EventRecord]:
             rows = session.scalars(
                 select(Event).where(Event.id > last_id).order_by(Event.id).limit(limit)
             )
@@ -518,7 +575,9 @@ class Loket:
     def municipality_name(self) -> str:
         return self._read(lambda s: queue.settings(s).name)
 
-    def raise_device_alert(self, kind: str, branch: str | None = None, **data: Any) -> int:
+    def raise_device_alert(
+        self, kind: str, branch: str | None = None, **data: str | int | None
+    ) -> int:
         """Alert staff (event ``alert.<kind>``), e.g. the kiosk printer is out of paper.
 
         Named apart from ``raise_alert`` (the counter's aggression alert)."""
@@ -526,7 +585,8 @@ class Loket:
 
         def run(session: Session, ctx: Context) -> int:
             b = queue.get_branch(session, branch) if branch else None
-            return display.raise_alert(session, ctx, kind, b, data)
+            payload: dict[str, object] = {**data}
+            return display.raise_alert(session, ctx, kind, b, payload)
 
         return self._write(run)
 
@@ -534,7 +594,7 @@ class Loket:
         """The ticket a visitor wants to rate, checked before the questions are shown."""
         from loket import feedback
 
-        staff.require(self.actor, "feedback")
+        self.require("feedback")
         return self._read(
             lambda s: TicketView.of(
                 feedback.ticket_for_feedback(
@@ -572,11 +632,11 @@ class Loket:
     # -- counter workstation and reception (issue [desk]) ---------------------------------
     # Local imports: these modules are only needed by the staff PCs.
 
-    def counter_overview(self, branch: str, counter: int) -> Any:
+    def counter_overview(self, branch: str, counter: int) -> CounterOverview:
         """The queues this counter serves, and the visitor at it (``loket.desk``)."""
         from loket import desk
 
-        staff.require(self.actor, "serve")
+        self.require("serve")
 
         def run(session: Session) -> desk.CounterOverview:
             b = queue.get_branch(session, branch)
@@ -586,11 +646,11 @@ class Loket:
 
         return self._read(run)
 
-    def visitor(self, branch: str, number: str) -> Any:
+    def visitor(self, branch: str, number: str) -> Visitor:
         """Name, service, notes and what to bring of the visitor behind a ticket."""
         from loket import desk
 
-        staff.require(self.actor, "serve")
+        self.require("serve")
         return self._read(
             lambda s: desk.Visitor.of(
                 queue.find_ticket(s, queue.get_branch(s, branch), number, self.now().date())
@@ -605,7 +665,7 @@ class Loket:
         *,
         name: str,
         follow_up_of: str | None = None,
-        **details: Any,
+        **details: Unpack[BookingDetails],
     ) -> AppointmentView:
         """Book an appointment, optionally as follow-up of the appointment ``follow_up_of``
         (a reference); details as ``book_appointment``."""
@@ -661,18 +721,18 @@ class Loket:
 
         self._write(run)
 
-    def counter_states(self, branch: str) -> list[Any]:
+    def counter_states(self, branch: str) -> list[CounterState]:
         from loket import alerts
 
-        staff.require(self.actor, "monitor")
+        self.require("monitor")
         return self._read(
             lambda s: alerts.counter_states(s, queue.get_branch(s, branch), self.now())
         )
 
-    def day_plan(self, branch: str, service: str, day: date) -> Any:
+    def day_plan(self, branch: str, service: str, day: date) -> DayPlan:
         from loket import calendar
 
-        staff.require(self.actor, "book")
+        self.require("book")
         self._ensure_plans(day)
         return self._read(
             lambda s: calendar.day_plan(
@@ -680,29 +740,29 @@ class Loket:
             )
         )
 
-    def week_plan(self, branch: str, service: str, day: date) -> list[Any]:
+    def week_plan(self, branch: str, service: str, day: date) -> list[DayPlan]:
         from loket import calendar
 
-        staff.require(self.actor, "book")
+        self.require("book")
         return self._read(
             lambda s: calendar.week_plan(
                 s, queue.get_branch(s, branch), queue.get_service(s, service), day, self.now()
             )
         )
 
-    def find_appointments_today(self, branch: str, query: str) -> list[Any]:
+    def find_appointments_today(self, branch: str, query: str) -> list[CalendarAppointment]:
         """Today's appointments by name or reference, for check-in at reception."""
         from loket import calendar
 
-        staff.require(self.actor, "check_in")
+        self.require("check_in")
         return self._read(
             lambda s: calendar.find_today(s, queue.get_branch(s, branch), query, self.now())
         )
 
-    def appointment_details(self, reference: str) -> Any:
+    def appointment_details(self, reference: str) -> CalendarAppointment:
         from loket import calendar
 
-        staff.require(self.actor, "book")
+        self.require("book")
         return self._read(
             lambda s: calendar.CalendarAppointment.of(appointments.get_by_reference(s, reference))
         )
@@ -727,7 +787,7 @@ class Loket:
 
         return self._write(run, "book")
 
-    def close_day(self, branch: str, day: date, reason: str) -> Any:
+    def close_day(self, branch: str, day: date, reason: str) -> DayChange:
         from loket import calendar
 
         return self._write(
@@ -736,8 +796,8 @@ class Loket:
         )
 
     def add_session(
-        self, branch: str, day: date, start: Any, end: Any, mode: str, reason: str
-    ) -> Any:
+        self, branch: str, day: date, start: TimeOfDay, end: TimeOfDay, mode: str, reason: str
+    ) -> DayChange:
         from loket import calendar
         from loket.models import PeriodMode
 
@@ -748,7 +808,7 @@ class Loket:
             "manage_queue",
         )
 
-    def restore_day(self, branch: str, day: date) -> Any:
+    def restore_day(self, branch: str, day: date) -> DayChange:
         from loket import calendar
 
         return self._write(
@@ -756,14 +816,14 @@ class Loket:
             "manage_queue",
         )
 
-    def special_days(self, branch: str, days: int = 90) -> list[Any]:
+    def special_days(self, branch: str, days: int = 90) -> list[SpecialDay]:
         from loket import calendar
 
         return self._read(
             lambda s: calendar.special_days(queue.get_branch(s, branch), self.now().date(), days)
         )
 
-    def confirmation(self, reference: str) -> Any:
+    def confirmation(self, reference: str) -> Confirmation:
         """Everything a confirmation letter or e-mail says (``loket.confirmations``)."""
         from loket.confirmations import Confirmation
 
@@ -794,7 +854,7 @@ class Loket:
 
         return letter_pdf(self.confirmation(reference))
 
-    def email_confirmation(self, reference: str, smtp: Any, to: str | None = None) -> str:
+    def email_confirmation(self, reference: str, smtp: SmtpSettings, to: str | None = None) -> str:
         """Mail the letter (PDF) and an .ics to the appointment's address; returns it."""
         from loket import mailer
         from loket.confirmations import ics, letter_pdf
@@ -832,7 +892,7 @@ class Loket:
 
     def import_appointments(
         self, data: bytes | str, kind: str, default_branch: str | None = None
-    ) -> Any:
+    ) -> ImportReport:
         """Book appointments from a CSV or iCalendar file; returns the report per row."""
         from loket import imports
 
@@ -852,13 +912,13 @@ class Loket:
 
     # -- privacy (logic in loket.privacy) ---------------------------------------------
 
-    def purge_personal_data(self) -> Any:
+    def purge_personal_data(self) -> PurgeReport:
         """Remove personal data of visits older than the configured window; a report."""
         from loket import privacy
 
         return self._write(privacy.purge, "privacy")
 
-    def purge_if_due(self) -> Any:
+    def purge_if_due(self) -> PurgeReport | None:
         """The daily purge for a timer: at most once a day; None when it already ran
         today or this PC's role holds no rights on personal data (kiosk, display)."""
         from loket import privacy
@@ -909,9 +969,9 @@ class Loket:
 
     # -- team leader's monitor (logic in loket.monitor) ---------------------------------
 
-    def monitor(self, branch: str) -> Any:
+    def monitor(self, branch: str) -> BranchMonitor:
         """Queues against the norm, today's share called within it, counters, open alerts."""
         from loket import monitor
 
-        staff.require(self.actor, "monitor")
+        self.require("monitor")
         return self._read(lambda s: monitor.monitor(s, queue.get_branch(s, branch), self.now()))

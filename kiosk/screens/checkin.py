@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout
 from kiosk.keypad import Keypad
 from kiosk.screens.common import Host, Screen, button, label
 from kiosk.theme import pictogram
-from loket.codes import REFERENCE_ALPHABET, SHORT_CODE_LENGTH
+from loket.views import REFERENCE_ALPHABET, SHORT_CODE_LENGTH
 
 
 def spaced_code(text: str, length: int = SHORT_CODE_LENGTH) -> str:

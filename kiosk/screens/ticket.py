@@ -12,8 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
 from kiosk.printing import ticket_payload
 from kiosk.screens.common import Host, Screen, button, label
-from loket.codes import qr_png
-from loket.views import TicketView
+from loket.views import TicketView, qr_png
 
 
 class TicketScreen(Screen):

@@ -11,9 +11,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.screens.common import Host, Screen, TileButton, button, label
 from kiosk.theme import pictogram
-from loket.display import BranchStatus
-from loket.hours import describe_day
-from loket.views import ServiceView
+from loket.views import BranchStatus, ServiceView, describe_day
 
 EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 EN_MONTHS = [

@@ -33,13 +33,6 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _docs(args: argparse.Namespace) -> int:
-    from loket.config_schema import markdown
-
-    print(markdown(), end="")
-    return 0
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     cfg = sub.add_parser("config", help="the municipality's configuration (TOML)")
     csub = cfg.add_subparsers(dest="config_command", metavar="ACTION", required=True)
@@ -50,7 +43,3 @@ def register(sub: argparse._SubParsersAction) -> None:
     show = csub.add_parser("show", help="show branches, services, counters and staff codes")
     add_json(show)
     show.set_defaults(func=_show)
-    docs = csub.add_parser(
-        "docs", help="print docs/configuration.md, generated from the declared settings"
-    )
-    docs.set_defaults(func=_docs)

@@ -7,7 +7,7 @@ import json
 import sys
 
 from loket.cli.common import add_json, services
-from loket.feed import EventRecord, open_feed
+from loket.feed import EventRecord
 
 
 def _line(record: EventRecord, as_json: bool) -> str:
@@ -19,12 +19,11 @@ def _line(record: EventRecord, as_json: bool) -> str:
 
 
 def _events(args: argparse.Namespace) -> int:
-    url = services(args).db.url
     if not args.follow:
         for record in services(args).events_after(args.after, limit=args.limit):
             print(_line(record, args.json))
         return 0
-    feed = open_feed(url, args.after if args.after else None)
+    feed = services(args).open_feed(args.after if args.after else None)
     try:
         while True:
             for record in feed.wait(1.0):

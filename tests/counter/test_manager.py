@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from counter.manager import ManagerWindow
+from counter.style import cell_text
 from kiosk.live_feed import LiveFeed
 from loket.events import Actor
 from loket.services import Loket
@@ -28,7 +29,7 @@ def clerk(loket: Loket, code: str, pin: str) -> Loket:
 
 @pytest.fixture
 def feed(sqlite_loket: Loket) -> Iterator[LiveFeed]:
-    live = LiveFeed(sqlite_loket.db.url)
+    live = LiveFeed(sqlite_loket)
     yield live
     live.stop()
 
@@ -57,7 +58,7 @@ def test_an_alert_from_a_counter_shows_within_a_second_and_clears(
     qtbot.waitUntil(lambda: window.alarm_counters == [2], timeout=1000)
     assert "balie 2" in window.alarm_labels[2].text()
     assert window.windowTitle().startswith("HULP NODIG balie 2")
-    row = [window.counter_table.item(1, c).text() for c in range(2)]
+    row = [cell_text(window.counter_table, 1, c) for c in range(2)]
     assert row == ["Balie 2", "HULP NODIG"]
 
     anna.clear_alert(BRANCH, 2)
@@ -159,9 +160,9 @@ def test_kpis_of_a_scripted_morning(qtbot, sqlite_loket: Loket):
     assert window.tile_share.value.text() == "50%"
     assert window.tile_longest.value.text() == "7 min"
     assert window.tile_longest.value.objectName() == "tileValueBad"
-    assert window.counter_table.item(0, 2).text() == "A 2"
+    assert cell_text(window.counter_table, 0, 2) == "A 2"
     # Quiet services are left out of the table.
-    shown = [window.service_table.item(r, 0).text() for r in range(window.service_table.rowCount())]
+    shown = [cell_text(window.service_table, r, 0) for r in range(window.service_table.rowCount())]
     assert len(shown) == 3 and shown[0].startswith("A")
 
     # How the team leader sees it with a counter in trouble and the kiosk out of paper.

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox, QStyle
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QTabWidget
 
 from counter.reception import ReceptionWindow
 from tests.counter.test_workstation import shot
@@ -24,6 +24,11 @@ def answer_question(qtbot, choice: str) -> None:  # type: ignore[no-untyped-def]
         next(b for b in box.buttons() if b.text() == choice).click()
 
     QTimer.singleShot(20, press)
+
+
+def _tabs(window: ReceptionWindow) -> QTabWidget:
+    assert window.tabs is not None, "the tabs appear after logging in"
+    return window.tabs
 
 
 def _open(qtbot, loket, code: str, pin: str) -> ReceptionWindow:
@@ -63,7 +68,7 @@ def test_walk_in_with_assistance_and_check_in_by_name(qtbot, sqlite_loket):
 def test_phone_booking_reschedule_cancel_and_letter(qtbot, sqlite_loket, tmp_path: Path):
     window = _open(qtbot, sqlite_loket, "carla", "3333")
     cal = window.calendar
-    window.tabs.setCurrentWidget(cal)
+    _tabs(window).setCurrentWidget(cal)
     cal.service_box.setCurrentIndex(cal.service_box.findData("paspoort"))
     cal.set_day(date(2026, 11, 25))
     assert cal.select_slot(datetime(2026, 11, 25, 10, 0))
@@ -107,7 +112,8 @@ def test_phone_booking_reschedule_cancel_and_letter(qtbot, sqlite_loket, tmp_pat
 def test_closure_extra_session_and_import(qtbot, sqlite_loket, tmp_path: Path):
     window = _open(qtbot, sqlite_loket, "carla", "3333")
     special = window.special
-    window.tabs.setCurrentWidget(special)
+    assert special is not None
+    _tabs(window).setCurrentWidget(special)
     special.branch_box.setCurrentIndex(special.branch_box.findData("lemelerveld"))
     special.day.setDate(special.day.date().addDays(2))  # Thursday 26 November
     special.reason.setText("Spreekuur in de bibliotheek")
@@ -117,7 +123,7 @@ def test_closure_extra_session_and_import(qtbot, sqlite_loket, tmp_path: Path):
     shot(window, "reception-special-days")
     path = tmp_path / "afspraken.csv"
     path.write_text(CSV, encoding="utf-8")
-    window.tabs.setCurrentWidget(window.imports)
+    _tabs(window).setCurrentWidget(window.imports)
     report = window.imports.import_file(path)
     assert len(report.booked) == 2 and window.imports.table.rowCount() == 5
     shot(window, "reception-import")
@@ -126,7 +132,7 @@ def test_closure_extra_session_and_import(qtbot, sqlite_loket, tmp_path: Path):
 def test_counter_clerk_at_reception_does_not_see_closures(qtbot, sqlite_loket):
     window = _open(qtbot, sqlite_loket, "anna", "1111")
     assert window.session is not None and window.special is None
-    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    titles = [_tabs(window).tabText(i) for i in range(_tabs(window).count())]
     assert "Sluitingen en extra spreekuren" not in titles
     assert not window.queue.counter_box.isHidden()
 

@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtGui import QImage
 
 from counter.app import SIMULATED, RoleOptions, SetupError, compose, load_pc_settings
+from counter.reception import ReceptionWindow
 from counter.workstation import CounterWorkstation
 from hardware.qt_bridge import CardEventBridge
 from loket.cli import main
@@ -114,6 +115,7 @@ def test_reception_sends_mail_with_the_municipalitys_smtp_settings(
     settings = load_pc_settings(None)
     comp = compose(RoleOptions("reception"), settings, sqlite_loket.as_actor(sqlite_loket.actor))
     qtbot.addWidget(comp.window)
+    assert isinstance(comp.window, ReceptionWindow) and comp.window.smtp is not None
     assert (comp.window.smtp.host, comp.window.smtp.port) == ("127.0.0.1", 2525)
     comp.stop()
 

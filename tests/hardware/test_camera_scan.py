@@ -22,7 +22,7 @@ def test_decode_pil_and_qimage(tmp_path):
 
 
 def test_same_code_in_view_is_reported_once():
-    seen = []
+    seen: list[str] = []
     decoder = FrameDecoder(seen.append, repeat_after=60)
     frame = _frame("LKT-A12")
     for _ in range(5):

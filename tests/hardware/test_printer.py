@@ -71,7 +71,7 @@ def test_profile_without_native_qr_prints_the_qr_as_an_image(printer_emulator, t
 
 
 def test_paper_near_end_prints_and_warns(printer_emulator, ticket):
-    warnings = []
+    warnings: list[PrinterWarning] = []
     printer = open_printer(printer_emulator.url, on_warning=warnings.append)
     printer_emulator.mode = "near_end"
 

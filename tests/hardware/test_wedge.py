@@ -7,6 +7,12 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 from hardware.wedge import KeyboardWedgeFilter
 
 
+def _app() -> QApplication:
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    return app
+
+
 @pytest.fixture
 def field(qtbot):
     edit = QLineEdit()
@@ -19,9 +25,9 @@ def field(qtbot):
 @pytest.fixture
 def wedge():
     filt = KeyboardWedgeFilter(max_interval_ms=50, min_length=4)
-    QApplication.instance().installEventFilter(filt)
+    _app().installEventFilter(filt)
     yield filt
-    QApplication.instance().removeEventFilter(filt)
+    _app().removeEventFilter(filt)
 
 
 def test_fast_burst_with_enter_is_a_scan(qtbot, field, wedge):
@@ -34,7 +40,7 @@ def test_fast_burst_with_enter_is_a_scan(qtbot, field, wedge):
 
 
 def test_human_typing_lands_in_the_field(qtbot, field, wedge):
-    scans = []
+    scans: list[str] = []
     wedge.scanned.connect(scans.append)
     qtbot.keyClicks(field, "Jansen", delay=90)
     qtbot.keyClick(field, Qt.Key.Key_Return, delay=90)
@@ -49,7 +55,7 @@ def test_a_short_fast_burst_is_kept_as_typing(qtbot, field, wedge):
 
 def test_prefix_mode(qtbot, field):
     filt = KeyboardWedgeFilter(prefix="§")
-    QApplication.instance().installEventFilter(filt)
+    _app().installEventFilter(filt)
     try:
         with qtbot.waitSignal(filt.scanned, timeout=2000) as signal:
             qtbot.keyClicks(field, "§APT-7QX2", delay=60)  # even a slow scanner
@@ -57,4 +63,4 @@ def test_prefix_mode(qtbot, field):
         assert signal.args == ["APT-7QX2"]
         assert field.text() == ""
     finally:
-        QApplication.instance().removeEventFilter(filt)
+        _app().removeEventFilter(filt)

@@ -65,7 +65,7 @@ def test_name_only_for_visitors_who_asked(qtbot, sqlite_loket):
 def test_end_to_end_kiosk_counter_display(qtbot, loket):
     """Kiosk issues a ticket; a counter on "another PC" calls it; the display shows and
     speaks it. Runs on SQLite and PostgreSQL (the live feed differs per backend)."""
-    feed = LiveFeed(loket.db.url)
+    feed = LiveFeed(loket)
     announcer = FakeAnnouncer()
     display = DisplayWindow(loket, settings(), announcer=announcer, feed=feed)
     kiosk = KioskWindow(
@@ -105,7 +105,7 @@ def test_a_visitor_called_by_name_hears_the_name_others_their_number(qtbot, sqli
     sqlite_loket.clock.set(nine)
     first, _ = sqlite_loket.check_in(named.code, "dalfsen")
     walk_in = sqlite_loket.issue_ticket("dalfsen", "idkaart")
-    feed = LiveFeed(sqlite_loket.db.url)
+    feed = LiveFeed(sqlite_loket)
     announcer = FakeAnnouncer()
     display = DisplayWindow(sqlite_loket, settings(), announcer=announcer, feed=feed)
     qtbot.addWidget(display)

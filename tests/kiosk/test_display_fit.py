@@ -46,9 +46,9 @@ def _display(qtbot, loket, size: tuple[int, int]) -> DisplayWindow:  # type: ign
 
 def _show(window: DisplayWindow, state: DisplayState) -> None:
     window.state = state
-    window.render()
+    window.show_state()
     qtbot_process()
-    window.render()
+    window.show_state()
 
 
 def qtbot_process() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tomllib
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,10 @@ from sqlalchemy import inspect as sa_inspect
 from loket import models
 from loket.config import parse_config
 from loket.config_schema import ROOT, SECTIONS, markdown
+from loket.dispatch_policies import live_policy
 from loket.errors import ConfigError
 from loket.services import Loket
+from scheduler.dispatch import APPOINTMENT, WALK_IN, CounterContext, DispatchPolicy, WaitingTicket
 from tests.conftest import DEMO_CONFIG
 from tests.conftest import ROOT as REPO
 
@@ -94,9 +97,8 @@ def test_unknown_smtp_key_is_refused_with_a_suggestion():
 
 
 def test_docs_configuration_is_generated_from_the_declarations():
-    assert DOCS.read_text(encoding="utf-8") == markdown(), (
-        "docs/configuration.md is stale: run `loket config docs > docs/configuration.md`"
-    )
+    stale = "docs/configuration.md is stale: python -m loket.config_schema > docs/configuration.md"
+    assert DOCS.read_text(encoding="utf-8") == markdown(), stale
     for section in SECTIONS.values():
         for key in section.keys():  # noqa: SIM118 (Section is not a dict)
             assert f"| `{key}` |" in markdown()
@@ -122,3 +124,39 @@ def test_model_defaults_are_the_declared_defaults():
                 assert default.arg == setting.default, f"{section.name}.{setting.key}"
                 checked += 1
     assert checked >= 10
+
+
+def test_the_live_dispatch_policy_is_chosen_in_the_file(sqlite_loket: Loket, tmp_path: Path):
+    raw = _raw()
+    raw["municipality"]["dispatch_policy"] = "first_come"
+    (problem,) = _problems(raw)
+    assert problem == (
+        "municipality.dispatch_policy: moet loket of longest_wait zijn, niet 'first_come'"
+    )
+    text = DEMO_CONFIG.read_text(encoding="utf-8").replace(
+        "max_calls = 3 ", 'dispatch_policy = "longest_wait"\nmax_calls = 3 '
+    )
+    path = tmp_path / "muni.toml"
+    path.write_text(text, encoding="utf-8")
+    sqlite_loket.apply_config(path)
+    assert sqlite_loket.show_config()["municipality"]["dispatch_policy"] == "longest_wait"
+
+
+def test_longest_wait_calls_the_longest_waiting_where_loket_lets_the_appointment_go_first():
+    now = datetime(2026, 11, 24, 10, 0)
+    counter = CounterContext(1, {"A": 1.0})
+    walk_in = WaitingTicket(1, "A 1", "A", WALK_IN, now - timedelta(minutes=1))
+    appointment = WaitingTicket(
+        2, "A 2", "A", APPOINTMENT, now - timedelta(minutes=10), appointment_time=now
+    )
+    later = WaitingTicket(
+        3, "A 3", "A", APPOINTMENT, now, appointment_time=now + timedelta(hours=1)
+    )
+    waiting = [walk_in, appointment, later]
+    rules = DispatchPolicy()
+    loket_pick = live_policy("loket")(counter, waiting, now, rules)
+    longest = live_policy("longest_wait")(counter, waiting, now, rules)
+    assert loket_pick is not None and loket_pick.ticket_id == 2
+    assert longest is not None and longest.ticket_id == 1
+    assert longest.reason == "A 1: 1 min wachten, langst wachtend"
+    assert live_policy("longest_wait")(CounterContext(1, {"B": 1.0}), waiting, now, rules) is None

@@ -133,7 +133,7 @@ def test_apply_twice_is_fine_and_creates_nologin_groups(roles_db: RolesDb):
     with psycopg.connect(
         roles_db.url.replace("postgresql+psycopg", "postgresql"), autocommit=True
     ) as conn:
-        rows: dict[object, object] = dict(
+        rows: dict[str, bool] = dict(
             conn.execute(
                 "SELECT rolname, rolcanlogin FROM pg_roles WHERE rolname LIKE 'loket\\_%'"
             ).fetchall()

@@ -74,6 +74,7 @@ def test_events_follow_prints_a_ticket_issued_in_another_shell(database_url):
             ).returncode
             == 0
         )
+        assert follower.stdout is not None
         line = follower.stdout.readline()
         record = json.loads(line)
         assert (record["kind"], record["data"]["number"]) == ("ticket.issued", "E 1")

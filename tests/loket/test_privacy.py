@@ -237,7 +237,7 @@ def test_a_full_day_leaves_no_personal_data_in_logs_or_events(
     assert system.expire_missed_appointments() == 1
 
     # Feedback at the kiosk; a (future) comment with a name is stored on one rating.
-    done = [t for t, status, _ in statistics(system)["waits"] if status == "done"]  # type: ignore[union-attr]
+    done = [t for t, status, _ in statistics(system)["waits"] if status == "done"]  # type: ignore[attr-defined]
     for number in done[:5]:
         kiosk.give_feedback("dalfsen", number, 8, friendliness=4, speed=5, expertise=4)
     with system.db.write() as session:

@@ -5,9 +5,10 @@ UIs never hold ORM objects (no lazy loads outside a session, no accidental write
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 
@@ -212,3 +213,67 @@ class QueueSnapshot:
             "open": [t.to_dict() for t in self.open_tickets],
             "recent_calls": [t.to_dict() for t in self.recent_calls],
         }
+
+
+# -- one place for the UI ---------------------------------------------------------------
+# The views and the user-facing vocabulary made next to their area's logic, importable
+# from here so the UIs import only loket.services, loket.views and loket.errors (a test
+# walks the imports). Loaded lazily: those modules import this one.
+
+_ELSEWHERE = {
+    "BranchStatus": "loket.display",
+    "DisplayCall": "loket.display",
+    "DisplayState": "loket.display",
+    "ServiceWait": "loket.display",
+    "describe_day": "loket.hours",
+    "BranchMonitor": "loket.monitor",
+    "CounterMonitor": "loket.monitor",
+    "DeviceAlert": "loket.monitor",
+    "TARGET_SHARE": "loket.monitor",
+    "CounterOverview": "loket.desk",
+    "Visitor": "loket.desk",
+    "StaffView": "loket.staff",
+    "ROLE_NL": "loket.staff",
+    "AVAILABILITY_NL": "loket.alerts",  # loket.alerts.STATUS_NL
+    "OUTCOMES": "loket.queue",
+    "CALL_REASONS": "loket.queue",
+    "SmtpSettings": "loket.mailer",
+    "REFERENCE_ALPHABET": "loket.codes",
+    "SHORT_CODE_LENGTH": "loket.codes",
+    "qr_png": "loket.codes",
+    "EventRecord": "loket.events",
+}
+
+if TYPE_CHECKING:  # explicit re-exports, for mypy
+    from loket.alerts import STATUS_NL as AVAILABILITY_NL  # noqa: F401
+    from loket.codes import REFERENCE_ALPHABET as REFERENCE_ALPHABET
+    from loket.codes import SHORT_CODE_LENGTH as SHORT_CODE_LENGTH
+    from loket.codes import qr_png as qr_png
+    from loket.desk import CounterOverview as CounterOverview
+    from loket.desk import Visitor as Visitor
+    from loket.display import BranchStatus as BranchStatus
+    from loket.display import DisplayCall as DisplayCall
+    from loket.display import DisplayState as DisplayState
+    from loket.display import ServiceWait as ServiceWait
+    from loket.events import EventRecord as EventRecord
+    from loket.hours import describe_day as describe_day
+    from loket.mailer import SmtpSettings as SmtpSettings
+    from loket.monitor import TARGET_SHARE as TARGET_SHARE
+    from loket.monitor import BranchMonitor as BranchMonitor
+    from loket.monitor import CounterMonitor as CounterMonitor
+    from loket.monitor import DeviceAlert as DeviceAlert
+    from loket.queue import CALL_REASONS as CALL_REASONS
+    from loket.queue import OUTCOMES as OUTCOMES
+    from loket.staff import ROLE_NL as ROLE_NL
+    from loket.staff import StaffView as StaffView
+
+
+def __getattr__(name: str) -> Any:
+    module = _ELSEWHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module 'loket.views' has no attribute {name!r}")
+    value = getattr(
+        importlib.import_module(module), "STATUS_NL" if name == "AVAILABILITY_NL" else name
+    )
+    globals()[name] = value
+    return value
