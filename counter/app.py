@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QSize, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hardware.config import HardwareConfig
@@ -110,6 +110,8 @@ class RoleOptions:
     fullscreen: bool | None = None  # None: the role's own default
     screen: int | None = None
     screenshot: Path | None = None
+    # ``--screen WxH``: lay the window out as on a screen of this size.
+    screen_size: tuple[int, int] | None = None
 
 
 @dataclass
@@ -246,8 +248,9 @@ def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composit
         from kiosk.settings import KioskSettings
 
         kiosk_settings = KioskSettings(
-            branch, workstation=workstation, fullscreen=fullscreen is not False
-        )
+            branch, workstation=workstation, fullscreen=fullscreen is not False,
+            **_screen_px(options),
+        )  # fmt: skip
         window: QWidget = KioskWindow(
             base,
             kiosk_settings,
@@ -267,6 +270,7 @@ def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composit
             screen_index=int(screen),
             language=cfg.language,
             fullscreen=fullscreen is not False,
+            **_screen_px(options),
         )
         window = DisplayWindow(
             base,
@@ -314,6 +318,12 @@ def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composit
     return comp
 
 
+def _screen_px(options: RoleOptions) -> dict[str, int]:
+    if options.screen_size is None:
+        return {}
+    return {"screen_width_px": options.screen_size[0], "screen_height_px": options.screen_size[1]}
+
+
 def _first_branch(loket: Loket) -> str:
     branches = loket.branches()
     if not branches:
@@ -343,6 +353,10 @@ def _daily_purge(base: Loket, role: str, parent: QObject) -> QTimer | None:
             runner.purge_if_due()
         except Exception:  # never take a counter down for a housekeeping job
             log.exception("daily privacy purge failed; it is tried again in an hour")
+        try:  # last month's report, once for all PCs together (loket/reports/mail.py)
+            runner.reports.mail_monthly_if_due()
+        except Exception:
+            log.exception("monthly report mail failed; it is tried again in an hour")
 
     timer = QTimer(parent)
     timer.timeout.connect(purge)
@@ -361,9 +375,16 @@ def run_role(options: RoleOptions) -> int:
         if options.screenshot is not None:
             # Windowed at its own size: an offscreen grab of a fullscreen window has
             # the size of a screen that is not there.
+            if options.screen_size is not None:
+                comp.window.resize(*options.screen_size)
             comp.window.show()
             for _ in range(3):
                 app.processEvents()
+            if options.screen_size is not None:
+                from kiosk.fit_check import problems
+
+                for problem in problems(comp.window, QSize(*options.screen_size)):
+                    print(problem, file=sys.stderr)
             options.screenshot.parent.mkdir(parents=True, exist_ok=True)
             if not comp.window.grab().save(str(options.screenshot)):
                 raise SetupError(f"Kan {options.screenshot} niet opslaan.")

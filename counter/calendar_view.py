@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -30,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.style import DUTCH, button, label
+from counter.style import DUTCH, button, confirm, label, say
 from loket.errors import DomainError
 from loket.services import Loket
 
@@ -136,6 +137,12 @@ class CalendarView(QWidget):
             self.branch_box.addItem(b.name, b.code)
         self.branch_box.setCurrentIndex(max(0, self.branch_box.findData(branch)))
         self.service_box = QComboBox()
+        for box in (self.branch_box, self.service_box):
+            # Long service names must not set the width of the whole window.
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
         self.day = QDateEdit(_qdate(loket.now().date()))
         self.day.setCalendarPopup(True)
         self.day.setLocale(DUTCH)
@@ -180,9 +187,12 @@ class CalendarView(QWidget):
             self.mail_button.setToolTip(
                 "Er is geen mailserver ingesteld ([smtp] in de configuratie)."
             )
-        actions = QHBoxLayout()
-        for b in (self.reschedule_button, self.cancel_button, self.pdf_button, self.mail_button):
-            actions.addWidget(b)
+        # Two by two: four buttons in a row do not fit a laptop screen.
+        actions = QGridLayout()
+        for i, b in enumerate(
+            (self.reschedule_button, self.cancel_button, self.pdf_button, self.mail_button)
+        ):
+            actions.addWidget(b, i // 2, i % 2)
 
         # Booking form (phone bookings): the time comes from the grid.
         form_box = QGroupBox("Nieuwe afspraak (telefoon)")
@@ -385,17 +395,14 @@ class CalendarView(QWidget):
         try:
             result = action()
         except DomainError as exc:
-            self.message.setObjectName("error")
-            self.message.setStyleSheet("color: #b00020;")
-            self.message.setText(exc.message)
+            say(self.message, exc.message, error=True)
             return None
-        self.message.setStyleSheet("")
-        self.message.setText(done.format(result=result))
+        say(self.message, done.format(result=result))
         return result
 
     def book(self) -> None:
         if self._slot is None:
-            self.message.setText("Kies eerst een vrije tijd in het rooster.")
+            say(self.message, "Kies eerst een vrije tijd in het rooster.", error=True)
             return
         slot = self._slot
         booked = self._run(
@@ -423,7 +430,7 @@ class CalendarView(QWidget):
         self.select_appointment(booked.reference)  # type: ignore[attr-defined]
         self.message.setText(
             f"Afspraak gemaakt: {slot:%d-%m %H:%M}, afspraaknummer "
-            f"{booked.reference}. Code voor de zuil: {booked.short_code}."
+            f"{booked.reference}. Code voor het aanmeldscherm bij de ingang: {booked.short_code}."
         )  # type: ignore[attr-defined]
 
     def reschedule(self) -> None:
@@ -442,6 +449,13 @@ class CalendarView(QWidget):
         if self._reference is None:
             return
         reference = self._reference
+        if not confirm(
+            self,
+            f"Afspraak {reference} annuleren? De tijd komt weer vrij voor anderen.",
+            "Afspraak annuleren",
+        ):
+            say(self.message, "De afspraak is niet geannuleerd.")
+            return
         if (
             self._run(
                 lambda: self.loket.cancel_appointment(reference),

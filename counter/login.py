@@ -75,6 +75,11 @@ class LoginPanel(QWidget):
             self.counter_box.hide()
         self.login_button = button("Inloggen", "Return", self.login_with_pin, self)
         self.message = label("", "error")
+        # Room for a refusal of three lines from the start: a wrapped label filled in
+        # later would otherwise squeeze the fields above it.
+        self.message.setMinimumHeight(3 * self.message.fontMetrics().lineSpacing() + 8)
+        for field in (self.code, self.pin, self.counter_box):
+            field.setMinimumHeight(field.sizeHint().height())
         inner = QVBoxLayout(card)
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(12)

@@ -23,20 +23,21 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QTabWidget,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from counter.login import StaffWindow
+from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
 from counter.manager_staff import StaffDialog, add_staff_button
 from counter.style import STYLE, button, label
 from loket.alerts import STATUS_NL
 from loket.errors import DomainError
-from loket.monitor import TARGET_SHARE, BranchMonitor, CounterMonitor, DeviceAlert
+from loket.monitor import BranchMonitor, CounterMonitor, DeviceAlert
 from loket.services import Loket
 from loket.staff import ROLE_NL, StaffView
 
@@ -244,6 +245,7 @@ class ManagerWindow(StaffWindow):
         page.addWidget(header)
         page.addLayout(alerts)
         page.addWidget(self.tabs, 1)
+        self.planning_tab = add_planning_tab(self, self.tabs)
 
     def _table(self, headers: list[str], stretch: int = 0) -> QTableWidget:
         table = QTableWidget(0, len(headers))
@@ -329,7 +331,7 @@ class ManagerWindow(StaffWindow):
         self.updated.setText(f"Bijgewerkt {state.now:%H:%M:%S}")
         self.hint.setText(
             f"Op tijd: binnen {state.norm_minutes} minuten opgeroepen (de norm); doel "
-            f"{round(TARGET_SHARE * 100)}% van de bezoekers. Te lang: wacht nu al langer. "
+            f"{round(state.target_share * 100)}% van de bezoekers. Te lang: wacht nu al langer. "
             "Geroepen: vandaag voor het eerst opgeroepen."
         )
 
@@ -428,8 +430,8 @@ class ManagerWindow(StaffWindow):
         share = s.share_within_norm
         self.tile_share.show_value(
             _percent(share),
-            f"doel {round(TARGET_SHARE * 100)}%",
-            bad=share is not None and share < TARGET_SHARE,
+            f"doel {round(s.target_share * 100)}%",
+            bad=share is not None and share < s.target_share,
         )
         self.tile_called.show_value(str(s.called), "bezoekers, eerste oproep")
 

@@ -47,8 +47,18 @@ BREAKDOWNS = {
     "by_hour": "Per uur van de dag",
     "by_week": "Per week",
 }
-COLUMNS = ["", "Bezoekers", "Geholpen", "Weggegaan", "Op tijd", "Een jaar eerder", "P50 (min)",
-           "P90 (min)", "Cijfers", "Gem. cijfer"]  # fmt: skip
+COLUMNS = [
+    "",
+    "Bezoekers",
+    "Geholpen",
+    "Weggegaan",
+    "Op tijd",
+    "Jaar eerder",
+    "P50 min",
+    "P90 min",
+    "Cijfers",
+    "Gem. cijfer",
+]
 MISS = QColor("#b00020")
 BAR = QColor("#2a9d8f")
 BAR_MISS = QColor("#e76f51")
@@ -89,6 +99,9 @@ class ReportTile(QFrame):
         self.caption = label(caption, "tileCaption")
         self.value = label("–", "tileValue", wrap=False)
         self.detail = label("", "muted")
+        # Room for two lines of context, so a wrapped line is never cut off.
+        self.detail.setMinimumHeight(2 * self.detail.fontMetrics().lineSpacing() + 8)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
         box = QVBoxLayout(self)
         box.setContentsMargins(14, 8, 14, 8)
         box.setSpacing(2)
@@ -161,8 +174,11 @@ class BarChart(QWidget):
             y = top + h - h * i / 4
             p.drawLine(int(left), int(y), int(left + w), int(y))
             p.setPen(QColor("#5b6570"))
-            p.drawText(QRectF(0, y - 8, left - 6, 16), Qt.AlignmentFlag.AlignRight,
-                       f"{top_value * i / 4:.0f}{self.suffix}")  # fmt: skip
+            p.drawText(
+                QRectF(0, y - 8, left - 6, 16),
+                Qt.AlignmentFlag.AlignRight,
+                f"{top_value * i / 4:.0f}{self.suffix}",
+            )
             p.setPen(QPen(QColor("#d0d7de"), 1))
         n = len(self.values)
         slot = w / n
@@ -174,15 +190,21 @@ class BarChart(QWidget):
             p.fillRect(QRectF(x, top + h - bar_h, slot * 0.7, bar_h), BAR_MISS if below else BAR)
             if i % every == 0:
                 p.setPen(QColor("#1b1f24"))
-                p.drawText(QRectF(left + i * slot - 10, top + h + 4, slot + 20, 18),
-                           Qt.AlignmentFlag.AlignHCenter, text)  # fmt: skip
+                p.drawText(
+                    QRectF(left + i * slot - 10, top + h + 4, slot + 20, 18),
+                    Qt.AlignmentFlag.AlignHCenter,
+                    text,
+                )
         if self.target is not None:
             y = top + h - h * self.target / top_value
             pen = QPen(MISS, 1.5, Qt.PenStyle.DashLine)
             p.setPen(pen)
             p.drawLine(int(left), int(y), int(left + w), int(y))
-            p.drawText(QRectF(left, y - 18, w, 16), Qt.AlignmentFlag.AlignRight,
-                       f"doel {self.target:g}{self.suffix}")  # fmt: skip
+            p.drawText(
+                QRectF(left, y - 18, w, 16),
+                Qt.AlignmentFlag.AlignRight,
+                f"doel {self.target:g}{self.suffix}",
+            )
         p.end()
 
 
@@ -251,8 +273,13 @@ class ReportsTab(QWidget):
         self.tile_score = ReportTile("Gemiddeld cijfer")
         self.tile_paper = ReportTile("Nummer geprint")
         tiles = QHBoxLayout()
-        for t in (self.tile_share, self.tile_visitors, self.tile_wait, self.tile_score,
-                  self.tile_paper):  # fmt: skip
+        for t in (
+            self.tile_share,
+            self.tile_visitors,
+            self.tile_wait,
+            self.tile_score,
+            self.tile_paper,
+        ):
             tiles.addWidget(t, 1)
 
         self.share_chart = BarChart("Deel op tijd opgeroepen per week (%)")
@@ -264,7 +291,13 @@ class ReportsTab(QWidget):
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Ten columns side by side without scrolling on a 1366-pixel-wide screen.
+        self.table.setStyleSheet(
+            "QTableWidget, QHeaderView::section { font-size: 10.5pt; padding: 2px 4px; }"
+        )
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         left = QVBoxLayout()
         left.addWidget(self.share_chart, 2)
         pick = QHBoxLayout()
@@ -279,9 +312,15 @@ class ReportsTab(QWidget):
         grid = QGridLayout(self.satisfaction)
         grid.addWidget(label("Tevredenheid", "welcome"), 0, 0, 1, 3)
         self.sat_labels: dict[str, Any] = {}
-        rows = [("ratings", "Aantal cijfers"), ("mean", "Gemiddeld"), ("median", "Mediaan"),
-                ("modes", "Meest gegeven"), ("friendliness", "Vriendelijkheid (1–5)"),
-                ("speed", "Snelheid (1–5)"), ("expertise", "Deskundigheid (1–5)")]  # fmt: skip
+        rows = [
+            ("ratings", "Aantal cijfers"),
+            ("mean", "Gemiddeld"),
+            ("median", "Mediaan"),
+            ("modes", "Meest gegeven"),
+            ("friendliness", "Vriendelijkheid (1–5)"),
+            ("speed", "Snelheid (1–5)"),
+            ("expertise", "Deskundigheid (1–5)"),
+        ]
         grid.addWidget(label("Deze periode", "muted", wrap=False), 1, 1)
         grid.addWidget(label("Jaar eerder", "muted", wrap=False), 1, 2)
         for i, (key, text) in enumerate(rows, start=2):
@@ -294,19 +333,22 @@ class ReportsTab(QWidget):
         self.channels.setHorizontalHeaderLabels(["Afspraken via", "Aantal", "Jaar eerder"])
         self.channels.verticalHeader().setVisible(False)
         self.channels.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.channels.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header = self.channels.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         right = QVBoxLayout()
         right.addWidget(self.satisfaction)
         right.addWidget(self.channels, 1)
 
         middle = QHBoxLayout()
-        middle.addLayout(left, 3)
+        middle.addLayout(left, 2)
         middle.addSpacing(12)
-        middle.addLayout(right, 2)
+        middle.addLayout(right, 1)
 
         self.pdf_button = button("PDF opslaan", "Ctrl+P", lambda: self._save_as("pdf"), self)
-        self.csv_button = button("CSV opslaan (Excel)", "Ctrl+E", lambda: self._save_as("csv"),
-                                 self, "secondary")  # fmt: skip
+        self.csv_button = button(
+            "CSV opslaan (Excel)", "Ctrl+E", lambda: self._save_as("csv"), self, "secondary"
+        )
         self.mail_button = button("Mailen", None, self.mail, self, "secondary")
         self.message = label("", "message")
         actions = QHBoxLayout()
@@ -434,8 +476,11 @@ class ReportsTab(QWidget):
         before = {c["key"]: c["appointments"] for c in (prev or {}).get("channels", [])}
         self.channels.setRowCount(len(d["channels"]))
         for row, c in enumerate(d["channels"]):
-            cells = [c["label"], str(c["appointments"]),
-                     _num(before.get(c["key"])) if prev else "–"]  # fmt: skip
+            cells = [
+                c["label"],
+                str(c["appointments"]),
+                _num(before.get(c["key"])) if prev else "–",
+            ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if col:
@@ -458,10 +503,18 @@ class ReportsTab(QWidget):
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             old = before.get(match(r["key"]))
-            cells = [r["label"], str(r["visitors"]), str(r["served"]), str(r["walked_out"]),
-                     _pct(r["share_within_norm"]), _pct(old["share_within_norm"]) if old else "–",
-                     _num(r["p50_minutes"]), _num(r["p90_minutes"]), str(r["ratings"]),
-                     _num(r["mean_score"])]  # fmt: skip
+            cells = [
+                r["label"],
+                str(r["visitors"]),
+                str(r["served"]),
+                str(r["walked_out"]),
+                _pct(r["share_within_norm"]),
+                _pct(old["share_within_norm"]) if old else "–",
+                _num(r["p50_minutes"]),
+                _num(r["p90_minutes"]),
+                str(r["ratings"]),
+                _num(r["mean_score"]),
+            ]
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
@@ -470,13 +523,14 @@ class ReportsTab(QWidget):
                 if col == 4 and r["target_met"] is False:
                     item.setForeground(MISS)
                 self.table.setItem(i, col, item)
-        for col in range(1, self.table.columnCount()):
-            self.table.resizeColumnToContents(col)
 
     def rows_shown(self) -> list[list[str]]:
         """The table as text, as the team leader reads it (for tests and screen readers)."""
         return [
-            [self.table.item(r, c).text() for c in range(self.table.columnCount())]
+            [
+                item.text() if (item := self.table.item(r, c)) is not None else ""
+                for c in range(self.table.columnCount())
+            ]
             for r in range(self.table.rowCount())
         ]
 

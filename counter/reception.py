@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
 from counter.login import StaffWindow
-from counter.style import DUTCH, STYLE, button, label
+from counter.style import DUTCH, STYLE, button, label, say
 from loket import staff
 from loket.errors import DomainError
 from loket.services import Loket
@@ -45,13 +45,11 @@ from loket.views import in_sentence
 
 
 def _error(target: Any, text: str) -> None:
-    target.setStyleSheet("color: #b00020;")
-    target.setText(text)
+    say(target, text, error=True)
 
 
 def _ok(target: Any, text: str) -> None:
-    target.setStyleSheet("")
-    target.setText(text)
+    say(target, text)
 
 
 class FrontDesk(QWidget):
@@ -69,9 +67,14 @@ class FrontDesk(QWidget):
                 self.services.item(self.services.count() - 1).setData(
                     Qt.ItemDataRole.UserRole, s.code
                 )
-        self.services.setCurrentRow(0)
+        # Nothing chosen in advance: a number is only given for the service picked.
+        self.services.setCurrentRow(-1)
         self.assistance = QCheckBox("Heeft hulp nodig (bijvoorbeeld rolstoel, slecht zien)")
         self.issue_button = button("Nummer geven", "Ctrl+G", self.issue, self)
+        # Alleen-op-afspraak: reception may still let a walk-in in (counted apart).
+        self.let_in_button = button(
+            "Toch binnenlaten", "Ctrl+L", lambda: self.issue(let_in=True), self, "secondary"
+        )
         self.issued = label("", "bigNumber", wrap=False)
         self.issued_text = label("", "message")
         # Two lines always fit: a wrapped label set after layout otherwise gets the
@@ -80,7 +83,10 @@ class FrontDesk(QWidget):
         box = QVBoxLayout(walk_in)
         box.addWidget(self.services, 1)
         box.addWidget(self.assistance)
-        box.addWidget(self.issue_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.issue_button, 1)
+        buttons.addWidget(self.let_in_button)
+        box.addLayout(buttons)
         box.addWidget(self.issued)
         box.addWidget(self.issued_text)
 
@@ -93,7 +99,14 @@ class FrontDesk(QWidget):
         self.results.verticalHeader().setVisible(False)
         self.results.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.results.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.results.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.results.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        # Time, service and status keep their full text; the name takes what is left.
+        head = self.results.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        head.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.check_in_button = button("Inchecken", "Ctrl+I", self.check_in, self)
         self.checked = label("", "message")
         box2 = QVBoxLayout(check_in)
@@ -107,23 +120,29 @@ class FrontDesk(QWidget):
         self._references: list[str] = []
         self.find()
 
-    def issue(self) -> None:
+    def issue(self, let_in: bool = False) -> None:
         item = self.services.currentItem()
-        if item is None:
+        if item is None or not item.isSelected():
+            self.issued.setText("")
+            _error(self.issued_text, "Kies eerst de dienst waarvoor de bezoeker komt.")
             return
         try:
             t = self.loket.issue_ticket(
                 self.branch,
                 item.data(Qt.ItemDataRole.UserRole),
                 needs_assistance=self.assistance.isChecked(),
+                let_in=let_in,
             )
         except DomainError as exc:
             self.issued.setText("")
-            _error(self.issued_text, exc.message)
+            hint = ""
+            if getattr(exc, "code", "") == "appointment_only":
+                hint = " Met 'Toch binnenlaten' geeft u de bezoeker toch een nummer."
+            _error(self.issued_text, exc.message + hint)
             return
         self.issued.setText(t.number)
         if t.predicted_wait_minutes is None:
-            wait = ""
+            wait = f" {t.wait_note}" if t.wait_note else ""
         elif t.predicted_wait_minutes == 0:
             wait = " Hij of zij is zo aan de beurt."
         else:
@@ -133,6 +152,8 @@ class FrontDesk(QWidget):
             f"Geef de bezoeker nummer {t.number} voor {in_sentence(t.service_name)}.{wait}",
         )
         self.assistance.setChecked(False)
+        self.services.clearSelection()
+        self.services.setCurrentRow(-1)
 
     def find(self) -> None:
         try:
@@ -147,18 +168,19 @@ class FrontDesk(QWidget):
                 [f"{a.start:%H:%M}", a.name or "", a.service_name, a.status_nl]
             ):
                 self.results.setItem(row, col, QTableWidgetItem(text))
-        self.results.resizeColumnToContents(0)
-        self.results.resizeColumnToContents(3)
-        booked = [i for i, a in enumerate(found) if a.status == "booked"]
-        if booked:
-            self.results.selectRow(booked[0])
+        # Nobody is chosen in advance: Inchecken [Ctrl+I] only checks in the person the
+        # receptionist picked, and after a check-in nobody is chosen again.
+        self.results.clearSelection()
+        self.results.setCurrentCell(-1, -1)
 
     def check_in(self) -> None:
         rows = {i.row() for i in self.results.selectedItems()}
         if not rows:
-            _error(self.checked, "Kies eerst een afspraak in de lijst.")
+            _error(self.checked, "Kies eerst in de lijst wie u wilt inchecken.")
             return
-        reference = self._references[min(rows)]
+        row = min(rows)
+        reference = self._references[row]
+        who = self.results.item(row, 1).text() or reference
         try:
             ticket, text = self.loket.check_in_reference(reference, self.branch)
         except DomainError as exc:
@@ -167,8 +189,8 @@ class FrontDesk(QWidget):
         except Exception as exc:  # codes.CodeError: already used, wrong branch, ...
             _error(self.checked, str(getattr(exc, "message_nl", None) or exc))
             return
-        _ok(self.checked, f"Ingecheckt: nummer {ticket.number}. {text}")
         self.find()
+        _ok(self.checked, f"Ingecheckt: {who}, nummer {ticket.number}. {text}")
 
 
 class SpecialDaysView(QWidget):

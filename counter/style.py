@@ -78,6 +78,31 @@ def label(text: str = "", name: str | None = None, wrap: bool = True) -> QLabel:
     return widget
 
 
+def say(target: QLabel, text: str, *, error: bool = False) -> None:
+    """Show ``text`` on a message line: red for a refusal, the calm colour otherwise.
+    Each message sets its own colour, so a success after a refusal is never red."""
+    target.setStyleSheet("")
+    target.setObjectName("error" if error else "message")
+    target.style().unpolish(target)
+    target.style().polish(target)
+    target.setText(text)
+
+
+def confirm(parent: QWidget, question: str, yes: str, no: str = "Terug") -> bool:
+    """Ask before something that cannot be undone; the safe choice is the default."""
+    box = QMessageBox(parent)
+    box.setWindowTitle("Loket")
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setText(question)
+    do = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole)
+    back = box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    back.setObjectName("secondary")
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.exec()
+    return box.clickedButton() is do
+
+
 def show_refusal(parent: QWidget, text: str) -> None:
     """Modal only where a decision is needed; most messages go to the message line."""
     QMessageBox.information(parent, "Loket", text)

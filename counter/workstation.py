@@ -130,10 +130,14 @@ class CounterWorkstation(StaffWindow):
         self.queue_table.verticalHeader().setVisible(False)
         self.queue_table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.queue_table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.queue_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # The numbers keep their width; the service name takes the rest.
+        head = self.queue_table.horizontalHeader()
+        head.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.queue_hint = label("", "muted")
         self.parked = label("", "muted")
-        self.queue_table.setMinimumWidth(430)
+        self.queue_table.setMinimumWidth(400)
         left = QVBoxLayout()
         left.addWidget(label("Mijn wachtrijen", "title"))
         left.addWidget(self.summary)
@@ -188,17 +192,18 @@ class CounterWorkstation(StaffWindow):
         self.follow_up_button = button(
             "Vervolgafspraak", "Ctrl+B", self.open_follow_up, w, "secondary"
         )
+        # Three columns: the counter fits a 1366 px laptop screen.
         grid = QGridLayout()
         grid.addWidget(self.next_button, 0, 0)
         grid.addWidget(self.recall_button, 0, 1)
-        grid.addWidget(self.start_button, 0, 2)
-        grid.addWidget(self.no_show_button, 0, 3)
-        grid.addWidget(self.outcome_box, 1, 0, 1, 2)
+        grid.addWidget(self.no_show_button, 0, 2)
+        grid.addWidget(self.start_button, 1, 0)
+        grid.addWidget(self.outcome_box, 1, 1)
         grid.addWidget(self.finish_button, 1, 2)
-        grid.addWidget(self.park_button, 1, 3)
-        grid.addWidget(self.transfer_button, 2, 0)
-        grid.addWidget(self.call_number_button, 2, 1)
-        grid.addWidget(self.follow_up_button, 2, 2)
+        grid.addWidget(self.park_button, 2, 0)
+        grid.addWidget(self.transfer_button, 2, 1)
+        grid.addWidget(self.call_number_button, 2, 2)
+        grid.addWidget(self.follow_up_button, 3, 0)
         self.message = label("", "message")
         right = QVBoxLayout()
         right.addWidget(card, 1)
@@ -557,7 +562,7 @@ class CounterWorkstation(StaffWindow):
                 ),
                 lambda a: (
                     f"Vervolgafspraak gemaakt: {a.start:%d-%m %H:%M}, "
-                    f"code voor de zuil {a.short_code}."
+                    f"code voor het aanmeldscherm bij de ingang: {a.short_code}."
                 ),
             )
 

@@ -28,7 +28,7 @@ _MONTHS = {
 _LABELS: dict[Language, dict[str, str]] = {
     "nl": {
         "your_number": "Uw nummer",
-        "issued": "Getrokken op",
+        "issued": "Uw nummer gekregen op",
         "wait": "Verwachte wachttijd",
         "wait_none": "U bent bijna aan de beurt",
         "minute": "minuut",

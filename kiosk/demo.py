@@ -15,16 +15,24 @@ from kiosk.settings import DisplaySettings, KioskSettings
 from loket.demo import Demo
 
 
-def demo_public_windows(demo: Demo) -> dict[str, QWidget]:
+def demo_public_windows(demo: Demo, screen: tuple[int, int] = (1920, 1080)) -> dict[str, QWidget]:
     kiosk = KioskWindow(
         demo.loket,
-        KioskSettings(demo.branch, fullscreen=False, locked=False),
+        KioskSettings(
+            demo.branch,
+            fullscreen=False,
+            locked=False,
+            screen_width_px=screen[0],
+            screen_height_px=screen[1],
+        ),  # fmt: skip
         printer=FakeTicketPrinter(),
     )
     feed = LiveFeed(demo.loket.db.url)
     display = DisplayWindow(
         demo.loket,
-        DisplaySettings(demo.branch, fullscreen=False),
+        DisplaySettings(
+            demo.branch, fullscreen=False, screen_width_px=screen[0], screen_height_px=screen[1]
+        ),
         announcer=FakeAnnouncer(),
         feed=feed,
     )

@@ -9,19 +9,31 @@ sit at (``kiosk.accessibility``): the smallest letter is at least distance / 200
 from __future__ import annotations
 
 import logging
+from math import ceil
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QFont, QFontMetricsF, QGuiApplication
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLayout,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from hardware.announcer import Announcer
 from kiosk.accessibility import min_letter_height_mm
+from kiosk.fit_text import FitLabel, fits
 from kiosk.i18n import Translations
 from kiosk.kiosk_window import UNAVAILABLE
 from kiosk.settings import DisplaySettings
 from kiosk.theme import display_stylesheet
-from loket.display import DisplayCall, DisplayState
+from loket.display import DisplayCall, DisplayState, ServiceWait
 from loket.events import Actor
 from loket.services import Loket
 
@@ -29,7 +41,17 @@ log = logging.getLogger(__name__)
 FAMILY = "DejaVu Sans"
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
 RECENT_ROWS = 4
-WAIT_ROWS = 4
+# Up to 12 services on one page; beyond that the rows turn pages.
+WAIT_ROWS = 12
+# Queue rows may shrink to a cap height of distance / 300 (17 mm at 5 m): still readable
+# from the back of the room, though less comfortable than the 1:200 of all other text.
+FLOOR_RULE = 300
+WINDOW_MARGINS = (40, 20, 40, 20)
+PANEL_MARGINS = (32, 12, 32, 12)
+SPACING = 16
+ROW_SPACING = 0
+WAIT_SPACING = 32
+PORTRAIT_RECENT_ROWS = 3
 
 
 def pixel_size_for_cap_height(cap_px: float, family: str = FAMILY, bold: bool = False) -> int:
@@ -73,13 +95,19 @@ class DisplayWindow(QWidget):
         self.setWindowTitle("Loket — wachtkamerscherm")
         self.setStyleSheet(display_stylesheet())
 
-        # The smallest text, from the rule: cap height >= viewing distance / 200.
+        # The comfortable size, from the rule: cap height >= viewing distance / 200; the
+        # queue rows may shrink to the floor (distance / FLOOR_RULE) to show every service.
         cap_px = min_letter_height_mm(settings.viewing_distance_m) * settings.px_per_mm
         self.base_px = pixel_size_for_cap_height(cap_px)
+        floor_cap = settings.viewing_distance_m * 1000 / FLOOR_RULE * settings.px_per_mm
+        self.floor_px = min(self.base_px, pixel_size_for_cap_height(floor_cap))
         base = self.base_px
+        self.who_px = int(base * 4.2)
+        self.counter_px = int(base * 2.2)
+        self.row_px = base
 
         self.place = self._label(base, bold=True)
-        self.clock = self._label(base, bold=True, align=Qt.AlignmentFlag.AlignRight)
+        self.clock = self._label(base, bold=True, align=Qt.AlignmentFlag.AlignRight, fit=False)
         header = QHBoxLayout()
         header.addWidget(self.place, 1)
         header.addWidget(self.clock)
@@ -87,12 +115,13 @@ class DisplayWindow(QWidget):
         self.call_panel = QFrame()
         self.call_panel.setObjectName("callPanel")
         self.call_caption = self._label(base)
-        self.call_who = self._label(int(base * 4.2), bold=True, align=Qt.AlignmentFlag.AlignCenter)
+        self.call_who = self._label(self.who_px, bold=True, align=Qt.AlignmentFlag.AlignCenter)
         self.call_counter = self._label(
-            int(base * 2.2), bold=True, align=Qt.AlignmentFlag.AlignCenter
+            self.counter_px, bold=True, align=Qt.AlignmentFlag.AlignCenter
         )
         call = QVBoxLayout(self.call_panel)
-        call.setContentsMargins(32, 16, 32, 16)
+        call.setContentsMargins(*PANEL_MARGINS)
+        call.setSpacing(0)
         call.addWidget(self.call_caption)
         call.addStretch(1)
         call.addWidget(self.call_who)
@@ -105,19 +134,23 @@ class DisplayWindow(QWidget):
         self.recent_rows = [
             (
                 self._label(int(base * 1.25), bold=True),
-                self._label(int(base * 1.25), align=Qt.AlignmentFlag.AlignRight),
+                self._label(int(base * 1.25), align=Qt.AlignmentFlag.AlignRight, fit=False),
             )
             for _ in range(RECENT_ROWS)
         ]
         recent = QGridLayout(self.recent_panel)
-        recent.setContentsMargins(32, 16, 32, 16)
+        recent.setContentsMargins(*PANEL_MARGINS)
+        recent.setVerticalSpacing(0)
+        recent.setHorizontalSpacing(24)
         recent.addWidget(self.recent_caption, 0, 0, 1, 2)
         for i, (who, where) in enumerate(self.recent_rows, start=1):
             recent.addWidget(who, i, 0)
             recent.addWidget(where, i, 1)
+        recent.setColumnStretch(0, 1)
         recent.setRowStretch(RECENT_ROWS + 1, 1)
 
-        calls = QHBoxLayout()
+        # Side by side on a landscape screen, one above the other on a portrait one.
+        calls = self.calls_box = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         calls.setSpacing(24)
         calls.addWidget(self.call_panel, 3)
         calls.addWidget(self.recent_panel, 2)
@@ -125,20 +158,20 @@ class DisplayWindow(QWidget):
         self.wait_panel = QFrame()
         self.wait_panel.setObjectName("waitPanel")
         self.wait_caption = self._label(base)
-        self.wait_page = self._label(base, align=Qt.AlignmentFlag.AlignRight)
+        self.wait_page = self._label(base, align=Qt.AlignmentFlag.AlignRight, fit=False)
         self.wait_rows = [
             (
-                self._label(base, bold=True),
+                self._label(base, bold=True, fit=False),
                 self._label(base),
-                self._label(base, align=Qt.AlignmentFlag.AlignRight),
-                self._label(base, align=Qt.AlignmentFlag.AlignRight),
+                self._label(base, align=Qt.AlignmentFlag.AlignRight, fit=False),
+                self._label(base, align=Qt.AlignmentFlag.AlignRight, fit=False),
             )
             for _ in range(WAIT_ROWS)
         ]
         waits = QGridLayout(self.wait_panel)
-        waits.setContentsMargins(32, 12, 32, 12)
-        waits.setVerticalSpacing(4)
-        waits.setHorizontalSpacing(48)
+        waits.setContentsMargins(*PANEL_MARGINS)
+        waits.setVerticalSpacing(ROW_SPACING)
+        waits.setHorizontalSpacing(WAIT_SPACING)
         waits.addWidget(self.wait_caption, 0, 0, 1, 3)
         waits.addWidget(self.wait_page, 0, 3)
         for i, row in enumerate(self.wait_rows, start=1):
@@ -146,12 +179,16 @@ class DisplayWindow(QWidget):
                 waits.addWidget(widget, i, j)
         waits.setColumnStretch(1, 1)
 
-        self.info = self._label(base, wrap=True)
+        self.info = self._label(base, wrap=True, fit=False)
         self.info.setProperty("kind", "muted")
+        self.info.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(40, 20, 40, 20)
-        layout.setSpacing(16)
+        # The window keeps the screen's size; the texts adapt (``_size_for``), the
+        # layout never makes the window larger than the screen.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetNoConstraint)
+        layout.setContentsMargins(*WINDOW_MARGINS)
+        layout.setSpacing(SPACING)
         layout.addLayout(header)
         layout.addLayout(calls, 1)
         layout.addWidget(self.wait_panel)
@@ -179,8 +216,11 @@ class DisplayWindow(QWidget):
         bold: bool = False,
         wrap: bool = False,
         align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+        fit: bool = True,
     ) -> QLabel:
-        widget = QLabel()
+        # Texts that come from data (names, services) shorten at a word boundary
+        # instead of widening the window; short fixed texts keep their natural width.
+        widget: QLabel = FitLabel() if fit else QLabel()
         widget.setFont(_font(px, bold))
         widget.setWordWrap(wrap)
         widget.setTextFormat(Qt.TextFormat.PlainText)
@@ -249,6 +289,16 @@ class DisplayWindow(QWidget):
     def _counter(self, call: DisplayCall) -> str:
         return self.tr("Balie {number}").format(number=call.counter) if call.counter else ""
 
+    def waiting_services(self) -> list[ServiceWait]:
+        """Every service with people waiting; walk-in services nobody waits for only
+        while there is room for them at the comfortable size."""
+        if self.state is None:
+            return []
+        busy = [s for s in self.state.services if s.waiting]
+        idle = [s for s in self.state.services if s.walk_in and not s.waiting]
+        room = max(len(busy), self._rows_that_fit(self.base_px))
+        return busy + idle[: max(0, room - len(busy))]
+
     def render(self) -> None:
         state = self.state
         self.call_caption.setText(self.tr("Nu aan de beurt"))
@@ -258,20 +308,7 @@ class DisplayWindow(QWidget):
             return
         self.place.setText(state.branch_name)
         self.clock.setText(f"{self.loket.now():%H:%M}")
-        if state.calls:
-            latest = state.calls[0]
-            self._fit(self.call_who, self._who(latest), int(self.base_px * 4.2))
-            self.call_counter.setText(self._counter(latest))
-            self.call_panel.setAccessibleName(f"{self._who(latest)} {self._counter(latest)}")
-        else:
-            self._fit(self.call_who, "", int(self.base_px * 4.2))
-            self.call_counter.setText(self.tr("Even geduld, u wordt zo geroepen"))
-            self.call_counter.setFont(_font(self.base_px))
-        for i, (who, where) in enumerate(self.recent_rows, start=1):
-            call = state.calls[i] if i < len(state.calls) else None
-            who.setText(self._who(call) if call else "")
-            where.setText(self._counter(call) if call else "")
-        shown = [s for s in state.services if s.walk_in or s.waiting]
+        shown = self.waiting_services()
         pages = max(1, -(-len(shown) // WAIT_ROWS))
         self.page %= pages
         page = shown[self.page * WAIT_ROWS : (self.page + 1) * WAIT_ROWS]
@@ -280,23 +317,172 @@ class DisplayWindow(QWidget):
             service = page[i] if i < len(page) else None
             prefix.setText(service.prefix if service else "")
             name.setText(service.name(self.language) if service else "")
-            waiting.setText(self.tr("{n} wachtend").format(n=service.waiting) if service else "")
+            # "geen wachttijd" says it all for a service nobody waits for.
+            waiting.setText(
+                self.tr("{n} wachtend").format(n=service.waiting)
+                if service and service.waiting
+                else ""
+            )
             if service is None:
                 minutes.setText("")
             elif service.waiting == 0:
                 minutes.setText(self.tr("geen wachttijd"))
             else:
                 minutes.setText(self.tr("± {m} min").format(m=service.expected_wait_minutes))
-        self.info.setText(state.info_line(self.language))
-        self.info.setVisible(bool(state.info_line(self.language)))
+        info = state.info_line(self.language)
+        self.info.setText(info)
+        self._show_call()
+        self._size_for(len(page), bool(info))
+        self._show_call()
+        # Earlier calls: as many as fit beside the current one.
+        recent_room = self._recent_rows_that_fit()
+        for i, (who, where) in enumerate(self.recent_rows, start=1):
+            call = state.calls[i] if i < len(state.calls) and i <= recent_room else None
+            who.setText(self._who(call) if call else "")
+            if isinstance(who, FitLabel):
+                who.shrink_between(int(self.base_px * 1.25), self.base_px)
+            where.setText(self._counter(call) if call else "")
+            who.setVisible(i <= recent_room)
+            where.setVisible(i <= recent_room)
 
-    def _fit(self, widget: QLabel, text: str, largest: int) -> None:
-        """Shrink a long name to fit its panel, never below the readable minimum."""
-        room = max(200, self.call_panel.width() - 80) if self.call_panel.width() > 300 else 1000
+    def _show_call(self) -> None:
+        calls = self.state.calls if self.state is not None else []
+        self.call_who.setVisible(bool(calls))
+        if calls:
+            latest = calls[0]
+            self._fit(self.call_who, self._who(latest), self.who_px, self.base_px)
+            self._fit(self.call_counter, self._counter(latest), self.counter_px, self.base_px)
+            self.call_panel.setAccessibleName(f"{self._who(latest)} {self._counter(latest)}")
+        else:
+            self._fit(self.call_who, "", self.who_px, self.base_px)
+            self._fit(
+                self.call_counter,
+                self.tr("Even geduld, u wordt zo geroepen"),
+                self.base_px,
+                self.floor_px,
+                bold=False,
+            )
+
+    # -- sizes --------------------------------------------------------------------------
+
+    def _line(self, px: int, bold: bool = False) -> int:
+        return ceil(QFontMetricsF(_font(px, bold)).height())
+
+    def _needed_height(self, rows: int) -> int:
+        """The height the layout needs, from the font sizes (not from the layout, whose
+        hints only catch up after the event loop ran)."""
+        base = self.base_px
+        panel = PANEL_MARGINS[1] + PANEL_MARGINS[3] + self._line(base)
+        height = WINDOW_MARGINS[1] + WINDOW_MARGINS[3] + self._line(base, True)
+        height += SPACING + panel
+        height += self._line(self.who_px, True) if self.call_who.isVisibleTo(self) else 0
+        height += self._line(self.counter_px, True)
+        height += SPACING + panel + rows * (self._line(self.row_px) + ROW_SPACING)
+        if self.portrait:
+            recent = min(
+                PORTRAIT_RECENT_ROWS, max(0, len(self.state.calls) - 1) if self.state else 0
+            )
+            height += 24 + panel + recent * self._line(int(base * 1.25), True)
+        if self.info.isVisibleTo(self) and self.info.text():
+            width = max(1, self.width() - WINDOW_MARGINS[0] - WINDOW_MARGINS[2])
+            height += SPACING + self.info.heightForWidth(width)
+        return height
+
+    def _names_fit(self, rows: int) -> bool:
+        """Whether every service name fits its column whole."""
+        font = _font(self.row_px)
+        bold = _font(self.row_px, True)
+        room = self.width() - WINDOW_MARGINS[0] - WINDOW_MARGINS[2]
+        room -= PANEL_MARGINS[0] + PANEL_MARGINS[2] + 3 * WAIT_SPACING
+        visible = self.wait_rows[:rows]
+        for column, column_font in ((0, bold), (2, font), (3, font)):
+            metrics = QFontMetricsF(column_font)
+            room -= max((metrics.horizontalAdvance(r[column].text()) for r in visible), default=0)
+        metrics = QFontMetricsF(font)
+        for row in visible:
+            name = row[1].full_text if isinstance(row[1], FitLabel) else row[1].text()
+            if metrics.horizontalAdvance(name) > room:
+                return False
+        return True
+
+    def _set_row_px(self, px: int) -> None:
+        self.row_px = px
+        for prefix, name, waiting, minutes in self.wait_rows:
+            prefix.setFont(_font(px, True))
+            for widget in (name, waiting, minutes):
+                widget.setFont(_font(px))
+
+    def _rows_that_fit(self, row_px: int) -> int:
+        """How many queue rows fit below the calls at ``row_px`` (with the info line)."""
+        base = self.base_px
+        fixed = WINDOW_MARGINS[1] + WINDOW_MARGINS[3] + self._line(base, True) + SPACING * 3
+        fixed += PANEL_MARGINS[1] + PANEL_MARGINS[3] + self._line(base)
+        fixed += self._line(int(base * 4.2), True) + self._line(self.counter_px, True)
+        fixed += PANEL_MARGINS[1] + PANEL_MARGINS[3] + self._line(base)
+        fixed += self.info.heightForWidth(max(1, self.width() - 80)) if self.info.text() else 0
+        return max(0, int((self.height() - fixed) // (self._line(row_px) + ROW_SPACING)))
+
+    def _size_for(self, rows: int, info: bool) -> None:
+        """Text sizes so every queue row fits on the screen: first the info line gives
+        way, then the rows shrink (not below the floor), then the call (not below 4x
+        base). Measured on the real layout, so the window never grows past the screen."""
+        self.calls_box.setDirection(
+            QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight
+        )
+        for i, row in enumerate(self.wait_rows):
+            for widget in row:
+                widget.setVisible(i < rows)
+        self.info.setVisible(info)
+        self.who_px = int(self.base_px * 4.2)
+        self.counter_px = int(self.base_px * 2.2)
+        self.call_who.setFont(_font(self.who_px, True))
+        self.call_counter.setFont(_font(self.counter_px, True))
+        self._set_row_px(self.base_px)
+        if self.height() < 200:  # not laid out yet
+            return
+        if info and self._needed_height(rows) > self.height():
+            self.info.setVisible(False)
+        while self.row_px > self.floor_px and (
+            self._needed_height(rows) > self.height() or not self._names_fit(rows)
+        ):
+            self._set_row_px(self.row_px - 1)
+        # A full queue (up to 12 services) may take room from the call, which stays
+        # far larger than any other text: at least 3x the comfortable size.
+        for smallest in (self.base_px * 4, self.base_px * 3):
+            while self._needed_height(rows) > self.height() and self.who_px > smallest:
+                self.who_px -= 2
+                self.call_who.setFont(_font(self.who_px, True))
+            while (
+                self._needed_height(rows) > self.height() and self.counter_px > self.base_px * 1.5
+            ):
+                self.counter_px -= 2
+                self.call_counter.setFont(_font(self.counter_px, True))
+
+    @property
+    def portrait(self) -> bool:
+        return self.height() > self.width()
+
+    def _recent_rows_that_fit(self) -> int:
+        """As many earlier calls as the panel has room for, beside the call itself."""
+        if self.portrait:
+            return PORTRAIT_RECENT_ROWS
+        panel = PANEL_MARGINS[1] + PANEL_MARGINS[3] + self._line(self.base_px)
+        panel += self._line(self.who_px, True) + self._line(self.counter_px, True)
+        room = panel - PANEL_MARGINS[1] - PANEL_MARGINS[3] - self._line(self.base_px)
+        return max(0, min(RECENT_ROWS, int(room // self._line(int(self.base_px * 1.25), True))))
+
+    def _fit(
+        self, widget: QLabel, text: str, largest: int, smallest: int, *, bold: bool = True
+    ) -> None:
+        """The largest size between ``largest`` and ``smallest`` at which ``text`` fits
+        its panel; shortened at a word boundary if it does not fit even at the smallest.
+        Sets the size every time, so a short call after a long text is large again."""
+        panel = self.call_panel.width() if self.call_panel.width() > 300 else self.width() // 2
+        room = max(100, panel - PANEL_MARGINS[0] - PANEL_MARGINS[2] - 8)
         px = largest
-        while px > self.base_px and QFontMetricsF(_font(px, True)).horizontalAdvance(text) > room:
-            px -= 4
-        widget.setFont(_font(max(px, self.base_px), True))
+        while px > smallest and not fits(text, _font(px, bold), room):
+            px -= 2
+        widget.setFont(_font(max(px, smallest), bold))
         widget.setText(text)
 
     def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)

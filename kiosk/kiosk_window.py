@@ -455,6 +455,10 @@ class KioskWindow(QWidget):
             self.ticket.set_print_state(True if outcome.printed else (outcome.problem or "failed"))
         if outcome.printed:
             self._printer_alerted = False
+            try:  # counted in the reports: printed against "only on screen"
+                self.loket.record_printed(self.branch, outcome.number)
+            except (DomainError, *UNAVAILABLE):
+                log.exception("could not record that a ticket was printed")
             return
         if outcome.problem == "no_printer" or self._printer_alerted:
             return  # staff already know; one alert per breakdown, not one per visitor

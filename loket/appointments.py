@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -24,6 +25,8 @@ from loket.queue import Context
 from loket.views import in_sentence
 
 CHANNELS = ("phone", "counter", "online", "import")
+# One @, something before it, a dot in the part after it: catches typing slips, no more.
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
 
 
 def code_keys(session: Session, now: datetime) -> codes.CodeKeys:
@@ -113,6 +116,12 @@ def book(
     start = limits.appointment_start(start, ctx.now)
     if channel not in CHANNELS:
         raise Refused(f"Onbekend kanaal '{channel}'.", code="channel")
+    if email and email.strip() and not EMAIL.fullmatch(email.strip()):
+        raise Refused(
+            f"Het e-mailadres '{email.strip()}' klopt niet. Een e-mailadres ziet eruit als "
+            "naam@voorbeeld.nl. Verbeter het of laat het leeg.",
+            code="email",
+        )
     offered = queue.offer(session, branch, service)
     if offered is None or not offered.appointment:
         raise Refused(
@@ -145,7 +154,8 @@ def book(
     if not capacity.on_grid(branch, start):
         before, after = capacity.grid_neighbours(branch, start)
         raise Refused(
-            f"Afspraken beginnen elk kwartier. {start:%H:%M} kan niet: kies "
+            f"Afspraken beginnen om de {capacity.GRID_MINUTES} minuten. {start:%H:%M} kan "
+            "niet: kies "
             f"{before:%H:%M} of {after:%H:%M}.",
             code="off_grid",
         )

@@ -1,6 +1,6 @@
 """Booking capacity from the day's stored plan, on a fixed slot grid.
 
-An appointment starts on the grid (every 15 minutes from the start of an opening
+An appointment starts on the grid (every 5 minutes from the start of an opening
 period) and only where the plan leaves room: the plan stores, per service and
 interval, how many bookings of that service the rostered colleagues could take while
 the forecast walk-ins stay within the norm (``scheduler.booking``). Bookings of
@@ -22,9 +22,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 
-from loket import plan_service
 from loket.hours import describe_day, periods_on
 from loket.models import (
     Appointment,
@@ -34,10 +33,10 @@ from loket.models import (
     CounterService,
     PeriodMode,
     Service,
+    StoredPlan,
 )
-from loket.planning import SLOT_MINUTES, minute_of
 
-GRID_MINUTES = SLOT_MINUTES
+GRID_MINUTES = 5  # start times: every 5 minutes from the start of an opening period
 BLOCK = 4  # intervals of the plan whose room is shared (an hour)
 ACTIVE = (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)
 # Fixed list: the reason goes into the event log, typed text never does.
@@ -48,6 +47,24 @@ OVERRIDE_REASONS = {
     "follow_up": "Vervolgafspraak die niet kan wachten",
     "other": "Andere reden",
 }
+
+
+def minute_of(moment: time | datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def current_data(session: Session, day: date) -> dict[str, Any] | None:
+    """The current version of the day's stored plan. Kept here, not imported from
+    loket.plan_service: that pulls in the CP-SAT solver, and every kiosk and counter
+    process imports this module through ``appointments``."""
+    row = session.scalar(
+        select(StoredPlan)
+        .where(StoredPlan.day == day)
+        .order_by(StoredPlan.version.desc())
+        .limit(1)
+        .options(undefer(StoredPlan.data))
+    )
+    return dict(row.data) if row is not None else None
 
 
 def on_grid(branch: Branch, start: datetime) -> bool:
@@ -104,7 +121,7 @@ def counters_rule(
 
 
 def _branch_plan(session: Session, branch: Branch, day: date) -> dict[str, Any] | None:
-    data = plan_service.current_data(session, day)
+    data = current_data(session, day)
     if data is None:
         return None
     plan = data.get("branches", {}).get(branch.code)
@@ -175,7 +192,7 @@ def free_times(
     found: list[datetime] = []
     for k in range(days + 1):
         day = after.date() + timedelta(days=k)
-        if k > 0 and plan_service.current_data(session, day) is None:
+        if k > 0 and current_data(session, day) is None:
             continue
         periods, _ = periods_on(branch, day)
         for p in periods:

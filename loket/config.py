@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import asdict, dataclass, field
-from datetime import date, time
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from loket import security
+from loket import config_planning, security
 from loket.config_fields import Reader
 from loket.config_schema import (
     BRANCH,
@@ -122,10 +122,12 @@ class MunicipalitySpec:
 class ConfigSpec:
     municipality: MunicipalitySpec
     smtp: dict[str, Any] | None = None
+    report_mail: dict[str, Any] | None = None
     branches: list[BranchSpec] = field(default_factory=list)
     services: list[ServiceSpec] = field(default_factory=list)
     counters: list[CounterSpec] = field(default_factory=list)
     staff: list[StaffSpec] = field(default_factory=list)
+    planning: config_planning.PlanningSpec = field(default_factory=config_planning.PlanningSpec)
 
 
 def _periods(r: Reader, items: list[dict[str, Any]], where: str) -> list[PeriodSpec]:
@@ -269,8 +271,12 @@ def parse_config(raw: dict[str, Any]) -> ConfigSpec:
     spec.services = _services(r, top["services"], branch_codes)
     spec.counters = _counters(r, top["counters"], branch_codes, spec.services)
     spec.staff = _staff(r, top["staff"], {s.code for s in spec.services})
+    spec.planning = config_planning.parse(r, top, branch_codes, {s.code for s in spec.services})
     if top["smtp"] is not None:
         spec.smtp = asdict(smtp_settings(top["smtp"]))
+    if top["reports"] is not None:
+        mail = top["reports"]
+        spec.report_mail = {"to": list(mail["mail_to"]), "language": mail["language"]}
     if r.problems:
         raise ConfigError(r.problems)
     return spec
@@ -335,7 +341,9 @@ def _deactivate_missing(rows: dict[Any, Any], wanted: set[Any], report: ApplyRep
             report.deactivated += 1
 
 
-def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyReport:
+def apply_config(
+    session: Session, spec: ConfigSpec, card_key: bytes, now: datetime | None = None
+) -> ApplyReport:
     """Write ``spec`` to the database, section by section; nothing changes twice."""
     report = ApplyReport()
     _apply_municipality(session, spec, report)
@@ -345,6 +353,7 @@ def apply_config(session: Session, spec: ConfigSpec, card_key: bytes) -> ApplyRe
     _apply_counters(session, spec.counters, branches, services, report)
     _apply_staff(session, spec.staff, services, card_key, report)
     session.flush()
+    report.updated += config_planning.apply(session, spec.planning, now or datetime.now())
     return report
 
 
@@ -355,7 +364,7 @@ def _apply_municipality(session: Session, spec: ConfigSpec, report: ApplyReport)
         muni = Municipality(name=m.name)
         session.add(muni)
         report.created += 1
-    _assign(muni, report, **m.columns, smtp=spec.smtp)
+    _assign(muni, report, **m.columns, smtp=spec.smtp, report_mail=spec.report_mail)
 
 
 def _apply_branches(

@@ -192,6 +192,24 @@ MUNICIPALITY = Section(
             default_doc="empty",
         ),
         Setting(
+            "target_share",
+            "float",
+            "share of visitors to call within the norm (0.95 = 95%); monitor, plan, reports",
+            0.95,
+            low=0.5,
+            high=1.0,
+            column="target_share",
+        ),
+        Setting(
+            "satisfaction_target",
+            "float",
+            "the mean score (1–10) to reach; reports",
+            7.5,
+            low=1,
+            high=10,
+            column="satisfaction_target",
+        ),
+        Setting(
             "time_zone",
             "text",
             "the municipality's time zone (IANA name): every PC computes opening hours, "
@@ -203,6 +221,43 @@ MUNICIPALITY = Section(
     ),
     model="Municipality",
 )
+
+
+def _overrides(where: str) -> tuple[Setting, ...]:
+    """Optional overrides of the municipality's targets for one branch or service."""
+    return (
+        Setting(
+            "wait_norm_minutes",
+            "int",
+            f"the waiting-time norm for this {where}",
+            None,
+            low=1,
+            high=120,
+            column="wait_norm_minutes",
+            default_doc="the municipality's",
+        ),
+        Setting(
+            "target_share",
+            "float",
+            f"share to call within the norm for this {where}",
+            None,
+            low=0.5,
+            high=1.0,
+            column="target_share",
+            default_doc="the municipality's",
+        ),
+        Setting(
+            "satisfaction_target",
+            "float",
+            f"mean score to reach for this {where}",
+            None,
+            low=1,
+            high=10,
+            column="satisfaction_target",
+            default_doc="the municipality's",
+        ),
+    )
+
 
 BRANCH = Section(
     "branches",
@@ -235,6 +290,7 @@ BRANCH = Section(
             [],
             section=EXCEPTION,
         ),
+        *_overrides("service point"),
     ),
     label="code",
     model="Branch",
@@ -295,6 +351,7 @@ SERVICE = Section(
             None,
             default_doc="all `branches`",
         ),
+        *_overrides("service"),
     ),
     label="code",
     model="Service",
@@ -310,6 +367,54 @@ COUNTER = Section(
         Setting("services", "list", "the services the counter is equipped for", []),
     ),
     model="Counter",
+)
+
+WINDOW = Section(
+    "window",
+    "{ from, to }",
+    (
+        Setting("from", "time", "start of the window", REQUIRED),
+        Setting("to", "time", "end of the window (after `from`)", REQUIRED),
+    ),
+)
+
+AVAILABILITY = Section(
+    "availability",
+    "[staff.availability]",
+    tuple(
+        Setting(
+            day,
+            "tables",
+            f"when the colleague can work on {day.capitalize()}",
+            [],
+            section=WINDOW,
+            example='[{ from = "08:30", to = "12:30" }]',
+            default_doc="not",
+        )
+        for day in WEEKDAYS
+    ),
+    intro="Per weekday the windows a colleague can work, e.g. "
+    '`monday = [{ from = "08:30", to = "17:00" }]`. A colleague without '
+    "`availability` may be rostered in any opening hour; with it, only in the windows "
+    "given (a weekday left out: not that day).",
+)
+
+ABSENCE = Section(
+    "absence",
+    "[[staff.absences]]",
+    (
+        Setting("from", "date", "first day away", REQUIRED),
+        Setting("to", "date", "last day away (inclusive)", REQUIRED),
+        Setting(
+            "reason",
+            "choice",
+            "why (seen by team leaders only, never in the event log)",
+            "leave",
+            choices=("leave", "other", "sick"),
+        ),
+    ),
+    intro="Planned absences. Absences entered with `loket staff absent` or in the "
+    "manager window are kept when the file is applied again.",
 )
 
 STAFF = Section(
@@ -351,8 +456,72 @@ STAFF = Section(
             None,
             parse=_card_uid,
         ),
+        Setting(
+            "hours_per_week",
+            "float",
+            "contract hours; planning gives at most a fifth of them per day",
+            None,
+            low=0,
+            high=60,
+            default_doc="no limit (8 hours a day)",
+        ),
+        Setting(
+            "service_points",
+            "list",
+            "the branches (`code`) the colleague may work at",
+            [],
+            default_doc="every branch",
+        ),
+        Setting(
+            "availability",
+            "table",
+            "when the colleague can work, per weekday",
+            None,
+            section=AVAILABILITY,
+            default_doc="any opening hour",
+        ),
+        Setting("absences", "tables", "leave and other planned absences", [], section=ABSENCE),
     ),
     model="Staff",
+)
+
+TRAVEL = Section(
+    "travel",
+    "[[travel]]",
+    (
+        Setting("from", "text", "a branch's `code`", REQUIRED),
+        Setting("to", "text", "another branch's `code`", REQUIRED),
+        Setting("minutes", "int", "travel time, both ways", REQUIRED, low=0, high=240),
+    ),
+    intro="Travel time between service points: planning never rosters a colleague at "
+    "two branches with less time between the shifts.",
+)
+
+VOLUME = Section(
+    "volumes",
+    "[[volumes]]",
+    (
+        Setting("branch", "text", "the branch's `code`", REQUIRED),
+        Setting("service", "text", "the service's `code`", REQUIRED),
+        Setting(
+            "walk_ins", "float", "walk-in visitors expected per open day", 0.0, low=0, high=5000
+        ),
+        Setting(
+            "appointments", "float", "appointments expected per open day", 0.0, low=0, high=5000
+        ),
+        Setting(
+            "weekdays",
+            "list",
+            "the weekdays this holds for",
+            list(WEEKDAYS[:5]),
+            choices=WEEKDAYS,
+            unknown_choice="onbekende dag",
+            default_doc="monday to friday",
+        ),
+    ),
+    intro="Expected visits before there is history: the forecast of the day plan uses "
+    "them until the event log holds earlier weeks of the same weekday, and says which "
+    "it used.",
 )
 
 SMTP = Section(
@@ -379,6 +548,24 @@ SMTP = Section(
     },
 )
 
+REPORTS = Section(
+    "reports",
+    "[reports]",
+    (
+        Setting(
+            "mail_to",
+            "list",
+            "who gets the monthly report (PDF and CSV) by e-mail",
+            [],
+            check=lambda v: next((p for a in v if (p := _email(str(a)))), None),
+            example='["teamleider@gemeente.nl"]',
+        ),
+        Setting("language", "choice", "language of the report", "nl", choices=("nl", "en")),
+    ),
+    intro="Optional: the monthly report. The first staff PC whose daily timer runs after "
+    "the 1st mails last month's report to `mail_to` through `[smtp]`, once for all PCs.",
+)
+
 ROOT = Section(
     "",
     "het bestand",
@@ -395,7 +582,10 @@ ROOT = Section(
         Setting("services", "tables", "what visitors come for", [], section=SERVICE),
         Setting("counters", "tables", "the counters", [], section=COUNTER),
         Setting("staff", "tables", "the colleagues", [], section=STAFF),
+        Setting("travel", "tables", "travel time between service points", [], section=TRAVEL),
+        Setting("volumes", "tables", "expected visits per day", [], section=VOLUME),
         Setting("smtp", "table", "the mail server", None, section=SMTP),
+        Setting("reports", "table", "the monthly report by e-mail", None, section=REPORTS),
     ),
 )
 

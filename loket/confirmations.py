@@ -95,7 +95,7 @@ def letter_pdf(c: Confirmation) -> bytes:
         line(f"•  {item}", 12, gap=6)
     y -= 6 * mm
     line("Als u er bent", 14, bold=True, gap=7)
-    line("Scan de QR-code bij de zuil bij de ingang.", 12, gap=6)
+    line("Scan de QR-code bij het aanmeldscherm bij de ingang.", 12, gap=6)
     line("Lukt dat niet? Typ dan deze code:", 12, gap=9)
     line(c.short_code, 20, bold=True, gap=10)
 
@@ -137,7 +137,7 @@ def ics(c: Confirmation, now: datetime) -> bytes:
     event.add("location", ", ".join(p for p in (c.branch_name, c.address) if p))
     event.add(
         "description",
-        f"{c.bring}\nUw code voor de zuil: {c.short_code}\nAfspraaknummer: {c.reference}",
+        f"{c.bring}\nUw code voor het aanmeldscherm bij de ingang: {c.short_code}\nAfspraaknummer: {c.reference}",
     )
     cal.add_component(event)
     return cal.to_ical()
@@ -155,7 +155,7 @@ def mail_text(c: Confirmation) -> str:
         "",
         c.bring,
         "",
-        "Als u er bent: scan de QR-code in de brief bij de zuil bij de ingang.",
+        "Als u er bent: scan de QR-code uit deze brief bij het aanmeldscherm bij de ingang.",
         f"Lukt dat niet? Typ dan deze code: {c.short_code}",
         "",
         "Kunt u niet komen? Zeg de afspraak dan af.",

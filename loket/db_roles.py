@@ -74,6 +74,8 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
         ADMIN,
     ),
     "loket_raise_alert(text, integer, timestamp, text, jsonb)": EVERYONE,
+    # Migration 0007: the kiosk records that a ticket was printed (paper use, reports).
+    "loket_ticket_printed(integer, timestamp)": _EVERY_PC_BUT_DISPLAY,
     # The kiosk's unlock by a team leader (the kiosk reads no staff data).
     "loket_pin_salt(text)": (KIOSK, MANAGER, ADMIN),
     "loket_login_pin(text, text, timestamp, text)": (KIOSK, MANAGER, ADMIN),
@@ -183,11 +185,10 @@ def table_grants() -> list[Grant]:
         Grant("SELECT, INSERT, UPDATE, DELETE", "code_throttle", roles=(KIOSK, *STAFF_PCS)),
         # Planning (loket/plan_store.py). Staff PCs build today's plan when there is none
         # yet (a booking needs its capacity) and read who may work when; the manager
-        # records absences. The kiosk predicts waits from who sits at which counter with
-        # which skills (staff ids only, no names) and reads from when a service is covered
-        # (the plan's public ``coverage``, never the roster in ``data``).
+        # records absences. The kiosk predicts waits from which counters are staffed (not
+        # the clerks' skills: staff data) and reads from when a service is covered (the
+        # plan's public ``coverage``, never the roster in ``data``).
         *(Grant("SELECT", t, roles=STAFF_PCS) for t in PLANNING_TABLES),
-        Grant("SELECT", "staff_skill", ("staff_id", "service_id", "speed"), (KIOSK,)),
         Grant("SELECT", "stored_plan", public_columns("stored_plan"), (KIOSK,)),
         Grant("SELECT, INSERT", "stored_plan", roles=STAFF_PCS),
     ]

@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from loket.models import (
@@ -30,7 +31,7 @@ from loket.models import (
     TicketStatus,
 )
 from scheduler import dispatch as policy
-from scheduler import prediction
+from scheduler import live_prediction, prediction
 
 # The columns a WaitingTicket needs, read as plain rows: building a full ORM Ticket
 # (and lazy-loading its service) for every waiting visitor made "call next" and every
@@ -182,6 +183,28 @@ def staffed_counters(session: Session, branch_id: int, now: datetime) -> dict[in
     return out
 
 
+def _skills(session: Session, people: set[int]) -> dict[int, dict[str, float]]:
+    """Skills and speeds of the clerks at counters. A public-hall PC may not read staff
+    data (PostgreSQL refuses): then every staffed counter counts at speed 1.0 for what
+    it is equipped for."""
+    skills: dict[int, dict[str, float]] = {s: {} for s in people}
+    if not people:
+        return skills
+    query = (
+        select(StaffSkill.staff_id, Service.code, StaffSkill.speed)
+        .join(Service, Service.id == StaffSkill.service_id)
+        .where(StaffSkill.staff_id.in_(list(people)))
+    )
+    try:
+        with session.begin_nested():
+            rows = session.execute(query).all()
+    except DBAPIError:
+        return {s: {} for s in people}
+    for staff_id, code, speed in rows:
+        skills[staff_id][code] = float(speed or 1.0)
+    return skills
+
+
 def live_state(
     session: Session,
     branch_id: int,
@@ -209,14 +232,7 @@ def live_state(
     ):
         equipped[counter_id].add(code)
     people = {s for s in staffed.values() if s is not None}
-    skills: dict[int, dict[str, float]] = {s: {} for s in people}
-    if people:
-        for staff_id, code, speed in session.execute(
-            select(StaffSkill.staff_id, Service.code, StaffSkill.speed)
-            .join(Service, Service.id == StaffSkill.service_id)
-            .where(StaffSkill.staff_id.in_(list(people)))
-        ):
-            skills[staff_id][code] = float(speed or 1.0)
+    skills = _skills(session, people)
     busy = {
         counter_id: (code, started_at or called_at)
         for counter_id, code, started_at, called_at in session.execute(
@@ -317,12 +333,13 @@ def predict_live(
     service sits at a counter. Reads only: call it outside the write transaction."""
     coverage = branch_coverage(session, branch_id, now.date())
     state = live_state(session, branch_id, now.date(), now, exclude_ticket, coverage)
-    wait = prediction.predict_wait(service, state, kind)
+    wait = live_prediction.predict_wait_live(service, state, kind)
     if wait is not None:
         return LivePrediction(int(wait.total_seconds()))
     when = expected_from(coverage, service, now)
     note = "Nu is er niemand voor deze dienst."
-    note += f" Verwacht vanaf {when}." if when else " Vraag bij de receptie wanneer er iemand is."
+    if when:
+        note += f" Verwacht vanaf {when}."
     return LivePrediction(None, note)
 
 

@@ -147,6 +147,11 @@ def _database(exc: Exception, action: str) -> Failure:
     )
 
 
+def database_message(exc: Exception, action: str = "dit doen") -> str:
+    """The Dutch message for a database error, for code that wraps it (``Unavailable``)."""
+    return _database(exc, action).message
+
+
 def _os(exc: OSError) -> Failure:
     name = Path(exc.filename).name if isinstance(exc.filename, str) else ""
     where = f" ({name})" if name else ""
@@ -169,6 +174,10 @@ def describe(exc: BaseException, action: str = "dit doen") -> Failure:
 
     if isinstance(exc, DomainError):
         return Failure(exc.code, exc.message)
+    # A database error wrapped by the core (``raise Unavailable(...) from exc``): the
+    # cause says what is actually wrong.
+    if isinstance(exc.__cause__, SQLAlchemyError):
+        return _database(exc.__cause__, action)
     message = getattr(exc, "message", None)
     if isinstance(message, str) and message:  # codes.CodeError and the like
         return Failure(type(exc).__name__, message)

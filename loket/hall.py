@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import and_, or_, select, text
 from sqlalchemy.exc import DBAPIError
@@ -32,7 +32,6 @@ if TYPE_CHECKING:
     from loket.queue import Context
     from loket.staff import LoginFailed, StaffView
 
-T = TypeVar("T")
 REFUSED = "LK001"
 ALREADY_DONE = "LK002"
 
@@ -187,7 +186,7 @@ def raise_alert(
 def pin_digest(session: Session, code: str, pin: str) -> str | None:
     """The scrypt hash of ``pin`` with the salt and cost the database hands out for
     ``code``, base64 as stored; None for a PIN of the wrong format."""
-    spec = str(_call(session, "SELECT loket_pin_salt(:code)", code=code.strip().lower()))
+    spec = str(_call(session, "SELECT loket_pin_salt(:code)", code=code.strip().lower()[:40]))
     try:
         cost, salt, _ = security._parse(f"{spec}$AAAAAAAAAAAAAAAAAAAAAA")
         security.validate_pin(pin)

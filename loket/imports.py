@@ -197,9 +197,14 @@ def read_csv(text: str) -> list[ImportRow]:
                 'aanhalingsteken (") te veel of te weinig. Deze regels zijn niet ingelezen.'
             )
         elif day is None:
-            row.problem = "De datum kan ik niet lezen. Schrijf de datum zo: 25-11-2026."
+            row.problem = (
+                f"De datum '{cell('date')[:20]}' kan ik niet lezen. Schrijf de datum zo: "
+                "25-11-2026."
+            )
         elif moment is None:
-            row.problem = "De tijd kan ik niet lezen. Schrijf de tijd zo: 09:30."
+            row.problem = (
+                f"De tijd '{cell('time')[:20]}' kan ik niet lezen. Schrijf de tijd zo: 09:30."
+            )
         else:
             row.start = datetime.combine(day, moment)
         rows.append(row)

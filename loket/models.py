@@ -114,8 +114,12 @@ class Municipality(Base):
     )
     # Targets (loket/reports): the share to call within the norm and the satisfaction
     # target; branches and services may override them and the norm.
-    target_share: Mapped[float] = mapped_column(Float, default=0.95, server_default="0.95")
-    satisfaction_target: Mapped[float] = mapped_column(Float, default=7.5, server_default="7.5")
+    target_share: Mapped[float] = mapped_column(
+        Float, default=declared("municipality", "target_share"), server_default="0.95"
+    )
+    satisfaction_target: Mapped[float] = mapped_column(
+        Float, default=declared("municipality", "satisfaction_target"), server_default="7.5"
+    )
     # [reports] of the municipality file: who gets the monthly report (staff addresses).
     report_mail: Mapped[dict[str, Any] | None] = mapped_column(
         JSON, nullable=True, deferred=True, deferred_group=INTERNAL

@@ -18,18 +18,18 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import alerts, queue
+from loket import alerts
 from loket.models import Branch, BranchService, Counter, Event, Service, Ticket, TicketStatus
 
-# The share to reach, as in the scheduler's scenarios (``norm.target_share``) until the
-# municipality's settings hold one of their own.
+# The default share to reach; the municipality's settings (``target_share``, with
+# overrides per service point and service) decide, see ``loket.reports.service``.
 TARGET_SHARE = 0.95
 # Alerts from the counters (aggression protocol) have their own clear event; the others
 # (printer, scanner, ...) are facts about a device that the team leader acknowledges.
 COUNTER_ALERTS = frozenset({alerts.ALERT_EVENT, alerts.ALERT_CLEARED_EVENT})
 DEVICE_ALERT_NL = {
-    "alert.printer": "Printer van de zuil",
-    "alert.scanner": "Scanner van de zuil",
+    "alert.printer": "Printer van het aanmeldscherm",
+    "alert.scanner": "Scanner van het aanmeldscherm",
     "alert.assistance": "Bezoeker vraagt om hulp",
     "alert.kiosk": "Zuil",
 }
@@ -76,7 +76,7 @@ class DeviceAlert:
     event_id: int
     at: datetime
     kind: str
-    what: str  # plain Dutch, e.g. "Printer van de zuil: papier op"
+    what: str  # plain Dutch, e.g. "Printer van het aanmeldscherm: papier op"
     workstation: str
 
 
@@ -90,6 +90,7 @@ class BranchMonitor:
     counters: list[CounterMonitor]
     device_alerts: list[DeviceAlert] = field(default_factory=list)
     last_event_id: int = 0
+    target_share: float = TARGET_SHARE
 
     @property
     def waiting(self) -> int:
@@ -124,8 +125,10 @@ def device_alert_text(kind: str, data: dict[str, object]) -> str:
 def monitor(session: Session, branch: Branch, now: datetime) -> BranchMonitor:
     day = now.date()
     start = datetime.combine(day, time(0))
-    norm_minutes = queue.settings(session).wait_norm_minutes
-    norm_seconds = norm_minutes * 60
+    from loket.reports.service import load_targets
+
+    targets = load_targets(session)
+    norm_minutes = targets.norm_for(branch.code)
 
     tickets = list(
         session.scalars(
@@ -162,6 +165,8 @@ def monitor(session: Session, branch: Branch, now: datetime) -> BranchMonitor:
     services = list(session.scalars(
         select(Service).where(Service.id.in_(offered) | Service.id.in_(used))
         .order_by(Service.prefix)))  # fmt: skip
+    # A service's own norm (override) beats its branch's, which beats the municipality's.
+    norm_for = {s.code: targets.norm_for(branch.code, s.code) * 60 for s in services}
     rows = []
     for s in services:
         waiting = [t for t in tickets if t.service_id == s.id and t.status is TicketStatus.WAITING]
@@ -175,9 +180,9 @@ def monitor(session: Session, branch: Branch, now: datetime) -> BranchMonitor:
                 prefix=s.prefix,
                 waiting=len(waiting),
                 longest_wait_minutes=max(waits, default=0) // 60,
-                over_norm=sum(1 for w in waits if w > norm_seconds),
+                over_norm=sum(1 for w in waits if w > norm_for[s.code]),
                 called=len(firsts),
-                called_within_norm=sum(1 for w in firsts if w <= norm_seconds),
+                called_within_norm=sum(1 for w in firsts if w <= norm_for[s.code]),
             )
         )
 
@@ -217,6 +222,7 @@ def monitor(session: Session, branch: Branch, now: datetime) -> BranchMonitor:
         branch_name=branch.name,
         now=now,
         norm_minutes=norm_minutes,
+        target_share=targets.share_for(branch.code),
         services=rows,
         counters=counter_rows,
         device_alerts=device,

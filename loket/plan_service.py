@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 
 REASONS_NL = {"sick": "ziek", "leave": "verlof", "other": "anders"}
 # Plans built on demand (a booking for a day without a plan) get a short solver limit.
-ON_DEMAND_SECONDS = 2.0
+ON_DEMAND_SECONDS = 1.0
 
 
 @dataclass(frozen=True)
@@ -430,3 +430,13 @@ class PlanService:
                     session.add(TravelTime(from_branch_id=x, to_branch_id=y, minutes=minutes))
                 else:
                     row.minutes = minutes
+
+    def counter_staff(self) -> list[tuple[str, str]]:
+        """(code, name) of the active colleagues who work at counters."""
+        staff.require(self.loket.actor, "plan")
+        with self.loket.db.read() as session:
+            return [
+                (m.code, m.name)
+                for m in session.scalars(select(Staff).where(Staff.active).order_by(Staff.name))
+                if "counter" in m.roles
+            ]

@@ -602,7 +602,9 @@ def build(
 ) -> dict[str, Any]:
     """The whole municipality's plan for ``day`` (every branch), as plain JSON."""
     settings = queue.settings(session)
-    target = Target(within_minutes=float(settings.wait_norm_minutes))
+    from loket.reports.service import load_targets
+
+    targets = load_targets(session)  # the municipality's, with per-branch overrides
     branches = list(session.scalars(select(Branch)))
     counts = {b.id: sum(1 for c in b.counters if c.active) for b in branches}
     # Service points with few counters first: one missing colleague closes them, while
@@ -615,7 +617,19 @@ def build(
     out: dict[str, Any] = {}
     for b in branches:
         out[b.code] = _branch_plan(
-            session, b, day, people, taken, worked, travel, target, previous, time_limit_s
+            session,
+            b,
+            day,
+            people,
+            taken,
+            worked,
+            travel,
+            Target(
+                share=targets.share_for(b.code),
+                within_minutes=float(targets.norm_for(b.code)),
+            ),
+            previous,
+            time_limit_s,
         )
     sources = {p["forecast"]["source"] for p in out.values() if p.get("closed") is None}
     source = sources.pop() if len(sources) == 1 else ("mixed" if sources else "none")

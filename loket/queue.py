@@ -356,6 +356,9 @@ def issue_walk_in(
         needs_assistance=needs_assistance,
         **({"let_in": True} if let_in else {}),
     )
+    if let_in:
+        # Counted apart, the same event as on PostgreSQL (above).
+        _record(session, ctx, "ticket.let_in", ticket, let_in=True)
     return ticket
 
 

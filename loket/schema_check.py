@@ -7,6 +7,8 @@ check-in; this says at once which of the two it is and what to do.
 
 from __future__ import annotations
 
+import functools
+
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -16,10 +18,11 @@ from loket.errors import SchemaMismatch
 from loket.migrate import alembic_config
 
 
-def expected() -> tuple[str, set[str]]:
+@functools.cache
+def expected() -> tuple[str, frozenset[str]]:
     """The newest revision this program knows, and all it knows."""
     script = ScriptDirectory.from_config(alembic_config(Database("sqlite://")))
-    known = {r.revision for r in script.walk_revisions()}
+    known = frozenset(r.revision for r in script.walk_revisions())
     return str(script.get_current_head()), known
 
 

@@ -38,8 +38,8 @@ from loket.staff_admin import StaffAdmin
 from loket.views import AppointmentView, BranchView, QueueSnapshot, ServiceView, TicketView
 
 if TYPE_CHECKING:
-    from loket.reports.service import ReportService
     from loket.plan_service import PlanService
+    from loket.reports.service import ReportService
 
 T = TypeVar("T")
 
@@ -89,7 +89,9 @@ class Loket:
         spec = config.load_config(path)
 
         def run(session: Session, ctx: Context) -> config.ApplyReport:
-            return config.apply_config(session, spec, appointments.card_key(session, ctx.now))
+            return config.apply_config(
+                session, spec, appointments.card_key(session, ctx.now), ctx.now
+            )
 
         return self._write(run, "configure")
 
@@ -870,6 +872,33 @@ class Loket:
         return self._write(lambda s, c: privacy.export(s, c, reference), "privacy")
 
     # -- reports (logic in loket.reports) -----------------------------------------------
+
+    def record_printed(self, branch: str, number: str) -> bool:
+        """The kiosk's printer gave out today's ticket ``number`` (paper use in reports).
+
+        False when it was already recorded. PostgreSQL: through the database function of
+        migration 0007, as public-hall PCs update no tables themselves."""
+        from sqlalchemy import text, update
+
+        def run(session: Session, ctx: Context) -> bool:
+            ticket = queue.find_ticket(
+                session, queue.get_branch(session, branch), number, ctx.now.date(), lock=False
+            )
+            if session.get_bind().dialect.name == "postgresql":
+                done = session.execute(
+                    text("SELECT loket_ticket_printed(:ticket, :at)"),
+                    {"ticket": ticket.id, "at": ctx.now},
+                ).scalar_one()
+                return bool(done)
+            changed = session.execute(
+                update(Ticket)
+                .where(Ticket.id == ticket.id, Ticket.printed.is_(False))
+                .values(printed=True)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(getattr(changed, "rowcount", 0))
+
+        return self._write(run, "issue_ticket")
 
     @property
     def reports(self) -> ReportService:

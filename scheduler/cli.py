@@ -112,6 +112,7 @@ def simulate_main(
     policy: str | None = None,
     as_json: bool = False,
     staff_hours: bool = True,
+    replications: int | None = None,
 ) -> int:
     """``loket simulate``: run a scenario file and print the figures. Returns an exit code."""
     try:
@@ -123,8 +124,12 @@ def simulate_main(
         print(f"Fout: onbekend beleid {policy!r}; kies uit {', '.join(POLICIES)}", file=sys.stderr)
         return 2
     policies = POLICIES if policy is None else (policy,)
-    run = run_scenario(scenario, days, seed, policies)
-    needed = staff_hours_needed(scenario, policies, days, seed) if staff_hours else None
+    run = run_scenario(scenario, days, seed, policies, replications=replications)
+    needed = (
+        staff_hours_needed(scenario, policies, days, seed, base=run.prepared)
+        if staff_hours
+        else None
+    )
     if as_json:
         print(json.dumps(run_to_dict(run, needed), indent=2, ensure_ascii=False))
     else:
@@ -132,11 +137,11 @@ def simulate_main(
     return 0
 
 
-def plan_for_day(path: str | Path, weekday: str) -> DayPlan:
+def plan_for_day(path: str | Path, weekday: str, replications: int | None = None) -> DayPlan:
     """The plan (staffing need, roster, appointment slots) for one weekday of a scenario."""
     if weekday not in WEEKDAYS:
         raise ValueError(f"weekday must be one of {', '.join(WEEKDAYS)}")
     scenario = load_scenario(path)
     if weekday not in scenario.hours:
         raise ValueError(f"the scenario has no opening hours on {weekday}")
-    return prepare_day(scenario, weekday).plan
+    return prepare_day(scenario, weekday, replications=replications).plan

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from scheduler.capacity import appointment_capacity
+from scheduler.capacity import Capacity, appointment_capacity
 from scheduler.groups import group_needs
 from scheduler.planning import DayPlan, plan_day, skills_on_duty
 from scheduler.policies import POLICIES, make_policy
@@ -118,12 +118,14 @@ def prepare_day(
     replications: int | None = None,
     demand_factor: float = 1.0,
     work_limit: float | None = None,
+    capacity: Capacity | None = None,
 ) -> PreparedDay:
     """The plan for a weekday, the clerks who turn up, and the arrival model.
 
     ``verify``: check the plan by simulation and staff up where it falls short
     (``scheduler.verify``). ``demand_factor`` plans on a scaled forecast (used to
-    search the staffing each policy needs); the visitors of the day stay the same.
+    search the staffing each policy needs); the visitors of the day stay the same, and
+    with ``capacity`` (the real plan's appointment book) so do the bookings.
     """
     notes: list[str] = []
     reps = replications if replications is not None else scenario.verify_replications
@@ -159,6 +161,8 @@ def prepare_day(
     if planned_on is not forecast:
         # Scaled staffing, but appointments are booked against the real forecast.
         plan = DayPlan(forecast, plan.target, plan.needs, plan.roster, plan.capacity, plan.groups)
+    if capacity is not None:
+        plan = DayPlan(plan.demand, plan.target, plan.needs, plan.roster, capacity, plan.groups)
     working = plan.roster
     predicted = plan.predicted_within_target
     if scenario.sick:
@@ -273,11 +277,12 @@ def run_scenario(
     predict: bool = True,
     workers: int | None = None,
     prepared: dict[str, PreparedDay] | None = None,
+    replications: int | None = None,
 ) -> ScenarioRun:
     """Simulate ``days`` days (cycling through ``scenario.days``) under each policy."""
     for name in policies:
         make_policy(name)  # fail early on a typo
-    prepared = prepared or prepare(scenario)
+    prepared = prepared or prepare(scenario, replications=replications)
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
     indices = list(range(days))
     if workers > 1 and days >= 8:

@@ -84,7 +84,7 @@ class Scenario:
     sick: list[str] = field(default_factory=list)
     replan_sick: bool = False
     rules: RosterRules = field(default_factory=RosterRules)
-    roster_time_limit_s: float = 120.0  # wall-clock safety cap only
+    roster_time_limit_s: float = 900.0  # wall-clock safety cap only
     roster_work_limit: float = 4.0  # deterministic work limit of the solver
     verify_replications: int = 30  # simulated days per plan check (0: no check)
     equipment: list[CounterEquipment] = field(default_factory=list)
@@ -302,7 +302,7 @@ def parse_scenario(data: dict, path: Path | None = None) -> Scenario:
         sick=list(data.get("sick", [])),
         replan_sick=bool(data.get("replan_sick", False)),
         rules=rules,
-        roster_time_limit_s=max(float(roster.get("time_limit_s", 120.0)), 120.0),
+        roster_time_limit_s=float(roster.get("time_limit_s", 900.0)),
         roster_work_limit=float(roster.get("work_limit", 4.0)),
         verify_replications=int(data.get("verify", {}).get("replications", 30)),
         equipment=equipment,

@@ -6,17 +6,19 @@ For every policy we search, by bisection over that ladder, the smallest roster w
 which the simulated share called within the norm (walk-outs count as misses) reaches
 the target. The visitors of the simulated days are the same at every level and for
 every policy (common random numbers); only the roster and the call order change.
-The answer is the planned staff-hours per day of that roster, or ``None`` when even
+The appointment book stays that of the real plan at every level (the same visitors
+are booked). The answer is the planned staff-hours per day of that roster, or
+``None`` when even
 the largest roster the team allows does not reach the norm.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from scheduler.report import summarise
-from scheduler.runner import prepare_day, run_scenario
+from scheduler.runner import PreparedDay, prepare_day, run_scenario
 from scheduler.scenario import Scenario
 
 FACTORS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.7, 2.0, 2.4)
@@ -46,8 +48,13 @@ def staff_hours_needed(
     factors: Sequence[float] = FACTORS,
     workers: int | None = None,
     work_limit: float = 1.0,
+    base: Mapping[str, PreparedDay] | None = None,
 ) -> dict[str, StaffHoursNeeded]:
-    """Per policy: the smallest roster on the ladder that meets the norm (bisection)."""
+    """Per policy: the smallest roster on the ladder that meets the norm (bisection).
+
+    ``base``: the real plan per weekday; its appointment book is kept at every level,
+    so a smaller roster cannot look good by refusing bookings.
+    """
     target = scenario.target
     cache: dict[int, dict[str, tuple[float, float]]] = {}
 
@@ -55,7 +62,12 @@ def staff_hours_needed(
         if i not in cache:
             prepared = {
                 wd: prepare_day(
-                    scenario, wd, verify=False, demand_factor=factors[i], work_limit=work_limit
+                    scenario,
+                    wd,
+                    verify=False,
+                    demand_factor=factors[i],
+                    work_limit=work_limit,
+                    capacity=base[wd].plan.capacity if base and wd in base else None,
                 )
                 for wd in dict.fromkeys(scenario.days)
             }

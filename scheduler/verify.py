@@ -213,7 +213,7 @@ def simulate_plan(
             np.isnan(out.appointment), out.arrival, np.fmax(out.arrival, out.appointment)
         )
         idx = np.clip(((start - demand.start) // dt).astype(int), 0, n - 1)
-        miss = ~(w <= target)
+        miss = np.isnan(out.wait) | (np.nan_to_num(out.wait, nan=np.inf) > target)  # walk-outs miss
         np.add.at(visitors, idx, 1.0)
         np.add.at(misses, idx, miss.astype(float))
         for i, s, m in zip(idx, out.service, miss, strict=True):

@@ -49,7 +49,7 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
     </message>
     <message>
         <location filename="../../kiosk/screens/checkin.py" line="75" />
-        <source>Wis</source>
+        <source>Wissen</source>
         <translation>Delete</translation>
     </message>
     <message>
@@ -135,7 +135,7 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
     </message>
     <message>
         <location filename="../../kiosk/screens/feedback.py" line="76" />
-        <source>Wis</source>
+        <source>Wissen</source>
         <translation>Delete</translation>
     </message>
 </context>
@@ -424,7 +424,7 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
     </message>
     <message>
         <location filename="../../kiosk/screens/system.py" line="112" />
-        <source>Wis</source>
+        <source>Wissen</source>
         <translation>Delete</translation>
     </message>
 </context>

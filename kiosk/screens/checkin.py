@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout
 
 from kiosk.keypad import Keypad
 from kiosk.screens.common import Host, Screen, button, label
@@ -31,8 +31,12 @@ class CheckInScreen(Screen):
         self.type_text = label("body")
         self.where = label("hint")
         self.code = label("code", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
+        portrait = s.screen_height_px > s.screen_width_px
         self.keypad = Keypad(
-            REFERENCE_ALPHABET, columns=11, max_length=SHORT_CODE_LENGTH, key_px=s.key_px
+            REFERENCE_ALPHABET,
+            columns=9 if portrait else 11,
+            max_length=SHORT_CODE_LENGTH,
+            key_px=s.key_px,
         )
         self.keypad.changed.connect(self._changed)
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
@@ -50,8 +54,12 @@ class CheckInScreen(Screen):
         typed.addWidget(self.where)
         typed.addWidget(self.code)
         typed.addWidget(self.keypad, 1)
-        columns = QHBoxLayout()
-        columns.setSpacing(48)
+        # Side by side on a landscape screen; on a portrait screen the scan hint sits
+        # above the keypad, so the keypad gets the whole width.
+        columns = QBoxLayout(
+            QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+        )
+        columns.setSpacing(24 if portrait else 48)
         columns.addLayout(scan, 1)
         columns.addLayout(typed, 3)
         actions = QHBoxLayout()
@@ -59,7 +67,7 @@ class CheckInScreen(Screen):
         actions.addStretch(1)
         actions.addWidget(self.send)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(60, 24, 60, 24)
+        layout.setContentsMargins(*((24, 24, 24, 24) if portrait else (60, 24, 60, 24)))
         layout.addWidget(self.title)
         layout.addLayout(columns, 1)
         layout.addLayout(actions)
@@ -72,7 +80,7 @@ class CheckInScreen(Screen):
         self.where.setText(self.tr("De code staat in uw bevestiging. Het zijn 9 tekens."))
         self.back.setText(self.tr("Terug"))
         self.send.setText(self.tr("Inchecken"))
-        self.keypad.set_backspace_text(self.tr("Wis"))
+        self.keypad.set_backspace_text(self.tr("Wissen"))
         self.code.setAccessibleName(self.tr("Uw code"))
         self.picture.setPixmap(
             pictogram("checkin", self.host.settings.touch_px * 3, self.host.icon_colour)

@@ -7,7 +7,7 @@ translatable text lives in the screen class that shows it.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -84,6 +84,10 @@ def button(kind: str = "", *, min_height: int, min_width: int = 0) -> QPushButto
     return widget
 
 
+TILE_TITLE_PX = 36  # kiosk.qss: QLabel[kind="tiletitle"]
+TILE_TITLE_MIN_PX = 26
+
+
 class TileButton(QPushButton):
     """A large button with a pictogram, a title and an explanation that may wrap."""
 
@@ -120,6 +124,27 @@ class TileButton(QPushButton):
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
         self.setAccessibleName(f"{title}. {detail}" if detail else title)
+        self._fit_title()
+
+    def resizeEvent(self, event: Any) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_title()
+
+    def _fit_title(self) -> None:
+        """On a low screen a two-line title gets a smaller letter (not below 26 px)
+        instead of being cut off at the tile's edge."""
+        width = self.width() - self.icon_px - 24 * 3
+        if width <= 0 or not self.title.text():
+            return
+        room = self.height() - 24
+        if self.detail.isVisibleTo(self):
+            room -= self.detail.heightForWidth(width) + 4
+        self.title.setStyleSheet("")
+        for px in range(TILE_TITLE_PX, TILE_TITLE_MIN_PX - 1, -2):
+            self.title.setStyleSheet(f"font-size: {px}px;")
+            self.title.ensurePolished()
+            if self.title.heightForWidth(width) <= room:
+                return
 
     def set_icon_colour(self, colour: str) -> None:
         self.picture.setPixmap(pictogram(self.icon_name, self.icon_px, colour))

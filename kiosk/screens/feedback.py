@@ -73,7 +73,7 @@ class FeedbackNumberScreen(Screen):
         )
         self.back.setText(self.tr("Terug"))
         self.next.setText(self.tr("Verder"))
-        self.keypad.set_backspace_text(self.tr("Wis"))
+        self.keypad.set_backspace_text(self.tr("Wissen"))
 
     def reset(self) -> None:
         self.keypad.clear()
@@ -91,14 +91,17 @@ class FeedbackRatingScreen(Screen):
         self.about = label("hint")
         self.score_text = label("body")
         self.scores = QButtonGroup(self)
-        score_row = QHBoxLayout()
+        # One row of ten on a landscape screen, two rows of five on a portrait one.
+        per_row = 5 if s.screen_height_px > s.screen_width_px else 10
+        score_row = QGridLayout()
         score_row.setSpacing(12)
         for n in range(1, 11):
-            b = button("key", min_height=int(s.touch_px * 1.4), min_width=int(s.touch_px * 1.4))
+            side = int(s.touch_px * (1.2 if s.screen_height_px < 900 else 1.4))
+            b = button("key", min_height=side, min_width=side)
             b.setText(str(n))
             b.setCheckable(True)
             self.scores.addButton(b, n)
-            score_row.addWidget(b)
+            score_row.addWidget(b, (n - 1) // per_row, (n - 1) % per_row)
         self.aspect_labels: dict[str, QLabel] = {}
         self.aspects: dict[str, QButtonGroup] = {}
         grid = QGridLayout()
@@ -110,7 +113,10 @@ class FeedbackRatingScreen(Screen):
             grid.addWidget(self.aspect_labels[aspect], row, 0)
             group = QButtonGroup(self)
             for n in range(1, 6):
-                b = button(min_height=int(s.touch_px * 1.4), min_width=int(s.touch_px * 1.8))
+                b = button(
+                    min_height=int(s.touch_px * (1.2 if s.screen_height_px < 900 else 1.4)),
+                    min_width=int(s.touch_px * 1.8),
+                )
                 b.setCheckable(True)
                 b.setIconSize(QSize(icon_px, icon_px))
                 group.addButton(b, n)
@@ -118,6 +124,8 @@ class FeedbackRatingScreen(Screen):
             self.aspects[aspect] = group
         grid.setColumnStretch(6, 1)  # faces next to their words, not at the far edge
         self.problem = label("body")
+        # The refusal goes away as soon as the visitor chooses a score.
+        self.scores.idClicked.connect(lambda _n: self.problem.clear())
         self.back = button(min_height=s.touch_px, min_width=s.touch_px * 4)
         self.send = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
         self.back.clicked.connect(lambda: host.go("start"))

@@ -109,7 +109,7 @@ class StaffLoginScreen(Screen):
         )
         self.back.setText(self.tr("Terug"))
         self.login.setText(self.tr("Inloggen"))
-        self.keypad.set_backspace_text(self.tr("Wis"))
+        self.keypad.set_backspace_text(self.tr("Wissen"))
 
     def reset(self) -> None:
         self.values = {"code": "", "pin": ""}

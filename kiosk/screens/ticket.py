@@ -30,6 +30,10 @@ class TicketScreen(Screen):
         self.banner = label("banner", align=Qt.AlignmentFlag.AlignHCenter)
         self.number_caption = label("body", align=Qt.AlignmentFlag.AlignHCenter)
         self.number = label("number", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
+        if host.settings.screen_height_px < 900:
+            # A low screen (1366x768, 1280x720): the number stays the largest text,
+            # but leaves room for the sentences below it.
+            self.number.setStyleSheet("font-size: 140px;")
         self.service = label("body", align=Qt.AlignmentFlag.AlignHCenter)
         self.details = label("body")
         self.printer = label("body")

@@ -34,11 +34,17 @@ def _default(value: Any) -> Any:
     raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
+def printable(text: str) -> str:
+    """Text any console can print: an argument that was not UTF-8 (Python keeps its
+    bytes as lone surrogates) is shown escaped instead of crashing the output."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
     if getattr(args, "json", False):
-        print(json.dumps(data, default=_default, ensure_ascii=False, indent=2))
+        print(printable(json.dumps(data, default=_default, ensure_ascii=False, indent=2)))
     else:
-        print(text)
+        print(printable(text))
 
 
 def add_json(parser: argparse.ArgumentParser) -> None:
@@ -47,8 +53,8 @@ def add_json(parser: argparse.ArgumentParser) -> None:
 
 def _fail(args: argparse.Namespace, code: str, message: str) -> int:
     if getattr(args, "json", False):
-        print(json.dumps({"error": code, "message": message}, ensure_ascii=False))
-    print(f"Fout: {message}", file=sys.stderr)
+        print(printable(json.dumps({"error": code, "message": message}, ensure_ascii=False)))
+    print(f"Fout: {printable(message)}", file=sys.stderr)
     return 2
 
 

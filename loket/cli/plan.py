@@ -6,11 +6,18 @@ import argparse
 from datetime import date
 
 from loket.cli.common import add_json, emit, services
+from loket.errors import Refused
 from loket.planning import SOURCE_NL
 
 
 def _plan(args: argparse.Namespace) -> int:
-    day = date.fromisoformat(args.date)
+    try:
+        day = date.fromisoformat(args.date.strip())
+    except ValueError:
+        raise Refused(
+            "Deze datum bestaat niet of is niet te lezen. Schrijf de datum zo: 2026-11-24.",
+            code="date",
+        ) from None
     plan = services(args).planning.plan(day, replan=args.replan)
     branches = [b for b in plan.branches if args.branch in (None, b.code)]
     if args.branch and not branches:

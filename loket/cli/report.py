@@ -30,7 +30,9 @@ def _run(args: argparse.Namespace) -> int:
         if done is None:
             print("Niets te versturen: al verstuurd, of geen adressen of mailserver ingesteld.")
         else:
-            print(f"Maandrapportage {done.start:%m-%Y} verstuurd naar {done.recipients} adres(sen).")
+            print(
+                f"Maandrapportage {done.start:%m-%Y} verstuurd naar {done.recipients} adres(sen)."
+            )
         return 0
     start, end = args.start, args.end
     if start is None or end is None:
@@ -46,15 +48,18 @@ def _run(args: argparse.Namespace) -> int:
             branch=args.branch,
             service=args.service,
         )
-        print(f"Rapportage {start:%d-%m-%Y} – {end:%d-%m-%Y} verstuurd naar "
-              f"{done.recipients} adres(sen).")  # fmt: skip
+        print(
+            f"Rapportage {start:%d-%m-%Y} – {end:%d-%m-%Y} verstuurd naar "
+            f"{done.recipients} adres(sen)."
+        )
         return 0
     report = reports.report(start, end, args.branch, args.service)
     data = reports.render(report, args.format, args.language or "nl")
     if args.out is None:
         if args.format == "pdf":
-            raise Refused("Een PDF gaat naar een bestand: geef --out rapport.pdf op.",
-                          code="report_out")  # fmt: skip
+            raise Refused(
+                "Een PDF gaat naar een bestand: geef --out rapport.pdf op.", code="report_out"
+            )
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return 0
@@ -73,20 +78,40 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="report over a period: share within the norm, waits, satisfaction, channels "
         "(PDF, CSV for Dutch Excel, JSON), or mail it",
     )
-    p.add_argument("--from", dest="start", type=_day, metavar="DATE",
-                   help="first day, e.g. 2026-11-01 (default: first day of last month)")  # fmt: skip
-    p.add_argument("--to", dest="end", type=_day, metavar="DATE",
-                   help="last day, inclusive (default: last day of last month)")  # fmt: skip
+    p.add_argument(
+        "--from",
+        dest="start",
+        type=_day,
+        metavar="DATE",
+        help="first day, e.g. 2026-11-01 (default: first day of last month)",
+    )
+    p.add_argument(
+        "--to",
+        dest="end",
+        type=_day,
+        metavar="DATE",
+        help="last day, inclusive (default: last day of last month)",
+    )
     p.add_argument("--branch", help="only this service point (code)")
     p.add_argument("--service", help="only this service (code)")
     p.add_argument("--format", choices=("pdf", "csv", "json"), default="json")
-    p.add_argument("--language", choices=("nl", "en"), default=None,
-                   help="nl (default) or en")  # fmt: skip
+    p.add_argument("--language", choices=("nl", "en"), default=None, help="nl (default) or en")
     p.add_argument("--out", type=Path, help="file to write (default: standard output)")
-    p.add_argument("--mail", action="store_true",
-                   help="mail the report (PDF and CSV) to [reports] mail_to or --mail-to")  # fmt: skip
-    p.add_argument("--mail-to", dest="to", action="append", metavar="ADDRESS",
-                   help="address for --mail (repeat for more)")  # fmt: skip
-    p.add_argument("--monthly-if-due", action="store_true",
-                   help="mail last month's report unless a PC already did (for a timer)")  # fmt: skip
+    p.add_argument(
+        "--mail",
+        action="store_true",
+        help="mail the report (PDF and CSV) to [reports] mail_to or --mail-to",
+    )
+    p.add_argument(
+        "--mail-to",
+        dest="to",
+        action="append",
+        metavar="ADDRESS",
+        help="address for --mail (repeat for more)",
+    )
+    p.add_argument(
+        "--monthly-if-due",
+        action="store_true",
+        help="mail last month's report unless a PC already did (for a timer)",
+    )
     p.set_defaults(func=_run)

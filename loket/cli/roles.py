@@ -18,6 +18,19 @@ HELP = {
 }
 
 
+def _monitor(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+def _size(value: str | None) -> tuple[int, int] | None:
+    if not value or value.isdigit():
+        return None
+    from kiosk.fit_check import parse_screen
+
+    size = parse_screen(value)
+    return (size.width(), size.height())
+
+
 def _run(args: argparse.Namespace) -> int:
     from counter.app import RoleOptions, run_role
 
@@ -31,7 +44,8 @@ def _run(args: argparse.Namespace) -> int:
             counter=getattr(args, "counter", None),
             hardware=args.hardware,
             fullscreen=args.fullscreen,
-            screen=getattr(args, "screen", None),
+            screen=_monitor(getattr(args, "screen", None)),
+            screen_size=_size(getattr(args, "screen", None)),
             screenshot=args.screenshot,
         )
     )
@@ -47,10 +61,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         )
         if role == "counter":
             p.add_argument("--counter", type=int, metavar="N", help="counter number shown at login")
-        if role == "display":
-            p.add_argument(
-                "--screen", type=int, metavar="N", help="monitor to use, 0 = first (default 1)"
-            )
+        p.add_argument(
+            "--screen",
+            metavar="WxH" if role != "display" else "N|WxH",
+            help="render as on a screen of this size, e.g. 1366x768"
+            + (" (or N: the monitor to use, 0 = first, default 1)" if role == "display" else ""),
+        )
         p.add_argument(
             "--hardware",
             type=Path,

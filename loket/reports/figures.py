@@ -32,11 +32,23 @@ import math
 import statistics
 from collections import Counter as Tally
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import (
+    DateTime,
+    Integer,
+    String,
+    case,
+    cast,
+    extract,
+    func,
+    literal,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from loket import queue
@@ -198,8 +210,11 @@ class Figures:
 
     @property
     def has_data(self) -> bool:
-        return bool(self.total.visitors or self.satisfaction.ratings or sum(
-            c.appointments for c in self.channels))  # fmt: skip
+        return bool(
+            self.total.visitors
+            or self.satisfaction.ratings
+            or sum(c.appointments for c in self.channels)
+        )
 
 
 @dataclass(frozen=True)
@@ -220,31 +235,33 @@ class Report:
 # -- computing ----------------------------------------------------------------------
 
 
-@dataclass
-class _Visit:
-    branch: str
-    service: str
-    day: date
-    hour: int
-    group: str
-    visitor: bool = True
-    served: bool = False
-    walked_out: bool = False
-    wait: int | None = None  # seconds until the first call
-    missed_uncalled: bool = False
-    no_show: bool = False
-    printed: bool = False
-    norm: int = 300
+class _Acc:
+    """Running totals of one slice while the rows stream by."""
 
+    __slots__ = ("visitors", "served", "walked_out", "within", "missed", "waits", "scores")
 
-@dataclass
-class _Rating:
-    branch: str
-    service: str
-    day: date
-    hour: int
-    score: int
-    subs: dict[str, int | None]
+    def __init__(self) -> None:
+        self.visitors = self.served = self.walked_out = self.within = self.missed = 0
+        self.waits: list[int] = []
+        self.scores: list[int] = []
+
+    def row(self, key: str, target_share: float) -> Row:
+        waits = sorted(self.waits)
+        return Row(
+            key=key,
+            visitors=self.visitors,
+            served=self.served,
+            walked_out=self.walked_out,
+            called=len(waits),
+            within_norm=self.within,
+            missed_uncalled=self.missed,
+            p50_minutes=_minutes(nearest_rank(waits, 50)),
+            p90_minutes=_minutes(nearest_rank(waits, 90)),
+            p95_minutes=_minutes(nearest_rank(waits, 95)),
+            ratings=len(self.scores),
+            mean_score=round(statistics.fmean(self.scores), 2) if self.scores else None,
+            target_share=target_share,
+        )
 
 
 def nearest_rank(sorted_values: list[int], p: float) -> int | None:
@@ -259,220 +276,248 @@ def _minutes(seconds: int | None) -> float | None:
     return None if seconds is None else round(seconds / 60, 1)
 
 
-def _row(key: str, visits: list[_Visit], ratings: list[_Rating], target_share: float) -> Row:
-    waits = sorted(v.wait for v in visits if v.wait is not None)
-    scores = [r.score for r in ratings]
-    return Row(
-        key=key,
-        visitors=len(visits),
-        served=sum(v.served for v in visits),
-        walked_out=sum(v.walked_out for v in visits),
-        called=len(waits),
-        within_norm=sum(1 for v in visits if v.wait is not None and v.wait <= v.norm),
-        missed_uncalled=sum(v.missed_uncalled for v in visits),
-        p50_minutes=_minutes(nearest_rank(waits, 50)),
-        p90_minutes=_minutes(nearest_rank(waits, 90)),
-        p95_minutes=_minutes(nearest_rank(waits, 95)),
-        ratings=len(scores),
-        mean_score=round(statistics.fmean(scores), 2) if scores else None,
-        target_share=target_share,
-    )
-
-
-def _split(
-    visits: list[_Visit],
-    ratings: list[_Rating],
-    key: Callable[[_Visit | _Rating], str],
-    order: Iterable[str] | None = None,
-    target: Callable[[str], float] | None = None,
-    default_share: float = DEFAULT_TARGET_SHARE,
-) -> tuple[Row, ...]:
-    v_by: dict[str, list[_Visit]] = defaultdict(list)
-    r_by: dict[str, list[_Rating]] = defaultdict(list)
-    for v in visits:
-        v_by[key(v)].append(v)
-    for r in ratings:
-        r_by[key(r)].append(r)
-    keys = list(order) if order is not None else sorted(set(v_by) | set(r_by))
-    return tuple(
-        _row(k, v_by.get(k, []), r_by.get(k, []), target(k) if target else default_share)
-        for k in keys
-        if k in v_by or k in r_by
-    )
-
-
-def _satisfaction(ratings: list[_Rating], target: float) -> Satisfaction:
-    scores = [r.score for r in ratings]
-    subs = []
-    for name in SUB_SCORE_KEYS:
-        given = [x for r in ratings if (x := r.subs.get(name)) is not None]
-        subs.append(
-            SubScore(name, len(given), round(statistics.fmean(given), 2) if given else None)
-        )
-    tally = Tally(scores)
-    return Satisfaction(
-        ratings=len(scores),
-        mean=round(statistics.fmean(scores), 2) if scores else None,
-        median=float(statistics.median(scores)) if scores else None,
-        modes=tuple(sorted(statistics.multimode(scores))) if scores else (),
-        target=target,
-        sub_scores=tuple(subs),
-        distribution=tuple(tally.get(s, 0) for s in range(1, 11)),
-    )
-
-
 def _week(day: date) -> str:
     iso = day.isocalendar()
     return f"{iso.year}-W{iso.week:02d}"
 
 
-def figures(
-    session: Session, request: ReportRequest, targets: Targets, now: datetime
-) -> Figures:
+def _seconds(dialect: str, later: Any, earlier: Any) -> Any:
+    """Whole seconds between two timestamps, computed by the database (exact)."""
+    if dialect == "postgresql":
+        return cast(extract("epoch", later - earlier), Integer)
+    return cast(func.strftime("%s", later), Integer) - cast(func.strftime("%s", earlier), Integer)
+
+
+def _hour(dialect: str, moment: Any) -> Any:
+    if dialect == "postgresql":
+        return cast(extract("hour", moment), Integer)
+    return cast(func.strftime("%H", moment), Integer)
+
+
+SLICES = ("by_branch", "by_service", "by_weekday", "by_hour", "by_week")
+
+
+def figures(session: Session, request: ReportRequest, targets: Targets, now: datetime) -> Figures:
+    """The figures of one period. Waits are computed in the database and the rows are
+    folded into running totals as they stream, so a year takes well under a second."""
     start, end = request.start, request.end
     first, after = datetime.combine(start, time.min), datetime.combine(end + timedelta(1), time.min)
+    dialect = session.get_bind().dialect.name
     branches = {b.id: b.code for b in session.scalars(select(Branch))}
     services = {s.id: s.code for s in session.scalars(select(Service))}
     branch_id = next((i for i, c in branches.items() if c == request.branch), None)
     service_id = next((i for i, c in services.items() if c == request.service), None)
+    conn = session.connection()
+    T, E, A, F = (m.__table__.c for m in (Ticket, Event, Appointment, Feedback))  # noqa: N806
 
-    t = select(
-        Ticket.id, Ticket.branch_id, Ticket.service_id, Ticket.day, Ticket.kind,
-        Ticket.status, Ticket.issued_at, Ticket.wait_from, Ticket.first_called_at,
-        Ticket.finished_at, Ticket.appointment_id, Ticket.printed,
-    ).where(Ticket.day >= start, Ticket.day <= end)  # fmt: skip
-    moved = select(Event.ticket_id, Event.id, Event.kind, Event.data).where(
-        Event.at >= first,
-        Event.at < after,
-        Event.kind.in_(("ticket.transferred", "ticket.called")),
+    waited = case(
+        (T.first_called_at.is_not(None), _seconds(dialect, T.first_called_at, T.wait_from))
     )
-    a = select(
-        Appointment.channel, Appointment.follow_up_of_id, Appointment.branch_id,
-        Appointment.service_id,
-    ).where(Appointment.created_at >= first, Appointment.created_at < after)  # fmt: skip
-    missed = select(Appointment.id).where(
-        Appointment.start >= first,
-        Appointment.start < after,
-        Appointment.status == AppointmentStatus.NO_SHOW,
+    # Never called: how long until they left (cancelled) or until now (still open).
+    uncalled = case(
+        (
+            T.first_called_at.is_(None),
+            _seconds(dialect, func.coalesce(T.finished_at, literal(now, DateTime)), T.wait_from),
+        )
+    )
+    t = select(
+        T.id,
+        T.branch_id,
+        T.service_id,
+        # Plain values (no per-row type conversion): a year is some 30,000 rows.
+        type_coerce(T.day, String()),
+        _hour(dialect, T.issued_at),
+        type_coerce(T.kind, String()),
+        T.appointment_id.is_not(None),
+        type_coerce(T.status, String()),
+        waited,
+        uncalled,
+        T.printed,
+    ).where(T.day >= start, T.day <= end)
+    moved = select(E.ticket_id, E.data).where(
+        E.at >= first, E.at < after, E.kind == "ticket.transferred"
+    )
+    a = select(A.channel, A.follow_up_of_id.is_not(None)).where(
+        A.created_at >= first, A.created_at < after
+    )
+    missed = (
+        select(func.count())
+        .select_from(Appointment.__table__)
+        .where(A.start >= first, A.start < after, A.status == AppointmentStatus.NO_SHOW)
     )
     f = select(
-        Feedback.branch_id, Feedback.service_id, Feedback.at, Feedback.score,
-        Feedback.friendliness, Feedback.speed, Feedback.expertise,
-    ).where(Feedback.at >= first, Feedback.at < after)  # fmt: skip
+        F.branch_id,
+        F.service_id,
+        F.at,
+        F.score,
+        F.friendliness,
+        F.speed,
+        F.expertise,
+    ).where(F.at >= first, F.at < after)
     if branch_id is not None:
-        t = t.where(Ticket.branch_id == branch_id)
-        moved = moved.where(Event.branch_id == branch_id)
-        a = a.where(Appointment.branch_id == branch_id)
-        missed = missed.where(Appointment.branch_id == branch_id)
-        f = f.where(Feedback.branch_id == branch_id)
+        t = t.where(T.branch_id == branch_id)
+        moved = moved.where(E.branch_id == branch_id)
+        a = a.where(A.branch_id == branch_id)
+        missed = missed.where(A.branch_id == branch_id)
+        f = f.where(F.branch_id == branch_id)
     if service_id is not None:
-        t = t.where(Ticket.service_id == service_id)
-        a = a.where(Appointment.service_id == service_id)
-        missed = missed.where(Appointment.service_id == service_id)
-        f = f.where(Feedback.service_id == service_id)
+        t = t.where(T.service_id == service_id)
+        a = a.where(A.service_id == service_id)
+        missed = missed.where(A.service_id == service_id)
+        f = f.where(F.service_id == service_id)
 
-    tickets = session.execute(t).all()
-    # A transfer restarts wait_from; for those tickets the wait at the first call is in
-    # the event log (the same figure the monitor uses). A transfer follows a call, so
-    # both events fall after the ticket's day began.
-    transferred = {
-        e.ticket_id
-        for e in session.execute(moved.where(Event.kind == "ticket.transferred")).all()
-    }
+    # A transfer restarts wait_from; for those few tickets the wait at the first call is
+    # in the event log (the figure the monitor uses).
+    transferred = {r.ticket_id for r in conn.execute(moved).all()}
     first_wait: dict[int, int] = {}
     if transferred:
-        calls = session.execute(
-            moved.where(Event.kind == "ticket.called", Event.ticket_id.in_(transferred))
-            .order_by(Event.id)
-        ).all()  # fmt: skip
-        for e in calls:
-            if e.ticket_id not in first_wait:
-                first_wait[e.ticket_id] = int((e.data or {}).get("waited_seconds", 0) or 0)
+        calls = conn.execute(
+            select(E.ticket_id, E.data)
+            .where(E.kind == "ticket.called", E.ticket_id.in_(transferred))
+            .order_by(E.id)
+        )
+        for ticket, data in calls.all():
+            if ticket not in first_wait:
+                first_wait[ticket] = int((data or {}).get("waited_seconds", 0) or 0)
 
-    visits: list[_Visit] = []
+    total, groups = _Acc(), {k: _Acc() for k in GROUP_KEYS}
+    slices: dict[str, dict[str, _Acc]] = {k: defaultdict(_Acc) for k in SLICES}
+    norms: dict[tuple[int, int], int] = {}
+    day_keys: dict[date | str, tuple[str, str, bool]] = {}
     today = now.date()
-    for r in tickets:
-        branch, service = branches[r.branch_id], services[r.service_id]
-        norm = targets.norm_for(branch, service) * 60
-        if r.kind is TicketKind.APPOINTMENT:
-            group = "appointment"
-        else:
-            group = "late" if r.appointment_id is not None else "walk_in"
-        wait: int | None = None
-        if r.first_called_at is not None:
-            wait = first_wait.get(r.id)
-            if wait is None:
-                wait = max(0, int((r.first_called_at - r.wait_from).total_seconds()))
-        walked_out = r.status is TicketStatus.CANCELLED or (
-            r.status in OPEN and r.day < today
+    printed = 0
+    appointment_kind = TicketKind.APPOINTMENT.value
+    cancelled, done, no_show = (
+        TicketStatus.CANCELLED.value,
+        TicketStatus.DONE.value,
+        TicketStatus.NO_SHOW.value,
+    )
+    still_open = {s.value for s in OPEN}
+    no_shows = 0
+    for (
+        tid,
+        b_id,
+        s_id,
+        day,
+        hour,
+        kind,
+        has_appt,
+        status,
+        wait,
+        since,
+        was_printed,
+    ) in conn.execute(t).all():
+        norm = norms.get((b_id, s_id))
+        if norm is None:
+            norm = norms[(b_id, s_id)] = targets.norm_for(branches[b_id], services[s_id]) * 60
+        if tid in first_wait:
+            wait = first_wait[tid]
+        if wait is not None:
+            wait = max(0, int(wait))
+        keys = day_keys.get(day)
+        if keys is None:
+            real = day if isinstance(day, date) else date.fromisoformat(day)
+            keys = day_keys[day] = (str(real.weekday()), _week(real), real < today)
+        is_open = status in still_open
+        walked = status == cancelled or (is_open and keys[2])
+        miss = (
+            wait is None
+            and since is not None
+            and ((status == cancelled and since > norm) or (is_open and (keys[2] or since > norm)))
         )
-        missed_uncalled = False
-        if wait is None:
-            if r.status is TicketStatus.CANCELLED and r.finished_at is not None:
-                missed_uncalled = (r.finished_at - r.wait_from).total_seconds() > norm
-            elif r.status in OPEN:
-                # Still waiting at the end of its day: it has waited too long. Today: so far.
-                missed_uncalled = r.day < today or (now - r.wait_from).total_seconds() > norm
-        visits.append(
-            _Visit(
-                branch=branch,
-                service=service,
-                day=r.day,
-                hour=r.issued_at.hour,
-                group=group,
-                served=r.status is TicketStatus.DONE,
-                walked_out=walked_out,
-                wait=wait,
-                missed_uncalled=missed_uncalled,
-                no_show=r.status is TicketStatus.NO_SHOW,
-                printed=bool(r.printed),
-                norm=norm,
-            )
-        )
+        group = "appointment" if kind == appointment_kind else ("late" if has_appt else "walk_in")
+        for acc in (
+            total,
+            groups[group],
+            slices["by_branch"][branches[b_id]],
+            slices["by_service"][services[s_id]],
+            slices["by_weekday"][keys[0]],
+            slices["by_hour"][f"{hour:02d}"],
+            slices["by_week"][keys[1]],
+        ):
+            acc.visitors += 1
+            if status == done:
+                acc.served += 1
+            if walked:
+                acc.walked_out += 1
+            if wait is not None:
+                acc.waits.append(wait)
+                if wait <= norm:
+                    acc.within += 1
+            elif miss:
+                acc.missed += 1
+        printed += bool(was_printed)
+        no_shows += status == no_show
 
-    ratings = [
-        _Rating(
-            branch=branches[r.branch_id],
-            service=services[r.service_id] if r.service_id is not None else "",
-            day=r.at.date(),
-            hour=r.at.hour,
-            score=r.score,
-            subs={"friendliness": r.friendliness, "speed": r.speed, "expertise": r.expertise},
-        )
-        for r in session.execute(f).all()
-    ]
+    scores: list[int] = []
+    subs: dict[str, list[int]] = {k: [] for k in SUB_SCORE_KEYS}
+    for b_id, s_id, at, score, friendly, speed, expertise in conn.execute(f).all():
+        day = at.date()
+        keys = day_keys.get(day) or (str(day.weekday()), _week(day), day < today)
+        service = services[s_id] if s_id is not None else ""
+        for slice_key, key in (
+            ("by_branch", branches[b_id]),
+            ("by_service", service),
+            ("by_weekday", keys[0]),
+            ("by_hour", f"{at.hour:02d}"),
+            ("by_week", keys[1]),
+        ):
+            slices[slice_key][key].scores.append(score)
+        total.scores.append(score)
+        scores.append(score)
+        for name, value in zip(SUB_SCORE_KEYS, (friendly, speed, expertise), strict=True):
+            if value is not None:
+                subs[name].append(value)
+
     channel_tally: Tally[str] = Tally()
-    for r in session.execute(a).all():
-        channel_tally["counter_follow_up" if r.follow_up_of_id else r.channel] += 1
+    for channel, follow_up in conn.execute(a).all():
+        channel_tally["counter_follow_up" if follow_up else channel] += 1
     channels = [ChannelCount(k, channel_tally.pop(k, 0)) for k in CHANNEL_KEYS]
     channels += [ChannelCount(k, n) for k, n in sorted(channel_tally.items())]
 
     share = targets.share_for(request.branch, request.service)
-    every = _row("total", visits, ratings, share)
+    share_of: dict[str, Callable[[str], float]] = {
+        "by_branch": lambda b: targets.share_for(b, request.service),
+        "by_service": lambda s: targets.share_for(request.branch, s),
+    }
+    orders: dict[str, list[str]] = {
+        "by_weekday": [str(d) for d in range(7)],
+        "by_hour": [f"{h:02d}" for h in range(24)],
+    }
+    rows: dict[str, tuple[Row, ...]] = {}
+    for name, accs in slices.items():
+        target = share_of.get(name, lambda _k: share)
+        order = orders.get(name) or sorted(accs)
+        rows[name] = tuple(accs[k].row(k, target(k)) for k in order if k in accs)
+    tally = Tally(scores)
     return Figures(
         start=start,
         end=end,
         norm_minutes=targets.norm_for(request.branch, request.service),
-        total=every,
-        groups=_split(visits, [], lambda v: getattr(v, "group", ""), GROUP_KEYS,
-                      default_share=share),  # fmt: skip
-        no_show_called=sum(v.no_show for v in visits),
-        no_show_appointments=len(session.execute(missed).all()),
+        total=total.row("total", share),
+        groups=tuple(groups[k].row(k, share) for k in GROUP_KEYS if groups[k].visitors),
+        no_show_called=no_shows,
+        no_show_appointments=int(conn.execute(missed).scalar_one()),
         channels=tuple(channels),
-        by_branch=_split(visits, ratings, lambda x: x.branch,
-                         target=lambda b: targets.share_for(b, request.service)),  # fmt: skip
-        by_service=_split(visits, ratings, lambda x: x.service,
-                          target=lambda s: targets.share_for(request.branch, s)),  # fmt: skip
-        by_weekday=_split(visits, ratings, lambda x: str(x.day.weekday()),
-                          [str(d) for d in range(7)], default_share=share),  # fmt: skip
-        by_hour=_split(visits, ratings, lambda x: f"{x.hour:02d}",
-                       [f"{h:02d}" for h in range(24)], default_share=share),  # fmt: skip
-        by_week=_split(visits, ratings, lambda x: _week(x.day), default_share=share),
-        satisfaction=_satisfaction(
-            ratings, targets.satisfaction_for(request.branch, request.service)
+        by_branch=rows["by_branch"],
+        by_service=rows["by_service"],
+        by_weekday=rows["by_weekday"],
+        by_hour=rows["by_hour"],
+        by_week=rows["by_week"],
+        satisfaction=Satisfaction(
+            ratings=len(scores),
+            mean=round(statistics.fmean(scores), 2) if scores else None,
+            median=float(statistics.median(scores)) if scores else None,
+            modes=tuple(sorted(statistics.multimode(scores))) if scores else (),
+            target=targets.satisfaction_for(request.branch, request.service),
+            sub_scores=tuple(
+                SubScore(k, len(v), round(statistics.fmean(v), 2) if v else None)
+                for k, v in subs.items()
+            ),
+            distribution=tuple(tally.get(i, 0) for i in range(1, 11)),
         ),
-        printed=sum(v.printed for v in visits),
-        screen_only=sum(not v.printed for v in visits),
+        printed=printed,
+        screen_only=sum(a.visitors for a in groups.values()) - printed,
     )
 
 

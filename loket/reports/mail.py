@@ -26,11 +26,35 @@ from loket.reports.render import report_dict
 
 STALE_CLAIM = timedelta(minutes=30)
 MONTHS = {
-    "nl": ["januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-           "september", "oktober", "november", "december"],
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-}  # fmt: skip
+    "nl": [
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+}
 
 
 def previous_month(today: date) -> tuple[date, date]:
@@ -87,9 +111,10 @@ def release(session: Session, month: date, workstation: str) -> None:
 def subject(report: Report, language: str) -> str:
     start = report.request.start
     name = texts.text(language, "title")
-    if start.day == 1 and report.request.end == previous_month(
-        start.replace(day=28) + timedelta(days=4)
-    )[1]:
+    if (
+        start.day == 1
+        and report.request.end == previous_month(start.replace(day=28) + timedelta(days=4))[1]
+    ):
         return f"{name} {MONTHS[language][start.month - 1]} {start.year} – {report.municipality}"
     return f"{name} {start:%d-%m-%Y} – {report.request.end:%d-%m-%Y} – {report.municipality}"
 
@@ -101,7 +126,9 @@ def body(report: Report, language: str) -> str:
     norm = data["targets"]["norm_minutes"]
 
     def pct(x: float | None) -> str:
-        return "–" if x is None else f"{x * 100:.1f}%".replace(".", "," if language == "nl" else ".")
+        return (
+            "–" if x is None else f"{x * 100:.1f}%".replace(".", "," if language == "nl" else ".")
+        )
 
     def num(x: float | None) -> str:
         return "–" if x is None else f"{x:g}".replace(".", "," if language == "nl" else ".")

@@ -142,9 +142,7 @@ def report_dict(report: Report, language: str = "nl") -> dict[str, Any]:
             "satisfaction": t.satisfaction_for(req.branch, req.service),
         },
         "current": figures_dict(report, report.current, language),
-        "previous": (
-            figures_dict(report, report.previous, language) if report.previous else None
-        ),
+        "previous": (figures_dict(report, report.previous, language) if report.previous else None),
     }
 
 
@@ -192,29 +190,54 @@ def csv_rows(report: Report, language: str = "nl") -> list[list[str]]:
     cur, prev = data["current"], data["previous"] or {}
     w = lambda key: texts.text(language, key)  # noqa: E731
     what = {k: w(k) for k in ROW_FIGURES}
-    header = [w("section"), w("key"), w("label"), w("figure"), w("this_period"),
-              w("year_before")]  # fmt: skip
+    header = [w("section"), w("key"), w("label"), w("figure"), w("this_period"), w("year_before")]
     rows = [header]
 
     def add(section: str, key: str, label: str, figure: str, now: object, then: object) -> None:
         rows.append([section, key, label, figure, number(now), number(then)])
 
     period = f"{data['from']} – {data['to']}"
-    add(w("period"), "period", w("period"), w("period"), period,
-        f"{prev['from']} – {prev['to']}" if prev else None)  # fmt: skip
+    add(
+        w("period"),
+        "period",
+        w("period"),
+        w("period"),
+        period,
+        f"{prev['from']} – {prev['to']}" if prev else None,
+    )
     add(w("norm"), "norm_minutes", w("norm"), "min", data["targets"]["norm_minutes"], None)
-    add(w("target"), "target_share", w("target_share") + " (%)", "%",
-        _percent(data["targets"]["target_share"]), None)  # fmt: skip
-    add(w("target"), "satisfaction", w("satisfaction_target"), w("mean_score"),
-        data["targets"]["satisfaction"], None)  # fmt: skip
+    add(
+        w("target"),
+        "target_share",
+        w("target_share") + " (%)",
+        "%",
+        _percent(data["targets"]["target_share"]),
+        None,
+    )
+    add(
+        w("target"),
+        "satisfaction",
+        w("satisfaction_target"),
+        w("mean_score"),
+        data["targets"]["satisfaction"],
+        None,
+    )
 
-    summary_now, summary_then = _row_values(cur["summary"]), (
-        _row_values(prev["summary"]) if prev else {})  # fmt: skip
+    summary_now, summary_then = (
+        _row_values(cur["summary"]),
+        (_row_values(prev["summary"]) if prev else {}),
+    )
     for k, value in summary_now.items():
         add(w("summary"), k, w("summary"), what[k], value, summary_then.get(k))
     for k in ("no_show_called", "no_show_appointments"):
-        add(w("summary"), k, w("summary"), w(k), cur["summary"][k],
-            prev["summary"][k] if prev else None)  # fmt: skip
+        add(
+            w("summary"),
+            k,
+            w("summary"),
+            w(k),
+            cur["summary"][k],
+            prev["summary"][k] if prev else None,
+        )
 
     def block(section: str, title: str) -> None:
         before = {_match_key(section, r["key"]): r for r in prev.get(section, [])}
@@ -227,20 +250,37 @@ def csv_rows(report: Report, language: str = "nl") -> list[list[str]]:
     block("groups", w("groups"))
     chan_before = {c["key"]: c["appointments"] for c in prev.get("channels", [])}
     for c in cur["channels"]:
-        add(w("channels"), c["key"], c["label"], w("appointments"), c["appointments"],
-            chan_before.get(c["key"]))  # fmt: skip
+        add(
+            w("channels"),
+            c["key"],
+            c["label"],
+            w("appointments"),
+            c["appointments"],
+            chan_before.get(c["key"]),
+        )
     for section in SECTIONS:
         block(section, w(section))
 
     s, ps = cur["satisfaction"], prev.get("satisfaction", {})
     for k, figure in (("ratings", "ratings"), ("mean", "mean_score"), ("median", "median_score")):
         add(w("satisfaction"), k, w("satisfaction"), w(figure), s[k], ps.get(k))
-    add(w("satisfaction"), "modes", w("satisfaction"), w("mode_score"),
+    add(
+        w("satisfaction"),
+        "modes",
+        w("satisfaction"),
+        w("mode_score"),
         " ".join(str(m) for m in s["modes"]) or None,
-        " ".join(str(m) for m in ps.get("modes", [])) or None)  # fmt: skip
+        " ".join(str(m) for m in ps.get("modes", [])) or None,
+    )
     for score, n in s["distribution"].items():
-        add(w("satisfaction"), f"score_{score}", f"{w('score_chart')}: {score}", w("count"), n,
-            ps.get("distribution", {}).get(score))  # fmt: skip
+        add(
+            w("satisfaction"),
+            f"score_{score}",
+            f"{w('score_chart')}: {score}",
+            w("count"),
+            n,
+            ps.get("distribution", {}).get(score),
+        )
     sub_before = {x["key"]: x for x in ps.get("sub_scores", [])}
     for x in s["sub_scores"]:
         old = sub_before.get(x["key"], {})
@@ -248,8 +288,14 @@ def csv_rows(report: Report, language: str = "nl") -> list[list[str]]:
         add(w("sub_scores"), x["key"], x["label"], w("mean"), x["mean"], old.get("mean"))
     paper, pp = cur["paper"], prev.get("paper", {})
     add(w("paper"), "printed", w("printed"), w("count"), paper["printed"], pp.get("printed"))
-    add(w("paper"), "screen_only", w("screen_only"), w("count"), paper["screen_only"],
-        pp.get("screen_only"))  # fmt: skip
+    add(
+        w("paper"),
+        "screen_only",
+        w("screen_only"),
+        w("count"),
+        paper["screen_only"],
+        pp.get("screen_only"),
+    )
     return rows
 
 

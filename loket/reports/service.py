@@ -36,8 +36,10 @@ class MailedReport:
 
 
 def _override(row: Branch | Service) -> TargetOverride | None:
-    if row.wait_norm_minutes is None and row.target_share is None and (
-        row.satisfaction_target is None
+    if (
+        row.wait_norm_minutes is None
+        and row.target_share is None
+        and (row.satisfaction_target is None)
     ):
         return None
     return TargetOverride(row.wait_norm_minutes, row.target_share, row.satisfaction_target)
@@ -151,9 +153,13 @@ class ReportService:
                 at=self.clock.now(),
                 kind=MAILED_EVENT,
                 actor=self.actor,
-                data={"from": start.isoformat(), "to": end.isoformat(),
-                      "recipients": recipients, "by": how},
-            )  # fmt: skip
+                data={
+                    "from": start.isoformat(),
+                    "to": end.isoformat(),
+                    "recipients": recipients,
+                    "by": how,
+                },
+            )
 
     def mail_monthly_if_due(self, smtp: object | None = None) -> MailedReport | None:
         """Last month's report to the configured list, once for all PCs together.

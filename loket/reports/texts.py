@@ -224,7 +224,7 @@ def text(language: str, key: str, **values: object) -> str:
 
 
 def week_label(key: str, language: str) -> str:
-    """"2026-W48" -> "week 48 (2026)" / "week 48 (2026)"."""
+    """ "2026-W48" -> "week 48 (2026)" / "week 48 (2026)"."""
     year, _, week = key.partition("-W")
     return f"week {int(week)} ({year})"
 

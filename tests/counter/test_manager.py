@@ -74,7 +74,7 @@ def test_a_printer_alert_from_the_kiosk_shows_until_seen(
     kiosk.raise_device_alert("printer", BRANCH, problem="paper_out")
     qtbot.waitUntil(window.devices.isVisible, timeout=1000)
     texts = [w.text() for w in window.devices.findChildren(type(window.hint))]
-    assert any("Printer van de zuil: papier op" in t and "kiosk-hal" in t for t in texts)
+    assert any("Printer van het aanmeldscherm: papier op" in t and "kiosk-hal" in t for t in texts)
     assert window.state is not None
     window.acknowledge(window.state.device_alerts[0].event_id)
     assert not window.devices.isVisible()

@@ -5,11 +5,25 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyle
 
 from counter.reception import ReceptionWindow
 from tests.counter.test_workstation import shot
 from tests.loket.test_imports import CSV
+
+
+def answer_question(qtbot, choice: str) -> None:  # type: ignore[no-untyped-def]
+    """Press ``choice`` in the question that is about to open (a real QMessageBox)."""
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, press)
+            return
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    QTimer.singleShot(20, press)
 
 
 def _open(qtbot, loket, code: str, pin: str) -> ReceptionWindow:
@@ -38,8 +52,9 @@ def test_walk_in_with_assistance_and_check_in_by_name(qtbot, sqlite_loket):
     assert sqlite_loket.snapshot("dalfsen").waiting[0].needs_assistance
     qtbot.keyClicks(front.search, "jans")
     assert front.results.rowCount() == 1
+    front.results.selectRow(0)
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
-    assert front.checked.text().startswith("Ingecheckt: nummer D 1")
+    assert front.checked.text().startswith("Ingecheckt: M. Jansen, nummer D 1")
     shot(window, "reception-front-desk")
     # A receptionist may not serve: the live queue hides "call next".
     assert window.queue.counter_box.isHidden()
@@ -73,8 +88,20 @@ def test_phone_booking_reschedule_cancel_and_letter(qtbot, sqlite_loket, tmp_pat
     shot(window, "reception-calendar-week")
     cal.set_day(date(2026, 11, 25))
     cal.select_appointment(moved)
+    # Cancelling asks first; "Terug" keeps the appointment.
+    answer_question(qtbot, "Terug")
+    cal.cancel()
+    assert sqlite_loket.appointment(moved).status == "booked"
+    assert cal.message.text() == "De afspraak is niet geannuleerd."
+    answer_question(qtbot, "Afspraak annuleren")
     cal.cancel()
     assert sqlite_loket.appointment(moved).status == "cancelled"
+    # A wrong e-mail address is refused, not stored.
+    assert cal.select_slot(datetime(2026, 11, 25, 11, 0))
+    cal.name.setText("B. de Boer")
+    cal.email.setText("not-an-email")
+    cal.book()
+    assert "klopt niet" in cal.message.text() and cal.message.objectName() == "error"
 
 
 def test_closure_extra_session_and_import(qtbot, sqlite_loket, tmp_path: Path):
@@ -102,3 +129,56 @@ def test_counter_clerk_at_reception_does_not_see_closures(qtbot, sqlite_loket):
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert "Sluitingen en extra spreekuren" not in titles
     assert not window.queue.counter_box.isHidden()
+
+
+def test_one_key_never_checks_in_or_serves_someone_not_chosen(qtbot, sqlite_loket):
+    for minute, name in ((30, "M. Jansen"), (40, "P. Janssens")):
+        sqlite_loket.book_appointment(
+            "dalfsen", "rijbewijs", datetime(2026, 11, 24, 9, minute), name=name
+        )
+    window = _open(qtbot, sqlite_loket, "carla", "3333")
+    front = window.front
+    qtbot.keyClicks(front.search, "jans")
+    assert front.results.rowCount() == 2
+    assert front.results.selectedItems() == []  # nobody chosen in advance
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert front.checked.text() == "Kies eerst in de lijst wie u wilt inchecken."
+    assert sqlite_loket.snapshot("dalfsen").waiting == []
+    front.results.selectRow(1)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert len(sqlite_loket.snapshot("dalfsen").waiting) == 1  # the second press: nobody
+    assert front.checked.text() == "Kies eerst in de lijst wie u wilt inchecken."
+    assert front.checked.objectName() == "error"
+    # "Nummer geven" with no service chosen gives no number.
+    qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert front.issued.text() == ""
+    assert front.issued_text.text() == "Kies eerst de dienst waarvoor de bezoeker komt."
+    assert len(sqlite_loket.snapshot("dalfsen").waiting) == 1
+    # After a refusal, a success is shown in the calm colour again.
+    front.services.setCurrentRow(0)
+    qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert front.issued.text() == "A 1"
+    assert front.issued_text.objectName() == "message"
+    assert front.issued_text.palette().color(front.issued_text.foregroundRole()).name() == "#1d3557"
+    assert front.services.selectedItems() == []  # the next visitor is asked again
+
+
+def test_check_in_list_shows_times_services_and_status_in_full(qtbot, sqlite_loket):
+    sqlite_loket.book_appointment(
+        "dalfsen", "uittreksel", datetime(2026, 11, 24, 10, 30),
+        name="Alexandra van der Berg-Hoogeveen",
+    )  # fmt: skip
+    window = _open(qtbot, sqlite_loket, "carla", "3333")
+    window.resize(1366, 768)
+    front = window.front
+    qtbot.keyClicks(front.search, "Berg")
+    table = front.results
+    assert table.rowCount() == 1
+    metrics = table.fontMetrics()
+    # Qt draws a cell's text inside a focus-frame margin on each side.
+    margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
+    for column in (0, 2, 3):
+        text = table.item(0, column).text()
+        assert metrics.horizontalAdvance(text) + margin <= table.columnWidth(column), text
+    shot(window, "reception-check-in-columns")

@@ -135,3 +135,16 @@ def test_staff_pcs_run_the_daily_privacy_purge_hall_pcs_do_not(qtbot, sqlite_lok
     kinds = [e["kind"] for e in sqlite_loket.events_after(0, limit=10_000)]
     assert kinds.count("privacy.purged") == 1
     timer.stop()
+
+
+@pytest.mark.parametrize("role", ["kiosk", "counter"])
+def test_screen_option_renders_at_that_size(
+    qtbot, role: str, sqlite_loket: Loket, tmp_path: Path, no_settings_file: Path, capsys
+):
+    png = tmp_path / f"{role}.png"
+    args = ["--database", sqlite_loket.db.url, "--now", NOW, role]
+    code = main([*args, "--screenshot", str(png), "--screen", "1080x1920"])
+    assert code == 0, capsys.readouterr().err
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1080, 1920) or role == "counter"
+    assert image.height() == 1920

@@ -54,7 +54,14 @@ def test_rate_your_visit_by_typed_number(qtbot, kiosk, sqlite_loket):
     assert kiosk.current == "feedback_rating"
     kiosk.feedback_rating.send.click()  # no score yet: a hint, not an error
     assert kiosk.current == "feedback_rating" and "cijfer" in kiosk.feedback_rating.problem.text()
-    qtbot.mouseClick(kiosk.feedback_rating.scores.button(9), Qt.MouseButton.LeftButton)
+    rating = kiosk.feedback_rating
+    before = rating.scores.button(9).grab().toImage().pixelColor(8, 30)
+    qtbot.mouseClick(rating.scores.button(9), Qt.MouseButton.LeftButton)
+    assert rating.problem.text() == ""  # the refusal goes away once a score is chosen
+    # The chosen score is filled in the action colour, the others stay plain.
+    chosen = rating.scores.button(9).grab().toImage().pixelColor(8, 30)
+    other = rating.scores.button(8).grab().toImage().pixelColor(8, 30)
+    assert chosen.name() == kiosk.colours["primary"].lower() != other.name() == before.name()
     for aspect, face in (("friendliness", 5), ("speed", 4), ("expertise", 5)):
         qtbot.mouseClick(
             kiosk.feedback_rating.aspects[aspect].button(face), Qt.MouseButton.LeftButton

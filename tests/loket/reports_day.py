@@ -37,10 +37,22 @@ def _at(loket: Loket, hh: int, mm: int, day: int = 24, month: int = 11, year: in
 def drive_known_week(loket: Loket) -> dict[str, str]:
     """Runs the week above; returns the appointment references by name."""
     _at(loket, 10, 0, day=23)
-    ap1 = loket.book_appointment(BRANCH, "paspoort", datetime(2026, 11, 24, 9, 30),
-                                 name="J. de Vries", email="jdv@example.nl", channel="online")  # fmt: skip
-    ap2 = loket.book_appointment(BRANCH, "idkaart", datetime(2026, 11, 24, 9, 40),
-                                 name="M. Jansen", phone="0612345678", channel="phone")  # fmt: skip
+    ap1 = loket.book_appointment(
+        BRANCH,
+        "paspoort",
+        datetime(2026, 11, 24, 9, 30),
+        name="J. de Vries",
+        email="jdv@example.nl",
+        channel="online",
+    )
+    ap2 = loket.book_appointment(
+        BRANCH,
+        "idkaart",
+        datetime(2026, 11, 24, 9, 40),
+        name="M. Jansen",
+        phone="0612345678",
+        channel="phone",
+    )
 
     _at(loket, 9, 0)
     a1 = loket.issue_ticket(BRANCH, "paspoort").number
@@ -86,9 +98,15 @@ def drive_known_week(loket: Loket) -> dict[str, str]:
     loket.finish(BRANCH, a2)
     _at(loket, 9, 46)
     loket.give_feedback(BRANCH, a2, 8, friendliness=5, speed=5, expertise=5)
-    follow_up = loket.book_follow_up(BRANCH, "paspoort", datetime(2026, 11, 26, 10, 0),
-                                     name="J. de Vries", follow_up_of=ap1.reference,
-                                     channel="counter", notes="Nieuwe pasfoto meenemen")  # fmt: skip
+    follow_up = loket.book_follow_up(
+        BRANCH,
+        "paspoort",
+        datetime(2026, 11, 26, 10, 0),
+        name="J. de Vries",
+        follow_up_of=ap1.reference,
+        channel="counter",
+        notes="Nieuwe pasfoto meenemen",
+    )
     _at(loket, 9, 55)
     b2 = loket.check_in_reference(ap2.reference, BRANCH)[0].number
 

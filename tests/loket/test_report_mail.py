@@ -59,16 +59,18 @@ def _attachments(message: Message) -> dict[str, bytes]:
 
 def test_two_pcs_racing_send_the_monthly_report_once(loket: Loket, smtp_server):  # noqa: F811
     inbox, port = smtp_server
-    smtp = SmtpSettings(host="127.0.0.1", port=port, sender="loket@dalfsen.example",
-                        starttls=False)  # fmt: skip
+    smtp = SmtpSettings(host="127.0.0.1", port=port, sender="loket@dalfsen.example", starttls=False)
     _a_visit_in_november(loket)
     _configure_mail(loket, TO)
     first_of_december = datetime(2026, 12, 1, 7, 0)
     pcs = [
-        Loket(Database(loket.db.url), Clock(first_of_december, frozen=True),
-              Actor.system(f"balie-pc-{i}"))
+        Loket(
+            Database(loket.db.url),
+            Clock(first_of_december, frozen=True),
+            Actor.system(f"balie-pc-{i}"),
+        )
         for i in (1, 2)
-    ]  # fmt: skip
+    ]
     start = threading.Barrier(len(pcs))
     results: list[MailedReport | None | Exception] = []
 
@@ -87,7 +89,10 @@ def test_two_pcs_racing_send_the_monthly_report_once(loket: Loket, smtp_server):
     sent = [r for r in results if isinstance(r, MailedReport)]
     assert len(results) == 2 and len(sent) == 1 and None in results, results
     assert (sent[0].start, sent[0].end, sent[0].recipients) == (
-        date(2026, 11, 1), date(2026, 11, 30), 2)  # fmt: skip
+        date(2026, 11, 1),
+        date(2026, 11, 30),
+        2,
+    )
     _wait_for(inbox, 1)
     time.sleep(0.3)  # a second mail, if any, would have arrived by now
     assert len(inbox.messages) == 1
@@ -96,13 +101,24 @@ def test_two_pcs_racing_send_the_monthly_report_once(loket: Loket, smtp_server):
     assert _subject(message) == (
         "Rapportage dienstverlening november 2026 – Gemeente Dalfsen (demo)"
     )
-    body = next(p for p in message.walk() if p.get_content_type() == "text/plain"
-                and not p.get_filename()).get_payload(decode=True).decode()  # fmt: skip
+    body = (
+        next(
+            p
+            for p in message.walk()
+            if p.get_content_type() == "text/plain" and not p.get_filename()
+        )
+        .get_payload(decode=True)
+        .decode()
+    )
     assert "Binnen 5 minuten opgeroepen: 100,0% (doel 95,0%)" in body
     files = _attachments(message)
     assert files["rapportage-2026-11-01-2026-11-30.pdf"].startswith(b"%PDF")
-    rows = list(csv.reader(io.StringIO(
-        files["rapportage-2026-11-01-2026-11-30.csv"].decode("utf-8-sig")), delimiter=";"))  # fmt: skip
+    rows = list(
+        csv.reader(
+            io.StringIO(files["rapportage-2026-11-01-2026-11-30.csv"].decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
     assert ["Samenvatting", "visitors", "Samenvatting", "Bezoekers (nummers)", "1", ""] in rows
 
     # An hour later both timers run again: nothing more goes out.
@@ -117,12 +133,16 @@ def test_a_failed_send_is_tried_again_by_the_next_timer(loket: Loket, smtp_serve
     inbox, port = smtp_server
     _configure_mail(loket, TO[:1], "en")
     loket.clock.set(datetime(2027, 1, 1, 9, 0))
-    down = SmtpSettings(host="127.0.0.1", port=_free_port(), sender="loket@dalfsen.example",
-                        starttls=False, timeout=2)  # fmt: skip
+    down = SmtpSettings(
+        host="127.0.0.1",
+        port=_free_port(),
+        sender="loket@dalfsen.example",
+        starttls=False,
+        timeout=2,
+    )
     with pytest.raises(Refused, match="mailserver is niet bereikbaar"):
         loket.reports.mail_monthly_if_due(down)
-    up = SmtpSettings(host="127.0.0.1", port=port, sender="loket@dalfsen.example",
-                      starttls=False)  # fmt: skip
+    up = SmtpSettings(host="127.0.0.1", port=port, sender="loket@dalfsen.example", starttls=False)
     done = loket.reports.mail_monthly_if_due(up)
     assert done is not None and done.start == date(2026, 12, 1)
     _wait_for(inbox, 1)
@@ -140,12 +160,12 @@ def test_nothing_is_sent_without_addresses(loket: Loket):
 def test_mail_by_hand_to_a_given_address(loket: Loket, smtp_server):  # noqa: F811
     inbox, port = smtp_server
     _a_visit_in_november(loket)
-    smtp = SmtpSettings(host="127.0.0.1", port=port, sender="loket@dalfsen.example",
-                        starttls=False)  # fmt: skip
+    smtp = SmtpSettings(host="127.0.0.1", port=port, sender="loket@dalfsen.example", starttls=False)
     with pytest.raises(Refused, match="geen e-mailadres voor rapportages"):
         loket.reports.mail_report(date(2026, 11, 23), date(2026, 11, 29), smtp)
-    done = loket.reports.mail_report(date(2026, 11, 23), date(2026, 11, 29), smtp,
-                                     to=["wethouder@dalfsen.example"])  # fmt: skip
+    done = loket.reports.mail_report(
+        date(2026, 11, 23), date(2026, 11, 29), smtp, to=["wethouder@dalfsen.example"]
+    )
     assert done.recipients == 1
     _wait_for(inbox, 1)
     recipients, message = inbox.messages[0]

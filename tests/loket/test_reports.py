@@ -23,7 +23,7 @@ from loket.errors import DomainError, PermissionDenied
 from loket.events import Actor
 from loket.reports.render import report_dict
 from loket.services import Loket
-from tests.conftest import BACKENDS, TUESDAY_9
+from tests.conftest import BACKENDS, ROOT, TUESDAY_9
 from tests.loket.reports_day import BRANCH, WEEK, YEAR_BEFORE, drive_known_week
 
 # Worked out by hand from the table in reports_day.py (norm 5:00).
@@ -83,25 +83,43 @@ def test_every_figure_of_the_known_week(week: Loket):
 
     groups = {g["key"]: g for g in cur["groups"]}
     # Walk-ins: A1 3, B1 8, G1 6, D1 1 called; E1 and E2 missed -> 2 of 6 on time.
-    assert (groups["walk_in"]["visitors"], groups["walk_in"]["called"],
-            groups["walk_in"]["within_norm"]) == (7, 4, 2)  # fmt: skip
+    assert (
+        groups["walk_in"]["visitors"],
+        groups["walk_in"]["called"],
+        groups["walk_in"]["within_norm"],
+    ) == (7, 4, 2)
     assert groups["walk_in"]["share_within_norm"] == pytest.approx(2 / 6, abs=1e-4)
     assert (groups["walk_in"]["p50_minutes"], groups["walk_in"]["p90_minutes"]) == (3.0, 8.0)
-    assert (groups["appointment"]["visitors"], groups["appointment"]["share_within_norm"],
-            groups["appointment"]["p50_minutes"]) == (1, 1.0, 1.0)  # fmt: skip
-    assert (groups["late"]["visitors"], groups["late"]["share_within_norm"],
-            groups["late"]["p50_minutes"]) == (1, 0.0, 7.0)  # fmt: skip
+    assert (
+        groups["appointment"]["visitors"],
+        groups["appointment"]["share_within_norm"],
+        groups["appointment"]["p50_minutes"],
+    ) == (1, 1.0, 1.0)
+    assert (
+        groups["late"]["visitors"],
+        groups["late"]["share_within_norm"],
+        groups["late"]["p50_minutes"],
+    ) == (1, 0.0, 7.0)
     assert groups["late"]["label"] == "Te laat voor afspraak, als inloop geholpen"
 
     services = {r["key"]: r for r in cur["by_service"]}
-    assert {k: (r["visitors"], r["served"], r["walked_out"], r["share_within_norm"], r["ratings"],
-                r["mean_score"]) for k, r in services.items()} == {
+    assert {
+        k: (
+            r["visitors"],
+            r["served"],
+            r["walked_out"],
+            r["share_within_norm"],
+            r["ratings"],
+            r["mean_score"],
+        )
+        for k, r in services.items()
+    } == {
         "paspoort": (2, 2, 0, 1.0, 2, 8.0),
         "idkaart": (2, 1, 0, 0.0, 0, None),
         "uittreksel": (2, 2, 0, 0.5, 2, 7.5),  # G1 6:00 late, D1 1:00 on time (transferred)
         "verhuizing": (2, 0, 2, 0.0, 0, None),
         "ophalen": (1, 0, 1, None, 0, None),  # left after a minute: no wait to judge
-    }  # fmt: skip
+    }
     assert [(r["key"], r["label"], r["visitors"]) for r in cur["by_branch"]] == [
         ("dalfsen", "Gemeentehuis Dalfsen", 9)
     ]
@@ -109,17 +127,23 @@ def test_every_figure_of_the_known_week(week: Loket):
     assert _figures(cur["by_weekday"][0]) == TOTAL
     assert [(r["key"], r["label"]) for r in cur["by_week"]] == [("2026-W48", "week 48 (2026)")]
     hours = {r["key"]: r for r in cur["by_hour"]}
-    assert {k: (r["visitors"], r["called"], r["within_norm"], r["share_within_norm"],
-                r["ratings"]) for k, r in hours.items()} == {
+    assert {
+        k: (r["visitors"], r["called"], r["within_norm"], r["share_within_norm"], r["ratings"])
+        for k, r in hours.items()
+    } == {
         "09": (7, 5, 2, pytest.approx(2 / 6, abs=1e-4), 3),
         "10": (1, 1, 1, 1.0, 1),
         "12": (1, 0, 0, 0.0, 0),
-    }  # fmt: skip
+    }
     assert hours["09"]["label"] == "09:00–10:00"
 
     assert {c["key"]: c["appointments"] for c in cur["channels"]} == {
-        "online": 1, "phone": 1, "counter": 0, "counter_follow_up": 1, "import": 0,
-    }  # fmt: skip
+        "online": 1,
+        "phone": 1,
+        "counter": 0,
+        "counter_follow_up": 1,
+        "import": 0,
+    }
     sat = cur["satisfaction"]
     assert (sat["ratings"], sat["mean"], sat["median"], sat["modes"]) == (4, 7.75, 8.0, [8])
     assert (sat["target"], sat["target_met"]) == (7.5, True)
@@ -133,8 +157,12 @@ def test_every_figure_of_the_known_week(week: Loket):
 
     prev = data["previous"]
     assert (prev["from"], prev["to"]) == tuple(d.isoformat() for d in YEAR_BEFORE)
-    assert (prev["summary"]["visitors"], prev["summary"]["share_within_norm"],
-            prev["summary"]["p50_minutes"], prev["satisfaction"]["mean"]) == (1, 1.0, 2.0, 6.0)  # fmt: skip
+    assert (
+        prev["summary"]["visitors"],
+        prev["summary"]["share_within_norm"],
+        prev["summary"]["p50_minutes"],
+        prev["satisfaction"]["mean"],
+    ) == (1, 1.0, 2.0, 6.0)
 
 
 def test_filters_by_service_point_and_service(week: Loket):
@@ -181,8 +209,14 @@ def _csv(data: bytes) -> list[list[str]]:
 
 def test_csv_for_dutch_excel_has_the_same_figures(week: Loket):
     rows = _csv(week.reports.render(week.reports.report(*WEEK), "csv"))
-    assert rows[0] == ["Onderdeel", "Sleutel", "Omschrijving", "Meting", "Deze periode",
-                       "Een jaar eerder"]  # fmt: skip
+    assert rows[0] == [
+        "Onderdeel",
+        "Sleutel",
+        "Omschrijving",
+        "Meting",
+        "Deze periode",
+        "Een jaar eerder",
+    ]
     cell = {(r[0], r[1], r[3]): (r[4], r[5]) for r in rows[1:]}
     s = "Samenvatting"
     assert cell[(s, "visitors", "Bezoekers (nummers)")] == ("9", "1")
@@ -214,8 +248,9 @@ def test_pdf_has_real_text_embedded_fonts_and_the_figures(week: Loket, tmp_path:
     assert all("DejaVuSans" in line for line in lines)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
     assert "595.276 x 841.89 pts (A4)" in info.stdout
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True,
-                          text=True, check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     flat = " ".join(text.split())
     for expected in (
         "Rapportage dienstverlening",
@@ -243,8 +278,10 @@ def test_pdf_has_real_text_embedded_fonts_and_the_figures(week: Loket, tmp_path:
     ):
         assert expected in flat, expected
     # The charts are drawn, and the pages render: look at page 1 as a PNG.
-    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(path),
-                    str(tmp_path / "page")], check=True)  # fmt: skip
+    subprocess.run(
+        ["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")],
+        check=True,
+    )
     png = next(tmp_path.glob("page*.png"))
     assert png.stat().st_size > 10_000
 
@@ -252,8 +289,9 @@ def test_pdf_has_real_text_embedded_fonts_and_the_figures(week: Loket, tmp_path:
 def test_english_pdf(week: Loket, tmp_path: Path):
     path = tmp_path / "report.pdf"
     path.write_bytes(week.reports.render(week.reports.report(*WEEK), "pdf", "en"))
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout  # fmt: skip
+    text = subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
     assert "Service report" in text and "Late for appointment, let in as walk-in" in text
     assert "Tuesday" in text and "Rapportage" not in text
 
@@ -261,16 +299,40 @@ def test_english_pdf(week: Loket, tmp_path: Path):
 def test_the_command_line_writes_each_format(week: Loket, tmp_path: Path, capsys):
     url = week.db.url
     out = tmp_path / "week.json"
-    base = ["--database", url, "--now", "2026-11-30T08:00", "report",
-            "--from", "2026-11-23", "--to", "2026-11-29"]  # fmt: skip
+    base = [
+        "--database",
+        url,
+        "--now",
+        "2026-11-30T08:00",
+        "report",
+        "--from",
+        "2026-11-23",
+        "--to",
+        "2026-11-29",
+    ]
     assert main([*base, "--format", "json", "--out", str(out)]) == 0
     assert json.loads(out.read_text())["current"]["summary"]["share_within_norm"] == 0.375
-    assert main([*base, "--format", "csv", "--branch", BRANCH, "--service", "paspoort",
-                 "--out", str(tmp_path / "w.csv")]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                *base,
+                "--format",
+                "csv",
+                "--branch",
+                BRANCH,
+                "--service",
+                "paspoort",
+                "--out",
+                str(tmp_path / "w.csv"),
+            ]
+        )
+        == 0
+    )
     cell = {(r[0], r[1]): r[4] for r in _csv((tmp_path / "w.csv").read_bytes())}
     assert cell[("Samenvatting", "visitors")] == "2"
-    assert main([*base, "--format", "pdf", "--language", "en",
-                 "--out", str(tmp_path / "w.pdf")]) == 0  # fmt: skip
+    assert (
+        main([*base, "--format", "pdf", "--language", "en", "--out", str(tmp_path / "w.pdf")]) == 0
+    )
     assert (tmp_path / "w.pdf").read_bytes().startswith(b"%PDF")
     capsys.readouterr()
     assert main([*base, "--format", "pdf"]) == 2
@@ -281,3 +343,45 @@ def test_kiosk_cannot_report(loket: Loket):
     kiosk = loket.as_actor(Actor("kiosk-hal", roles=frozenset({"kiosk"})))
     with pytest.raises(PermissionDenied):
         kiosk.reports.report(*WEEK)
+
+
+def test_targets_from_the_configuration_with_overrides(loket: Loket, tmp_path: Path):
+    text = (ROOT / "assets" / "demo" / "municipality.toml").read_text(encoding="utf-8")
+    text = text.replace("target_share = 0.95 ", "target_share = 0.9 ")
+    text = text.replace('code = "uittreksel"\n', 'code = "uittreksel"\nwait_norm_minutes = 10\n', 1)
+    text = text.replace(
+        'code = "nieuwleusen"\n', 'code = "nieuwleusen"\nsatisfaction_target = 8.0\n', 1
+    )
+    path = tmp_path / "gemeente.toml"
+    path.write_text(text + '\n[reports]\nmail_to = ["teamleider@dalfsen.example"]\n')
+    loket.apply_config(path)
+    loket.clock.set(datetime(2026, 11, 24, 9, 0))
+    g = loket.issue_ticket(BRANCH, "uittreksel").number
+    p = loket.issue_ticket(BRANCH, "paspoort").number
+    loket.clock.set(datetime(2026, 11, 24, 9, 6))
+    loket.call_ticket(BRANCH, 1, g, "other")
+    loket.call_ticket(BRANCH, 2, p, "other")
+    data = report_dict(loket.reports.report(*WEEK))
+    assert data["targets"] == {"norm_minutes": 5, "target_share": 0.9, "satisfaction": 7.5}
+    services = {r["key"]: r["within_norm"] for r in data["current"]["by_service"]}
+    assert services == {"paspoort": 0, "uittreksel": 1}  # 6 minutes: within uittreksel's 10
+    only = report_dict(loket.reports.report(*WEEK, branch="nieuwleusen"))
+    assert only["targets"]["satisfaction"] == 8.0
+    assert loket.reports.mail_settings() == (["teamleider@dalfsen.example"], "nl")
+    monitor = loket.monitor(BRANCH)
+    assert monitor.target_share == 0.9
+    assert {s.service: s.called_within_norm for s in monitor.services if s.called} == {
+        "paspoort": 0,
+        "uittreksel": 1,
+    }
+
+
+def test_printed_tickets_are_counted_apart_from_screen_only(loket: Loket):
+    kiosk = loket.as_actor(Actor("kiosk-hal", roles=frozenset({"kiosk"})))
+    loket.clock.set(datetime(2026, 11, 24, 9, 0))
+    printed = kiosk.issue_ticket(BRANCH, "paspoort").number
+    kiosk.issue_ticket(BRANCH, "idkaart")  # the visitor chose "only on screen"
+    assert kiosk.record_printed(BRANCH, printed) is True
+    assert kiosk.record_printed(BRANCH, printed) is False  # once per ticket
+    paper = report_dict(loket.reports.report(*WEEK))["current"]["paper"]
+    assert paper == {"printed": 1, "screen_only": 1}

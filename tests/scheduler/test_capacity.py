@@ -21,7 +21,7 @@ def test_appointment_only_period_takes_all_capacity_and_walk_ins_keep_the_norm()
     d = DayDemand(opening, services(), interval_minutes=15)
     n = d.n_intervals
     d.walk_in = {
-        "PAS": [1.0 if d.period_at(i) and d.period_at(i).walk_ins else 0.0 for i in range(n)],
+        "PAS": [1.0 if getattr(d.period_at(i), "walk_ins", False) else 0.0 for i in range(n)],
         "RYB": [0.0] * n,
     }
     cap = appointment_capacity(d, [3] * n, Target(), mix={"PAS": 1, "RYB": 1})

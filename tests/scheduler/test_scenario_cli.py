@@ -9,9 +9,23 @@ from scheduler.scenario import load_scenario
 SCENARIOS = sorted(Path("assets/scenarios").glob("*.toml"))
 
 
-def test_the_five_scenarios_are_shipped():
+def test_the_ten_scenarios_are_shipped():
     names = {p.stem for p in SCENARIOS}
     assert {"demo_week", "busy_monday", "no_shows_30", "counter_sick", "demand_plus_20"} <= names
+    assert {
+        "two_counter_office",
+        "narrow_skills",
+        "appointment_only_late",
+        "surge_sick",
+        "part_time_points",
+    } <= names
+
+
+def test_narrow_skills_scenario_has_a_quiet_room_and_narrow_colleagues():
+    sc = load_scenario("assets/scenarios/narrow_skills.toml")
+    room = [c for c in sc.equipment if c.services is not None and "GEB" in c.services]
+    assert room and room[0].services == frozenset({"GEB", "HUW"})
+    assert all(len(s.skills) <= 3 for s in sc.staff)
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: p.stem)
@@ -29,12 +43,27 @@ def test_demo_week_opening_hours_are_dalfsen():
 
 def test_simulate_main_json(capsys):
     code = simulate_main(
-        "assets/scenarios/demo_week.toml", days=2, seed=3, policy=None, as_json=True
+        "assets/scenarios/part_time_points.toml",
+        days=2,
+        seed=3,
+        policy=None,
+        as_json=True,
+        staff_hours=True,
+        replications=4,
     )
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data["policies"]) == {"loket", "fixed", "longest_wait", "priority_aging", "pooled"}
-    assert 0 <= data["policies"]["loket"]["within_target_walk_in"] <= 1
+    for figures in data["policies"].values():
+        assert 0 <= figures["within_target_walk_in"] <= 1
+        assert "staff_hours_needed_for_norm" in figures
+        need = figures["staff_hours_needed_for_norm"]
+        assert need is None or need > 0
+        # A walk-out waited at least their patience: P95 can only grow.
+        assert figures["p95_wait_incl_walkouts"] >= figures["p95_wait"] - 1e-9
+    for plan in data["plans"].values():
+        assert 0 <= plan["predicted_within_target"] <= 1
+        assert {"staff_hours", "uncovered", "appointments_refused", "optimality_gap"} <= set(plan)
 
 
 def test_simulate_main_rejects_unknown_policy(capsys):
@@ -43,9 +72,9 @@ def test_simulate_main_rejects_unknown_policy(capsys):
 
 
 def test_plan_for_day_gives_roster_and_spread_slots():
-    plan = plan_for_day("assets/scenarios/demo_week.toml", "tue")
-    d = plan.to_dict()
-    assert d["roster"]["shifts"]
+    plan = plan_for_day("assets/scenarios/demo_week.toml", "tue", replications=4)
+    assert plan.to_dict()["roster"] == plan.roster.to_dict()
+    assert plan.roster.shifts
     slots = plan.capacity.slots
     assert slots and all(s.start >= 13 * 60 or s.start < 12 * 60 + 30 for s in slots)
     on_hour = sum(1 for s in slots if s.start % 60 == 0)

@@ -51,7 +51,7 @@ def test_common_random_numbers_same_visitors_for_every_policy():
     from scheduler.scenario import load_scenario
 
     sc = load_scenario("assets/scenarios/demo_week.toml")
-    prep = prepare_day(sc, "fri")
+    prep = prepare_day(sc, "fri", verify=False)
     a = day_input(prep, 7, 42, 0.92)
     b = day_input(prep, 7, 42, 0.92)
     other = day_input(prep, 8, 42, 0.92)
@@ -73,3 +73,59 @@ def test_walk_outs_happen_when_nobody_serves():
     out = simulate_day(day, LongestWaitPolicy())
     early = np.array([t.arrival < 400 for t in day.tickets])
     assert out.abandoned[early].all()
+
+
+def test_refused_requests_come_as_walk_ins_or_move_to_another_day():
+    from scheduler.simulator import ArrivalModel, generate_day
+
+    def model(refused_as: str) -> ArrivalModel:
+        return ArrivalModel(
+            start=540,
+            interval_minutes=15,
+            walk_in={"X": [0.5] * 16},
+            slots=[],
+            booking_probability={},
+            mean_minutes={"X": 10.0},
+            cv={"X": 0.5},
+            prefixes={"X": "A"},
+            patience_minutes=20.0,
+            no_show_rate=0.0,
+            punctuality_mean=0.0,
+            punctuality_sd=1.0,
+            refused={"X": 12.0},
+            refused_as=refused_as,
+        )
+
+    come = sum(len(generate_day(model("walk_in"), 4, d)[0]) for d in range(20))
+    move = sum(len(generate_day(model("other_day"), 4, d)[0]) for d in range(20))
+    assert move == pytest.approx(20 * 8, rel=0.25)
+    assert come - move == pytest.approx(20 * 12, rel=0.25)
+    # The ordinary walk-ins are the same visitors either way (common random numbers).
+    a = [t.arrival for t in generate_day(model("other_day"), 4, 0)[0]]
+    b = [t.arrival for t in generate_day(model("walk_in"), 4, 0)[0]]
+    assert set(a) <= set(b)
+
+
+def test_walk_outs_count_as_misses_and_as_waits_of_their_patience():
+    from scheduler.report import summarise
+
+    rng = np.random.default_rng(2)
+    tickets = []
+    for i in range(60):  # 60 visitors in an hour for one 10-minute clerk: most walk out
+        a = float(rng.random() * 60)
+        t = SimTicket(i, f"A {i}", "X", "walk_in", a, None, 10.0, 15.0)
+        t.wt = WaitingTicket(i, t.number, "X", "walk_in", BASE_DATE + timedelta(minutes=a))
+        tickets.append(t)
+    tickets.sort(key=lambda t: t.arrival)
+    day = DayInput(
+        "mon", 0, 60, tickets, [], [ClerkPlan("c", {"X": 1.0}, ((0, 60),))],
+        {"X": 10.0}, {"X": 0.5}, {"X": 600.0},
+    )  # fmt: skip
+    out = simulate_day(day, LongestWaitPolicy())
+    s = summarise([out], 5.0)
+    assert s["walked_out"] > 0.5
+    called = ~np.isnan(out.wait)
+    assert s["within_target"] <= called.mean()  # walk-outs are misses
+    assert s["p95_wait_incl_walkouts"] >= 15.0  # they waited their patience
+    assert s["p95_wait_incl_walkouts"] >= s["p95_wait"]
+    assert s["mean_wait_incl_walkouts"] > s["mean_wait"]

@@ -23,6 +23,20 @@ down_revision = "0006"
 branch_labels = None
 depends_on = None
 
+# The kiosk records that a ticket came out of the printer (PostgreSQL: public-hall PCs
+# update no tables themselves, see migration 0005). Only a waiting ticket of that day.
+_PRINTED = """
+CREATE OR REPLACE FUNCTION loket_ticket_printed(p_ticket integer, p_at timestamp)
+RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  UPDATE ticket SET printed = true
+  WHERE id = p_ticket AND day = p_at::date AND NOT printed;
+  RETURN FOUND;
+END $$;
+"""
+_PRINTED_SIGNATURE = "loket_ticket_printed(integer, timestamp)"
+
 _OVERRIDES = (
     ("wait_norm_minutes", sa.Integer()),
     ("target_share", sa.Float()),
@@ -52,9 +66,14 @@ def upgrade() -> None:
         sa.Column("recipients", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("month", name=op.f("pk_report_mailing")),
     )
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(_PRINTED)
+        op.execute(f"REVOKE ALL ON FUNCTION {_PRINTED_SIGNATURE} FROM PUBLIC")
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP FUNCTION IF EXISTS {_PRINTED_SIGNATURE}")
     op.drop_table("report_mailing")
     for table in ("service", "branch"):
         with op.batch_alter_table(table) as batch:
