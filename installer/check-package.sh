@@ -10,7 +10,7 @@ start=$(date +%s)
 [ "$(id -u)" -eq 0 ] || { echo "check-package.sh installs a .deb: run it as root" >&2; exit 1; }
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends "$DEB" >/dev/null
+apt-get install -y -qq --reinstall --no-install-recommends "$DEB" >/dev/null
 echo "installed: $(dpkg-query -W -f='${Package} ${Version}' loket)"
 
 getent passwd loket >/dev/null || { echo "no user loket" >&2; exit 1; }

@@ -14,6 +14,7 @@ import os
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 from loket.reports import texts
 from loket.reports.figures import Report
@@ -202,6 +203,7 @@ def report_pdf(report: Report, language: str = "nl") -> bytes:
 
     th = ParagraphStyle("th", parent=body, fontName=bold, fontSize=7.5, leading=9, alignment=2)
     th_left = ParagraphStyle("th_left", parent=th, alignment=0)
+    td = ParagraphStyle("td", parent=body, fontSize=8.5, leading=10)
 
     def table(
         rows: list[list[str]],
@@ -210,7 +212,9 @@ def report_pdf(report: Report, language: str = "nl") -> bytes:
         bad: AbstractSet[tuple[int, int]] = frozenset(),
     ) -> Table:
         head = [Paragraph(str(c), th_left if i == 0 else th) for i, c in enumerate(rows[0])]
-        t = Table([head, *rows[1:]], colWidths=widths, repeatRows=1, hAlign="LEFT")
+        # A long name (a service) wraps in its column instead of running into the next.
+        body_rows = [[Paragraph(escape(str(r[0])), td), *r[1:]] for r in rows[1:]]
+        t = Table([head, *body_rows], colWidths=widths, repeatRows=1, hAlign="LEFT")
         style = [
             ("FONT", (0, 0), (-1, -1), font, 8.5),
             ("FONT", (0, 0), (-1, 0), bold, 8.5),

@@ -51,7 +51,7 @@ def test_the_reports_tab_shows_the_known_week(qtbot, sqlite_loket: Loket, tmp_pa
         ["ID-kaart aanvragen", "2", "1", "0", "0,0%", "–", "7", "8", "0", "–"],
         ["Paspoort of ID-kaart ophalen", "1", "0", "1", "–", "–", "–", "–", "0", "–"],
         ["Paspoort aanvragen", "2", "2", "0", "100,0%", "100,0%", "1", "3", "2", "8"],
-        ["Uittreksel uit de BRP", "2", "2", "0", "50,0%", "–", "1", "6", "2", "7,5"],
+        ["Bewijs van inschrijving (uittreksel)", "2", "2", "0", "50,0%", "–", "1", "6", "2", "7,5"],
         ["Verhuizing doorgeven", "2", "0", "2", "0,0%", "–", "–", "–", "0", "–"],
     ]
     tab.breakdown.setCurrentIndex(tab.breakdown.findData("groups"))
