@@ -24,7 +24,7 @@ import socket
 import sys
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -287,9 +287,14 @@ def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composit
         from kiosk.settings import KioskSettings
 
         kiosk_settings = KioskSettings(
-            branch, workstation=workstation, fullscreen=fullscreen is not False,
-            **_screen_px(options),
-        )  # fmt: skip
+            branch, workstation=workstation, fullscreen=fullscreen is not False
+        )
+        if options.screen_size is not None:
+            kiosk_settings = replace(
+                kiosk_settings,
+                screen_width_px=options.screen_size[0],
+                screen_height_px=options.screen_size[1],
+            )
         window: QWidget = KioskWindow(
             base,
             kiosk_settings,

@@ -198,10 +198,10 @@ class CalendarView(QWidget):
             )
         # Two by two: four buttons in a row do not fit a laptop screen.
         actions = QGridLayout()
-        for i, b in enumerate(
+        for i, action_button in enumerate(
             (self.reschedule_button, self.cancel_button, self.pdf_button, self.mail_button)
         ):
-            actions.addWidget(b, i // 2, i % 2)
+            actions.addWidget(action_button, i // 2, i % 2)
 
         # Booking form (phone bookings): the time comes from the grid.
         form_box = QGroupBox("Nieuwe afspraak (telefoon)")

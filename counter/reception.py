@@ -179,7 +179,8 @@ class FrontDesk(QWidget):
             return
         row = min(rows)
         reference = self._references[row]
-        who = self.results.item(row, 1).text() or reference
+        name_cell = self.results.item(row, 1)
+        who = (name_cell.text() if name_cell is not None else "") or reference
         try:
             ticket, text = self.loket.check_in_reference(reference, self.branch)
         except (DomainError, Unavailable) as exc:

@@ -394,7 +394,7 @@ class DisplayWindow(QWidget):
         """Whether every service name fits its column whole."""
         font = _font(self.row_px)
         bold = _font(self.row_px, True)
-        room = self.width() - WINDOW_MARGINS[0] - WINDOW_MARGINS[2]
+        room: float = self.width() - WINDOW_MARGINS[0] - WINDOW_MARGINS[2]
         room -= PANEL_MARGINS[0] + PANEL_MARGINS[2] + 3 * WAIT_SPACING
         visible = self.wait_rows[:rows]
         for column, column_font in ((0, bold), (2, font), (3, font)):

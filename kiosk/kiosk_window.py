@@ -456,7 +456,7 @@ class KioskWindow(QWidget):
             self._printer_alerted = False
             try:  # counted in the reports: printed against "only on screen"
                 self.loket.record_printed(self.branch, outcome.number)
-            except (DomainError, *UNAVAILABLE):
+            except (DomainError, Unavailable, OSError):
                 log.exception("could not record that a ticket was printed")
             return
         if outcome.problem == "no_printer" or self._printer_alerted:

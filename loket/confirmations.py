@@ -137,7 +137,8 @@ def ics(c: Confirmation, now: datetime) -> bytes:
     event.add("location", ", ".join(p for p in (c.branch_name, c.address) if p))
     event.add(
         "description",
-        f"{c.bring}\nUw code voor het aanmeldscherm bij de ingang: {c.short_code}\nAfspraaknummer: {c.reference}",
+        f"{c.bring}\nUw code voor het aanmeldscherm bij de ingang: {c.short_code}\n"
+        f"Afspraaknummer: {c.reference}",
     )
     cal.add_component(event)
     return cal.to_ical()

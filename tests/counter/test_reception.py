@@ -185,6 +185,8 @@ def test_check_in_list_shows_times_services_and_status_in_full(qtbot, sqlite_lok
     # Qt draws a cell's text inside a focus-frame margin on each side.
     margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1)
     for column in (0, 2, 3):
-        text = table.item(0, column).text()
+        cell = table.item(0, column)
+        assert cell is not None
+        text = cell.text()
         assert metrics.horizontalAdvance(text) + margin <= table.columnWidth(column), text
     shot(window, "reception-check-in-columns")
