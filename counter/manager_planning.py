@@ -29,8 +29,7 @@ from PySide6.QtWidgets import (
 
 from counter.style import button, label
 from loket.errors import DomainError
-from loket.plan_service import REASONS_NL, PlanView
-from loket.planning import SOURCE_NL
+from loket.views import REASONS_NL, SOURCE_NL, PlanView
 
 if TYPE_CHECKING:
     from counter.manager import ManagerWindow

@@ -28,8 +28,7 @@ from PySide6.QtWidgets import (
 
 from counter.style import button, label
 from loket.errors import DomainError
-from loket.staff import ROLE_NL
-from loket.staff_admin import STAFF_ROLES, StaffEntry
+from loket.views import ROLE_NL, STAFF_ROLES, StaffEntry
 
 if TYPE_CHECKING:
     from counter.manager import ManagerWindow

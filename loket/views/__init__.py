@@ -242,6 +242,11 @@ _ELSEWHERE = {
     "SHORT_CODE_LENGTH": "loket.codes",
     "qr_png": "loket.codes",
     "EventRecord": "loket.events",
+    "PlanView": "loket.plan_service",
+    "REASONS_NL": "loket.plan_service",
+    "SOURCE_NL": "loket.planning",
+    "STAFF_ROLES": "loket.staff_admin",
+    "StaffEntry": "loket.staff_admin",
 }
 
 if TYPE_CHECKING:  # explicit re-exports, for mypy
@@ -262,10 +267,15 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.monitor import BranchMonitor as BranchMonitor
     from loket.monitor import CounterMonitor as CounterMonitor
     from loket.monitor import DeviceAlert as DeviceAlert
+    from loket.plan_service import REASONS_NL as REASONS_NL
+    from loket.plan_service import PlanView as PlanView
+    from loket.planning import SOURCE_NL as SOURCE_NL
     from loket.queue import CALL_REASONS as CALL_REASONS
     from loket.queue import OUTCOMES as OUTCOMES
     from loket.staff import ROLE_NL as ROLE_NL
     from loket.staff import StaffView as StaffView
+    from loket.staff_admin import STAFF_ROLES as STAFF_ROLES
+    from loket.staff_admin import StaffEntry as StaffEntry
 
 
 def __getattr__(name: str) -> Any:
