@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from counter.reception import ReceptionWindow
 from counter.workstation import CounterWorkstation
 from hardware.qt_bridge import CardEventBridge
 from loket.cli import main
+from loket.clock import Clock
 from loket.services import Loket
 
 NOW = "2026-11-24T09:30"
@@ -120,11 +122,17 @@ def test_reception_sends_mail_with_the_municipalitys_smtp_settings(
     comp.stop()
 
 
-def test_staff_pcs_run_the_daily_privacy_purge_hall_pcs_do_not(qtbot, sqlite_loket: Loket):
+def test_staff_pcs_run_the_daily_privacy_purge_hall_pcs_do_not(
+    qtbot, sqlite_loket: Loket, clock: Clock
+):
     from PySide6.QtCore import QObject
 
     from counter.app import _daily_purge
 
+    # A visit whose personal data is due: the purge decides by the data, not by a date.
+    visit = clock.now().replace(hour=10, minute=0, second=0, microsecond=0)
+    sqlite_loket.book_appointment("dalfsen", "idkaart", visit, name="Oud Bezoek")
+    clock.set(visit + timedelta(days=31))
     holder = QObject()
     assert _daily_purge(sqlite_loket, "kiosk", holder) is None
     assert _daily_purge(sqlite_loket, "display", holder) is None
@@ -133,7 +141,7 @@ def test_staff_pcs_run_the_daily_privacy_purge_hall_pcs_do_not(qtbot, sqlite_lok
     timer.timeout.emit()  # what the hourly tick does: the first one today purges
     kinds = [e["kind"] for e in sqlite_loket.events_after(0, limit=10_000)]
     assert kinds.count("privacy.purged") == 1
-    timer.timeout.emit()  # the next hour: already done today
+    timer.timeout.emit()  # the next hour: nothing left that is due
     kinds = [e["kind"] for e in sqlite_loket.events_after(0, limit=10_000)]
     assert kinds.count("privacy.purged") == 1
     timer.stop()
