@@ -112,6 +112,9 @@ class Setting:
         """The default, copied so a list default is never shared between rows."""
         if self.required:
             return _EMPTY.get(self.kind)
+        if self.kind == "localized" and isinstance(self.default, str):
+            # A text default stands for every language, as a text in the file does.
+            return self.default, self.default
         return copy.deepcopy(self.default)
 
     def describe_type(self) -> str:

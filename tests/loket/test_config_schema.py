@@ -160,3 +160,15 @@ def test_longest_wait_calls_the_longest_waiting_where_loket_lets_the_appointment
     assert longest is not None and longest.ticket_id == 1
     assert longest.reason == "A 1: 1 min wachten, langst wachtend"
     assert live_policy("longest_wait")(CounterContext(1, {"B": 1.0}), waiting, now, rules) is None
+
+
+def test_optional_texts_may_be_left_out():
+    """A file without the optional texts (info line, what to bring) is valid: every
+    language gets the declared default."""
+    raw = _raw()
+    raw["municipality"].pop("info_line", None)
+    for service in raw["services"]:
+        service.pop("bring", None)
+    spec = parse_config(raw)
+    assert spec.municipality.columns["info_line_nl"] == ""
+    assert spec.municipality.columns["info_line_en"] == ""
