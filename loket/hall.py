@@ -243,3 +243,13 @@ def unlock_with_card(session: Session, ctx: Context, uid: str | bytes) -> StaffV
     if row.outcome == "ok":
         return _staff(row)
     return LoginFailed("Deze pas is niet bekend als pas van een teamleider.")
+
+
+def ticket_printed(session: Session, ctx: Context, ticket: Ticket) -> bool:
+    """``loket_ticket_printed`` (migration 0007): False when it was already recorded."""
+    with _refusals():
+        return bool(
+            _call(
+                session, "SELECT loket_ticket_printed(:ticket, :at)", ticket=ticket.id, at=ctx.now
+            )
+        )

@@ -25,6 +25,21 @@ MONTHS_NL = [
     "november",
     "december",
 ]
+# For the English texts that Loket's core writes (the report mail's subject).
+MONTHS_EN = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True)

@@ -696,3 +696,16 @@ def recent_calls(session: Session, branch: Branch, day: date, limit: int = 6) ->
             .limit(limit)
         )
     )
+
+
+def record_printed(session: Session, ctx: Context, ticket: Ticket) -> bool:
+    """Mark ``ticket`` as given out on paper; False when it already was."""
+    if hall.uses_functions(session):
+        return hall.ticket_printed(session, ctx, ticket)
+    changed = session.execute(
+        update(Ticket)
+        .where(Ticket.id == ticket.id, Ticket.printed.is_(False))
+        .values(printed=True)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(changed, "rowcount", 0))

@@ -938,25 +938,12 @@ class Loket:
 
         False when it was already recorded. PostgreSQL: through the database function of
         migration 0007, as public-hall PCs update no tables themselves."""
-        from sqlalchemy import text, update
 
         def run(session: Session, ctx: Context) -> bool:
             ticket = queue.find_ticket(
                 session, queue.get_branch(session, branch), number, ctx.now.date(), lock=False
             )
-            if session.get_bind().dialect.name == "postgresql":
-                done = session.execute(
-                    text("SELECT loket_ticket_printed(:ticket, :at)"),
-                    {"ticket": ticket.id, "at": ctx.now},
-                ).scalar_one()
-                return bool(done)
-            changed = session.execute(
-                update(Ticket)
-                .where(Ticket.id == ticket.id, Ticket.printed.is_(False))
-                .values(printed=True)
-                .execution_options(synchronize_session=False)
-            )
-            return bool(getattr(changed, "rowcount", 0))
+            return queue.record_printed(session, ctx, ticket)
 
         return self._write(run, "issue_ticket")
 

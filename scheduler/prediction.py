@@ -110,9 +110,18 @@ def _residual_draw(mean: float, cv: float, elapsed: float, u: float) -> float:
 
 
 def predict_wait(
-    new_ticket_service: str, state: QueueState, kind: str = "walk_in"
+    new_ticket_service: str,
+    state: QueueState,
+    kind: str = "walk_in",
+    *,
+    min_samples: int = _MIN_SAMPLES,
+    max_samples: int = _MAX_SAMPLES,
+    call_budget: int = _CALL_BUDGET,
 ) -> timedelta | None:
-    """Median time until a ticket issued now for ``new_ticket_service`` is called."""
+    """Median time until a ticket issued now for ``new_ticket_service`` is called.
+
+    The replays stop after ``max_samples``, or once ``min_samples`` are done and the
+    simulated calls reach ``call_budget``."""
     counters = [c for c in state.counters if c.services]
     if not any(new_ticket_service in c.services for c in counters):
         return None
@@ -167,7 +176,7 @@ def predict_wait(
     show = state.show_rate
     results: list[float] = []
     calls = 0
-    while len(results) < _MAX_SAMPLES and (len(results) < _MIN_SAMPLES or calls < _CALL_BUDGET):
+    while len(results) < max_samples and (len(results) < min_samples or calls < call_budget):
         free: list[tuple[float, int]] = []
         for i, c in enumerate(counters):
             ready = 0.0

@@ -11,30 +11,16 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.screens.common import Host, Screen, TileButton, button, label
 from kiosk.theme import pictogram
-from loket.views import BranchStatus, ServiceView, describe_day
+from loket.views import MONTHS_EN, BranchStatus, ServiceView, describe_day
 
 EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-EN_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 def day_words(moment: datetime, today: datetime, language: str) -> str:
     if moment.date() == today.date():
         return "today" if language == "en" else "vandaag"
     if language == "en":
-        return f"{EN_DAYS[moment.weekday()]} {moment.day} {EN_MONTHS[moment.month - 1]}"
+        return f"{EN_DAYS[moment.weekday()]} {moment.day} {MONTHS_EN[moment.month - 1]}"
     return describe_day(moment.date())
 
 

@@ -19,42 +19,14 @@ from sqlalchemy import CursorResult, delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from loket.hours import MONTHS_EN, MONTHS_NL
 from loket.models import ReportMailing
 from loket.reports import texts
 from loket.reports.figures import Report
 from loket.reports.render import report_dict
 
 STALE_CLAIM = timedelta(minutes=30)
-MONTHS = {
-    "nl": [
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
+MONTHS = {"nl": MONTHS_NL, "en": MONTHS_EN}
 
 
 def previous_month(today: date) -> tuple[date, date]:

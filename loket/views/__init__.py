@@ -226,6 +226,7 @@ _ELSEWHERE = {
     "DisplayState": "loket.display",
     "ServiceWait": "loket.display",
     "describe_day": "loket.hours",
+    "MONTHS_EN": "loket.hours",
     "BranchMonitor": "loket.monitor",
     "CounterMonitor": "loket.monitor",
     "DeviceAlert": "loket.monitor",
@@ -261,6 +262,7 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.display import DisplayState as DisplayState
     from loket.display import ServiceWait as ServiceWait
     from loket.events import EventRecord as EventRecord
+    from loket.hours import MONTHS_EN as MONTHS_EN
     from loket.hours import describe_day as describe_day
     from loket.mailer import SmtpSettings as SmtpSettings
     from loket.monitor import TARGET_SHARE as TARGET_SHARE
