@@ -354,7 +354,6 @@ def issue_walk_in(
         ticket,
         predicted_wait_seconds=ticket.predicted_wait_seconds,
         needs_assistance=needs_assistance,
-        **({"let_in": True} if let_in else {}),
     )
     if let_in:
         # Counted apart, the same event as on PostgreSQL (above).
