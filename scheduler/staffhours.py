@@ -72,7 +72,14 @@ def staff_hours_needed(
                 for wd in dict.fromkeys(scenario.days)
             }
             run = run_scenario(
-                scenario, days, seed, policies, predict=False, workers=workers, prepared=prepared
+                scenario,
+                days,
+                seed,
+                policies,
+                predict=False,
+                workers=workers,
+                prepared=prepared,
+                lower_bound=False,
             )
             out = {}
             for name, outcomes in run.outcomes.items():

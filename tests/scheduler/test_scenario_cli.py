@@ -66,6 +66,30 @@ def test_simulate_main_json(capsys):
         assert {"staff_hours", "uncovered", "appointments_refused", "optimality_gap"} <= set(plan)
 
 
+@pytest.mark.parametrize("refused_as", ["walk_in", "other_day"])
+def test_refused_requests_are_counted_per_day_in_the_json(capsys, tmp_path, refused_as):
+    # Two counters cannot book all of Monday's requests in the two-counter office.
+    path = tmp_path / "office.toml"
+    path.write_text(
+        f'extends = "{Path("assets/scenarios/two_counter_office.toml").resolve()}"\n'
+        f'days = ["mon"]\n[visitors]\nrefused_requests = "{refused_as}"\n',
+        encoding="utf-8",
+    )
+    code = simulate_main(path, 3, 5, "loket", True, staff_hours=False, replications=2)
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    loket = data["policies"]["loket"]
+    expected = data["plans"]["mon"]["appointments_refused"]
+    assert expected > 0
+    assert loket["refused_requests_per_day"] == pytest.approx(
+        loket["refused_as_walk_in_per_day"] + loket["refused_to_other_day_per_day"]
+    )
+    assert loket["refused_requests_per_day"] > 0
+    came, moved = loket["refused_as_walk_in_per_day"], loket["refused_to_other_day_per_day"]
+    assert (came > 0 and moved == 0) if refused_as == "walk_in" else (came == 0 and moved > 0)
+    assert 0 <= loket["mean_wait_lower_bound"] <= loket["mean_wait_incl_walkouts"]
+
+
 def test_simulate_main_rejects_unknown_policy(capsys):
     assert simulate_main("assets/scenarios/demo_week.toml", 1, 1, "random", False) == 2
     assert "onbekend" in capsys.readouterr().err
