@@ -58,6 +58,7 @@ def run_to_dict(run: ScenarioRun, needed: dict[str, StaffHoursNeeded] | None = N
             "seed": run.seed,
             "policies": policies,
             "staff_hours_searched": needed is not None,
+            "staff_hours_search": {p: n.to_dict() for p, n in (needed or {}).items()},
             "predicted_within_target": predicted,
             "vs_loket": compare(run.outcomes, "loket", target),
             "plans": {

@@ -16,9 +16,11 @@ level (the same visitors are booked). ``None`` when no roster tried reaches the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from scheduler.report import summarise
+import numpy as np
+
+from scheduler.report import paired_ci, per_day, summarise
 from scheduler.runner import PreparedDay, prepare_day, run_scenario
 from scheduler.scenario import Scenario
 
@@ -32,12 +34,18 @@ class StaffHoursNeeded:
     factor: float | None  # the planning factor of that roster (None: the real plan)
     within_target: float | None  # simulated share at that roster
     levels_tried: int
+    # Loket only: per policy that needs fewer staff-hours, Loket's share minus theirs
+    # on *their* roster, paired by day (mean, low, high of a 95% interval): when the
+    # interval holds 0 the two tie within the noise of the simulated days.
+    versus: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "staff_hours": None if self.staff_hours is None else round(self.staff_hours, 2),
             "factor": self.factor,
             "within_target": None if self.within_target is None else round(self.within_target, 4),
+            "levels_tried": self.levels_tried,
+            "versus": {p: {k: round(v, 4) for k, v in d.items()} for p, d in self.versus.items()},
         }
 
 
@@ -70,11 +78,12 @@ def staff_hours_needed(
     """
     target = scenario.target
     cache: dict[int, dict[str, tuple[float, float]] | None] = {}
+    daily: dict[int, dict[str, np.ndarray]] = {}  # per simulated level: policy -> per day
     if scenario.staffing != "plan":
         factors = (1.0,)
     factors = list(factors)
 
-    def simulate(prepared: dict[str, PreparedDay]) -> dict[str, tuple[float, float]]:
+    def simulate(i: int, prepared: dict[str, PreparedDay]) -> dict[str, tuple[float, float]]:
         run = run_scenario(
             scenario,
             days,
@@ -86,9 +95,11 @@ def staff_hours_needed(
             lower_bound=False,
         )
         out = {}
+        daily[i] = {}
         for name, outcomes in run.outcomes.items():
             s = summarise(outcomes, target.within_minutes)
             out[name] = (float(s["within_target"]), float(s["planned_staff_hours_per_day"]))
+            daily[i][name] = per_day(outcomes, target.within_minutes)["within_target"]
         return out
 
     def level(i: int) -> dict[str, tuple[float, float]] | None:
@@ -109,7 +120,7 @@ def staff_hours_needed(
                     for wd in dict.fromkeys(scenario.days)
                 }
             valid = all(p.plan.roster.status in VALID for p in prepared.values())
-            cache[i] = simulate(prepared) if valid else None
+            cache[i] = simulate(i, prepared) if valid else None
         return cache[i]
 
     if base is not None and scenario.staffing == "plan":
@@ -125,6 +136,26 @@ def staff_hours_needed(
         i, share, hours = best
         factor = None if i < 0 else factors[i]
         result[name] = StaffHoursNeeded(name, hours, factor, share, len(cache))
+    mine = found.get("loket")
+    if "loket" in found:
+        versus = {}
+        for name, best in found.items():
+            if name == "loket" or best is None:
+                continue
+            if mine is not None and best[2] >= mine[2] - 1e-9:
+                continue
+            per = daily[best[0]]
+            ci = paired_ci(per["loket"], per[name])
+            versus[name] = {
+                "their_staff_hours": best[2],
+                "share_difference": ci["mean"],
+                "low": ci["low"],
+                "high": ci["high"],
+            }
+        old = result["loket"]
+        result["loket"] = StaffHoursNeeded(
+            old.policy, old.staff_hours, old.factor, old.within_target, old.levels_tried, versus
+        )
     return result
 
 
