@@ -61,6 +61,17 @@ def test_simulate_main_json(capsys):
         assert need is None or need > 0
         # A walk-out waited at least their patience: P95 can only grow.
         assert figures["p95_wait_incl_walkouts"] >= figures["p95_wait"] - 1e-9
+    search = data["staff_hours_search"]
+    assert set(search) == set(data["policies"])
+    for name, found in search.items():
+        assert found["staff_hours"] == data["policies"][name]["staff_hours_needed_for_norm"]
+    # Loket is compared, paired by day, with every baseline that needs fewer hours.
+    mine = search["loket"]["staff_hours"]
+    for name, found in search.items():
+        cheaper = found["staff_hours"] is not None and (
+            mine is None or found["staff_hours"] < mine - 1e-9
+        )
+        assert (name in search["loket"]["versus"]) == (name != "loket" and cheaper)
     for plan in data["plans"].values():
         assert 0 <= plan["predicted_within_target"] <= 1
         assert {"staff_hours", "uncovered", "appointments_refused", "optimality_gap"} <= set(plan)
