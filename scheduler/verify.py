@@ -12,8 +12,9 @@ day meets the norm, when the roster no longer changes (nobody left to add), or a
 share, and the colleagues missing per group of skills from the roster.
 
 ``plan.predicted_within_target`` is the simulated share of the final plan, so the
-plan's prediction is a simulation of the plan itself, on visitors the benchmark never
-sees (its own seed stream).
+plan's prediction is a simulation of the plan itself: on a stream of visitors of its
+own (neither the loop's, which it was tuned on, nor the benchmark's), over enough
+days for ~6,000 visitors (``predict_plan``).
 
 Entry points for the core::
 
@@ -241,7 +242,9 @@ def simulate_plan(
 def expected_visitors(model: ArrivalModel) -> float:
     """Visitors a simulated day of this model brings on average (refused walk-ins too)."""
     walk = sum(sum(v) for v in model.walk_in.values())
-    booked = sum(model.booking_probability.get(s.service, 0.0) for s in model.slots)
+    booked = sum(model.booking_probability.get(s.service, 0.0) for s in model.slots) * (
+        1.0 - model.no_show_rate
+    )
     came = (
         sum(n for c, n in model.refused.items() if sum(model.walk_in.get(c, ())) > 0)
         if model.refused_as == "walk_in"
