@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from loket import events
 from loket.errors import Refused
 from loket.models import Branch, Counter, Event
-from loket.queue import Context
+from loket.tickets import Context
 
 STATUS_NL = {"available": "Beschikbaar", "break": "Pauze", "back_office": "Backoffice"}
 STATUS_EVENT = "staff.status"

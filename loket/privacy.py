@@ -20,10 +20,10 @@ from typing import Any, cast
 from sqlalchemy import CursorResult, Update, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from loket import events, queue
+from loket import events, tickets
 from loket.appointments import get_by_reference
 from loket.models import Appointment, Event, Feedback, Ticket
-from loket.queue import Context
+from loket.tickets import Context
 
 PURGED_EVENT = "privacy.purged"
 EXPORTED_EVENT = "privacy.exported"
@@ -56,7 +56,7 @@ class PurgeReport:
 
 def cutoff(session: Session, now: datetime) -> datetime:
     """Visits before this moment are old enough: ``purge_after_days`` full days ago."""
-    days = queue.settings(session).purge_after_days
+    days = tickets.settings(session).purge_after_days
     return datetime.combine(now.date() - timedelta(days=days), time.min)
 
 
@@ -168,10 +168,10 @@ def export(session: Session, ctx: Context, reference: str) -> dict[str, Any]:
     """Everything stored about one appointment; the look itself is logged (reference only)."""
     a = get_by_reference(session, reference)
     follow_up_of = session.get(Appointment, a.follow_up_of_id) if a.follow_up_of_id else None
-    tickets = list(
+    own_tickets = list(
         session.scalars(select(Ticket).where(Ticket.appointment_id == a.id).order_by(Ticket.id))
     )
-    ticket_ids = [t.id for t in tickets]
+    ticket_ids = [t.id for t in own_tickets]
     rows = session.scalars(
         select(Event)
         .where(or_(Event.appointment_id == a.id, Event.ticket_id.in_(ticket_ids)))
@@ -212,7 +212,7 @@ def export(session: Session, ctx: Context, reference: str) -> dict[str, Any]:
             "notes": a.notes,
             "purged_at": _iso(a.purged_at),
         },
-        "tickets": [_ticket(t) for t in tickets],
+        "tickets": [_ticket(t) for t in own_tickets],
         "events": found,
         "feedback": [
             {

@@ -19,7 +19,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from loket.models import Branch, CodeThrottle
-from loket.queue import Context
+from loket.tickets import Context
 
 
 @dataclass(frozen=True)

@@ -236,8 +236,8 @@ _ELSEWHERE = {
     "StaffView": "loket.staff",
     "ROLE_NL": "loket.staff",
     "AVAILABILITY_NL": "loket.alerts",  # loket.alerts.STATUS_NL
-    "OUTCOMES": "loket.queue",
-    "CALL_REASONS": "loket.queue",
+    "OUTCOMES": "loket.tickets",
+    "CALL_REASONS": "loket.tickets",
     "SmtpSettings": "loket.mailer",
     "REFERENCE_ALPHABET": "loket.codes",
     "SHORT_CODE_LENGTH": "loket.codes",
@@ -245,9 +245,10 @@ _ELSEWHERE = {
     "EventRecord": "loket.events",
     "PlanView": "loket.plan_service",
     "REASONS_NL": "loket.plan_service",
-    "SOURCE_NL": "loket.planning",
+    "SOURCE_NL": "loket.plan_builder",
     "STAFF_ROLES": "loket.staff_admin",
     "StaffEntry": "loket.staff_admin",
+    "Report": "loket.reports.figures",
 }
 
 if TYPE_CHECKING:  # explicit re-exports, for mypy
@@ -269,15 +270,16 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.monitor import BranchMonitor as BranchMonitor
     from loket.monitor import CounterMonitor as CounterMonitor
     from loket.monitor import DeviceAlert as DeviceAlert
+    from loket.plan_builder import SOURCE_NL as SOURCE_NL
     from loket.plan_service import REASONS_NL as REASONS_NL
     from loket.plan_service import PlanView as PlanView
-    from loket.planning import SOURCE_NL as SOURCE_NL
-    from loket.queue import CALL_REASONS as CALL_REASONS
-    from loket.queue import OUTCOMES as OUTCOMES
+    from loket.reports.figures import Report as Report
     from loket.staff import ROLE_NL as ROLE_NL
     from loket.staff import StaffView as StaffView
     from loket.staff_admin import STAFF_ROLES as STAFF_ROLES
     from loket.staff_admin import StaffEntry as StaffEntry
+    from loket.tickets import CALL_REASONS as CALL_REASONS
+    from loket.tickets import OUTCOMES as OUTCOMES
 
 
 def __getattr__(name: str) -> Any:

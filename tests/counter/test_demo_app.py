@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from counter.demo_app import demo_windows, save_screenshots
 from counter.live_queue import LiveQueueWindow
 from loket.demo import create_demo
+from roles.demo import demo_windows, save_screenshots
 
 SHOTS = Path(__file__).resolve().parents[2] / "tests" / "screenshots"
 

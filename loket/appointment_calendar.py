@@ -27,7 +27,7 @@ from loket.models import (
     PeriodMode,
     Service,
 )
-from loket.queue import Context
+from loket.tickets import Context
 
 CapacityFn = Callable[[Session, Branch, Service, datetime, timedelta], int]
 # The seam for the scheduler's capacity (see module docstring).

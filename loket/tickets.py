@@ -17,7 +17,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from loket import events, hall, limits
-from loket.dispatch import LivePrediction, choose_next_id, predict_wait, waiting_candidates
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.events import Actor
 from loket.hours import describe_day, next_walk_in_opening, period_at, periods_on
@@ -38,6 +37,7 @@ from loket.models import (
     TicketKind,
     TicketStatus,
 )
+from loket.queue_state import LivePrediction, choose_next_id, predict_wait, waiting_candidates
 from loket.views import in_sentence
 
 OPEN_STATUSES = (
