@@ -223,7 +223,7 @@ ALERT_KINDS = frozenset({"printer", "scanner", "assistance", "kiosk", "code_gues
 _SAFE_KEY = re.compile(r"[a-z_]{1,30}")
 
 
-def raise_alert(
+def raise_device_alert(
     session: Session, ctx: Context, kind: str, branch: Branch | None, data: dict[str, object]
 ) -> int:
     """Staff alert as event ``alert.<kind>``; data are short technical facts only.
@@ -243,7 +243,7 @@ def raise_alert(
             raise Refused(f"Ongeldige waarde voor '{key}' in de melding.", code="alert_data")
         clean[key] = value
     if hall.uses_functions(session):
-        return hall.raise_alert(session, ctx, kind, branch, clean)
+        return hall.raise_device_alert(session, ctx, kind, branch, clean)
     event = events.append(
         session,
         at=ctx.now,

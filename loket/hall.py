@@ -163,7 +163,7 @@ def give_feedback(
     return int(str(feedback_id))
 
 
-def raise_alert(
+def raise_device_alert(
     session: Session, ctx: Context, kind: str, branch: Branch | None, data: dict[str, object]
 ) -> int:
     with _refusals():

@@ -75,7 +75,7 @@ def record_failure(session: Session, ctx: Context, branch: Branch | None) -> Non
         row.last_at = ctx.now
         if row.failures > rule.free_failures and not row.alerted:
             row.alerted = True
-            display.raise_alert(
+            display.raise_device_alert(
                 session,
                 ctx,
                 "code_guessing",

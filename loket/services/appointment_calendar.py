@@ -11,14 +11,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from loket import appointments, tickets
+from loket.services.base import ServiceBase
 from loket.tickets import Context
 from loket.views import AppointmentView
 
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
+if TYPE_CHECKING:  # loaded lazily, inside the methods below
     from loket.appointment_calendar import CalendarAppointment, DayChange, DayPlan, SpecialDay
-
-
-from loket.services.base import ServiceBase
 
 
 class CalendarService(ServiceBase):

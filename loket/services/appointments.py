@@ -11,23 +11,18 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from loket import appointments, codes, tickets
-from loket.models import (
-    Appointment,
-    Branch,
-)
+from loket.models import Appointment, Branch
+from loket.services.base import BookingDetails, ServiceBase
 from loket.tickets import Context
 from loket.views import AppointmentView, TicketView
 
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
+if TYPE_CHECKING:  # loaded lazily, inside the methods below
     from typing_extensions import Unpack
 
     from loket.appointment_calendar import CalendarAppointment
     from loket.confirmations import Confirmation
     from loket.imports import ImportReport
     from loket.mailer import SmtpSettings
-
-
-from loket.services.base import BookingDetails, ServiceBase
 
 
 class AppointmentService(ServiceBase):

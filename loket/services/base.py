@@ -17,7 +17,7 @@ from loket.errors import PermissionDenied
 from loket.events import Actor
 from loket.tickets import Context
 
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
+if TYPE_CHECKING:  # loaded lazily, inside the methods below
     from loket.plan_service import PlanService
 
 

@@ -4,8 +4,9 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -13,21 +14,63 @@ from sqlalchemy.orm import Session
 from loket import appointments, config, migrate, tickets
 from loket.config_schema import MUNICIPALITY
 from loket.errors import NotFound
-from loket.models import (
-    Branch,
-    BranchService,
-    Counter,
-    Service,
-    Staff,
-)
+from loket.models import Branch, BranchService, Counter, Service, Staff
+from loket.services.base import ServiceBase
 from loket.tickets import Context
 from loket.views import BranchView, ServiceView
 
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
+if TYPE_CHECKING:  # loaded lazily, inside the methods below
     from loket.mailer import SmtpSettings
 
 
-from loket.services.base import ServiceBase
+OpeningHoursShown = TypedDict(
+    "OpeningHoursShown", {"weekday": int, "from": str, "to": str, "mode": str}
+)
+
+
+class CounterShown(TypedDict):
+    number: int
+    name: str
+    services: list[str]
+
+
+class BranchShown(TypedDict):
+    code: str
+    name: str
+    address: str
+    wait_area: str
+    counters: list[CounterShown]
+    hours: list[OpeningHoursShown]
+
+
+class ServiceShown(TypedDict):
+    """``ServiceView``'s fields and the branches that offer the service."""
+
+    code: str
+    name_nl: str
+    name_en: str
+    prefix: str
+    duration_minutes: int
+    bring_nl: str
+    bring_en: str
+    icon: str
+    walk_in: bool
+    appointment: bool
+    branches: list[str]
+
+
+class StaffShown(TypedDict):
+    code: str
+    name: str
+    roles: list[str]
+    skills: list[str]
+
+
+class ConfigShown(TypedDict):
+    municipality: dict[str, object]
+    branches: list[BranchShown]
+    services: list[ServiceShown]
+    staff: list[StaffShown]
 
 
 class ConfigurationService(ServiceBase):
@@ -45,8 +88,10 @@ class ConfigurationService(ServiceBase):
 
         return self._write(run, "configure")
 
-    def show_config(self) -> dict[str, Any]:
-        def run(session: Session) -> dict[str, Any]:
+    def show_config(self) -> ConfigShown:
+        """The applied configuration as ``loket config show`` prints it (JSON-ready)."""
+
+        def run(session: Session) -> ConfigShown:
             muni = tickets.settings(session)
             branches = session.scalars(select(Branch).order_by(Branch.code)).all()
             services = session.scalars(
@@ -61,7 +106,19 @@ class ConfigurationService(ServiceBase):
                 },
                 "branches": [
                     {
-                        **BranchView.of(b).__dict__,
+                        "code": b.code,
+                        "name": b.name,
+                        "address": b.address,
+                        "wait_area": b.wait_area,
+                        "counters": [
+                            {
+                                "number": c.number,
+                                "name": c.name,
+                                "services": sorted(x.code for x in c.services),
+                            }
+                            for c in b.counters
+                            if c.active
+                        ],
                         "hours": [
                             {
                                 "weekday": p.weekday,
@@ -75,19 +132,22 @@ class ConfigurationService(ServiceBase):
                     for b in branches
                 ],
                 "services": [
-                    {
-                        **ServiceView.of(s).__dict__,
-                        "branches": sorted(
-                            by_id[o.branch_id] for o in offers if o.service_id == s.id
-                        ),
-                    }
+                    cast(
+                        ServiceShown,
+                        {
+                            **asdict(ServiceView.of(s)),
+                            "branches": sorted(
+                                by_id[o.branch_id] for o in offers if o.service_id == s.id
+                            ),
+                        },
+                    )
                     for s in services
                 ],
                 "staff": [
                     {
                         "code": s.code,
                         "name": s.name,
-                        "roles": s.roles,
+                        "roles": [str(r) for r in s.roles],
                         "skills": sorted(k.service.code for k in s.skills),
                     }
                     for s in staff

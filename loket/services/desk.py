@@ -10,17 +10,15 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from loket import appointments, tickets
+from loket.services.base import BookingDetails, ServiceBase
 from loket.tickets import Context
 from loket.views import AppointmentView
 
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
+if TYPE_CHECKING:  # loaded lazily, inside the methods below
     from typing_extensions import Unpack
 
     from loket.alerts import CounterState
     from loket.desk import CounterOverview, Visitor
-
-
-from loket.services.base import BookingDetails, ServiceBase
 
 
 class DeskService(ServiceBase):
@@ -97,13 +95,15 @@ class DeskService(ServiceBase):
 
         return self._write(run, "serve")
 
-    def raise_alert(self, branch: str, counter: int) -> int:
+    def raise_counter_alert(self, branch: str, counter: int) -> int:
         """Aggression protocol: a colleague is needed at this counter now."""
         from loket import alerts
 
         def run(session: Session, ctx: Context) -> int:
             b = tickets.get_branch(session, branch)
-            return alerts.raise_alert(session, ctx, b, tickets.get_counter(session, b, counter))
+            return alerts.raise_counter_alert(
+                session, ctx, b, tickets.get_counter(session, b, counter)
+            )
 
         # Any logged-in staff member may ask for help; no permission stands in the way.
         return self._write(run)

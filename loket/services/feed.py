@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from loket.events import EventRecord, event_record
 from loket.feed import EventFeed, open_feed
-from loket.models import (
-    Event,
-)
-
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
-    pass
-
-
+from loket.models import Event
 from loket.services.base import ServiceBase
 
 

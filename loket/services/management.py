@@ -7,13 +7,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from loket import tickets
+from loket.services.base import ServiceBase
 
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
+if TYPE_CHECKING:  # loaded lazily, inside the methods below
     from loket.monitor import BranchMonitor
     from loket.reports.service import ReportService
-
-
-from loket.services.base import ServiceBase
 
 
 class ManagementService(ServiceBase):

@@ -4,13 +4,12 @@ of access (logic in loket.privacy).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
-    from loket.privacy import PurgeReport
-
+from typing import TYPE_CHECKING
 
 from loket.services.base import ServiceBase
+
+if TYPE_CHECKING:  # loket.privacy loads lazily, inside the methods below
+    from loket.privacy import PrivacyExport, PurgeReport
 
 
 class PrivacyService(ServiceBase):
@@ -27,7 +26,7 @@ class PrivacyService(ServiceBase):
 
         return self._write(privacy.purge_if_due)
 
-    def privacy_export(self, reference: str) -> dict[str, Any]:
+    def privacy_export(self, reference: str) -> PrivacyExport:
         """Everything stored about one appointment (the resident's right of access)."""
         from loket import privacy
 

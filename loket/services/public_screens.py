@@ -5,20 +5,13 @@ loket.feedback).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy.orm import Session
 
 from loket import tickets
 from loket.display import BranchStatus, DisplayState
+from loket.services.base import ServiceBase
 from loket.tickets import Context
 from loket.views import TicketView
-
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
-    pass
-
-
-from loket.services.base import ServiceBase
 
 
 class PublicScreenService(ServiceBase):
@@ -43,13 +36,13 @@ class PublicScreenService(ServiceBase):
     ) -> int:
         """Alert staff (event ``alert.<kind>``), e.g. the kiosk printer is out of paper.
 
-        Named apart from ``raise_alert`` (the counter's aggression alert)."""
+        Named apart from ``raise_counter_alert`` (the counter's aggression alert)."""
         from loket import display
 
         def run(session: Session, ctx: Context) -> int:
             b = tickets.get_branch(session, branch) if branch else None
             payload: dict[str, object] = {**data}
-            return display.raise_alert(session, ctx, kind, b, payload)
+            return display.raise_device_alert(session, ctx, kind, b, payload)
 
         return self._write(run)
 

@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from loket import appointments, staff
 from loket.keys import KeyService
+from loket.services.base import ServiceBase
 from loket.staff import LoginFailed, StaffView
 from loket.staff_admin import StaffAdmin
 from loket.tickets import Context
-
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
-    pass
-
-
-from loket.services.base import ServiceBase
 
 
 class StaffService(ServiceBase):

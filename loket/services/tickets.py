@@ -6,22 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
 from loket import staff, tickets
-from loket.models import (
-    Ticket,
-)
+from loket.models import Ticket
+from loket.services.base import ServiceBase
 from loket.tickets import Context
 from loket.views import QueueSnapshot, TicketView
-
-if TYPE_CHECKING:  # the staff PCs' modules load lazily, inside the methods below
-    pass
-
-
-from loket.services.base import ServiceBase
 
 
 class TicketService(ServiceBase):

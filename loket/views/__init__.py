@@ -235,7 +235,9 @@ _ELSEWHERE = {
     "Visitor": "loket.desk",
     "StaffView": "loket.staff",
     "ROLE_NL": "loket.staff",
-    "AVAILABILITY_NL": "loket.alerts",  # loket.alerts.STATUS_NL
+    "AVAILABILITY_NL": "loket.status_words",  # loket.status_words.AVAILABILITY
+    "TICKET_STATUS_NL": "loket.status_words",  # loket.status_words.TICKET
+    "UNUSED_COUNTER": "loket.status_words",
     "OUTCOMES": "loket.tickets",
     "CALL_REASONS": "loket.tickets",
     "SmtpSettings": "loket.mailer",
@@ -252,7 +254,6 @@ _ELSEWHERE = {
 }
 
 if TYPE_CHECKING:  # explicit re-exports, for mypy
-    from loket.alerts import STATUS_NL as AVAILABILITY_NL  # noqa: F401
     from loket.codes import REFERENCE_ALPHABET as REFERENCE_ALPHABET
     from loket.codes import SHORT_CODE_LENGTH as SHORT_CODE_LENGTH
     from loket.codes import qr_png as qr_png
@@ -278,16 +279,20 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.staff import StaffView as StaffView
     from loket.staff_admin import STAFF_ROLES as STAFF_ROLES
     from loket.staff_admin import StaffEntry as StaffEntry
+    from loket.status_words import AVAILABILITY as AVAILABILITY_NL  # noqa: F401
+    from loket.status_words import TICKET as TICKET_STATUS_NL  # noqa: F401
+    from loket.status_words import UNUSED_COUNTER as UNUSED_COUNTER
     from loket.tickets import CALL_REASONS as CALL_REASONS
     from loket.tickets import OUTCOMES as OUTCOMES
+
+
+_RENAMED = {"AVAILABILITY_NL": "AVAILABILITY", "TICKET_STATUS_NL": "TICKET"}
 
 
 def __getattr__(name: str) -> Any:
     module = _ELSEWHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'loket.views' has no attribute {name!r}")
-    value = getattr(
-        importlib.import_module(module), "STATUS_NL" if name == "AVAILABILITY_NL" else name
-    )
+    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
     globals()[name] = value
     return value

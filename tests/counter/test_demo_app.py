@@ -42,7 +42,7 @@ def test_demo_command_saves_a_png_of_every_window(tmp_path: Path):
         [
             sys.executable,
             "-m",
-            "loket",
+            "roles",
             "--now",
             "2026-11-24T09:30",
             "demo",

@@ -53,7 +53,7 @@ def test_the_command_runs_as_its_own_process(sqlite_loket: Loket, tmp_path: Path
     }
     args = ["--database", sqlite_loket.db.url, "--now", NOW, "kiosk", "--windowed"]
     result = subprocess.run(
-        [sys.executable, "-m", "loket", *args, "--screenshot", str(png)],
+        [sys.executable, "-m", "roles", *args, "--screenshot", str(png)],
         env=env,
         capture_output=True,
         text=True,
