@@ -48,7 +48,7 @@ from scheduler.booking import booking_capacity
 from scheduler.demand import DayDemand, Period, ServiceProfile, hhmm
 from scheduler.forecast import VisitRecord, build_forecast
 from scheduler.planning import plan_day
-from scheduler.roster import Roster, Shift
+from scheduler.roster import WORK_LIMIT, Roster, Shift
 from scheduler.roster import StaffAvailability as Available
 from scheduler.staffing import Target
 
@@ -429,7 +429,7 @@ def _branch_plan(
     travel: Mapping[tuple[int, int], int],
     target: Target,
     previous: Mapping[str, Any] | None,
-    time_limit_s: float,
+    work_limit: float,
 ) -> dict[str, Any]:
     periods, closed = periods_on(branch, day)
     if not periods:
@@ -514,7 +514,7 @@ def _branch_plan(
         len(counters),
         target=target,
         previous=_previous_roster(previous, branch.code),
-        time_limit_s=time_limit_s,
+        work_limit=work_limit,
     )
     skills_by_code = {s.id: dict(s.skills) for s in staff}
     shifts = seat(plan.roster.shifts, equipment, skills_by_code)
@@ -598,9 +598,14 @@ def build(
     session: Session,
     day: date,
     previous: Mapping[str, Any] | None = None,
-    time_limit_s: float = 5.0,
+    work_limit: float = WORK_LIMIT,
 ) -> dict[str, Any]:
-    """The whole municipality's plan for ``day`` (every branch), as plain JSON."""
+    """The whole municipality's plan for ``day`` (every branch), as plain JSON.
+
+    Reproducible: the roster solver runs on one worker with a fixed seed and stops at
+    a deterministic ``work_limit`` (CP-SAT's deterministic time, ``scheduler.roster``),
+    never at a wall-clock limit, so the same database gives the same plan on any
+    machine and under any load."""
     settings = queue.settings(session)
     from loket.reports.service import load_targets
 
@@ -629,7 +634,7 @@ def build(
                 within_minutes=float(targets.norm_for(b.code)),
             ),
             previous,
-            time_limit_s,
+            work_limit,
         )
     sources = {p["forecast"]["source"] for p in out.values() if p.get("closed") is None}
     source = sources.pop() if len(sources) == 1 else ("mixed" if sources else "none")

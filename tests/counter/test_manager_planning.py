@@ -25,7 +25,7 @@ def test_the_planning_tab_shows_the_plan_and_an_absence_replans_it(qtbot, sqlite
     for weekday in range(5):
         sqlite_loket.planning.set_expected_volume("dalfsen", "paspoort", weekday, 14, 10)
         sqlite_loket.planning.set_expected_volume("dalfsen", "ophalen", weekday, 12, 0)
-    sqlite_loket.planning.plan(TUESDAY, time_limit_s=5)
+    sqlite_loket.planning.plan(TUESDAY)
     window = _open(qtbot, sqlite_loket)
     tab = window.planning_tab
     window.tabs.setCurrentWidget(tab)
