@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import appointments, codes, config, migrate, queue, staff
+from loket import appointments, check_in_wait, codes, config, migrate, queue, staff
 from loket.clock import Clock, municipality_zone
 from loket.config_schema import MUNICIPALITY
 from loket.db import Database
@@ -411,7 +411,13 @@ class Loket:
         wait = self._write(lambda s, c: throttle.seconds_to_wait(s, c, where(s)))
         if wait > 0:
             raise codes.CodeTooManyAttempts(wait)
-        check_in = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
+        now = self.now()
+        predicted = check_in_wait.predicted(
+            self.db, now, lambda s: appointments.resolve_code(s, code, now, lock=False)
+        )
+        check_in = self._check_in(
+            lambda s, c: appointments.resolve_code(s, code, c.now), branch, predicted
+        )
 
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             result = check_in(session, ctx)
@@ -419,7 +425,7 @@ class Loket:
             return result
 
         try:
-            return self._write(run, "check_in")
+            return check_in_wait.with_note(self._write(run, "check_in"), predicted)
         except (codes.CodeInvalid, codes.CodeUnreadable):
             self._write(lambda s, c: throttle.record_failure(s, c, where(s)))
             raise
@@ -427,16 +433,26 @@ class Loket:
     def check_in_reference(
         self, reference: str, branch: str | None = None
     ) -> tuple[TicketView, str]:
-        run = self._check_in(lambda s, _c: appointments.get_by_reference(s, reference), branch)
-        return self._write(run, "check_in")
+        self.require("check_in")
+        predicted = check_in_wait.predicted(
+            self.db, self.now(), lambda s: appointments.get_by_reference(s, reference, lock=False)
+        )
+        run = self._check_in(
+            lambda s, _c: appointments.get_by_reference(s, reference), branch, predicted
+        )
+        return check_in_wait.with_note(self._write(run, "check_in"), predicted)
 
     @staticmethod
     def _check_in(
-        find: Callable[[Session, Context], Appointment], branch: str | None
+        find: Callable[[Session, Context], Appointment],
+        branch: str | None,
+        predicted: check_in_wait.LivePrediction | None = None,
     ) -> Callable[[Session, Context], tuple[TicketView, str]]:
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             b = queue.get_branch(session, branch) if branch else None
-            ticket, message = appointments.check_in(session, ctx, find(session, ctx), branch=b)
+            ticket, message = appointments.check_in(
+                session, ctx, find(session, ctx), branch=b, predicted=predicted
+            )
             return TicketView.of(ticket), message
 
         return run

@@ -195,14 +195,18 @@ def test_walk_ins_are_let_in_by_reception_never_by_the_kiosk(loket, clock):
     assert [e["data"]["number"] for e in let_in] == [ticket.number]
 
 
-def test_issuing_a_ticket_does_not_hold_the_sqlite_write_lock_while_predicting(
-    sqlite_loket, monkeypatch
+@pytest.mark.parametrize("action", ["issue", "check_in_code", "check_in_reference"])
+def test_issuing_or_checking_in_does_not_hold_the_sqlite_write_lock_while_predicting(
+    sqlite_loket, monkeypatch, action
 ):
     path = Path(sqlite_loket.db.url.removeprefix("sqlite:///"))
     anna = Actor("balie-1", staff_id=_staff_id(sqlite_loket, "anna"), roles=frozenset({"counter"}))
     sqlite_loket.as_actor(anna).set_counter_status("dalfsen", 1, "available")
     for _ in range(20):
         sqlite_loket.issue_ticket("dalfsen", "paspoort")
+    booked = sqlite_loket.book_appointment(
+        "dalfsen", "paspoort", datetime(2026, 11, 24, 9, 10), name="Inwoner"
+    )
     real = dispatch.live_prediction.predict_wait_live
     second_writer: list[str] = []
 
@@ -219,6 +223,15 @@ def test_issuing_a_ticket_does_not_hold_the_sqlite_write_lock_while_predicting(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(dispatch.live_prediction, "predict_wait_live", predict_while_someone_writes)
-    ticket = sqlite_loket.issue_ticket("dalfsen", "paspoort")
+    kiosk = sqlite_loket.as_actor(KIOSK)
+    if action == "issue":
+        ticket = kiosk.issue_ticket("dalfsen", "paspoort")
+    elif action == "check_in_code":
+        ticket, _message = kiosk.check_in(booked.short_code, "dalfsen")
+    else:
+        ticket, _message = sqlite_loket.as_actor(RECEPTION).check_in_reference(
+            booked.reference, "dalfsen"
+        )
+    # Predicted exactly once, and a second writer got the lock meanwhile.
     assert second_writer == ["wrote"]
     assert ticket.predicted_wait_minutes is not None
