@@ -44,6 +44,7 @@ from loket.models import (
     TicketKind,
     TravelTime,
 )
+from loket.reports.figures import Targets
 from scheduler.booking import booking_capacity
 from scheduler.demand import DayDemand, Period, ServiceProfile, hhmm
 from scheduler.forecast import VisitRecord, build_forecast
@@ -558,6 +559,7 @@ def _branch_plan(
         "start_minute": demand.start,
         "slot_minutes": SLOT_MINUTES,
         "forecast": {"source": fc.source, "note": fc.note, "show_rate": round(fc.show_rate, 3)},
+        "target": {"share": target.share, "norm_minutes": target.within_minutes},
         "intervals": [
             {
                 "start": hhmm(nd.start),
@@ -592,6 +594,23 @@ def _branch_plan(
         "share_within_norm": round(1 - late / arrivals, 4) if arrivals else 1.0,
         "coverage": {s: _merge(w) for s, w in coverage.items()},
     }
+
+
+def _branch_target(session: Session, targets: Targets, branch: Branch) -> Target:
+    """The norm the plan staffs a service point for: its own target (or the
+    municipality's), made stricter by an override of a service offered there. One
+    staffing target per service point and interval: the strictest of its services
+    (highest share, shortest norm), so no offered service is planned below its own."""
+    offered = session.scalars(
+        select(Service.code)
+        .join(BranchService, BranchService.service_id == Service.id)
+        .where(BranchService.branch_id == branch.id, Service.active)
+    ).all()
+    scopes: list[str | None] = [None, *offered]
+    return Target(
+        share=max(targets.share_for(branch.code, s) for s in scopes),
+        within_minutes=float(min(targets.norm_for(branch.code, s) for s in scopes)),
+    )
 
 
 def build(
@@ -629,10 +648,7 @@ def build(
             taken,
             worked,
             travel,
-            Target(
-                share=targets.share_for(b.code),
-                within_minutes=float(targets.norm_for(b.code)),
-            ),
+            _branch_target(session, targets, b),
             previous,
             work_limit,
         )

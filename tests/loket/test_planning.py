@@ -103,3 +103,53 @@ def test_the_same_database_gives_the_same_plan_whatever_the_machine_load(loket):
         from loket.plan_service import current_data
 
         assert current_data(session, TUESDAY) == again
+
+
+def test_the_plan_staffs_for_the_configured_targets_and_their_overrides(sqlite_loket):
+    """The norm and target share come from the configuration (municipality, then a
+    service point's override, then the strictest override of a service offered there)
+    and decide how many colleagues each quarter hour needs."""
+    from sqlalchemy import update
+
+    from loket import planning
+    from loket.models import Branch, Municipality, Service
+
+    loket = sqlite_loket
+    for weekday in range(5):
+        loket.planning.set_expected_volume("dalfsen", "paspoort", weekday, 40, 8)
+        loket.planning.set_expected_volume("dalfsen", "idkaart", weekday, 20, 4)
+        loket.planning.set_expected_volume("nieuwleusen", "paspoort", weekday, 4, 1)
+
+    def plan() -> tuple[dict[str, dict[str, float]], int]:
+        with loket.db.read() as session:
+            data = planning.build(session, TUESDAY, None, work_limit=0.5)
+        branches = {c: b for c, b in data["branches"].items() if b.get("closed") is None}
+        need = sum(i["need"] for i in branches["dalfsen"]["intervals"])
+        return {c: b["target"] for c, b in branches.items()}, need
+
+    def change(statement) -> None:  # type: ignore[no-untyped-def]
+        with loket.db.write() as session:
+            session.execute(statement)
+
+    targets, strict_need = plan()
+    assert targets["dalfsen"] == {"share": 0.95, "norm_minutes": 5.0}
+    # The municipality's norm goes to 10 minutes for 80% of visitors: fewer needed.
+    change(update(Municipality).values(wait_norm_minutes=10, target_share=0.8))
+    targets, lenient_need = plan()
+    assert targets == {
+        "dalfsen": {"share": 0.8, "norm_minutes": 10.0},
+        "nieuwleusen": {"share": 0.8, "norm_minutes": 10.0},
+    }
+    assert lenient_need < strict_need
+    # The town hall keeps 95% (its own override); Nieuwleusen follows the municipality.
+    change(update(Branch).where(Branch.code == "dalfsen").values(target_share=0.95))
+    targets, _need = plan()
+    assert targets["dalfsen"] == {"share": 0.95, "norm_minutes": 10.0}
+    assert targets["nieuwleusen"] == {"share": 0.8, "norm_minutes": 10.0}
+    # A service with a stricter norm (passports within 3 minutes) tightens the plan of
+    # every service point offering it.
+    change(update(Service).where(Service.code == "paspoort").values(wait_norm_minutes=3))
+    targets, passport_need = plan()
+    assert targets["dalfsen"] == {"share": 0.95, "norm_minutes": 3.0}
+    assert targets["nieuwleusen"] == {"share": 0.8, "norm_minutes": 3.0}
+    assert passport_need > lenient_need
