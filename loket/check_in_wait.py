@@ -44,4 +44,6 @@ def with_note(
     view, message = result
     if prediction is None or prediction.note is None or view.status != "waiting":
         return result
-    return replace(view, wait_note=prediction.note), message
+    return replace(
+        view, wait_note=prediction.note, wait_expected_from=prediction.expected_from
+    ), message

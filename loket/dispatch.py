@@ -148,6 +148,7 @@ class LivePrediction:
 
     seconds: int | None
     note: str | None = None  # "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
+    expected_from: str | None = None  # "13:00": when the plan first has someone for it
 
 
 # The live prediction's reads, built once: constructing a SQLAlchemy statement costs
@@ -425,7 +426,7 @@ def predict_live(
     note = "Nu is er niemand voor deze dienst."
     if when:
         note += f" Verwacht vanaf {when}."
-    return LivePrediction(None, note)
+    return LivePrediction(None, note, when)
 
 
 def predict_wait(session: Session, ticket: Ticket, now: datetime) -> timedelta | None:
