@@ -363,8 +363,10 @@ def live_state(
             )
         )
     means = {code: float(m) for code, m in connection.execute(_MEANS).all()}
+    # Booked visitors arrive as late as the plan's forecast says they usually do.
+    late = timedelta(minutes=float(coverage.get("late_minutes", 0.0)) if coverage else 0.0)
     upcoming = [
-        (code, at)
+        (code, at + late)
         for code, at in connection.execute(
             _UPCOMING,
             {

@@ -47,7 +47,7 @@ from loket.models import (
 from loket.reports.figures import Targets
 from scheduler.booking import booking_capacity
 from scheduler.demand import DayDemand, Period, ServiceProfile, hhmm
-from scheduler.forecast import VisitRecord, build_forecast
+from scheduler.forecast import Punctuality, VisitRecord, build_forecast
 from scheduler.planning import plan_day
 from scheduler.roster import WORK_LIMIT, Roster, Shift
 from scheduler.roster import StaffAvailability as Available
@@ -189,6 +189,39 @@ class _Forecast:
     walk_in: dict[str, list[float]]
     appointments: dict[str, list[float]]
     show_rate: float
+    punctuality: Punctuality | None = None
+
+
+def _punctuality_note(p: Punctuality | None) -> str:
+    if p is None:
+        return ""
+    minutes = round(p.median_minutes)
+    if minutes > 0:
+        when = f"meestal {minutes} min te laat"
+    elif minutes < 0:
+        when = f"meestal {-minutes} min te vroeg"
+    else:
+        when = "meestal op tijd"
+    return f" Afspraken: {when} ({p.late_share:.0%} komt na de afgesproken tijd)."
+
+
+def shift_late(row: list[float], minutes: float, interval: int) -> list[float]:
+    """Bookings per interval moved to when the visitors arrive: ``minutes`` late on
+    average (only lateness moves them; an early visitor is still called around the
+    appointment time). Part of an interval's bookings moves to the next one."""
+    if minutes <= 0:
+        return list(row)
+    out = [0.0] * len(row)
+    whole, part = divmod(minutes / interval, 1.0)
+    for i, value in enumerate(row):
+        j = i + int(whole)
+        if j < len(row):
+            out[j] += value * (1.0 - part)
+        if j + 1 < len(row):
+            out[j + 1] += value * part
+        elif j < len(row):
+            out[j] += value * part  # the last interval keeps what cannot move on
+    return out
 
 
 def _forecast(
@@ -215,11 +248,13 @@ def _forecast(
         seen = forecast.days_seen[weekday]
         return _Forecast(
             "history",
-            f"Voorspelling uit de geschiedenis: {seen} eerdere {WEEKDAYS_PLURAL_NL[weekday]}.",
+            f"Voorspelling uit de geschiedenis: {seen} eerdere {WEEKDAYS_PLURAL_NL[weekday]}."
+            + _punctuality_note(forecast.punctuality),
             profiles,
             walk,
             appointments,
             forecast.show_rate,
+            forecast.punctuality,
         )
     volumes = list(
         session.execute(
@@ -466,8 +501,15 @@ def _branch_plan(
         i = (minute_of(at) - grid.start) // SLOT_MINUTES
         if code in booked and 0 <= i < grid.n_intervals:
             booked[code][i] += 1
+    # Booked visitors arrive as punctual as they have been (the forecast's punctuality):
+    # the plan counts them where they arrive, the live prediction expects them then.
+    late = fc.punctuality.median_minutes if fc.punctuality else 0.0
     appointments = {
-        s: [max(b, e) for b, e in zip(booked[s], fc.appointments.get(s, booked[s]), strict=True)]
+        s: shift_late(
+            [max(b, e) for b, e in zip(booked[s], fc.appointments.get(s, booked[s]), strict=True)],
+            late,
+            SLOT_MINUTES,
+        )
         for s in services
     }
     demand = DayDemand(
@@ -558,7 +600,18 @@ def _branch_plan(
         "opening": [{"start": hhmm(p.start), "end": hhmm(p.end), "mode": p.mode} for p in opening],
         "start_minute": demand.start,
         "slot_minutes": SLOT_MINUTES,
-        "forecast": {"source": fc.source, "note": fc.note, "show_rate": round(fc.show_rate, 3)},
+        "forecast": {
+            "source": fc.source,
+            "note": fc.note,
+            "show_rate": round(fc.show_rate, 3),
+            "punctuality": {
+                "median_minutes": round(fc.punctuality.median_minutes, 1),
+                "late_share": round(fc.punctuality.late_share, 3),
+                "visits": fc.punctuality.visits,
+            }
+            if fc.punctuality
+            else None,
+        },
         "target": {"share": target.share, "norm_minutes": target.within_minutes},
         "intervals": [
             {
@@ -673,6 +726,11 @@ def coverage(data: Mapping[str, Any]) -> dict[str, Any]:
         code: {
             "services": b.get("coverage", {}),
             "show_rate": b.get("forecast", {}).get("show_rate", 1.0),
+            # Minutes booked visitors arrive after their time (median; 0 when early).
+            "late_minutes": max(
+                0.0,
+                float((b.get("forecast", {}).get("punctuality") or {}).get("median_minutes", 0.0)),
+            ),
         }
         for code, b in data.get("branches", {}).items()
         if b.get("closed") is None

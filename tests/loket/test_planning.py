@@ -8,6 +8,8 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 
+from loket.events import Actor
+
 TUESDAY = date(2026, 11, 24)
 
 
@@ -153,3 +155,43 @@ def test_the_plan_staffs_for_the_configured_targets_and_their_overrides(sqlite_l
     assert targets["dalfsen"] == {"share": 0.95, "norm_minutes": 3.0}
     assert targets["nieuwleusen"] == {"share": 0.8, "norm_minutes": 3.0}
     assert passport_need > lenient_need
+
+
+def test_punctuality_from_the_event_log_moves_bookings_in_plan_and_prediction(loket, clock):
+    """Booked visitors of the last weeks checked in 8 minutes after their time: the
+    plan says so, counts this Tuesday's bookings where those visitors will arrive, and
+    the live prediction expects a booked visitor 8 minutes after the time."""
+    from loket import capacity, dispatch
+
+    reception = loket.as_actor(Actor("receptie-1", roles=frozenset({"reception"})))
+    for week in (1, 2):
+        day = datetime(2026, 11, 24) - timedelta(weeks=week)
+        clock.set(day.replace(hour=8))
+        booked = [
+            reception.book_appointment(
+                "dalfsen", "paspoort", day.replace(hour=10, minute=m), name=f"Inwoner {m}"
+            )
+            for m in (0, 30)
+        ]
+        for b in booked:
+            clock.set(b.start + timedelta(minutes=8))
+            reception.check_in_reference(b.reference, "dalfsen")
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    reception.book_appointment("dalfsen", "paspoort", datetime(2026, 11, 24, 10, 0), name="Z")
+    plan = loket.planning.plan(TUESDAY, work_limit=0.5)
+    dalfsen = plan.branch("dalfsen")
+    assert dalfsen.forecast_source == "history"
+    assert "Afspraken: meestal 8 min te laat (100% komt na de afgesproken tijd)." in (
+        dalfsen.forecast_note
+    )
+    with loket.db.read() as session:
+        data = capacity.current_data(session, TUESDAY)
+        assert data is not None
+        punctuality = data["branches"]["dalfsen"]["forecast"]["punctuality"]
+        assert punctuality == {"median_minutes": 8.0, "late_share": 1.0, "visits": 4}
+        arrivals = {i["start"]: i["arrivals"] for i in data["branches"]["dalfsen"]["intervals"]}
+        # The 10:00 booking: 7/15 of it in 10:00-10:15, 8/15 in 10:15-10:30.
+        assert arrivals["10:15"] > arrivals["10:00"] > 0
+        coverage = dispatch.branch_coverage(session, 1, TUESDAY)
+        state = dispatch.live_state(session, 1, TUESDAY, clock.now(), None, coverage)
+    assert [(code, f"{at:%H:%M}") for code, at in state.upcoming] == [("paspoort", "10:08")]
