@@ -7,7 +7,7 @@ through ``Loket`` on a SQLite file, with the clock set to each moment (as ``--no
 does on the command line): walk-ins arrive (Poisson, the scenario's forecast for its
 first weekday with walk-ins), clerks logged in at their counters call the next ticket
 when free, start at once and finish after a lognormal service time at their speed.
-At each issue the live prediction (``loket.dispatch.predict_live``: staffed counters
+At each issue the live prediction (``loket.queue_state.predict_live``: staffed counters
 with skills, service-time spread) and the simple rule (tickets ahead for the service
 x mean duration / staffed counters serving it) are computed from the same database
 state, and compared with the wait the ticket then really had (issue to first call).
@@ -44,9 +44,9 @@ from sqlalchemy import select  # noqa: E402
 
 from loket.clock import Clock  # noqa: E402
 from loket.db import Database  # noqa: E402
-from loket.dispatch import live_state, predict_live  # noqa: E402
 from loket.events import Actor  # noqa: E402
 from loket.models import Staff  # noqa: E402
+from loket.queue_state import live_state, predict_live  # noqa: E402
 from loket.services import Loket  # noqa: E402
 from scheduler import dispatch as dispatch_policy  # noqa: E402
 from scheduler import prediction  # noqa: E402
@@ -285,7 +285,7 @@ def speed(waiting: int = 200, repeats: int = 60) -> dict[str, Any]:
     machine may be shared) and this process's CPU time (what one prediction costs, less
     sensitive to other load); the reads and the model apart; and a raw reference for
     the ticket read (sqlite3 without SQLAlchemy)."""
-    from loket.dispatch import branch_coverage
+    from loket.queue_state import branch_coverage
     from scheduler.live_prediction import predict_wait_live
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,8 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import capacity, codes, events, hall, limits, queue, staff
-from loket.dispatch import LivePrediction, predict_live
+from loket import capacity, codes, events, hall, limits, staff, tickets
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.hours import describe_day, periods_on
 from loket.models import (
@@ -22,7 +21,8 @@ from loket.models import (
     Ticket,
     TicketKind,
 )
-from loket.queue import Context
+from loket.queue_state import LivePrediction, predict_live
+from loket.tickets import Context
 from loket.views import in_sentence
 from scheduler import dispatch as policy
 
@@ -124,7 +124,7 @@ def book(
             "naam@voorbeeld.nl. Verbeter het of laat het leeg.",
             code="email",
         )
-    offered = queue.offer(session, branch, service)
+    offered = tickets.offer(session, branch, service)
     if offered is None or not offered.appointment:
         raise Refused(
             f"Voor {in_sentence(service.name_nl)} kunt u in {branch.name} geen afspraak maken.",
@@ -266,7 +266,7 @@ def predict_check_in(
     calls it in a read transaction before the write, like issuing a walk-in ticket."""
     if appointment.status is not AppointmentStatus.BOOKED or appointment.start.date() != now.date():
         return None
-    late = now > appointment.start + timedelta(minutes=queue.settings(session).late_minutes)
+    late = now > appointment.start + timedelta(minutes=tickets.settings(session).late_minutes)
     kind = policy.WALK_IN if late else policy.APPOINTMENT
     return predict_live(session, appointment.branch_id, appointment.service.code, now, kind)
 
@@ -281,7 +281,7 @@ def check_in(
 ) -> tuple[Ticket, str]:
     """Check in; returns the ticket and a plain-Dutch message for the visitor.
     ``predicted``: the wait computed before the write transaction (predict_check_in)."""
-    settings = queue.settings(session)
+    settings = tickets.settings(session)
     if branch is not None and appointment.branch_id != branch.id:
         raise codes.CodeWrongBranch(appointment.branch.name)
     if appointment.status in (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED):
@@ -312,7 +312,7 @@ def check_in(
         seconds = (
             predicted.seconds
             if predicted is not None
-            else queue.predicted_seconds(
+            else tickets.predicted_seconds(
                 session, ctx, appointment.branch, appointment.service, kind
             )
         )
@@ -321,7 +321,7 @@ def check_in(
         appointment.status = AppointmentStatus.CHECKED_IN
         appointment.checked_in_at = ctx.now
         _record(session, ctx, "appointment.checked_in", appointment, late=late)
-        ticket = queue.ticket_for_appointment(
+        ticket = tickets.ticket_for_appointment(
             session, ctx, appointment, late=late, predicted=predicted
         )
     if late:
@@ -337,7 +337,7 @@ def check_in(
 
 def expire_missed(session: Session, ctx: Context) -> int:
     """Booked appointments whose late window has passed become no-shows."""
-    late = timedelta(minutes=queue.settings(session).late_minutes)
+    late = timedelta(minutes=tickets.settings(session).late_minutes)
     missed = list(
         session.scalars(
             select(Appointment)

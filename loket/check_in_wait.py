@@ -1,8 +1,9 @@
 """The wait shown at check-in, predicted before the check-in's write transaction.
 
-Like issuing a walk-in ticket (``Loket.issue_ticket``), a check-in first predicts the
-wait in a read transaction and only then takes the write lock for the check-in itself,
-so no counter waits for SQLite's single writer while the prediction runs.
+Like issuing a walk-in ticket (``Loket.issue_ticket``, loket/services/tickets.py), a
+check-in (loket/services/appointments.py) first predicts the wait in a read transaction
+and only then takes the write lock for the check-in itself, so no counter waits for
+SQLite's single writer while the prediction runs.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from loket import appointments, codes
 from loket.db import Database
-from loket.dispatch import LivePrediction
 from loket.errors import DomainError
 from loket.models import Appointment
+from loket.queue_state import LivePrediction
 from loket.views import TicketView
 
 __all__ = ["LivePrediction", "predicted", "with_note"]

@@ -596,7 +596,7 @@ def test_the_kiosk_predicts_at_the_speed_of_whoever_sits_at_the_counter(roles_db
     staff PC's, and a faster colleague at the counter shortens it."""
     from sqlalchemy import select, text
 
-    from loket import dispatch
+    from loket import queue_state
     from loket.models import Branch, Staff
 
     clock = Clock(TUESDAY_9, frozen=True)
@@ -615,7 +615,7 @@ def test_the_kiosk_predicts_at_the_speed_of_whoever_sits_at_the_counter(roles_db
 
         def predicted(loket: Loket) -> int | None:
             with loket.db.read() as session:
-                return dispatch.predict_live(session, branch, "paspoort", clock.now()).seconds
+                return queue_state.predict_live(session, branch, "paspoort", clock.now()).seconds
 
         def anna_speed(speed: float) -> None:
             with owner.db.write() as session:

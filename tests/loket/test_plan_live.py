@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from loket import dispatch
+from loket import queue_state
 from loket.errors import PermissionDenied, Refused
 from loket.events import Actor
 from loket.models import Staff
@@ -207,7 +207,7 @@ def test_issuing_or_checking_in_does_not_hold_the_sqlite_write_lock_while_predic
     booked = sqlite_loket.book_appointment(
         "dalfsen", "paspoort", datetime(2026, 11, 24, 9, 10), name="Inwoner"
     )
-    real = dispatch.live_prediction.predict_wait_live
+    real = queue_state.live_prediction.predict_wait_live
     second_writer: list[str] = []
 
     def predict_while_someone_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -222,7 +222,9 @@ def test_issuing_or_checking_in_does_not_hold_the_sqlite_write_lock_while_predic
             other.close()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dispatch.live_prediction, "predict_wait_live", predict_while_someone_writes)
+    monkeypatch.setattr(
+        queue_state.live_prediction, "predict_wait_live", predict_while_someone_writes
+    )
     kiosk = sqlite_loket.as_actor(KIOSK)
     if action == "issue":
         ticket = kiosk.issue_ticket("dalfsen", "paspoort")

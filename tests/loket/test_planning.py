@@ -59,7 +59,7 @@ def test_the_cli_plans_from_the_database_alone_and_lists_free_slots(sqlite_loket
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "loket", "--now", "2026-11-24T09:00", *args],
+            [sys.executable, "-m", "roles", "--now", "2026-11-24T09:00", *args],
             env=env,
             capture_output=True,
             text=True,
@@ -88,16 +88,16 @@ def test_the_same_database_gives_the_same_plan_whatever_the_machine_load(loket):
     """The solver stops at a deterministic work limit on one worker with a fixed seed,
     never at a wall-clock limit: building again from the same data gives the very same
     plan (rosters, seats, capacity), and the stored plan is that plan."""
-    from loket import planning
+    from loket import plan_builder
 
     for weekday in range(5):
         loket.planning.set_expected_volume("dalfsen", "paspoort", weekday, 30, 8)
         loket.planning.set_expected_volume("dalfsen", "idkaart", weekday, 15, 4)
     stored = loket.planning.plan(TUESDAY, work_limit=1.0)
     with loket.db.read() as session:
-        again = planning.build(session, TUESDAY, None, work_limit=1.0)
-        once_more = planning.build(session, TUESDAY, None, work_limit=1.0)
-    again["changes"] = once_more["changes"] = planning.changes(None, again)
+        again = plan_builder.build(session, TUESDAY, None, work_limit=1.0)
+        once_more = plan_builder.build(session, TUESDAY, None, work_limit=1.0)
+    again["changes"] = once_more["changes"] = plan_builder.changes(None, again)
     assert again == once_more
     assert again["branches"]["dalfsen"]["shifts"], "the town hall is staffed"
     assert loket.planning.stored(TUESDAY) == stored
@@ -113,7 +113,7 @@ def test_the_plan_staffs_for_the_configured_targets_and_their_overrides(sqlite_l
     and decide how many colleagues each quarter hour needs."""
     from sqlalchemy import update
 
-    from loket import planning
+    from loket import plan_builder
     from loket.models import Branch, Municipality, Service
 
     loket = sqlite_loket
@@ -124,7 +124,7 @@ def test_the_plan_staffs_for_the_configured_targets_and_their_overrides(sqlite_l
 
     def plan() -> tuple[dict[str, dict[str, float]], int]:
         with loket.db.read() as session:
-            data = planning.build(session, TUESDAY, None, work_limit=0.5)
+            data = plan_builder.build(session, TUESDAY, None, work_limit=0.5)
         branches = {c: b for c, b in data["branches"].items() if b.get("closed") is None}
         need = sum(i["need"] for i in branches["dalfsen"]["intervals"])
         return {c: b["target"] for c, b in branches.items()}, need
@@ -161,7 +161,7 @@ def test_punctuality_from_the_event_log_moves_bookings_in_plan_and_prediction(lo
     """Booked visitors of the last weeks checked in 8 minutes after their time: the
     plan says so, counts this Tuesday's bookings where those visitors will arrive, and
     the live prediction expects a booked visitor 8 minutes after the time."""
-    from loket import capacity, dispatch
+    from loket import capacity, queue_state
 
     reception = loket.as_actor(Actor("receptie-1", roles=frozenset({"reception"})))
     for week in (1, 2):
@@ -192,6 +192,6 @@ def test_punctuality_from_the_event_log_moves_bookings_in_plan_and_prediction(lo
         arrivals = {i["start"]: i["arrivals"] for i in data["branches"]["dalfsen"]["intervals"]}
         # The 10:00 booking: 7/15 of it in 10:00-10:15, 8/15 in 10:15-10:30.
         assert arrivals["10:15"] > arrivals["10:00"] > 0
-        coverage = dispatch.branch_coverage(session, 1, TUESDAY)
-        state = dispatch.live_state(session, 1, TUESDAY, clock.now(), None, coverage)
+        coverage = queue_state.branch_coverage(session, 1, TUESDAY)
+        state = queue_state.live_state(session, 1, TUESDAY, clock.now(), None, coverage)
     assert [(code, f"{at:%H:%M}") for code, at in state.upcoming] == [("paspoort", "10:08")]

@@ -4,7 +4,7 @@ Revision ID: 0010
 Revises: 0009
 Create Date: 2026-12-02
 
-The live wait prediction (loket/dispatch.py) counts each staffed counter at the speed
+The live wait prediction (loket/queue_state.py) counts each staffed counter at the speed
 of the colleague sitting there. On PostgreSQL a kiosk may not read ``staff`` or
 ``staff_skill`` (loket/db_roles.py), so it predicted every counter at speed 1.0.
 ``loket_counter_speeds`` runs with the owner's rights and returns, per counter of a
@@ -24,7 +24,7 @@ down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-# The kinds must match loket.dispatch._PRESENCE_KINDS (tests/loket/test_plan_live.py
+# The kinds must match loket.queue_state._PRESENCE_KINDS (tests/loket/test_plan_live.py
 # compares the kiosk's prediction on PostgreSQL with a staff PC's).
 _SPEEDS = """
 CREATE OR REPLACE FUNCTION loket_counter_speeds(p_branch integer, p_since timestamp)

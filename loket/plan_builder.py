@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import queue
+from loket import tickets
 from loket.hours import periods_on
 from loket.models import (
     Appointment,
@@ -678,7 +678,7 @@ def build(
     a deterministic ``work_limit`` (CP-SAT's deterministic time, ``scheduler.roster``),
     never at a wall-clock limit, so the same database gives the same plan on any
     machine and under any load."""
-    settings = queue.settings(session)
+    settings = tickets.settings(session)
     from loket.reports.service import load_targets
 
     targets = load_targets(session)  # the municipality's, with per-branch overrides
