@@ -71,6 +71,9 @@ class BranchPlanView:
     intervals: tuple[IntervalView, ...]
     shifts: tuple[ShiftView, ...]
     uncovered: tuple[str, ...]
+    # The target the service point is staffed for (None in plans stored before it).
+    target_share: float | None = None
+    norm_minutes: float | None = None
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,8 @@ def _view(row: StoredPlan) -> PlanView:
                 tuple(intervals),
                 shifts,
                 uncovered,
+                (b.get("target") or {}).get("share"),
+                (b.get("target") or {}).get("norm_minutes"),
             )
         )
     return PlanView(
