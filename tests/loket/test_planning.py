@@ -70,6 +70,7 @@ def test_the_cli_plans_from_the_database_alone_and_lists_free_slots(sqlite_loket
     assert plan.returncode == 0, plan.stderr
     data = json.loads(plan.stdout)
     assert data["version"] == 1 and set(data["branches"]) == {"dalfsen"}
+    assert data["branches"]["dalfsen"]["target"] == {"share": 0.95, "norm_minutes": 5.0}
     slots = run(
         "appointment", "slots", "--branch", "dalfsen", "--service", "paspoort",
         "--date", "2026-11-24", "--json",
