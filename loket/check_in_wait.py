@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from loket import appointments, codes
 from loket.db import Database
-from loket.errors import DomainError
+from loket.errors import DomainError, Unavailable
 from loket.models import Appointment
 from loket.queue_state import LivePrediction
 from loket.views import TicketView
@@ -30,11 +30,12 @@ def predicted(
     """The checked-in ticket's expected wait, read without locking. None when the code
     does not lead to an appointment that can check in now: the write then refuses with
     the reason (and counts a wrong code)."""
-    with db.read() as session:
-        try:
+    try:
+        with db.read() as session:
             return appointments.predict_check_in(session, find(session), now)
-        except (DomainError, codes.CodeError):
-            return None
+    except (DomainError, codes.CodeError, Unavailable):
+        # The write that follows refuses with the reason, or finds the database gone.
+        return None
 
 
 def with_note(
