@@ -611,6 +611,10 @@ def _branch_plan(
             }
             if fc.punctuality
             else None,
+            # Service times the plan used (history, else the configured durations).
+            "service_minutes": {
+                s: [round(p.mean_minutes, 2), round(p.cv, 3)] for s, p in fc.services.items()
+            },
         },
         "target": {"share": target.share, "norm_minutes": target.within_minutes},
         "intervals": [
@@ -726,6 +730,8 @@ def coverage(data: Mapping[str, Any]) -> dict[str, Any]:
         code: {
             "services": b.get("coverage", {}),
             "show_rate": b.get("forecast", {}).get("show_rate", 1.0),
+            # Mean and spread of each service's time, as the plan forecast them.
+            "service_minutes": b.get("forecast", {}).get("service_minutes", {}),
             # Minutes booked visitors arrive after their time (median; 0 when early).
             "late_minutes": max(
                 0.0,

@@ -363,6 +363,11 @@ def live_state(
             )
         )
     means = {code: float(m) for code, m in connection.execute(_MEANS).all()}
+    # The plan's forecast of each service's time (mean and spread from the event log)
+    # beats the configured duration; without a plan the spread defaults to cv 0.5.
+    forecast_times = (coverage or {}).get("service_minutes", {})
+    cv = {code: float(mc[1]) for code, mc in forecast_times.items()}
+    means.update({code: float(mc[0]) for code, mc in forecast_times.items() if mc[0] > 0})
     # Booked visitors arrive as late as the plan's forecast says they usually do.
     late = timedelta(minutes=float(coverage.get("late_minutes", 0.0)) if coverage else 0.0)
     upcoming = [
@@ -381,6 +386,7 @@ def live_state(
         waiting=waiting,
         counters=states,
         mean_minutes=means,
+        cv=cv,
         upcoming=upcoming,
         show_rate=float(coverage.get("show_rate", DEFAULT_SHOW_RATE))
         if coverage

@@ -8,6 +8,9 @@ import subprocess
 import sys
 from datetime import date, datetime, timedelta
 
+import pytest
+from sqlalchemy import select
+
 from loket.events import Actor
 
 TUESDAY = date(2026, 11, 24)
@@ -196,3 +199,34 @@ def test_punctuality_from_the_event_log_moves_bookings_in_plan_and_prediction(lo
         coverage = queue_state.branch_coverage(session, 1, TUESDAY)
         state = queue_state.live_state(session, 1, TUESDAY, clock.now(), None, coverage)
     assert [(code, f"{at:%H:%M}") for code, at in state.upcoming] == [("paspoort", "10:08")]
+
+
+def test_the_live_prediction_uses_the_service_times_the_plan_learnt(loket, clock):
+    """Ten ID-card visits of 6 and 10 minutes on earlier Tuesdays (configured: 12): the
+    plan's forecast has mean 8 and their spread, and the live prediction uses those."""
+    from loket import queue_state
+    from loket.models import Staff
+
+    with loket.db.read() as session:
+        anna = session.scalar(select(Staff.id).where(Staff.code == "anna"))
+    desk = loket.as_actor(Actor("balie-1", staff_id=anna, roles=frozenset({"counter"})))
+    for week in (1, 2):
+        moment = datetime(2026, 11, 24, 9, 0) - timedelta(weeks=week)
+        for k in range(5):
+            clock.set(moment)
+            number = loket.issue_ticket("dalfsen", "idkaart").number
+            called = desk.call_next("dalfsen", 1)
+            assert called is not None and called.number == number
+            desk.start("dalfsen", number)
+            moment += timedelta(minutes=6 if k % 2 else 10)
+            clock.set(moment)
+            desk.finish("dalfsen", number)
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    plan = loket.planning.plan(TUESDAY, work_limit=0.5)
+    assert plan.branch("dalfsen").forecast_source == "history"
+    with loket.db.read() as session:
+        coverage = queue_state.branch_coverage(session, 1, TUESDAY)
+        state = queue_state.live_state(session, 1, TUESDAY, clock.now(), None, coverage)
+    assert state.mean_minutes["idkaart"] == pytest.approx(8.4, abs=0.05)  # 3x10 + 2x6 / 5
+    assert state.cv["idkaart"] == pytest.approx(0.25, abs=0.03)
+    assert state.mean_minutes["paspoort"] == 15.0  # no history: the configured duration
