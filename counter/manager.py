@@ -35,6 +35,7 @@ from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
 from counter.manager_staff import StaffDialog, add_staff_button
 from counter.style import STYLE, button, label
+from kiosk.fit_text import FitLabel
 from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -160,7 +161,9 @@ class ManagerWindow(StaffWindow):
         header = QFrame(w)
         header.setObjectName("header")
         self.header_title = label("Monitor", "title", wrap=False)
-        self.header_who = label("", None, wrap=False)
+        # The name may be long: it is shortened (…) rather than push "Bijgewerkt" and
+        # the buttons off a 1366 or 1400 px screen; the full name is its accessible name.
+        self.header_who = FitLabel()
         self.branch_box = QComboBox()
         for b in self.loket.branches():
             self.branch_box.addItem(b.name, b.code)

@@ -25,6 +25,9 @@ class TicketPrint:
     sentence: str
     language: Language = "nl"
     logo_path: str | None = None
+    # Instead of the expected wait when nobody who does the service is at a counter:
+    # "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00." (in ``language``).
+    wait_note: str | None = None
 
     def __post_init__(self) -> None:
         if not _QR_ALNUM.fullmatch(self.qr_payload):

@@ -87,6 +87,8 @@ def format_issued_at(ticket: TicketPrint) -> str:
 def format_wait(ticket: TicketPrint) -> str | None:
     labels = _LABELS[ticket.language]
     minutes = ticket.expected_wait_minutes
+    if ticket.wait_note:
+        return ticket.wait_note
     if minutes is None:
         return None
     if minutes == 0:

@@ -439,6 +439,7 @@ class KioskWindow(QWidget):
             service=t.service_name_en if english else t.service_name,
             issued_at=t.issued_at,
             expected_wait_minutes=t.predicted_wait_minutes,
+            wait_note=self.ticket.wait_text(t) if t.wait_note is not None else None,
             wait_area=self.wait_area,
             qr_payload=ticket_payload(self.branch, t.number),
             sentence=self.tr(

@@ -80,6 +80,9 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "loket_pin_salt(text)": (KIOSK, MANAGER, ADMIN),
     "loket_login_pin(text, text, timestamp, text)": (KIOSK, MANAGER, ADMIN),
     "loket_login_card(bytea, timestamp, text)": (KIOSK, MANAGER, ADMIN),
+    # Migration 0010: per staffed counter the services and speeds of whoever sits there
+    # (no names, no staff ids), for the live wait prediction on every PC that issues.
+    "loket_counter_speeds(integer, timestamp)": _EVERY_PC_BUT_DISPLAY,
 }
 # Who may work when and where, and what the forecast starts from (loket/plan_store.py).
 PLANNING_TABLES = (

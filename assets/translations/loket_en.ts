@@ -510,6 +510,16 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
 <context>
     <name>TicketScreen</name>
     <message>
+        <location filename="../../kiosk/screens/ticket.py" line="88" />
+        <source>Nu is er niemand voor deze dienst. Verwacht vanaf {time}.</source>
+        <translation>Nobody is serving this right now. Expected from {time}.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" line="91" />
+        <source>Nu is er niemand voor deze dienst.</source>
+        <translation>Nobody is serving this right now.</translation>
+    </message>
+    <message>
         <location filename="../../kiosk/screens/ticket.py" line="81" />
         <source>U bent bijna aan de beurt.</source>
         <translation>It will be your turn very soon.</translation>

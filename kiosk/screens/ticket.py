@@ -81,7 +81,15 @@ class TicketScreen(Screen):
         self.print_state = state
         self.retranslate()
 
-    def _wait_text(self, t: TicketView) -> str:
+    def wait_text(self, t: TicketView) -> str:
+        """The expected wait; when nobody who does the service is at a counter, says so
+        and from when someone is expected (never "0 minutes")."""
+        if t.wait_note is not None:
+            if t.wait_expected_from:
+                return self.tr("Nu is er niemand voor deze dienst. Verwacht vanaf {time}.").format(
+                    time=t.wait_expected_from
+                )
+            return self.tr("Nu is er niemand voor deze dienst.")
         minutes = t.predicted_wait_minutes
         if minutes is None:
             return ""
@@ -121,7 +129,7 @@ class TicketScreen(Screen):
                     time=f"{t.appointment_at:%H:%M}"
                 )
             )
-        wait = self._wait_text(t)
+        wait = self.wait_text(t)
         if wait and not early:
             lines.append(wait)
         if language == "nl" and self.wait_area:

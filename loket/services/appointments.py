@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from loket import appointments, codes, tickets
+from loket import appointments, check_in_wait, codes, tickets
 from loket.models import Appointment, Branch
 from loket.services.base import BookingDetails, ServiceBase
 from loket.tickets import Context
@@ -92,7 +92,13 @@ class AppointmentService(ServiceBase):
         wait = self._write(lambda s, c: throttle.seconds_to_wait(s, c, where(s)))
         if wait > 0:
             raise codes.CodeTooManyAttempts(wait)
-        check_in = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
+        now = self.now()
+        predicted = check_in_wait.predicted(
+            self.db, now, lambda s: appointments.resolve_code(s, code, now, lock=False)
+        )
+        check_in = self._check_in(
+            lambda s, c: appointments.resolve_code(s, code, c.now), branch, predicted
+        )
 
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             result = check_in(session, ctx)
@@ -100,7 +106,7 @@ class AppointmentService(ServiceBase):
             return result
 
         try:
-            return self._write(run, "check_in")
+            return check_in_wait.with_note(self._write(run, "check_in"), predicted)
         except (codes.CodeInvalid, codes.CodeUnreadable):
             self._write(lambda s, c: throttle.record_failure(s, c, where(s)))
             raise
@@ -108,16 +114,26 @@ class AppointmentService(ServiceBase):
     def check_in_reference(
         self, reference: str, branch: str | None = None
     ) -> tuple[TicketView, str]:
-        run = self._check_in(lambda s, _c: appointments.get_by_reference(s, reference), branch)
-        return self._write(run, "check_in")
+        self.require("check_in")
+        predicted = check_in_wait.predicted(
+            self.db, self.now(), lambda s: appointments.get_by_reference(s, reference, lock=False)
+        )
+        run = self._check_in(
+            lambda s, _c: appointments.get_by_reference(s, reference), branch, predicted
+        )
+        return check_in_wait.with_note(self._write(run, "check_in"), predicted)
 
     @staticmethod
     def _check_in(
-        find: Callable[[Session, Context], Appointment], branch: str | None
+        find: Callable[[Session, Context], Appointment],
+        branch: str | None,
+        predicted: check_in_wait.LivePrediction | None = None,
     ) -> Callable[[Session, Context], tuple[TicketView, str]]:
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             b = tickets.get_branch(session, branch) if branch else None
-            ticket, message = appointments.check_in(session, ctx, find(session, ctx), branch=b)
+            ticket, message = appointments.check_in(
+                session, ctx, find(session, ctx), branch=b, predicted=predicted
+            )
             return TicketView.of(ticket), message
 
         return run

@@ -48,7 +48,9 @@ class TicketService(ServiceBase):
             return TicketView.of(ticket)
 
         view = self._write(run, "issue_ticket")
-        return replace(view, wait_note=predicted.note) if view.status == "waiting" else view
+        if view.status != "waiting" or predicted.note is None:
+            return view
+        return replace(view, wait_note=predicted.note, wait_expected_from=predicted.expected_from)
 
     def call_next(self, branch: str, counter: int) -> TicketView | None:
         return self.call_next_or_why(branch, counter)[0]

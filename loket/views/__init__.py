@@ -50,6 +50,7 @@ class TicketView:
     reason: str | None = None
     # Why there is no expected wait: "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
     wait_note: str | None = None
+    wait_expected_from: str | None = None  # the "13:00" of that note, for translation
 
     @classmethod
     def of(cls, t: Ticket, reason: str | None = None) -> TicketView:

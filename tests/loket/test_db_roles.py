@@ -196,8 +196,8 @@ def test_kiosk_issues_and_checks_in_but_reads_no_personal_or_staff_data(roles_db
             "SELECT email, phone, notes FROM appointment",
             "SELECT comment FROM feedback",
             "SELECT * FROM staff",
-            # staff_skill: the kiosk reads ids and speeds for its wait prediction
-            # (plan-live), never a name.
+            # Speeds come per counter from loket_counter_speeds (migration 0010).
+            "SELECT * FROM staff_skill",
             "SELECT staff_id, name FROM staff_skill JOIN staff ON staff.id = staff_id",
             "SELECT * FROM display_name",
             "SELECT smtp FROM municipality",
@@ -587,3 +587,58 @@ def test_code_guessing_is_throttled_across_restarts_and_alerts_staff(roles_db: R
         assert len(alerts) == 1 and alerts[0]["data"]["scope"] == "kiosk"
     finally:
         kiosk.db.dispose()
+
+
+@pytest.mark.postgres
+def test_the_kiosk_predicts_at_the_speed_of_whoever_sits_at_the_counter(roles_db: RolesDb):
+    """The kiosk may not read staff_skill; loket_counter_speeds gives it per staffed
+    counter the services and speeds (no names, no staff ids), so its prediction is the
+    staff PC's, and a faster colleague at the counter shortens it."""
+    from sqlalchemy import select, text
+
+    from loket import queue_state
+    from loket.models import Branch, Staff
+
+    clock = Clock(TUESDAY_9, frozen=True)
+    owner = Loket(Database(roles_db.url), clock, Actor.system("setup"))
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
+    counter = roles_db.loket_as("counter", {"counter"}, clock)
+    try:
+        with owner.db.read() as session:
+            anna = session.scalar(select(Staff.id).where(Staff.code == "anna"))
+            branch = session.scalar(select(Branch.id).where(Branch.code == "dalfsen"))
+        assert anna is not None and branch is not None
+        clerk = Actor("balie-1", staff_id=anna, roles=frozenset({"counter"}))
+        owner.as_actor(clerk).set_counter_status("dalfsen", 1, "available")
+        for _ in range(6):
+            owner.issue_ticket("dalfsen", "paspoort")
+
+        def predicted(loket: Loket) -> int | None:
+            with loket.db.read() as session:
+                return queue_state.predict_live(session, branch, "paspoort", clock.now()).seconds
+
+        def anna_speed(speed: float) -> None:
+            with owner.db.write() as session:
+                session.execute(
+                    text("UPDATE staff_skill SET speed = :speed WHERE staff_id = :anna"),
+                    {"speed": speed, "anna": anna},
+                )
+
+        at_speed_one = predicted(kiosk)
+        anna_speed(2.0)
+        fast = predicted(kiosk)
+        assert at_speed_one is not None and fast is not None
+        assert fast < at_speed_one * 0.75  # twice as fast: clearly shorter
+        assert fast == predicted(counter)  # the same figure as a staff PC's
+        with roles_db.sql_as("kiosk") as conn:
+            rows = conn.execute(
+                "SELECT * FROM loket_counter_speeds(%s, %s)", (branch, TUESDAY_9.date())
+            )
+            columns = [c.name for c in rows.description or ()]
+            assert columns == ["counter_id", "service_code", "speed"]
+            assert ("paspoort", 2.0) in {(r[1], r[2]) for r in rows.fetchall()}
+        with roles_db.sql_as("display") as conn:
+            assert _denied(conn, "SELECT * FROM loket_counter_speeds(1, '2026-11-24')")
+    finally:
+        for loket in (owner, kiosk, counter):
+            loket.db.dispose()
