@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import appointments, codes, config, migrate, queue, staff
+from loket import appointments, clerk_sql, codes, config, migrate, queue, staff
 from loket.clock import Clock, municipality_zone
 from loket.config_schema import MUNICIPALITY
 from loket.db import Database
@@ -261,6 +261,9 @@ class Loket:
         """The called ticket and why it was chosen, or None and why nobody was called."""
 
         def run(session: Session, ctx: Context) -> tuple[TicketView | None, str]:
+            fast = clerk_sql.call_next(session, ctx, branch, counter)
+            if fast is not None:
+                return fast
             b = queue.get_branch(session, branch)
             ticket, reason = queue.call_next(
                 session, ctx, b, queue.get_counter(session, b, counter)
@@ -299,10 +302,28 @@ class Loket:
         return self._on_ticket(branch, number, queue.recall)
 
     def start(self, branch: str, number: str) -> TicketView:
-        return self._on_ticket(branch, number, queue.start)
+        def run(session: Session, ctx: Context) -> TicketView:
+            fast = clerk_sql.start(session, ctx, branch, number)
+            if fast is not None:
+                return fast
+            b = queue.get_branch(session, branch)
+            return TicketView.of(
+                queue.start(session, ctx, queue.find_ticket(session, b, number, ctx.now.date()))
+            )
+
+        return self._write(run, "serve")
 
     def finish(self, branch: str, number: str, outcome: str = "helped") -> TicketView:
-        return self._on_ticket(branch, number, lambda s, c, t: queue.finish(s, c, t, outcome))
+        def run(session: Session, ctx: Context) -> TicketView:
+            if outcome in queue.OUTCOMES:
+                fast = clerk_sql.finish(session, ctx, branch, number, outcome)
+                if fast is not None:
+                    return fast
+            b = queue.get_branch(session, branch)
+            ticket = queue.find_ticket(session, b, number, ctx.now.date())
+            return TicketView.of(queue.finish(session, ctx, ticket, outcome))
+
+        return self._write(run, "serve")
 
     def no_show(self, branch: str, number: str) -> TicketView:
         return self._on_ticket(branch, number, queue.no_show)
