@@ -99,6 +99,7 @@ svc AS (
   FROM counter_service cs
   LEFT JOIN staff_skill sk ON sk.staff_id = :staff AND sk.service_id = cs.service_id
   WHERE cs.counter_id = :counter
+    AND EXISTS (SELECT 1 FROM counter c WHERE c.id = :counter AND c.active)
     AND (sk.service_id IS NOT NULL
          OR NOT EXISTS (SELECT 1 FROM staff_skill x WHERE x.staff_id = :staff))
 )"""
@@ -433,6 +434,8 @@ def call_next(
         raise IllegalTransition(
             f"Balie {counter_number} heeft {found.busy} nog; rond dat eerst af."
         )
+    if found.services == 0:
+        cache.invalidate()  # switched off or re-equipped: the engine says so
     if found.policy_name not in HEAD_POLICIES or found.chosen is None:
         return None
     head = found.chosen

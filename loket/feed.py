@@ -23,6 +23,8 @@ import psycopg
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
+from loket import config_cache
+from loket.config_cache import CONFIG_EVENTS
 from loket.db import database_url
 from loket.events import NOTIFY_CHANNEL, EventRecord, event_record
 from loket.models import Event
@@ -76,6 +78,8 @@ class _FeedBase:
                 .limit(BATCH + len(self._delivered))
             )
             records = [event_record(e) for e in rows if e.id not in self._delivered]
+        if any(r["kind"] in CONFIG_EVENTS for r in records):
+            config_cache.invalidate(self.engine.url)
         self._advance([r["id"] for r in records])
         return records
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import appointments, clerk_sql, codes, config, migrate, queue, staff
+from loket import appointments, clerk_sql, codes, config, events, migrate, queue, staff
 from loket.clock import Clock, municipality_zone
 from loket.config_schema import MUNICIPALITY
 from loket.db import Database
@@ -132,9 +132,12 @@ class Loket:
         spec = config.load_config(path)
 
         def run(session: Session, ctx: Context) -> config.ApplyReport:
-            return config.apply_config(
+            report = config.apply_config(
                 session, spec, appointments.card_key(session, ctx.now), ctx.now
             )
+            # Every PC reloads its cached branches, counters and services (config_cache).
+            events.append(session, at=ctx.now, kind="config.applied", actor=ctx.actor)
+            return report
 
         return self._write(run, "configure")
 
