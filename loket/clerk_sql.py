@@ -53,10 +53,12 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from loket import config_cache
 from loket.config_cache import Configuration
+from loket.db import Database, unavailable
 from loket.dispatch_policies import live_policy
 from loket.errors import IllegalTransition
 from loket.events import NOTIFY_CHANNEL
@@ -134,37 +136,36 @@ def _pg_heads() -> str:
 ) g"""
         for condition, order in _GROUPS_PG
     ]
-    return f"WITH {_SERVICES},\nheads AS (\n" + "\nUNION ALL\n".join(parts) + f"\n){_OUTER}"
+    # The counter is locked in the same statement: two clerks at one counter queue up
+    # here; the call itself re-checks that the counter holds nothing (_call_statement).
+    outer = _OUTER.replace(
+        "FROM municipality m",
+        "FROM municipality m\nJOIN (SELECT id FROM counter WHERE id = :counter AND active"
+        " FOR NO KEY UPDATE) locked ON 1 = 1",
+    )
+    return f"WITH {_SERVICES},\nheads AS (\n" + "\nUNION ALL\n".join(parts) + f"\n){outer}"
 
 
 def _sqlite_heads() -> str:
-    # No row locks in SQLite: the write transaction already holds the database.
+    # No row locks in SQLite: the write transaction already holds the database. Per
+    # service and order, a correlated subquery finds the head on ix_ticket_queue.
+    picks = ",\n".join(
+        f"""    (SELECT t.id FROM ticket t
+     WHERE {_COMMON} AND t.service_id = svc.service_id AND {condition}
+     ORDER BY {order.replace("GREATEST", "MAX")}, t.prefix || ' ' || t.sequence
+     LIMIT 1) AS h{i}"""
+        for i, (condition, order) in enumerate(_GROUPS_PG)
+    )
     return f"""WITH {_SERVICES},
-ranked AS (
-  SELECT {_HEAD_COLUMNS}, svc.speed,
-    (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference,
-    CASE
-      WHEN NOT (t.kind = 'appointment' AND t.appointment_at IS NOT NULL) THEN 1
-      WHEN t.appointment_at <= :now THEN 2
-      WHEN t.appointment_at <= :early THEN 3
-      ELSE 0
-    END AS grp
-  FROM ticket t JOIN svc ON svc.service_id = t.service_id
-  WHERE {_COMMON}
+picks AS (
+  SELECT svc.service_id, svc.speed,
+{picks}
+  FROM svc
 ),
 heads AS (
-  SELECT * FROM (
-    SELECT r.*, ROW_NUMBER() OVER (
-      PARTITION BY r.service_id, r.grp
-      ORDER BY CASE r.grp
-                 WHEN 1 THEN r.wait_from
-                 WHEN 2 THEN MAX(r.issued_at, r.appointment_at)
-                 ELSE r.appointment_at
-               END,
-               r.prefix || ' ' || r.sequence
-    ) AS rn
-    FROM ranked r WHERE r.grp > 0
-  ) WHERE rn = 1
+  SELECT {_HEAD_COLUMNS}, p.speed,
+    (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
+  FROM picks p JOIN ticket t ON t.id IN (p.h0, p.h1, p.h2)
 ){_OUTER}"""
 
 
@@ -187,6 +188,20 @@ def _typed(sql: str) -> Any:
 
 
 _HEADS = {"postgresql": _typed(_pg_heads()), "sqlite": _typed(_sqlite_heads())}
+
+
+def _typed_step(sql: str) -> Any:
+    types: dict[str, Any] = {
+        "now": DateTime(),
+        "day": Date(),
+        "staff": Integer(),
+        "outcome": String(),
+    }
+    return (
+        text(sql)
+        .bindparams(*(bindparam(k, type_=t) for k, t in types.items() if f":{k}" in sql))
+        .columns(issued_at=DateTime, wait_from=DateTime, appointment_at=DateTime)
+    )
 
 
 @dataclass(frozen=True)
@@ -256,10 +271,12 @@ def _configuration(session: Session, service_ids: set[int]) -> Configuration:
     return config
 
 
-def lock_counter(session: Session, counter_id: int) -> bool:
+def lock_counter(session: Session, counter_id: int, *, postgres_too: bool = True) -> bool:
     """Two clerks (or a double click) at one counter wait for each other here; False
-    when the counter is gone or switched off. SQLite: BEGIN IMMEDIATE serialises."""
-    if session.get_bind().dialect.name != "postgresql":
+    when the counter is gone or switched off. SQLite: BEGIN IMMEDIATE serialises.
+    ``call_next`` on PostgreSQL takes the lock in its heads statement instead."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if not postgres or not postgres_too:
         return True
     found = session.execute(
         text("SELECT id FROM counter WHERE id = :id AND active FOR NO KEY UPDATE"),
@@ -350,11 +367,26 @@ def _call_statement(
     workstation: str,
     branch_id: int,
     data: dict[str, Any],
-) -> None:
+) -> bool:
+    """Mark ``head`` called and record it; False (nothing changed) when the counter
+    turned out to be busy."""
     t = _TICKET.c
+    busy = _TICKET.alias("busy")
     called = (
         update(_TICKET)
-        .where(t.id == head.waiting.id)
+        .where(
+            t.id == head.waiting.id,
+            t.status == TicketStatus.WAITING,
+            # Checked again here, in a statement that starts after the counter's lock:
+            # a colleague at this counter may have called someone meanwhile.
+            ~select(busy.c.id)
+            .where(
+                busy.c.counter_id == counter_id,
+                busy.c.day == now.date(),
+                busy.c.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+            )
+            .exists(),
+        )
         .values(
             status=TicketStatus.CALLED,
             counter_id=counter_id,
@@ -365,7 +397,8 @@ def _call_statement(
         )
     )
     if session.get_bind().dialect.name != "postgresql":
-        session.execute(called)
+        if not getattr(session.execute(called), "rowcount", 0):
+            return False
         record_event(
             session,
             at=now,
@@ -378,7 +411,7 @@ def _call_statement(
             counter_id=counter_id,
             data=data,
         )
-        return
+        return True
     # One statement: the update, the event (only if the update happened) and the notify.
     done = called.returning(t.id).cte("called")
     event = (
@@ -410,7 +443,8 @@ def _call_statement(
         .returning(_EVENT.c.id)
         .cte("event")
     )
-    session.execute(select(func.pg_notify(NOTIFY_CHANNEL, cast(event.c.id, String))))
+    notified = session.execute(select(func.pg_notify(NOTIFY_CHANNEL, cast(event.c.id, String))))
+    return len(notified.all()) == 1
 
 
 def call_next(
@@ -426,10 +460,13 @@ def call_next(
     counter = config.counters.get((branch.id, counter_number)) if branch else None
     if branch is None or counter is None:
         return None
-    if not lock_counter(session, counter.id):
+    if not lock_counter(session, counter.id, postgres_too=False):
         cache.invalidate()
         return None
     found = pick(session, now, branch.id, counter.id, staff_id)
+    if found.policy_name == "":  # the counter is gone, or no municipality: the engine
+        cache.invalidate()
+        return None
     if found.busy is not None:
         raise IllegalTransition(
             f"Balie {counter_number} heeft {found.busy} nog; rond dat eerst af."
@@ -452,7 +489,7 @@ def call_next(
         "reason": found.reason,
         "manual": False,
     }
-    _call_statement(
+    if not _call_statement(
         session,
         now=now,
         head=head,
@@ -461,7 +498,8 @@ def call_next(
         workstation=workstation,
         branch_id=branch.id,
         data=data,
-    )
+    ):
+        return None
     service = config.services[head.service_id]
     view = TicketView(
         id=head.waiting.id,
@@ -661,4 +699,121 @@ def finish(
         kind="ticket.finished",
         values={"finished_at": ctx.now, "outcome": outcome},
         extra=complete_appointment,
+    )
+
+
+# -- PostgreSQL: start and finish as one autocommit statement each -----------------------
+
+_PG_STEP = """
+WITH t AS (
+  UPDATE ticket SET status = :after, {assign}
+  WHERE branch_id = :branch AND day = :day AND prefix = :prefix AND sequence = :sequence
+    AND status = :before
+  RETURNING id, branch_id, prefix, sequence, service_id, kind, status, issued_at, wait_from,
+    appointment_at, last_called_at, started_at, counter_id, call_count,
+    predicted_wait_seconds, needs_assistance, appointment_id, transfer_note),
+s AS (
+  SELECT t.*, svc.code AS service_code,
+    (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
+  FROM t JOIN service svc ON svc.id = t.service_id),
+{extra}e AS (
+  INSERT INTO event (at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,
+                     workstation, data)
+  SELECT :now, :event, s.branch_id, s.id, s.appointment_id, s.counter_id, :staff,
+    :workstation, json_build_object('number', s.prefix || ' ' || s.sequence,
+      'service', s.service_code, 'kind', s.kind, 'status', s.status{data})
+  FROM s RETURNING id)
+SELECT s.*, pg_notify('{channel}', e.id::text) AS notified FROM s, e
+"""
+
+_PG_START = _typed_step(
+    _PG_STEP.format(
+        assign="started_at = :now, staff_id = COALESCE(:staff, staff_id)",
+        extra="",
+        data="",
+        channel=NOTIFY_CHANNEL,
+    )
+)
+_PG_FINISH = _typed_step(
+    _PG_STEP.format(
+        assign="finished_at = :now, outcome = :outcome",
+        extra="""done AS (
+  UPDATE appointment SET status = 'completed'
+  WHERE id = (SELECT appointment_id FROM t) RETURNING id),
+""",
+        data=""",
+      'outcome', CAST(:outcome AS TEXT),
+      'served_seconds', CAST(TRUNC(EXTRACT(EPOCH FROM (:now - COALESCE(s.started_at, :now))))
+                             AS INTEGER)""",
+        channel=NOTIFY_CHANNEL,
+    )
+)
+
+
+def at_once(
+    db: Database, ctx: Context, branch_code: str, number: str, outcome: str | None
+) -> TicketView | None:
+    """ "start" (``outcome`` None) or "finish" as one statement in its own transaction on
+    PostgreSQL (autocommit: no BEGIN, no COMMIT round trip), or one ``BEGIN IMMEDIATE``
+    transaction on SQLite. None, with nothing changed, when the engine should answer."""
+    if db.is_sqlite:
+        with db.write() as session:
+            if outcome is None:
+                return start(session, ctx, branch_code, number)
+            return finish(session, ctx, branch_code, number, outcome)
+    parsed = _parse_number(number)
+    if parsed is None:
+        return None
+    try:
+        with (
+            db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+            Session(conn) as session,
+        ):
+            branch = config_cache.cache_for(db.engine.url).get(session).branches.get(branch_code)
+            if branch is None:
+                return None
+            row = conn.execute(
+                _PG_START if outcome is None else _PG_FINISH,
+                {
+                    "after": (TicketStatus.SERVING if outcome is None else TicketStatus.DONE).value,
+                    "before": (
+                        TicketStatus.CALLED if outcome is None else TicketStatus.SERVING
+                    ).value,
+                    "branch": branch.id,
+                    "day": ctx.now.date(),
+                    "prefix": parsed[0],
+                    "sequence": parsed[1],
+                    "now": ctx.now,
+                    "staff": ctx.actor.staff_id or None,
+                    "workstation": ctx.actor.workstation,
+                    "event": "ticket.started" if outcome is None else "ticket.finished",
+                    "outcome": outcome,
+                },
+            ).first()
+            if row is None:
+                return None
+            config = _configuration(session, {row.service_id})
+    except SQLAlchemyError as exc:
+        raise unavailable(exc) from exc
+    service = config.services[row.service_id]
+    counter = config.counters_by_id.get(row.counter_id) if row.counter_id else None
+    return TicketView(
+        id=row.id,
+        number=f"{row.prefix} {row.sequence}",
+        branch=branch.code,
+        service=service.code,
+        service_name=service.name_nl,
+        service_name_en=service.name_en,
+        kind=str(row.kind),
+        status=str(row.status),
+        issued_at=row.issued_at,
+        wait_from=row.wait_from,
+        appointment_at=row.appointment_at,
+        called_at=row.last_called_at,
+        counter=counter.number if counter else None,
+        call_count=int(row.call_count or 0),
+        predicted_wait_minutes=_minutes(row.predicted_wait_seconds),
+        needs_assistance=bool(row.needs_assistance),
+        appointment_reference=row.reference,
+        transfer_note=row.transfer_note,
     )

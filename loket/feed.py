@@ -152,6 +152,7 @@ class PostgresFeed(_FeedBase):
             dbname=sa_url.database or "",
             user=sa_url.username or "",
             password=sa_url.password or "",
+            **{k: str(v) for k, v in sa_url.query.items()},
         )
         self._listener: psycopg.Connection[Any] | None = None
         self._backoff = 0.2

@@ -305,10 +305,12 @@ class Loket:
         return self._on_ticket(branch, number, queue.recall)
 
     def start(self, branch: str, number: str) -> TicketView:
-        def run(session: Session, ctx: Context) -> TicketView:
-            fast = clerk_sql.start(session, ctx, branch, number)
-            if fast is not None:
-                return fast
+        self.require("serve")
+        fast = clerk_sql.at_once(self.db, self._ctx(), branch, number, None)
+        if fast is not None:
+            return fast
+
+        def run(session: Session, ctx: Context) -> TicketView:  # the engine explains why not
             b = queue.get_branch(session, branch)
             return TicketView.of(
                 queue.start(session, ctx, queue.find_ticket(session, b, number, ctx.now.date()))
@@ -317,11 +319,13 @@ class Loket:
         return self._write(run, "serve")
 
     def finish(self, branch: str, number: str, outcome: str = "helped") -> TicketView:
-        def run(session: Session, ctx: Context) -> TicketView:
-            if outcome in queue.OUTCOMES:
-                fast = clerk_sql.finish(session, ctx, branch, number, outcome)
-                if fast is not None:
-                    return fast
+        self.require("serve")
+        if outcome in queue.OUTCOMES:
+            fast = clerk_sql.at_once(self.db, self._ctx(), branch, number, outcome)
+            if fast is not None:
+                return fast
+
+        def run(session: Session, ctx: Context) -> TicketView:  # the engine explains why not
             b = queue.get_branch(session, branch)
             ticket = queue.find_ticket(session, b, number, ctx.now.date())
             return TicketView.of(queue.finish(session, ctx, ticket, outcome))
