@@ -32,13 +32,13 @@ that very moment passes over them as over a ticket being called.
 
 from __future__ import annotations
 
+import json
 import typing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import (
-    JSON,
     Date,
     DateTime,
     Integer,
@@ -48,7 +48,6 @@ from sqlalchemy import (
     cast,
     func,
     insert,
-    literal,
     select,
     text,
     update,
@@ -413,38 +412,48 @@ def _call_statement(
         )
         return True
     # One statement: the update, the event (only if the update happened) and the notify.
-    done = called.returning(t.id).cte("called")
-    event = (
-        insert(_EVENT)
-        .from_select(
-            [
-                "at",
-                "kind",
-                "branch_id",
-                "ticket_id",
-                "appointment_id",
-                "counter_id",
-                "staff_id",
-                "workstation",
-                "data",
-            ],
-            select(
-                literal(now, DateTime()),
-                literal("ticket.called", String()),
-                literal(branch_id, Integer()),
-                done.c.id,
-                literal(head.appointment_id, Integer()),
-                literal(counter_id, Integer()),
-                literal(staff_id, Integer()),
-                literal(workstation, String()),
-                literal(data, JSON()),
-            ),
-        )
-        .returning(_EVENT.c.id)
-        .cte("event")
+    notified = session.execute(
+        _PG_CALL,
+        {
+            "ticket": head.waiting.id,
+            "counter": counter_id,
+            "staff": staff_id,
+            "now": now,
+            "day": now.date(),
+            "branch": branch_id,
+            "appointment": head.appointment_id,
+            "workstation": workstation,
+            "data": json.dumps(data),
+        },
     )
-    notified = session.execute(select(func.pg_notify(NOTIFY_CHANNEL, cast(event.c.id, String))))
     return len(notified.all()) == 1
+
+
+_PG_CALL = text(
+    f"""
+WITH called AS (
+  UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
+    call_count = call_count + 1, last_called_at = :now,
+    first_called_at = COALESCE(first_called_at, :now)
+  WHERE id = :ticket AND status = 'waiting'
+    AND NOT EXISTS (SELECT 1 FROM ticket busy
+                    WHERE busy.counter_id = :counter AND busy.day = :day
+                      AND busy.status IN ('called', 'serving'))
+  RETURNING id),
+event AS (
+  INSERT INTO event (at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,
+                     workstation, data)
+  SELECT :now, 'ticket.called', :branch, called.id, :appointment, :counter, :staff,
+         :workstation, CAST(:data AS JSON)
+  FROM called RETURNING id)
+SELECT pg_notify('{NOTIFY_CHANNEL}', CAST(event.id AS TEXT)) FROM event
+"""
+).bindparams(
+    bindparam("now", type_=DateTime()),
+    bindparam("day", type_=Date()),
+    bindparam("staff", type_=Integer()),
+    bindparam("appointment", type_=Integer()),
+)
 
 
 def call_next(
