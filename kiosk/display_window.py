@@ -43,7 +43,7 @@ CALL_EVENTS = ("ticket.called", "ticket.recalled")
 MIN_REFRESH_MS = 250  # at most four reads of the queue a second, whatever the burst
 RETRY_MS = 2000  # after a failed read
 OFFLINE_AFTER_SECONDS = 3  # a short blip shows nothing; a real outage a marker
-OFFLINE_COLOURS = ("#FFD43B", "#0B1D33")  # the display's highlight on its own ink
+OFFLINE_COLOURS = ("#FFFFFF", "#9B1C1C")  # white with dark red: not the yellow of a call
 RECENT_ROWS = 4
 # Up to 12 services on one page; beyond that the rows turn pages.
 WAIT_ROWS = 12

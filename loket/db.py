@@ -81,7 +81,7 @@ def make_engine(url: str) -> Engine:
 
 
 RECYCLE_SECONDS = 1800
-IDLE_PING_SECONDS = 10.0
+IDLE_PING_SECONDS = 1.0  # a clerk working steadily never waits for a ping
 
 
 def _ping_when_idle(engine: Engine) -> None:
