@@ -1,6 +1,6 @@
 """A clerk's cycle (call next, start, finish) in a few statements each.
 
-The general queue engine (``loket.queue``) loads ORM objects and checks every rule in
+The general queue engine (``loket.tickets``) loads ORM objects and checks every rule in
 Python; that is clear, but a cycle cost 31 statements and, for "call next", reading and
 ranking the whole waiting queue, again for every ticket another counter had locked.
 This module does the three transitions a clerk repeats all day in a handful of
@@ -62,7 +62,7 @@ from loket.dispatch_policies import live_policy
 from loket.errors import IllegalTransition
 from loket.events import NOTIFY_CHANNEL
 from loket.models import Appointment, AppointmentStatus, Event, Ticket, TicketKind, TicketStatus
-from loket.queue import Context
+from loket.tickets import Context
 from loket.views import TicketView
 from scheduler import dispatch as policy
 
@@ -243,7 +243,7 @@ def _head(row: Any, codes: dict[int, str]) -> Head:
             number=f"{row.prefix} {row.sequence}",
             service=codes[row.service_id],
             kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
-            # As loket.dispatch.waiting_candidates: an appointment's wait counts from the
+            # As loket.queue_state.waiting_candidates: an appointment's wait counts from the
             # later of check-in and its time, anything else's from wait_from.
             waiting_since=row.issued_at if appointment else row.wait_from,
             appointment_time=row.appointment_at if appointment else None,

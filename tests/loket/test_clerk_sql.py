@@ -11,8 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, or_, select
 
-from loket import clerk_sql, queue
-from loket.dispatch import choose_next_id, waiting_candidates
+from loket import clerk_sql, tickets
 from loket.models import (
     Branch,
     Counter,
@@ -24,6 +23,7 @@ from loket.models import (
     TicketKind,
     TicketStatus,
 )
+from loket.queue_state import choose_next_id, waiting_candidates
 from loket.services import Loket
 from tests.conftest import DEMO_CONFIG, TUESDAY_9
 
@@ -33,7 +33,7 @@ NOW = TUESDAY_9 + timedelta(hours=1, minutes=7)
 SERVICES = ["paspoort", "geboorte", "huwelijk", "verhuizing"]
 PREFIXES = ["A", "E", "F", "H", "AB"]  # a transferred ticket keeps its old prefix
 
-tickets = st.lists(
+queues = st.lists(
     st.fixed_dictionaries(
         {
             "service": st.sampled_from(SERVICES),
@@ -62,7 +62,7 @@ skills = st.one_of(
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    queue_=tickets,
+    queue_=queues,
     sequences=st.permutations(list(range(1, 16))),
     staff_skills=skills,
     policy_name=st.sampled_from(["loket", "longest_wait"]),
@@ -126,7 +126,7 @@ def test_fast_pick_is_the_schedulers_pick(
 
             # The engine's way: the whole queue for this counter, ranked by the policy.
             clerk_staff = session.get(Staff, staff_id) if staff_id else None
-            allowed = queue.counter_services(session, here, clerk_staff)
+            allowed = tickets.counter_services(session, here, clerk_staff)
             expected: tuple[int, str] | None = None
             if allowed:
                 candidates = waiting_candidates(
