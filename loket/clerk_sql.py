@@ -369,33 +369,22 @@ def _call_statement(
 ) -> bool:
     """Mark ``head`` called and record it; False (nothing changed) when the counter
     turned out to be busy."""
-    t = _TICKET.c
-    busy = _TICKET.alias("busy")
-    called = (
-        update(_TICKET)
-        .where(
-            t.id == head.waiting.id,
-            t.status == TicketStatus.WAITING,
-            # Checked again here, in a statement that starts after the counter's lock:
-            # a colleague at this counter may have called someone meanwhile.
-            ~select(busy.c.id)
-            .where(
-                busy.c.counter_id == counter_id,
-                busy.c.day == now.date(),
-                busy.c.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
-            )
-            .exists(),
-        )
-        .values(
-            status=TicketStatus.CALLED,
-            counter_id=counter_id,
-            staff_id=staff_id,
-            call_count=t.call_count + 1,
-            last_called_at=now,
-            first_called_at=func.coalesce(t.first_called_at, now),
-        )
-    )
     if session.get_bind().dialect.name != "postgresql":
+        # SQLite: BEGIN IMMEDIATE holds the database since the heads were read, so the
+        # counter is still free and the ticket still waiting.
+        t = _TICKET.c
+        called = (
+            update(_TICKET)
+            .where(t.id == head.waiting.id, t.status == TicketStatus.WAITING)
+            .values(
+                status=TicketStatus.CALLED,
+                counter_id=counter_id,
+                staff_id=staff_id,
+                call_count=t.call_count + 1,
+                last_called_at=now,
+                first_called_at=func.coalesce(t.first_called_at, now),
+            )
+        )
         if not getattr(session.execute(called), "rowcount", 0):
             return False
         record_event(
