@@ -86,17 +86,23 @@ def test_counter_workstation_says_at_once_when_the_database_goes_and_comes_back(
     loket = Loket(Database(url), Clock(TUESDAY_9, frozen=True), Actor.system("test"))
     feed = LiveFeed(loket)
     window = CounterWorkstation(loket, "dalfsen", counter=1, feed=feed)
+    manager = ManagerWindow(loket, "dalfsen", sound=False, feed=feed)
     qtbot.addWidget(window)
+    qtbot.addWidget(manager)
     window.show()
     try:
         _login(qtbot, window, "anna", "1111")
-        assert window.session is not None
+        _login(qtbot, manager, "eva", "5555")
+        assert window.session is not None and manager.session is not None
         postgres_server.pause()
-        # No click needed: the feed notices and the screen says so.
+        # No click needed: the feed notices and the screens say so.
         qtbot.waitUntil(lambda: window.message.text() == OFFLINE_TEXT, timeout=20000)
+        qtbot.waitUntil(lambda: manager.hint.text() == OFFLINE_TEXT, timeout=5000)
         screenshot(window, "counter_offline")
         postgres_server.resume()
         qtbot.waitUntil(lambda: window.message.text() == "De verbinding is terug.", timeout=30000)
+        # The manager's hint goes back to its usual text with the refresh.
+        qtbot.waitUntil(lambda: manager.hint.text() != OFFLINE_TEXT, timeout=5000)
         called = window.session.call_next("dalfsen", 1)
         assert called is None  # the demo queue is empty; the database answers again
     finally:
