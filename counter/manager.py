@@ -35,6 +35,7 @@ from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
 from counter.manager_staff import StaffDialog, add_staff_button
 from counter.style import STYLE, button, label
+from counter.workstation import OFFLINE_TEXT
 from kiosk.fit_text import FitLabel
 from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
@@ -153,6 +154,13 @@ class ManagerWindow(StaffWindow):
         self.feed.events.connect(self.on_events)
         if isinstance(self.feed, PolledFeed):
             self.feed.unavailable.connect(self.hint.setText)  # the next tick tries again
+        self.feed.connection.connect(self._on_connection)  # said at once (issue 15)
+
+    def _on_connection(self, healthy: bool) -> None:
+        if healthy:
+            self.refresh()  # the hint gets its usual text back
+        else:
+            self.hint.setText(OFFLINE_TEXT)
 
     # -- layout ---------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ sit at (``kiosk.accessibility``): the smallest letter is at least distance / 200
 from __future__ import annotations
 
 import logging
+import time
 from math import ceil
 from typing import Any
 
@@ -39,6 +40,10 @@ from loket.views import DisplayCall, DisplayState, EventRecord, ServiceWait
 log = logging.getLogger(__name__)
 FAMILY = "DejaVu Sans"
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
+MIN_REFRESH_MS = 250  # at most four reads of the queue a second, whatever the burst
+RETRY_MS = 2000  # after a failed read
+OFFLINE_AFTER_SECONDS = 3  # a short blip shows nothing; a real outage a marker
+OFFLINE_COLOURS = ("#FFFFFF", "#9B1C1C")  # white with dark red: not the yellow of a call
 RECENT_ROWS = 4
 # Up to 12 services on one page; beyond that the rows turn pages.
 WAIT_ROWS = 12
@@ -107,8 +112,18 @@ class DisplayWindow(QWidget):
 
         self.place = self._label(base, bold=True)
         self.clock = self._label(base, bold=True, align=Qt.AlignmentFlag.AlignRight, fit=False)
+        # Shown when the display has lost the database for a few seconds: the room sees
+        # that the screen is not current, and since when (OFFLINE_AFTER_SECONDS).
+        self.offline = self._label(base, bold=True, align=Qt.AlignmentFlag.AlignCenter, fit=False)
+        self.offline.setObjectName("offlineMarker")
+        self.offline.setStyleSheet(
+            f"background: {OFFLINE_COLOURS[0]}; color: {OFFLINE_COLOURS[1]};"
+            " border-radius: 8px; padding: 4px 16px;"
+        )
+        self.offline.hide()
         header = QHBoxLayout()
         header.addWidget(self.place, 1)
+        header.addWidget(self.offline)
         header.addWidget(self.clock)
 
         self.call_panel = QFrame()
@@ -193,6 +208,19 @@ class DisplayWindow(QWidget):
         layout.addWidget(self.wait_panel)
         layout.addWidget(self.info)
 
+        # Connection state: the feed's and the last read's; the marker after a delay.
+        self.feed_ok = True
+        self.read_ok = True
+        self.updated_at: str | None = None
+        self.offline_timer = QTimer(self)
+        self.offline_timer.setSingleShot(True)
+        self.offline_timer.timeout.connect(self._show_offline)
+        # Refreshes at most every MIN_REFRESH_MS; a burst of events becomes one read.
+        self._pending_calls: list[EventRecord] = []
+        self._last_refresh = 0.0
+        self.refresh_later = QTimer(self)
+        self.refresh_later.setSingleShot(True)
+        self.refresh_later.timeout.connect(self.refresh)
         self.fresh_timer = QTimer(self)
         self.fresh_timer.setSingleShot(True)
         self.fresh_timer.timeout.connect(lambda: self._set_fresh(False))
@@ -205,6 +233,8 @@ class DisplayWindow(QWidget):
         self.refresh_timer.start(settings.refresh_seconds * 1000)
         if feed is not None:
             feed.events.connect(self.on_events)  # type: ignore[attr-defined]
+            if hasattr(feed, "connection"):
+                feed.connection.connect(self.on_connection)
         self.resize(settings.screen_width_px, settings.screen_height_px)
         self.refresh()
 
@@ -237,25 +267,67 @@ class DisplayWindow(QWidget):
     # -- data ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self.refresh_later.stop()
+        self._last_refresh = time.monotonic()
         try:
             self.state = self.loket.display_state(self.settings.branch)
         except UNAVAILABLE as exc:
             # Keep showing the last state; the next event or refresh tries again.
             log.warning("display cannot read the queue: %s", type(exc).__name__)
+            self._set_read_ok(False)
+            self.refresh_later.start(RETRY_MS)
             return
+        self.updated_at = f"{self.state.now:%H:%M}"
+        self._set_read_ok(True)
         self.show_state()
+        pending, self._pending_calls = self._pending_calls, []
+        if pending:
+            self._announce(pending)
 
     def on_events(self, records: list[EventRecord]) -> None:
         if not any(r["kind"].startswith(("ticket.", "appointment.")) for r in records):
             return
-        self.refresh()
+        self._pending_calls.extend(r for r in records if r["kind"] in CALL_EVENTS)
+        wait_ms = MIN_REFRESH_MS - (time.monotonic() - self._last_refresh) * 1000
+        if wait_ms <= 0:
+            self.refresh()
+        elif not self.refresh_later.isActive():
+            self.refresh_later.start(int(wait_ms))
+
+    # -- connection state ----------------------------------------------------------------
+
+    def on_connection(self, healthy: bool) -> None:
+        self.feed_ok = healthy
+        if healthy:
+            self.refresh()  # catch up at once: the feed brings the events it missed
+        self._update_offline()
+
+    def _set_read_ok(self, ok: bool) -> None:
+        self.read_ok = ok
+        self._update_offline()
+
+    @property
+    def online(self) -> bool:
+        return self.feed_ok and self.read_ok
+
+    def _update_offline(self) -> None:
+        if self.online:
+            self.offline_timer.stop()
+            self.offline.hide()
+        elif not self.offline_timer.isActive() and self.offline.isHidden():
+            self.offline_timer.start(OFFLINE_AFTER_SECONDS * 1000)
+
+    def _show_offline(self) -> None:
+        if self.online:
+            return
+        since = self.updated_at or "--:--"
+        self.offline.setText(self.tr("Geen verbinding · bijgewerkt om {time}").format(time=since))
+        self.offline.show()
+
+    def _announce(self, records: list[EventRecord]) -> None:
         if self.state is None:
             return
-        calls = [
-            r
-            for r in records
-            if r["kind"] in CALL_EVENTS and r["branch_id"] == self.state.branch_id
-        ]
+        calls = [r for r in records if r["branch_id"] == self.state.branch_id]
         # Only visitors who chose it have a display name; everyone else is a number.
         names = {c.number: c.display_name for c in self.state.calls if c.display_name}
         for record in calls:

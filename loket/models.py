@@ -19,6 +19,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -318,7 +319,11 @@ class Ticket(Base):
     """One visit in the queue."""
 
     __tablename__ = "ticket"
-    __table_args__ = (UniqueConstraint("branch_id", "day", "prefix", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("branch_id", "day", "prefix", "sequence"),
+        # The head of each service's queue for "call next" (loket.clerk_sql, 0012).
+        Index("ix_ticket_queue", "branch_id", "day", "status", "service_id", "wait_from"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
