@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
 from counter.login import StaffWindow
+from counter.responsive import Responsive
 from counter.style import DUTCH, STYLE, button, label, picked_date, picked_time, say
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -113,9 +114,8 @@ class FrontDesk(QWidget):
         box2.addWidget(self.results, 1)
         box2.addWidget(self.check_in_button)
         box2.addWidget(self.checked)
-        layout = QHBoxLayout(self)
-        layout.addWidget(walk_in, 1)
-        layout.addWidget(check_in, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(Responsive([walk_in, check_in], stretches=[1, 1]))
         self._references: list[str] = []
         self.find_appointments()
 

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from counter.dialogs import CallNumberDialog, FollowUpDialog, ParkDialog, TransferDialog
 from counter.login import StaffWindow
+from counter.responsive import Responsive
 from counter.style import STYLE, button, label
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -208,15 +209,12 @@ class CounterWorkstation(StaffWindow):
         right.addLayout(grid)
         right.addWidget(self.message)
 
-        body = QHBoxLayout()
-        body.setContentsMargins(16, 12, 16, 12)
-        body.addLayout(left, 2)
-        body.addSpacing(12)
-        body.addLayout(right, 3)
+        # Queues beside the visitor on a landscape screen; above it on a narrow one.
+        self.body = Responsive([left, right], stretches=[2, 3], margins=(16, 12, 16, 12))
         page = QVBoxLayout(w)
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(header)
-        page.addLayout(body, 1)
+        page.addWidget(self.body, 1)
 
     # -- login and lock --------------------------------------------------------------------
 
