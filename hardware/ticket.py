@@ -25,6 +25,9 @@ class TicketPrint:
     sentence: str
     language: Language = "nl"
     logo_path: str | None = None
+    # Checked in early for an appointment: the time replaces the expected wait, as on
+    # the kiosk's screen.
+    appointment_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not _QR_ALNUM.fullmatch(self.qr_payload):

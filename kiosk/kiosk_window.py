@@ -19,6 +19,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -79,6 +80,7 @@ class KioskWindow(QWidget):
         self._may_close = not settings.locked
         self.branch_name = ""
         self.wait_area = ""
+        self.wait_area_en = ""
         self.municipality = ""
         self.setObjectName("kioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -87,6 +89,8 @@ class KioskWindow(QWidget):
         self.header = QWidget()
         self.header.setObjectName("header")
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        # Never squeezed on a low screen (the buttons' letters would be cut off).
+        self.header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.place = label("header", wrap=False)
         self.place.installEventFilter(self)
         self.contrast_button = button("header", min_height=settings.touch_px)
@@ -133,6 +137,7 @@ class KioskWindow(QWidget):
             self.stack.addWidget(screen)
         self.checkin.submitted.connect(self.check_in)
         self.walk_in.chosen.connect(self.take_number)
+        self.ticket.print_chosen.connect(self._print_chosen)
         self.feedback_number.submitted.connect(self.rate_ticket)
         self.feedback_rating.submitted.connect(self.send_feedback)
         self.staff.submitted.connect(self.staff_pin)
@@ -427,19 +432,44 @@ class KioskWindow(QWidget):
     # -- the ticket and the printer -------------------------------------------------------------
 
     def _show_ticket(self, ticket: TicketView, *, checked_in: bool) -> None:
-        self.ticket.show_ticket(ticket, checked_in=checked_in, wait_area=self.wait_area)
+        choose = self.settings.offer_screen_only
+        self.ticket.show_ticket(
+            ticket,
+            checked_in=checked_in,
+            wait_area=self.wait_area,
+            wait_area_en=self.wait_area_en,
+            choose=choose,
+        )
         self.go("ticket")
-        self.output.print_ticket(self._ticket_print(ticket))
+        if not choose:
+            self.output.print_ticket(self._ticket_print(ticket))
+
+    def _print_chosen(self, printed: bool) -> None:
+        """The visitor chose: a printed ticket, or the number on the screen only (nothing
+        printed; ``Ticket.printed`` stays false, so the reports count it)."""
+        shown = self.ticket.ticket
+        if shown is None:
+            return
+        self.ticket.set_print_state(None if printed else "screen_only")
+        if printed:
+            self.output.print_ticket(self._ticket_print(shown))
 
     def _ticket_print(self, t: TicketView) -> TicketPrint:
         english = self.language == "en"
+        early = (
+            t.kind != "walk_in" and t.appointment_at is not None and t.appointment_at > t.issued_at
+        )
         return TicketPrint(
             municipality=self.municipality,
             number=t.number,
             service=t.service_name_en if english else t.service_name,
             issued_at=t.issued_at,
             expected_wait_minutes=t.predicted_wait_minutes,
-            wait_area=self.wait_area,
+            # The words the screen shows: the English place, else "the waiting area".
+            wait_area=(self.wait_area_en or self.tr("de wachtruimte"))
+            if english
+            else (self.wait_area or "de wachtruimte"),
+            appointment_at=t.appointment_at if early else None,
             qr_payload=ticket_payload(self.branch, t.number),
             sentence=self.tr(
                 "Uw nummer komt op het scherm. Na uw bezoek kunt u met deze "

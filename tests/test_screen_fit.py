@@ -34,7 +34,7 @@ SIZES = [
     pytest.param((1080, 1920), id="1080x1920"),
 ]
 KIOSK_SCREENS = [
-    "start", "checkin", "services", "ticket", "message", "feedback_number",
+    "start", "checkin", "services", "ticket_choice", "ticket", "message", "feedback_number",
     "feedback_rating", "thanks", "busy", "staff", "staff_menu",
 ]  # fmt: skip
 
@@ -66,8 +66,11 @@ def _check(window: QWidget, size: tuple[int, int], name: str, shots: Path) -> li
 
 
 def _visit(kiosk: KioskWindow, demo: Demo, name: str) -> None:
-    if name == "ticket":
+    if name == "ticket_choice":  # "Bonnetje printen" or "Alleen op het scherm"
         kiosk.take_number("idkaart", False)
+    elif name == "ticket":  # on the screen only: the number with its QR code
+        kiosk.take_number("idkaart", False)
+        kiosk.ticket.print_chosen.emit(False)
     elif name == "feedback_rating":
         kiosk.go("feedback_rating")
     elif name == "message":
@@ -86,7 +89,7 @@ def test_every_window_fits_the_screen(qtbot, demo, staff, size, tmp_path_factory
         demo.loket,
         KioskSettings(
             demo.branch, fullscreen=False, locked=False,
-            screen_width_px=width, screen_height_px=height,
+            screen_width_px=width, screen_height_px=height, offer_screen_only=True,
         ),
         printer=FakeTicketPrinter(),
     )  # fmt: skip
@@ -152,7 +155,7 @@ def test_kiosk_fits_a_1280x720_screen(qtbot, demo, tmp_path_factory):  # type: i
         demo.loket,
         KioskSettings(
             demo.branch, fullscreen=False, locked=False,
-            screen_width_px=1280, screen_height_px=720,
+            screen_width_px=1280, screen_height_px=720, offer_screen_only=True,
         ),
         printer=FakeTicketPrinter(),
     )  # fmt: skip

@@ -371,6 +371,11 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
         <source>Uw nummer komt op het scherm. Na uw bezoek kunt u met deze QR-code een cijfer geven.</source>
         <translation>Your number will appear on the screen. After your visit you can rate it with this QR code.</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>de wachtruimte</source>
+        <translation>the waiting area</translation>
+    </message>
 </context>
 <context>
     <name>MessageScreen</name>
@@ -593,6 +598,31 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
         <location filename="../../kiosk/screens/ticket.py" line="156" />
         <source>Maak een foto</source>
         <translation>Take a photo</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Bonnetje printen</source>
+        <translation>Print a ticket</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Alleen op het scherm</source>
+        <translation>Only on the screen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Wilt u een bonnetje? Of alleen uw nummer op het scherm? Dat scheelt papier.</source>
+        <translation>Would you like a paper ticket? Or only your number on the screen? That saves paper.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Er wordt niets geprint. Onthoud uw nummer, of maak er een foto van.</source>
+        <translation>Nothing is printed. Remember your number, or take a photo of it.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Wacht in {place}. Uw nummer komt op het scherm.</source>
+        <translation>Please wait in {place}. Your number will appear on the screen.</translation>
     </message>
 </context>
 <context>

@@ -104,3 +104,31 @@ def test_half_a_code_is_not_sent(qtbot, kiosk):
     type_code(qtbot, kiosk, "ABC")
     assert kiosk.current == "checkin"
     assert "9 tekens" in kiosk.checkin.where.text()
+
+
+def _printed_text(ticket) -> str:  # type: ignore[no-untyped-def]
+    from hardware.ticket_layout import TextBlock, layout_ticket
+
+    return " ".join(b.text for b in layout_ticket(ticket) if isinstance(b, TextBlock))
+
+
+def test_printed_ticket_says_what_the_screen_says(qtbot, kiosk, sqlite_loket, printer):
+    # Checked in early: the ticket gives the appointment time, as the screen does.
+    appointment = book(sqlite_loket, NINE + timedelta(minutes=40))
+    kiosk.handle_scan(appointment.code)
+    assert "Uw afspraak is om 09:40" in kiosk.ticket.details.text()
+    qtbot.waitUntil(lambda: len(printer.printed) == 1)
+    paper = _printed_text(printer.printed[0])
+    assert "Uw afspraak is om 09:40. We roepen u rond die tijd." in paper
+    assert "bijna aan de beurt" not in paper and "wachttijd" not in paper.lower()
+
+    # An English visitor: English words for the place to wait, on paper and screen.
+    kiosk.go("start")
+    kiosk.set_language("en")
+    kiosk.take_number("idkaart", False)
+    qtbot.waitUntil(lambda: len(printer.printed) == 2)
+    english = printer.printed[1]
+    assert english.language == "en"
+    assert english.wait_area in kiosk.ticket.details.text()
+    assert "wacht" not in english.wait_area.lower() and "hal" not in english.wait_area.split()
+    assert f"Please wait in: {english.wait_area}" in _printed_text(english)
