@@ -246,7 +246,16 @@ def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
     except codes.ShortCodeTypo:
         raise
     except codes.CodeUnreadable:
-        payload = codes.read_code(text, code_keys(session, now), now.date())
+        try:
+            payload = codes.read_code(text, code_keys(session, now), now.date())
+        except codes.CodeExpired as expired:
+            # A genuine code of a past day: say which service, so a number can follow.
+            past = session.scalar(
+                select(Appointment).where(Appointment.reference == expired.reference)
+            )
+            if expired.reference and past is not None:
+                expired.service = past.service.code
+            raise
         reference = payload.reference
     query = select(Appointment).where(Appointment.reference == reference)
     # PostgreSQL: loket_check_in locks the row itself (a kiosk may not lock it).
@@ -275,10 +284,13 @@ def check_in(
         raise Refused(
             "De tijd van deze afspraak is voorbij. De receptie helpt u graag verder.",
             code="expired",
+            service=appointment.service.code,
         )
     if appointment.start.date() != ctx.now.date():
         if appointment.start.date() < ctx.now.date():
-            raise codes.CodeExpired(appointment.start.date(), ctx.now.date())
+            raise codes.CodeExpired(
+                appointment.start.date(), ctx.now.date(), service=appointment.service.code
+            )
         raise codes.CodeWrongDay(appointment.start.date(), ctx.now.date())
     earliest = appointment.start - timedelta(minutes=settings.early_checkin_minutes)
     if ctx.now < earliest:
@@ -286,6 +298,7 @@ def check_in(
             f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "
             f"U kunt inchecken vanaf {earliest:%H:%M}.",
             code="too_early",
+            service=appointment.service.code,
         )
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)
     if hall.uses_functions(session):

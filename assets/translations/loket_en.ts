@@ -376,6 +376,31 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
         <source>de wachtruimte</source>
         <translation>the waiting area</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>Deze code klopt niet</source>
+        <translation>This code is not correct</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>We vinden geen afspraak bij deze code. Kijk of de code klopt en probeer het opnieuw.</source>
+        <translation>We cannot find an appointment with this code. Please check the code and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>De tijd van uw afspraak is voorbij. Neem een nummer, dan helpen we u zonder afspraak. Of maak een nieuwe afspraak.</source>
+        <translation>The time of your appointment has passed. Take a number and we will help you without an appointment. Or make a new appointment.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>Er ging iets mis met deze code.</source>
+        <translation>Something went wrong with this code.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>Uw afspraak is om {time}. U kunt inchecken vanaf {start}. Kom dan terug. Of neem nu een nummer, dan helpt de eerste vrije medewerker u.</source>
+        <translation>Your appointment is at {time}. You can check in from {start}. Please come back then. Or take a number now, and the first free member of staff will help you.</translation>
+    </message>
 </context>
 <context>
     <name>MessageScreen</name>
@@ -393,6 +418,11 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
         <location filename="../../kiosk/screens/message.py" line="65" />
         <source>Naar het begin</source>
         <translation>Back to start</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/message.py" />
+        <source>Nummer nemen</source>
+        <translation>Take a number</translation>
     </message>
 </context>
 <context>
