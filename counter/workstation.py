@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -30,15 +30,23 @@ from counter.dialogs import CallNumberDialog, FollowUpDialog, ParkDialog, Transf
 from counter.login import StaffWindow
 from counter.responsive import Responsive
 from counter.style import STYLE, button, label
+from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 from loket.views import AVAILABILITY_NL as STATUS_NL
-from loket.views import OUTCOMES, ROLE_NL, CounterOverview, StaffView, Visitor
+from loket.views import (
+    OUTCOMES,
+    ROLE_NL,
+    TICKET_STATUS_NL,
+    CounterOverview,
+    EventRecord,
+    StaffView,
+    Visitor,
+)
 
 OVER_NORM = QColor("#fde2e1")
 OUTCOMES_SHOWN = list(OUTCOMES.items())
 STATUS_KEYS = {"available": "Ctrl+1", "break": "Ctrl+2", "back_office": "Ctrl+3"}
-TICKET_STATUS_NL = {"called": "Opgeroepen", "serving": "Aan de balie"}
 
 
 class CounterWorkstation(StaffWindow):
@@ -52,6 +60,7 @@ class CounterWorkstation(StaffWindow):
         card_bridge: Any = None,
         parent: QWidget | None = None,
         poll_ms: int = 1000,
+        feed: EventSource | None = None,
     ) -> None:
         super().__init__(
             loket,
@@ -69,7 +78,6 @@ class CounterWorkstation(StaffWindow):
         self.dialog: Any = None
         self.alert_on = False
         self.status = "available"
-        self._last_event = 0
         if counter:
             self.login.choose_counter(counter)
         self.login.logged_in.connect(self._logged_in)
@@ -80,9 +88,10 @@ class CounterWorkstation(StaffWindow):
         if card_bridge is not None:
             card_bridge.card_inserted.connect(lambda uid, _atr, _r: self.card_inserted(uid))
             card_bridge.card_removed.connect(lambda _r: self.card_removed())
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._poll)
-        self._timer.start(poll_ms)
+        self.feed = feed if feed is not None else PolledFeed(loket, poll_ms, parent=self)
+        self.feed.events.connect(self._on_events)
+        if isinstance(self.feed, PolledFeed):
+            self.feed.unavailable.connect(self.message.setText)  # the next tick tries again
 
     # -- layout -------------------------------------------------------------------------
 
@@ -266,16 +275,8 @@ class CounterWorkstation(StaffWindow):
 
     # -- refresh --------------------------------------------------------------------------
 
-    def _poll(self) -> None:
-        if self.session is None:
-            return
-        try:
-            events = self.loket.events_after(self._last_event)
-        except Unavailable as exc:
-            self.message.setText(exc.message)  # the next tick tries again
-            return
-        if events:
-            self._last_event = events[-1]["id"]
+    def _on_events(self, records: list[EventRecord]) -> None:
+        if self.session is not None and records:
             self.refresh()
 
     def refresh(self) -> None:
@@ -461,7 +462,7 @@ class CounterWorkstation(StaffWindow):
             self.alert_button.setText("Collega  [F12]")
         else:
             self._act(
-                lambda s: s.raise_alert(self.branch, self.counter),
+                lambda s: s.raise_counter_alert(self.branch, self.counter),
                 lambda _r: "De teamleider is gewaarschuwd. Er komt iemand naar u toe.",
             )
             self.alert_on = True
@@ -571,7 +572,8 @@ class CounterWorkstation(StaffWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.session is not None:
             self.lock("Afgesloten.")
-        self._timer.stop()
+        if isinstance(self.feed, PolledFeed):
+            self.feed.stop()
         super().closeEvent(event)
 
 

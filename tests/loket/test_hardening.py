@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from loket import failures, logging_setup
-from loket.cli import main
 from loket.db import Database
 from loket.errors import DomainError
 from loket.models import Appointment, Event, Feedback, NumberSequence, Ticket
 from loket.services import Loket
+from roles.cli import main
 from tests.conftest import DEMO_CONFIG
 from tests.loket.test_db_roles import roles_db  # noqa: F401 (fixture)
 
@@ -261,7 +261,12 @@ def test_a_ten_kilobyte_name_gets_the_same_refusal_on_both_databases_and_nothing
         (["ticket", "call", "--branch", "dalfsen", "--counter", "99999999999999999999"],
          "Het balienummer moet tussen 1 en 9999 liggen."),
         (["events", "--limit", "99999999999999999999"], "Het aantal moet tussen 1 en 100000"),
-        (["plan", "--branch", "dalfsen", "--date", "2026-13-45"], "Deze datum bestaat niet"),
+        (["plan", "--branch", "dalfsen", "--date", "2026-13-45"], "geen datum die bestaat"),
+        (["plan", "--date", "9999-12-31"], "De dag van het plan ligt te ver weg"),
+        (["appointment", "slots", "--branch", "dalfsen", "--service", "paspoort", "--date", "x"],
+         "'x' is geen datum die bestaat"),
+        (["staff", "absent", "--code", "anna", "--from", "2026-02-30", "--reason", "sick"],
+         "'2026-02-30' is geen datum die bestaat"),
         (["appointment", "book", "--branch", "dalfsen", "--service", "idkaart", "--start",
           "9999-11-24T10:00", "--name", "Ver Weg"], "Zo ver vooruit"),
         (["config", "apply", "."], "map"),
@@ -425,7 +430,7 @@ def test_a_display_login_is_told_which_right_it_lacks(
 def test_a_role_window_that_cannot_start_says_why_in_a_window(
     sqlite_template: Path, tmp_path: Path, log_dir: Path, capsys: pytest.CaptureFixture[str]
 ):
-    from loket.cli import common
+    from roles import messages
     from tests.conftest import _sqlite_url
 
     url = _sqlite_url(sqlite_template, tmp_path)
@@ -435,7 +440,7 @@ def test_a_role_window_that_cannot_start_says_why_in_a_window(
     db.dispose()
     code, err = _run(["--database", url, "kiosk", "--windowed"], capsys)
     assert code == 2 and "ouder dan dit programma" in err
-    box = common.last_window
+    box = messages.last_window
     assert box is not None and box.isVisible()
     assert box.text() == err.strip().removeprefix("Fout: ")
     box.grab().save(str(tmp_path / "schema-message.png"))
