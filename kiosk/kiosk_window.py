@@ -286,6 +286,7 @@ class KioskWindow(QWidget):
             return
         self.retry.stop()
         self.branch_name, self.wait_area = branch.name, branch.wait_area
+        self.wait_area_en = branch.wait_area_en
         self.go("start")
 
     # -- check in ------------------------------------------------------------------------------

@@ -91,7 +91,8 @@ def letter_pdf(c: Confirmation) -> bytes:
     regular, bold_font = register_fonts()
 
     buffer = io.BytesIO()
-    pdf = canvas.Canvas(buffer, pagesize=A4)
+    # The initial font too, or Helvetica (not embedded) is named in the page resources.
+    pdf = canvas.Canvas(buffer, pagesize=A4, initialFontName=regular, initialFontSize=BODY_PT)
     pdf.setTitle(f"Uw afspraak {c.reference}")
     pdf.setAuthor(c.municipality)
     width, height = A4
@@ -111,7 +112,7 @@ def letter_pdf(c: Confirmation) -> bytes:
             pdf.drawString(left, y, part)
             y -= (gap if i == len(parts) - 1 else size * 0.45) * mm
 
-    line(c.municipality, SMALL_PT, gap=14)
+    line(c.municipality, 12, gap=14)
     line("Uw afspraak", 22, bold=True, gap=11)
     line(f"Beste {c.name}," if c.name else "Beste inwoner,", gap=7)
     line(f"U heeft een afspraak voor: {in_sentence(c.service_name)}.", gap=11)

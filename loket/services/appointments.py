@@ -146,6 +146,8 @@ class AppointmentService(ServiceBase):
                 address=a.branch.address,
                 name=a.name,
                 info_line=muni.info_line_nl,
+                phone=muni.phone,
+                website=muni.website,
             )
 
         # A write: the first code of a new database creates its signing key.
