@@ -9,6 +9,7 @@ Tabs a role may not use are not shown (closures need "de wachtrij beheren").
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
 from counter.login import StaffWindow
 from counter.responsive import Responsive
-from counter.style import DUTCH, STYLE, button, label, picked_date, picked_time, say
+from counter.style import DUTCH, STYLE, button, confirm, label, picked_date, picked_time, say
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 from loket.views import ROLE_NL, SmtpSettings, StaffView, in_sentence
@@ -183,7 +184,30 @@ class FrontDesk(QWidget):
         who = (name_cell.text() if name_cell is not None else "") or reference
         try:
             ticket, text = self.loket.check_in_reference(reference, self.branch)
-        except (DomainError, Unavailable) as exc:
+        except DomainError as exc:
+            if exc.code != "too_early":
+                _error(self.checked, exc.message)
+                return
+            # Too early at the kiosk's rule; the receptionist may let the visitor in.
+            times = re.findall(r"\d{1,2}:\d{2}", exc.message)
+            when = (
+                f" De afspraak is om {times[0]}; inchecken kan vanaf {times[1]}."
+                if len(times) >= 2
+                else ""
+            )
+            question = (
+                f"{who} is te vroeg.{when}\n\n"
+                "Wilt u deze bezoeker toch nu inchecken? Dat wordt vastgelegd."
+            )
+            if not confirm(self, question, "Toch inchecken", "Niet inchecken"):
+                _error(self.checked, f"Niet ingecheckt: {who} is te vroeg.{when}")
+                return
+            try:
+                ticket, text = self.loket.check_in_reference(reference, self.branch, early_ok=True)
+            except (DomainError, Unavailable) as again:
+                _error(self.checked, again.message)
+                return
+        except Unavailable as exc:
             _error(self.checked, exc.message)
             return
         except Exception as exc:  # codes.CodeError: already used, wrong branch, ...

@@ -268,9 +268,17 @@ def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
 
 
 def check_in(
-    session: Session, ctx: Context, appointment: Appointment, *, branch: Branch | None = None
+    session: Session,
+    ctx: Context,
+    appointment: Appointment,
+    *,
+    branch: Branch | None = None,
+    early_ok: bool = False,
 ) -> tuple[Ticket, str]:
-    """Check in; returns the ticket and a plain-Dutch message for the visitor."""
+    """Check in; returns the ticket and a plain-Dutch message for the visitor.
+
+    ``early_ok``: reception lets a visitor in before the check-in window opens (the
+    event records that it was let in early, and by whom)."""
     settings = tickets.settings(session)
     if branch is not None and appointment.branch_id != branch.id:
         raise codes.CodeWrongBranch(appointment.branch.name)
@@ -293,7 +301,8 @@ def check_in(
             )
         raise codes.CodeWrongDay(appointment.start.date(), ctx.now.date())
     earliest = appointment.start - timedelta(minutes=settings.early_checkin_minutes)
-    if ctx.now < earliest:
+    early = ctx.now < earliest
+    if early and not early_ok:
         raise Refused(
             f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "
             f"U kunt inchecken vanaf {earliest:%H:%M}.",
@@ -312,6 +321,9 @@ def check_in(
         appointment.checked_in_at = ctx.now
         _record(session, ctx, "appointment.checked_in", appointment, late=late)
         ticket = tickets.ticket_for_appointment(session, ctx, appointment, late=late)
+    if early:
+        # Let in before the check-in window by reception: on record, with who did it.
+        _record(session, ctx, "appointment.let_in_early", appointment)
     if late:
         message = (
             "U bent te laat voor uw afspraak. U krijgt een gewoon nummer en wacht op uw beurt."

@@ -106,18 +106,28 @@ class AppointmentService(ServiceBase):
             raise
 
     def check_in_reference(
-        self, reference: str, branch: str | None = None
+        self, reference: str, branch: str | None = None, *, early_ok: bool = False
     ) -> tuple[TicketView, str]:
-        run = self._check_in(lambda s, _c: appointments.get_by_reference(s, reference), branch)
+        """Check in by reference (reception). ``early_ok``: the receptionist lets the
+        visitor in before the check-in window opens; the event records it."""
+        if early_ok:
+            self.require("let_in")  # reception or a team leader, not a kiosk
+        run = self._check_in(
+            lambda s, _c: appointments.get_by_reference(s, reference), branch, early_ok
+        )
         return self._write(run, "check_in")
 
     @staticmethod
     def _check_in(
-        find: Callable[[Session, Context], Appointment], branch: str | None
+        find: Callable[[Session, Context], Appointment],
+        branch: str | None,
+        early_ok: bool = False,
     ) -> Callable[[Session, Context], tuple[TicketView, str]]:
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             b = tickets.get_branch(session, branch) if branch else None
-            ticket, message = appointments.check_in(session, ctx, find(session, ctx), branch=b)
+            ticket, message = appointments.check_in(
+                session, ctx, find(session, ctx), branch=b, early_ok=early_ok
+            )
             return TicketView.of(ticket), message
 
         return run
