@@ -10,9 +10,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from counter.workstation import CounterWorkstation
-from kiosk.fit_check import problems, settle
 from hardware.card_reader import FakeCardReader
 from hardware.qt_bridge import CardEventBridge
+from kiosk.fit_check import problems, settle
 from loket.feed import open_feed
 from loket.services import Loket
 
