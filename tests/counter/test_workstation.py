@@ -244,7 +244,9 @@ def test_counter_details_help_the_clerk(qtbot, sqlite_loket):
         )
         assert needed.height() <= room.height(), f"cut: {item.text()!r}"
     # The help button stands out from the header, and its words from the button.
-    header_bg, _ = _colours(window.header_title.parentWidget())
+    header = window.header_title.parentWidget()
+    assert header is not None
+    header_bg, _ = _colours(header)
     button_bg, button_text = _colours(window.alert_button)
     assert _contrast(button_bg, header_bg) >= 3 and _contrast(button_text, button_bg) >= 4.5
     # Asking for help: a red band across the screen says it was heard, until withdrawn.
