@@ -34,8 +34,8 @@ SIZES = [
     pytest.param((1080, 1920), id="1080x1920"),
 ]
 KIOSK_SCREENS = [
-    "start", "checkin", "services", "ticket_choice", "ticket", "message", "feedback_number",
-    "feedback_rating", "thanks", "busy", "staff", "staff_menu",
+    "start", "checkin", "checkin_half", "services", "ticket_choice", "ticket", "message",
+    "feedback_number", "feedback_rating", "thanks", "busy", "staff", "staff_menu",
 ]  # fmt: skip
 
 
@@ -71,6 +71,11 @@ def _visit(kiosk: KioskWindow, demo: Demo, name: str) -> None:
     elif name == "ticket":  # on the screen only: the number with its QR code
         kiosk.take_number("idkaart", False)
         kiosk.ticket.print_chosen.emit(False)
+    elif name == "checkin_half":  # sent with 3 of 9 symbols: the warning shows
+        kiosk.go("checkin")
+        for symbol in "ABC":
+            kiosk.checkin.keypad.press(symbol)
+        kiosk.checkin.send.click()
     elif name == "feedback_rating":
         kiosk.go("feedback_rating")
     elif name == "message":

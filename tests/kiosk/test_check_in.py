@@ -103,7 +103,12 @@ def test_refusals_in_english(qtbot, kiosk, sqlite_loket):
 def test_half_a_code_is_not_sent(qtbot, kiosk):
     type_code(qtbot, kiosk, "ABC")
     assert kiosk.current == "checkin"
-    assert "9 tekens" in kiosk.checkin.where.text()
+    # A warning of its own, in the warning style, that goes once the visitor types on.
+    problem = kiosk.checkin.problem
+    assert problem.isVisibleTo(kiosk.checkin) and problem.property("kind") == "warning"
+    assert problem.text() == "Typ alle 9 tekens van uw code."
+    qtbot.mouseClick(kiosk.checkin.keypad.keys["D"], Qt.MouseButton.LeftButton)
+    assert not problem.isVisibleTo(kiosk.checkin)
 
 
 def _printed_text(ticket) -> str:  # type: ignore[no-untyped-def]
