@@ -185,7 +185,11 @@ class CalendarView(QWidget):
         self.list.verticalHeader().setVisible(False)
         self.list.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Times, status and reference whole ("10:40", not "1…"); the name takes the rest.
+        head = self.list.horizontalHeader()
+        for column in (0, 2, 3, 4):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.list.itemSelectionChanged.connect(self._appointment_chosen)
         self.reschedule_button = button(
             "Verzetten naar gekozen tijd", "Ctrl+M", self.reschedule, self, "secondary"

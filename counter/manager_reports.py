@@ -260,6 +260,7 @@ class ReportsTab(QWidget):
         period.addWidget(self.start)
         period.addWidget(label("t/m", None, wrap=False))
         period.addWidget(self.end)
+        period.addStretch(1)
         which = QHBoxLayout()
         which.addWidget(self.branch_box)
         which.addWidget(self.service_box)

@@ -355,7 +355,7 @@ class ImportView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(button("Bestand kiezen…", "Ctrl+O", self.choose, self))
+        layout.addWidget(button("Bestand kiezen", "Ctrl+O", self.choose, self))
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
 

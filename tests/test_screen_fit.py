@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSize
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QTabWidget, QWidget
 
 from counter.live_queue import LiveQueueWindow
 from hardware.printer import FakeTicketPrinter
@@ -130,6 +130,12 @@ def test_every_window_fits_the_screen(qtbot, demo, staff, size, tmp_path_factory
         settle()
         window.resize(width, height)
         found += _check(window, size, name, shots)
+        # Every tab too: a hidden tab is laid out only when it is opened.
+        for tabs in window.findChildren(QTabWidget):
+            for index in range(1, tabs.count()):
+                tabs.setCurrentIndex(index)
+                found += _check(window, size, f"{name}-tab{index}", shots)
+            tabs.setCurrentIndex(0)
     assert not found, "\n".join(found)
 
 
