@@ -477,7 +477,8 @@ class KioskWindow(QWidget):
     # -- the ticket and the printer -------------------------------------------------------------
 
     def _show_ticket(self, ticket: TicketView, *, checked_in: bool) -> None:
-        choose = self.settings.offer_screen_only
+        # The choice only where there is a printer to choose.
+        choose = self.settings.offer_screen_only and self.output.printer is not None
         self.ticket.show_ticket(
             ticket,
             checked_in=checked_in,
