@@ -587,3 +587,26 @@ def test_code_guessing_is_throttled_across_restarts_and_alerts_staff(roles_db: R
         assert len(alerts) == 1 and alerts[0]["data"]["scope"] == "kiosk"
     finally:
         kiosk.db.dispose()
+
+
+@pytest.mark.postgres
+def test_kiosk_refusals_name_the_service_for_the_next_step(roles_db: RolesDb):
+    """The kiosk offers "Nummer nemen" for the appointment's service: the kiosk role can
+    read which service it is (too early; a QR of a past day), nothing personal."""
+    from loket import codes
+    from loket.errors import Refused
+
+    clock = Clock(TUESDAY_9, frozen=True)
+    _reference, qr = _book(roles_db.url, clock, False, "Gisteren", hour=11, qr=True)
+    _reference, early = _book(roles_db.url, clock, False, "Te Vroeg", hour=12)
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
+    try:
+        with pytest.raises(Refused) as too_early:
+            kiosk.check_in(early, "dalfsen")
+        assert (too_early.value.code, too_early.value.service) == ("too_early", "idkaart")
+        clock.set(TUESDAY_9 + timedelta(days=1))  # the QR is of yesterday now
+        with pytest.raises(codes.CodeExpired) as expired:
+            kiosk.check_in(qr, "dalfsen")
+        assert expired.value.service == "idkaart"
+    finally:
+        kiosk.db.dispose()
