@@ -315,14 +315,15 @@ def check_in(
         predicted = tickets.predicted_seconds(
             session, ctx, appointment.branch, appointment.service, kind
         )
-        ticket = hall.check_in(session, ctx, appointment, branch, predicted)
+        ticket = hall.check_in(session, ctx, appointment, branch, predicted, early=early)
     else:
         appointment.status = AppointmentStatus.CHECKED_IN
         appointment.checked_in_at = ctx.now
         _record(session, ctx, "appointment.checked_in", appointment, late=late)
         ticket = tickets.ticket_for_appointment(session, ctx, appointment, late=late)
-    if early:
-        # Let in before the check-in window by reception: on record, with who did it.
+    if early and not hall.uses_functions(session):
+        # Let in before the check-in window by reception: on record, with who did it
+        # (on PostgreSQL loket_let_in_early records it).
         _record(session, ctx, "appointment.let_in_early", appointment)
     if late:
         message = (
