@@ -28,6 +28,9 @@ class TicketPrint:
     # Instead of the expected wait when nobody who does the service is at a counter:
     # "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00." (in ``language``).
     wait_note: str | None = None
+    # Checked in early for an appointment: the time replaces the expected wait, as on
+    # the kiosk's screen.
+    appointment_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if not _QR_ALNUM.fullmatch(self.qr_payload):

@@ -30,7 +30,8 @@ _LABELS: dict[Language, dict[str, str]] = {
         "your_number": "Uw nummer",
         "issued": "Uw nummer gekregen op",
         "wait": "Verwachte wachttijd",
-        "wait_none": "U bent bijna aan de beurt",
+        "wait_none": "U bent bijna aan de beurt.",
+        "appointment": "Uw afspraak is om {time}. We roepen u rond die tijd.",
         "minute": "minuut",
         "minutes": "minuten",
         "about": "ongeveer",
@@ -40,7 +41,8 @@ _LABELS: dict[Language, dict[str, str]] = {
         "your_number": "Your number",
         "issued": "Issued on",
         "wait": "Expected wait",
-        "wait_none": "You are almost next",
+        "wait_none": "It will be your turn very soon.",
+        "appointment": "Your appointment is at {time}. We will call you around that time.",
         "minute": "minute",
         "minutes": "minutes",
         "about": "about",
@@ -86,12 +88,14 @@ def format_issued_at(ticket: TicketPrint) -> str:
 
 def format_wait(ticket: TicketPrint) -> str | None:
     labels = _LABELS[ticket.language]
+    if ticket.appointment_at is not None:
+        return labels["appointment"].format(time=f"{ticket.appointment_at:%H:%M}")
     minutes = ticket.expected_wait_minutes
     if ticket.wait_note:
         return ticket.wait_note
     if minutes is None:
         return None
-    if minutes == 0:
+    if minutes <= 1:  # as the kiosk's screen says it
         return labels["wait_none"]
     unit = labels["minute"] if minutes == 1 else labels["minutes"]
     return f"{labels['wait']}: {labels['about']} {minutes} {unit}"

@@ -182,15 +182,14 @@ class DisplayWindow(QWidget):
             )
             for _ in range(WAIT_ROWS)
         ]
-        waits = QGridLayout(self.wait_panel)
+        waits = self.waits_grid = QGridLayout(self.wait_panel)
         waits.setContentsMargins(*PANEL_MARGINS)
         waits.setVerticalSpacing(ROW_SPACING)
         waits.setHorizontalSpacing(WAIT_SPACING)
         waits.addWidget(self.wait_caption, 0, 0, 1, 3)
         waits.addWidget(self.wait_page, 0, 3)
-        for i, row in enumerate(self.wait_rows, start=1):
-            for j, widget in enumerate(row):
-                waits.addWidget(widget, i, j)
+        self._two_line_rows: bool | None = None
+        self._arrange_waits(two_lines=False)
         waits.setColumnStretch(1, 1)
 
         self.info = self._label(base, wrap=True, fit=False)
@@ -237,6 +236,30 @@ class DisplayWindow(QWidget):
                 feed.connection.connect(self.on_connection)
         self.resize(settings.screen_width_px, settings.screen_height_px)
         self.refresh()
+
+    def _arrange_waits(self, *, two_lines: bool) -> None:
+        """One line per service on a landscape screen; on a portrait screen (narrow) the
+        name gets a line of its own with the numbers below it, so names stay whole."""
+        if two_lines == self._two_line_rows:
+            return
+        self._two_line_rows = two_lines
+        grid = self.waits_grid
+        for row in self.wait_rows:
+            for widget in row:
+                grid.removeWidget(widget)
+        for i, (prefix, name, waiting, minutes) in enumerate(self.wait_rows):
+            if two_lines:
+                grid.addWidget(prefix, 2 * i + 1, 0)
+                grid.addWidget(name, 2 * i + 1, 1, 1, 3)
+                grid.addWidget(waiting, 2 * i + 2, 2)
+                grid.addWidget(minutes, 2 * i + 2, 3)
+            else:
+                for j, widget in enumerate((prefix, name, waiting, minutes)):
+                    grid.addWidget(widget, i + 1, j)
+
+    @property
+    def _lines_per_row(self) -> int:
+        return 2 if self._two_line_rows else 1
 
     def _label(
         self,
@@ -451,7 +474,8 @@ class DisplayWindow(QWidget):
         height += SPACING + panel
         height += self._line(self.who_px, True) if self.call_who.isVisibleTo(self) else 0
         height += self._line(self.counter_px, True)
-        height += SPACING + panel + rows * (self._line(self.row_px) + ROW_SPACING)
+        height += SPACING + panel
+        height += rows * self._lines_per_row * (self._line(self.row_px) + ROW_SPACING)
         if self.portrait:
             recent = min(
                 PORTRAIT_RECENT_ROWS, max(0, len(self.state.calls) - 1) if self.state else 0
@@ -467,9 +491,12 @@ class DisplayWindow(QWidget):
         font = _font(self.row_px)
         bold = _font(self.row_px, True)
         room: float = self.width() - WINDOW_MARGINS[0] - WINDOW_MARGINS[2]
-        room -= PANEL_MARGINS[0] + PANEL_MARGINS[2] + 3 * WAIT_SPACING
+        room -= PANEL_MARGINS[0] + PANEL_MARGINS[2]
         visible = self.wait_rows[:rows]
-        for column, column_font in ((0, bold), (2, font), (3, font)):
+        # On two lines the name shares its line only with the letter.
+        beside = ((0, bold),) if self._two_line_rows else ((0, bold), (2, font), (3, font))
+        room -= WAIT_SPACING * len(beside)
+        for column, column_font in beside:
             metrics = QFontMetricsF(column_font)
             room -= max((metrics.horizontalAdvance(r[column].text()) for r in visible), default=0)
         metrics = QFontMetricsF(font)
@@ -494,7 +521,8 @@ class DisplayWindow(QWidget):
         fixed += self._line(int(base * 4.2), True) + self._line(self.counter_px, True)
         fixed += PANEL_MARGINS[1] + PANEL_MARGINS[3] + self._line(base)
         fixed += self.info.heightForWidth(max(1, self.width() - 80)) if self.info.text() else 0
-        return max(0, int((self.height() - fixed) // (self._line(row_px) + ROW_SPACING)))
+        line = (self._line(row_px) + ROW_SPACING) * self._lines_per_row
+        return max(0, int((self.height() - fixed) // line))
 
     def _size_for(self, rows: int, info: bool) -> None:
         """Text sizes so every queue row fits on the screen: first the info line gives
@@ -503,6 +531,7 @@ class DisplayWindow(QWidget):
         self.calls_box.setDirection(
             QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight
         )
+        self._arrange_waits(two_lines=self.portrait)
         for i, row in enumerate(self.wait_rows):
             for widget in row:
                 widget.setVisible(i < rows)

@@ -19,6 +19,7 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -79,6 +80,7 @@ class KioskWindow(QWidget):
         self._may_close = not settings.locked
         self.branch_name = ""
         self.wait_area = ""
+        self.wait_area_en = ""
         self.municipality = ""
         self.setObjectName("kioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -87,6 +89,8 @@ class KioskWindow(QWidget):
         self.header = QWidget()
         self.header.setObjectName("header")
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        # Never squeezed on a low screen (the buttons' letters would be cut off).
+        self.header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.place = label("header", wrap=False)
         self.place.installEventFilter(self)
         self.contrast_button = button("header", min_height=settings.touch_px)
@@ -131,8 +135,9 @@ class KioskWindow(QWidget):
         ):
             self.screens[screen.name] = screen
             self.stack.addWidget(screen)
-        self.checkin.submitted.connect(self.check_in)
+        self.checkin.submitted.connect(lambda code: self.check_in(code, typed=True))
         self.walk_in.chosen.connect(self.take_number)
+        self.ticket.print_chosen.connect(self._print_chosen)
         self.feedback_number.submitted.connect(self.rate_ticket)
         self.feedback_rating.submitted.connect(self.send_feedback)
         self.staff.submitted.connect(self.staff_pin)
@@ -281,6 +286,7 @@ class KioskWindow(QWidget):
             return
         self.retry.stop()
         self.branch_name, self.wait_area = branch.name, branch.wait_area
+        self.wait_area_en = branch.wait_area_en
         self.go("start")
 
     # -- check in ------------------------------------------------------------------------------
@@ -307,53 +313,91 @@ class KioskWindow(QWidget):
             return
         self.check_in(text)
 
-    def check_in(self, code: str) -> None:
+    def check_in(self, code: str, *, typed: bool = False) -> None:
+        """``typed``: the code came from the keypad (not the scanner), so a code that does
+        not fit is a typing slip, not a misread."""
         try:
             ticket, _message = self._call(self.loket.check_in, code, self.branch)
         except BusyShown:
             return
         except errors.CodeError as exc:
-            self._code_error(exc)
+            self._code_error(exc, typed=typed)
             return
         except DomainError as exc:
             self._domain_error(exc, "checkin")
             return
         self._show_ticket(ticket, checked_in=True)
 
-    def _code_error(self, exc: errors.CodeError) -> None:
+    def _code_title(self, exc: errors.CodeError, typed: bool) -> str:
+        """The title for a refused code, in the language of the moment."""
+        if isinstance(exc, errors.ShortCodeTypo) or (
+            typed and isinstance(exc, errors.CodeUnreadable)
+        ):
+            return self.tr("Deze code klopt niet")
+        titles: list[tuple[type[errors.CodeError], str]] = [
+            (errors.CodeUnreadable, self.tr("De code is niet goed gelezen")),
+            (errors.CodeInvalid, self.tr("Deze code kennen we niet")),
+            (errors.CodeTooManyAttempts, self.tr("Even wachten")),
+            (errors.CodeExpired, self.tr("Uw afspraak is voorbij")),
+            (errors.CodeWrongDay, self.tr("Uw afspraak is op een andere dag")),
+            (errors.CodeWrongBranch, self.tr("Uw afspraak is op een andere plek")),
+            (errors.CodeAlreadyUsed, self.tr("U bent al ingecheckt")),
+        ]
+        return next((t for kind, t in titles if isinstance(exc, kind)), self.tr("Dat lukte niet"))
+
+    def _code_text(self, exc: errors.CodeError, typed: bool) -> str:
+        if isinstance(exc, errors.CodeInvalid):
+            # The help line below says where to go; no second, different person to ask.
+            return self.tr(
+                "We vinden geen afspraak bij deze code. Kijk of de code klopt en "
+                "probeer het opnieuw."
+            )
+        if typed and isinstance(exc, errors.CodeUnreadable):
+            return (
+                errors.ShortCodeTypo.message_en
+                if self.language == "en"
+                else (errors.ShortCodeTypo.message)
+            )
+        if isinstance(exc, errors.CodeExpired):
+            return self.tr(
+                "De tijd van uw afspraak is voorbij. Neem een nummer, dan helpen we u "
+                "zonder afspraak. Of maak een nieuwe afspraak."
+            )
+        if type(exc) is errors.CodeError:
+            return self.tr("Er ging iets mis met deze code.")
+        return exc.message_en if self.language == "en" else exc.message
+
+    def _code_error(self, exc: errors.CodeError, *, typed: bool = False) -> None:
         retry = None
-        if isinstance(exc, errors.CodeUnreadable):
-            title, retry = self.tr("De code is niet goed gelezen"), "checkin"
-        elif isinstance(exc, errors.CodeInvalid):
-            title, retry = self.tr("Deze code kennen we niet"), "checkin"
-        elif isinstance(exc, errors.CodeTooManyAttempts):
-            title, retry = self.tr("Even wachten"), "checkin"
-        elif isinstance(exc, errors.CodeExpired):
-            title = self.tr("Uw afspraak is voorbij")
-        elif isinstance(exc, errors.CodeWrongDay):
-            title = self.tr("Uw afspraak is op een andere dag")
-        elif isinstance(exc, errors.CodeWrongBranch):
-            title = self.tr("Uw afspraak is op een andere plek")
-        elif isinstance(exc, errors.CodeAlreadyUsed):
-            title = self.tr("U bent al ingecheckt")
-        else:
-            title = self.tr("Dat lukte niet")
-        titles = {self.language: title}
+        if isinstance(exc, errors.CodeUnreadable | errors.CodeInvalid | errors.CodeTooManyAttempts):
+            retry = "checkin"
 
         def words() -> tuple[str, str]:
-            # The title was worded in the language of the moment; after a switch the
-            # general title is used (the message itself comes in both languages).
-            text = exc.message_en if self.language == "en" else exc.message
-            return titles.get(self.language, self.tr("Dat lukte niet")), text
+            # Worded again after a language switch: the specific title stays.
+            return self._code_title(exc, typed), self._code_text(exc, typed)
 
-        self.message.show_message(words, retry)
+        offer = isinstance(exc, errors.CodeExpired)
+        self.message.show_message(words, retry, self._number_for(exc.service) if offer else None)
         self.go("message")
+
+    def _number_for(self, service: str) -> Callable[[], None]:
+        """The next step "Nummer nemen": a number for the appointment's service, or the
+        choice of services when it is not known."""
+        return (
+            (lambda: self.take_number(service, False)) if service else (lambda: self.go("services"))
+        )
 
     def _domain_error(self, exc: DomainError, retry: str | None = None) -> None:
         def words() -> tuple[str, str]:
             return self._domain_title(exc.code), self._domain_text(exc)
 
-        self.message.show_message(words, retry if exc.code in ("not_found",) else None)
+        service = getattr(exc, "service", "")
+        offer = exc.code in ("expired", "too_early") and isinstance(service, str)
+        self.message.show_message(
+            words,
+            retry if exc.code in ("not_found",) else None,
+            self._number_for(service) if offer else None,
+        )
         self.go("message")
 
     def _domain_title(self, code: str) -> str:
@@ -371,12 +415,22 @@ class KioskWindow(QWidget):
         return titles.get(code, self.tr("Dat kan nu niet"))
 
     def _domain_text(self, exc: DomainError) -> str:
+        times = re.findall(r"\d{1,2}:\d{2}", exc.message)
+        # Refusals with a next step on the screen ("Nummer nemen") say so.
+        if exc.code == "too_early" and len(times) >= 2:
+            return self.tr(
+                "Uw afspraak is om {time}. U kunt inchecken vanaf {start}. Kom dan terug. "
+                "Of neem nu een nummer, dan helpt de eerste vrije medewerker u."
+            ).format(time=times[0], start=times[1])
+        if exc.code == "expired":
+            return self.tr(
+                "De tijd van uw afspraak is voorbij. Neem een nummer, dan helpen we u "
+                "zonder afspraak. Of maak een nieuwe afspraak."
+            )
         if self.language == DEFAULT_LANGUAGE:
             return exc.message  # the core words its refusals in plain Dutch (B1)
-        times = re.findall(r"\d{1,2}:\d{2}", exc.message)
         texts = {
             "cancelled": self.tr("Deze afspraak is geannuleerd. De receptie helpt u graag."),
-            "expired": self.tr("De tijd van deze afspraak is voorbij. De receptie helpt u graag."),
             "closed": self.tr(
                 "We zijn nu gesloten. Een afspraak maken kan bij de receptie, "
                 "op de website of via de telefoon."
@@ -400,10 +454,6 @@ class KioskWindow(QWidget):
             ),
             "feedback_given": self.tr("Voor dit nummer is al een cijfer gegeven. Dank u wel!"),
         }
-        if exc.code == "too_early" and len(times) >= 2:
-            return self.tr(
-                "U bent te vroeg. Uw afspraak is om {time}. U kunt inchecken vanaf {start}."
-            ).format(time=times[0], start=times[1])
         return texts.get(exc.code, self.tr("Dit kan nu niet. De receptie helpt u graag."))
 
     def _message(self, words: Callable[[], tuple[str, str]], retry: str | None = None) -> None:
@@ -427,12 +477,34 @@ class KioskWindow(QWidget):
     # -- the ticket and the printer -------------------------------------------------------------
 
     def _show_ticket(self, ticket: TicketView, *, checked_in: bool) -> None:
-        self.ticket.show_ticket(ticket, checked_in=checked_in, wait_area=self.wait_area)
+        # The choice only where there is a printer to choose.
+        choose = self.settings.offer_screen_only and self.output.printer is not None
+        self.ticket.show_ticket(
+            ticket,
+            checked_in=checked_in,
+            wait_area=self.wait_area,
+            wait_area_en=self.wait_area_en,
+            choose=choose,
+        )
         self.go("ticket")
-        self.output.print_ticket(self._ticket_print(ticket))
+        if not choose:
+            self.output.print_ticket(self._ticket_print(ticket))
+
+    def _print_chosen(self, printed: bool) -> None:
+        """The visitor chose: a printed ticket, or the number on the screen only (nothing
+        printed; ``Ticket.printed`` stays false, so the reports count it)."""
+        shown = self.ticket.ticket
+        if shown is None:
+            return
+        self.ticket.set_print_state(None if printed else "screen_only")
+        if printed:
+            self.output.print_ticket(self._ticket_print(shown))
 
     def _ticket_print(self, t: TicketView) -> TicketPrint:
         english = self.language == "en"
+        early = (
+            t.kind != "walk_in" and t.appointment_at is not None and t.appointment_at > t.issued_at
+        )
         return TicketPrint(
             municipality=self.municipality,
             number=t.number,
@@ -440,7 +512,11 @@ class KioskWindow(QWidget):
             issued_at=t.issued_at,
             expected_wait_minutes=t.predicted_wait_minutes,
             wait_note=self.ticket.wait_text(t) if t.wait_note is not None else None,
-            wait_area=self.wait_area,
+            # The words the screen shows: the English place, else "the waiting area".
+            wait_area=(self.wait_area_en or self.tr("de wachtruimte"))
+            if english
+            else (self.wait_area or "de wachtruimte"),
+            appointment_at=t.appointment_at if early else None,
             qr_payload=ticket_payload(self.branch, t.number),
             sentence=self.tr(
                 "Uw nummer komt op het scherm. Na uw bezoek kunt u met deze "

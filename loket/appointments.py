@@ -246,7 +246,16 @@ def resolve_code(session: Session, text: str, now: datetime, *, lock: bool = Tru
     except codes.ShortCodeTypo:
         raise
     except codes.CodeUnreadable:
-        payload = codes.read_code(text, code_keys(session, now), now.date())
+        try:
+            payload = codes.read_code(text, code_keys(session, now), now.date())
+        except codes.CodeExpired as expired:
+            # A genuine code of a past day: say which service, so a number can follow.
+            past = session.scalar(
+                select(Appointment).where(Appointment.reference == expired.reference)
+            )
+            if expired.reference and past is not None:
+                expired.service = past.service.code
+            raise
         reference = payload.reference
     query = select(Appointment).where(Appointment.reference == reference)
     # PostgreSQL: loket_check_in locks the row itself (a kiosk may not lock it).
@@ -278,9 +287,12 @@ def check_in(
     *,
     branch: Branch | None = None,
     predicted: LivePrediction | None = None,
+    early_ok: bool = False,
 ) -> tuple[Ticket, str]:
     """Check in; returns the ticket and a plain-Dutch message for the visitor.
-    ``predicted``: the wait computed before the write transaction (predict_check_in)."""
+    ``predicted``: the wait computed before the write transaction (predict_check_in).
+    ``early_ok``: reception lets a visitor in before the check-in window opens (the
+    event records that it was let in early, and by whom)."""
     settings = tickets.settings(session)
     if branch is not None and appointment.branch_id != branch.id:
         raise codes.CodeWrongBranch(appointment.branch.name)
@@ -294,17 +306,22 @@ def check_in(
         raise Refused(
             "De tijd van deze afspraak is voorbij. De receptie helpt u graag verder.",
             code="expired",
+            service=appointment.service.code,
         )
     if appointment.start.date() != ctx.now.date():
         if appointment.start.date() < ctx.now.date():
-            raise codes.CodeExpired(appointment.start.date(), ctx.now.date())
+            raise codes.CodeExpired(
+                appointment.start.date(), ctx.now.date(), service=appointment.service.code
+            )
         raise codes.CodeWrongDay(appointment.start.date(), ctx.now.date())
     earliest = appointment.start - timedelta(minutes=settings.early_checkin_minutes)
-    if ctx.now < earliest:
+    early = ctx.now < earliest
+    if early and not early_ok:
         raise Refused(
             f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "
             f"U kunt inchecken vanaf {earliest:%H:%M}.",
             code="too_early",
+            service=appointment.service.code,
         )
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)
     if hall.uses_functions(session):
@@ -316,7 +333,7 @@ def check_in(
                 session, ctx, appointment.branch, appointment.service, kind
             )
         )
-        ticket = hall.check_in(session, ctx, appointment, branch, seconds)
+        ticket = hall.check_in(session, ctx, appointment, branch, seconds, early=early)
     else:
         appointment.status = AppointmentStatus.CHECKED_IN
         appointment.checked_in_at = ctx.now
@@ -324,6 +341,10 @@ def check_in(
         ticket = tickets.ticket_for_appointment(
             session, ctx, appointment, late=late, predicted=predicted
         )
+    if early and not hall.uses_functions(session):
+        # Let in before the check-in window by reception: on record, with who did it
+        # (on PostgreSQL loket_let_in_early records it).
+        _record(session, ctx, "appointment.let_in_early", appointment)
     if late:
         message = (
             "U bent te laat voor uw afspraak. U krijgt een gewoon nummer en wacht op uw beurt."

@@ -150,6 +150,9 @@ class CodeError(Exception):
 
     message: str = "Er ging iets mis met deze code. Vraag een medewerker om hulp."
     message_en: str = "Something went wrong with this code. Please ask a member of staff."
+    # The appointment's service, when known: the kiosk offers a number for it.
+    service: str = ""
+    reference: str = ""
 
     def __init__(self, message: str | None = None, message_en: str | None = None) -> None:
         if message is not None:
@@ -190,8 +193,11 @@ class CodeExpired(CodeError):
     message = "Deze code is verlopen. Maak een nieuwe afspraak of neem een nummer."
     message_en = "This code has expired. Please make a new appointment or take a ticket."
 
-    def __init__(self, day: date | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, day: date | None = None, today: date | None = None, *, service: str = ""
+    ) -> None:
         self.day = day
+        self.service = service
         if day is None:
             super().__init__()
             return
@@ -437,7 +443,9 @@ def read_code(text: str, keys: CodeKeys, today: date) -> CodePayload:
         assert first_error is not None
         raise first_error
     if payload.day < today:
-        raise CodeExpired(payload.day, today)
+        expired = CodeExpired(payload.day, today)
+        expired.reference = payload.reference  # genuine: the caller may name its service
+        raise expired
     if payload.day > today:
         raise CodeWrongDay(payload.day, today)
     return payload

@@ -194,6 +194,22 @@ MUNICIPALITY = Section(
             default_doc="empty",
         ),
         Setting(
+            "phone",
+            "text",
+            "phone number for appointments; letters and e-mails say to call it to cancel",
+            "",
+            column="phone",
+            example='phone = "14 0529"',
+        ),
+        Setting(
+            "website",
+            "text",
+            "website for appointments; letters and e-mails say to cancel there",
+            "",
+            column="website",
+            example='website = "www.dalfsen.nl/afspraak"',
+        ),
+        Setting(
             "target_share",
             "float",
             "share of visitors to call within the norm (0.95 = 95%); monitor, plan, reports",
@@ -284,6 +300,14 @@ BRANCH = Section(
             'printed on the ticket: "where to wait"',
             "",
             column="wait_area",
+        ),
+        Setting(
+            "wait_area_en",
+            "text",
+            "the same in English, for English visitors (screen and ticket)",
+            "",
+            column="wait_area_en",
+            default_doc='"the waiting area"',
         ),
         Setting(
             "public_holidays",

@@ -68,6 +68,12 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
         _EVERY_PC_BUT_DISPLAY
     ),
     "loket_check_in(integer, integer, timestamp, integer, integer, text)": (_EVERY_PC_BUT_DISPLAY),
+    # Migration 0013: reception lets a visitor in before the check-in window opens.
+    "loket_let_in_early(integer, integer, timestamp, integer, integer, text)": (
+        RECEPTION,
+        MANAGER,
+        ADMIN,
+    ),
     "loket_give_feedback(integer, timestamp, integer, integer, integer, integer, text)": (
         KIOSK,
         MANAGER,

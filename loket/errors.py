@@ -28,8 +28,11 @@ class IllegalTransition(DomainError):
 class Refused(DomainError):
     """A visitor's request refused by opening hours or the service offer."""
 
-    def __init__(self, message: str, *, code: str = "refused") -> None:
+    def __init__(self, message: str, *, code: str = "refused", service: str = "") -> None:
         super().__init__(message, code=code)
+        # The service asked for, when the refusal concerns one: a UI may offer the next
+        # step for it (the kiosk: take a number for it now).
+        self.service = service
 
 
 class PermissionDenied(DomainError):
@@ -71,6 +74,7 @@ class Unavailable(Exception):
 _CODE_ERRORS = (
     "CodeError",
     "CodeUnreadable",
+    "ShortCodeTypo",
     "CodeInvalid",
     "CodeExpired",
     "CodeWrongDay",
@@ -88,6 +92,7 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.codes import CodeUnreadable as CodeUnreadable
     from loket.codes import CodeWrongBranch as CodeWrongBranch
     from loket.codes import CodeWrongDay as CodeWrongDay
+    from loket.codes import ShortCodeTypo as ShortCodeTypo
 
 
 def __getattr__(name: str) -> Any:

@@ -105,6 +105,9 @@ class Municipality(Base):
     purge_after_days: Mapped[int] = mapped_column(Integer, default=_m("purge_after_days"))
     info_line_nl: Mapped[str] = mapped_column(Text, default=_m("info_line"))
     info_line_en: Mapped[str] = mapped_column(Text, default=_m("info_line"))
+    # How to cancel an appointment (letters, e-mails).
+    phone: Mapped[str] = mapped_column(String(40), default=_m("phone"), server_default="")
+    website: Mapped[str] = mapped_column(String(200), default=_m("website"), server_default="")
     # The municipality's zone: every PC's clock (loket/clock.py) reads wall-clock time in it.
     time_zone: Mapped[str] = mapped_column(
         String(64), default=_m("time_zone"), server_default="Europe/Amsterdam"
@@ -145,6 +148,9 @@ class Branch(TargetOverrides, Base):
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(200), default=declared("branches", "address"))
     wait_area: Mapped[str] = mapped_column(String(120), default=declared("branches", "wait_area"))
+    wait_area_en: Mapped[str] = mapped_column(
+        String(120), default=declared("branches", "wait_area_en"), server_default=""
+    )
     public_holidays: Mapped[bool] = mapped_column(
         Boolean, default=declared("branches", "public_holidays")
     )

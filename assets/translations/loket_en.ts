@@ -371,6 +371,36 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
         <source>Uw nummer komt op het scherm. Na uw bezoek kunt u met deze QR-code een cijfer geven.</source>
         <translation>Your number will appear on the screen. After your visit you can rate it with this QR code.</translation>
     </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>de wachtruimte</source>
+        <translation>the waiting area</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>Deze code klopt niet</source>
+        <translation>This code is not correct</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>We vinden geen afspraak bij deze code. Kijk of de code klopt en probeer het opnieuw.</source>
+        <translation>We cannot find an appointment with this code. Please check the code and try again.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>De tijd van uw afspraak is voorbij. Neem een nummer, dan helpen we u zonder afspraak. Of maak een nieuwe afspraak.</source>
+        <translation>The time of your appointment has passed. Take a number and we will help you without an appointment. Or make a new appointment.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>Er ging iets mis met deze code.</source>
+        <translation>Something went wrong with this code.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/kiosk_window.py" />
+        <source>Uw afspraak is om {time}. U kunt inchecken vanaf {start}. Kom dan terug. Of neem nu een nummer, dan helpt de eerste vrije medewerker u.</source>
+        <translation>Your appointment is at {time}. You can check in from {start}. Please come back then. Or take a number now, and the first free member of staff will help you.</translation>
+    </message>
 </context>
 <context>
     <name>MessageScreen</name>
@@ -388,6 +418,11 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
         <location filename="../../kiosk/screens/message.py" line="65" />
         <source>Naar het begin</source>
         <translation>Back to start</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/message.py" />
+        <source>Nummer nemen</source>
+        <translation>Take a number</translation>
     </message>
 </context>
 <context>
@@ -603,6 +638,31 @@ Don't want to wait? Please go to reception. We are happy to help.</translation>
         <location filename="../../kiosk/screens/ticket.py" line="156" />
         <source>Maak een foto</source>
         <translation>Take a photo</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Bonnetje printen</source>
+        <translation>Print a ticket</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Alleen op het scherm</source>
+        <translation>Only on the screen</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Wilt u een bonnetje? Of alleen uw nummer op het scherm? Dat scheelt papier.</source>
+        <translation>Would you like a paper ticket? Or only your number on the screen? That saves paper.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Er wordt niets geprint. Onthoud uw nummer, of maak er een foto van.</source>
+        <translation>Nothing is printed. Remember your number, or take a photo of it.</translation>
+    </message>
+    <message>
+        <location filename="../../kiosk/screens/ticket.py" />
+        <source>Wacht in {place}. Uw nummer komt op het scherm.</source>
+        <translation>Please wait in {place}. Your number will appear on the screen.</translation>
     </message>
 </context>
 <context>

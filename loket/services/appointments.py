@@ -112,14 +112,18 @@ class AppointmentService(ServiceBase):
             raise
 
     def check_in_reference(
-        self, reference: str, branch: str | None = None
+        self, reference: str, branch: str | None = None, *, early_ok: bool = False
     ) -> tuple[TicketView, str]:
+        """Check in by reference (reception). ``early_ok``: the receptionist lets the
+        visitor in before the check-in window opens; the event records it."""
+        if early_ok:
+            self.require("let_in")  # reception or a team leader, not a kiosk
         self.require("check_in")
         predicted = check_in_wait.predicted(
             self.db, self.now(), lambda s: appointments.get_by_reference(s, reference, lock=False)
         )
         run = self._check_in(
-            lambda s, _c: appointments.get_by_reference(s, reference), branch, predicted
+            lambda s, _c: appointments.get_by_reference(s, reference), branch, predicted, early_ok
         )
         return check_in_wait.with_note(self._write(run, "check_in"), predicted)
 
@@ -128,11 +132,12 @@ class AppointmentService(ServiceBase):
         find: Callable[[Session, Context], Appointment],
         branch: str | None,
         predicted: check_in_wait.LivePrediction | None = None,
+        early_ok: bool = False,
     ) -> Callable[[Session, Context], tuple[TicketView, str]]:
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             b = tickets.get_branch(session, branch) if branch else None
             ticket, message = appointments.check_in(
-                session, ctx, find(session, ctx), branch=b, predicted=predicted
+                session, ctx, find(session, ctx), branch=b, predicted=predicted, early_ok=early_ok
             )
             return TicketView.of(ticket), message
 
@@ -162,6 +167,8 @@ class AppointmentService(ServiceBase):
                 address=a.branch.address,
                 name=a.name,
                 info_line=muni.info_line_nl,
+                phone=muni.phone,
+                website=muni.website,
             )
 
         # A write: the first code of a new database creates its signing key.

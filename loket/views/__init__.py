@@ -174,6 +174,7 @@ class BranchView:
     address: str
     wait_area: str
     counters: list[dict[str, Any]] = field(default_factory=list)
+    wait_area_en: str = ""  # "" → the kiosk says "the waiting area"
 
     @classmethod
     def of(cls, b: Branch) -> BranchView:
@@ -182,6 +183,7 @@ class BranchView:
             name=b.name,
             address=b.address,
             wait_area=b.wait_area,
+            wait_area_en=b.wait_area_en,
             counters=[
                 {"number": c.number, "name": c.name, "services": sorted(s.code for s in c.services)}
                 for c in b.counters

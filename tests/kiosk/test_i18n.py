@@ -19,3 +19,16 @@ def test_every_text_is_translated_to_english():
         or not m.findtext("translation")
     ]
     assert not unfinished
+
+
+def test_staff_screens_stay_dutch_after_a_visitor_chose_english(qtbot, kiosk):
+    kiosk.set_language("en")
+    kiosk.go("staff")
+    staff = kiosk.staff
+    assert staff.title.text() == "Alleen voor medewerkers"
+    assert (staff.login.text(), staff.back.text()) == ("Inloggen", "Terug")
+    # The core's refusal is Dutch too: one language on the screen.
+    kiosk.staff_pin("eva", "0000")
+    assert staff.problem.text() and "the" not in staff.problem.text().lower().split()
+    kiosk._staff_in("Eva", ("manager",))
+    assert kiosk.staff_menu.close_button.text() == "Kiosk afsluiten"

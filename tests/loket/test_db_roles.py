@@ -22,6 +22,7 @@ from loket import db_roles
 from loket.cli import main
 from loket.clock import Clock
 from loket.db import Database
+from loket.errors import Refused
 from loket.events import Actor
 from loket.services import Loket
 from tests.conftest import DEMO_CONFIG, TUESDAY_9
@@ -642,3 +643,45 @@ def test_the_kiosk_predicts_at_the_speed_of_whoever_sits_at_the_counter(roles_db
     finally:
         for loket in (owner, kiosk, counter):
             loket.db.dispose()
+
+
+def test_kiosk_refusals_name_the_service_for_the_next_step(roles_db: RolesDb):
+    """The kiosk offers "Nummer nemen" for the appointment's service: the kiosk role can
+    read which service it is (too early; a QR of a past day), nothing personal."""
+    from loket import codes
+
+    clock = Clock(TUESDAY_9, frozen=True)
+    _reference, qr = _book(roles_db.url, clock, False, "Gisteren", hour=11, qr=True)
+    _reference, early = _book(roles_db.url, clock, False, "Te Vroeg", hour=12)
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
+    try:
+        with pytest.raises(Refused) as too_early:
+            kiosk.check_in(early, "dalfsen")
+        assert (too_early.value.code, too_early.value.service) == ("too_early", "idkaart")
+        clock.set(TUESDAY_9 + timedelta(days=1))  # the QR is of yesterday now
+        with pytest.raises(codes.CodeExpired) as expired:
+            kiosk.check_in(qr, "dalfsen")
+        assert expired.value.service == "idkaart"
+    finally:
+        kiosk.db.dispose()
+
+
+@pytest.mark.postgres
+def test_reception_lets_an_early_visitor_in_and_the_kiosk_cannot(roles_db: RolesDb):
+    clock = Clock(TUESDAY_9, frozen=True)
+    reference, _short = _book(roles_db.url, clock, False, "Te Vroeg", hour=12)
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
+    reception = roles_db.loket_as("reception", {"reception"}, clock)
+    try:
+        with pytest.raises(Refused):
+            reception.check_in_reference(reference, "dalfsen")  # the rule holds by default
+        ticket, _message = reception.check_in_reference(reference, "dalfsen", early_ok=True)
+        assert ticket.appointment_reference == reference and ticket.status == "waiting"
+        kinds = [e["kind"] for e in reception.events_after(0, 100000)]
+        assert kinds.count("appointment.let_in_early") == 1
+    finally:
+        kiosk.db.dispose()
+        reception.db.dispose()
+    # The function itself is for reception and team leaders only.
+    with roles_db.sql_as("kiosk") as conn:
+        assert _denied(conn, "SELECT loket_let_in_early(1, 1, now()::timestamp, 0, NULL, 'x')")
