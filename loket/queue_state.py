@@ -60,6 +60,31 @@ class Candidate:
     waiting: policy.WaitingTicket
 
 
+def _waiting_ticket(
+    tid: int,
+    prefix: str,
+    sequence: int,
+    code: str,
+    appointment: bool,
+    issued_at: datetime,
+    wait_from: datetime,
+    appointment_at: datetime | None,
+    needs_assistance: bool | None,
+) -> policy.WaitingTicket:
+    """A waiting ticket as the scheduler sees it. An appointment's wait counts from the
+    later of check-in and its time (the scheduler takes the later one); a late or
+    transferred visitor's from ``wait_from``."""
+    return policy.WaitingTicket(
+        id=tid,
+        number=f"{prefix} {sequence}",
+        service=code,
+        kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
+        waiting_since=issued_at if appointment else wait_from,
+        appointment_time=appointment_at if appointment else None,
+        needs_assistance=bool(needs_assistance),
+    )
+
+
 def waiting_candidates(session: Session, *conditions: ColumnElement[bool]) -> list[Candidate]:
     """Waiting tickets matching ``conditions``, without loading ORM objects."""
     rows = session.execute(
@@ -82,17 +107,16 @@ def waiting_candidates(session: Session, *conditions: ColumnElement[bool]) -> li
         out.append(
             Candidate(
                 service_id,
-                policy.WaitingTicket(
-                    id=tid,
-                    number=f"{prefix} {sequence}",
-                    service=code,
-                    kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
-                    # An appointment's wait counts from the later of check-in and its time
-                    # (the scheduler takes the later one); a late or transferred visitor's
-                    # from wait_from.
-                    waiting_since=issued_at if appointment else wait_from,
-                    appointment_time=appointment_at if appointment else None,
-                    needs_assistance=bool(needs_assistance),
+                _waiting_ticket(
+                    tid,
+                    prefix,
+                    sequence,
+                    code,
+                    appointment,
+                    issued_at,
+                    wait_from,
+                    appointment_at,
+                    needs_assistance,
                 ),
             )
         )
@@ -325,14 +349,16 @@ def live_state(
             continue
         appointment = kind is TicketKind.APPOINTMENT and appointment_at is not None
         waiting.append(
-            policy.WaitingTicket(
-                id=tid,
-                number=f"{prefix} {sequence}",
-                service=code,
-                kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
-                waiting_since=issued_at if appointment else wait_from,
-                appointment_time=appointment_at if appointment else None,
-                needs_assistance=bool(needs_assistance),
+            _waiting_ticket(
+                tid,
+                prefix,
+                sequence,
+                code,
+                appointment,
+                issued_at,
+                wait_from,
+                appointment_at,
+                needs_assistance,
             )
         )
     staffed = _presence(connection, branch_id, since)
