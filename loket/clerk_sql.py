@@ -45,9 +45,7 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
-    cast,
     func,
-    insert,
     select,
     text,
     update,
@@ -55,12 +53,11 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from loket import config_cache
+from loket import config_cache, events
 from loket.config_cache import Configuration
 from loket.db import Database, unavailable
 from loket.dispatch_policies import live_policy
 from loket.errors import IllegalTransition
-from loket.events import NOTIFY_CHANNEL
 from loket.models import Appointment, AppointmentStatus, Event, Ticket, TicketKind, TicketStatus
 from loket.tickets import Context
 from loket.views import TicketView
@@ -74,11 +71,11 @@ _EVENT = typing.cast(Table, Event.__table__)
 _APPOINTMENT = typing.cast(Table, Appointment.__table__)
 
 # Which tickets may be the scheduler's pick, per service: (condition, order).
-_GROUPS_PG = (
+_GROUPS = (
     ("NOT (t.kind = 'appointment' AND t.appointment_at IS NOT NULL)", "t.wait_from"),
     (
         "t.kind = 'appointment' AND t.appointment_at <= :now",
-        "GREATEST(t.issued_at, t.appointment_at)",
+        "{greatest}(t.issued_at, t.appointment_at)",
     ),
     (
         "t.kind = 'appointment' AND t.appointment_at > :now AND t.appointment_at <= :early",
@@ -122,38 +119,46 @@ FROM municipality m LEFT JOIN heads h ON 1 = 1
 """
 
 
-def _pg_heads() -> str:
-    parts = [
-        f"""SELECT svc.speed, g.* FROM svc CROSS JOIN LATERAL (
-  SELECT {_HEAD_COLUMNS},
-    (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
+def _group_head(condition: str, order: str, columns: str, postgres: bool) -> str:
+    """The head of one of the scheduler's orders in one service's queue (``svc``): the
+    one statement both databases run per service and order. PostgreSQL locks it and
+    skips a head another counter is calling; both break ties by the number as text."""
+    greatest = "GREATEST" if postgres else "MAX"
+    number = "(t.prefix || ' ' || t.sequence)" + (' COLLATE "C"' if postgres else "")
+    lock = "\n  FOR NO KEY UPDATE OF t SKIP LOCKED" if postgres else ""
+    return f"""SELECT {columns}
   FROM ticket t
   WHERE {_COMMON} AND t.service_id = svc.service_id AND {condition}
-  ORDER BY {order}, (t.prefix || ' ' || t.sequence) COLLATE "C"
-  LIMIT 1
-  FOR NO KEY UPDATE OF t SKIP LOCKED
-) g"""
-        for condition, order in _GROUPS_PG
-    ]
-    # The counter is locked in the same statement: two clerks at one counter queue up
-    # here; the call itself re-checks that the counter holds nothing (_call_statement).
-    outer = _OUTER.replace(
-        "FROM municipality m",
-        "FROM municipality m\nJOIN (SELECT id FROM counter WHERE id = :counter AND active"
-        " FOR NO KEY UPDATE) locked ON 1 = 1",
-    )
-    return f"WITH {_SERVICES},\nheads AS (\n" + "\nUNION ALL\n".join(parts) + f"\n){outer}"
+  ORDER BY {order.format(greatest=greatest)}, {number}
+  LIMIT 1{lock}"""
 
 
-def _sqlite_heads() -> str:
+_REFERENCE = "(SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference"
+
+
+def _heads_sql(postgres: bool) -> str:
+    """The heads statement (see the module's docstring) for one database."""
+    if postgres:
+        # Per service a lateral join returns each order's head, locked.
+        columns = f"{_HEAD_COLUMNS},\n    {_REFERENCE}"
+        heads = "\nUNION ALL\n".join(
+            "SELECT svc.speed, g.* FROM svc CROSS JOIN LATERAL (\n"
+            f"  {_group_head(condition, order, columns, True)}\n) g"
+            for condition, order in _GROUPS
+        )
+        # The counter is locked in the same statement: two clerks at one counter queue
+        # up here; the call itself re-checks that the counter holds nothing.
+        outer = _OUTER.replace(
+            "FROM municipality m",
+            "FROM municipality m\nJOIN (SELECT id FROM counter WHERE id = :counter AND active"
+            " FOR NO KEY UPDATE) locked ON 1 = 1",
+        )
+        return f"WITH {_SERVICES},\nheads AS (\n{heads}\n){outer}"
     # No row locks in SQLite: the write transaction already holds the database. Per
-    # service and order, a correlated subquery finds the head on ix_ticket_queue.
+    # service and order a correlated subquery finds the head's id on ix_ticket_queue.
     picks = ",\n".join(
-        f"""    (SELECT t.id FROM ticket t
-     WHERE {_COMMON} AND t.service_id = svc.service_id AND {condition}
-     ORDER BY {order.replace("GREATEST", "MAX")}, t.prefix || ' ' || t.sequence
-     LIMIT 1) AS h{i}"""
-        for i, (condition, order) in enumerate(_GROUPS_PG)
+        f"    ({_group_head(condition, order, 't.id', False)}) AS h{i}"
+        for i, (condition, order) in enumerate(_GROUPS)
     )
     return f"""WITH {_SERVICES},
 picks AS (
@@ -163,7 +168,7 @@ picks AS (
 ),
 heads AS (
   SELECT {_HEAD_COLUMNS}, p.speed,
-    (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
+    {_REFERENCE}
   FROM picks p JOIN ticket t ON t.id IN (p.h0, p.h1, p.h2)
 ){_OUTER}"""
 
@@ -186,7 +191,7 @@ def _typed(sql: str) -> Any:
     )
 
 
-_HEADS = {"postgresql": _typed(_pg_heads()), "sqlite": _typed(_sqlite_heads())}
+_HEADS = {"postgresql": _typed(_heads_sql(True)), "sqlite": _typed(_heads_sql(False))}
 
 
 def _typed_step(sql: str) -> Any:
@@ -323,39 +328,6 @@ def pick(
     return Pick(first.busy, int(first.services or 0), heads, chosen, reason, policy_name)
 
 
-def record_event(
-    session: Session,
-    *,
-    at: datetime,
-    kind: str,
-    staff_id: int | None,
-    workstation: str,
-    branch_id: int | None,
-    ticket_id: int | None,
-    appointment_id: int | None,
-    counter_id: int | None,
-    data: dict[str, Any],
-) -> None:
-    """``loket.events.append`` in one statement: the insert, and on PostgreSQL the
-    notification in the same statement."""
-    stmt = insert(_EVENT).values(
-        at=at,
-        kind=kind,
-        branch_id=branch_id,
-        ticket_id=ticket_id,
-        appointment_id=appointment_id,
-        counter_id=counter_id,
-        staff_id=staff_id,
-        workstation=workstation,
-        data=data,
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        inserted = stmt.returning(_EVENT.c.id).cte("inserted")
-        session.execute(select(func.pg_notify(NOTIFY_CHANNEL, cast(inserted.c.id, String))))
-    else:
-        session.execute(stmt)
-
-
 def _call_statement(
     session: Session,
     *,
@@ -387,7 +359,7 @@ def _call_statement(
         )
         if not getattr(session.execute(called), "rowcount", 0):
             return False
-        record_event(
+        events.append_row(
             session,
             at=now,
             kind="ticket.called",
@@ -429,13 +401,14 @@ WITH called AS (
                     WHERE busy.counter_id = :counter AND busy.day = :day
                       AND busy.status IN ('called', 'serving'))
   RETURNING id),
-event AS (
-  INSERT INTO event (at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,
-                     workstation, data)
-  SELECT :now, 'ticket.called', :branch, called.id, :appointment, :counter, :staff,
+{
+        events.insert_cte_sql(
+            '''  SELECT :now, 'ticket.called', :branch, called.id, :appointment, :counter, :staff,
          :workstation, CAST(:data AS JSON)
-  FROM called RETURNING id)
-SELECT pg_notify('{NOTIFY_CHANNEL}', CAST(event.id AS TEXT)) FROM event
+  FROM called'''
+        )
+    }
+SELECT {events.notify_sql("event.id")} FROM event
 """
 ).bindparams(
     bindparam("now", type_=DateTime()),
@@ -615,7 +588,7 @@ def _transition(
         started = row.started_at or now
         data["outcome"] = values["outcome"]
         data["served_seconds"] = int((now - started).total_seconds())
-    record_event(
+    events.append_row(
         session,
         at=now,
         kind=kind,
@@ -714,22 +687,24 @@ s AS (
   SELECT t.*, svc.code AS service_code,
     (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
   FROM t JOIN service svc ON svc.id = t.service_id),
-{extra}e AS (
-  INSERT INTO event (at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,
-                     workstation, data)
-  SELECT :now, :event, s.branch_id, s.id, s.appointment_id, s.counter_id, :staff,
+{extra}{event}
+SELECT s.*, {notify} AS notified FROM s, e
+"""
+
+_PG_EVENT = events.insert_cte_sql(
+    """  SELECT :now, :event, s.branch_id, s.id, s.appointment_id, s.counter_id, :staff,
     :workstation, json_build_object('number', s.prefix || ' ' || s.sequence,
       'service', s.service_code, 'kind', s.kind, 'status', s.status{data})
-  FROM s RETURNING id)
-SELECT s.*, pg_notify('{channel}', e.id::text) AS notified FROM s, e
-"""
+  FROM s""",
+    "e",
+)
 
 _PG_START = _typed_step(
     _PG_STEP.format(
         assign="started_at = :now, staff_id = COALESCE(:staff, staff_id)",
         extra="",
-        data="",
-        channel=NOTIFY_CHANNEL,
+        event=_PG_EVENT.format(data=""),
+        notify=events.notify_sql("e.id"),
     )
 )
 _PG_FINISH = _typed_step(
@@ -739,11 +714,13 @@ _PG_FINISH = _typed_step(
   UPDATE appointment SET status = 'completed'
   WHERE id = (SELECT appointment_id FROM t) RETURNING id),
 """,
-        data=""",
+        event=_PG_EVENT.format(
+            data=""",
       'outcome', CAST(:outcome AS TEXT),
       'served_seconds', CAST(TRUNC(EXTRACT(EPOCH FROM (:now - COALESCE(s.started_at, :now))))
-                             AS INTEGER)""",
-        channel=NOTIFY_CHANNEL,
+                             AS INTEGER)"""
+        ),
+        notify=events.notify_sql("e.id"),
     )
 )
 
