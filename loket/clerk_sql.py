@@ -45,20 +45,17 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
-    func,
-    select,
     text,
-    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from loket import config_cache, events
+from loket import config_cache, events, queue_state
 from loket.config_cache import Configuration
 from loket.db import Database, unavailable
 from loket.dispatch_policies import live_policy
 from loket.errors import IllegalTransition
-from loket.models import Appointment, AppointmentStatus, Event, Ticket, TicketKind, TicketStatus
+from loket.models import Appointment, Event, Ticket, TicketKind, TicketStatus
 from loket.tickets import Context
 from loket.views import TicketView
 from scheduler import dispatch as policy
@@ -174,21 +171,22 @@ heads AS (
 
 
 def _typed(sql: str) -> Any:
-    return (
-        text(sql)
-        .bindparams(
-            bindparam("now", type_=DateTime()),
-            bindparam("early", type_=DateTime()),
-            bindparam("day", type_=Date()),
-        )
-        .columns(
-            busy=String,
-            services=Integer,
-            issued_at=DateTime,
-            wait_from=DateTime,
-            appointment_at=DateTime,
-        )
+    # No typed result columns: matching them by name cost more on every execution than
+    # the statement itself; SQLite's moments are parsed in ``_head`` (``_moment``).
+    return text(sql).bindparams(
+        bindparam("now", type_=DateTime()),
+        bindparam("early", type_=DateTime()),
+        bindparam("day", type_=Date()),
     )
+
+
+@typing.overload
+def _moment(value: datetime | str) -> datetime: ...
+@typing.overload
+def _moment(value: None) -> None: ...
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A stored moment: PostgreSQL's driver gives a datetime, SQLite the text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
 _HEADS = {"postgresql": _typed(_heads_sql(True)), "sqlite": _typed(_heads_sql(False))}
@@ -201,10 +199,9 @@ def _typed_step(sql: str) -> Any:
         "staff": Integer(),
         "outcome": String(),
     }
-    return (
-        text(sql)
-        .bindparams(*(bindparam(k, type_=t) for k, t in types.items() if f":{k}" in sql))
-        .columns(issued_at=DateTime, wait_from=DateTime, appointment_at=DateTime)
+    # PostgreSQL only: its driver returns the moments as datetimes.
+    return text(sql).bindparams(
+        *(bindparam(k, type_=t) for k, t in types.items() if f":{k}" in sql)
     )
 
 
@@ -240,19 +237,21 @@ class Pick:
 
 
 def _head(row: Any, codes: dict[int, str]) -> Head:
-    appointment = row.kind == TicketKind.APPOINTMENT.value and row.appointment_at is not None
+    issued_at, wait_from = _moment(row.issued_at), _moment(row.wait_from)
+    appointment_at = _moment(row.appointment_at)
+    appointment = row.kind == TicketKind.APPOINTMENT.value and appointment_at is not None
     return Head(
         service_id=row.service_id,
-        waiting=policy.WaitingTicket(
-            id=row.id,
-            number=f"{row.prefix} {row.sequence}",
-            service=codes[row.service_id],
-            kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
-            # As loket.queue_state.waiting_candidates: an appointment's wait counts from the
-            # later of check-in and its time, anything else's from wait_from.
-            waiting_since=row.issued_at if appointment else row.wait_from,
-            appointment_time=row.appointment_at if appointment else None,
-            needs_assistance=bool(row.needs_assistance),
+        waiting=queue_state.waiting_ticket(
+            row.id,
+            row.prefix,
+            row.sequence,
+            codes[row.service_id],
+            appointment,
+            issued_at,
+            wait_from,
+            appointment_at,
+            row.needs_assistance,
         ),
         speed=float(row.speed),
         call_count=int(row.call_count or 0),
@@ -261,9 +260,9 @@ def _head(row: Any, codes: dict[int, str]) -> Head:
         reference=row.reference,
         transfer_note=row.transfer_note,
         kind=str(row.kind),
-        issued_at=row.issued_at,
-        wait_from=row.wait_from,
-        appointment_at=row.appointment_at,
+        issued_at=issued_at,
+        wait_from=wait_from,
+        appointment_at=appointment_at,
     )
 
 
@@ -344,20 +343,11 @@ def _call_statement(
     if session.get_bind().dialect.name != "postgresql":
         # SQLite: BEGIN IMMEDIATE holds the database since the heads were read, so the
         # counter is still free and the ticket still waiting.
-        t = _TICKET.c
-        called = (
-            update(_TICKET)
-            .where(t.id == head.waiting.id, t.status == TicketStatus.WAITING)
-            .values(
-                status=TicketStatus.CALLED,
-                counter_id=counter_id,
-                staff_id=staff_id,
-                call_count=t.call_count + 1,
-                last_called_at=now,
-                first_called_at=func.coalesce(t.first_called_at, now),
-            )
+        called = session.execute(
+            _SQLITE_CALL,
+            {"ticket": head.waiting.id, "counter": counter_id, "staff": staff_id, "now": now},
         )
-        if not getattr(session.execute(called), "rowcount", 0):
+        if not getattr(called, "rowcount", 0):
             return False
         events.append_row(
             session,
@@ -390,13 +380,20 @@ def _call_statement(
     return len(notified.all()) == 1
 
 
+# Marking a ticket called, by id, only while it waits: both databases.
+_CALL_UPDATE = """UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
+    call_count = call_count + 1, last_called_at = :now,
+    first_called_at = COALESCE(first_called_at, :now)
+  WHERE id = :ticket AND status = 'waiting'"""
+
+_SQLITE_CALL = text(_CALL_UPDATE).bindparams(
+    bindparam("now", type_=DateTime()), bindparam("staff", type_=Integer())
+)
+
 _PG_CALL = text(
     f"""
 WITH called AS (
-  UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
-    call_count = call_count + 1, last_called_at = :now,
-    first_called_at = COALESCE(first_called_at, :now)
-  WHERE id = :ticket AND status = 'waiting'
+  {_CALL_UPDATE}
     AND NOT EXISTS (SELECT 1 FROM ticket busy
                     WHERE busy.counter_id = :counter AND busy.day = :day
                       AND busy.status IN ('called', 'serving'))
@@ -510,60 +507,52 @@ def _parse_number(number: str) -> tuple[str, int] | None:
     return prefix, int(digits)
 
 
-_RETURNED = (
-    _TICKET.c.id,
-    _TICKET.c.branch_id,
-    _TICKET.c.prefix,
-    _TICKET.c.sequence,
-    _TICKET.c.service_id,
-    _TICKET.c.kind,
-    _TICKET.c.status,
-    _TICKET.c.issued_at,
-    _TICKET.c.wait_from,
-    _TICKET.c.appointment_at,
-    _TICKET.c.last_called_at,
-    _TICKET.c.started_at,
-    _TICKET.c.counter_id,
-    _TICKET.c.call_count,
-    _TICKET.c.predicted_wait_seconds,
-    _TICKET.c.needs_assistance,
-    _TICKET.c.appointment_id,
-    _TICKET.c.transfer_note,
-)
+# "start" and "finish": one guarded update by the printed number, returning the ticket.
+_STEP_UPDATE = """UPDATE ticket SET status = :after, {assign}
+  WHERE branch_id = :branch AND day = :day AND prefix = :prefix AND sequence = :sequence
+    AND status = :before
+  RETURNING id, branch_id, prefix, sequence, service_id, kind, status, issued_at, wait_from,
+    appointment_at, last_called_at, started_at, counter_id, call_count,
+    predicted_wait_seconds, needs_assistance, appointment_id, transfer_note"""
+_START_ASSIGN = "started_at = :now, staff_id = COALESCE(:staff, staff_id)"
+_FINISH_ASSIGN = "finished_at = :now, outcome = :outcome"
+
+# SQLite: the same update, then the event, in one short BEGIN IMMEDIATE transaction;
+# statements built once (building them per call cost more than running them).
+_STEP = {
+    None: _typed_step(_STEP_UPDATE.format(assign=_START_ASSIGN)),
+    "finish": _typed_step(_STEP_UPDATE.format(assign=_FINISH_ASSIGN)),
+}
+_REFERENCE_OF = text("SELECT reference FROM appointment WHERE id = :id")
+_COMPLETE_APPOINTMENT = text("UPDATE appointment SET status = 'completed' WHERE id = :id")
 
 
-def _transition(
-    session: Session,
-    ctx: Context,
-    branch_code: str,
-    number: str,
-    *,
-    before: TicketStatus,
-    after: TicketStatus,
-    kind: str,
-    values: dict[str, Any],
-    extra: Any = None,
+def _step(
+    session: Session, ctx: Context, branch_code: str, number: str, outcome: str | None
 ) -> TicketView | None:
-    """One guarded ``UPDATE … RETURNING`` by number plus the event; None (nothing
-    changed) when the engine should answer: unknown branch or number, another status."""
+    """ "start" (``outcome`` None) or "finish" on SQLite (or any session): None, with
+    nothing changed, when the engine should answer (unknown branch or number, another
+    status)."""
     now, staff_id, workstation = ctx.now, ctx.actor.staff_id, ctx.actor.workstation
     cache = config_cache.cache_for(session.get_bind().engine.url)
     branch = cache.get(session).branches.get(branch_code)
     parsed = _parse_number(number)
     if branch is None or parsed is None:
         return None
-    t = _TICKET.c
+    after = TicketStatus.SERVING if outcome is None else TicketStatus.DONE
     row = session.execute(
-        update(_TICKET)
-        .where(
-            t.branch_id == branch.id,
-            t.day == now.date(),
-            t.prefix == parsed[0],
-            t.sequence == parsed[1],
-            t.status == before,
-        )
-        .values(status=after, **values)
-        .returning(*_RETURNED)
+        _STEP[None if outcome is None else "finish"],
+        {
+            "after": after.value,
+            "before": (TicketStatus.CALLED if outcome is None else TicketStatus.SERVING).value,
+            "branch": branch.id,
+            "day": now.date(),
+            "prefix": parsed[0],
+            "sequence": parsed[1],
+            "now": now,
+            "staff": staff_id or None,
+            "outcome": outcome,
+        },
     ).first()
     if row is None:
         return None
@@ -579,19 +568,17 @@ def _transition(
     }
     reference = None
     if row.appointment_id is not None:
-        if extra is not None:
-            extra(row)
-        reference = session.scalar(
-            select(_APPOINTMENT.c.reference).where(_APPOINTMENT.c.id == row.appointment_id)
-        )
-    if kind == "ticket.finished":
-        started = row.started_at or now
-        data["outcome"] = values["outcome"]
+        if outcome is not None:
+            session.execute(_COMPLETE_APPOINTMENT, {"id": row.appointment_id})
+        reference = session.scalar(_REFERENCE_OF, {"id": row.appointment_id})
+    if outcome is not None:
+        started = _moment(row.started_at) or now
+        data["outcome"] = outcome
         data["served_seconds"] = int((now - started).total_seconds())
     events.append_row(
         session,
         at=now,
-        kind=kind,
+        kind="ticket.started" if outcome is None else "ticket.finished",
         staff_id=staff_id,
         workstation=workstation,
         branch_id=row.branch_id,
@@ -609,10 +596,10 @@ def _transition(
         service_name_en=service.name_en,
         kind=str(row.kind),
         status=after.value,
-        issued_at=row.issued_at,
-        wait_from=row.wait_from,
-        appointment_at=row.appointment_at,
-        called_at=row.last_called_at,
+        issued_at=_moment(row.issued_at),
+        wait_from=_moment(row.wait_from),
+        appointment_at=_moment(row.appointment_at),
+        called_at=_moment(row.last_called_at),
         counter=counter.number if counter else None,
         call_count=int(row.call_count or 0),
         predicted_wait_minutes=_minutes(row.predicted_wait_seconds),
@@ -622,67 +609,23 @@ def _transition(
     )
 
 
-def start(
-    session: Session,
-    ctx: Context,
-    branch_code: str,
-    number: str,
-) -> TicketView | None:
-    """The fast "start": None when the engine should answer (see ``_transition``)."""
-    values: dict[str, Any] = {"started_at": ctx.now}
-    if ctx.actor.staff_id:
-        values["staff_id"] = ctx.actor.staff_id
-    return _transition(
-        session,
-        ctx,
-        branch_code,
-        number,
-        before=TicketStatus.CALLED,
-        after=TicketStatus.SERVING,
-        kind="ticket.started",
-        values=values,
-    )
+def start(session: Session, ctx: Context, branch_code: str, number: str) -> TicketView | None:
+    """The fast "start": None when the engine should answer (see ``_step``)."""
+    return _step(session, ctx, branch_code, number, None)
 
 
 def finish(
-    session: Session,
-    ctx: Context,
-    branch_code: str,
-    number: str,
-    outcome: str,
+    session: Session, ctx: Context, branch_code: str, number: str, outcome: str
 ) -> TicketView | None:
     """The fast "finish" with a known outcome: None when the engine should answer."""
-
-    def complete_appointment(row: Any) -> None:
-        session.execute(
-            update(_APPOINTMENT)
-            .where(_APPOINTMENT.c.id == row.appointment_id)
-            .values(status=AppointmentStatus.COMPLETED)
-        )
-
-    return _transition(
-        session,
-        ctx,
-        branch_code,
-        number,
-        before=TicketStatus.SERVING,
-        after=TicketStatus.DONE,
-        kind="ticket.finished",
-        values={"finished_at": ctx.now, "outcome": outcome},
-        extra=complete_appointment,
-    )
+    return _step(session, ctx, branch_code, number, outcome)
 
 
 # -- PostgreSQL: start and finish as one autocommit statement each -----------------------
 
 _PG_STEP = """
 WITH t AS (
-  UPDATE ticket SET status = :after, {assign}
-  WHERE branch_id = :branch AND day = :day AND prefix = :prefix AND sequence = :sequence
-    AND status = :before
-  RETURNING id, branch_id, prefix, sequence, service_id, kind, status, issued_at, wait_from,
-    appointment_at, last_called_at, started_at, counter_id, call_count,
-    predicted_wait_seconds, needs_assistance, appointment_id, transfer_note),
+  {update}),
 s AS (
   SELECT t.*, svc.code AS service_code,
     (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
@@ -701,7 +644,7 @@ _PG_EVENT = events.insert_cte_sql(
 
 _PG_START = _typed_step(
     _PG_STEP.format(
-        assign="started_at = :now, staff_id = COALESCE(:staff, staff_id)",
+        update=_STEP_UPDATE.format(assign=_START_ASSIGN),
         extra="",
         event=_PG_EVENT.format(data=""),
         notify=events.notify_sql("e.id"),
@@ -709,7 +652,7 @@ _PG_START = _typed_step(
 )
 _PG_FINISH = _typed_step(
     _PG_STEP.format(
-        assign="finished_at = :now, outcome = :outcome",
+        update=_STEP_UPDATE.format(assign=_FINISH_ASSIGN),
         extra="""done AS (
   UPDATE appointment SET status = 'completed'
   WHERE id = (SELECT appointment_id FROM t) RETURNING id),

@@ -71,7 +71,7 @@ class Candidate:
     waiting: policy.WaitingTicket
 
 
-def _waiting_ticket(
+def waiting_ticket(
     tid: int,
     prefix: str,
     sequence: int,
@@ -118,7 +118,7 @@ def waiting_candidates(session: Session, *conditions: ColumnElement[bool]) -> li
         out.append(
             Candidate(
                 service_id,
-                _waiting_ticket(
+                waiting_ticket(
                     tid,
                     prefix,
                     sequence,
@@ -383,7 +383,7 @@ def live_state(
         sequence,
         _service_id,
         code,
-        kind,
+        _kind,
         issued_at,
         wait_from,
         appointment_at,
@@ -400,7 +400,7 @@ def live_state(
                 busy[counter_id] = (code, started_at or called_at)
             continue
         waiting.append(
-            _waiting_ticket(
+            waiting_ticket(
                 tid,
                 prefix,
                 sequence,
