@@ -56,7 +56,7 @@ from loket.db import Database, unavailable
 from loket.dispatch_policies import live_policy
 from loket.errors import IllegalTransition
 from loket.models import Appointment, Event, Ticket, TicketKind, TicketStatus
-from loket.tickets import Context
+from loket.tickets import Context, get_branch
 from loket.views import TicketView
 from scheduler import dispatch as policy
 
@@ -272,6 +272,14 @@ def _configuration(session: Session, service_ids: set[int]) -> Configuration:
     if not service_ids <= config.services.keys():
         config = cache.get(session, reload=True)
     return config
+
+
+def branch_id(session: Session, code: str) -> int:
+    """The branch's id from the per-process configuration; ``NotFound`` as the engine
+    says it for an unknown code."""
+    cache = config_cache.cache_for(session.get_bind().engine.url)
+    branch = cache.get(session).branches.get(code)
+    return branch.id if branch is not None else get_branch(session, code).id
 
 
 def lock_counter(session: Session, counter_id: int, *, postgres_too: bool = True) -> bool:

@@ -18,8 +18,8 @@ from sqlalchemy import (
     String,
     and_,
     bindparam,
+    case,
     func,
-    or_,
     select,
     text,
     type_coerce,
@@ -195,40 +195,46 @@ class LivePrediction:
 # driver gives a datetime) and parsed with ``datetime.fromisoformat``: SQLAlchemy's
 # SQLite DateTime parses each value with a regular expression, half the cost of
 # reading 5,000 waiting.
-_WALK_INS = (
-    select(Ticket.service_id, type_coerce(Ticket.wait_from, String))
+_WAITING_ROWS = (
+    select(
+        Ticket.service_id,
+        type_coerce(Ticket.wait_from, String),
+        case(
+            (and_(Ticket.kind == TicketKind.APPOINTMENT, Ticket.appointment_at.is_not(None)), 1),
+            else_=0,
+        ),
+        Ticket.id,
+    )
     .where(
         Ticket.branch_id == bindparam("branch"),
         Ticket.day == bindparam("day"),
         Ticket.status == TicketStatus.WAITING,
-        or_(Ticket.kind != TicketKind.APPOINTMENT, Ticket.appointment_at.is_(None)),
         Ticket.id != bindparam("exclude"),
     )
     .order_by(Ticket.id)
 )
-# The few others: appointments waiting with a time, and the visits at the counters.
-_DAY_TICKETS = (
-    select(
-        *_WAITING_COLUMNS,
-        Ticket.status,
-        Ticket.counter_id,
-        Ticket.started_at,
-        Ticket.last_called_at,
-    )
+# The few others in full: appointments waiting with a time (by id), and the visits at
+# the counters.
+_DAY_COLUMNS = (
+    *_WAITING_COLUMNS,
+    Ticket.status,
+    Ticket.counter_id,
+    Ticket.started_at,
+    Ticket.last_called_at,
+)
+_AT_COUNTERS = (
+    select(*_DAY_COLUMNS)
     .join(Service, Service.id == Ticket.service_id)
     .where(
         Ticket.branch_id == bindparam("branch"),
         Ticket.day == bindparam("day"),
-        or_(
-            Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
-            and_(
-                Ticket.status == TicketStatus.WAITING,
-                Ticket.kind == TicketKind.APPOINTMENT,
-                Ticket.appointment_at.is_not(None),
-            ),
-        ),
-        Ticket.id != bindparam("exclude"),
+        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
     )
+)
+_TIMED = (
+    select(*_DAY_COLUMNS)
+    .join(Service, Service.id == Ticket.service_id)
+    .where(Ticket.id.in_(bindparam("ids", expanding=True)))
     .order_by(Ticket.id)
 )
 _LAST_PRESENCE = (
@@ -367,16 +373,22 @@ def live_state(
         codes[service_id] = code
         means[code] = float(minutes)
     rows = connection.execute(
-        _WALK_INS, {"branch": branch_id, "day": day, "exclude": exclude}
+        _WAITING_ROWS, {"branch": branch_id, "day": day, "exclude": exclude}
     ).all()
     walk_ins: list[tuple[str, datetime]] = []
+    timed = [row[3] for row in rows if row[2]]
+    if timed:
+        rows = [row for row in rows if not row[2]]
     if rows:
-        service_ids, moments = zip(*rows, strict=True)
+        service_ids, moments, _timed, _ids = zip(*rows, strict=True)
         if isinstance(moments[0], str):
             moments = tuple(map(datetime.fromisoformat, moments))
         walk_ins = list(zip(map(codes.__getitem__, service_ids), moments, strict=True))
     waiting: list[policy.WaitingTicket] = []
     busy: dict[int, tuple[str, datetime | None]] = {}
+    others = list(connection.execute(_AT_COUNTERS, {"branch": branch_id, "day": day}))
+    if timed:
+        others.extend(connection.execute(_TIMED, {"ids": timed}))
     for (
         tid,
         prefix,
@@ -392,9 +404,9 @@ def live_state(
         counter_id,
         started_at,
         called_at,
-    ) in connection.execute(
-        _DAY_TICKETS, {"branch": branch_id, "day": day, "exclude": exclude}
-    ).all():
+    ) in others:
+        if tid == exclude_ticket:
+            continue
         if status is not TicketStatus.WAITING:
             if counter_id is not None:
                 busy[counter_id] = (code, started_at or called_at)
