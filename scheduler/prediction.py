@@ -180,7 +180,7 @@ def predict_wait(
         or t.appointment_time is None
         or _minutes_between(now, t.appointment_time) <= early
     }
-    callable_now.update(service for service, _since in state.walk_ins)
+    callable_now.update(map(itemgetter(0), state.walk_ins))
     if any(
         c.busy_service is None
         and new_ticket_service in c.services
