@@ -10,7 +10,6 @@ on screen and staff are alerted.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from hardware.printer import TicketPrinter
 from hardware.ticket import TicketPrint
 from kiosk.i18n import DEFAULT_LANGUAGE, Translations
+from kiosk.messages import refusal
 from kiosk.printing import PrintOutcome, TicketOutput, read_ticket_payload, ticket_payload
 from kiosk.screens.checkin import CheckInScreen
 from kiosk.screens.common import Screen, button, label
@@ -321,90 +321,18 @@ class KioskWindow(QWidget):
         self._show_ticket(ticket, checked_in=True)
 
     def _code_error(self, exc: errors.CodeError) -> None:
-        retry = None
-        if isinstance(exc, errors.CodeUnreadable):
-            title, retry = self.tr("De code is niet goed gelezen"), "checkin"
-        elif isinstance(exc, errors.CodeInvalid):
-            title, retry = self.tr("Deze code kennen we niet"), "checkin"
-        elif isinstance(exc, errors.CodeTooManyAttempts):
-            title, retry = self.tr("Even wachten"), "checkin"
-        elif isinstance(exc, errors.CodeExpired):
-            title = self.tr("Uw afspraak is voorbij")
-        elif isinstance(exc, errors.CodeWrongDay):
-            title = self.tr("Uw afspraak is op een andere dag")
-        elif isinstance(exc, errors.CodeWrongBranch):
-            title = self.tr("Uw afspraak is op een andere plek")
-        elif isinstance(exc, errors.CodeAlreadyUsed):
-            title = self.tr("U bent al ingecheckt")
-        else:
-            title = self.tr("Dat lukte niet")
-        titles = {self.language: title}
-
-        def words() -> tuple[str, str]:
-            # The title was worded in the language of the moment; after a switch the
-            # general title is used (the message itself comes in both languages).
-            text = exc.message_en if self.language == "en" else exc.message
-            return titles.get(self.language, self.tr("Dat lukte niet")), text
-
-        self.message.show_message(words, retry)
+        again = ("code_unreadable", "code_typo", "code_invalid", "code_attempts")
+        retry = "checkin" if exc.code in again else None
+        self.message.show_message(lambda: refusal(exc.code, exc.params, self.language), retry)
         self.go("message")
 
     def _domain_error(self, exc: DomainError, retry: str | None = None) -> None:
-        def words() -> tuple[str, str]:
-            return self._domain_title(exc.code), self._domain_text(exc)
-
-        self.message.show_message(words, retry if exc.code in ("not_found",) else None)
+        # Worded from the code and params in the visitor's language (kiosk.messages).
+        self.message.show_message(
+            lambda: refusal(exc.code, exc.params, self.language),
+            retry if exc.code in ("not_found",) else None,
+        )
         self.go("message")
-
-    def _domain_title(self, code: str) -> str:
-        titles = {
-            "too_early": self.tr("U bent te vroeg"),
-            "cancelled": self.tr("Deze afspraak is geannuleerd"),
-            "expired": self.tr("Uw afspraak is voorbij"),
-            "closed": self.tr("We zijn nu gesloten"),
-            "appointment_only": self.tr("Nu alleen op afspraak"),
-            "appointment_needed": self.tr("Hiervoor heeft u een afspraak nodig"),
-            "not_found": self.tr("Dit nummer kennen we niet"),
-            "not_served_yet": self.tr("U bent nog niet geholpen"),
-            "feedback_given": self.tr("U heeft al een cijfer gegeven"),
-        }
-        return titles.get(code, self.tr("Dat kan nu niet"))
-
-    def _domain_text(self, exc: DomainError) -> str:
-        if self.language == DEFAULT_LANGUAGE:
-            return exc.message  # the core words its refusals in plain Dutch (B1)
-        times = re.findall(r"\d{1,2}:\d{2}", exc.message)
-        texts = {
-            "cancelled": self.tr("Deze afspraak is geannuleerd. De receptie helpt u graag."),
-            "expired": self.tr("De tijd van deze afspraak is voorbij. De receptie helpt u graag."),
-            "closed": self.tr(
-                "We zijn nu gesloten. Een afspraak maken kan bij de receptie, "
-                "op de website of via de telefoon."
-            ),
-            "appointment_only": self.tr(
-                "Nu helpen we alleen mensen met een afspraak. Een "
-                "afspraak maken kan bij de receptie, op de website "
-                "of via de telefoon."
-            ),
-            "appointment_needed": self.tr(
-                "Hiervoor heeft u een afspraak nodig. Een afspraak "
-                "maken kan bij de receptie, op de website of via "
-                "de telefoon."
-            ),
-            "not_found": self.tr(
-                "We vinden dit nummer niet voor vandaag. Kijk goed op uw "
-                "bonnetje en probeer het opnieuw."
-            ),
-            "not_served_yet": self.tr(
-                "U bent nog niet aan de beurt geweest. Geef na uw bezoek aan de balie een cijfer."
-            ),
-            "feedback_given": self.tr("Voor dit nummer is al een cijfer gegeven. Dank u wel!"),
-        }
-        if exc.code == "too_early" and len(times) >= 2:
-            return self.tr(
-                "U bent te vroeg. Uw afspraak is om {time}. U kunt inchecken vanaf {start}."
-            ).format(time=times[0], start=times[1])
-        return texts.get(exc.code, self.tr("Dit kan nu niet. De receptie helpt u graag."))
 
     def _message(self, words: Callable[[], tuple[str, str]], retry: str | None = None) -> None:
         self.message.show_message(words, retry)

@@ -286,6 +286,7 @@ def check_in(
             f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "
             f"U kunt inchecken vanaf {earliest:%H:%M}.",
             code="too_early",
+            params={"time": appointment.start.time(), "start": earliest.time()},
         )
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)
     if hall.uses_functions(session):

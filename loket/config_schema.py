@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from loket import security
+from loket.language import SOURCE, shipped
 from loket.config_fields import REQUIRED, Section, Setting, render_markdown
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY
 from loket.dispatch_policies import LIVE_POLICIES
@@ -31,6 +32,14 @@ CHANNELS = ("counter", "import", "online", "phone")
 def _code(value: str) -> str | None:
     if not CODE_RE.match(value):
         return f"alleen kleine letters, cijfers, - en _, niet {value!r}"
+    return None
+
+
+def _with_dutch(value: list[str]) -> str | None:
+    if SOURCE not in value:
+        return 'moet "nl" bevatten: Nederlands is er altijd'
+    if len(set(value)) != len(value):
+        return "noemt een taal twee keer"
     return None
 
 
@@ -190,8 +199,19 @@ MUNICIPALITY = Section(
             "localized",
             "calm line on the waiting-room screen",
             "",
-            column="info_line",
+            column="info_line_text",
             default_doc="empty",
+        ),
+        Setting(
+            "languages",
+            "list",
+            "languages the kiosk, display, ticket, letter and e-mail offer; Dutch always",
+            ["nl", "en"],
+            choices=shipped(),
+            unknown_choice="onbekende taal (geen vertaling in assets/translations)",
+            check=_with_dutch,
+            column="languages",
+            example='languages = ["nl", "en", "de", "pl", "tr", "uk", "ar"]',
         ),
         Setting(
             "target_share",
@@ -313,7 +333,7 @@ SERVICE = Section(
     "[[services]]",
     (
         Setting("code", "text", "lowercase identifier", REQUIRED, check=_code),
-        Setting("name", "localized", "the service's name", REQUIRED, column="name"),
+        Setting("name", "localized", "the service's name", REQUIRED, column="name_text"),
         Setting(
             "prefix",
             "text",
@@ -336,7 +356,7 @@ SERVICE = Section(
             "localized",
             "what to bring, in plain language (B1)",
             "",
-            column="bring",
+            column="bring_text",
         ),
         Setting("icon", "text", "pictogram name for the kiosk", "", column="icon"),
         Setting(

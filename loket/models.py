@@ -102,8 +102,12 @@ class Municipality(Base):
     early_checkin_minutes: Mapped[int] = mapped_column(Integer, default=_m("early_checkin_minutes"))
     late_minutes: Mapped[int] = mapped_column(Integer, default=_m("late_minutes"))
     purge_after_days: Mapped[int] = mapped_column(Integer, default=_m("purge_after_days"))
-    info_line_nl: Mapped[str] = mapped_column(Text, default=_m("info_line"))
-    info_line_en: Mapped[str] = mapped_column(Text, default=_m("info_line"))
+    # Texts from the file per language ({"nl": ..., "de": ...}; loket.views.language.pick).
+    info_line_text: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # The languages the public screens offer; Dutch always first.
+    languages: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["nl", "en"], server_default='["nl", "en"]'
+    )
     # The municipality's zone: every PC's clock (loket/clock.py) reads wall-clock time in it.
     time_zone: Mapped[str] = mapped_column(
         String(64), default=_m("time_zone"), server_default="Europe/Amsterdam"
@@ -193,18 +197,27 @@ class Service(TargetOverrides, Base):
     __tablename__ = "service"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    name_nl: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
+    # Name and "what to bring" per language ({"nl": ..., "en": ...}); Dutch always there.
+    name_text: Mapped[dict[str, str]] = mapped_column(JSON, server_default="{}")
     prefix: Mapped[str] = mapped_column(String(2))
     duration_minutes: Mapped[int] = mapped_column(Integer)
-    bring_nl: Mapped[str] = mapped_column(Text, default=declared("services", "bring"))
-    bring_en: Mapped[str] = mapped_column(Text, default=declared("services", "bring"))
+    bring_text: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     icon: Mapped[str] = mapped_column(String(40), default=declared("services", "icon"))
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    @property
+    def name_nl(self) -> str:
+        """The Dutch name: what staff screens, reports and the core's messages use."""
+        return (self.name_text or {}).get("nl", "")
+
+    @property
+    def bring_nl(self) -> str:
+        return (self.bring_text or {}).get("nl", "")
+
     def name(self, language: str = "nl") -> str:
-        return self.name_en if language == "en" else self.name_nl
+        texts = self.name_text or {}
+        return texts.get(language) or texts.get("nl", "")
 
 
 class BranchService(Base):
@@ -286,6 +299,8 @@ class Appointment(Base):
         _enum(AppointmentStatus), default=AppointmentStatus.BOOKED
     )
     channel: Mapped[str] = mapped_column(String(20), default="counter")
+    # The language the letter, e-mail and .ics are written in (loket.confirmations).
+    language: Mapped[str] = mapped_column(String(8), default="nl", server_default="nl")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     call_by_name: Mapped[bool] = mapped_column(Boolean, default=False)

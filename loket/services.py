@@ -843,7 +843,7 @@ class Loket:
                 branch_name=a.branch.name,
                 address=a.branch.address,
                 name=a.name,
-                info_line=muni.info_line_nl,
+                info_line=muni.info_line_text.get("nl", ""),
             )
 
         # A write: the first code of a new database creates its signing key.

@@ -165,11 +165,7 @@ class FeedbackRatingScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Hoe was uw bezoek?"))
         if self.ticket is not None:
-            service = (
-                self.ticket.service_name_en
-                if self.host.language == "en"
-                else self.ticket.service_name
-            )
+            service = self.ticket.service_in(self.host.language)
             self.about.setText(
                 self.tr("Nummer {number}: {service}").format(
                     number=self.ticket.number, service=service

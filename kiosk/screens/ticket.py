@@ -106,7 +106,7 @@ class TicketScreen(Screen):
         self.number_caption.setText(self.tr("Uw nummer is"))
         self.number.setText(t.number)
         self.number.setAccessibleName(self.tr("Uw nummer is {number}").format(number=t.number))
-        self.service.setText(t.service_name_en if language == "en" else t.service_name)
+        self.service.setText(t.service_in(language))
         lines = []
         if late:
             lines.append(

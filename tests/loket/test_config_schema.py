@@ -75,7 +75,10 @@ def test_unknown_keys_at_every_level_name_the_place_and_the_nearest_name():
     )
     assert "branches[0] (dalfsen).exceptions[0].reden: onbekende instelling" in text
     assert "bedoelt u 'reason'?" in text
-    assert "services[1] (idkaart).name.fr: onbekende taal; gebruik nl en en" in problems
+    assert (
+        "services[1] (idkaart).name.fr: taal 'fr' staat niet in municipality.languages "
+        "(nl, en); voeg de taal daar toe of haal deze tekst weg" in problems
+    )
     assert "staff[0].skils: onbekende instelling in [[staff]]; bedoelt u 'skills'?" in problems
     assert len(problems) == 7
 
@@ -114,9 +117,7 @@ def test_model_defaults_are_the_declared_defaults():
         for setting in section.settings:
             if setting.column is None:
                 continue
-            suffixes = ("_nl", "_en") if setting.kind == "localized" else ("",)
-            for suffix in suffixes:
-                column = mapper.columns[setting.column + suffix]
+            for column in (mapper.columns[setting.column],):
                 assert column is not None, f"{section.name}.{setting.key}"
                 default = column.default
                 if default is None or default.is_callable or setting.required:
@@ -170,5 +171,5 @@ def test_optional_texts_may_be_left_out():
     for service in raw["services"]:
         service.pop("bring", None)
     spec = parse_config(raw)
-    assert spec.municipality.columns["info_line_nl"] == ""
-    assert spec.municipality.columns["info_line_en"] == ""
+    assert spec.municipality.columns["info_line_text"] == {}
+    assert all(s.columns["bring_text"] == {} for s in spec.services)
