@@ -27,7 +27,7 @@ from hardware.printer import TicketPrinter
 from hardware.ticket import TicketPrint
 from kiosk.i18n import DEFAULT_LANGUAGE, Translations
 from kiosk.messages import refusal
-from kiosk.printing import PrintOutcome, TicketOutput, read_ticket_payload, ticket_payload
+from kiosk.printing import PrintOutcome, TicketOutput, read_ticket_payload, ticket_print
 from kiosk.screens.checkin import CheckInScreen
 from kiosk.screens.common import Screen, button, label
 from kiosk.screens.feedback import FeedbackNumberScreen, FeedbackRatingScreen, ThanksScreen
@@ -360,20 +360,12 @@ class KioskWindow(QWidget):
         self.output.print_ticket(self._ticket_print(ticket))
 
     def _ticket_print(self, t: TicketView) -> TicketPrint:
-        english = self.language == "en"
-        return TicketPrint(
+        return ticket_print(
+            t,
+            self.language,
             municipality=self.municipality,
-            number=t.number,
-            service=t.service_name_en if english else t.service_name,
-            issued_at=t.issued_at,
-            expected_wait_minutes=t.predicted_wait_minutes,
             wait_area=self.wait_area,
-            qr_payload=ticket_payload(self.branch, t.number),
-            sentence=self.tr(
-                "Uw nummer komt op het scherm. Na uw bezoek kunt u met deze "
-                "QR-code een cijfer geven."
-            ),
-            language="en" if english else "nl",
+            branch=self.branch,
         )
 
     def _printed(self, outcome: PrintOutcome) -> None:

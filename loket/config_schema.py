@@ -16,10 +16,10 @@ import re
 from typing import Any
 
 from loket import security
-from loket.language import SOURCE, shipped
 from loket.config_fields import REQUIRED, Section, Setting, render_markdown
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY
 from loket.dispatch_policies import LIVE_POLICIES
+from loket.language import SOURCE, shipped
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 PREFIX_RE = re.compile(r"^[A-Z]{1,2}$")

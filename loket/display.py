@@ -41,6 +41,8 @@ class DisplayCall:
     call_count: int
     # Only set when the visitor chose to be called by name.
     display_name: str | None = None
+    # The language the visitor chose at the kiosk: the spoken call is in it.
+    language: str = "nl"
 
 
 @dataclass(frozen=True)
@@ -186,6 +188,7 @@ def display_state(session: Session, branch: Branch, now: datetime, calls: int = 
                 called_at=t.last_called_at,
                 call_count=t.call_count,
                 display_name=display_name(t),
+                language=t.language,
             )
             for t in recent
         ],

@@ -342,6 +342,8 @@ class Ticket(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     kind: Mapped[TicketKind] = mapped_column(_enum(TicketKind))
     status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus), index=True)
+    # The language the visitor chose at the kiosk: the spoken call uses it.
+    language: Mapped[str] = mapped_column(String(8), default="nl", server_default="nl")
     issued_at: Mapped[datetime] = mapped_column(DateTime)
     # When the wait starts counting: issue (walk-in) or the later of check-in and
     # appointment time (appointment).

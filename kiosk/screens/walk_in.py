@@ -11,17 +11,13 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.screens.common import Host, Screen, TileButton, button, label
 from kiosk.theme import pictogram
-from loket.views import MONTHS_EN, BranchStatus, ServiceView, describe_day
-
-EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+from loket.views import BranchStatus, ServiceView
+from loket.views.language import format_day
 
 
 def day_words(moment: datetime, today: datetime, language: str) -> str:
-    if moment.date() == today.date():
-        return "today" if language == "en" else "vandaag"
-    if language == "en":
-        return f"{EN_DAYS[moment.weekday()]} {moment.day} {MONTHS_EN[moment.month - 1]}"
-    return describe_day(moment.date())
+    """'vandaag', or the day in the visitor's language (Babel): 'Dienstag, 8. Dezember'."""
+    return format_day(moment.date(), language, today.date())
 
 
 class WalkInScreen(Screen):

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from loket.language import (
+    N_,
     SOURCE,
     Language,
-    N_,
     format_day,
     format_time,
     language,

@@ -10,7 +10,9 @@ JSON table language -> text ({"nl": ..., "en": ...}), so a language is configura
 not a column. The texts are carried over (English only where it differs from the Dutch,
 which was how a missing English text was stored). ``municipality.languages`` lists the
 offered languages (existing databases: Dutch and English, as before);
-``appointment.language`` is the language the letter and e-mail are written in.
+``appointment.language`` is the language the letter and e-mail are written in;
+``ticket.language`` the one the visitor chose at the kiosk (the spoken call), recorded on
+PostgreSQL through ``loket_ticket_language`` (public-hall PCs update no tables).
 """
 
 from __future__ import annotations
@@ -24,6 +26,21 @@ revision = "0011"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
+
+_LANGUAGE = """
+CREATE OR REPLACE FUNCTION loket_ticket_language(p_ticket integer, p_language text, p_at timestamp)
+RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
+BEGIN
+  IF p_language IS NULL OR p_language !~ '^[a-z]{2,3}$' THEN
+    RETURN false;
+  END IF;
+  UPDATE ticket SET language = p_language
+  WHERE id = p_ticket AND day = p_at::date AND status = 'waiting';
+  RETURN FOUND;
+END $$;
+"""
+_LANGUAGE_SIGNATURE = "loket_ticket_language(integer, text, timestamp)"
 
 # (table, new column, Dutch column, English column)
 _MOVES = (
@@ -53,10 +70,14 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("languages", sa.JSON(), nullable=False, server_default='["nl", "en"]')
         )
-    with op.batch_alter_table("appointment") as batch:
-        batch.add_column(
-            sa.Column("language", sa.String(length=8), nullable=False, server_default="nl")
-        )
+    for table in ("appointment", "ticket"):
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(
+                sa.Column("language", sa.String(length=8), nullable=False, server_default="nl")
+            )
+    if bind.dialect.name == "postgresql":
+        op.execute(_LANGUAGE)
+        op.execute(f"REVOKE ALL ON FUNCTION {_LANGUAGE_SIGNATURE} FROM PUBLIC")
     value = "CAST(:texts AS JSON)" if bind.dialect.name == "postgresql" else ":texts"
     for table, new, nl, en in _MOVES:
         rows = bind.execute(sa.text(f"SELECT id, {nl}, {en} FROM {table}")).all()
@@ -75,6 +96,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        op.execute(f"DROP FUNCTION IF EXISTS {_LANGUAGE_SIGNATURE}")
     for table in ("service", "municipality"):
         with op.batch_alter_table(table) as batch:
             for t, _new, nl, en in _MOVES:
@@ -97,5 +120,6 @@ def downgrade() -> None:
                     batch.drop_column(new)
     with op.batch_alter_table("municipality") as batch:
         batch.drop_column("languages")
-    with op.batch_alter_table("appointment") as batch:
-        batch.drop_column("language")
+    for table in ("appointment", "ticket"):
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("language")
