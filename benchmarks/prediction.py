@@ -7,7 +7,7 @@ through ``Loket`` on a SQLite file, with the clock set to each moment (as ``--no
 does on the command line): walk-ins arrive (Poisson, the scenario's forecast for its
 first weekday with walk-ins), clerks logged in at their counters call the next ticket
 when free, start at once and finish after a lognormal service time at their speed.
-At each issue the live prediction (``loket.dispatch.predict_live``: staffed counters
+At each issue the live prediction (``loket.queue_state.predict_live``: staffed counters
 with skills, service-time spread) and the simple rule (tickets ahead for the service
 x mean duration / staffed counters serving it) are computed from the same database
 state, and compared with the wait the ticket then really had (issue to first call).
@@ -42,9 +42,9 @@ from sqlalchemy import select  # noqa: E402
 
 from loket.clock import Clock  # noqa: E402
 from loket.db import Database  # noqa: E402
-from loket.dispatch import live_state, predict_live  # noqa: E402
 from loket.events import Actor  # noqa: E402
 from loket.models import Staff  # noqa: E402
+from loket.queue_state import live_state, predict_live  # noqa: E402
 from loket.services import Loket  # noqa: E402
 from scheduler import prediction  # noqa: E402
 from scheduler.scenario import Scenario, load_scenario  # noqa: E402
@@ -241,7 +241,7 @@ def run_scenario(path: Path, quick: bool, seed: int = 7) -> dict[str, Any]:
 def speed(waiting: int = 200, repeats: int = 50) -> dict[str, Any]:
     """Time of one live prediction with ``waiting`` tickets and four staffed counters
     on the demo municipality (SQLite): the database reads and the model separately."""
-    from loket.dispatch import branch_coverage
+    from loket.queue_state import branch_coverage
     from scheduler.live_prediction import predict_wait_live
 
     with tempfile.TemporaryDirectory() as tmp:

@@ -1,7 +1,7 @@
 """The appointment calendar: a slot picker (also used for a follow-up at the counter),
 and the day and week views of reception with booking, moving and cancelling.
 
-All reads and writes go through ``Loket``; capacity is whatever ``loket.calendar``
+All reads and writes go through ``Loket``; capacity is whatever ``loket.appointment_calendar``
 reports (today the simple count, later the scheduler's slots).
 """
 

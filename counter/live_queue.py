@@ -21,13 +21,8 @@ from PySide6.QtWidgets import (
 
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
+from loket.views import TICKET_STATUS_NL
 
-STATUS_NL = {
-    "waiting": "Wacht",
-    "called": "Opgeroepen",
-    "serving": "Aan de balie",
-    "parked": "Apart gezet",
-}
 OVER_NORM = QColor("#fde2e1")
 
 
@@ -122,7 +117,7 @@ class LiveQueueWindow(QWidget):
             cells = [
                 t.number,
                 t.service_name,
-                STATUS_NL.get(t.status, t.status),
+                TICKET_STATUS_NL.get(t.status, t.status),
                 str(t.counter or ""),
                 f"{waited} min",
             ]

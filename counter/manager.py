@@ -40,6 +40,7 @@ from loket.services import Loket
 from loket.views import AVAILABILITY_NL as STATUS_NL
 from loket.views import (
     ROLE_NL,
+    UNUSED_COUNTER,
     BranchMonitor,
     CounterMonitor,
     DeviceAlert,
@@ -51,7 +52,7 @@ MANAGER_ROLES = frozenset({"manager", "admin"})
 OVER_NORM = QColor("#fde2e1")
 ALERT_ROW = QColor("#f8c9cc")
 PAUSED = QColor("#eef1f4")
-COUNTER_STATUS_NL = {**STATUS_NL, "unused": "Nog niet actief"}
+COUNTER_STATUS_NL = {**STATUS_NL, "unused": UNUSED_COUNTER}
 TICKET_NL = {"called": "opgeroepen", "serving": "aan de balie"}
 # Only these event kinds change what the monitor shows; the rest (logins, bookings) not.
 RELEVANT = ("ticket.", "alert.", "staff.status")

@@ -33,10 +33,8 @@ from PySide6.QtWidgets import (
 
 from counter.style import button, label
 from loket.errors import DomainError
-from loket.reports.figures import Report
-from loket.reports.mail import previous_month
-from loket.reports.render import report_dict
-from loket.services import Loket
+from loket.services import Loket, ReportService
+from loket.views import Report
 
 PRESETS = ("Vorige maand", "Deze maand", "Vorige week", "Dit jaar", "Vorig jaar", "Eigen periode")
 BREAKDOWNS = {
@@ -87,7 +85,7 @@ def period_for(preset: str, today: date) -> tuple[date, date]:
         return today.replace(month=1, day=1), today
     if preset == "Vorig jaar":
         return date(today.year - 1, 1, 1), date(today.year - 1, 12, 31)
-    return previous_month(today)
+    return ReportService.previous_month(today)
 
 
 class ReportTile(QFrame):
@@ -409,7 +407,7 @@ class ReportsTab(QWidget):
         except DomainError as exc:
             self.message.setText(exc.message)
             return
-        self.data = report_dict(self.report, "nl")
+        self.data = ReportService.as_dict(self.report, "nl")
         self._show()
         self._enable(True)
         self.message.setText(

@@ -32,12 +32,11 @@ from counter.style import STYLE, button, label
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 from loket.views import AVAILABILITY_NL as STATUS_NL
-from loket.views import OUTCOMES, ROLE_NL, CounterOverview, StaffView, Visitor
+from loket.views import OUTCOMES, ROLE_NL, TICKET_STATUS_NL, CounterOverview, StaffView, Visitor
 
 OVER_NORM = QColor("#fde2e1")
 OUTCOMES_SHOWN = list(OUTCOMES.items())
 STATUS_KEYS = {"available": "Ctrl+1", "break": "Ctrl+2", "back_office": "Ctrl+3"}
-TICKET_STATUS_NL = {"called": "Opgeroepen", "serving": "Aan de balie"}
 
 
 class CounterWorkstation(StaffWindow):
@@ -463,7 +462,7 @@ class CounterWorkstation(StaffWindow):
             self.alert_button.setText("Collega  [F12]")
         else:
             self._act(
-                lambda s: s.raise_alert(self.branch, self.counter),
+                lambda s: s.raise_counter_alert(self.branch, self.counter),
                 lambda _r: "De teamleider is gewaarschuwd. Er komt iemand naar u toe.",
             )
             self.alert_on = True

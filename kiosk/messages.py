@@ -47,7 +47,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
         N_("Even wachten"),
         N_("Er zijn te veel foute codes ingevoerd. Wacht even en probeer het opnieuw."),
     ),
-    # Refusals of the core (loket.appointments, loket.queue, loket.feedback).
+    # Refusals of the core (loket.appointments, loket.tickets, loket.feedback).
     "too_early": (
         N_("U bent te vroeg"),
         N_("U bent te vroeg. Kom later terug om in te checken."),

@@ -14,12 +14,12 @@ from datetime import datetime, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import events
+from loket import events, status_words
 from loket.errors import Refused
 from loket.models import Branch, Counter, Event
-from loket.queue import Context
+from loket.tickets import Context
 
-STATUS_NL = {"available": "Beschikbaar", "break": "Pauze", "back_office": "Backoffice"}
+STATUS_NL = status_words.AVAILABILITY
 STATUS_EVENT = "staff.status"
 ALERT_EVENT = "alert.aggression"
 ALERT_CLEARED_EVENT = "alert.cleared"
@@ -42,7 +42,7 @@ def set_status(
     return status
 
 
-def raise_alert(session: Session, ctx: Context, branch: Branch, counter: Counter) -> int:
+def raise_counter_alert(session: Session, ctx: Context, branch: Branch, counter: Counter) -> int:
     """The clerk needs a colleague now; returns the event id (for the manager screen)."""
     event = events.append(
         session,

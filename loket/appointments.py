@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import capacity, codes, events, hall, limits, queue, staff
+from loket import capacity, codes, events, hall, limits, staff, tickets
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.hours import describe_day, periods_on
 from loket.models import (
@@ -21,7 +21,7 @@ from loket.models import (
     Ticket,
     TicketKind,
 )
-from loket.queue import Context
+from loket.tickets import Context
 from loket.views import in_sentence
 
 CHANNELS = ("phone", "counter", "online", "import")
@@ -122,7 +122,7 @@ def book(
             "naam@voorbeeld.nl. Verbeter het of laat het leeg.",
             code="email",
         )
-    offered = queue.offer(session, branch, service)
+    offered = tickets.offer(session, branch, service)
     if offered is None or not offered.appointment:
         raise Refused(
             f"Voor {in_sentence(service.name_nl)} kunt u in {branch.name} geen afspraak maken.",
@@ -262,7 +262,7 @@ def check_in(
     session: Session, ctx: Context, appointment: Appointment, *, branch: Branch | None = None
 ) -> tuple[Ticket, str]:
     """Check in; returns the ticket and a plain-Dutch message for the visitor."""
-    settings = queue.settings(session)
+    settings = tickets.settings(session)
     if branch is not None and appointment.branch_id != branch.id:
         raise codes.CodeWrongBranch(appointment.branch.name)
     if appointment.status in (AppointmentStatus.CHECKED_IN, AppointmentStatus.COMPLETED):
@@ -291,7 +291,7 @@ def check_in(
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)
     if hall.uses_functions(session):
         kind = TicketKind.WALK_IN if late else TicketKind.APPOINTMENT
-        predicted = queue.predicted_seconds(
+        predicted = tickets.predicted_seconds(
             session, ctx, appointment.branch, appointment.service, kind
         )
         ticket = hall.check_in(session, ctx, appointment, branch, predicted)
@@ -299,7 +299,7 @@ def check_in(
         appointment.status = AppointmentStatus.CHECKED_IN
         appointment.checked_in_at = ctx.now
         _record(session, ctx, "appointment.checked_in", appointment, late=late)
-        ticket = queue.ticket_for_appointment(session, ctx, appointment, late=late)
+        ticket = tickets.ticket_for_appointment(session, ctx, appointment, late=late)
     if late:
         message = (
             "U bent te laat voor uw afspraak. U krijgt een gewoon nummer en wacht op uw beurt."
@@ -313,7 +313,7 @@ def check_in(
 
 def expire_missed(session: Session, ctx: Context) -> int:
     """Booked appointments whose late window has passed become no-shows."""
-    late = timedelta(minutes=queue.settings(session).late_minutes)
+    late = timedelta(minutes=tickets.settings(session).late_minutes)
     missed = list(
         session.scalars(
             select(Appointment)

@@ -147,7 +147,7 @@ def table_grants() -> list[Grant]:
         Grant("SELECT", "staff", roles=STAFF_PCS),
         Grant("UPDATE", "staff", ("failed_logins", "locked_until"), STAFF_PCS),
         Grant("SELECT", "staff_skill", roles=STAFF_PCS),
-        # "Next" locks the counter's row (FOR NO KEY UPDATE, loket/queue.py), which
+        # "Next" locks the counter's row (FOR NO KEY UPDATE, loket/tickets.py), which
         # PostgreSQL allows only with UPDATE on some column. The id: foreign keys from
         # counter_service and tickets keep it from actually changing.
         Grant("UPDATE", "counter", ("id",), STAFF_PCS),

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import queue
+from loket import tickets
 from loket.models import (
     Appointment,
     AppointmentStatus,
@@ -100,19 +100,19 @@ def overview(
     from loket.models import Staff
 
     staff = session.get(Staff, staff_id) if staff_id else None
-    service_ids = queue.counter_services(session, counter, staff)
+    service_ids = tickets.counter_services(session, counter, staff)
     services = sorted(
         (s for s in session.scalars(select(Service).where(Service.id.in_(service_ids)))),
         key=lambda s: s.prefix,
     )
     waiting = [
         t
-        for t in queue.waiting_tickets(session, branch, now.date())
+        for t in tickets.waiting_tickets(session, branch, now.date())
         if t.status is TicketStatus.WAITING
         and t.service_id in service_ids
         and t.target_counter_id in (None, counter.id)
     ]
-    late = timedelta(minutes=queue.settings(session).late_minutes)
+    late = timedelta(minutes=tickets.settings(session).late_minutes)
     due = list(
         session.scalars(
             select(Appointment).where(
@@ -138,7 +138,7 @@ def overview(
                 appointments_due=sum(1 for a in due if a.service_id == s.id),
             )
         )
-    busy = queue.busy_ticket(session, counter)
+    busy = tickets.busy_ticket(session, counter)
     current = Visitor.of(busy) if busy is not None and busy.day == now.date() else None
     parked = list(
         session.scalars(
@@ -155,7 +155,7 @@ def overview(
         branch=branch.code,
         counter=counter.number,
         now=now,
-        norm_minutes=queue.settings(session).wait_norm_minutes,
+        norm_minutes=tickets.settings(session).wait_norm_minutes,
         queues=queues,
         current=current,
         parked=[TicketView.of(t) for t in parked],

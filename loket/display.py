@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import column, func, select, table
 from sqlalchemy.orm import Session, object_session
 
-from loket import events, hall, queue
+from loket import events, hall, tickets
 from loket.errors import Refused
 from loket.hours import next_walk_in_opening, period_at, periods_on
 from loket.language import pick
@@ -30,7 +30,7 @@ from loket.models import (
     Ticket,
     TicketStatus,
 )
-from loket.queue import Context
+from loket.tickets import Context
 
 
 @dataclass(frozen=True)
@@ -155,7 +155,7 @@ def service_waits(session: Session, branch: Branch, day: date) -> list[ServiceWa
     result = []
     for service, offer in offered:
         n = waiting.get(service.id, 0)
-        # The same estimate a new ticket gets (loket.dispatch.predict_wait): the work
+        # The same estimate a new ticket gets (loket.queue_state.predict_wait): the work
         # ahead shared by the counters equipped for the service.
         minutes = round(n * service.duration_minutes / max(1, counters.get(service.id, 0)))
         result.append(
@@ -174,8 +174,8 @@ def service_waits(session: Session, branch: Branch, day: date) -> list[ServiceWa
 
 
 def display_state(session: Session, branch: Branch, now: datetime, calls: int = 6) -> DisplayState:
-    muni = queue.settings(session)
-    recent = queue.recent_calls(session, branch, now.date(), limit=calls)
+    muni = tickets.settings(session)
+    recent = tickets.recent_calls(session, branch, now.date(), limit=calls)
     return DisplayState(
         branch=branch.code,
         branch_name=branch.name,
@@ -228,7 +228,7 @@ ALERT_KINDS = frozenset({"printer", "scanner", "assistance", "kiosk", "code_gues
 _SAFE_KEY = re.compile(r"[a-z_]{1,30}")
 
 
-def raise_alert(
+def raise_device_alert(
     session: Session, ctx: Context, kind: str, branch: Branch | None, data: dict[str, object]
 ) -> int:
     """Staff alert as event ``alert.<kind>``; data are short technical facts only.
@@ -248,7 +248,7 @@ def raise_alert(
             raise Refused(f"Ongeldige waarde voor '{key}' in de melding.", code="alert_data")
         clean[key] = value
     if hall.uses_functions(session):
-        return hall.raise_alert(session, ctx, kind, branch, clean)
+        return hall.raise_device_alert(session, ctx, kind, branch, clean)
     event = events.append(
         session,
         at=ctx.now,

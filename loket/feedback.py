@@ -12,10 +12,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import events, hall, queue
+from loket import events, hall, tickets
 from loket.errors import Refused
 from loket.models import Branch, Feedback, Ticket
-from loket.queue import Context
+from loket.tickets import Context
 
 SCORE_RANGE = range(1, 11)
 # Smileys: 1 = very unhappy ... 5 = very happy (the usual five-point scale in reports).
@@ -25,7 +25,9 @@ SMILEY_RANGE = range(1, 6)
 def ticket_for_feedback(session: Session, branch: Branch, number: str, day: date) -> Ticket:
     """The ticket a visitor wants to rate, or a Refused/NotFound in plain Dutch."""
     # PostgreSQL: loket_give_feedback locks and checks again (a kiosk may not lock).
-    ticket = queue.find_ticket(session, branch, number, day, lock=not hall.uses_functions(session))
+    ticket = tickets.find_ticket(
+        session, branch, number, day, lock=not hall.uses_functions(session)
+    )
     if ticket.first_called_at is None:
         raise Refused(
             "U bent nog niet aan de beurt geweest. Geef na uw bezoek aan de balie een cijfer.",

@@ -6,7 +6,7 @@ everything in Python first (opening hours, the visitor's message); the write its
 a call of a SECURITY DEFINER function of migration 0005, which repeats the checks that
 protect the data and writes its own event. Every PC uses the same functions on
 PostgreSQL, so there is one write path per database; on SQLite (one PC, no roles) the
-ORM writes the same rows (loket/queue.py, loket/appointments.py, loket/feedback.py).
+ORM writes the same rows (loket/tickets.py, loket/appointments.py, loket/feedback.py).
 
 A function that refuses (SQLSTATE ``LK001``/``LK002``) means a race (another kiosk just
 checked in the same appointment) or a forged request: it becomes a plain refusal.
@@ -29,8 +29,8 @@ from loket.errors import Refused
 from loket.models import Appointment, Branch, Event, Service, Ticket
 
 if TYPE_CHECKING:
-    from loket.queue import Context
     from loket.staff import LoginFailed, StaffView
+    from loket.tickets import Context
 
 REFUSED = "LK001"
 ALREADY_DONE = "LK002"
@@ -71,7 +71,7 @@ def _log(session: Session, *where: Any) -> None:
 
 
 def _load(session: Session, ticket_id: int) -> Ticket:
-    from loket.queue import TICKET_WITH_DETAILS
+    from loket.tickets import TICKET_WITH_DETAILS
 
     ticket = session.get(Ticket, ticket_id, options=TICKET_WITH_DETAILS, populate_existing=True)
     assert ticket is not None
@@ -163,7 +163,7 @@ def give_feedback(
     return int(str(feedback_id))
 
 
-def raise_alert(
+def raise_device_alert(
     session: Session, ctx: Context, kind: str, branch: Branch | None, data: dict[str, object]
 ) -> int:
     with _refusals():

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from loket import appointments, failures, limits
 from loket.errors import DomainError, Refused
 from loket.models import Appointment, AppointmentStatus, Branch, Service
-from loket.queue import Context
+from loket.tickets import Context
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 HEADERS = {

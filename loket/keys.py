@@ -25,10 +25,10 @@ from loket import codes, events
 from loket.appointments import code_keys
 from loket.errors import Refused
 from loket.models import Appointment, SigningKey
-from loket.queue import Context
+from loket.tickets import Context
 
 if TYPE_CHECKING:
-    from loket.services import Loket
+    from loket.services.base import ServiceBase
 
 PURPOSE = "code"
 
@@ -157,7 +157,7 @@ def rotate(session: Session, ctx: Context) -> RotationReport:
 class KeyService:
     """``Loket.keys``: each method one transaction; the CLI's system actor only."""
 
-    def __init__(self, loket: Loket) -> None:
+    def __init__(self, loket: ServiceBase) -> None:
         self._loket = loket
 
     def _require(self) -> None:

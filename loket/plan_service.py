@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
-from loket import events, planning, staff
+from loket import events, plan_builder, staff
 from loket.errors import NotFound, Refused
 from loket.models import (
     AbsenceReason,
@@ -32,7 +32,7 @@ from loket.models import (
 )
 
 if TYPE_CHECKING:
-    from loket.services import Loket
+    from loket.services.base import ServiceBase
 
 REASONS_NL = {"sick": "ziek", "leave": "verlof", "other": "anders"}
 # Plans built on demand (a booking for a day without a plan) get a short solver limit.
@@ -118,12 +118,12 @@ def _view(row: StoredPlan) -> PlanView:
         )
         intervals = []
         for i in b.get("intervals", []):
-            minute = planning.minute_of(datetime.strptime(i["start"], "%H:%M"))
+            minute = plan_builder.minute_of(datetime.strptime(i["start"], "%H:%M"))
             here = []
             for s in b.get("shifts", []):
                 for a, e, c in s["counters"]:
-                    a_m = planning.minute_of(datetime.strptime(a, "%H:%M"))
-                    e_m = planning.minute_of(datetime.strptime(e, "%H:%M"))
+                    a_m = plan_builder.minute_of(datetime.strptime(a, "%H:%M"))
+                    e_m = plan_builder.minute_of(datetime.strptime(e, "%H:%M"))
                     if a_m <= minute < e_m:
                         here.append(f"{s['name']} (balie {c})")
             intervals.append(
@@ -188,7 +188,7 @@ def current_data(session: Session, day: date) -> dict[str, Any] | None:
 class PlanService:
     """Exposed as ``Loket.planning``."""
 
-    def __init__(self, loket: Loket) -> None:
+    def __init__(self, loket: ServiceBase) -> None:
         self.loket = loket
 
     def _store(
@@ -205,7 +205,7 @@ class PlanService:
                 assert row is not None
                 return _view(row)
             data = build(session)
-        data["changes"] = planning.changes(old, data)
+        data["changes"] = plan_builder.changes(old, data)
         with self.loket.db.write() as session:
             latest = current(session, day)
             if only_if_none and latest is not None:
@@ -217,7 +217,7 @@ class PlanService:
                 created_at=self.loket.now(),
                 trigger=trigger,
                 forecast_source=data["forecast_source"],
-                coverage=planning.coverage(data),
+                coverage=plan_builder.coverage(data),
                 data=data,
             )
             session.add(row)
@@ -245,7 +245,7 @@ class PlanService:
         return self._store(
             day,
             "replan" if replan else "first",
-            lambda s: planning.build(
+            lambda s: plan_builder.build(
                 s, day, current_data(s, day) if replan else None, time_limit_s
             ),
             only_if_none=not replan,
@@ -253,7 +253,7 @@ class PlanService:
 
     def _replan(self, day: date, trigger: str) -> PlanView:
         def build(session: Session) -> dict[str, Any]:
-            return planning.build(session, day, current_data(session, day), ON_DEMAND_SECONDS)
+            return plan_builder.build(session, day, current_data(session, day), ON_DEMAND_SECONDS)
 
         return self._store(day, trigger, build, only_if_none=False)
 
@@ -262,7 +262,7 @@ class PlanService:
         with self.loket.db.read() as session:
             if session.scalar(select(func.count(StoredPlan.id)).where(StoredPlan.day == day)):
                 return
-            if not planning.has_forecast(session, day):
+            if not plan_builder.has_forecast(session, day):
                 # Without history or expected volumes the plan cannot size the room for
                 # walk-ins; booking then keeps the counters rule (loket/capacity.py).
                 return
@@ -356,12 +356,12 @@ class PlanService:
         self, branch: str, service: str, weekday: int, walk_ins: float, appointments: float
     ) -> None:
         """Expected visits per day before there is history (the configuration's volumes)."""
-        from loket import queue
+        from loket import tickets
 
         staff.require(self.loket.actor, "configure")
         with self.loket.db.write() as session:
-            b = queue.get_branch(session, branch)
-            s = queue.get_service(session, service)
+            b = tickets.get_branch(session, branch)
+            s = tickets.get_service(session, service)
             row = session.get(ExpectedVolume, (b.id, s.id, weekday))
             if row is None:
                 row = ExpectedVolume(branch_id=b.id, service_id=s.id, weekday=weekday)
@@ -381,7 +381,7 @@ class PlanService:
     ) -> None:
         """Replace a colleague's weekly availability (weekday 0 = Monday -> windows),
         contract hours and the branches they may work at (None: leave as is)."""
-        from loket import queue
+        from loket import tickets
 
         staff.require(self.loket.actor, "configure")
         with self.loket.db.write() as session:
@@ -413,17 +413,17 @@ class PlanService:
                 for b in service_points:
                     session.add(
                         StaffServicePoint(
-                            staff_id=member.id, branch_id=queue.get_branch(session, b).id
+                            staff_id=member.id, branch_id=tickets.get_branch(session, b).id
                         )
                     )
 
     def set_travel_time(self, a: str, b: str, minutes: int) -> None:
         """Minutes between two service points, both ways."""
-        from loket import queue
+        from loket import tickets
 
         staff.require(self.loket.actor, "configure")
         with self.loket.db.write() as session:
-            ids = (queue.get_branch(session, a).id, queue.get_branch(session, b).id)
+            ids = (tickets.get_branch(session, a).id, tickets.get_branch(session, b).id)
             for x, y in (ids, ids[::-1]):
                 row = session.get(TravelTime, (x, y))
                 if row is None:

@@ -15,15 +15,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
-from typing import Any, cast
+from typing import Any, TypedDict, cast
 
 from sqlalchemy import CursorResult, Update, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
-from loket import events, queue
+from loket import events, status_words, tickets
 from loket.appointments import get_by_reference
 from loket.models import Appointment, Event, Feedback, Ticket
-from loket.queue import Context
+from loket.tickets import Context
 
 PURGED_EVENT = "privacy.purged"
 EXPORTED_EVENT = "privacy.exported"
@@ -56,7 +56,7 @@ class PurgeReport:
 
 def cutoff(session: Session, now: datetime) -> datetime:
     """Visits before this moment are old enough: ``purge_after_days`` full days ago."""
-    days = queue.settings(session).purge_after_days
+    days = tickets.settings(session).purge_after_days
     return datetime.combine(now.date() - timedelta(days=days), time.min)
 
 
@@ -122,19 +122,75 @@ def purge_if_due(session: Session, ctx: Context) -> PurgeReport | None:
     return purge(session, ctx)
 
 
+class TicketRecord(TypedDict):
+    number: str
+    day: str
+    service: str
+    kind: str
+    status: str
+    issued_at: str | None
+    first_called_at: str | None
+    started_at: str | None
+    finished_at: str | None
+    counter: int | None
+    call_count: int
+    waited_minutes: int | None
+    outcome: str | None
+    note: str | None
+
+
+class EventLine(TypedDict):
+    at: str | None
+    kind: str
+    workstation: str | None
+    data: dict[str, object] | None
+
+
+class RatingRecord(TypedDict):
+    at: str | None
+    score: int | None
+    friendliness: int | None
+    speed: int | None
+    expertise: int | None
+    comment: str | None
+
+
+class AppointmentRecord(TypedDict):
+    reference: str
+    branch: str
+    branch_name: str
+    service: str
+    service_name: str
+    start: str | None
+    duration_minutes: int
+    status: str
+    channel: str
+    created_at: str | None
+    checked_in_at: str | None
+    call_by_name: bool
+    needs_assistance: bool
+    follow_up_of: str | None
+    name: str | None
+    email: str | None
+    phone: str | None
+    notes: str | None
+    purged_at: str | None
+
+
+class PrivacyExport(TypedDict):
+    """Everything stored about one appointment (the resident's right of access)."""
+
+    appointment: AppointmentRecord
+    tickets: list[TicketRecord]
+    events: list[EventLine]
+    feedback: list[RatingRecord]
+
+
 # -- the resident's right of access --------------------------------------------------
 
 STATUS_NL = {
-    "booked": "geboekt",
-    "checked_in": "ingecheckt",
-    "completed": "geholpen",
-    "cancelled": "geannuleerd",
-    "no_show": "niet gekomen",
-    "waiting": "wacht",
-    "called": "opgeroepen",
-    "serving": "aan de balie",
-    "parked": "apart gezet",
-    "done": "klaar",
+    **{k: v.lower() for k, v in status_words.APPOINTMENT.items()},
+    **{k: v.lower() for k, v in status_words.TICKET.items()},
 }
 
 
@@ -142,7 +198,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat(timespec="seconds") if moment else None
 
 
-def _ticket(t: Ticket) -> dict[str, Any]:
+def _ticket(t: Ticket) -> TicketRecord:
     waited = None
     if t.first_called_at is not None:
         waited = max(0, int((t.first_called_at - t.wait_from).total_seconds() // 60))
@@ -164,20 +220,20 @@ def _ticket(t: Ticket) -> dict[str, Any]:
     }
 
 
-def export(session: Session, ctx: Context, reference: str) -> dict[str, Any]:
+def export(session: Session, ctx: Context, reference: str) -> PrivacyExport:
     """Everything stored about one appointment; the look itself is logged (reference only)."""
     a = get_by_reference(session, reference)
     follow_up_of = session.get(Appointment, a.follow_up_of_id) if a.follow_up_of_id else None
-    tickets = list(
+    own_tickets = list(
         session.scalars(select(Ticket).where(Ticket.appointment_id == a.id).order_by(Ticket.id))
     )
-    ticket_ids = [t.id for t in tickets]
+    ticket_ids = [t.id for t in own_tickets]
     rows = session.scalars(
         select(Event)
         .where(or_(Event.appointment_id == a.id, Event.ticket_id.in_(ticket_ids)))
         .order_by(Event.id)
     )
-    found = [
+    found: list[EventLine] = [
         {"at": _iso(e.at), "kind": e.kind, "workstation": e.workstation, "data": e.data}
         for e in rows
     ]
@@ -190,7 +246,7 @@ def export(session: Session, ctx: Context, reference: str) -> dict[str, Any]:
         if ticket_ids
         else []
     )
-    data = {
+    data: PrivacyExport = {
         "appointment": {
             "reference": a.reference,
             "branch": a.branch.code,
@@ -212,7 +268,7 @@ def export(session: Session, ctx: Context, reference: str) -> dict[str, Any]:
             "notes": a.notes,
             "purged_at": _iso(a.purged_at),
         },
-        "tickets": [_ticket(t) for t in tickets],
+        "tickets": [_ticket(t) for t in own_tickets],
         "events": found,
         "feedback": [
             {
@@ -242,7 +298,7 @@ def _when(value: str | None) -> str:
     return f"{datetime.fromisoformat(value):%d-%m-%Y %H:%M}" if value else "-"
 
 
-def export_text(data: dict[str, Any]) -> str:
+def export_text(data: PrivacyExport) -> str:
     """The export in plain Dutch, for printing or reading aloud to the resident."""
     a = data["appointment"]
     gone = f"(verwijderd op {_when(a['purged_at'])})" if a["purged_at"] else "(niet opgegeven)"
@@ -259,13 +315,13 @@ def export_text(data: dict[str, Any]) -> str:
     ]
     if a["follow_up_of"]:
         lines.append(f"  Vervolg op afspraak: {a['follow_up_of']}")
-    for label, key in (
-        ("Naam", "name"),
-        ("E-mail", "email"),
-        ("Telefoon", "phone"),
-        ("Notities", "notes"),
+    for label, value in (
+        ("Naam", a["name"]),
+        ("E-mail", a["email"]),
+        ("Telefoon", a["phone"]),
+        ("Notities", a["notes"]),
     ):
-        lines.append(f"  {label}: {a[key] or gone}")
+        lines.append(f"  {label}: {value or gone}")
     lines.append("Nummers")
     for t in data["tickets"] or []:
         counter = f", balie {t['counter']}" if t["counter"] else ""

@@ -16,7 +16,7 @@ from loket import events, security
 from loket.errors import DomainError, PermissionDenied
 from loket.events import Actor
 from loket.models import Staff
-from loket.queue import Context
+from loket.tickets import Context
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=5)

@@ -24,11 +24,11 @@ from sqlalchemy.orm import Session
 from loket import appointments, events, security
 from loket.errors import DomainError, NotFound, PermissionDenied, Refused
 from loket.models import Staff
-from loket.queue import Context
 from loket.staff import ROLE_NL, SYSTEM
+from loket.tickets import Context
 
 if TYPE_CHECKING:
-    from loket.services import Loket
+    from loket.services.base import ServiceBase
 
 T = TypeVar("T")
 
@@ -114,7 +114,7 @@ def _entry(member: Staff, ctx: Context) -> StaffEntry:
 class StaffAdmin:
     """Staff enrolment services; each method is one transaction (``Loket.staff_admin``)."""
 
-    def __init__(self, loket: Loket) -> None:
+    def __init__(self, loket: ServiceBase) -> None:
         self._loket = loket
 
     # -- plumbing -------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from loket.models import Branch, CodeThrottle
-from loket.queue import Context
+from loket.tickets import Context
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ def record_failure(session: Session, ctx: Context, branch: Branch | None) -> Non
         row.last_at = ctx.now
         if row.failures > rule.free_failures and not row.alerted:
             row.alerted = True
-            display.raise_alert(
+            display.raise_device_alert(
                 session,
                 ctx,
                 "code_guessing",

@@ -13,7 +13,7 @@ from loket import hall
 from loket.errors import Refused
 from loket.language import shipped
 from loket.models import Ticket, TicketStatus
-from loket.queue import Context
+from loket.tickets import Context
 
 
 def set_language(session: Session, ctx: Context, ticket: Ticket, language: str) -> bool:

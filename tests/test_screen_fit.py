@@ -17,8 +17,6 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 
-from counter.demo_app import demo_manager
-from counter.demo_staff import demo_staff_windows
 from counter.live_queue import LiveQueueWindow
 from hardware.printer import FakeTicketPrinter
 from kiosk.display_window import DisplayWindow
@@ -26,6 +24,8 @@ from kiosk.fit_check import problems, settle
 from kiosk.kiosk_window import KioskWindow
 from kiosk.settings import DisplaySettings, KioskSettings
 from loket.demo import Demo, create_demo
+from roles.demo import demo_manager
+from roles.demo_staff import demo_staff_windows
 
 SIZES = [
     pytest.param(

@@ -9,19 +9,19 @@ import sys
 from collections.abc import Sequence
 
 from loket import __version__, logging_setup
-from loket.cli.common import run_command
+from loket.cli.common import ShowMessage, run_command
 
 # One module per command group; each has register(subparsers). Modules whose
 # optional parts are missing on this PC are skipped, not fatal.
+# The role and demo commands open windows: they live with the composition root
+# (``roles.commands``), which passes them in as ``extra`` (``roles.cli``).
 COMMAND_MODULES = [
-    "loket.cli.roles",  # first: --help lists the roles before the operations
     "loket.cli.db",
     "loket.cli.config",
     "loket.cli.ticket",
     "loket.cli.appointment",
     "loket.cli.queue",
     "loket.cli.events",
-    "loket.cli.demo",
     "loket.cli.simulate",
     "loket.cli.plan",
     "loket.cli.staff",
@@ -35,7 +35,7 @@ COMMAND_MODULES = [
 log = logging.getLogger("loket.cli")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(extra: Sequence[str] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="loket",
         description="Loket: the front desk of the town hall. Roles: kiosk, display, counter, "
@@ -56,7 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--workstation", default=None, help="name of this PC in the event log (default: host name)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in [*extra, *COMMAND_MODULES]:  # extra first: --help lists the roles first
         try:
             module = importlib.import_module(name)
         except ModuleNotFoundError as exc:
@@ -67,8 +67,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
+def main(
+    argv: Sequence[str] | None = None, extra: Sequence[str] = (), show: ShowMessage | None = None
+) -> int:
+    """The ``loket`` command; ``extra`` command modules and ``show`` (a message in a
+    window) come from the composition root, so this package never imports Qt."""
+    parser = build_parser(extra)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()
@@ -79,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         str(v) for k, v in vars(args).items() if k.endswith("_command") and isinstance(v, str)
     ]
     log.info("command: %s", " ".join(words))
-    code = run_command(args)
+    code = run_command(args, show)
     if code:
         log.info("command ended with code %d", code)
     return code

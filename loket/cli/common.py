@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from types import TracebackType
 from typing import Any
@@ -58,13 +58,12 @@ def _fail(args: argparse.Namespace, code: str, message: str) -> int:
     return 2
 
 
-# Commands that start a window (the message is shown there too), and commands that run
-# without the database's schema (they create it, or need no database at all).
-ROLE_COMMANDS = frozenset({"kiosk", "display", "counter", "reception", "manager"})
+# Commands that run without the database's schema (they create it, or need no database).
 NO_SCHEMA_COMMANDS = frozenset(
     {"db", "demo", "simulate", "hardware", "backup", "restore", "supervise"}
 )
-last_window: Any = None  # the last message window (tests look at it)
+# Shows a message in a window: given by the composition root (``roles``), which knows Qt.
+ShowMessage = Callable[[str], None]
 
 
 def action_of(args: argparse.Namespace) -> str:
@@ -79,25 +78,7 @@ def action_of(args: argparse.Namespace) -> str:
     return f"'loket {' '.join(w for w in words if w)}' uitvoeren"
 
 
-def show_in_window(message: str) -> None:
-    """The message in a window, for a PC started from a shortcut without a console."""
-    global last_window
-    try:
-        from PySide6.QtWidgets import QApplication, QMessageBox
-    except ImportError:  # a server without Qt: stderr and the log have it
-        return
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    box = QMessageBox(QMessageBox.Icon.Critical, "Loket", message)
-    box.setMinimumWidth(420)
-    last_window = box
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        box.show()
-        app.processEvents()
-        return
-    box.exec()
-
-
-def _install_window_handler(action: str) -> None:
+def _install_window_handler(action: str, show: ShowMessage) -> None:
     """An error inside a window's event handler: a message, never a traceback."""
 
     def handler(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -107,17 +88,21 @@ def _install_window_handler(action: str) -> None:
         failure = failures.describe(exc, action)
         failures.log_failure(failure, exc, action)
         print(f"Fout: {failure.message}", file=sys.stderr)
-        show_in_window(failure.message)
+        show(failure.message)
 
     sys.excepthook = handler
 
 
-def run_command(args: argparse.Namespace) -> int:
+def run_command(args: argparse.Namespace, show: ShowMessage | None = None) -> int:
     """Run the command; whatever happens, a clear Dutch message and an exit code, never
     a traceback. Details (type and place, no values) go to the log."""
     command = getattr(args, "command", None)
     action = action_of(args)
-    window = command in ROLE_COMMANDS and not getattr(args, "screenshot", None)
+    # A role command opens a window (it says so with ``opens_window``): a message
+    # there too, for a PC started from a shortcut without a console.
+    show_window = show if getattr(args, "opens_window", False) else None
+    if getattr(args, "screenshot", None):
+        show_window = None
     try:
         if command not in NO_SCHEMA_COMMANDS and not getattr(args, "screenshot", None):
             db = Database(args.database)
@@ -125,8 +110,8 @@ def run_command(args: argparse.Namespace) -> int:
                 schema_check.check(db)
             finally:
                 db.dispose()
-        if window:
-            _install_window_handler(action)
+        if show_window:
+            _install_window_handler(action, show_window)
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         print("Afgebroken.", file=sys.stderr)
@@ -138,6 +123,6 @@ def run_command(args: argparse.Namespace) -> int:
         code = _fail(args, failure.code, failure.message)
         # A window: a refusal of the rules is shown by the window itself; a problem that
         # stops the program (the database, the schema) would otherwise go unseen.
-        if window and (not isinstance(exc, DomainError) or isinstance(exc, SchemaMismatch)):
-            show_in_window(failure.message)
+        if show_window and (not isinstance(exc, DomainError) or isinstance(exc, SchemaMismatch)):
+            show_window(failure.message)
         return code

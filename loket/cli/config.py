@@ -16,7 +16,7 @@ def _apply(args: argparse.Namespace) -> int:
 
 def _show(args: argparse.Namespace) -> int:
     data = services(args).show_config()
-    lines = [data["municipality"]["name"]]
+    lines = [str(data["municipality"]["name"])]
     for b in data["branches"]:
         lines.append(
             f"  vestiging {b['code']}: {b['name']} "

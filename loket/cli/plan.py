@@ -7,7 +7,7 @@ from datetime import date
 
 from loket.cli.common import add_json, emit, services
 from loket.errors import Refused
-from loket.planning import SOURCE_NL
+from loket.plan_builder import SOURCE_NL
 
 
 def _plan(args: argparse.Namespace) -> int:

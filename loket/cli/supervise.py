@@ -23,10 +23,10 @@ ROLES = ("kiosk", "display", "counter", "reception", "manager")
 
 
 def command_for(role_args: list[str]) -> list[str]:
-    """The same program again: the bundle's executable, or ``python -m loket``."""
+    """The same program again: the bundle's executable, or ``python -m roles``."""
     if getattr(sys, "frozen", False):
         return [sys.executable, *role_args]
-    return [sys.executable, "-m", "loket", *role_args]
+    return [sys.executable, "-m", "roles", *role_args]
 
 
 def supervise(role_args: list[str], max_restarts: int | None, first_pause: float) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from loket.cli.common import add_json, emit, services
-from loket.queue import CALL_REASONS, OUTCOMES
+from loket.tickets import CALL_REASONS, OUTCOMES
 from loket.views import TicketView
 
 

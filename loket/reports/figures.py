@@ -51,7 +51,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from loket import queue
+from loket import tickets
 from loket.errors import Refused
 from loket.models import (
     Appointment,
@@ -534,9 +534,9 @@ def check_request(session: Session, request: ReportRequest) -> None:
             code="report_period",
         )
     if request.branch:
-        queue.get_branch(session, request.branch)
+        tickets.get_branch(session, request.branch)
     if request.service:
-        queue.get_service(session, request.service)
+        tickets.get_service(session, request.service)
 
 
 def build_report(
@@ -548,7 +548,7 @@ def build_report(
     branches = {b.code: b.name for b in session.scalars(select(Branch).order_by(Branch.id))}
     services = list(session.scalars(select(Service).order_by(Service.prefix)))
     return Report(
-        municipality=queue.settings(session).name,
+        municipality=tickets.settings(session).name,
         request=request,
         branch_name=branches.get(request.branch or ""),
         service_name=next((s.name_nl for s in services if s.code == request.service), None),

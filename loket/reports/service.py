@@ -13,7 +13,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import events, queue, staff
+from loket import events, staff, tickets
 from loket.clock import Clock
 from loket.db import Database
 from loket.errors import Refused
@@ -21,6 +21,7 @@ from loket.events import Actor
 from loket.models import Branch, Service
 from loket.reports import mail, texts
 from loket.reports.figures import Report, ReportRequest, TargetOverride, Targets, build_report
+from loket.reports.render import report_dict
 
 log = logging.getLogger(__name__)
 FORMATS = ("pdf", "csv", "json")
@@ -47,7 +48,7 @@ def _override(row: Branch | Service) -> TargetOverride | None:
 
 def load_targets(session: Session) -> Targets:
     """The municipality's targets with the overrides per service point and service."""
-    muni = queue.settings(session)
+    muni = tickets.settings(session)
     branches = {b.code: o for b in session.scalars(select(Branch)) if (o := _override(b))}
     services = {s.code: o for s in session.scalars(select(Service)) if (o := _override(s))}
     return Targets(
@@ -98,10 +99,20 @@ class ReportService:
     def render(self, report: Report, fmt: str, language: str = "nl") -> bytes:
         return render(report, fmt, language)
 
+    @staticmethod
+    def as_dict(report: Report, language: str = "nl") -> dict[str, object]:
+        """The figures as the JSON report has them, for a screen to show."""
+        return report_dict(report, language)
+
+    @staticmethod
+    def previous_month(today: date) -> tuple[date, date]:
+        """The period the monthly report covers, seen from ``today``."""
+        return mail.previous_month(today)
+
     def mail_settings(self) -> tuple[list[str], str]:
         """Who gets the monthly report, and in which language."""
         with self.db.read() as session:
-            data = queue.settings(session).report_mail or {}
+            data = tickets.settings(session).report_mail or {}
         to = [str(a) for a in data.get("to", []) if str(a).strip()]
         return to, str(data.get("language", "nl"))
 
@@ -172,7 +183,7 @@ class ReportService:
         to, language = self.mail_settings()
         if smtp is None:
             with self.db.read() as session:
-                data = queue.settings(session).smtp
+                data = tickets.settings(session).smtp
             smtp = mailer.SmtpSettings(**data) if data else None
         if not to or not isinstance(smtp, mailer.SmtpSettings):
             return None

@@ -243,9 +243,11 @@ _ELSEWHERE = {
     "Visitor": "loket.desk",
     "StaffView": "loket.staff",
     "ROLE_NL": "loket.staff",
-    "AVAILABILITY_NL": "loket.alerts",  # loket.alerts.STATUS_NL
-    "OUTCOMES": "loket.queue",
-    "CALL_REASONS": "loket.queue",
+    "AVAILABILITY_NL": "loket.status_words",  # loket.status_words.AVAILABILITY
+    "TICKET_STATUS_NL": "loket.status_words",  # loket.status_words.TICKET
+    "UNUSED_COUNTER": "loket.status_words",
+    "OUTCOMES": "loket.tickets",
+    "CALL_REASONS": "loket.tickets",
     "SmtpSettings": "loket.mailer",
     "REFERENCE_ALPHABET": "loket.codes",
     "SHORT_CODE_LENGTH": "loket.codes",
@@ -253,13 +255,13 @@ _ELSEWHERE = {
     "EventRecord": "loket.events",
     "PlanView": "loket.plan_service",
     "REASONS_NL": "loket.plan_service",
-    "SOURCE_NL": "loket.planning",
+    "SOURCE_NL": "loket.plan_builder",
     "STAFF_ROLES": "loket.staff_admin",
     "StaffEntry": "loket.staff_admin",
+    "Report": "loket.reports.figures",
 }
 
 if TYPE_CHECKING:  # explicit re-exports, for mypy
-    from loket.alerts import STATUS_NL as AVAILABILITY_NL  # noqa: F401
     from loket.codes import REFERENCE_ALPHABET as REFERENCE_ALPHABET
     from loket.codes import SHORT_CODE_LENGTH as SHORT_CODE_LENGTH
     from loket.codes import qr_png as qr_png
@@ -277,23 +279,28 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.monitor import BranchMonitor as BranchMonitor
     from loket.monitor import CounterMonitor as CounterMonitor
     from loket.monitor import DeviceAlert as DeviceAlert
+    from loket.plan_builder import SOURCE_NL as SOURCE_NL
     from loket.plan_service import REASONS_NL as REASONS_NL
     from loket.plan_service import PlanView as PlanView
-    from loket.planning import SOURCE_NL as SOURCE_NL
-    from loket.queue import CALL_REASONS as CALL_REASONS
-    from loket.queue import OUTCOMES as OUTCOMES
+    from loket.reports.figures import Report as Report
     from loket.staff import ROLE_NL as ROLE_NL
     from loket.staff import StaffView as StaffView
     from loket.staff_admin import STAFF_ROLES as STAFF_ROLES
     from loket.staff_admin import StaffEntry as StaffEntry
+    from loket.status_words import AVAILABILITY as AVAILABILITY_NL  # noqa: F401
+    from loket.status_words import TICKET as TICKET_STATUS_NL  # noqa: F401
+    from loket.status_words import UNUSED_COUNTER as UNUSED_COUNTER
+    from loket.tickets import CALL_REASONS as CALL_REASONS
+    from loket.tickets import OUTCOMES as OUTCOMES
+
+
+_RENAMED = {"AVAILABILITY_NL": "AVAILABILITY", "TICKET_STATUS_NL": "TICKET"}
 
 
 def __getattr__(name: str) -> Any:
     module = _ELSEWHERE.get(name)
     if module is None:
         raise AttributeError(f"module 'loket.views' has no attribute {name!r}")
-    value = getattr(
-        importlib.import_module(module), "STATUS_NL" if name == "AVAILABILITY_NL" else name
-    )
+    value = getattr(importlib.import_module(module), _RENAMED.get(name, name))
     globals()[name] = value
     return value

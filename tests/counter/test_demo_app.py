@@ -10,9 +10,9 @@ from pathlib import Path
 
 from PySide6.QtGui import QImage
 
-from counter.demo_app import demo_windows, save_screenshots
 from counter.live_queue import LiveQueueWindow
 from loket.demo import create_demo
+from roles.demo import demo_windows, save_screenshots
 
 SHOTS = Path(__file__).resolve().parents[2] / "tests" / "screenshots"
 
@@ -42,7 +42,7 @@ def test_demo_command_saves_a_png_of_every_window(tmp_path: Path):
         [
             sys.executable,
             "-m",
-            "loket",
+            "roles",
             "--now",
             "2026-11-24T09:30",
             "demo",

@@ -54,7 +54,7 @@ def test_an_alert_from_a_counter_shows_within_a_second_and_clears(
     assert window.alarm_counters == []
     anna = clerk(sqlite_loket, "anna", "1111")
 
-    anna.raise_alert(BRANCH, 2)
+    anna.raise_counter_alert(BRANCH, 2)
     qtbot.waitUntil(lambda: window.alarm_counters == [2], timeout=1000)
     assert "balie 2" in window.alarm_labels[2].text()
     assert window.windowTitle().startswith("HULP NODIG balie 2")
@@ -84,7 +84,7 @@ def test_a_printer_alert_from_the_kiosk_shows_until_seen(
 def test_the_team_leader_may_clear_an_alert_and_reception_may_not_log_in(
     qtbot, sqlite_loket: Loket
 ):
-    clerk(sqlite_loket, "bram", "2222").raise_alert(BRANCH, 1)
+    clerk(sqlite_loket, "bram", "2222").raise_counter_alert(BRANCH, 1)
     window = _open(qtbot, sqlite_loket)
     assert window.alarm_counters == [1]  # an alert raised before login shows too
     window.clear_alert(1)
@@ -166,7 +166,7 @@ def test_kpis_of_a_scripted_morning(qtbot, sqlite_loket: Loket):
     assert len(shown) == 3 and shown[0].startswith("A")
 
     # How the team leader sees it with a counter in trouble and the kiosk out of paper.
-    clerk(sqlite_loket, "anna", "1111").raise_alert(BRANCH, 1)
+    clerk(sqlite_loket, "anna", "1111").raise_counter_alert(BRANCH, 1)
     kiosk.raise_device_alert("printer", BRANCH, problem="paper_out")
     window.refresh()
     assert window.alarm_counters == [1]

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from PySide6.QtGui import QImage
 
-from counter.app import SIMULATED, RoleOptions, SetupError, compose, load_pc_settings
 from counter.reception import ReceptionWindow
 from counter.workstation import CounterWorkstation
 from hardware.qt_bridge import CardEventBridge
-from loket.cli import main
 from loket.clock import Clock
 from loket.services import Loket
+from roles.cli import main
+from roles.pcs import SIMULATED, RoleOptions, SetupError, compose, load_pc_settings
 
 NOW = "2026-11-24T09:30"
 ANNA_CARD = "04A1B2C3D4E5F6"
@@ -53,7 +53,7 @@ def test_the_command_runs_as_its_own_process(sqlite_loket: Loket, tmp_path: Path
     }
     args = ["--database", sqlite_loket.db.url, "--now", NOW, "kiosk", "--windowed"]
     result = subprocess.run(
-        [sys.executable, "-m", "loket", *args, "--screenshot", str(png)],
+        [sys.executable, "-m", "roles", *args, "--screenshot", str(png)],
         env=env,
         capture_output=True,
         text=True,
@@ -127,7 +127,7 @@ def test_staff_pcs_run_the_daily_privacy_purge_hall_pcs_do_not(
 ):
     from PySide6.QtCore import QObject
 
-    from counter.app import _daily_purge
+    from roles.pcs import _daily_purge
 
     # A visit whose personal data is due: the purge decides by the data, not by a date.
     visit = clock.now().replace(hour=10, minute=0, second=0, microsecond=0)

@@ -15,7 +15,7 @@ def loket(*args: str, url: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOKET_DATABASE_URL": url}
     env.pop("LOKET_NOW", None)
     return subprocess.run(
-        [sys.executable, "-m", "loket", *args], env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "roles", *args], env=env, capture_output=True, text=True, timeout=120
     )
 
 
@@ -110,7 +110,7 @@ def test_appointment_booked_and_checked_in_from_the_command_line(tmp_path: Path)
         [
             sys.executable,
             "-m",
-            "loket",
+            "roles",
             "appointment",
             "checkin",
             "--code",
@@ -128,7 +128,7 @@ def test_appointment_booked_and_checked_in_from_the_command_line(tmp_path: Path)
     assert result["ticket"]["number"] == "B 1"
     assert result["message"].startswith("Welkom, u bent ingecheckt")
     twice = subprocess.run(
-        [sys.executable, "-m", "loket", "appointment", "checkin", "--code", booked["code"]],
+        [sys.executable, "-m", "roles", "appointment", "checkin", "--code", booked["code"]],
         env=env_now,
         capture_output=True,
         text=True,
@@ -139,7 +139,7 @@ def test_appointment_booked_and_checked_in_from_the_command_line(tmp_path: Path)
 
 def test_help_lists_the_roles_and_operations():
     out = subprocess.run(
-        [sys.executable, "-m", "loket", "--help"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "roles", "--help"], capture_output=True, text=True, timeout=60
     ).stdout
     for word in (
         "kiosk",

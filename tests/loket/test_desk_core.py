@@ -142,7 +142,7 @@ def test_alert_and_status_reach_a_feed_without_personal_data(loket: Loket):
     try:
         anna = clerk(loket)
         anna.set_counter_status("dalfsen", 2, "break")
-        anna.raise_alert("dalfsen", 2)
+        anna.raise_counter_alert("dalfsen", 2)
         records = feed.wait(2.0)
         while not any(r["kind"] == "alert.aggression" for r in records):
             more = feed.wait(2.0)

@@ -16,7 +16,7 @@ from loket.feed import open_feed
 def _cli(url: str, *args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "LOKET_DATABASE_URL": url, "LOKET_NOW": "2026-11-24T09:00"}
     return subprocess.run(
-        [sys.executable, "-m", "loket", *args], env=env, capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "roles", *args], env=env, capture_output=True, text=True, timeout=60
     )
 
 
@@ -61,7 +61,7 @@ def test_a_feed_started_now_sees_only_what_happens_from_now(database_url, loket)
 def test_events_follow_prints_a_ticket_issued_in_another_shell(database_url):
     env = {**os.environ, "LOKET_DATABASE_URL": database_url}
     follower = subprocess.Popen(
-        [sys.executable, "-m", "loket", "events", "--follow", "--json"],
+        [sys.executable, "-m", "roles", "events", "--follow", "--json"],
         env=env,
         stdout=subprocess.PIPE,
         text=True,

@@ -25,11 +25,11 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select, text
 
 from loket import failures, logging_setup
-from loket.cli import main
 from loket.db import Database
 from loket.errors import DomainError
 from loket.models import Appointment, Event, Feedback, NumberSequence, Ticket
 from loket.services import Loket
+from roles.cli import main
 from tests.conftest import DEMO_CONFIG
 from tests.loket.test_db_roles import roles_db  # noqa: F401 (fixture)
 
@@ -425,7 +425,7 @@ def test_a_display_login_is_told_which_right_it_lacks(
 def test_a_role_window_that_cannot_start_says_why_in_a_window(
     sqlite_template: Path, tmp_path: Path, log_dir: Path, capsys: pytest.CaptureFixture[str]
 ):
-    from loket.cli import common
+    from roles import messages
     from tests.conftest import _sqlite_url
 
     url = _sqlite_url(sqlite_template, tmp_path)
@@ -435,7 +435,7 @@ def test_a_role_window_that_cannot_start_says_why_in_a_window(
     db.dispose()
     code, err = _run(["--database", url, "kiosk", "--windowed"], capsys)
     assert code == 2 and "ouder dan dit programma" in err
-    box = common.last_window
+    box = messages.last_window
     assert box is not None and box.isVisible()
     assert box.text() == err.strip().removeprefix("Fout: ")
     box.grab().save(str(tmp_path / "schema-message.png"))

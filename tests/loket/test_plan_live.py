@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from loket import dispatch
+from loket import queue_state
 from loket.errors import PermissionDenied, Refused
 from loket.events import Actor
 from loket.models import Staff
@@ -203,7 +203,7 @@ def test_issuing_a_ticket_does_not_hold_the_sqlite_write_lock_while_predicting(
     sqlite_loket.as_actor(anna).set_counter_status("dalfsen", 1, "available")
     for _ in range(20):
         sqlite_loket.issue_ticket("dalfsen", "paspoort")
-    real = dispatch.live_prediction.predict_wait_live
+    real = queue_state.live_prediction.predict_wait_live
     second_writer: list[str] = []
 
     def predict_while_someone_writes(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -218,7 +218,9 @@ def test_issuing_a_ticket_does_not_hold_the_sqlite_write_lock_while_predicting(
             other.close()
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(dispatch.live_prediction, "predict_wait_live", predict_while_someone_writes)
+    monkeypatch.setattr(
+        queue_state.live_prediction, "predict_wait_live", predict_while_someone_writes
+    )
     ticket = sqlite_loket.issue_ticket("dalfsen", "paspoort")
     assert second_writer == ["wrote"]
     assert ticket.predicted_wait_minutes is not None

@@ -57,7 +57,7 @@ def test_the_cli_plans_from_the_database_alone_and_lists_free_slots(sqlite_loket
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "loket", "--now", "2026-11-24T09:00", *args],
+            [sys.executable, "-m", "roles", "--now", "2026-11-24T09:00", *args],
             env=env,
             capture_output=True,
             text=True,

@@ -65,7 +65,7 @@ def cli(url: str, log: Path, *args: str, now: datetime) -> subprocess.CompletedP
     env = {**os.environ, "LOKET_DATABASE_URL": url, "LOKET_LOG_DIR": str(log)}
     env.pop("LOKET_NOW", None)
     done = subprocess.run(
-        [sys.executable, "-m", "loket", "--now", now.isoformat(), *args],
+        [sys.executable, "-m", "roles", "--now", now.isoformat(), *args],
         env=env,
         capture_output=True,
         text=True,

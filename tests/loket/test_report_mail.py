@@ -18,9 +18,9 @@ from loket.db import Database
 from loket.errors import Refused
 from loket.events import Actor
 from loket.mailer import SmtpSettings
-from loket.queue import settings
 from loket.reports.service import MailedReport
 from loket.services import Loket
+from loket.tickets import settings
 from tests.loket.test_confirmations import _free_port, smtp_server  # noqa: F401 (fixture)
 
 BRANCH = "dalfsen"

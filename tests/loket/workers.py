@@ -25,14 +25,14 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from loket import queue
+from loket import tickets
 from loket.clock import Clock
 from loket.db import Database
 from loket.errors import IllegalTransition
 from loket.events import Actor
 from loket.feed import open_feed
-from loket.queue import Context
 from loket.services import Loket
+from loket.tickets import Context
 
 DEFAULT_NOW = "2026-11-24T09:00"
 ROOT = Path(__file__).resolve().parents[2]
@@ -192,9 +192,9 @@ def run_hold(args: argparse.Namespace) -> None:
     db = Database(args.url)
     ctx = Context(now=clock.now(), actor=Actor.system(f"hold-{os.getpid()}"))
     with db.write() as session:
-        branch = queue.get_branch(session, args.branch)
-        service = queue.get_service(session, (args.service or ["paspoort"])[0])
-        ticket = queue.issue_walk_in(session, ctx, branch, service)
+        branch = tickets.get_branch(session, args.branch)
+        service = tickets.get_service(session, (args.service or ["paspoort"])[0])
+        ticket = tickets.issue_walk_in(session, ctx, branch, service)
         session.flush()
         emit(pending=ticket.number, id=ticket.id)
         time.sleep(300)

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import queue
+from loket import tickets
 from loket.hours import periods_on
 from loket.models import (
     Appointment,
@@ -601,7 +601,7 @@ def build(
     time_limit_s: float = 5.0,
 ) -> dict[str, Any]:
     """The whole municipality's plan for ``day`` (every branch), as plain JSON."""
-    settings = queue.settings(session)
+    settings = tickets.settings(session)
     from loket.reports.service import load_targets
 
     targets = load_targets(session)  # the municipality's, with per-branch overrides

@@ -1,14 +1,18 @@
-"""``loket kiosk|display|counter|reception|manager``: start this PC in its role.
+"""The commands that open windows: ``loket kiosk|display|counter|reception|manager``
+(start this PC in its role) and ``loket demo`` (every role in one process).
 
-Qt is imported inside the command only, so every other command runs on a PC without
-a screen (a server, a scheduled job).
+Qt is imported inside the command only, so ``loket --help`` and every other command
+run on a PC without a screen (a server, a scheduled job).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
+
+from loket.clock import parse_moment
 
 HELP = {
     "kiosk": "touch kiosk at the entrance: check in, take a number, rate a visit",
@@ -40,7 +44,7 @@ def _size(value: str | None) -> tuple[int, int] | None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from counter.app import RoleOptions, run_role
+    from roles.pcs import RoleOptions, run_role
 
     return run_role(
         RoleOptions(
@@ -95,4 +99,35 @@ def register(sub: argparse._SubParsersAction) -> None:
         p.add_argument(
             "--screenshot", type=Path, metavar="FILE", help="save a PNG of the window and exit"
         )
-        p.set_defaults(func=_run)
+        p.set_defaults(func=_run, opens_window=True)
+    _register_demo(sub)
+
+
+def _demo(args: argparse.Namespace) -> int:
+    # Qt only here, so the rest of the CLI runs on PCs without a screen.
+    from loket.demo import create_demo
+    from roles.demo import run_demo
+
+    start = parse_moment(args.now) if args.now else None
+    demo = create_demo(start)
+    screen = None
+    if args.screen:
+        try:
+            screen = parse_screen_size(args.screen)
+        except ValueError as exc:
+            print(exc, file=sys.stderr)
+            return 2
+    return run_demo(demo, Path(args.screenshot) if args.screenshot else None, screen)
+
+
+def _register_demo(sub: argparse._SubParsersAction) -> None:
+    demo = sub.add_parser("demo", help="all roles in one process with simulated hardware")
+    demo.add_argument(
+        "--screenshot", metavar="DIR", help="save a PNG of every window to DIR and exit"
+    )
+    demo.add_argument(
+        "--screen",
+        metavar="WxH",
+        help="render every window as on a screen of this size, e.g. 1366x768 or 1080x1920",
+    )
+    demo.set_defaults(func=_demo)

@@ -8,7 +8,7 @@ gets from the PC's settings file (``hardware.toml``):
 - counter, reception, manager: start at the login panel and act with no rights until a
   staff member logs in; card reader for login; the manager also gets the live feed.
 
-Lives with the staff UI for the same reason as ``counter/demo_app.py``: it composes
+Lives with the staff UI for the same reason as ``roles/demo.py``: it composes
 windows of ``kiosk/`` and ``counter/``, and ``loket`` stays free of Qt.
 
 The settings file holds a ``[hardware]`` table (``hardware.config.HardwareConfig``) and

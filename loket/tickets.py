@@ -16,8 +16,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, joinedload, undefer
 
-from loket import events, hall, limits
-from loket.dispatch import LivePrediction, choose_next_id, predict_wait, waiting_candidates
+from loket import events, hall, limits, status_words
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.events import Actor
 from loket.hours import describe_day, next_walk_in_opening, period_at, periods_on
@@ -38,6 +37,7 @@ from loket.models import (
     TicketKind,
     TicketStatus,
 )
+from loket.queue_state import LivePrediction, choose_next_id, predict_wait, waiting_candidates
 from loket.views import in_sentence
 
 OPEN_STATUSES = (
@@ -46,15 +46,6 @@ OPEN_STATUSES = (
     TicketStatus.SERVING,
     TicketStatus.PARKED,
 )
-STATUS_NL = {
-    TicketStatus.WAITING: "wacht",
-    TicketStatus.CALLED: "is opgeroepen",
-    TicketStatus.SERVING: "wordt geholpen",
-    TicketStatus.PARKED: "staat even apart",
-    TicketStatus.DONE: "is klaar",
-    TicketStatus.NO_SHOW: "is niet gekomen",
-    TicketStatus.CANCELLED: "is geannuleerd",
-}
 
 
 # Fixed lists, not free text: what is typed into the event log stays there forever, and
@@ -399,7 +390,7 @@ def ticket_for_appointment(
 def _require(ticket: Ticket, *allowed: TicketStatus, action: str) -> None:
     if ticket.status not in allowed:
         raise IllegalTransition(
-            f"{ticket.number} {STATUS_NL[ticket.status]}; {action} kan nu niet."
+            f"{ticket.number} {status_words.TICKET_SENTENCE[ticket.status]}; {action} kan nu niet."
         )
 
 

@@ -11,12 +11,12 @@ from pathlib import Path
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication, QWidget
 
-from counter.demo_staff import demo_staff_windows
 from counter.live_queue import LiveQueueWindow
 from counter.manager import ManagerWindow
-from kiosk.demo import demo_public_windows
 from kiosk.fit_check import problems, settle
 from loket.demo import Demo
+from roles.demo_public import demo_public_windows
+from roles.demo_staff import demo_staff_windows
 
 
 def demo_windows(demo: Demo, screen: tuple[int, int] | None = None) -> dict[str, QWidget]:

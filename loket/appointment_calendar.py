@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import appointments, events
+from loket import appointments, events, status_words
 from loket.errors import NotFound, Refused
 from loket.hours import describe_day, periods_on
 from loket.models import (
@@ -27,20 +27,13 @@ from loket.models import (
     PeriodMode,
     Service,
 )
-from loket.queue import Context
+from loket.tickets import Context
 
 CapacityFn = Callable[[Session, Branch, Service, datetime, timedelta], int]
 # The seam for the scheduler's capacity (see module docstring).
 CAPACITY: CapacityFn = appointments.capacity_at
 SLOT_MINUTES = 15
 ACTIVE = (AppointmentStatus.BOOKED, AppointmentStatus.CHECKED_IN)
-STATUS_NL = {
-    "booked": "Gepland",
-    "checked_in": "Ingecheckt",
-    "completed": "Geholpen",
-    "cancelled": "Geannuleerd",
-    "no_show": "Niet gekomen",
-}
 MODE_NL = {
     "walk_in": "alleen zonder afspraak",
     "appointment": "alleen op afspraak",
@@ -74,7 +67,7 @@ class CalendarAppointment:
 
     @property
     def status_nl(self) -> str:
-        return STATUS_NL.get(self.status, self.status)
+        return status_words.APPOINTMENT.get(self.status, self.status)
 
     @classmethod
     def of(cls, a: Appointment, follow_up_of: str | None = None) -> CalendarAppointment:

@@ -1,0 +1,150 @@
+"""The queue: walk-in numbers, calling, serving, transferring and parking tickets, and the
+queue's snapshot (logic in loket.tickets).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy.orm import Session
+
+from loket import staff, tickets
+from loket.models import Ticket
+from loket.services.base import ServiceBase
+from loket.tickets import Context
+from loket.views import QueueSnapshot, TicketView
+
+
+class TicketService(ServiceBase):
+    def issue_ticket(
+        self, branch: str, service: str, *, needs_assistance: bool = False, let_in: bool = False
+    ) -> TicketView:
+        """A walk-in number; ``let_in`` (reception, team leader) during appointment-only
+        hours. The wait is predicted in a read transaction first, so the write lock is
+        held only for the insert."""
+        from dataclasses import replace
+
+        from loket.queue_state import predict_live
+
+        self.require("let_in" if let_in else "issue_ticket")
+        now = self.now()
+        predicted = self._read(
+            lambda s: predict_live(
+                s, tickets.get_branch(s, branch).id, tickets.get_service(s, service).code, now
+            )
+        )
+
+        def run(session: Session, ctx: Context) -> TicketView:
+            ticket = tickets.issue_walk_in(
+                session,
+                ctx,
+                tickets.get_branch(session, branch),
+                tickets.get_service(session, service),
+                needs_assistance=needs_assistance,
+                let_in=let_in,
+                predicted=predicted,
+            )
+            return TicketView.of(ticket)
+
+        view = self._write(run, "issue_ticket")
+        return replace(view, wait_note=predicted.note) if view.status == "waiting" else view
+
+    def call_next(self, branch: str, counter: int) -> TicketView | None:
+        return self.call_next_or_why(branch, counter)[0]
+
+    def call_next_or_why(self, branch: str, counter: int) -> tuple[TicketView | None, str]:
+        """The called ticket and why it was chosen, or None and why nobody was called."""
+
+        def run(session: Session, ctx: Context) -> tuple[TicketView | None, str]:
+            b = tickets.get_branch(session, branch)
+            ticket, reason = tickets.call_next(
+                session, ctx, b, tickets.get_counter(session, b, counter)
+            )
+            return (TicketView.of(ticket, reason) if ticket else None), reason
+
+        return self._write(run, "serve")
+
+    def call_ticket(self, branch: str, counter: int, number: str, reason: str) -> TicketView:
+        def run(session: Session, ctx: Context) -> TicketView:
+            b = tickets.get_branch(session, branch)
+            ticket = tickets.find_ticket(session, b, number, ctx.now.date())
+            called = tickets.call_ticket(
+                session, ctx, ticket, tickets.get_counter(session, b, counter), reason
+            )
+            return TicketView.of(called, tickets.CALL_REASONS[tickets.call_reason(reason)])
+
+        return self._write(run, "serve")
+
+    def _on_ticket(
+        self,
+        branch: str,
+        number: str,
+        action: Callable[[Session, Context, Ticket], Ticket],
+        permission: str = "serve",
+    ) -> TicketView:
+        def run(session: Session, ctx: Context) -> TicketView:
+            b = tickets.get_branch(session, branch)
+            return TicketView.of(
+                action(session, ctx, tickets.find_ticket(session, b, number, ctx.now.date()))
+            )
+
+        return self._write(run, permission)
+
+    def recall(self, branch: str, number: str) -> TicketView:
+        return self._on_ticket(branch, number, tickets.recall)
+
+    def start(self, branch: str, number: str) -> TicketView:
+        return self._on_ticket(branch, number, tickets.start)
+
+    def finish(self, branch: str, number: str, outcome: str = "helped") -> TicketView:
+        return self._on_ticket(branch, number, lambda s, c, t: tickets.finish(s, c, t, outcome))
+
+    def no_show(self, branch: str, number: str) -> TicketView:
+        return self._on_ticket(branch, number, tickets.no_show)
+
+    def park(self, branch: str, number: str, note: str = "") -> TicketView:
+        return self._on_ticket(branch, number, lambda s, c, t: tickets.park(s, c, t, note))
+
+    def cancel_ticket(self, branch: str, number: str) -> TicketView:
+        if staff.SYSTEM in self.actor.roles or "counter" in self.actor.roles:
+            return self._on_ticket(branch, number, tickets.cancel)
+        return self._on_ticket(branch, number, tickets.cancel, "manage_queue")
+
+    def transfer(
+        self,
+        branch: str,
+        number: str,
+        *,
+        service: str | None = None,
+        counter: int | None = None,
+        note: str = "",
+    ) -> TicketView:
+        def action(session: Session, ctx: Context, ticket: Ticket) -> Ticket:
+            b = ticket.branch
+            return tickets.transfer(
+                session,
+                ctx,
+                ticket,
+                service=tickets.get_service(session, service) if service else None,
+                counter=tickets.get_counter(session, b, counter) if counter else None,
+                note=note,
+            )
+
+        return self._on_ticket(branch, number, action)
+
+    def snapshot(self, branch: str, day: date | None = None) -> QueueSnapshot:
+        def run(session: Session) -> QueueSnapshot:
+            now = self.now()
+            b = tickets.get_branch(session, branch)
+            d = day or now.date()
+            return QueueSnapshot(
+                branch=b.code,
+                branch_name=b.name,
+                now=now,
+                open_tickets=[TicketView.of(t) for t in tickets.waiting_tickets(session, b, d)],
+                recent_calls=[TicketView.of(t) for t in tickets.recent_calls(session, b, d)],
+                norm_minutes=tickets.settings(session).wait_norm_minutes,
+            )
+
+        return self._read(run)

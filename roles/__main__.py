@@ -1,0 +1,3 @@
+from roles.cli import main
+
+raise SystemExit(main())
