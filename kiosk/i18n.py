@@ -56,6 +56,11 @@ def _install(code: str) -> None:
     _installed = translator
 
 
+def own_name(code: str) -> str:
+    """The language in its own words: "Deutsch", "Türkçe", "العربية"."""
+    return language(code).name
+
+
 def direction(code: str) -> Qt.LayoutDirection:
     """Right to left for Arabic (and any catalogue that says ``"direction": "rtl"``)."""
     if language(code).rtl:

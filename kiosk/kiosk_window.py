@@ -25,12 +25,13 @@ from PySide6.QtWidgets import (
 
 from hardware.printer import TicketPrinter
 from hardware.ticket import TicketPrint
-from kiosk.i18n import DEFAULT_LANGUAGE, Translations
+from kiosk.i18n import DEFAULT_LANGUAGE, Translations, direction, own_name
 from kiosk.messages import refusal
 from kiosk.printing import PrintOutcome, TicketOutput, read_ticket_payload, ticket_print
 from kiosk.screens.checkin import CheckInScreen
 from kiosk.screens.common import Screen, button, label
 from kiosk.screens.feedback import FeedbackNumberScreen, FeedbackRatingScreen, ThanksScreen
+from kiosk.screens.language import LanguageScreen
 from kiosk.screens.message import MessageScreen
 from kiosk.screens.start import StartScreen
 from kiosk.screens.system import BusyScreen, StaffLoginScreen, StaffMenuScreen
@@ -95,7 +96,7 @@ class KioskWindow(QWidget):
         self.language_button = button(
             "header", min_height=settings.touch_px, min_width=settings.touch_px * 4
         )
-        self.language_button.clicked.connect(self._toggle_language)
+        self.language_button.clicked.connect(self._open_languages)
         bar = QHBoxLayout(self.header)
         bar.setContentsMargins(40, 10, 24, 10)
         bar.setSpacing(20)
@@ -112,6 +113,9 @@ class KioskWindow(QWidget):
         self.feedback_number = FeedbackNumberScreen(self)
         self.feedback_rating = FeedbackRatingScreen(self)
         self.thanks = ThanksScreen(self)
+        self.choose_language = LanguageScreen(self)
+        self.languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+        self._before_language = "start"
         self.busy = BusyScreen(self)
         self.staff = StaffLoginScreen(self)
         self.staff_menu = StaffMenuScreen(self)
@@ -125,6 +129,7 @@ class KioskWindow(QWidget):
             self.feedback_number,
             self.feedback_rating,
             self.thanks,
+            self.choose_language,
             self.busy,
             self.staff,
             self.staff_menu,
@@ -137,6 +142,7 @@ class KioskWindow(QWidget):
         self.feedback_rating.submitted.connect(self.send_feedback)
         self.staff.submitted.connect(self.staff_pin)
         self.staff_menu.close_kiosk.connect(self.unlock_and_close)
+        self.choose_language.chosen.connect(self._chose_language)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -223,19 +229,29 @@ class KioskWindow(QWidget):
 
     def set_language(self, language: str) -> None:
         self.translations.set_language(language)
+        # Arabic mirrors the layout; numbers and codes stay left to right in their labels.
+        self.setLayoutDirection(direction(language))
         self.retranslate()
 
-    def _toggle_language(self) -> None:
-        self.set_language("en" if self.language == "nl" else "nl")
+    def _open_languages(self) -> None:
+        if self.current not in ("language", "busy", "staff", "staff_menu"):
+            self._before_language = self.current
+        self.go("language")
+
+    def _chose_language(self, language: str) -> None:
+        """Back to where the visitor was, now in their language (the visit goes on)."""
+        self.set_language(language)
+        screen = self.screens.get(self._before_language, self.start)
+        self.stack.setCurrentWidget(screen)
+        self.idle.start()
 
     def retranslate(self) -> None:
         self.contrast_button.setChecked(self.high_contrast)
         self.contrast_button.setText(self.tr("Hoog contrast"))
-        # Each language offered in its own words, so a visitor finds their own.
-        self.language_button.setText("English" if self.language == "nl" else "Nederlands")
-        self.language_button.setAccessibleName(
-            "Switch to English" if self.language == "nl" else "Kies Nederlands"
-        )
+        # The language of the moment in its own words; the chooser lists them all.
+        self.language_button.setText(own_name(self.language))
+        self.language_button.setAccessibleName(self.tr("Kies uw taal") + " / Language")
+        self.language_button.setVisible(len(self.languages) > 1)
         self.place.setText(self.branch_name)
         for screen in self.screens.values():
             screen.retranslate()
@@ -247,6 +263,7 @@ class KioskWindow(QWidget):
             screen.reset()
         if self.language != DEFAULT_LANGUAGE:
             self.translations.set_language(DEFAULT_LANGUAGE)
+            self.setLayoutDirection(direction(DEFAULT_LANGUAGE))
         self.high_contrast = self.settings.high_contrast
         self._apply_style()
 
@@ -273,6 +290,7 @@ class KioskWindow(QWidget):
         try:
             branch = next(b for b in self.loket.branches() if b.code == self.branch)
             self.municipality = self.loket.municipality_name()
+            self.languages = self.loket.languages()
         except StopIteration:
             raise DomainError(f"Vestiging '{self.branch}' bestaat niet.") from None
         except UNAVAILABLE as exc:
@@ -281,6 +299,7 @@ class KioskWindow(QWidget):
             return
         self.retry.stop()
         self.branch_name, self.wait_area = branch.name, branch.wait_area
+        self.choose_language.set_languages(self.languages)
         self.go("start")
 
     # -- check in ------------------------------------------------------------------------------
@@ -358,6 +377,11 @@ class KioskWindow(QWidget):
         self.ticket.show_ticket(ticket, checked_in=checked_in, wait_area=self.wait_area)
         self.go("ticket")
         self.output.print_ticket(self._ticket_print(ticket))
+        if self.language != DEFAULT_LANGUAGE:
+            try:  # the spoken call in the visitor's language (loket.ticket_language)
+                self.loket.record_language(self.branch, ticket.number, self.language)
+            except (DomainError, Unavailable, OSError):
+                log.exception("could not record the visitor's language")
 
     def _ticket_print(self, t: TicketView) -> TicketPrint:
         return ticket_print(

@@ -12,10 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from loket.codes import dutch_date, qr_png
+from loket.codes import qr_png
+from loket.language import format_day, format_time, language, say, visual
 from loket.views import in_sentence
 
 TIMEZONE = ZoneInfo("Europe/Amsterdam")  # all stored times are local (architecture.md)
+_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "C:/Windows/Fonts")
 
 
 @dataclass(frozen=True)
@@ -24,14 +26,15 @@ class Confirmation:
     reference: str
     code: str  # for the QR
     short_code: str  # to type at the kiosk
-    service_name: str
-    bring: str
+    service_name: str  # in ``language``
+    bring: str  # in ``language``
     start: datetime
     duration_minutes: int
     branch_name: str
     address: str
     name: str | None
     info_line: str = ""
+    language: str = "nl"  # the language the appointment was booked in
 
     @property
     def end(self) -> datetime:
@@ -39,12 +42,18 @@ class Confirmation:
 
     @property
     def date_text(self) -> str:
-        return f"{dutch_date(self.start.date())} {self.start.year}"
+        return format_day(self.start.date(), self.language, year=True)
+
+    def say(self, source: str, /, **params: object) -> str:
+        return say(self.language, source, **params)
 
 
-def _bring_lines(bring: str) -> list[str]:
-    """'Neem mee: a, b en c.' as a heading plus one line per thing, easier to tick off."""
+def _bring_lines(bring: str, code: str = "nl") -> list[str]:
+    """'Neem mee: a, b en c.' as a heading plus one line per thing, easier to tick off;
+    in another language one line per sentence."""
     text = bring.strip()
+    if code != "nl":
+        return [p.strip().rstrip(".") + "." for p in text.split(". ") if p.strip()]
     if text.lower().startswith("neem mee:"):
         text = text[len("neem mee:") :].strip()
     first, _, rest = text.partition(". ")
@@ -55,6 +64,25 @@ def _bring_lines(bring: str) -> list[str]:
     return lines
 
 
+def _fonts() -> tuple[str, str]:
+    """DejaVu Sans where it is installed (Polish, Turkish, Cyrillic and Arabic letters);
+    else Helvetica, which holds the Latin-1 letters of Dutch, English and German."""
+    import os
+
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for folder in _FONT_DIRS:
+        regular = os.path.join(folder, "DejaVuSans.ttf")
+        bold = os.path.join(folder, "DejaVuSans-Bold.ttf")
+        if os.path.exists(regular) and os.path.exists(bold):
+            if "DejaVuSans" not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(TTFont("DejaVuSans", regular))
+                pdfmetrics.registerFont(TTFont("DejaVuSans-Bold", bold))
+            return "DejaVuSans", "DejaVuSans-Bold"
+    return "Helvetica", "Helvetica-Bold"
+
+
 def letter_pdf(c: Confirmation) -> bytes:
     """One A4 page: greeting, when, where, what to bring, QR and short code."""
     from reportlab.lib.pagesizes import A4
@@ -62,59 +90,81 @@ def letter_pdf(c: Confirmation) -> bytes:
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
 
+    regular, bold_font = _fonts()
+    rtl = language(c.language).rtl
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"Uw afspraak {c.reference}")
+    pdf.setTitle(c.say("Uw afspraak {reference}", reference=c.reference))
     pdf.setAuthor(c.municipality)
     width, height = A4
     left = 25 * mm
     y = height - 30 * mm
+    qr_size = 48 * mm
+    # Right to left: the text starts at the right margin, the QR moves to the left.
+    qr_x = left if rtl else width - left - qr_size
 
     def line(text: str, size: float = 12, bold: bool = False, gap: float = 7) -> None:
         nonlocal y
-        pdf.setFont("Helvetica-Bold" if bold else "Helvetica", size)
-        pdf.drawString(left, y, text)
+        pdf.setFont(bold_font if bold else regular, size)
+        if rtl:
+            pdf.drawRightString(width - left, y, visual(text))
+        else:
+            pdf.drawString(left, y, text)
         y -= gap * mm
 
     line(c.municipality, 11, gap=16)
-    line("Uw afspraak", 22, bold=True, gap=12)
-    line(f"Beste {c.name}," if c.name else "Beste inwoner,", 12, gap=7)
-    line(f"U heeft een afspraak voor: {in_sentence(c.service_name)}.", 12, gap=12)
+    line(c.say("Uw afspraak"), 22, bold=True, gap=12)
+    line(c.say("Beste {name},", name=c.name) if c.name else c.say("Beste inwoner,"), 12, gap=7)
+    service = in_sentence(c.service_name) if c.language == "nl" else c.service_name
+    line(c.say("U heeft een afspraak voor: {service}.", service=service), 12, gap=12)
 
-    line("Wanneer?", 14, bold=True, gap=7)
+    line(c.say("Wanneer?"), 14, bold=True, gap=7)
     line(f"{c.date_text[0].upper()}{c.date_text[1:]}", 16, bold=True, gap=7)
-    line(f"Om {c.start:%H:%M} uur. Het duurt ongeveer {c.duration_minutes} minuten.", 12, gap=12)
-    line("Waar?", 14, bold=True, gap=7)
+    line(
+        c.say(
+            "Om {time} uur. Het duurt ongeveer {minutes} minuten.",
+            time=format_time(c.start),
+            minutes=c.duration_minutes,
+        ),
+        12,
+        gap=12,
+    )
+    line(c.say("Waar?"), 14, bold=True, gap=7)
     line(c.branch_name, 12, gap=6)
     if c.address:
         line(c.address, 12, gap=12)
     else:
         y -= 6 * mm
-    line("Wat neemt u mee?", 14, bold=True, gap=7)
-    for item in _bring_lines(c.bring) or ["Uw paspoort, ID-kaart of rijbewijs"]:
-        line(f"•  {item}", 12, gap=6)
+    line(c.say("Wat neemt u mee?"), 14, bold=True, gap=7)
+    for item in _bring_lines(c.bring, c.language) or [c.say("Uw paspoort, ID-kaart of rijbewijs")]:
+        line(f"{item}  •" if rtl else f"•  {item}", 12, gap=6)
     y -= 6 * mm
-    line("Als u er bent", 14, bold=True, gap=7)
-    line("Scan de QR-code bij het aanmeldscherm bij de ingang.", 12, gap=6)
-    line("Lukt dat niet? Typ dan deze code:", 12, gap=9)
-    line(c.short_code, 20, bold=True, gap=10)
+    line(c.say("Als u er bent"), 14, bold=True, gap=7)
+    line(c.say("Scan de QR-code bij het aanmeldscherm bij de ingang."), 12, gap=6)
+    line(c.say("Lukt dat niet? Typ dan deze code:"), 12, gap=9)
+    # The code is read left to right in every language.
+    pdf.setFont(bold_font, 20)
+    if rtl:
+        pdf.drawRightString(width - left, y, c.short_code)
+    else:
+        pdf.drawString(left, y, c.short_code)
+    y -= 10 * mm
 
-    qr_size = 48 * mm
     pdf.drawImage(
         ImageReader(io.BytesIO(qr_png(c.code, box_size=10, border=4))),
-        width - left - qr_size,
+        qr_x,
         height - 95 * mm,
         qr_size,
         qr_size,
     )
 
-    line("Kunt u niet komen?", 14, bold=True, gap=7)
-    line("Zeg de afspraak dan af. Dan kan iemand anders komen.", 12, gap=6)
+    line(c.say("Kunt u niet komen?"), 14, bold=True, gap=7)
+    line(c.say("Zeg de afspraak dan af. Dan kan iemand anders komen."), 12, gap=6)
     if c.info_line:
         for part in c.info_line.split(". "):
             line(part.rstrip(".") + ".", 11, gap=6)
-    pdf.setFont("Helvetica", 9)
-    pdf.drawString(left, 15 * mm, f"Afspraaknummer {c.reference}")
+    y = 15 * mm
+    line(c.say("Afspraaknummer {reference}", reference=c.reference), 9, gap=0)
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
@@ -133,35 +183,43 @@ def ics(c: Confirmation, now: datetime) -> bytes:
     event.add("dtstamp", now.replace(tzinfo=TIMEZONE))
     event.add("dtstart", c.start.replace(tzinfo=TIMEZONE))
     event.add("dtend", c.end.replace(tzinfo=TIMEZONE))
-    event.add("summary", f"Afspraak gemeente: {c.service_name}")
+    event.add("summary", c.say("Afspraak gemeente: {service}", service=c.service_name))
     event.add("location", ", ".join(p for p in (c.branch_name, c.address) if p))
     event.add(
         "description",
-        f"{c.bring}\nUw code voor het aanmeldscherm bij de ingang: {c.short_code}\n"
-        f"Afspraaknummer: {c.reference}",
+        f"{c.bring}\n"
+        + c.say("Uw code voor het aanmeldscherm bij de ingang: {code}", code=c.short_code)
+        + "\n"
+        + c.say("Afspraaknummer: {reference}", reference=c.reference),
     )
     cal.add_component(event)
     return cal.to_ical()
 
 
+def mail_subject(c: Confirmation) -> str:
+    return c.say("Uw afspraak op {day} om {time} uur", day=c.date_text, time=format_time(c.start))
+
+
 def mail_text(c: Confirmation) -> str:
     """The e-mail body: the same facts as the letter, in short sentences."""
+    service = in_sentence(c.service_name) if c.language == "nl" else c.service_name
+    where = c.branch_name + (f", {c.address}" if c.address else "")
     lines = [
-        f"Beste {c.name}," if c.name else "Beste inwoner,",
+        c.say("Beste {name},", name=c.name) if c.name else c.say("Beste inwoner,"),
         "",
-        f"U heeft een afspraak voor: {in_sentence(c.service_name)}.",
+        c.say("U heeft een afspraak voor: {service}.", service=service),
         "",
-        f"Wanneer: {c.date_text}, om {c.start:%H:%M} uur.",
-        f"Waar: {c.branch_name}" + (f", {c.address}" if c.address else "") + ".",
+        c.say("Wanneer: {day}, om {time} uur.", day=c.date_text, time=format_time(c.start)),
+        c.say("Waar: {place}.", place=where),
         "",
         c.bring,
         "",
-        "Als u er bent: scan de QR-code uit deze brief bij het aanmeldscherm bij de ingang.",
-        f"Lukt dat niet? Typ dan deze code: {c.short_code}",
+        c.say("Als u er bent: scan de QR-code uit deze brief bij het aanmeldscherm bij de ingang."),
+        c.say("Lukt dat niet? Typ dan deze code: {code}", code=c.short_code),
         "",
-        "Kunt u niet komen? Zeg de afspraak dan af.",
+        c.say("Kunt u niet komen? Zeg de afspraak dan af."),
     ]
     if c.info_line:
         lines += ["", c.info_line]
-    lines += ["", "Met vriendelijke groet,", c.municipality]
+    lines += ["", c.say("Met vriendelijke groet,"), c.municipality]
     return "\n".join(lines)

@@ -85,7 +85,7 @@ def translate(code: str, source: str) -> str:
     return catalogue(code).get(source, source)
 
 
-def say(code: str, source: str, **params: object) -> str:
+def say(code: str, source: str, /, **params: object) -> str:
     """``source`` translated, with ``{name}`` filled in; dates and times worded for ``code``."""
     text = translate(code, source)
     if not params:
@@ -141,3 +141,12 @@ def pick(texts: Mapping[str, str] | None, code: str) -> str:
 def ltr(text: str) -> str:
     """A ticket code, time or number kept left to right inside right-to-left text."""
     return f"\u2066{text}\u2069"
+
+
+def visual(text: str) -> str:
+    """Right-to-left text shaped and in visual order, for output that draws characters
+    left to right as given (a PDF line, a printer): arabic-reshaper + python-bidi."""
+    import arabic_reshaper
+    from bidi import get_display
+
+    return str(get_display(arabic_reshaper.reshape(text), base_dir="R"))

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from loket import appointments, codes, tickets
+from loket.language import pick
 from loket.models import Appointment, Branch
 from loket.services.base import BookingDetails, ServiceBase
 from loket.tickets import Context
@@ -138,14 +139,15 @@ class AppointmentService(ServiceBase):
                 reference=a.reference,
                 code=code,
                 short_code=short,
-                service_name=a.service.name_nl,
-                bring=a.service.bring_nl,
+                service_name=a.service.name(a.language),
+                bring=pick(a.service.bring_text, a.language),
                 start=a.start,
                 duration_minutes=a.duration_minutes,
                 branch_name=a.branch.name,
                 address=a.branch.address,
                 name=a.name,
-                info_line=muni.info_line_text.get("nl", ""),
+                info_line=pick(muni.info_line_text, a.language),
+                language=a.language,
             )
 
         # A write: the first code of a new database creates its signing key.

@@ -25,11 +25,11 @@ def _state(calls: list[DisplayCall], services: int, waiting: int) -> DisplayStat
     return DisplayState(
         "dalfsen", "Gemeentehuis Dalfsen", "Dalfsen", datetime(2026, 11, 24, 9), calls,
         [
-            ServiceWait(f"s{i}", chr(65 + i), name, name, "document", 2 if i < waiting else 0,
+            ServiceWait(f"s{i}", chr(65 + i), name, "document", 2 if i < waiting else 0,
                         7, True)
             for i, name in enumerate(names)
         ],
-        "Veel kunt u ook online regelen.", "",
+        {"nl": "Veel kunt u ook online regelen."},
     )  # fmt: skip
 
 
