@@ -46,8 +46,9 @@ def visitor_texts() -> Iterator[tuple[str, str]]:
             arg = None
             if name in ("tr", "_t", "N_"):
                 arg = node.args[0]
-            elif name == "say" and len(node.args) >= 2:
-                arg = node.args[1]
+            elif name == "say":
+                # say(code, "…") or a confirmation's c.say("…")
+                arg = node.args[0] if _literal(node.args[0]) else node.args[min(1, len(node.args) - 1)]
             text = _literal(arg) if arg is not None else None
             if text:
                 yield text, f"{path.relative_to(ROOT)}:{node.lineno}"
