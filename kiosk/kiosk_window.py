@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -38,7 +38,7 @@ from kiosk.screens.system import BusyScreen, StaffLoginScreen, StaffMenuScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.walk_in import WalkInScreen
 from kiosk.settings import KioskSettings
-from kiosk.theme import KIOSK_PALETTES, kiosk_stylesheet
+from kiosk.theme import KIOSK_PALETTES, kiosk_stylesheet, pictogram
 from loket import errors
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -250,6 +250,8 @@ class KioskWindow(QWidget):
         self.contrast_button.setText(self.tr("Hoog contrast"))
         # The language of the moment in its own words; the chooser lists them all.
         self.language_button.setText(own_name(self.language))
+        self.language_button.setIcon(QIcon(pictogram("language", 64, self.icon_colour)))
+        self.language_button.setIconSize(QSize(32, 32))
         self.language_button.setAccessibleName(self.tr("Kies uw taal") + " / Language")
         self.language_button.setVisible(len(self.languages) > 1)
         self.place.setText(self.branch_name)

@@ -116,6 +116,7 @@ _SWAP_QWERTZ = str.maketrans("YZ", "ZY")
 # Anything longer is not a scan of a code; stop before doing work on it.
 _MAX_INPUT = 200
 
+
 def dutch_date(day: date, today: date | None = None) -> str:
     """The day as in "dinsdag 24 november", with the year only when it is not this year."""
     return format_day(day, "nl", year=today is not None and today.year != day.year)

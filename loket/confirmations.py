@@ -137,7 +137,7 @@ def letter_pdf(c: Confirmation) -> bytes:
         y -= 6 * mm
     line(c.say("Wat neemt u mee?"), 14, bold=True, gap=7)
     for item in _bring_lines(c.bring, c.language) or [c.say("Uw paspoort, ID-kaart of rijbewijs")]:
-        line(f"{item}  •" if rtl else f"•  {item}", 12, gap=6)
+        line(f"•  {item}", 12, gap=6)  # right to left: the bullet lands on the right
     y -= 6 * mm
     line(c.say("Als u er bent"), 14, bold=True, gap=7)
     line(c.say("Scan de QR-code bij het aanmeldscherm bij de ingang."), 12, gap=6)

@@ -48,7 +48,11 @@ def visitor_texts() -> Iterator[tuple[str, str]]:
                 arg = node.args[0]
             elif name == "say":
                 # say(code, "…") or a confirmation's c.say("…")
-                arg = node.args[0] if _literal(node.args[0]) else node.args[min(1, len(node.args) - 1)]
+                arg = (
+                    node.args[0]
+                    if _literal(node.args[0])
+                    else node.args[min(1, len(node.args) - 1)]
+                )
             text = _literal(arg) if arg is not None else None
             if text:
                 yield text, f"{path.relative_to(ROOT)}:{node.lineno}"
@@ -83,7 +87,9 @@ def test_the_sources_hold_the_visitor_texts():
 @pytest.mark.parametrize("code", [c for c in SHIPPED if c != SOURCE])
 def test_every_visitor_text_is_translated(code: str):
     messages = catalogue(code)
-    missing = sorted({f"{where}: {text!r}" for text, where in visitor_texts() if text not in messages})
+    missing = sorted(
+        {f"{where}: {text!r}" for text, where in visitor_texts() if text not in messages}
+    )
     assert not missing, f"{code}.json lacks {len(missing)} texts:\n" + "\n".join(missing[:40])
 
 
