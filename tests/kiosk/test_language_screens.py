@@ -12,7 +12,6 @@ import subprocess
 import unicodedata
 from collections.abc import Iterator
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
