@@ -179,7 +179,7 @@ def _ink(img: Image.Image) -> Image.Image:
 def _lines(paper: Image.Image, gap: int = 8) -> list[Image.Image]:
     """The printed lines of the paper: bands of ink separated by blank rows."""
     ink = numpy.asarray(paper.convert("L")) < 128
-    rows = ink.any(axis=1)
+    rows = [bool(v) for v in numpy.asarray(ink.any(axis=1)).tolist()]
     bands: list[tuple[int, int]] = []
     for y, inked in enumerate(rows):
         if not inked:
