@@ -5,7 +5,7 @@ A thin view over ``loket.services.Loket``: it never touches the database itself.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,19 +19,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.views import TICKET_STATUS_NL
+from loket.views import TICKET_STATUS_NL, EventRecord
 
 OVER_NORM = QColor("#fde2e1")
 
 
 class LiveQueueWindow(QWidget):
-    def __init__(self, loket: Loket, branch: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        loket: Loket,
+        branch: str,
+        parent: QWidget | None = None,
+        feed: EventSource | None = None,
+        poll_ms: int = 500,
+    ) -> None:
         super().__init__(parent)
         self.loket = loket
         self.branch = branch
-        self._last_event = 0
         self.setWindowTitle("Loket — live wachtrij")
         self.resize(980, 640)
 
@@ -83,19 +90,14 @@ class LiveQueueWindow(QWidget):
         layout.addWidget(self.message)
 
         self.refresh()
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._poll)
-        self._timer.start(500)
-
-    def _poll(self) -> None:
-        try:
-            events = self.loket.events_after(self._last_event)
-        except Unavailable as exc:
+        self.feed = feed if feed is not None else PolledFeed(loket, poll_ms, parent=self)
+        self.feed.events.connect(self._on_events)
+        if isinstance(self.feed, PolledFeed):
             # A timer poll: say so and try again on the next tick, never crash.
-            self.message.setText(exc.message)
-            return
-        if events:
-            self._last_event = events[-1]["id"]
+            self.feed.unavailable.connect(self.message.setText)
+
+    def _on_events(self, records: list[EventRecord]) -> None:
+        if records:
             self.refresh()
 
     def refresh(self) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +35,7 @@ from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
 from counter.manager_staff import StaffDialog, add_staff_button
 from counter.style import STYLE, button, label
+from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 from loket.views import AVAILABILITY_NL as STATUS_NL
@@ -113,7 +114,7 @@ class ManagerWindow(StaffWindow):
         branch: str,
         *,
         workstation: str = "teamleider-pc",
-        feed: QObject | None = None,
+        feed: EventSource | None = None,
         card_bridge: Any = None,
         sound: bool = True,
         refresh_ms: int = 20_000,
@@ -139,8 +140,6 @@ class ManagerWindow(StaffWindow):
         self._build_work()
         self.stack.addWidget(self.work)
 
-        if feed is not None:
-            feed.events.connect(self.on_events)  # type: ignore[attr-defined]
         if card_bridge is not None:
             card_bridge.card_inserted.connect(lambda uid, _atr, _r: self.card_inserted(uid))
         # The feed brings every change; the timer moves the wait times on in a quiet hour.
@@ -149,11 +148,10 @@ class ManagerWindow(StaffWindow):
         self._timer.start(refresh_ms)
         # Without a feed (the demo: one process, no thread to stop at exit) a cheap poll
         # of the event log does the same, as the counter workstation does.
-        self._last_event = 0
-        self._poll = QTimer(self)
-        self._poll.timeout.connect(self._poll_events)
-        if feed is None and poll_ms:
-            self._poll.start(poll_ms)
+        self.feed = feed if feed is not None else PolledFeed(loket, poll_ms or 0, parent=self)
+        self.feed.events.connect(self.on_events)
+        if isinstance(self.feed, PolledFeed):
+            self.feed.unavailable.connect(self.hint.setText)  # the next tick tries again
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -312,18 +310,6 @@ class ManagerWindow(StaffWindow):
         if self.session is not None and any(r["kind"].startswith(RELEVANT) for r in records):
             self.refresh()
 
-    def _poll_events(self) -> None:
-        if self.session is None:
-            return
-        try:
-            records = self.loket.events_after(self._last_event)
-        except Unavailable as exc:
-            self.hint.setText(exc.message)  # the next tick tries again
-            return
-        if records:
-            self._last_event = records[-1]["id"]
-            self.on_events(records)
-
     def refresh(self) -> None:
         if self.session is None:
             return
@@ -333,7 +319,6 @@ class ManagerWindow(StaffWindow):
             self.hint.setText(exc.message)
             return
         self.state = state
-        self._last_event = max(self._last_event, state.last_event_id)
         self._show_alarm(state.alerts)
         self._show_devices([a for a in state.device_alerts if a.event_id not in self.seen_devices])
         self._show_tiles(state)
@@ -501,7 +486,8 @@ class ManagerWindow(StaffWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self._timer.stop()
-        self._poll.stop()
+        if isinstance(self.feed, PolledFeed):
+            self.feed.stop()
         if self.session is not None:
             self.log_out()
         super().closeEvent(event)

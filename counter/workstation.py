@@ -12,7 +12,7 @@ import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -29,10 +29,19 @@ from PySide6.QtWidgets import (
 from counter.dialogs import CallNumberDialog, FollowUpDialog, ParkDialog, TransferDialog
 from counter.login import StaffWindow
 from counter.style import STYLE, button, label
+from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 from loket.views import AVAILABILITY_NL as STATUS_NL
-from loket.views import OUTCOMES, ROLE_NL, TICKET_STATUS_NL, CounterOverview, StaffView, Visitor
+from loket.views import (
+    OUTCOMES,
+    ROLE_NL,
+    TICKET_STATUS_NL,
+    CounterOverview,
+    EventRecord,
+    StaffView,
+    Visitor,
+)
 
 OVER_NORM = QColor("#fde2e1")
 OUTCOMES_SHOWN = list(OUTCOMES.items())
@@ -50,6 +59,7 @@ class CounterWorkstation(StaffWindow):
         card_bridge: Any = None,
         parent: QWidget | None = None,
         poll_ms: int = 1000,
+        feed: EventSource | None = None,
     ) -> None:
         super().__init__(
             loket,
@@ -67,7 +77,6 @@ class CounterWorkstation(StaffWindow):
         self.dialog: Any = None
         self.alert_on = False
         self.status = "available"
-        self._last_event = 0
         if counter:
             self.login.choose_counter(counter)
         self.login.logged_in.connect(self._logged_in)
@@ -78,9 +87,10 @@ class CounterWorkstation(StaffWindow):
         if card_bridge is not None:
             card_bridge.card_inserted.connect(lambda uid, _atr, _r: self.card_inserted(uid))
             card_bridge.card_removed.connect(lambda _r: self.card_removed())
-        self._timer = QTimer(self)
-        self._timer.timeout.connect(self._poll)
-        self._timer.start(poll_ms)
+        self.feed = feed if feed is not None else PolledFeed(loket, poll_ms, parent=self)
+        self.feed.events.connect(self._on_events)
+        if isinstance(self.feed, PolledFeed):
+            self.feed.unavailable.connect(self.message.setText)  # the next tick tries again
 
     # -- layout -------------------------------------------------------------------------
 
@@ -267,16 +277,8 @@ class CounterWorkstation(StaffWindow):
 
     # -- refresh --------------------------------------------------------------------------
 
-    def _poll(self) -> None:
-        if self.session is None:
-            return
-        try:
-            events = self.loket.events_after(self._last_event)
-        except Unavailable as exc:
-            self.message.setText(exc.message)  # the next tick tries again
-            return
-        if events:
-            self._last_event = events[-1]["id"]
+    def _on_events(self, records: list[EventRecord]) -> None:
+        if self.session is not None and records:
             self.refresh()
 
     def refresh(self) -> None:
@@ -572,7 +574,8 @@ class CounterWorkstation(StaffWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         if self.session is not None:
             self.lock("Afgesloten.")
-        self._timer.stop()
+        if isinstance(self.feed, PolledFeed):
+            self.feed.stop()
         super().closeEvent(event)
 
 

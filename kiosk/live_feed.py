@@ -1,12 +1,19 @@
-"""The EventFeed as Qt signals on the GUI thread, for every screen that shows live data.
+"""The event log as Qt signals on the GUI thread: the one event source of every screen
+that shows live data.
+
+Two sources with the same signal ``events(list[EventRecord])``: ``LiveFeed`` follows the
+database's feed in a thread (LISTEN on PostgreSQL), ``PolledFeed`` asks for new events on
+a timer (the demo, which runs every window in one process with no thread to stop at
+exit). A window takes whichever it is given and never polls the log itself.
 
 Kept in ``kiosk`` (the public UI, lowest UI layer); the staff UI imports it from here.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QThread, Signal
+from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
+from loket.errors import Unavailable
 from loket.services import Loket
 from loket.views import EventRecord
 
@@ -67,3 +74,50 @@ class LiveFeed(QObject):
     def stop(self) -> None:
         self._worker.stop()
         self._worker.wait(2000)
+
+
+class PolledFeed(QObject):
+    """Emits ``events(list[dict])`` like ``LiveFeed``, from a poll every ``interval_ms``;
+    ``unavailable(str)`` says why a poll failed (the next tick tries again)."""
+
+    events = Signal(list)
+    unavailable = Signal(str)
+
+    def __init__(
+        self,
+        loket: Loket,
+        interval_ms: int = 1000,
+        last_id: int | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.loket = loket
+        self._last_id = last_id
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.poll)
+        if interval_ms > 0:
+            self._timer.start(interval_ms)
+
+    @property
+    def last_id(self) -> int:
+        return self._last_id or 0
+
+    def poll(self) -> None:
+        try:
+            if self._last_id is None:
+                self._last_id = self.loket.last_event_id()
+                return
+            records = self.loket.events_after(self._last_id)
+        except Unavailable as exc:
+            self.unavailable.emit(exc.message)
+            return
+        if records:
+            self._last_id = records[-1]["id"]
+            self.events.emit(records)
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+# What a window follows: either source, with the same ``events`` signal.
+EventSource = LiveFeed | PolledFeed

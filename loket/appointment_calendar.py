@@ -28,6 +28,7 @@ from loket.models import (
     Service,
 )
 from loket.tickets import Context
+from loket.views import AppointmentView
 
 CapacityFn = Callable[[Session, Branch, Service, datetime, timedelta], int]
 # The seam for the scheduler's capacity (see module docstring).
@@ -42,23 +43,15 @@ MODE_NL = {
 
 
 @dataclass(frozen=True)
-class CalendarAppointment:
-    """An appointment as reception sees it, contact data included (staff only)."""
+class CalendarAppointment(AppointmentView):
+    """An appointment as reception sees it: the appointment's view plus the contact
+    details and wishes (staff only)."""
 
-    reference: str
-    branch: str
-    service: str
-    service_name: str
-    start: datetime
-    duration_minutes: int
-    status: str
-    channel: str
-    name: str | None
-    phone: str | None
-    email: str | None
-    notes: str | None
-    call_by_name: bool
-    needs_assistance: bool
+    phone: str | None = None
+    email: str | None = None
+    notes: str | None = None
+    call_by_name: bool = False
+    needs_assistance: bool = False
     follow_up_of: str | None = None
 
     @property
@@ -70,17 +63,10 @@ class CalendarAppointment:
         return status_words.APPOINTMENT.get(self.status, self.status)
 
     @classmethod
-    def of(cls, a: Appointment, follow_up_of: str | None = None) -> CalendarAppointment:
+    def of_details(cls, a: Appointment, follow_up_of: str | None = None) -> CalendarAppointment:
+        base = AppointmentView.of(a)
         return cls(
-            reference=a.reference,
-            branch=a.branch.code,
-            service=a.service.code,
-            service_name=a.service.name_nl,
-            start=a.start,
-            duration_minutes=a.duration_minutes,
-            status=a.status.value,
-            channel=a.channel,
-            name=a.name,
+            **{f: getattr(base, f) for f in base.__dataclass_fields__},
             phone=a.phone,
             email=a.email,
             notes=a.notes,
@@ -175,7 +161,7 @@ def day_plan(
         closed_reason=closed,
         exception_reason=exception,
         slots=slots,
-        appointments=[CalendarAppointment.of(a) for a in booked],
+        appointments=[CalendarAppointment.of_details(a) for a in booked],
     )
 
 
@@ -199,7 +185,7 @@ def find_today(
         for a in rows
         if not text or text in (a.name or "").lower() or a.reference.lower().startswith(text[:8])
     ]
-    return [CalendarAppointment.of(a) for a in found]
+    return [CalendarAppointment.of_details(a) for a in found]
 
 
 def reschedule(
@@ -288,7 +274,7 @@ def _set_day(
     now_periods, _ = periods_on(branch, day)
     start = datetime.combine(day, time(0))
     affected = [
-        CalendarAppointment.of(a)
+        CalendarAppointment.of_details(a)
         for a in _branch_appointments(session, branch, start, start + timedelta(days=1))
         if a.status is AppointmentStatus.BOOKED
         and not any(

@@ -17,11 +17,11 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from loket.errors import DomainError
+from loket.errors import DomainError, Refused
 
 if TYPE_CHECKING:
     from loket.db import Database
@@ -41,6 +41,16 @@ def parse_moment(text: str) -> datetime:
         # Stored times are local wall-clock (docs/architecture.md, "Time").
         moment = moment.astimezone().replace(tzinfo=None)
     return moment
+
+
+def parse_day(text: str) -> date:
+    """Parse a date as given on the command line, with a Dutch message when it is not one."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise Refused(
+            f"'{text}' is geen datum die bestaat. Schrijf de datum zo: 2026-11-24.", code="date"
+        ) from exc
 
 
 class Clock:

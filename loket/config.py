@@ -40,6 +40,7 @@ from loket.models import (
     Counter,
     CounterService,
     DayException,
+    Event,
     Municipality,
     OpeningPeriod,
     PeriodMode,
@@ -531,6 +532,7 @@ def _apply_staff(
     report: ApplyReport,
 ) -> None:
     staff = {s.code: s for s in session.scalars(select(Staff))}
+    enrolled, disabled = _register_decisions(session)
     for sp in specs:
         member = _upsert(
             session,
@@ -539,7 +541,7 @@ def _apply_staff(
             report,
             (Staff, {"code": sp.code, "name": sp.columns["name"], "roles": sp.columns["roles"]}),
             **sp.columns,
-            active=True,
+            active=sp.code not in disabled,
         )
         if sp.pin is not None and not (
             member.pin_hash and security.verify_pin(sp.pin, member.pin_hash)
@@ -558,4 +560,24 @@ def _apply_staff(
                 StaffSkill(service_id=sid, speed=v) for sid, v in wanted_skills.items()
             ]
             report.updated += 1
-    _deactivate_missing(staff, {s.code for s in specs}, report)
+    # Colleagues enrolled with ``loket staff add`` (or the manager's dialog) are the
+    # register's, not the file's: a file that does not name them leaves them alone.
+    _deactivate_missing(staff, {s.code for s in specs} | enrolled, report)
+
+
+def _register_decisions(session: Session) -> tuple[set[str], set[str]]:
+    """Who the staff register enrolled, and who it switched off last (the event log):
+    applying the file again must undo neither."""
+    enrolled: set[str] = set()
+    last: dict[str, str] = {}
+    kinds = ("staff.added", "staff.enabled", "staff.disabled")
+    rows = session.execute(
+        select(Event.kind, Event.data).where(Event.kind.in_(kinds)).order_by(Event.id)
+    )
+    for kind, data in rows:
+        code = str((data or {}).get("staff", ""))
+        if kind == "staff.added":
+            enrolled.add(code)
+        else:
+            last[code] = kind
+    return enrolled, {c for c, k in last.items() if k == "staff.disabled"}

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 
-from loket import events, plan_builder, staff
+from loket import events, limits, plan_builder, staff
 from loket.errors import NotFound, Refused
 from loket.models import (
     AbsenceReason,
@@ -240,6 +240,7 @@ class PlanService:
     def plan(self, day: date, *, replan: bool = False, time_limit_s: float = 5.0) -> PlanView:
         """The stored plan of the day; built and stored first when there is none (or
         ``replan``: a new version from the current one)."""
+        limits.day(day, self.loket.now(), "De dag van het plan")
         if replan:
             staff.require(self.loket.actor, "plan")
         return self._store(

@@ -20,7 +20,7 @@ call order, not a privilege.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -216,22 +216,61 @@ class FixedCounterPolicy:
         return None
 
 
-def make_policy(name: str, target_minutes: float = 5.0, limit_minutes: float = 10.0) -> Policy:
-    if name == "loket":
-        return LoketPolicy(
-            DispatchPolicy(
-                target=timedelta(minutes=target_minutes), limit=timedelta(minutes=limit_minutes)
-            )
+# Each policy registers a factory under its name: the simulator, the benchmark and
+# ``loket simulate --policy`` find it here, so a new policy is one class and one
+# decorated factory in this module (or any module imported before the run).
+PolicyFactory = Callable[[float, float], Policy]  # (target_minutes, limit_minutes)
+_FACTORIES: dict[str, PolicyFactory] = {}
+
+
+def register_policy(name: str) -> Callable[[PolicyFactory], PolicyFactory]:
+    def add(factory: PolicyFactory) -> PolicyFactory:
+        if name in _FACTORIES:
+            raise ValueError(f"policy {name!r} is registered twice")
+        _FACTORIES[name] = factory
+        return factory
+
+    return add
+
+
+@register_policy("loket")
+def _loket(target_minutes: float, limit_minutes: float) -> Policy:
+    return LoketPolicy(
+        DispatchPolicy(
+            target=timedelta(minutes=target_minutes), limit=timedelta(minutes=limit_minutes)
         )
-    if name == "fixed":
-        return FixedCounterPolicy()
-    if name == "longest_wait":
-        return LongestWaitPolicy()
-    if name == "priority_aging":
-        return PriorityAgingPolicy()
-    if name == "pooled":
-        return PooledPolicy()
-    raise ValueError(f"unknown policy {name!r}; choose from {', '.join(POLICIES)}")
+    )
 
 
-POLICIES = ("loket", "fixed", "longest_wait", "priority_aging", "pooled")
+@register_policy("fixed")
+def _fixed(_target: float, _limit: float) -> Policy:
+    return FixedCounterPolicy()
+
+
+@register_policy("longest_wait")
+def _longest_wait(_target: float, _limit: float) -> Policy:
+    return LongestWaitPolicy()
+
+
+@register_policy("priority_aging")
+def _priority_aging(_target: float, _limit: float) -> Policy:
+    return PriorityAgingPolicy()
+
+
+@register_policy("pooled")
+def _pooled(_target: float, _limit: float) -> Policy:
+    return PooledPolicy()
+
+
+def policy_names() -> tuple[str, ...]:
+    return tuple(_FACTORIES)
+
+
+def make_policy(name: str, target_minutes: float = 5.0, limit_minutes: float = 10.0) -> Policy:
+    factory = _FACTORIES.get(name)
+    if factory is None:
+        raise ValueError(f"unknown policy {name!r}; choose from {', '.join(_FACTORIES)}")
+    return factory(target_minutes, limit_minutes)
+
+
+POLICIES = policy_names()  # the shipped ones, in the order the reports list them

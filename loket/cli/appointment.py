@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from loket.capacity import OVERRIDE_REASONS
 from loket.cli.common import add_json, emit, services
-from loket.clock import parse_moment
+from loket.clock import parse_day, parse_moment
 
 
 def _book(args: argparse.Namespace) -> int:
@@ -34,7 +33,7 @@ def _book(args: argparse.Namespace) -> int:
 
 
 def _slots(args: argparse.Namespace) -> int:
-    day = date.fromisoformat(args.date)
+    day = parse_day(args.date)
     plan = services(args).day_plan(args.branch, args.service, day)
     free = [s for s in plan.slots if s.bookable]
     data = {

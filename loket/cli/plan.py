@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from loket.cli.common import add_json, emit, services
-from loket.errors import Refused
+from loket.clock import parse_day
 from loket.plan_builder import SOURCE_NL
 
 
 def _plan(args: argparse.Namespace) -> int:
-    try:
-        day = date.fromisoformat(args.date.strip())
-    except ValueError:
-        raise Refused(
-            "Deze datum bestaat niet of is niet te lezen. Schrijf de datum zo: 2026-11-24.",
-            code="date",
-        ) from None
+    day = parse_day(args.date)
     plan = services(args).planning.plan(day, replan=args.replan)
     branches = [b for b in plan.branches if args.branch in (None, b.code)]
     if args.branch and not branches:

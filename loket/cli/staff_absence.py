@@ -4,15 +4,15 @@ re-planned and the changes printed. Added to the ``staff`` command group."""
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from loket.cli.common import add_json, emit, services
+from loket.clock import parse_day
 from loket.plan_service import REASONS_NL
 
 
 def _absent(args: argparse.Namespace) -> int:
-    first = date.fromisoformat(args.from_day)
-    last = date.fromisoformat(args.to_day) if args.to_day else first
+    first = parse_day(args.from_day)
+    last = parse_day(args.to_day) if args.to_day else first
     result = services(args).planning.record_absence(args.code, first, last, args.reason)
     lines = [
         f"{result.name} is afwezig ({result.reason}) van {first:%d-%m-%Y} tot en met "

@@ -66,7 +66,7 @@ class AppointmentService(ServiceBase):
 
         self.require("book")
         return self._read(
-            lambda s: appointment_calendar.CalendarAppointment.of(
+            lambda s: appointment_calendar.CalendarAppointment.of_details(
                 appointments.get_by_reference(s, reference)
             )
         )

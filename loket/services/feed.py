@@ -20,6 +20,12 @@ class FeedService(ServiceBase):
         """
         return open_feed(self.db.url, last_id)
 
+    def last_event_id(self) -> int:
+        """The newest event's number (0 for an empty log): where "from now on" starts."""
+        from sqlalchemy import func
+
+        return self._read(lambda s: int(s.scalar(select(func.max(Event.id))) or 0))
+
     def events_after(self, last_id: int = 0, limit: int = 500) -> list[EventRecord]:
         from loket import limits
 

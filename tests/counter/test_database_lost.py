@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from counter.live_queue import LiveQueueWindow
 from counter.manager import ManagerWindow
 from counter.workstation import CounterWorkstation
+from kiosk.live_feed import PolledFeed
 from loket.errors import Unavailable
 from loket.services import Loket
 
@@ -42,7 +43,8 @@ def test_counter_workstation_poll_survives_a_lost_database(qtbot, sqlite_loket: 
     _login(qtbot, window, "anna", "1111")
     assert window.session is not None
     _lose_database(sqlite_loket)
-    window._poll()  # what the timer does every second
+    assert isinstance(window.feed, PolledFeed)
+    window.feed.poll()  # what the timer does every second
     window.refresh()
     assert "database" in window.message.text().lower()
 
@@ -55,9 +57,11 @@ def test_live_queue_and_manager_polls_survive_a_lost_database(qtbot, sqlite_loke
     _login(qtbot, manager, "eva", "5555")
     assert manager.session is not None
     _lose_database(sqlite_loket)
-    queue._poll()
+    assert isinstance(queue.feed, PolledFeed)
+    queue.feed.poll()
     queue.refresh()
     assert "database" in queue.message.text().lower()
-    manager._poll_events()
+    assert isinstance(manager.feed, PolledFeed)
+    manager.feed.poll()
     manager.refresh()
     assert "database" in manager.hint.text().lower()

@@ -174,3 +174,29 @@ def test_as_the_team_leaders_database_login(roles_db: RolesDb, clock: Clock) -> 
     finally:
         manager.db.dispose()
         counter.db.dispose()
+
+
+def test_applying_the_file_again_keeps_the_registers_decisions(
+    database_url: str, loket: Loket, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A colleague enrolled with `loket staff add` is not in the municipality file, and
+    one the team leader switched off is: applying the file again undoes neither."""
+    from tests.conftest import DEMO_CONFIG
+
+    run(
+        database_url,
+        "staff", "add", "j.devries", "--name", "Jan de Vries", "--role", "counter", "--pin",
+        stdin=PIN + "\n", capsys=capsys,
+    )  # fmt: skip
+    run(database_url, "staff", "disable", "anna", capsys=capsys)
+    run(database_url, "config", "apply", str(DEMO_CONFIG), capsys=capsys)
+
+    assert loket.login_pin("j.devries", PIN).name == "Jan de Vries"
+    with pytest.raises(LoginFailed):
+        loket.login_pin("anna", "1111")
+    listed = {
+        e["code"]: e
+        for e in json.loads(run(database_url, "staff", "list", "--json", capsys=capsys))
+    }
+    assert listed["j.devries"]["active"] and not listed["anna"]["active"]
+    assert listed["bram"]["active"]  # the file's own colleagues stay as the file says
