@@ -27,6 +27,9 @@ class Keypad(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # Codes are Latin letters and digits: the keys keep their order in right-to-left
+        # languages too (an Arabic kiosk mirrors the screen, not the keyboard).
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.max_length = max_length
         self._text = ""
         self.keys: dict[str, QPushButton] = {}

@@ -423,6 +423,8 @@ class KioskWindow(QWidget):
         except DomainError as exc:
             self._domain_error(exc, "feedback_number")
             return
+        if self.language == DEFAULT_LANGUAGE and ticket.language in self.languages:
+            self.set_language(ticket.language)  # the language chosen when it was issued
         self.feedback_rating.show_ticket(ticket)
         self.go("feedback_rating")
 

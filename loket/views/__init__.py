@@ -51,6 +51,8 @@ class TicketView:
     reason: str | None = None
     # Why there is no expected wait: "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
     wait_note: str | None = None
+    # The language the visitor chose at the kiosk (the rating screen starts in it).
+    language: str = "nl"
 
     @classmethod
     def of(cls, t: Ticket, reason: str | None = None) -> TicketView:
@@ -79,6 +81,7 @@ class TicketView:
             # Only when loaded (staff operations load it): a public-hall PC may not read it.
             transfer_note=(None if "transfer_note" in inspect(t).unloaded else t.transfer_note),
             reason=reason,
+            language=t.language,
         )
 
     def service_in(self, language: str) -> str:
