@@ -8,6 +8,8 @@ catalogue the ticket, letter and e-mail use: a Qt translator that reads it answe
 
 from __future__ import annotations
 
+import atexit
+
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 
 from loket.views.language import SOURCE, language, shipped, translate
@@ -30,7 +32,11 @@ class CatalogueTranslator(QTranslator):
     def translate(  # type: ignore[override]
         self, context: str, source: str, disambiguation: str | None = None, n: int = -1
     ) -> str:
-        return translate(self.code, source)
+        # Called by Qt from C++: never raise, always hand back a text.
+        try:
+            return translate(self.code, source or "")
+        except Exception:  # noqa: BLE001 (a broken catalogue must not take the screen down)
+            return source or ""
 
     def isEmpty(self) -> bool:  # noqa: N802 (Qt name)
         return False
@@ -39,6 +45,17 @@ class CatalogueTranslator(QTranslator):
 # Qt translators are installed on the application, so there is one per process, shared by
 # every window; a new window starts by putting it back to Dutch.
 _installed: QTranslator | None = None
+
+
+@atexit.register
+def _uninstall() -> None:
+    """Take the Python translator off the application before the interpreter shuts down,
+    so Qt never calls back into Python while Python is being finalised."""
+    global _installed
+    app = QCoreApplication.instance()
+    if app is not None and _installed is not None:
+        app.removeTranslator(_installed)
+    _installed = None
 
 
 def _install(code: str) -> None:
