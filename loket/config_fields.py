@@ -21,9 +21,11 @@ from __future__ import annotations
 import copy
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, time
+from functools import lru_cache
 from typing import Any
 
 
@@ -304,6 +306,13 @@ class Reader:
             return _INVALID
         if s.required and not raw.strip():
             self.fail(place, "mag niet leeg zijn")
+        limit = _text_limit(s)
+        if len(raw.strip()) > limit:
+            self.fail(place, f"is te lang: hoogstens {limit} tekens, nu {len(raw.strip())}")
+            return _INVALID
+        if any(unicodedata.category(c) in ("Cc", "Cs") for c in raw.strip()):
+            self.fail(place, "bevat tekens die niet kunnen (bijvoorbeeld een tab of NUL)")
+            return _INVALID
         return raw.strip()
 
     def read_int(self, raw: Any, s: Setting, place: str) -> Any:
@@ -356,9 +365,7 @@ class Reader:
         """A text (Dutch, shown in every language without its own) or a table
         language -> text; every language must be in ``[municipality] languages``."""
         if isinstance(raw, str):
-            if s.required and not raw.strip():
-                self.fail(place, "mag niet leeg zijn")
-            return {"nl": raw.strip()}
+            raw = {"nl": raw}
         if not isinstance(raw, dict):
             self.fail(place, 'moet tekst zijn of een tabel per taal, bijvoorbeeld { nl = "…" }')
             return _INVALID
@@ -373,6 +380,15 @@ class Reader:
                 )
             elif not isinstance(text, str):
                 self.fail(f"{place}.{key}", "moet tekst zijn")
+            elif len(text.strip()) > _text_limit(s):
+                self.fail(
+                    f"{place}.{key}",
+                    f"is te lang: hoogstens {_text_limit(s)} tekens, nu {len(text.strip())}",
+                )
+            elif any(unicodedata.category(c) in ("Cc", "Cs") for c in text.strip()):
+                self.fail(
+                    f"{place}.{key}", "bevat tekens die niet kunnen (bijvoorbeeld een tab of NUL)"
+                )
             elif text.strip():
                 texts[key] = text.strip()
         if "nl" not in raw:
@@ -518,3 +534,25 @@ def render_markdown(root: Section, preamble: str) -> str:
         assert s.section is not None
         lines += render_section(s.section, 2, done)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _text_limit(s: Setting) -> int:
+    """The most characters the setting's database column holds (the same check
+    ``loket.limits`` makes on other input), or a generous cap for text kept elsewhere."""
+    return _column_lengths().get(id(s), 500)
+
+
+@lru_cache(maxsize=1)
+def _column_lengths() -> dict[int, int]:
+    from loket import models
+    from loket.config_schema import SECTIONS
+
+    lengths: dict[int, int] = {}
+    for section in SECTIONS.values():
+        table = getattr(getattr(models, section.model or "", None), "__table__", None)
+        for setting in section.settings:
+            column = table.c.get(setting.column) if table is not None and setting.column else None
+            length = getattr(column.type, "length", None) if column is not None else None
+            if length:
+                lengths[id(setting)] = int(length)
+    return lengths

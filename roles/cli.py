@@ -6,6 +6,9 @@ from collections.abc import Sequence
 
 from loket import cli
 
+# The command modules this program adds to the core's (``loket.cli``).
+COMMANDS_WITH_WINDOWS = ("roles.commands",)
+
 
 def _show(message: str) -> None:
     try:  # a server without Qt: stderr and the log have the message
@@ -16,4 +19,4 @@ def _show(message: str) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    return cli.main(argv, extra=("roles.commands",), show=_show)
+    return cli.main(argv, extra=COMMANDS_WITH_WINDOWS, show=_show)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from loket.cli import build_parser
+from roles.cli import COMMANDS_WITH_WINDOWS
 
 ROOT = Path(__file__).resolve().parents[2]
 ISS = ROOT / "installer" / "windows" / "loket.iss"
@@ -50,7 +51,7 @@ def test_every_program_the_windows_installer_names_is_built() -> None:
 
 
 def test_every_command_the_installers_start_exists() -> None:
-    parser = build_parser()
+    parser = build_parser(COMMANDS_WITH_WINDOWS)
     iss = ISS.read_text(encoding="utf-8")
     starts = [p.replace('""', '"') for p in re.findall(r'Parameters: "((?:[^"]|"")*)"', iss)]
     units = [

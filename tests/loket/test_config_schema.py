@@ -200,3 +200,25 @@ def test_the_language_list_holds_dutch_and_only_shipped_languages():
     problems = "\n".join(_problems(raw))
     assert 'municipality.languages: moet "nl" bevatten' in problems
     assert "onbekende taal (geen vertaling in assets/translations) 'xx'" in problems
+
+
+def test_texts_too_long_for_their_column_or_with_control_characters_are_named():
+    """The same limits as every other input (loket.limits): PostgreSQL would otherwise
+    refuse the row with a message nobody can act on."""
+    raw = _raw()
+    raw["municipality"]["name"] = "Gemeente\x00Dalfsen"
+    raw["branches"][0]["name"] = "D" * 300
+    raw["staff"][0]["name"] = "Anna\tde Vries"
+    problems = _problems(raw)
+    assert "municipality.name: bevat tekens die niet kunnen (bijvoorbeeld een tab of NUL)" in (
+        problems
+    )
+    assert any(
+        p.startswith("branches[0]")
+        and p.endswith(".name: is te lang: hoogstens 120 tekens, nu 300")
+        for p in problems
+    ), problems
+    assert any(p.startswith("staff[0]") and "tekens die niet kunnen" in p for p in problems)
+    # The columns' own lengths, not one number: a service code is short, a name longer.
+    column = models.Branch.__table__.c["name"]
+    assert getattr(column.type, "length", None) == 120
