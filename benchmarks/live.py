@@ -13,6 +13,13 @@ Every client is a real OS process (``tests.loket.workers``), as on the town hall
   calls/s = tickets served / wall time from the common start to the last finish.
 * anomalies: double calls, tickets skipped (left waiting or never reported), repeated
   or missing numbers, a counter holding two tickets at once; must all be zero.
+* raw reference: the same run with ``tests/loket/raw_cycle.py`` (the cycle in plain SQL
+  through the driver, one statement per step on PostgreSQL): Loket's share of it.
+* latency under load: while the ``--counters`` counters work, a feed listener in another
+  process (a display) sees every ``ticket.called``; click -> seen, p50/p99.
+* scaling: one process, at 10, 1,000 and 5,000 waiting: Loket's cycle, the raw cycle and
+  issuing a ticket (ms, median).
+* connections per role (PostgreSQL): the most connections each kind of process held.
 
 PostgreSQL: starts a throw-away server (tests/rigs/postgres.py) unless
 ``LOKET_BENCH_POSTGRES_URL`` names a superuser URL of an existing one. The rig runs
@@ -42,23 +49,26 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import select  # noqa: E402
+from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
 
 from loket.clock import Clock  # noqa: E402
 from loket.db import Database  # noqa: E402
 from loket.events import Actor  # noqa: E402
 from loket.models import Event, NumberSequence, Ticket, TicketStatus  # noqa: E402
 from loket.services import Loket  # noqa: E402
-from tests.loket.workers import DEFAULT_NOW, Worker, run_together  # noqa: E402
+from tests.loket.raw_cycle import RawCycle  # noqa: E402
+from tests.loket.workers import DEFAULT_NOW, Worker, run_together, wait_ready  # noqa: E402
 
 CONFIG = ROOT / "benchmarks" / "live.toml"
 BRANCH = "hal"
 SERVICES = ("melding", "levering")
 ENV_URL = "LOKET_BENCH_POSTGRES_URL"
 GOALS = {
-    "postgresql": {"p99_ms": 100.0, "calls_per_s": 200.0},
-    "sqlite": {"p99_ms": 300.0, "calls_per_s": None},
+    "postgresql": {"p99_ms": 100.0, "share": 0.5, "issue_5000_ms": 20.0},
+    "sqlite": {"p99_ms": 300.0, "share": 0.5, "issue_5000_ms": 20.0},
 }
+SCALES = (10, 1000, 5000)
 
 
 def make_loket(url: str) -> Loket:
@@ -69,15 +79,67 @@ def make_loket(url: str) -> Loket:
 
 
 def prepare(url: str, tickets: int) -> None:
-    """Schema, the benchmark municipality and ``tickets`` waiting walk-ins."""
+    """Schema, the benchmark municipality and ``tickets`` waiting walk-ins, issued
+    earlier this morning one second apart (written in bulk: issuing 5,000 one by one
+    would take minutes and measure nothing this benchmark reports)."""
+    from datetime import datetime, timedelta
+
+    from loket.models import Branch, Service, TicketKind
+
     loket = make_loket(url)
     try:
         loket.upgrade()
         loket.apply_config(CONFIG)
-        for i in range(tickets):
-            loket.issue_ticket(BRANCH, SERVICES[i % len(SERVICES)])
+        now = datetime.fromisoformat(DEFAULT_NOW)
+        with loket.db.write() as session:
+            branch = session.scalars(select(Branch).where(Branch.code == BRANCH)).one()
+            services = [
+                session.scalars(select(Service).where(Service.code == code)).one()
+                for code in SERVICES
+            ]
+            rows = []
+            last: dict[str, int] = defaultdict(int)
+            for i in range(tickets):
+                service = services[i % len(services)]
+                last[service.prefix] += 1
+                at = now - timedelta(seconds=tickets - i)
+                rows.append(
+                    {
+                        "branch_id": branch.id,
+                        "service_id": service.id,
+                        "day": now.date(),
+                        "prefix": service.prefix,
+                        "sequence": last[service.prefix],
+                        "kind": TicketKind.WALK_IN,
+                        "status": TicketStatus.WAITING,
+                        "issued_at": at,
+                        "wait_from": at,
+                        "call_count": 0,
+                        "needs_assistance": False,
+                        "printed": False,
+                    }
+                )
+            if rows:
+                session.execute(insert(Ticket), rows)
+                session.execute(
+                    insert(NumberSequence),
+                    [
+                        {"branch_id": branch.id, "day": now.date(), "prefix": p, "last": n}
+                        for p, n in last.items()
+                    ],
+                )
     finally:
         loket.db.dispose()
+
+
+def with_app(url: str, name: str) -> str:
+    """The URL with a PostgreSQL application_name, so connections can be counted per role."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "postgresql":
+        return url
+    return parsed.update_query_dict({"application_name": name}).render_as_string(
+        hide_password=False
+    )
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -93,7 +155,7 @@ def measure_latency(url: str, calls: int, work: Path) -> dict[str, Any]:
     prepare(url, calls)
     stop = work / f"stop-{uuid.uuid4().hex}"
     listener = Worker("listen", url, "--stop-file", str(stop))
-    listener.wait_for("ready", timeout=60)
+    wait_ready([listener])
     loket = make_loket(url)
     clicked: dict[int, tuple[float, float]] = {}
     rng = random.Random(1)
@@ -175,21 +237,90 @@ def anomalies(url: str, reported: list[str], waiting: int) -> dict[str, int]:
     }
 
 
-def measure_throughput(url: str, counters: int, waiting: int, work: Path) -> dict[str, Any]:
+class ConnectionCounter:
+    """Samples pg_stat_activity while a run goes on: the most connections per role."""
+
+    def __init__(self, server: Any, url: str) -> None:
+        import threading
+
+        self.server = server
+        self.database = make_url(url).database
+        self.most: dict[str, int] = defaultdict(int)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        with self.server.connect() as conn:
+            while not self._stop.is_set():
+                rows = conn.execute(
+                    "SELECT application_name, count(*) FROM pg_stat_activity"
+                    " WHERE datname = %s GROUP BY 1",
+                    (self.database,),
+                ).fetchall()
+                for app, n in rows:
+                    self.most[str(app)] = max(self.most[str(app)], int(n))
+                self._stop.wait(0.2)
+
+    def stop(self) -> dict[str, int]:
+        self._stop.set()
+        self._thread.join(5)
+        return dict(self.most)
+
+
+def measure_throughput(
+    url: str, counters: int, waiting: int, work: Path, mode: str = "serve", server: Any = None
+) -> dict[str, Any]:
+    """``counters`` processes serve ``waiting`` tickets; a feed listener (a display's
+    feed) in one more process measures click -> seen while they work."""
     prepare(url, waiting)
     start = work / f"go-{uuid.uuid4().hex}"
+    stop = work / f"stop-{uuid.uuid4().hex}"
+    listener = Worker("listen", with_app(url, "display-feed"), "--stop-file", str(stop))
+    wait_ready([listener])
     workers = [
-        Worker("serve", url, "--branch", BRANCH, "--counter", str(c), "--start-file", str(start))
+        Worker(
+            mode,
+            with_app(url, f"counter-{mode}"),
+            "--branch",
+            BRANCH,
+            "--counter",
+            str(c),
+            "--start-file",
+            str(start),
+        )
         for c in range(1, counters + 1)
     ]
-    began = run_together(workers, start, timeout=600)
-    ended = max(w.wait_for("done")["last"] for w in workers)
+    sampler = ConnectionCounter(server, url) if server is not None else None
+    try:
+        began = run_together(workers, start, timeout=600)
+        ended = max(w.wait_for("done")["last"] for w in workers)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if len(listener.values("kind")) >= 3 * waiting:
+                break
+            time.sleep(0.1)
+    finally:
+        stop.touch()
+        listener.finish(30)
+        most = sampler.stop() if sampler is not None else {}
     reported = [n for w in workers for n in w.values("called")]
     cycles = [
         (line["t2"] - line["t0"]) * 1000 for w in workers for line in w.lines if "called" in line
     ]
+    seen = {
+        line["ticket"]: line["t"] for line in listener.lines if line.get("kind") == "ticket.called"
+    }
+    # time.monotonic is one system-wide clock on Linux: comparable across processes.
+    to_screen = [
+        (seen[line["id"]] - line["t0"]) * 1000
+        for w in workers
+        for line in w.lines
+        if "called" in line and line["id"] in seen
+    ]
     seconds = ended - began
-    return {
+    result: dict[str, Any] = {
+        "mode": mode,
         "counters": counters,
         "tickets": waiting,
         "served": len(reported),
@@ -198,8 +329,66 @@ def measure_throughput(url: str, counters: int, waiting: int, work: Path) -> dic
         "transactions_per_s": round(3 * len(reported) / seconds, 1),
         "cycle_p50_ms": round(percentile(cycles, 50), 1),
         "cycle_p99_ms": round(percentile(cycles, 99), 1),
+        "call_to_display_p50_ms": round(percentile(to_screen, 50), 1) if to_screen else None,
+        "call_to_display_p99_ms": round(percentile(to_screen, 99), 1) if to_screen else None,
         "anomalies": anomalies(url, reported, waiting),
     }
+    if most:
+        result["connections"] = {
+            "per_counter": round(most.get(f"counter-{mode}", 0) / counters, 2),
+            "per_display_feed": most.get("display-feed", 0),
+            "total_most": sum(most.values()),
+        }
+    return result
+
+
+# -- scaling -----------------------------------------------------------------------------
+
+
+def measure_scaling(make_url_: Any, cycles: int) -> dict[str, Any]:
+    """One process at 10, 1,000 and 5,000 waiting: ms per Loket cycle, per raw cycle and
+    per issued ticket (medians)."""
+    from datetime import datetime
+
+    out: dict[str, Any] = {}
+    now = datetime.fromisoformat(DEFAULT_NOW)
+    for size in SCALES:
+        url = make_url_()
+        prepare(url, size)
+        loket = make_loket(url)
+        raw = RawCycle(url, BRANCH, 2)
+        try:
+            loket_ms, raw_ms, issue_ms = [], [], []
+            for i in range(cycles + 1):
+                t0 = time.perf_counter()
+                view = loket.call_next(BRANCH, 1)
+                assert view is not None
+                loket.start(BRANCH, view.number)
+                loket.finish(BRANCH, view.number)
+                t1 = time.perf_counter()
+                called = raw.call(now)
+                assert called is not None
+                raw.start(called[0], now)
+                raw.finish(called[0], now)
+                t2 = time.perf_counter()
+                loket.issue_ticket(BRANCH, SERVICES[i % 2])
+                t3 = time.perf_counter()
+                loket.issue_ticket(BRANCH, SERVICES[i % 2])  # the queue keeps its length
+                if i:  # the first warms caches and connections
+                    loket_ms.append((t1 - t0) * 1000)
+                    raw_ms.append((t2 - t1) * 1000)
+                    issue_ms.append((t3 - t2) * 1000)
+        finally:
+            raw.close()
+            loket.db.dispose()
+        out[str(size)] = {
+            "loket_cycle_ms": round(statistics.median(loket_ms), 2),
+            "raw_cycle_ms": round(statistics.median(raw_ms), 2),
+            "share": round(statistics.median(raw_ms) / statistics.median(loket_ms), 2),
+            "issue_ms": round(statistics.median(issue_ms), 2),
+        }
+        print(f"  {size} waiting: {out[str(size)]}", flush=True)
+    return out
 
 
 # -- databases ---------------------------------------------------------------------------
@@ -251,23 +440,56 @@ def verdict(value: float, goal: float | None, lower_is_better: bool) -> str:
 
 def table(results: dict[str, Any]) -> str:
     rows = [
-        "backend     | p50 ms | p95 ms | p99 ms | calls/s | anomalies | goals",
-        "------------+--------+--------+--------+---------+-----------+------",
+        "backend    | idle p99 | busy p99 | cycles/s loket | raw  | share | issue@5000 | anomalies",
+        "-----------+----------+----------+----------------+------+-------+------------+----------",
     ]
+    verdicts = []
     for backend, r in results.items():
-        lat, thr = r["latency"], r["throughput"]
+        lat, thr, ref, scale = r["latency"], r["throughput"], r["raw"], r["scaling"]
         goals = GOALS[backend]
-        bad = sum(thr["anomalies"].values())
-        notes = [verdict(lat["p99_ms"], goals["p99_ms"], True)]
-        if goals["calls_per_s"] is not None:
-            notes.append(verdict(thr["calls_per_s"], goals["calls_per_s"], False))
-        notes.append("anomalies OK" if bad == 0 else "anomalies MISS")
+        bad = sum(thr["anomalies"].values()) + sum(ref["anomalies"].values())
+        share = thr["calls_per_s"] / ref["calls_per_s"] if ref["calls_per_s"] else 0.0
+        busy = thr["call_to_display_p99_ms"] or float("nan")
+        issue = scale[str(SCALES[-1])]["issue_ms"]
         rows.append(
-            f"{backend:<11} | {lat['p50_ms']:6.1f} | {lat['p95_ms']:6.1f} | "
-            f"{lat['p99_ms']:6.1f} | {thr['calls_per_s']:7.1f} | {bad:9d} | "
-            + "; ".join(n for n in notes if n)
+            f"{backend:<10} | {lat['p99_ms']:8.1f} | {busy:8.1f} | {thr['calls_per_s']:14.1f} | "
+            f"{ref['calls_per_s']:4.0f} | {share:5.0%} | {issue:10.1f} | {bad:9d}"
         )
-    return "\n".join(rows)
+        verdicts.append(
+            f"{backend}: share {verdict(share, goals['share'], False)}; call -> display p99 "
+            f"while {thr['counters']} counters work {verdict(busy, goals['p99_ms'], True)}; "
+            f"issue at {SCALES[-1]} waiting {verdict(issue, goals['issue_5000_ms'], True)}; "
+            f"anomalies {'OK' if bad == 0 else 'MISS'}"
+        )
+        for size, figures in scale.items():
+            verdicts.append(
+                f"  {size:>5} waiting: loket cycle {figures['loket_cycle_ms']} ms, raw "
+                f"{figures['raw_cycle_ms']} ms (share {figures['share']:.0%}), issue "
+                f"{figures['issue_ms']} ms"
+            )
+        if "connections" in thr:
+            verdicts.append(f"  connections: {thr['connections']}")
+    return "\n".join(rows + [""] + verdicts)
+
+
+def run_backend(
+    backend: str,
+    new_url: Any,
+    args: argparse.Namespace,
+    calls: int,
+    waiting: int,
+    work: Path,
+    server: Any,
+) -> dict[str, Any]:
+    latency = measure_latency(new_url(), calls, work)
+    print(f"{backend} latency (idle) {latency}", flush=True)
+    throughput = measure_throughput(new_url(), args.counters, waiting, work, "serve", server)
+    print(f"{backend} throughput {throughput}", flush=True)
+    raw = measure_throughput(new_url(), args.counters, waiting, work, "raw", server)
+    print(f"{backend} raw reference {raw}", flush=True)
+    print(f"{backend} scaling", flush=True)
+    scaling = measure_scaling(new_url, 10 if args.quick else 30)
+    return {"latency": latency, "throughput": throughput, "raw": raw, "scaling": scaling}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -290,17 +512,13 @@ def main(argv: list[str] | None = None) -> int:
         if "postgresql" in backends:
             with postgres(work) as (server, pg_settings):
                 print(f"PostgreSQL {pg_settings}", flush=True)
-                latency = measure_latency(pg_database(server), calls, work)
-                print(f"postgresql latency {latency}", flush=True)
-                throughput = measure_throughput(pg_database(server), args.counters, waiting, work)
-                print(f"postgresql throughput {throughput}", flush=True)
-                results["postgresql"] = {"latency": latency, "throughput": throughput}
+                results["postgresql"] = run_backend(
+                    "postgresql", lambda: pg_database(server), args, calls, waiting, work, server
+                )
         if "sqlite" in backends:
-            latency = measure_latency(sqlite_database(work), calls, work)
-            print(f"sqlite latency {latency}", flush=True)
-            throughput = measure_throughput(sqlite_database(work), args.counters, waiting, work)
-            print(f"sqlite throughput {throughput}", flush=True)
-            results["sqlite"] = {"latency": latency, "throughput": throughput}
+            results["sqlite"] = run_backend(
+                "sqlite", lambda: sqlite_database(work), args, calls, waiting, work, None
+            )
     print()
     print(table(results))
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -315,11 +533,16 @@ def main(argv: list[str] | None = None) -> int:
         "sqlite_feed_poll_seconds": 0.05,
         "goals": GOALS,
         "seconds": round(time.perf_counter() - started, 1),
+        "load_average_at_end": os.getloadavg(),
         "results": results,
     }
     args.out.write_text(json.dumps(payload, indent=2))
     print(f"written {args.out}")
-    anomalies_total = sum(sum(r["throughput"]["anomalies"].values()) for r in results.values())
+    anomalies_total = sum(
+        sum(r[part]["anomalies"].values())
+        for r in results.values()
+        for part in ("throughput", "raw")
+    )
     return 1 if anomalies_total else 0
 
 

@@ -1,6 +1,6 @@
 """Run every benchmark in benchmarks/ (``make bench``), one after the other.
 
-    python benchmarks/run_all.py [--quick]
+    python benchmarks/run_all.py [--quick] [--only scheduler,live]
 
 Each ``benchmarks/*.py`` except this file is a benchmark with its own ``--quick`` and
 ``--out`` (default benchmarks/results/<name>.json). They run as separate processes,
@@ -28,10 +28,14 @@ def benchmarks() -> list[Path]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="passed on to every benchmark")
+    ap.add_argument("--only", default="", help="comma-separated benchmark names (default: all)")
     args = ap.parse_args(argv)
+    only = {n.removesuffix(".py") for n in args.only.split(",") if n}
     failed: list[str] = []
     summary: list[str] = []
     for path in benchmarks():
+        if only and path.stem not in only:
+            continue
         command = [sys.executable, str(path), *(["--quick"] if args.quick else [])]
         print(f"== {path.name}: {' '.join(command[1:])}", flush=True)
         began = time.perf_counter()

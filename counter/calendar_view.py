@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter.responsive import Responsive
 from counter.style import DUTCH, button, cell_text, confirm, label, picked_date, say
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -160,14 +161,16 @@ class CalendarView(QWidget):
         self.day_mode = QRadioButton("Dag")
         self.week_mode = QRadioButton("Week")
         self.day_mode.setChecked(True)
-        top = QHBoxLayout()
-        top.addWidget(self.branch_box, 2)
-        top.addWidget(self.service_box, 2)
-        top.addWidget(button("◀", "Ctrl+PgUp", lambda: self._shift(-1), self, "secondary"))
-        top.addWidget(self.day, 1)
-        top.addWidget(button("▶", "Ctrl+PgDown", lambda: self._shift(1), self, "secondary"))
-        top.addWidget(self.day_mode)
-        top.addWidget(self.week_mode)
+        where = QHBoxLayout()
+        where.addWidget(self.branch_box, 1)
+        where.addWidget(self.service_box, 1)
+        when = QHBoxLayout()
+        when.addWidget(button("◀", "Ctrl+PgUp", lambda: self._shift(-1), self, "secondary"))
+        when.addWidget(self.day, 1)
+        when.addWidget(button("▶", "Ctrl+PgDown", lambda: self._shift(1), self, "secondary"))
+        when.addWidget(self.day_mode)
+        when.addWidget(self.week_mode)
+        top = Responsive([where, when], stretches=[4, 3])
 
         self.heading = label("", "title")
         self.hours = label("", "muted")
@@ -183,7 +186,11 @@ class CalendarView(QWidget):
         self.list.verticalHeader().setVisible(False)
         self.list.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.list.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        # Times, status and reference whole ("10:40", not "1…"); the name takes the rest.
+        head = self.list.horizontalHeader()
+        for column in (0, 2, 3, 4):
+            head.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        head.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.list.itemSelectionChanged.connect(self._appointment_chosen)
         self.reschedule_button = button(
             "Verzetten naar gekozen tijd", "Ctrl+M", self.reschedule, self, "secondary"
@@ -242,15 +249,14 @@ class CalendarView(QWidget):
         left.addWidget(self.list_title)
         left.addWidget(self.list, 2)
         left.addLayout(actions)
-        body = QHBoxLayout()
-        body.addLayout(left, 3)
         right = QVBoxLayout()
         right.addWidget(form_box)
         right.addStretch(1)
-        body.addLayout(right, 2)
+        # The form beside the agenda on a wide screen, below it on a narrow one.
+        body = Responsive([left, right], stretches=[3, 2])
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addLayout(body, 1)
+        layout.addWidget(top)
+        layout.addWidget(body, 1)
         layout.addWidget(self.message)
 
         self._slot: datetime | None = None

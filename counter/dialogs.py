@@ -35,7 +35,10 @@ class _Dialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Terug")
+        back = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        back.setText("Terug")
+        back.setObjectName("secondary")  # stepping back is never the main action
+        back.setAutoDefault(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -140,6 +143,7 @@ class FollowUpDialog(_Dialog):
         phone: str | None,
         email: str | None,
         parent: QWidget | None = None,
+        call_by_name: bool = False,
     ) -> None:
         super().__init__(
             "Vervolgafspraak maken",
@@ -153,6 +157,8 @@ class FollowUpDialog(_Dialog):
         self.email = QLineEdit(email or "")
         self.notes = QLineEdit()
         self.call_by_name = QCheckBox("Wil bij naam worden geroepen")
+        # The visitor's wish carries over from the appointment they came for.
+        self.call_by_name.setChecked(call_by_name)
         self.form.addRow(self.picker)
         self.form.addRow("Naam", self.name)
         self.form.addRow("Telefoon", self.phone)

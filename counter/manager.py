@@ -34,7 +34,9 @@ from counter.login import StaffWindow
 from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
 from counter.manager_staff import StaffDialog, add_staff_button
+from counter.responsive import Responsive
 from counter.style import STYLE, button, label
+from counter.workstation import OFFLINE_TEXT
 from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -152,6 +154,13 @@ class ManagerWindow(StaffWindow):
         self.feed.events.connect(self.on_events)
         if isinstance(self.feed, PolledFeed):
             self.feed.unavailable.connect(self.hint.setText)  # the next tick tries again
+        self.feed.connection.connect(self._on_connection)  # said at once (issue 15)
+
+    def _on_connection(self, healthy: bool) -> None:
+        if healthy:
+            self.refresh()  # the hint gets its usual text back
+        else:
+            self.hint.setText(OFFLINE_TEXT)
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -160,7 +169,9 @@ class ManagerWindow(StaffWindow):
         header = QFrame(w)
         header.setObjectName("header")
         self.header_title = label("Monitor", "title", wrap=False)
-        self.header_who = label("", None, wrap=False)
+        # The name may be long: it wraps rather than push "Bijgewerkt" and the buttons
+        # off a 1366 or 1400 px screen, and is never cut (the screen-fit test checks).
+        self.header_who = label("", None, wrap=True)
         self.branch_box = QComboBox()
         for b in self.loket.branches():
             self.branch_box.addItem(b.name, b.code)
@@ -169,17 +180,21 @@ class ManagerWindow(StaffWindow):
         self.branch_box.currentIndexChanged.connect(self._branch_chosen)
         self.updated = label("", None, wrap=False)
         self.logout_button = button("Uitloggen", "Ctrl+Q", self.log_out, w, "secondary")
-        bar = QHBoxLayout(header)
-        bar.setContentsMargins(16, 10, 16, 10)
+        bar = QHBoxLayout()
         bar.addWidget(self.header_title)
         bar.addSpacing(16)
         bar.addWidget(self.branch_box)
         bar.addSpacing(16)
         bar.addWidget(self.header_who, 1)
         bar.addWidget(self.updated)
-        bar.addSpacing(12)
-        add_staff_button(self, bar)
-        bar.addWidget(self.logout_button)
+        side = QHBoxLayout()
+        side.addStretch(1)
+        add_staff_button(self, side)
+        side.addWidget(self.logout_button)
+        # One line on a wide screen; the buttons on a second line on a narrow one.
+        header_box = QVBoxLayout(header)
+        header_box.setContentsMargins(16, 10, 16, 10)
+        header_box.addWidget(Responsive([bar, side], stretches=[1, 0], spacing=12))
         QShortcut(QKeySequence("Ctrl+V"), w).activated.connect(self.branch_box.setFocus)
 
         # The alarm: one row per counter that asked for help, on top of everything.

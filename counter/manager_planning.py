@@ -66,6 +66,9 @@ class PlanningTab(QWidget):
         top.addWidget(self.make_button)
 
         self.summary = label("", "welcome")
+        # What the forecast rests on: history (with the punctuality of bookings) or the
+        # configured volumes.
+        self.forecast = label("", None)
         self.absent = label("", None)
         self.changes = label("", None)
         # Room for a few lines: a wrapped label filled after layout is otherwise cut off.
@@ -104,6 +107,7 @@ class PlanningTab(QWidget):
         page.setContentsMargins(16, 12, 16, 12)
         page.addLayout(top)
         page.addWidget(self.summary)
+        page.addWidget(self.forecast)
         page.addWidget(self.absent)
         page.addWidget(self.changes)
         page.addWidget(self.table, 1)
@@ -181,6 +185,7 @@ class PlanningTab(QWidget):
         self.table.setRowCount(0)
         if plan is None:
             self.summary.setText("Voor deze dag is nog geen plan. Kies 'Plan maken'.")
+            self.forecast.setText("")
             self.absent.setText("")
             self.changes.setText("")
             return
@@ -189,15 +194,22 @@ class PlanningTab(QWidget):
         except DomainError:
             return
         source = SOURCE_NL.get(branch.forecast_source, branch.forecast_source)
+        self.forecast.setText("" if branch.closed else branch.forecast_note)
         if branch.closed:
             self.summary.setText(f"{branch.name}: gesloten. {branch.closed}")
         else:
             share = (
                 f"{branch.share_within_norm:.0%}" if branch.share_within_norm is not None else "-"
             )
+            expected = (
+                f"Binnen {branch.norm_minutes:g} min opgeroepen: {share} verwacht "
+                f"(doel {branch.target_share:.0%})."
+                if branch.norm_minutes is not None and branch.target_share is not None
+                else f"Verwacht binnen de norm: {share}."
+            )
             self.summary.setText(
                 f"{branch.name}, {plan.day:%d-%m-%Y}: versie {plan.version}, voorspelling uit "
-                f"{source}. Verwacht binnen de norm: {share}."
+                f"{source}. {expected}"
             )
         self.absent.setText(
             "Afwezig: " + ", ".join(f"{n} ({r})" for n, r in plan.absent)

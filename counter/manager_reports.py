@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter.responsive import Responsive
 from counter.style import button, label
 from loket.errors import DomainError
 from loket.services import Loket, ReportService
@@ -253,17 +254,20 @@ class ReportsTab(QWidget):
         self.start.dateChanged.connect(self._dates_edited)
         self.end.dateChanged.connect(self._dates_edited)
 
-        bar = QHBoxLayout()
-        bar.addWidget(label("Periode", None, wrap=False))
-        bar.addWidget(self.preset)
-        bar.addWidget(self.start)
-        bar.addWidget(label("t/m", None, wrap=False))
-        bar.addWidget(self.end)
-        bar.addSpacing(12)
-        bar.addWidget(self.branch_box)
-        bar.addWidget(self.service_box)
-        bar.addStretch(1)
-        bar.addWidget(self.show_button)
+        period = QHBoxLayout()
+        period.addWidget(label("Periode", None, wrap=False))
+        period.addWidget(self.preset)
+        period.addWidget(self.start)
+        period.addWidget(label("t/m", None, wrap=False))
+        period.addWidget(self.end)
+        period.addStretch(1)
+        which = QHBoxLayout()
+        which.addWidget(self.branch_box)
+        which.addWidget(self.service_box)
+        which.addStretch(1)
+        which.addWidget(self.show_button)
+        # One line on a wide screen, two on a narrow one.
+        bar = Responsive([period, which], stretches=[0, 1])
 
         self.tile_share = ReportTile("Op tijd opgeroepen")
         self.tile_visitors = ReportTile("Bezoekers")
@@ -360,7 +364,7 @@ class ReportsTab(QWidget):
         page = QVBoxLayout(self)
         page.setContentsMargins(16, 12, 16, 12)
         page.setSpacing(10)
-        page.addLayout(bar)
+        page.addWidget(bar)
         page.addLayout(tiles)
         page.addLayout(middle, 1)
         page.addLayout(actions)

@@ -9,6 +9,7 @@ Tabs a role may not use are not shown (closures need "de wachtrij beheren").
 from __future__ import annotations
 
 import contextlib
+import re
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -37,7 +38,8 @@ from PySide6.QtWidgets import (
 from counter.calendar_view import CalendarView
 from counter.live_queue import LiveQueueWindow
 from counter.login import StaffWindow
-from counter.style import DUTCH, STYLE, button, label, picked_date, picked_time, say
+from counter.responsive import Responsive
+from counter.style import DUTCH, STYLE, button, confirm, label, picked_date, picked_time, say
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 from loket.views import ROLE_NL, SmtpSettings, StaffView, in_sentence
@@ -113,9 +115,8 @@ class FrontDesk(QWidget):
         box2.addWidget(self.results, 1)
         box2.addWidget(self.check_in_button)
         box2.addWidget(self.checked)
-        layout = QHBoxLayout(self)
-        layout.addWidget(walk_in, 1)
-        layout.addWidget(check_in, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(Responsive([walk_in, check_in], stretches=[1, 1]))
         self._references: list[str] = []
         self.find_appointments()
 
@@ -183,7 +184,30 @@ class FrontDesk(QWidget):
         who = (name_cell.text() if name_cell is not None else "") or reference
         try:
             ticket, text = self.loket.check_in_reference(reference, self.branch)
-        except (DomainError, Unavailable) as exc:
+        except DomainError as exc:
+            if exc.code != "too_early":
+                _error(self.checked, exc.message)
+                return
+            # Too early at the kiosk's rule; the receptionist may let the visitor in.
+            times = re.findall(r"\d{1,2}:\d{2}", exc.message)
+            when = (
+                f" De afspraak is om {times[0]}; inchecken kan vanaf {times[1]}."
+                if len(times) >= 2
+                else ""
+            )
+            question = (
+                f"{who} is te vroeg.{when}\n\n"
+                "Wilt u deze bezoeker toch nu inchecken? Dat wordt vastgelegd."
+            )
+            if not confirm(self, question, "Toch inchecken", "Niet inchecken"):
+                _error(self.checked, f"Niet ingecheckt: {who} is te vroeg.{when}")
+                return
+            try:
+                ticket, text = self.loket.check_in_reference(reference, self.branch, early_ok=True)
+            except (DomainError, Unavailable) as again:
+                _error(self.checked, again.message)
+                return
+        except Unavailable as exc:
             _error(self.checked, exc.message)
             return
         except Exception as exc:  # codes.CodeError: already used, wrong branch, ...
@@ -331,7 +355,7 @@ class ImportView(QWidget):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(button("Bestand kiezen…", "Ctrl+O", self.choose, self))
+        layout.addWidget(button("Bestand kiezen", "Ctrl+O", self.choose, self))
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
 

@@ -45,9 +45,12 @@ QPushButton:disabled { background: #c9d1d9; color: #6e7781; }
 QPushButton#secondary { background: #e7ecf1; color: #1d3557; }
 QPushButton#secondary:disabled { color: #9aa4ae; }
 QPushButton#danger { background: #b00020; }
-QPushButton#alert { background: #2b4a6f; color: #dfe7ef; font-weight: normal;
-                    padding: 5px 10px; }
-QPushButton#alertOn { background: #e63946; color: white; padding: 5px 10px; }
+QPushButton#alert { background: #ffd166; color: #1b1f24; border: 2px solid white;
+                    padding: 5px 12px; }
+QPushButton#alertOn { background: #b00020; color: white; border: 2px solid white;
+                      padding: 5px 12px; }
+QLabel#alertBanner { background: #b00020; color: white; font-size: 13pt;
+                     font-weight: bold; padding: 10px 16px; }
 QTableWidget { background: white; gridline-color: #e1e4e8; font-size: 12pt; }
 QHeaderView::section { background: #e7ecf1; padding: 4px; border: none;
                        font-weight: bold; }

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from counter.dialogs import CallNumberDialog, FollowUpDialog, ParkDialog, TransferDialog
 from counter.login import StaffWindow
+from counter.responsive import Responsive
 from counter.style import STYLE, button, label
 from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
@@ -46,6 +47,12 @@ from loket.views import (
 OVER_NORM = QColor("#fde2e1")
 OUTCOMES_SHOWN = list(OUTCOMES.items())
 STATUS_KEYS = {"available": "Ctrl+1", "break": "Ctrl+2", "back_office": "Ctrl+3"}
+
+
+OFFLINE_TEXT = (
+    "Geen verbinding met de gegevens. Loket probeert het steeds opnieuw; "
+    "wat u al heeft gedaan, blijft bewaard."
+)
 
 
 class CounterWorkstation(StaffWindow):
@@ -91,6 +98,17 @@ class CounterWorkstation(StaffWindow):
         self.feed.events.connect(self._on_events)
         if isinstance(self.feed, PolledFeed):
             self.feed.unavailable.connect(self.message.setText)  # the next tick tries again
+        # Lost and found again: said at once, not only when the clerk next clicks.
+        self.feed.connection.connect(self._on_connection)
+
+    def _on_connection(self, healthy: bool) -> None:
+        if healthy:
+            self.message.setStyleSheet("")
+            self.message.setText("De verbinding is terug.")
+            self.refresh()
+            return
+        self.message.setStyleSheet("color: #b00020;")
+        self.message.setText(OFFLINE_TEXT)
 
     # -- layout -------------------------------------------------------------------------
 
@@ -118,7 +136,8 @@ class CounterWorkstation(StaffWindow):
             w,
             "secondary",
         )
-        # Discreet on purpose: a visitor at the desk should not read "alarm" on a button.
+        # A word a visitor at the desk need not fear ("Collega", not "alarm"), on a
+        # button that stands out for the clerk who needs it.
         self.alert_button = button("Collega", "F12", self.toggle_alert, w, "alert")
         self.alert_button.setToolTip("Hulp nodig? De teamleider ziet het meteen.")
         bar = QHBoxLayout(header)
@@ -145,6 +164,10 @@ class CounterWorkstation(StaffWindow):
         self.queue_hint = label("", "muted")
         self.parked = label("", "muted")
         self.queue_table.setMinimumWidth(400)
+        # A long service name wraps in its cell instead of ending in "…".
+        self.queue_table.setWordWrap(True)
+        self.queue_table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        head.sectionResized.connect(lambda *_: self.queue_table.resizeRowsToContents())
         left = QVBoxLayout()
         left.addWidget(label("Mijn wachtrijen", "title"))
         left.addWidget(self.summary)
@@ -212,20 +235,28 @@ class CounterWorkstation(StaffWindow):
         grid.addWidget(self.call_number_button, 2, 2)
         grid.addWidget(self.follow_up_button, 3, 0)
         self.message = label("", "message")
+        self.no_show_rule = label("", "muted")
+        self.no_show_rule.hide()
         right = QVBoxLayout()
         right.addWidget(card, 1)
         right.addLayout(grid)
+        right.addWidget(self.no_show_rule)
         right.addWidget(self.message)
 
-        body = QHBoxLayout()
-        body.setContentsMargins(16, 12, 16, 12)
-        body.addLayout(left, 2)
-        body.addSpacing(12)
-        body.addLayout(right, 3)
+        # Queues beside the visitor on a landscape screen; above it on a narrow one.
+        self.body = Responsive([left, right], stretches=[2, 3], margins=(16, 12, 16, 12))
+        # Clear feedback while help is asked for: a band under the header, not a line.
+        self.alert_banner = label(
+            "U heeft om hulp gevraagd. De teamleider weet het; er komt iemand naar u toe. "
+            "Druk op F12 om de vraag in te trekken.",
+            "alertBanner",
+        )
+        self.alert_banner.hide()
         page = QVBoxLayout(w)
         page.setContentsMargins(0, 0, 0, 0)
         page.addWidget(header)
-        page.addLayout(body, 1)
+        page.addWidget(self.alert_banner)
+        page.addWidget(self.body, 1)
 
     # -- login and lock --------------------------------------------------------------------
 
@@ -314,6 +345,7 @@ class CounterWorkstation(StaffWindow):
                 self.queue_table.setItem(row, col, item)
         for col in (1, 2, 3):
             self.queue_table.resizeColumnToContents(col)
+        self.queue_table.resizeRowsToContents()
         self.parked.setText(
             "Apart gezet: "
             + ", ".join(t.number for t in o.parked)
@@ -330,7 +362,19 @@ class CounterWorkstation(StaffWindow):
         self.next_button.setEnabled(t is None and not paused)
         self.recall_button.setEnabled(status == "called")
         self.start_button.setEnabled(status == "called")
-        self.no_show_button.setEnabled(status == "called")
+        # "Niet gekomen" only after the rule's calls, and the rule is on screen before.
+        calls_needed = self.overview.max_calls if self.overview else 3
+        called = t.call_count if t is not None else 0
+        self.no_show_button.setEnabled(status == "called" and called >= calls_needed)
+        self.no_show_rule.setVisible(status == "called")
+        self.no_show_rule.setText(
+            f"Niet gekomen kan na {calls_needed} keer oproepen. "
+            + (
+                f"Nog {calls_needed - called} keer: Opnieuw oproepen [F3]."
+                if called < calls_needed
+                else "Dat is gebeurd."
+            )
+        )
         self.finish_button.setEnabled(status == "serving")
         self.outcome_box.setEnabled(status == "serving")
         self.park_button.setEnabled(t is not None)
@@ -462,6 +506,7 @@ class CounterWorkstation(StaffWindow):
             self.alert_on = False
             self.alert_button.setObjectName("alert")
             self.alert_button.setText("Collega  [F12]")
+            self.alert_banner.hide()
         else:
             self._act(
                 lambda s: s.raise_counter_alert(self.branch, self.counter),
@@ -470,7 +515,11 @@ class CounterWorkstation(StaffWindow):
             self.alert_on = True
             self.alert_button.setObjectName("alertOn")
             self.alert_button.setText("Collega komt  [F12 = intrekken]")
-        self.alert_button.setStyle(self.alert_button.style())  # re-apply the style sheet
+            self.alert_banner.show()
+        # Re-apply the style sheet for the new name, and make room for the new text.
+        self.alert_button.style().unpolish(self.alert_button)
+        self.alert_button.style().polish(self.alert_button)
+        self.alert_button.updateGeometry()
 
     # -- dialogs --------------------------------------------------------------------------
 
@@ -544,6 +593,7 @@ class CounterWorkstation(StaffWindow):
             v.phone if v else None,
             v.email if v else None,
             self,
+            call_by_name=bool(v and v.call_by_name),
         )
         reference = v.reference if v else None
 

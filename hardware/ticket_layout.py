@@ -57,11 +57,10 @@ def dutch_words(ticket: TicketPrint) -> TicketWords:
     minutes = ticket.expected_wait_minutes
     if minutes is None:
         wait = None
-    elif minutes == 0:
-        wait = "U bent bijna aan de beurt"
+    elif minutes <= 1:  # as the kiosk's screen says it
+        wait = "U bent bijna aan de beurt."
     else:
-        unit = "minuut" if minutes == 1 else "minuten"
-        wait = f"Verwachte wachttijd: ongeveer {minutes} {unit}"
+        wait = f"Verwachte wachttijd: ongeveer {minutes} minuten"
     return TicketWords(
         your_number="Uw nummer",
         issued=f"Uw nummer gekregen op {t.day} {_MONTHS_NL[t.month - 1]} {t.year}, {t:%H:%M}",

@@ -9,6 +9,7 @@ sit at (``kiosk.accessibility``): the smallest letter is at least distance / 200
 from __future__ import annotations
 
 import logging
+import time
 from math import ceil
 from typing import Any
 
@@ -40,6 +41,10 @@ from loket.views.language import SOURCE, language, say, shipped
 log = logging.getLogger(__name__)
 FAMILY = "DejaVu Sans"
 CALL_EVENTS = ("ticket.called", "ticket.recalled")
+MIN_REFRESH_MS = 250  # at most four reads of the queue a second, whatever the burst
+RETRY_MS = 2000  # after a failed read
+OFFLINE_AFTER_SECONDS = 3  # a short blip shows nothing; a real outage a marker
+OFFLINE_COLOURS = ("#FFFFFF", "#9B1C1C")  # white with dark red: not the yellow of a call
 RECENT_ROWS = 4
 # Up to 12 services on one page; beyond that the rows turn pages.
 WAIT_ROWS = 12
@@ -127,8 +132,18 @@ class DisplayWindow(QWidget):
 
         self.place = self._label(base, bold=True)
         self.clock = self._label(base, bold=True, align=Qt.AlignmentFlag.AlignRight, fit=False)
+        # Shown when the display has lost the database for a few seconds: the room sees
+        # that the screen is not current, and since when (OFFLINE_AFTER_SECONDS).
+        self.offline = self._label(base, bold=True, align=Qt.AlignmentFlag.AlignCenter, fit=False)
+        self.offline.setObjectName("offlineMarker")
+        self.offline.setStyleSheet(
+            f"background: {OFFLINE_COLOURS[0]}; color: {OFFLINE_COLOURS[1]};"
+            " border-radius: 8px; padding: 4px 16px;"
+        )
+        self.offline.hide()
         header = QHBoxLayout()
         header.addWidget(self.place, 1)
+        header.addWidget(self.offline)
         header.addWidget(self.clock)
 
         self.call_panel = QFrame()
@@ -187,15 +202,14 @@ class DisplayWindow(QWidget):
             )
             for _ in range(WAIT_ROWS)
         ]
-        waits = QGridLayout(self.wait_panel)
+        waits = self.waits_grid = QGridLayout(self.wait_panel)
         waits.setContentsMargins(*PANEL_MARGINS)
         waits.setVerticalSpacing(ROW_SPACING)
         waits.setHorizontalSpacing(WAIT_SPACING)
         waits.addWidget(self.wait_caption, 0, 0, 1, 3)
         waits.addWidget(self.wait_page, 0, 3)
-        for i, row in enumerate(self.wait_rows, start=1):
-            for j, widget in enumerate(row):
-                waits.addWidget(widget, i, j)
+        self._two_line_rows: bool | None = None
+        self._arrange_waits(two_lines=False)
         waits.setColumnStretch(1, 1)
 
         self.info = self._label(base, wrap=True, fit=False)
@@ -213,6 +227,19 @@ class DisplayWindow(QWidget):
         layout.addWidget(self.wait_panel)
         layout.addWidget(self.info)
 
+        # Connection state: the feed's and the last read's; the marker after a delay.
+        self.feed_ok = True
+        self.read_ok = True
+        self.updated_at: str | None = None
+        self.offline_timer = QTimer(self)
+        self.offline_timer.setSingleShot(True)
+        self.offline_timer.timeout.connect(self._show_offline)
+        # Refreshes at most every MIN_REFRESH_MS; a burst of events becomes one read.
+        self._pending_calls: list[EventRecord] = []
+        self._last_refresh = 0.0
+        self.refresh_later = QTimer(self)
+        self.refresh_later.setSingleShot(True)
+        self.refresh_later.timeout.connect(self.refresh)
         self.fresh_timer = QTimer(self)
         self.fresh_timer.setSingleShot(True)
         self.fresh_timer.timeout.connect(lambda: self._set_fresh(False))
@@ -225,8 +252,34 @@ class DisplayWindow(QWidget):
         self.refresh_timer.start(settings.refresh_seconds * 1000)
         if feed is not None:
             feed.events.connect(self.on_events)  # type: ignore[attr-defined]
+            if hasattr(feed, "connection"):
+                feed.connection.connect(self.on_connection)
         self.resize(settings.screen_width_px, settings.screen_height_px)
         self.refresh()
+
+    def _arrange_waits(self, *, two_lines: bool) -> None:
+        """One line per service on a landscape screen; on a portrait screen (narrow) the
+        name gets a line of its own with the numbers below it, so names stay whole."""
+        if two_lines == self._two_line_rows:
+            return
+        self._two_line_rows = two_lines
+        grid = self.waits_grid
+        for row in self.wait_rows:
+            for widget in row:
+                grid.removeWidget(widget)
+        for i, (prefix, name, waiting, minutes) in enumerate(self.wait_rows):
+            if two_lines:
+                grid.addWidget(prefix, 2 * i + 1, 0)
+                grid.addWidget(name, 2 * i + 1, 1, 1, 3)
+                grid.addWidget(waiting, 2 * i + 2, 2)
+                grid.addWidget(minutes, 2 * i + 2, 3)
+            else:
+                for j, widget in enumerate((prefix, name, waiting, minutes)):
+                    grid.addWidget(widget, i + 1, j)
+
+    @property
+    def _lines_per_row(self) -> int:
+        return 2 if self._two_line_rows else 1
 
     def _label(
         self,
@@ -273,25 +326,67 @@ class DisplayWindow(QWidget):
     # -- data ----------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        self.refresh_later.stop()
+        self._last_refresh = time.monotonic()
         try:
             self.state = self.loket.display_state(self.settings.branch)
         except UNAVAILABLE as exc:
             # Keep showing the last state; the next event or refresh tries again.
             log.warning("display cannot read the queue: %s", type(exc).__name__)
+            self._set_read_ok(False)
+            self.refresh_later.start(RETRY_MS)
             return
+        self.updated_at = f"{self.state.now:%H:%M}"
+        self._set_read_ok(True)
         self.show_state()
+        pending, self._pending_calls = self._pending_calls, []
+        if pending:
+            self._announce(pending)
 
     def on_events(self, records: list[EventRecord]) -> None:
         if not any(r["kind"].startswith(("ticket.", "appointment.")) for r in records):
             return
-        self.refresh()
+        self._pending_calls.extend(r for r in records if r["kind"] in CALL_EVENTS)
+        wait_ms = MIN_REFRESH_MS - (time.monotonic() - self._last_refresh) * 1000
+        if wait_ms <= 0:
+            self.refresh()
+        elif not self.refresh_later.isActive():
+            self.refresh_later.start(int(wait_ms))
+
+    # -- connection state ----------------------------------------------------------------
+
+    def on_connection(self, healthy: bool) -> None:
+        self.feed_ok = healthy
+        if healthy:
+            self.refresh()  # catch up at once: the feed brings the events it missed
+        self._update_offline()
+
+    def _set_read_ok(self, ok: bool) -> None:
+        self.read_ok = ok
+        self._update_offline()
+
+    @property
+    def online(self) -> bool:
+        return self.feed_ok and self.read_ok
+
+    def _update_offline(self) -> None:
+        if self.online:
+            self.offline_timer.stop()
+            self.offline.hide()
+        elif not self.offline_timer.isActive() and self.offline.isHidden():
+            self.offline_timer.start(OFFLINE_AFTER_SECONDS * 1000)
+
+    def _show_offline(self) -> None:
+        if self.online:
+            return
+        since = self.updated_at or "--:--"
+        self.offline.setText(self.tr("Geen verbinding · bijgewerkt om {time}").format(time=since))
+        self.offline.show()
+
+    def _announce(self, records: list[EventRecord]) -> None:
         if self.state is None:
             return
-        calls = [
-            r
-            for r in records
-            if r["kind"] in CALL_EVENTS and r["branch_id"] == self.state.branch_id
-        ]
+        calls = [r for r in records if r["branch_id"] == self.state.branch_id]
         # Only visitors who chose it have a display name; everyone else is a number.
         names = {c.number: c.display_name for c in self.state.calls if c.display_name}
         languages = {c.number: c.language for c in self.state.calls}
@@ -417,7 +512,8 @@ class DisplayWindow(QWidget):
         height += SPACING + panel
         height += self._line(self.who_px, True) if self.call_who.isVisibleTo(self) else 0
         height += self._line(self.counter_px, True)
-        height += SPACING + panel + rows * (self._line(self.row_px) + ROW_SPACING)
+        height += SPACING + panel
+        height += rows * self._lines_per_row * (self._line(self.row_px) + ROW_SPACING)
         if self.portrait:
             recent = min(
                 PORTRAIT_RECENT_ROWS, max(0, len(self.state.calls) - 1) if self.state else 0
@@ -433,9 +529,12 @@ class DisplayWindow(QWidget):
         font = _font(self.row_px)
         bold = _font(self.row_px, True)
         room: float = self.width() - WINDOW_MARGINS[0] - WINDOW_MARGINS[2]
-        room -= PANEL_MARGINS[0] + PANEL_MARGINS[2] + 3 * WAIT_SPACING
+        room -= PANEL_MARGINS[0] + PANEL_MARGINS[2]
         visible = self.wait_rows[:rows]
-        for column, column_font in ((0, bold), (2, font), (3, font)):
+        # On two lines the name shares its line only with the letter.
+        beside = ((0, bold),) if self._two_line_rows else ((0, bold), (2, font), (3, font))
+        room -= WAIT_SPACING * len(beside)
+        for column, column_font in beside:
             metrics = QFontMetricsF(column_font)
             room -= max((metrics.horizontalAdvance(r[column].text()) for r in visible), default=0)
         metrics = QFontMetricsF(font)
@@ -460,7 +559,8 @@ class DisplayWindow(QWidget):
         fixed += self._line(int(base * 4.2), True) + self._line(self.counter_px, True)
         fixed += PANEL_MARGINS[1] + PANEL_MARGINS[3] + self._line(base)
         fixed += self.info.heightForWidth(max(1, self.width() - 80)) if self.info.text() else 0
-        return max(0, int((self.height() - fixed) // (self._line(row_px) + ROW_SPACING)))
+        line = (self._line(row_px) + ROW_SPACING) * self._lines_per_row
+        return max(0, int((self.height() - fixed) // line))
 
     def _size_for(self, rows: int, info: bool) -> None:
         """Text sizes so every queue row fits on the screen: first the info line gives
@@ -469,6 +569,7 @@ class DisplayWindow(QWidget):
         self.calls_box.setDirection(
             QBoxLayout.Direction.TopToBottom if self.portrait else QBoxLayout.Direction.LeftToRight
         )
+        self._arrange_waits(two_lines=self.portrait)
         for i, row in enumerate(self.wait_rows):
             for widget in row:
                 widget.setVisible(i < rows)

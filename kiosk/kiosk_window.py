@@ -18,6 +18,7 @@ from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
+    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -79,7 +80,7 @@ class KioskWindow(QWidget):
         self._printer_alerted = False
         self._may_close = not settings.locked
         self.branch_name = ""
-        self.wait_area = ""
+        self.wait_areas: dict[str, str] = {}
         self.municipality = ""
         self.setObjectName("kioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -88,6 +89,8 @@ class KioskWindow(QWidget):
         self.header = QWidget()
         self.header.setObjectName("header")
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        # Never squeezed on a low screen (the buttons' letters would be cut off).
+        self.header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.place = label("header", wrap=False)
         self.place.installEventFilter(self)
         self.contrast_button = button("header", min_height=settings.touch_px)
@@ -136,8 +139,9 @@ class KioskWindow(QWidget):
         ):
             self.screens[screen.name] = screen
             self.stack.addWidget(screen)
-        self.checkin.submitted.connect(self.check_in)
+        self.checkin.submitted.connect(lambda code: self.check_in(code, typed=True))
         self.walk_in.chosen.connect(self.take_number)
+        self.ticket.print_chosen.connect(self._print_chosen)
         self.feedback_number.submitted.connect(self.rate_ticket)
         self.feedback_rating.submitted.connect(self.send_feedback)
         self.staff.submitted.connect(self.staff_pin)
@@ -300,7 +304,7 @@ class KioskWindow(QWidget):
             self._show_busy()
             return
         self.retry.stop()
-        self.branch_name, self.wait_area = branch.name, branch.wait_area
+        self.branch_name, self.wait_areas = branch.name, branch.wait_areas
         self.choose_language.set_languages(self.languages)
         self.go("start")
 
@@ -328,30 +332,46 @@ class KioskWindow(QWidget):
             return
         self.check_in(text)
 
-    def check_in(self, code: str) -> None:
+    def check_in(self, code: str, *, typed: bool = False) -> None:
+        """``typed``: the code came from the keypad (not the scanner), so a code that does
+        not fit is a typing slip, not a misread."""
         try:
             ticket, _message = self._call(self.loket.check_in, code, self.branch)
         except BusyShown:
             return
         except errors.CodeError as exc:
-            self._code_error(exc)
+            self._code_error(exc, typed=typed)
             return
         except DomainError as exc:
             self._domain_error(exc, "checkin")
             return
         self._show_ticket(ticket, checked_in=True)
 
-    def _code_error(self, exc: errors.CodeError) -> None:
+    def _code_error(self, exc: errors.CodeError, *, typed: bool = False) -> None:
+        # A typed code that does not read is a typo, not a bad scan.
+        code = "code_typo" if typed and exc.code == "code_unreadable" else exc.code
         again = ("code_unreadable", "code_typo", "code_invalid", "code_attempts")
-        retry = "checkin" if exc.code in again else None
-        self.message.show_message(lambda: refusal(exc.code, exc.params, self.language), retry)
+        retry = "checkin" if code in again else None
+        offer = self._number_for(exc.service) if code == "code_expired" else None
+        # Worded again after a language switch (kiosk.messages): the specific title stays.
+        self.message.show_message(lambda: refusal(code, exc.params, self.language), retry, offer)
         self.go("message")
 
+    def _number_for(self, service: str) -> Callable[[], None]:
+        """The next step "Nummer nemen": a number for the appointment's service, or the
+        choice of services when it is not known."""
+        return (
+            (lambda: self.take_number(service, False)) if service else (lambda: self.go("services"))
+        )
+
     def _domain_error(self, exc: DomainError, retry: str | None = None) -> None:
+        service = getattr(exc, "service", "")
+        offer = exc.code in ("expired", "too_early") and isinstance(service, str)
         # Worded from the code and params in the visitor's language (kiosk.messages).
         self.message.show_message(
             lambda: refusal(exc.code, exc.params, self.language),
             retry if exc.code in ("not_found",) else None,
+            self._number_for(service) if offer else None,
         )
         self.go("message")
 
@@ -376,21 +396,39 @@ class KioskWindow(QWidget):
     # -- the ticket and the printer -------------------------------------------------------------
 
     def _show_ticket(self, ticket: TicketView, *, checked_in: bool) -> None:
-        self.ticket.show_ticket(ticket, checked_in=checked_in, wait_area=self.wait_area)
+        # The choice only where there is a printer to choose.
+        choose = self.settings.offer_screen_only and self.output.printer is not None
+        self.ticket.show_ticket(
+            ticket,
+            checked_in=checked_in,
+            wait_areas=self.wait_areas,
+            choose=choose,
+        )
         self.go("ticket")
-        self.output.print_ticket(self._ticket_print(ticket))
+        if not choose:
+            self.output.print_ticket(self._ticket_print(ticket))
         if self.language != DEFAULT_LANGUAGE:
             try:  # the spoken call in the visitor's language (loket.ticket_language)
                 self.loket.record_language(self.branch, ticket.number, self.language)
             except (DomainError, Unavailable, OSError):
                 log.exception("could not record the visitor's language")
 
+    def _print_chosen(self, printed: bool) -> None:
+        """The visitor chose: a printed ticket, or the number on the screen only (nothing
+        printed; ``Ticket.printed`` stays false, so the reports count it)."""
+        shown = self.ticket.ticket
+        if shown is None:
+            return
+        self.ticket.set_print_state(None if printed else "screen_only")
+        if printed:
+            self.output.print_ticket(self._ticket_print(shown))
+
     def _ticket_print(self, t: TicketView) -> TicketPrint:
         return ticket_print(
             t,
             self.language,
             municipality=self.municipality,
-            wait_area=self.wait_area,
+            wait_area=self.ticket.place(self.language),
             branch=self.branch,
         )
 

@@ -20,16 +20,20 @@ REFUSALS: dict[str, tuple[str, str]] = {
         N_("De code is niet goed gelezen. Probeer het nog een keer."),
     ),
     "code_typo": (
-        N_("De code is niet goed gelezen"),
+        N_("Deze code klopt niet"),
         N_("Deze code klopt niet. Kijk goed en typ de code nog een keer."),
     ),
     "code_invalid": (
         N_("Deze code kennen we niet"),
-        N_("Deze code is niet geldig. Vraag een medewerker om hulp."),
+        # The help line below the text says where to go: no second person to ask here.
+        N_("We vinden geen afspraak bij deze code. Kijk of de code klopt en probeer het opnieuw."),
     ),
     "code_expired": (
         N_("Uw afspraak is voorbij"),
-        N_("Deze code is verlopen. Maak een nieuwe afspraak of neem een nummer."),
+        N_(
+            "De tijd van uw afspraak is voorbij. Neem een nummer, dan helpen we u zonder "
+            "afspraak. Of maak een nieuwe afspraak."
+        ),
     ),
     "code_wrong_day": (
         N_("Uw afspraak is op een andere dag"),
@@ -47,6 +51,7 @@ REFUSALS: dict[str, tuple[str, str]] = {
         N_("Even wachten"),
         N_("Er zijn te veel foute codes ingevoerd. Wacht even en probeer het opnieuw."),
     ),
+    "code_error": (N_("Dat lukte niet"), N_("Er ging iets mis met deze code.")),
     # Refusals of the core (loket.appointments, loket.tickets, loket.feedback).
     "too_early": (
         N_("U bent te vroeg"),
@@ -58,7 +63,10 @@ REFUSALS: dict[str, tuple[str, str]] = {
     ),
     "expired": (
         N_("Uw afspraak is voorbij"),
-        N_("De tijd van deze afspraak is voorbij. De receptie helpt u graag."),
+        N_(
+            "De tijd van uw afspraak is voorbij. Neem een nummer, dan helpen we u zonder "
+            "afspraak. Of maak een nieuwe afspraak."
+        ),
     ),
     "closed": (
         N_("We zijn nu gesloten"),
@@ -101,10 +109,14 @@ GENERAL = (N_("Dat kan nu niet"), N_("Dit kan nu niet. De receptie helpt u graag
 
 # With the error's params: a sentence that says the time, the day or the place.
 DETAILS: dict[str, str] = {
-    "too_early": N_("U bent te vroeg. Uw afspraak is om {time}. U kunt inchecken vanaf {start}."),
+    # Refusals with a next step on the screen ("Nummer nemen") say so.
+    "too_early": N_(
+        "Uw afspraak is om {time}. U kunt inchecken vanaf {start}. Kom dan terug. "
+        "Of neem nu een nummer, dan helpt de eerste vrije medewerker u."
+    ),
     "code_expired": N_(
-        "Deze code is verlopen. Uw afspraak was op {day}. Maak een nieuwe afspraak of "
-        "neem een nummer."
+        "Uw afspraak was op {day}. Die tijd is voorbij. Neem een nummer, dan helpen we u "
+        "zonder afspraak. Of maak een nieuwe afspraak."
     ),
     "code_wrong_day": N_("Uw afspraak is niet vandaag. Uw afspraak is op {day}."),
     "code_wrong_branch": N_("Uw afspraak is niet op deze locatie. Uw afspraak is bij {branch}."),

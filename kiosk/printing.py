@@ -43,17 +43,37 @@ SENTENCE = N_(
 )
 
 
-def ticket_words(t: TicketView, code: str, wait_area: str) -> TicketWords:
-    """The ticket's lines in the visitor's language, from the catalogues."""
+def wait_words(t: TicketView, code: str) -> str | None:
+    """The expected wait, as the kiosk's screen says it: "bijna aan de beurt" from one
+    minute down; when nobody who does the service is at a counter, from when someone is
+    expected (never "0 minutes")."""
+    if t.wait_note is not None:
+        if t.wait_expected_from:
+            return say(
+                code,
+                "Nu is er niemand voor deze dienst. Verwacht vanaf {time}.",
+                time=t.wait_expected_from,
+            )
+        return say(code, "Nu is er niemand voor deze dienst.")
     minutes = t.predicted_wait_minutes
     if minutes is None:
-        wait = None
-    elif minutes == 0:
-        wait = say(code, "U bent bijna aan de beurt")
-    elif minutes == 1:
-        wait = say(code, "Verwachte wachttijd: ongeveer 1 minuut")
+        return None
+    if minutes <= 1:
+        return say(code, "U bent bijna aan de beurt.")
+    return say(code, "Verwachte wachttijd: ongeveer {minutes} minuten", minutes=minutes)
+
+
+def ticket_words(t: TicketView, code: str, wait_area: str) -> TicketWords:
+    """The ticket's lines in the visitor's language, from the catalogues."""
+    if t.kind != "walk_in" and t.appointment_at is not None and t.appointment_at > t.issued_at:
+        # Checked in early: the appointment's time instead of a wait, as on the screen.
+        wait: str | None = say(
+            code,
+            "Uw afspraak is om {time}. We roepen u rond die tijd.",
+            time=format_time(t.appointment_at),
+        )
     else:
-        wait = say(code, "Verwachte wachttijd: ongeveer {minutes} minuten", minutes=minutes)
+        wait = wait_words(t, code)
     when = say(
         code,
         "{day}, {time}",

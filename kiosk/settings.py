@@ -22,6 +22,8 @@ class KioskSettings:
     # Locked: closing needs a manager or admin (the demo runs unlocked).
     locked: bool = True
     high_contrast: bool = False
+    # Less paper: ask "Bonnetje printen" or "Alleen op het scherm" ([pc] screen_only).
+    offer_screen_only: bool = False
 
     @property
     def dpi(self) -> float:

@@ -22,8 +22,10 @@ from loket.models import (
     Ticket,
     TicketKind,
 )
+from loket.queue_state import LivePrediction, predict_live
 from loket.tickets import Context
 from loket.views import in_sentence
+from scheduler import dispatch as policy
 
 CHANNELS = ("phone", "counter", "online", "import")
 # One @, something before it, a dot in the part after it: catches typing slips, no more.
@@ -216,12 +218,9 @@ def book(
     return appointment
 
 
-def get_by_reference(session: Session, reference: str) -> Appointment:
-    appointment = session.scalar(
-        select(Appointment)
-        .where(Appointment.reference == reference.strip().upper())
-        .with_for_update()
-    )
+def get_by_reference(session: Session, reference: str, *, lock: bool = True) -> Appointment:
+    query = select(Appointment).where(Appointment.reference == reference.strip().upper())
+    appointment = session.scalar(query.with_for_update() if lock else query)
     if appointment is None:
         raise NotFound(f"Afspraak {reference} bestaat niet.")
     return appointment
@@ -244,18 +243,28 @@ def make_codes(session: Session, appointment: Appointment, now: datetime) -> tup
     )
 
 
-def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
-    """The appointment behind a scanned code or a typed short code, or a CodeError."""
+def resolve_code(session: Session, text: str, now: datetime, *, lock: bool = True) -> Appointment:
+    """The appointment behind a scanned code or a typed short code, or a CodeError.
+    ``lock=False`` reads without locking (the prediction before the write)."""
     try:
         reference = codes.read_short_code(text)
     except codes.ShortCodeTypo:
         raise
     except codes.CodeUnreadable:
-        payload = codes.read_code(text, code_keys(session, now), now.date())
+        try:
+            payload = codes.read_code(text, code_keys(session, now), now.date())
+        except codes.CodeExpired as expired:
+            # A genuine code of a past day: say which service, so a number can follow.
+            past = session.scalar(
+                select(Appointment).where(Appointment.reference == expired.reference)
+            )
+            if expired.reference and past is not None:
+                expired.service = past.service.code
+            raise
         reference = payload.reference
     query = select(Appointment).where(Appointment.reference == reference)
     # PostgreSQL: loket_check_in locks the row itself (a kiosk may not lock it).
-    if not hall.uses_functions(session):
+    if lock and not hall.uses_functions(session):
         query = query.with_for_update()
     appointment = session.scalar(query)
     if appointment is None:
@@ -263,10 +272,32 @@ def resolve_code(session: Session, text: str, now: datetime) -> Appointment:
     return appointment
 
 
+def predict_check_in(
+    session: Session, appointment: Appointment, now: datetime
+) -> LivePrediction | None:
+    """Reads only: the expected wait of the ticket this appointment gets when it checks
+    in now (a late one as a walk-in), or None when it cannot check in now. The service
+    calls it in a read transaction before the write, like issuing a walk-in ticket."""
+    if appointment.status is not AppointmentStatus.BOOKED or appointment.start.date() != now.date():
+        return None
+    late = now > appointment.start + timedelta(minutes=tickets.settings(session).late_minutes)
+    kind = policy.WALK_IN if late else policy.APPOINTMENT
+    return predict_live(session, appointment.branch_id, appointment.service.code, now, kind)
+
+
 def check_in(
-    session: Session, ctx: Context, appointment: Appointment, *, branch: Branch | None = None
+    session: Session,
+    ctx: Context,
+    appointment: Appointment,
+    *,
+    branch: Branch | None = None,
+    predicted: LivePrediction | None = None,
+    early_ok: bool = False,
 ) -> tuple[Ticket, str]:
-    """Check in; returns the ticket and a plain-Dutch message for the visitor."""
+    """Check in; returns the ticket and a plain-Dutch message for the visitor.
+    ``predicted``: the wait computed before the write transaction (predict_check_in).
+    ``early_ok``: reception lets a visitor in before the check-in window opens (the
+    event records that it was let in early, and by whom)."""
     settings = tickets.settings(session)
     if branch is not None and appointment.branch_id != branch.id:
         raise codes.CodeWrongBranch(appointment.branch.name)
@@ -280,31 +311,46 @@ def check_in(
         raise Refused(
             "De tijd van deze afspraak is voorbij. De receptie helpt u graag verder.",
             code="expired",
+            service=appointment.service.code,
         )
     if appointment.start.date() != ctx.now.date():
         if appointment.start.date() < ctx.now.date():
-            raise codes.CodeExpired(appointment.start.date(), ctx.now.date())
+            raise codes.CodeExpired(
+                appointment.start.date(), ctx.now.date(), service=appointment.service.code
+            )
         raise codes.CodeWrongDay(appointment.start.date(), ctx.now.date())
     earliest = appointment.start - timedelta(minutes=settings.early_checkin_minutes)
-    if ctx.now < earliest:
+    early = ctx.now < earliest
+    if early and not early_ok:
         raise Refused(
             f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "
             f"U kunt inchecken vanaf {earliest:%H:%M}.",
             code="too_early",
             params={"time": appointment.start.time(), "start": earliest.time()},
+            service=appointment.service.code,
         )
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)
     if hall.uses_functions(session):
         kind = TicketKind.WALK_IN if late else TicketKind.APPOINTMENT
-        predicted = tickets.predicted_seconds(
-            session, ctx, appointment.branch, appointment.service, kind
+        seconds = (
+            predicted.seconds
+            if predicted is not None
+            else tickets.predicted_seconds(
+                session, ctx, appointment.branch, appointment.service, kind
+            )
         )
-        ticket = hall.check_in(session, ctx, appointment, branch, predicted)
+        ticket = hall.check_in(session, ctx, appointment, branch, seconds, early=early)
     else:
         appointment.status = AppointmentStatus.CHECKED_IN
         appointment.checked_in_at = ctx.now
         _record(session, ctx, "appointment.checked_in", appointment, late=late)
-        ticket = tickets.ticket_for_appointment(session, ctx, appointment, late=late)
+        ticket = tickets.ticket_for_appointment(
+            session, ctx, appointment, late=late, predicted=predicted
+        )
+    if early and not hall.uses_functions(session):
+        # Let in before the check-in window by reception: on record, with who did it
+        # (on PostgreSQL loket_let_in_early records it).
+        _record(session, ctx, "appointment.let_in_early", appointment)
     if late:
         message = (
             "U bent te laat voor uw afspraak. U krijgt een gewoon nummer en wacht op uw beurt."

@@ -131,6 +131,9 @@ class CodeError(Exception):
 
     code: str = "code_error"
     message: str = "Er ging iets mis met deze code. Vraag een medewerker om hulp."
+    # The appointment's service, when known: the kiosk offers a number for it.
+    service: str = ""
+    reference: str = ""
 
     def __init__(self, message: str | None = None, **params: object) -> None:
         if message is not None:
@@ -170,8 +173,11 @@ class CodeExpired(CodeError):
     code = "code_expired"
     message = "Deze code is verlopen. Maak een nieuwe afspraak of neem een nummer."
 
-    def __init__(self, day: date | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, day: date | None = None, today: date | None = None, *, service: str = ""
+    ) -> None:
         self.day = day
+        self.service = service
         if day is None:
             super().__init__()
             return
@@ -412,7 +418,9 @@ def read_code(text: str, keys: CodeKeys, today: date) -> CodePayload:
         assert first_error is not None
         raise first_error
     if payload.day < today:
-        raise CodeExpired(payload.day, today)
+        expired = CodeExpired(payload.day, today)
+        expired.reference = payload.reference  # genuine: the caller may name its service
+        raise expired
     if payload.day > today:
         raise CodeWrongDay(payload.day, today)
     return payload

@@ -214,6 +214,22 @@ MUNICIPALITY = Section(
             example='languages = ["nl", "en", "de", "pl", "tr", "uk", "ar"]',
         ),
         Setting(
+            "phone",
+            "text",
+            "phone number for appointments; letters and e-mails say to call it to cancel",
+            "",
+            column="phone",
+            example='phone = "14 0529"',
+        ),
+        Setting(
+            "website",
+            "text",
+            "website for appointments; letters and e-mails say to cancel there",
+            "",
+            column="website",
+            example='website = "www.dalfsen.nl/afspraak"',
+        ),
+        Setting(
             "target_share",
             "float",
             "share of visitors to call within the norm (0.95 = 95%); monitor, plan, reports",
@@ -300,10 +316,13 @@ BRANCH = Section(
         Setting("address", "text", "address", "", column="address"),
         Setting(
             "wait_area",
-            "text",
-            'printed on the ticket: "where to wait"',
+            "localized",
+            "where to wait, on the kiosk and the ticket; a language without its own text "
+            'says "the waiting area"',
             "",
-            column="wait_area",
+            column="wait_area_text",
+            default_doc='"de wachtruimte"',
+            example='wait_area = { nl = "de wachtruimte in de hal", en = "the waiting area" }',
         ),
         Setting(
             "public_holidays",

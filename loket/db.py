@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket.errors import Unavailable
@@ -70,7 +71,39 @@ def make_engine(url: str) -> Engine:
             conn.exec_driver_sql(f"BEGIN {mode}")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+    # No ping before every checkout (a round trip per transaction): a connection is
+    # checked only after it sat idle in the pool (a restarted server or a firewall drops
+    # idle ones), recycled after half an hour, and a disconnect found while working
+    # invalidates the whole pool, so the next transaction starts on a fresh connection.
+    engine = create_engine(url, pool_recycle=RECYCLE_SECONDS, hide_parameters=True)
+    _ping_when_idle(engine)
+    return engine
+
+
+RECYCLE_SECONDS = 1800
+IDLE_PING_SECONDS = 1.0  # a clerk working steadily never waits for a ping
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):  # type: ignore[no-untyped-def]
+        record.info["loket_idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy):  # type: ignore[no-untyped-def]
+        since = record.info.get("loket_idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            cursor = dbapi_conn.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+            dbapi_conn.rollback()
+        except Exception as exc:
+            # The pool throws this connection away and checks out a fresh one.
+            raise DisconnectionError(type(exc).__name__) from exc
 
 
 class Database:

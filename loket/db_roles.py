@@ -68,6 +68,12 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
         _EVERY_PC_BUT_DISPLAY
     ),
     "loket_check_in(integer, integer, timestamp, integer, integer, text)": (_EVERY_PC_BUT_DISPLAY),
+    # Migration 0013: reception lets a visitor in before the check-in window opens.
+    "loket_let_in_early(integer, integer, timestamp, integer, integer, text)": (
+        RECEPTION,
+        MANAGER,
+        ADMIN,
+    ),
     "loket_give_feedback(integer, timestamp, integer, integer, integer, integer, text)": (
         KIOSK,
         MANAGER,
@@ -76,12 +82,15 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "loket_raise_alert(text, integer, timestamp, text, jsonb)": EVERYONE,
     # Migration 0007: the kiosk records that a ticket was printed (paper use, reports).
     "loket_ticket_printed(integer, timestamp)": _EVERY_PC_BUT_DISPLAY,
-    # Migration 0011: the language the visitor chose, for the spoken call.
+    # Migration 0014: the language the visitor chose, for the spoken call.
     "loket_ticket_language(integer, text, timestamp)": _EVERY_PC_BUT_DISPLAY,
     # The kiosk's unlock by a team leader (the kiosk reads no staff data).
     "loket_pin_salt(text)": (KIOSK, MANAGER, ADMIN),
     "loket_login_pin(text, text, timestamp, text)": (KIOSK, MANAGER, ADMIN),
     "loket_login_card(bytea, timestamp, text)": (KIOSK, MANAGER, ADMIN),
+    # Migration 0010: per staffed counter the services and speeds of whoever sits there
+    # (no names, no staff ids), for the live wait prediction on every PC that issues.
+    "loket_counter_speeds(integer, timestamp)": _EVERY_PC_BUT_DISPLAY,
 }
 # Who may work when and where, and what the forecast starts from (loket/plan_store.py).
 PLANNING_TABLES = (

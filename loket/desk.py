@@ -84,6 +84,8 @@ class CounterOverview:
     queues: list[ServiceQueue]
     current: Visitor | None
     parked: list[TicketView] = field(default_factory=list)
+    # Calls before "niet gekomen" is allowed ([municipality] max_calls): shown beforehand.
+    max_calls: int = 3
 
     @property
     def waiting(self) -> int:
@@ -159,4 +161,5 @@ def overview(
         queues=queues,
         current=current,
         parked=[TicketView.of(t) for t in parked],
+        max_calls=tickets.settings(session).max_calls,
     )

@@ -37,9 +37,17 @@ class Refused(DomainError):
     """A visitor's request refused by opening hours or the service offer."""
 
     def __init__(
-        self, message: str, *, code: str = "refused", params: dict[str, object] | None = None
+        self,
+        message: str,
+        *,
+        code: str = "refused",
+        params: dict[str, object] | None = None,
+        service: str = "",
     ) -> None:
         super().__init__(message, code=code, params=params)
+        # The service asked for, when the refusal concerns one: a UI may offer the next
+        # step for it (the kiosk: take a number for it now).
+        self.service = service
 
 
 class PermissionDenied(DomainError):
@@ -81,6 +89,7 @@ class Unavailable(Exception):
 _CODE_ERRORS = (
     "CodeError",
     "CodeUnreadable",
+    "ShortCodeTypo",
     "CodeInvalid",
     "CodeExpired",
     "CodeWrongDay",
@@ -98,6 +107,7 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.codes import CodeUnreadable as CodeUnreadable
     from loket.codes import CodeWrongBranch as CodeWrongBranch
     from loket.codes import CodeWrongDay as CodeWrongDay
+    from loket.codes import ShortCodeTypo as ShortCodeTypo
 
 
 def __getattr__(name: str) -> Any:

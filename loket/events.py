@@ -6,9 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
+from sqlalchemy import event as sa_event
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from loket import config_cache
+from loket.config_cache import CONFIG_EVENTS
 from loket.models import Event
 
 NOTIFY_CHANNEL = "loket_events"
@@ -85,6 +88,11 @@ def append(
     )
     session.add(event)
     session.flush()
+    if kind in CONFIG_EVENTS:
+        # This process's cached configuration is reloaded once the change is committed;
+        # other PCs reload when their feed delivers the event (loket.config_cache).
+        url = bind.engine.url
+        sa_event.listen(session, "after_commit", lambda _s: config_cache.invalidate(url), once=True)
     if bind.dialect.name == "postgresql":
         # Delivered at commit, never for a rolled-back change.
         session.execute(

@@ -23,6 +23,8 @@ import psycopg
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 
+from loket import config_cache
+from loket.config_cache import CONFIG_EVENTS
 from loket.db import database_url
 from loket.events import NOTIFY_CHANNEL, EventRecord, event_record
 from loket.models import Event
@@ -33,6 +35,9 @@ BATCH = 500
 
 class EventFeed(Protocol):
     last_id: int
+    # False from a lost connection until the feed has read the log again: a screen
+    # shows it after a few seconds (kiosk.live_feed, the display's marker).
+    healthy: bool
 
     def wait(self, timeout: float) -> list[EventRecord]:
         """New events since the last call, waiting at most ``timeout`` seconds for one."""
@@ -54,6 +59,7 @@ class _FeedBase:
 
     def __init__(self, engine: Engine, last_id: int | None) -> None:
         self.engine = engine
+        self.healthy = True
         self.last_id = self._max_id() if last_id is None else last_id
         self._delivered: set[int] = set()
         self._missing_since: dict[int, float] = {}
@@ -76,6 +82,8 @@ class _FeedBase:
                 .limit(BATCH + len(self._delivered))
             )
             records = [event_record(e) for e in rows if e.id not in self._delivered]
+        if any(r["kind"] in CONFIG_EVENTS for r in records):
+            config_cache.invalidate(self.engine.url)
         self._advance([r["id"] for r in records])
         return records
 
@@ -139,8 +147,11 @@ class SqliteFeed(_FeedBase):
 
 
 class PostgresFeed(_FeedBase):
+    """LISTENs and reads the log on one connection (autocommit, so it may sit idle):
+    one PostgreSQL connection per feed. Through PgBouncer it needs session pooling
+    (docs/architecture.md, "Connection budget")."""
+
     def __init__(self, url: str, last_id: int | None = None) -> None:
-        super().__init__(create_engine(url, pool_pre_ping=True), last_id)
         sa_url = make_url(url)
         self._conninfo = psycopg.conninfo.make_conninfo(
             host=sa_url.host or "",
@@ -148,9 +159,45 @@ class PostgresFeed(_FeedBase):
             dbname=sa_url.database or "",
             user=sa_url.username or "",
             password=sa_url.password or "",
+            **{k: str(v) for k, v in sa_url.query.items()},
         )
         self._listener: psycopg.Connection[Any] | None = None
         self._backoff = 0.2
+        # The engine is only for the log's rows (event_record) and the config cache key;
+        # it never connects: every query runs on the listening connection.
+        super().__init__(create_engine(url), last_id)
+
+    def _max_id(self) -> int:
+        row = self._listen().execute("SELECT COALESCE(MAX(id), 0) FROM event").fetchone()
+        return int(row[0]) if row else 0
+
+    def _fetch(self) -> list[EventRecord]:
+        rows = self._listen().execute(
+            "SELECT id, at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,"
+            " workstation, data FROM event WHERE id > %s ORDER BY id LIMIT %s",
+            (self.last_id, BATCH + len(self._delivered)),
+        )
+        records: list[EventRecord] = [
+            {
+                "id": r[0],
+                "at": r[1].isoformat(timespec="seconds"),
+                "kind": r[2],
+                "branch_id": r[3],
+                "ticket_id": r[4],
+                "appointment_id": r[5],
+                "counter_id": r[6],
+                "staff_id": r[7],
+                "workstation": r[8],
+                "data": r[9] if isinstance(r[9], dict) else {},
+            }
+            for r in rows
+            if r[0] not in self._delivered
+        ]
+        if any(r["kind"] in CONFIG_EVENTS for r in records):
+            config_cache.invalidate(self.engine.url)
+        self._advance([r["id"] for r in records])
+        self.healthy = True
+        return records
 
     def _listen(self) -> psycopg.Connection[Any]:
         if self._listener is None or self._listener.closed:
@@ -195,6 +242,7 @@ class PostgresFeed(_FeedBase):
 
     def _drop(self, exc: Exception) -> None:
         log.warning("event feed lost its connection, reconnecting: %s", type(exc).__name__)
+        self.healthy = False
         if self._listener is not None:
             with contextlib.suppress(Exception):  # already broken
                 self._listener.close()

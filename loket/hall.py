@@ -109,11 +109,16 @@ def check_in(
     appointment: Appointment,
     branch: Branch | None,
     predicted: int | None,
+    *,
+    early: bool = False,
 ) -> Ticket:
+    """``loket_check_in``; ``early``: ``loket_let_in_early`` (reception, migration 0013),
+    the same without the check-in window, recording ``appointment.let_in_early``."""
+    function = "loket_let_in_early" if early else "loket_check_in"
     with _refusals(CodeAlreadyUsed):
         ticket_id = _call(
             session,
-            "SELECT loket_check_in(:appointment, :branch, :at, :predicted, :staff, :workstation)",
+            f"SELECT {function}(:appointment, :branch, :at, :predicted, :staff, :workstation)",
             appointment=appointment.id,
             branch=branch.id if branch else None,
             at=ctx.now,
@@ -126,7 +131,10 @@ def check_in(
         session,
         or_(
             Event.ticket_id == int(str(ticket_id)),
-            and_(Event.appointment_id == appointment.id, Event.kind == "appointment.checked_in"),
+            and_(
+                Event.appointment_id == appointment.id,
+                Event.kind.in_(("appointment.checked_in", "appointment.let_in_early")),
+            ),
         ),
     )
     return _load(session, int(str(ticket_id)))
@@ -256,7 +264,7 @@ def ticket_printed(session: Session, ctx: Context, ticket: Ticket) -> bool:
 
 
 def ticket_language(session: Session, ctx: Context, ticket: Ticket, language: str) -> bool:
-    """``loket_ticket_language`` (migration 0011): the visitor's language on the ticket."""
+    """``loket_ticket_language`` (migration 0014): the visitor's language on the ticket."""
     with _refusals():
         return bool(
             _call(

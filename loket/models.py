@@ -19,6 +19,7 @@ from sqlalchemy import (
     Enum,
     Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -108,6 +109,9 @@ class Municipality(Base):
     languages: Mapped[list[str]] = mapped_column(
         JSON, default=lambda: ["nl", "en"], server_default='["nl", "en"]'
     )
+    # How to cancel an appointment (letters, e-mails).
+    phone: Mapped[str] = mapped_column(String(40), default=_m("phone"), server_default="")
+    website: Mapped[str] = mapped_column(String(200), default=_m("website"), server_default="")
     # The municipality's zone: every PC's clock (loket/clock.py) reads wall-clock time in it.
     time_zone: Mapped[str] = mapped_column(
         String(64), default=_m("time_zone"), server_default="Europe/Amsterdam"
@@ -147,7 +151,8 @@ class Branch(TargetOverrides, Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(200), default=declared("branches", "address"))
-    wait_area: Mapped[str] = mapped_column(String(120), default=declared("branches", "wait_area"))
+    # Where to wait, per language ({"nl": "de wachtruimte in de hal", "en": ...}).
+    wait_area_text: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     public_holidays: Mapped[bool] = mapped_column(
         Boolean, default=declared("branches", "public_holidays")
     )
@@ -155,6 +160,12 @@ class Branch(TargetOverrides, Base):
     periods: Mapped[list[OpeningPeriod]] = relationship(
         back_populates="branch", cascade="all, delete-orphan", order_by="OpeningPeriod.start"
     )
+
+    @property
+    def wait_area(self) -> str:
+        """Where to wait, in Dutch (staff screens)."""
+        return (self.wait_area_text or {}).get("nl", "")
+
     exceptions: Mapped[list[DayException]] = relationship(
         back_populates="branch", cascade="all, delete-orphan"
     )
@@ -333,7 +344,11 @@ class Ticket(Base):
     """One visit in the queue."""
 
     __tablename__ = "ticket"
-    __table_args__ = (UniqueConstraint("branch_id", "day", "prefix", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("branch_id", "day", "prefix", "sequence"),
+        # The head of each service's queue for "call next" (loket.clerk_sql, 0012).
+        Index("ix_ticket_queue", "branch_id", "day", "status", "service_id", "wait_from"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))

@@ -31,7 +31,7 @@ DEVICE_ALERT_NL = {
     "alert.printer": "Printer van het aanmeldscherm",
     "alert.scanner": "Scanner van het aanmeldscherm",
     "alert.assistance": "Bezoeker vraagt om hulp",
-    "alert.kiosk": "Zuil",
+    "alert.kiosk": "Aanmeldscherm",
 }
 PROBLEM_NL = {
     "paper_out": "papier op",

@@ -44,11 +44,12 @@ from loket.models import (
     TicketKind,
     TravelTime,
 )
+from loket.reports.figures import Targets
 from scheduler.booking import booking_capacity
 from scheduler.demand import DayDemand, Period, ServiceProfile, hhmm
-from scheduler.forecast import VisitRecord, build_forecast
+from scheduler.forecast import Punctuality, VisitRecord, build_forecast
 from scheduler.planning import plan_day
-from scheduler.roster import Roster, Shift
+from scheduler.roster import WORK_LIMIT, Roster, Shift
 from scheduler.roster import StaffAvailability as Available
 from scheduler.staffing import Target
 
@@ -188,6 +189,39 @@ class _Forecast:
     walk_in: dict[str, list[float]]
     appointments: dict[str, list[float]]
     show_rate: float
+    punctuality: Punctuality | None = None
+
+
+def _punctuality_note(p: Punctuality | None) -> str:
+    if p is None:
+        return ""
+    minutes = round(p.median_minutes)
+    if minutes > 0:
+        when = f"meestal {minutes} min te laat"
+    elif minutes < 0:
+        when = f"meestal {-minutes} min te vroeg"
+    else:
+        when = "meestal op tijd"
+    return f" Afspraken: {when} ({p.late_share:.0%} komt na de afgesproken tijd)."
+
+
+def shift_late(row: list[float], minutes: float, interval: int) -> list[float]:
+    """Bookings per interval moved to when the visitors arrive: ``minutes`` late on
+    average (only lateness moves them; an early visitor is still called around the
+    appointment time). Part of an interval's bookings moves to the next one."""
+    if minutes <= 0:
+        return list(row)
+    out = [0.0] * len(row)
+    whole, part = divmod(minutes / interval, 1.0)
+    for i, value in enumerate(row):
+        j = i + int(whole)
+        if j < len(row):
+            out[j] += value * (1.0 - part)
+        if j + 1 < len(row):
+            out[j + 1] += value * part
+        elif j < len(row):
+            out[j] += value * part  # the last interval keeps what cannot move on
+    return out
 
 
 def _forecast(
@@ -214,11 +248,13 @@ def _forecast(
         seen = forecast.days_seen[weekday]
         return _Forecast(
             "history",
-            f"Voorspelling uit de geschiedenis: {seen} eerdere {WEEKDAYS_PLURAL_NL[weekday]}.",
+            f"Voorspelling uit de geschiedenis: {seen} eerdere {WEEKDAYS_PLURAL_NL[weekday]}."
+            + _punctuality_note(forecast.punctuality),
             profiles,
             walk,
             appointments,
             forecast.show_rate,
+            forecast.punctuality,
         )
     volumes = list(
         session.execute(
@@ -429,7 +465,7 @@ def _branch_plan(
     travel: Mapping[tuple[int, int], int],
     target: Target,
     previous: Mapping[str, Any] | None,
-    time_limit_s: float,
+    work_limit: float,
 ) -> dict[str, Any]:
     periods, closed = periods_on(branch, day)
     if not periods:
@@ -465,8 +501,15 @@ def _branch_plan(
         i = (minute_of(at) - grid.start) // SLOT_MINUTES
         if code in booked and 0 <= i < grid.n_intervals:
             booked[code][i] += 1
+    # Booked visitors arrive as punctual as they have been (the forecast's punctuality):
+    # the plan counts them where they arrive, the live prediction expects them then.
+    late = fc.punctuality.median_minutes if fc.punctuality else 0.0
     appointments = {
-        s: [max(b, e) for b, e in zip(booked[s], fc.appointments.get(s, booked[s]), strict=True)]
+        s: shift_late(
+            [max(b, e) for b, e in zip(booked[s], fc.appointments.get(s, booked[s]), strict=True)],
+            late,
+            SLOT_MINUTES,
+        )
         for s in services
     }
     demand = DayDemand(
@@ -514,7 +557,7 @@ def _branch_plan(
         len(counters),
         target=target,
         previous=_previous_roster(previous, branch.code),
-        time_limit_s=time_limit_s,
+        work_limit=work_limit,
     )
     skills_by_code = {s.id: dict(s.skills) for s in staff}
     shifts = seat(plan.roster.shifts, equipment, skills_by_code)
@@ -557,7 +600,23 @@ def _branch_plan(
         "opening": [{"start": hhmm(p.start), "end": hhmm(p.end), "mode": p.mode} for p in opening],
         "start_minute": demand.start,
         "slot_minutes": SLOT_MINUTES,
-        "forecast": {"source": fc.source, "note": fc.note, "show_rate": round(fc.show_rate, 3)},
+        "forecast": {
+            "source": fc.source,
+            "note": fc.note,
+            "show_rate": round(fc.show_rate, 3),
+            "punctuality": {
+                "median_minutes": round(fc.punctuality.median_minutes, 1),
+                "late_share": round(fc.punctuality.late_share, 3),
+                "visits": fc.punctuality.visits,
+            }
+            if fc.punctuality
+            else None,
+            # Service times the plan used (history, else the configured durations).
+            "service_minutes": {
+                s: [round(p.mean_minutes, 2), round(p.cv, 3)] for s, p in fc.services.items()
+            },
+        },
+        "target": {"share": target.share, "norm_minutes": target.within_minutes},
         "intervals": [
             {
                 "start": hhmm(nd.start),
@@ -594,13 +653,35 @@ def _branch_plan(
     }
 
 
+def _branch_target(session: Session, targets: Targets, branch: Branch) -> Target:
+    """The norm the plan staffs a service point for: its own target (or the
+    municipality's), made stricter by an override of a service offered there. One
+    staffing target per service point and interval: the strictest of its services
+    (highest share, shortest norm), so no offered service is planned below its own."""
+    offered = session.scalars(
+        select(Service.code)
+        .join(BranchService, BranchService.service_id == Service.id)
+        .where(BranchService.branch_id == branch.id, Service.active)
+    ).all()
+    scopes: list[str | None] = [None, *offered]
+    return Target(
+        share=max(targets.share_for(branch.code, s) for s in scopes),
+        within_minutes=float(min(targets.norm_for(branch.code, s) for s in scopes)),
+    )
+
+
 def build(
     session: Session,
     day: date,
     previous: Mapping[str, Any] | None = None,
-    time_limit_s: float = 5.0,
+    work_limit: float = WORK_LIMIT,
 ) -> dict[str, Any]:
-    """The whole municipality's plan for ``day`` (every branch), as plain JSON."""
+    """The whole municipality's plan for ``day`` (every branch), as plain JSON.
+
+    Reproducible: the roster solver runs on one worker with a fixed seed and stops at
+    a deterministic ``work_limit`` (CP-SAT's deterministic time, ``scheduler.roster``),
+    never at a wall-clock limit, so the same database gives the same plan on any
+    machine and under any load."""
     settings = tickets.settings(session)
     from loket.reports.service import load_targets
 
@@ -624,12 +705,9 @@ def build(
             taken,
             worked,
             travel,
-            Target(
-                share=targets.share_for(b.code),
-                within_minutes=float(targets.norm_for(b.code)),
-            ),
+            _branch_target(session, targets, b),
             previous,
-            time_limit_s,
+            work_limit,
         )
     sources = {p["forecast"]["source"] for p in out.values() if p.get("closed") is None}
     source = sources.pop() if len(sources) == 1 else ("mixed" if sources else "none")
@@ -652,6 +730,13 @@ def coverage(data: Mapping[str, Any]) -> dict[str, Any]:
         code: {
             "services": b.get("coverage", {}),
             "show_rate": b.get("forecast", {}).get("show_rate", 1.0),
+            # Mean and spread of each service's time, as the plan forecast them.
+            "service_minutes": b.get("forecast", {}).get("service_minutes", {}),
+            # Minutes booked visitors arrive after their time (median; 0 when early).
+            "late_minutes": max(
+                0.0,
+                float((b.get("forecast", {}).get("punctuality") or {}).get("median_minutes", 0.0)),
+            ),
         }
         for code, b in data.get("branches", {}).items()
         if b.get("closed") is None

@@ -35,8 +35,9 @@ if TYPE_CHECKING:
     from loket.services.base import ServiceBase
 
 REASONS_NL = {"sick": "ziek", "leave": "verlof", "other": "anders"}
-# Plans built on demand (a booking for a day without a plan) get a short solver limit.
-ON_DEMAND_SECONDS = 1.0
+# Plans built on demand (a booking for a day without a plan) get a smaller solver work
+# limit (deterministic time, so still reproducible) than ``loket plan`` and re-plans.
+ON_DEMAND_WORK_LIMIT = 1.0
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,9 @@ class BranchPlanView:
     intervals: tuple[IntervalView, ...]
     shifts: tuple[ShiftView, ...]
     uncovered: tuple[str, ...]
+    # The target the service point is staffed for (None in plans stored before it).
+    target_share: float | None = None
+    norm_minutes: float | None = None
 
 
 @dataclass(frozen=True)
@@ -153,6 +157,8 @@ def _view(row: StoredPlan) -> PlanView:
                 tuple(intervals),
                 shifts,
                 uncovered,
+                (b.get("target") or {}).get("share"),
+                (b.get("target") or {}).get("norm_minutes"),
             )
         )
     return PlanView(
@@ -237,7 +243,9 @@ class PlanService:
             )
             return _view(row)
 
-    def plan(self, day: date, *, replan: bool = False, time_limit_s: float = 5.0) -> PlanView:
+    def plan(
+        self, day: date, *, replan: bool = False, work_limit: float = plan_builder.WORK_LIMIT
+    ) -> PlanView:
         """The stored plan of the day; built and stored first when there is none (or
         ``replan``: a new version from the current one)."""
         limits.day(day, self.loket.now(), "De dag van het plan")
@@ -247,14 +255,16 @@ class PlanService:
             day,
             "replan" if replan else "first",
             lambda s: plan_builder.build(
-                s, day, current_data(s, day) if replan else None, time_limit_s
+                s, day, current_data(s, day) if replan else None, work_limit
             ),
             only_if_none=not replan,
         )
 
     def _replan(self, day: date, trigger: str) -> PlanView:
         def build(session: Session) -> dict[str, Any]:
-            return plan_builder.build(session, day, current_data(session, day), ON_DEMAND_SECONDS)
+            return plan_builder.build(
+                session, day, current_data(session, day), ON_DEMAND_WORK_LIMIT
+            )
 
         return self._store(day, trigger, build, only_if_none=False)
 
@@ -267,7 +277,7 @@ class PlanService:
                 # Without history or expected volumes the plan cannot size the room for
                 # walk-ins; booking then keeps the counters rule (loket/capacity.py).
                 return
-        self.plan(day, time_limit_s=ON_DEMAND_SECONDS)
+        self.plan(day, work_limit=ON_DEMAND_WORK_LIMIT)
 
     def stored(self, day: date) -> PlanView | None:
         with self.loket.db.read() as session:

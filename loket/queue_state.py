@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import ColumnElement, Connection, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
+from loket import hall
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY_NAME
 from loket.dispatch_policies import live_policy
 from loket.models import (
@@ -60,6 +60,31 @@ class Candidate:
     waiting: policy.WaitingTicket
 
 
+def _waiting_ticket(
+    tid: int,
+    prefix: str,
+    sequence: int,
+    code: str,
+    appointment: bool,
+    issued_at: datetime,
+    wait_from: datetime,
+    appointment_at: datetime | None,
+    needs_assistance: bool | None,
+) -> policy.WaitingTicket:
+    """A waiting ticket as the scheduler sees it. An appointment's wait counts from the
+    later of check-in and its time (the scheduler takes the later one); a late or
+    transferred visitor's from ``wait_from``."""
+    return policy.WaitingTicket(
+        id=tid,
+        number=f"{prefix} {sequence}",
+        service=code,
+        kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
+        waiting_since=issued_at if appointment else wait_from,
+        appointment_time=appointment_at if appointment else None,
+        needs_assistance=bool(needs_assistance),
+    )
+
+
 def waiting_candidates(session: Session, *conditions: ColumnElement[bool]) -> list[Candidate]:
     """Waiting tickets matching ``conditions``, without loading ORM objects."""
     rows = session.execute(
@@ -82,17 +107,16 @@ def waiting_candidates(session: Session, *conditions: ColumnElement[bool]) -> li
         out.append(
             Candidate(
                 service_id,
-                policy.WaitingTicket(
-                    id=tid,
-                    number=f"{prefix} {sequence}",
-                    service=code,
-                    kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
-                    # An appointment's wait counts from the later of check-in and its time
-                    # (the scheduler takes the later one); a late or transferred visitor's
-                    # from wait_from.
-                    waiting_since=issued_at if appointment else wait_from,
-                    appointment_time=appointment_at if appointment else None,
-                    needs_assistance=bool(needs_assistance),
+                _waiting_ticket(
+                    tid,
+                    prefix,
+                    sequence,
+                    code,
+                    appointment,
+                    issued_at,
+                    wait_from,
+                    appointment_at,
+                    needs_assistance,
                 ),
             )
         )
@@ -148,34 +172,88 @@ class LivePrediction:
 
     seconds: int | None
     note: str | None = None  # "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
+    expected_from: str | None = None  # "13:00": when the plan first has someone for it
 
 
-def staffed_counters(session: Session, branch_id: int, now: datetime) -> dict[int, int | None]:
-    """Counters someone serves at now: counter id -> staff id (None: the system)."""
-    start = datetime.combine(now.date(), datetime.min.time())
-    latest = (
-        select(Event.counter_id, func.max(Event.id).label("last"))
-        .where(
-            Event.branch_id == branch_id,
-            Event.at >= start,
-            Event.counter_id.is_not(None),
-            Event.kind.in_(_PRESENCE_KINDS),
-        )
-        .group_by(Event.counter_id)
-        .subquery()
+# The live prediction's reads, built once: constructing a SQLAlchemy statement costs
+# more than SQLite takes to run it (coercing every column and condition), and the
+# prediction runs for every ticket issued. They run on the session's connection
+# (Core, no ORM objects); values go in as bound parameters.
+_DAY_TICKETS = (
+    select(
+        *_WAITING_COLUMNS,
+        Ticket.status,
+        Ticket.counter_id,
+        Ticket.started_at,
+        Ticket.last_called_at,
     )
-    rows = session.execute(
-        select(Event.id, Event.counter_id, Event.staff_id, Event.kind, Event.data).join(
-            latest, latest.c.last == Event.id
-        )
-    ).all()
+    .join(Service, Service.id == Ticket.service_id)
+    .where(
+        Ticket.branch_id == bindparam("branch"),
+        Ticket.day == bindparam("day"),
+        Ticket.status.in_([TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]),
+    )
+    .order_by(Ticket.id)
+)
+_LAST_PRESENCE = (
+    select(Event.counter_id, func.max(Event.id).label("last"))
+    .where(
+        Event.branch_id == bindparam("branch"),
+        Event.at >= bindparam("since"),
+        Event.counter_id.is_not(None),
+        Event.kind.in_(_PRESENCE_KINDS),
+    )
+    .group_by(Event.counter_id)
+    .subquery()
+)
+_PRESENCE = select(Event.id, Event.counter_id, Event.staff_id, Event.kind, Event.data).join(
+    _LAST_PRESENCE, _LAST_PRESENCE.c.last == Event.id
+)
+_LOGOUTS = (
+    select(Event.staff_id, func.max(Event.id))
+    .where(
+        Event.at >= bindparam("since"),
+        Event.kind == "staff.logout",
+        Event.staff_id.is_not(None),
+    )
+    .group_by(Event.staff_id)
+)
+_EQUIPMENT = (
+    select(CounterService.counter_id, Service.code)
+    .join(Service, Service.id == CounterService.service_id)
+    .join(Counter, Counter.id == CounterService.counter_id)
+    .where(Counter.branch_id == bindparam("branch"), Counter.active)
+)
+_SKILLS = (
+    select(StaffSkill.staff_id, Service.code, StaffSkill.speed)
+    .join(Service, Service.id == StaffSkill.service_id)
+    .where(StaffSkill.staff_id.in_(bindparam("people", expanding=True)))
+)
+_MEANS = select(Service.code, Service.duration_minutes)
+_UPCOMING = (
+    select(Service.code, Appointment.start)
+    .join(Service, Service.id == Appointment.service_id)
+    .where(
+        Appointment.branch_id == bindparam("branch"),
+        Appointment.status == AppointmentStatus.BOOKED,
+        Appointment.start >= bindparam("since"),
+        Appointment.start < bindparam("until"),
+    )
+)
+_COVERAGE = (
+    select(StoredPlan.coverage, Branch.code)
+    .join(Branch, Branch.id == bindparam("branch"))
+    .where(StoredPlan.day == bindparam("day"))
+    .order_by(StoredPlan.version.desc())
+    .limit(1)
+)
+
+
+def _presence(connection: Connection, branch_id: int, since: datetime) -> dict[int, int | None]:
+    rows = connection.execute(_PRESENCE, {"branch": branch_id, "since": since}).all()
     logouts: dict[int, int] = {
         int(staff_id or 0): int(last or 0)
-        for staff_id, last in session.execute(
-            select(Event.staff_id, func.max(Event.id))
-            .where(Event.at >= start, Event.kind == "staff.logout", Event.staff_id.is_not(None))
-            .group_by(Event.staff_id)
-        )
+        for staff_id, last in connection.execute(_LOGOUTS, {"since": since}).all()
     }
     out: dict[int, int | None] = {}
     for event_id, counter_id, staff_id, kind, data in rows:
@@ -187,26 +265,47 @@ def staffed_counters(session: Session, branch_id: int, now: datetime) -> dict[in
     return out
 
 
-def _skills(session: Session, people: set[int]) -> dict[int, dict[str, float]]:
-    """Skills and speeds of the clerks at counters. A public-hall PC may not read staff
-    data (PostgreSQL refuses): then every staffed counter counts at speed 1.0 for what
-    it is equipped for."""
-    skills: dict[int, dict[str, float]] = {s: {} for s in people}
+def staffed_counters(session: Session, branch_id: int, now: datetime) -> dict[int, int | None]:
+    """Counters someone serves at now: counter id -> staff id (None: the system)."""
+    start = datetime.combine(now.date(), datetime.min.time())
+    return _presence(session.connection(), branch_id, start)
+
+
+def _counter_speeds(
+    session: Session, branch_id: int, since: datetime, staffed: dict[int, int | None]
+) -> dict[int, dict[str, float]]:
+    """Per staffed counter the services and speeds of the colleague sitting there.
+
+    SQLite and staff PCs read the skills of the people at the counters. On PostgreSQL a
+    public-hall PC (kiosk, display) may not read staff data: it asks the database
+    function ``loket_counter_speeds`` (migration 0010), which returns only counter,
+    service and speed of whoever is at each counter, no names and no staff ids."""
+    if not staffed:
+        return {}
+    out: dict[int, dict[str, float]] = {c: {} for c in staffed}
+    connection = session.connection()
+    if hall.uses_functions(session):
+        for counter_id, code, speed in connection.execute(
+            _FUNCTION_SPEEDS, {"branch": branch_id, "since": since}
+        ):
+            if counter_id in out:
+                out[counter_id][code] = float(speed or 1.0)
+        return out
+    people = {s for s in staffed.values() if s is not None}
     if not people:
-        return skills
-    query = (
-        select(StaffSkill.staff_id, Service.code, StaffSkill.speed)
-        .join(Service, Service.id == StaffSkill.service_id)
-        .where(StaffSkill.staff_id.in_(list(people)))
-    )
-    try:
-        with session.begin_nested():
-            rows = session.execute(query).all()
-    except DBAPIError:
-        return {s: {} for s in people}
-    for staff_id, code, speed in rows:
+        return out
+    skills: dict[int, dict[str, float]] = {s: {} for s in people}
+    for staff_id, code, speed in connection.execute(_SKILLS, {"people": list(people)}):
         skills[staff_id][code] = float(speed or 1.0)
-    return skills
+    for counter_id, person in staffed.items():
+        if person is not None:
+            out[counter_id] = skills.get(person, {})
+    return out
+
+
+_FUNCTION_SPEEDS = text(
+    "SELECT counter_id, service_code, speed FROM loket_counter_speeds(:branch, :since)"
+)
 
 
 def live_state(
@@ -218,45 +317,65 @@ def live_state(
     coverage: dict[str, Any] | None = None,
 ) -> prediction.QueueState:
     """The simulator's view of the branch now: who waits, which counters are staffed by
-    whom with which skills and speeds, who is busy, and the bookings still to come."""
-    same_day = [Ticket.branch_id == branch_id, Ticket.day == day]
-    if exclude_ticket is not None:
-        same_day.append(Ticket.id != exclude_ticket)
-    waiting = [
-        c.waiting
-        for c in waiting_candidates(session, *same_day, Ticket.status == TicketStatus.WAITING)
-    ]
-    staffed = staffed_counters(session, branch_id, now)
-    equipped: dict[int, set[str]] = {c: set() for c in staffed}
-    for counter_id, code in session.execute(
-        select(CounterService.counter_id, Service.code)
-        .join(Service, Service.id == CounterService.service_id)
-        .join(Counter, Counter.id == CounterService.counter_id)
-        .where(CounterService.counter_id.in_(list(staffed)), Counter.active)
-    ):
-        equipped[counter_id].add(code)
-    people = {s for s in staffed.values() if s is not None}
-    skills = _skills(session, people)
-    busy = {
-        counter_id: (code, started_at or called_at)
-        for counter_id, code, started_at, called_at in session.execute(
-            select(Ticket.counter_id, Service.code, Ticket.started_at, Ticket.last_called_at)
-            .join(Service, Service.id == Ticket.service_id)
-            .where(
-                *same_day,
-                Ticket.counter_id.is_not(None),
-                Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+    whom with which skills and speeds, who is busy, and the bookings still to come.
+
+    Seven small reads of prebuilt statements on one connection, nothing built per row
+    but the scheduler's plain tuples (see ``benchmarks/prediction.py --speed-only``)."""
+    connection = session.connection()
+    since = datetime.combine(now.date(), datetime.min.time())
+    waiting: list[policy.WaitingTicket] = []
+    busy: dict[int, tuple[str, datetime | None]] = {}
+    for (
+        tid,
+        prefix,
+        sequence,
+        _service_id,
+        code,
+        kind,
+        issued_at,
+        wait_from,
+        appointment_at,
+        needs_assistance,
+        status,
+        counter_id,
+        started_at,
+        called_at,
+    ) in connection.execute(_DAY_TICKETS, {"branch": branch_id, "day": day}).all():
+        if tid == exclude_ticket:
+            continue
+        if status is not TicketStatus.WAITING:
+            if counter_id is not None:
+                busy[counter_id] = (code, started_at or called_at)
+            continue
+        appointment = kind is TicketKind.APPOINTMENT and appointment_at is not None
+        waiting.append(
+            _waiting_ticket(
+                tid,
+                prefix,
+                sequence,
+                code,
+                appointment,
+                issued_at,
+                wait_from,
+                appointment_at,
+                needs_assistance,
             )
         )
-    }
+    staffed = _presence(connection, branch_id, since)
+    equipped: dict[int, set[str]] = {c: set() for c in staffed}
+    for counter_id, code in connection.execute(_EQUIPMENT, {"branch": branch_id}).all():
+        if counter_id in equipped:
+            equipped[counter_id].add(code)
+    speeds_at = _counter_speeds(session, branch_id, since, staffed)
     states = []
     for counter_id, person in staffed.items():
-        own = skills.get(person, {}) if person is not None else {}
-        speeds = (
-            {code: own[code] for code in equipped[counter_id] if code in own}
-            if own
-            else dict.fromkeys(equipped[counter_id], 1.0)
-        )
+        own = speeds_at.get(counter_id, {})
+        if person is None or not own:
+            # The system, or a colleague whose skills this PC may not read: every
+            # equipped service at speed 1.0.
+            speeds = dict.fromkeys(equipped[counter_id], 1.0)
+        else:
+            speeds = {code: own[code] for code in equipped[counter_id] if code in own}
         current = busy.get(counter_id)
         elapsed = 0.0
         if current is not None and current[1] is not None:
@@ -269,21 +388,23 @@ def live_state(
                 elapsed_minutes=elapsed,
             )
         )
-    means = {
-        code: float(m)
-        for code, m in session.execute(select(Service.code, Service.duration_minutes))
-    }
+    means = {code: float(m) for code, m in connection.execute(_MEANS).all()}
+    # The plan's forecast of each service's time (mean and spread from the event log)
+    # beats the configured duration; without a plan the spread defaults to cv 0.5.
+    forecast_times = (coverage or {}).get("service_minutes", {})
+    cv = {code: float(mc[1]) for code, mc in forecast_times.items()}
+    means.update({code: float(mc[0]) for code, mc in forecast_times.items() if mc[0] > 0})
+    # Booked visitors arrive as late as the plan's forecast says they usually do.
+    late = timedelta(minutes=float(coverage.get("late_minutes", 0.0)) if coverage else 0.0)
     upcoming = [
-        (code, at)
-        for code, at in session.execute(
-            select(Service.code, Appointment.start)
-            .join(Service, Service.id == Appointment.service_id)
-            .where(
-                Appointment.branch_id == branch_id,
-                Appointment.status == AppointmentStatus.BOOKED,
-                Appointment.start >= now - timedelta(minutes=15),
-                Appointment.start < now + timedelta(hours=3),
-            )
+        (code, at + late)
+        for code, at in connection.execute(
+            _UPCOMING,
+            {
+                "branch": branch_id,
+                "since": now - timedelta(minutes=15),
+                "until": now + timedelta(hours=3),
+            },
         )
     ]
     return prediction.QueueState(
@@ -291,6 +412,7 @@ def live_state(
         waiting=waiting,
         counters=states,
         mean_minutes=means,
+        cv=cv,
         upcoming=upcoming,
         show_rate=float(coverage.get("show_rate", DEFAULT_SHOW_RATE))
         if coverage
@@ -301,13 +423,7 @@ def live_state(
 def branch_coverage(session: Session, branch_id: int, day: date) -> dict[str, Any]:
     """The public part of the day's current plan for one branch (no names): per service
     the windows someone is rostered, and the show rate of bookings."""
-    row = session.execute(
-        select(StoredPlan.coverage, Branch.code)
-        .join(Branch, Branch.id == branch_id)
-        .where(StoredPlan.day == day)
-        .order_by(StoredPlan.version.desc())
-        .limit(1)
-    ).first()
+    row = session.connection().execute(_COVERAGE, {"branch": branch_id, "day": day}).first()
     if row is None:
         return {}
     coverage, code = row
@@ -344,7 +460,7 @@ def predict_live(
     note = "Nu is er niemand voor deze dienst."
     if when:
         note += f" Verwacht vanaf {when}."
-    return LivePrediction(None, note)
+    return LivePrediction(None, note, when)
 
 
 def predict_wait(session: Session, ticket: Ticket, now: datetime) -> timedelta | None:

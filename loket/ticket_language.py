@@ -1,7 +1,7 @@
 """The language a visitor chose at the kiosk, kept on their ticket for the spoken call.
 
 PostgreSQL public-hall PCs update no tables themselves: there it goes through the
-function ``loket_ticket_language`` of migration 0011 (``loket.hall``).
+function ``loket_ticket_language`` of migration 0014 (``loket.hall``).
 """
 
 from __future__ import annotations

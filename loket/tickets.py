@@ -239,8 +239,8 @@ def _new_ticket(
     appointment: Appointment | None = None,
     predicted: LivePrediction | None = None,
 ) -> Ticket:
-    """``predicted``: the wait computed before the write transaction (issue_ticket);
-    without it the prediction runs here (check-in)."""
+    """``predicted``: the wait computed before the write transaction (issue_ticket,
+    check-in); without it (a caller that has none) the prediction runs here."""
     day = ctx.now.date()
     seconds = (
         predicted.seconds
@@ -358,7 +358,12 @@ def issue_walk_in(
 
 
 def ticket_for_appointment(
-    session: Session, ctx: Context, appointment: Appointment, *, late: bool
+    session: Session,
+    ctx: Context,
+    appointment: Appointment,
+    *,
+    late: bool,
+    predicted: LivePrediction | None = None,
 ) -> Ticket:
     """A checked-in appointment joins the queue; a late one as a walk-in."""
     if late:
@@ -374,6 +379,7 @@ def ticket_for_appointment(
         wait_from=wait_from,
         needs_assistance=appointment.needs_assistance,
         appointment=appointment,
+        predicted=predicted,
     )
     _record(
         session,

@@ -24,6 +24,7 @@ def demo_public_windows(demo: Demo, screen: tuple[int, int] = (1920, 1080)) -> d
             locked=False,
             screen_width_px=screen[0],
             screen_height_px=screen[1],
+            offer_screen_only=True,
         ),  # fmt: skip
         printer=FakeTicketPrinter(),
     )

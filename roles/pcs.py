@@ -39,7 +39,7 @@ from loket.services import Loket
 
 log = logging.getLogger("loket.roles")
 ROLES = ("kiosk", "display", "counter", "reception", "manager")
-PC_KEYS = frozenset({"branch", "counter", "screen", "workstation"})
+PC_KEYS = frozenset({"branch", "counter", "screen", "screen_only", "workstation"})
 # Without a settings file nothing real is touched: a test PC or a first start must not
 # print on a random printer or wait for a card reader that is not there.
 SIMULATED = HardwareConfig(printer="fake://", card_reader="fake", scanner="none", announcer="fake")
@@ -287,7 +287,10 @@ def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composit
         from kiosk.settings import KioskSettings
 
         kiosk_settings = KioskSettings(
-            branch, workstation=workstation, fullscreen=fullscreen is not False
+            branch,
+            workstation=workstation,
+            fullscreen=fullscreen is not False,
+            offer_screen_only=bool(pc.get("screen_only", False)),
         )
         if options.screen_size is not None:
             kiosk_settings = replace(

@@ -7,6 +7,8 @@ import math
 import sys
 from pathlib import Path
 
+import numpy as np
+
 from scheduler.planning import DayPlan
 from scheduler.policies import POLICIES
 from scheduler.report import compare, format_table, summarise
@@ -56,6 +58,7 @@ def run_to_dict(run: ScenarioRun, needed: dict[str, StaffHoursNeeded] | None = N
             "seed": run.seed,
             "policies": policies,
             "staff_hours_searched": needed is not None,
+            "staff_hours_search": {p: n.to_dict() for p, n in (needed or {}).items()},
             "predicted_within_target": predicted,
             "vs_loket": compare(run.outcomes, "loket", target),
             "plans": {
@@ -77,6 +80,18 @@ def run_to_dict(run: ScenarioRun, needed: dict[str, StaffHoursNeeded] | None = N
     )
 
 
+def _share_error(days: list, target: float) -> float:
+    """Standard error of the share within the norm, the days taken as batches."""
+    n = [d.wait.size for d in days]
+    hits = [int((d.wait[~np.isnan(d.wait)] <= target).sum()) for d in days]
+    k, total = len(days), sum(n)
+    if k < 2 or not total:
+        return math.nan
+    share = sum(hits) / total
+    var = sum((h - share * m) ** 2 for h, m in zip(hits, n, strict=True)) / (k * (k - 1))
+    return math.sqrt(var) / (total / k)
+
+
 def format_run(run: ScenarioRun, needed: dict[str, StaffHoursNeeded] | None = None) -> str:
     data = run_to_dict(run, needed)
     target = run.scenario.target.within_minutes
@@ -88,9 +103,11 @@ def format_run(run: ScenarioRun, needed: dict[str, StaffHoursNeeded] | None = No
     pred = data["predicted_within_target"]
     sim = summaries.get("loket", {}).get("within_target")
     if pred is not None and sim is not None:
+        se = _share_error(run.outcomes.get("loket", []), target)
         lines.append(
-            f"plan predicted {pred:.1%} within the norm; simulated {sim:.1%} "
-            f"(difference {100 * (sim - pred):+.1f} points)"
+            f"plan predicted {pred:.1%} within the norm; simulated {sim:.1%} +- {se:.1%} "
+            f"over {run.days} days (difference {100 * (sim - pred):+.1f} points; few days "
+            "of a small office swing by several points)"
         )
     for wd, plan in data["plans"].items():
         for short in plan["shortfalls"]:

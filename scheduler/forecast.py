@@ -9,6 +9,7 @@ clerk with three quick passports is not declared an expert.
 from __future__ import annotations
 
 import math
+import statistics
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +40,16 @@ class ServiceTimes:
     count: int
 
 
+@dataclass(frozen=True)
+class Punctuality:
+    """How booked visitors arrive against their appointment time (check-in minus
+    appointment, minutes; negative is early), over the visits that came."""
+
+    median_minutes: float
+    late_share: float  # share that checked in after the appointment time
+    visits: int
+
+
 @dataclass
 class Forecast:
     interval_minutes: int
@@ -48,6 +59,7 @@ class Forecast:
     service_times: dict[str, ServiceTimes]
     speed: dict[str, dict[str, float]] = field(default_factory=dict)  # staff -> service -> f
     days_seen: dict[int, int] = field(default_factory=dict)
+    punctuality: Punctuality | None = None  # None: no booked visitor came yet
 
     def profiles(self) -> dict[str, ServiceProfile]:
         return {s: ServiceProfile(s, t.mean_minutes, t.cv) for s, t in self.service_times.items()}
@@ -129,6 +141,23 @@ def build_forecast(
     shows = sum(1 for r in booked if r.arrival is not None)
     show_rate = shows / len(booked) if booked else 1.0
 
+    # Punctuality: every visit with both an appointment time and a check-in, also the
+    # late ones that became a walk-in.
+    offsets = sorted(
+        (r.arrival - r.appointment_time).total_seconds() / 60.0
+        for r in records
+        if r.arrival is not None and r.appointment_time is not None
+    )
+    punctuality = (
+        Punctuality(
+            median_minutes=statistics.median(offsets),
+            late_share=sum(1 for o in offsets if o > 0) / len(offsets),
+            visits=len(offsets),
+        )
+        if offsets
+        else None
+    )
+
     durations: dict[str, list[float]] = defaultdict(list)
     by_staff: dict[tuple[str, str], list[float]] = defaultdict(list)
     for r in records:
@@ -157,4 +186,5 @@ def build_forecast(
         service_times,
         dict(speed),
         {wd: len(d) for wd, d in dates_by_weekday.items()},
+        punctuality,
     )

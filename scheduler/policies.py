@@ -39,6 +39,7 @@ class SimTicket:
     base_minutes: float  # service time at speed 1.0
     patience: float
     wt: WaitingTicket | None = None
+    refused: bool = False  # an appointment request without a slot, come as a walk-in
 
     @property
     def clock_start(self) -> float:

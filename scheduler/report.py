@@ -74,6 +74,15 @@ def summarise(days: Sequence[DayOutcome], target: float = 5.0) -> dict:
         "prediction_mae": float(pe.mean()) if pe.size else math.nan,
         "simple_rule_mae": float(se.mean()) if se.size else math.nan,
         "predictions": int(pe.size),
+        # Appointment requests without a slot, per day: came as walk-ins / other day.
+        "refused_requests_per_day": sum(d.refused_walk_in + d.refused_other_day for d in days)
+        / n_days,
+        "refused_as_walk_in_per_day": sum(d.refused_walk_in for d in days) / n_days,
+        "refused_to_other_day_per_day": sum(d.refused_other_day for d in days) / n_days,
+        # No call order can wait less on average than this (scheduler.bound).
+        "mean_wait_lower_bound": sum(d.wait_bound_minutes for d in days) / kind.size
+        if kind.size
+        else math.nan,
     }
 
 
@@ -130,6 +139,8 @@ COLUMNS = [
     ("P95", "{:>6.2f}", "p95_wait"),
     ("P95+out", "{:>7.2f}", "p95_wait_incl_walkouts"),
     ("max", "{:>6.1f}", "max_wait"),
+    ("mean+out", "{:>8.2f}", "mean_wait_incl_walkouts"),
+    ("LB mean", "{:>7.2f}", "mean_wait_lower_bound"),
     ("<=5 all", "{:>7.1%}", "within_target"),
     ("<=5 walk", "{:>8.1%}", "within_target_walk_in"),
     ("<=5 appt", "{:>8.1%}", "within_target_appointment"),
@@ -137,6 +148,7 @@ COLUMNS = [
     ("appt late", "{:>9.2f}", "appointment_lateness_mean"),
     ("walkout", "{:>7.1%}", "walked_out"),
     ("util", "{:>6.1%}", "utilisation"),
+    ("refused", "{:>7.1f}", "refused_requests_per_day"),
     ("staff h", "{:>7.1f}", "staff_hours_per_day"),
     ("need h", "{:>6.1f}", "staff_hours_needed_for_norm"),
     ("MAE ours", "{:>8.2f}", "prediction_mae"),
@@ -167,8 +179,12 @@ def format_table(name: str, summaries: dict[str, dict], ci: dict | None = None) 
         "  <=5: called within the norm; walk-outs count as misses. P95 counts only called "
         "visitors, P95+out counts a walk-out as waiting their patience. <=5 appt: from the "
         "later of arrival and slot; appt arr: from arrival. pooled = reference (everyone "
-        "does everything), not a bound. staff h: worked per day on the plan's roster; need h: "
-        "planned staff-hours per day the policy needs for the norm (- = unreachable/not searched)."
+        "does everything), not a bound. mean+out: mean wait, a walk-out waited their "
+        "patience; LB mean: lower bound on mean+out that no call order can beat (one "
+        "queue, every clerk universal at the best speed, no breaks, arrivals known). "
+        "refused: appointment requests per day without a slot (as walk-in or another "
+        "day). staff h: worked per day on the plan's roster; need h: planned staff-hours "
+        "per day the policy needs for the norm (- = unreachable/not searched)."
     )
     if ci:
         lines.append("difference vs loket, paired by day (policy - loket, 95% CI):")

@@ -42,6 +42,7 @@ from scheduler.staffing import IntervalNeed
 
 SCALE = 1000  # CP-SAT wants integers; late visitors are kept to 1/1000
 WORK_LIMIT = 4.0  # deterministic time units (~ seconds of one core) per solve
+NO_SOLUTION_RETRIES = 2  # work x4 each time when the limit found no roster at all
 WALL_CAP_S = 900.0  # safety cap only; the work limit decides when search stops
 
 
@@ -416,6 +417,13 @@ def build_roster(
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = seed
     status = solver.solve(m)
+    for _retry in range(NO_SOLUTION_RETRIES):
+        if status != cp_model.UNKNOWN:
+            break
+        # No roster at all within the work limit: an empty roster would send nobody
+        # to work. Search on with more (still deterministic) work.
+        solver.parameters.max_deterministic_time *= 4
+        status = solver.solve(m)
     status_name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         shifts: list[Shift] = []

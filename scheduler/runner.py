@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
+from scheduler.bound import day_bound
 from scheduler.capacity import Capacity, appointment_capacity
 from scheduler.groups import group_needs
 from scheduler.planning import DayPlan, plan_day, skills_on_duty
@@ -18,7 +20,7 @@ from scheduler.simulator import (
     ClerkPlan,
     DayInput,
     DayOutcome,
-    generate_day,
+    generate_day_counted,
     simulate_day,
 )
 from scheduler.staffing import interval_needs
@@ -26,9 +28,10 @@ from scheduler.verify import (
     VisitorBehaviour,
     arrival_model,
     clerk_plans,
+    expected_visitors,
     forecast_load,
+    predict_plan,
     refused_requests,
-    simulate_plan,
     verified_plan,
 )
 
@@ -48,10 +51,7 @@ class PreparedDay:
     @property
     def plan_visitors(self) -> float:
         """Expected visitors of the day (weight of this day's prediction)."""
-        return float(
-            sum(sum(v) for v in self.model.walk_in.values())
-            + sum(self.model.booking_probability.get(s.service, 0.0) for s in self.model.slots)
-        )
+        return expected_visitors(self.model)
 
 
 def _fixed_plan(scenario: Scenario, weekday: str) -> DayPlan:
@@ -180,8 +180,13 @@ def prepare_day(
             working = replanned.roster
             notes.append("re-planned in the morning (warm start from the original roster)")
         if verify and reps > 0:
-            sim = simulate_plan(
-                plan, present, behaviour(scenario), reps, roster=_without(working, scenario.sick)
+            sim = predict_plan(
+                plan,
+                present,
+                behaviour(scenario),
+                reps,
+                scenario.limit_minutes,
+                roster=_without(working, scenario.sick),
             )
             predicted = round(sim.within_target, 4)
     skills = {spec.id: spec.skills for spec in scenario.staff}
@@ -224,7 +229,7 @@ def prepare(
 
 
 def day_input(prepared: PreparedDay, day_index: int, seed: int, show_rate: float) -> DayInput:
-    tickets, bookings = generate_day(prepared.model, seed, day_index)
+    tickets, bookings, refused = generate_day_counted(prepared.model, seed, day_index)
     m = prepared.model
     return DayInput(
         weekday=prepared.weekday,
@@ -238,6 +243,7 @@ def day_input(prepared: PreparedDay, day_index: int, seed: int, show_rate: float
         load=prepared.load,
         show_rate=show_rate,
         period_ends=tuple(p.end for p in prepared.plan.demand.opening if p.walk_ins),
+        refused_other_day=refused.other_day,
     )
 
 
@@ -248,15 +254,19 @@ def _run_days(
     seed: int,
     policies: Sequence[str],
     predict: bool,
+    lower_bound: bool = True,
 ) -> list[DayOutcome]:
     out = []
     show = 1.0 - scenario.visitors.no_show_rate
     for d in day_indices:
         wd = scenario.days[d % len(scenario.days)]
         day = day_input(prepared[wd], d, seed, show)
+        bound = day_bound(day).total_minutes if lower_bound else math.nan
         for name in policies:
             policy = make_policy(name, scenario.target.within_minutes, scenario.limit_minutes)
-            out.append(simulate_day(day, policy, predict=predict))
+            o = simulate_day(day, policy, predict=predict)
+            o.wait_bound_minutes = bound
+            out.append(o)
     return out
 
 
@@ -278,6 +288,7 @@ def run_scenario(
     workers: int | None = None,
     prepared: dict[str, PreparedDay] | None = None,
     replications: int | None = None,
+    lower_bound: bool = True,
 ) -> ScenarioRun:
     """Simulate ``days`` days (cycling through ``scenario.days``) under each policy."""
     for name in policies:
@@ -289,12 +300,12 @@ def run_scenario(
         chunks = [indices[i::workers] for i in range(workers)]
         with ProcessPoolExecutor(workers) as pool:
             futures = [
-                pool.submit(_run_days, scenario, prepared, c, seed, policies, predict)
+                pool.submit(_run_days, scenario, prepared, c, seed, policies, predict, lower_bound)
                 for c in chunks
             ]
             results = [o for f in futures for o in f.result()]
     else:
-        results = _run_days(scenario, prepared, indices, seed, policies, predict)
+        results = _run_days(scenario, prepared, indices, seed, policies, predict, lower_bound)
     by_policy: dict[str, list[DayOutcome]] = {p: [] for p in policies}
     for o in sorted(results, key=lambda o: o.day_index):
         by_policy[o.policy].append(o)

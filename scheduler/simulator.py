@@ -59,6 +59,7 @@ class DayInput:
     load: dict[str, float]  # forecast work minutes per service (for the fixed baseline)
     show_rate: float = 1.0
     period_ends: tuple[int, ...] = ()  # a clerk ending here stays until the queue is empty
+    refused_other_day: int = 0  # refused appointment requests that went to another day
 
 
 @dataclass
@@ -81,7 +82,12 @@ class DayOutcome:
     patience: np.ndarray = field(default_factory=lambda: np.zeros(0))
     service: tuple[str, ...] = ()
     counter: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int32))
-    refused: float = 0.0  # appointment requests the plan could not take, this day
+    # Appointment requests the plan could not take, this day: came as walk-ins anyway
+    # (they are among the visitors above), or moved to another day.
+    refused_walk_in: int = 0
+    refused_other_day: int = 0
+    # Lower bound on the summed waiting incl. walk-outs of any policy (scheduler.bound)
+    wait_bound_minutes: float = math.nan
 
 
 def lognormal_draw(rng: np.random.Generator, mean: float, cv: float, size: int) -> np.ndarray:
@@ -111,13 +117,33 @@ class ArrivalModel:
     refused_as: str = "walk_in"  # "walk_in" | "other_day"
 
 
+@dataclass(frozen=True)
+class RefusedToday:
+    """Appointment requests of one day the plan had no slot for, and where they went."""
+
+    walk_in: int = 0  # came as a walk-in anyway (``SimTicket.refused``)
+    other_day: int = 0  # booked another day (or no walk-in hours for the service)
+
+    @property
+    def total(self) -> int:
+        return self.walk_in + self.other_day
+
+
 def generate_day(
     model: ArrivalModel, seed: int, day_index: int
 ) -> tuple[list[SimTicket], list[tuple[float, str, int]]]:
-    """Visitors of one day; the same (seed, day) always gives the same visitors.
+    """Visitors of one day; the same (seed, day) always gives the same visitors."""
+    tickets, bookings, _refused = generate_day_counted(model, seed, day_index)
+    return tickets, bookings
 
-    Refused appointment requests that become walk-ins are drawn last, so the other
-    visitors of the day stay the same whatever the refusals.
+
+def generate_day_counted(
+    model: ArrivalModel, seed: int, day_index: int
+) -> tuple[list[SimTicket], list[tuple[float, str, int]], RefusedToday]:
+    """``generate_day`` plus the day's refused requests, counted by where they went.
+
+    Refused requests are drawn last (a Poisson number per service), so the other
+    visitors of the day stay the same whatever the refusals and whatever they do.
     """
     rng = np.random.default_rng([seed, day_index])
     dt = model.interval_minutes
@@ -153,12 +179,15 @@ def generate_day(
         draw = math.exp(math.log(mean) - s2 / 2.0 + math.sqrt(s2) * float(z[k]))
         arrival = slot.start + float(punct[k])
         raw.append((arrival, slot.service, "appointment", float(slot.start), draw, math.inf))
-    if model.refused_as == "walk_in":
-        for service in sorted(model.refused):
-            rates = np.asarray(model.walk_in.get(service, ()), dtype=float)
-            if rates.sum() <= 0:
-                continue  # no walk-in hours for it: they come another day
-            count = int(rng.poisson(model.refused[service]))
+    moved = came = 0
+    for service in sorted(model.refused):
+        count = int(rng.poisson(model.refused[service]))
+        rates = np.asarray(model.walk_in.get(service, ()), dtype=float)
+        if model.refused_as != "walk_in" or rates.sum() <= 0:
+            moved += count  # they book another day (no walk-in hours: they must)
+            continue
+        came += count
+        if count:
             slots_at = rng.choice(len(rates), size=count, p=rates / rates.sum())
             offsets = rng.random(count) * dt
             draws = lognormal_draw(rng, model.mean_minutes[service], model.cv[service], count)
@@ -169,14 +198,15 @@ def generate_day(
             )
             for j in range(count):
                 a = model.start + int(slots_at[j]) * dt + float(offsets[j])
-                raw.append((a, service, "walk_in", None, float(draws[j]), float(patience[j])))
+                raw.append((a, service, "refused", None, float(draws[j]), float(patience[j])))
     raw.sort(key=lambda r: (r[0], r[1]))
     tickets: list[SimTicket] = []
     seq: dict[str, int] = {}
-    for i, (arrival, service, kind, appt, draw, calm) in enumerate(raw):
+    for i, (arrival, service, how, appt, draw, calm) in enumerate(raw):
         seq[service] = seq.get(service, 0) + 1
         number = f"{model.prefixes.get(service, service[0])} {seq[service]}"
-        t = SimTicket(i, number, service, kind, arrival, appt, draw, calm)
+        kind = "walk_in" if how == "refused" else how
+        t = SimTicket(i, number, service, kind, arrival, appt, draw, calm, refused=how == "refused")
         t.wt = WaitingTicket(
             id=i,
             number=number,
@@ -189,7 +219,7 @@ def generate_day(
         if appt is not None:
             bookings.append((appt, service, i))
     bookings.sort()
-    return tickets, bookings
+    return tickets, bookings, RefusedToday(came, moved)
 
 
 class _Day:
@@ -392,6 +422,8 @@ class _Day:
             counter=np.fromiter(
                 (self.called_at.get(t.id, 0) for t in tickets), dtype=np.int32, count=n
             ),
+            refused_walk_in=sum(1 for t in tickets if t.refused),
+            refused_other_day=self.day.refused_other_day,
         )
 
 

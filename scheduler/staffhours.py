@@ -1,23 +1,26 @@
 """Staff-hours per day each policy needs to reach the norm, side by side.
 
-All policies get the same family of rosters: the roster the planner makes when it
-plans on the forecast scaled by a factor (0.5x .. 2.4x, more factor = more staff).
-For every policy we search, by bisection over that ladder, the smallest roster with
-which the simulated share called within the norm (walk-outs count as misses) reaches
-the target. The visitors of the simulated days are the same at every level and for
-every policy (common random numbers); only the roster and the call order change.
-The appointment book stays that of the real plan at every level (the same visitors
-are booked). The answer is the planned staff-hours per day of that roster, or
-``None`` when even
-the largest roster the team allows does not reach the norm.
+All policies get the same family of rosters: the real (verified) plan, and the roster
+the planner makes when it plans on the forecast scaled by a factor (0.5x .. 2.4x,
+more factor = more staff). For every policy we search, by bisection over that ladder,
+a roster with which the simulated share called within the norm (walk-outs count as
+misses) reaches the target, and answer with the fewest planned staff-hours per day
+among all rosters simulated that reach it. The visitors of the simulated days are
+the same at every level and for every policy (common random numbers); only the
+roster and the call order change, and every policy may call a booked visitor early
+under the same rule. The appointment book stays that of the real plan at every
+level (the same visitors are booked). ``None`` when no roster tried reaches the norm
+(the largest the team allows included).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 
-from scheduler.report import summarise
+import numpy as np
+
+from scheduler.report import paired_ci, per_day, summarise
 from scheduler.runner import PreparedDay, prepare_day, run_scenario
 from scheduler.scenario import Scenario
 
@@ -28,16 +31,25 @@ FACTORS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.7, 2.0, 2.4)
 class StaffHoursNeeded:
     policy: str
     staff_hours: float | None  # planned staff-hours per day; None: norm unreachable
-    factor: float | None  # the planning factor of that roster
+    factor: float | None  # the planning factor of that roster (None: the real plan)
     within_target: float | None  # simulated share at that roster
     levels_tried: int
+    # Loket only: per policy that needs fewer staff-hours, Loket's share minus theirs
+    # on *their* roster, paired by day (mean, low, high of a 95% interval): when the
+    # interval holds 0 the two tie within the noise of the simulated days.
+    versus: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "staff_hours": None if self.staff_hours is None else round(self.staff_hours, 2),
             "factor": self.factor,
             "within_target": None if self.within_target is None else round(self.within_target, 4),
+            "levels_tried": self.levels_tried,
+            "versus": {p: {k: round(v, 4) for k, v in d.items()} for p, d in self.versus.items()},
         }
+
+
+VALID = ("OPTIMAL", "FEASIBLE", "FEASIBLE_WALL_CAP", "fixed")
 
 
 def staff_hours_needed(
@@ -50,60 +62,173 @@ def staff_hours_needed(
     work_limit: float = 1.0,
     base: Mapping[str, PreparedDay] | None = None,
 ) -> dict[str, StaffHoursNeeded]:
-    """Per policy: the smallest roster on the ladder that meets the norm (bisection).
+    """Per policy: the smallest roster on the ladder that meets the norm.
 
     ``base``: the real plan per weekday; its appointment book is kept at every level,
-    so a smaller roster cannot look good by refusing bookings.
+    so a smaller roster cannot look good by refusing bookings, and its roster is one
+    more rung of the ladder (the verified plan often adds staff the formula missed).
+
+    The search is a bisection over the ladder per policy, all policies sharing the
+    simulated levels. Neither the share nor the staff-hours are strictly monotone in
+    the planning factor (the solver packs shifts differently at each level), so the
+    answer is the fewest staff-hours among *all* levels simulated that meet the norm,
+    not just the rung where the bisection stopped. A rung whose roster the solver could
+    not produce within its work limit (no solution: an empty roster) is no rung: the
+    search steps past it rather than calling the norm unreachable.
     """
     target = scenario.target
-    cache: dict[int, dict[str, tuple[float, float]]] = {}
-
-    def level(i: int) -> dict[str, tuple[float, float]]:
-        if i not in cache:
-            prepared = {
-                wd: prepare_day(
-                    scenario,
-                    wd,
-                    verify=False,
-                    demand_factor=factors[i],
-                    work_limit=work_limit,
-                    capacity=base[wd].plan.capacity if base and wd in base else None,
-                )
-                for wd in dict.fromkeys(scenario.days)
-            }
-            run = run_scenario(
-                scenario, days, seed, policies, predict=False, workers=workers, prepared=prepared
-            )
-            out = {}
-            for name, outcomes in run.outcomes.items():
-                s = summarise(outcomes, target.within_minutes)
-                out[name] = (float(s["within_target"]), float(s["planned_staff_hours_per_day"]))
-            cache[i] = out
-        return cache[i]
-
-    def ok(i: int, name: str) -> bool:
-        return level(i)[name][0] >= target.share
-
-    result: dict[str, StaffHoursNeeded] = {}
+    cache: dict[int, dict[str, tuple[float, float]] | None] = {}
+    daily: dict[int, dict[str, np.ndarray]] = {}  # per simulated level: policy -> per day
     if scenario.staffing != "plan":
         factors = (1.0,)
-    top = len(factors) - 1
-    start = factors.index(1.0) if 1.0 in factors else top // 2
+    factors = list(factors)
+
+    def simulate(i: int, prepared: dict[str, PreparedDay]) -> dict[str, tuple[float, float]]:
+        run = run_scenario(
+            scenario,
+            days,
+            seed,
+            policies,
+            predict=False,
+            workers=workers,
+            prepared=prepared,
+            lower_bound=False,
+        )
+        out = {}
+        daily[i] = {}
+        for name, outcomes in run.outcomes.items():
+            s = summarise(outcomes, target.within_minutes)
+            out[name] = (float(s["within_target"]), float(s["planned_staff_hours_per_day"]))
+            daily[i][name] = per_day(outcomes, target.within_minutes)["within_target"]
+        return out
+
+    def level(i: int) -> dict[str, tuple[float, float]] | None:
+        if i not in cache:
+            if i == -1:
+                assert base is not None
+                prepared = dict(base)
+            else:
+                prepared = {
+                    wd: prepare_day(
+                        scenario,
+                        wd,
+                        verify=False,
+                        demand_factor=factors[i],
+                        work_limit=work_limit,
+                        capacity=base[wd].plan.capacity if base and wd in base else None,
+                    )
+                    for wd in dict.fromkeys(scenario.days)
+                }
+            valid = all(p.plan.roster.status in VALID for p in prepared.values())
+            cache[i] = simulate(i, prepared) if valid else None
+        return cache[i]
+
+    if base is not None and scenario.staffing == "plan":
+        level(-1)
+    start = factors.index(1.0) if 1.0 in factors else (len(factors) - 1) // 2
+    found = search_ladder(len(factors), start, policies, level, target.share, cache)
+    result: dict[str, StaffHoursNeeded] = {}
     for name in policies:
-        # Bisection for the first level that meets the norm, starting at the plan.
-        if ok(start, name):
-            lo, hi = -1, start
-        elif start < top and ok(top, name):
-            lo, hi = start, top
-        else:
+        best = found[name]
+        if best is None:
             result[name] = StaffHoursNeeded(name, None, None, None, len(cache))
             continue
+        i, share, hours = best
+        factor = None if i < 0 else factors[i]
+        result[name] = StaffHoursNeeded(name, hours, factor, share, len(cache))
+    mine = found.get("loket")
+    if "loket" in found:
+        versus = {}
+        for name, best in found.items():
+            if name == "loket" or best is None:
+                continue
+            if mine is not None and best[2] >= mine[2] - 1e-9:
+                continue
+            per = daily[best[0]]
+            ci = paired_ci(per["loket"], per[name])
+            versus[name] = {
+                "their_staff_hours": best[2],
+                "share_difference": ci["mean"],
+                "low": ci["low"],
+                "high": ci["high"],
+            }
+        old = result["loket"]
+        result["loket"] = StaffHoursNeeded(
+            old.policy, old.staff_hours, old.factor, old.within_target, old.levels_tried, versus
+        )
+    return result
+
+
+Level = Mapping[str, tuple[float, float]]  # policy -> (share within the norm, staff-hours)
+
+
+def search_ladder(
+    rungs: int,
+    start: int,
+    policies: Sequence[str],
+    level: Callable[[int], Level | None],
+    share: float,
+    seen: Mapping[int, Level | None] | None = None,
+) -> dict[str, tuple[int, float, float] | None]:
+    """Per policy: (rung, share, staff-hours) of the fewest staff-hours meeting ``share``.
+
+    ``level(i)`` simulates rung ``i`` (0 .. rungs-1, more staff upwards) for every
+    policy, or gives None when that rung has no roster. Bisection per policy from
+    ``start``, stepping past rosterless rungs; then the answer is the cheapest of all
+    rungs simulated (``seen`` after the search, e.g. the real plan as rung -1) that
+    meets ``share``, since neither share nor hours are strictly monotone in the rung.
+    """
+    evaluated: dict[int, Level | None] = {}
+
+    def get(i: int) -> Level | None:
+        if i not in evaluated:
+            evaluated[i] = level(i)
+        return evaluated[i]
+
+    def probe(i: int, name: str, step: int, stop: int) -> tuple[int, bool] | None:
+        """The nearest rung from i towards stop (exclusive) that has a roster."""
+        while 0 <= i < rungs and i != stop:
+            lv = get(i)
+            if lv is not None:
+                return i, lv[name][0] >= share
+            i += step
+        return None
+
+    top = rungs - 1
+    for name in policies:
+        first = probe(start, name, 1, rungs) or probe(start, name, -1, -1)
+        if first is None:
+            continue  # no rung has a roster
+        at, meets = first
+        if meets:
+            lo, hi = -1, at
+        else:
+            last = probe(top, name, -1, at)
+            if last is None or not last[1]:
+                continue  # even the largest roster misses the norm
+            lo, hi = at, last[0]
         while hi - lo > 1:
             mid = (lo + hi) // 2
-            if ok(mid, name):
-                hi = mid
+            got = probe(mid, name, 1, hi) or probe(mid - 1, name, -1, lo)
+            if got is None:
+                break  # only rosterless rungs between lo and hi
+            j, meets = got
+            if meets:
+                hi = j
             else:
-                lo = mid
-        share, hours = level(hi)[name]
-        result[name] = StaffHoursNeeded(name, hours, factors[hi], share, len(cache))
-    return result
+                lo = j
+    levels = dict(seen or {})
+    levels.update(evaluated)
+    out: dict[str, tuple[int, float, float] | None] = {}
+    for name in policies:
+        meeting = [
+            (lv[name][1], i, lv[name][0])
+            for i, lv in levels.items()
+            if lv is not None and lv[name][0] >= share
+        ]
+        if meeting:
+            hours, i, got_share = min(meeting)
+            out[name] = (i, got_share, hours)
+        else:
+            out[name] = None
+    return out

@@ -15,10 +15,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete
 
 from loket.clock import Clock
 from loket.db import Database
 from loket.events import Actor
+from loket.models import ExpectedVolume
 from loket.services import Loket
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -32,6 +34,12 @@ def _configure(url: str) -> None:
     loket = Loket(Database(url), Clock(TUESDAY_9, frozen=True), Actor.system("setup"))
     loket.upgrade()
     loket.apply_config(DEMO_CONFIG)
+    # The demo ships expected volumes, so its bookings follow the day plan (a CP-SAT
+    # roster per booked day). Tests start without them: booking follows the counters
+    # rule unless a test sets volumes (tests/loket/test_plan_live.py) or applies the
+    # demo configuration again (tests/loket/test_demo_plan.py).
+    with loket.db.write() as session:
+        session.execute(delete(ExpectedVolume))
     loket.db.dispose()
 
 

@@ -30,6 +30,12 @@ class CheckInScreen(Screen):
         self.scan_text = label("body")
         self.type_text = label("body")
         self.where = label("hint")
+        # "Typ alle 9 tekens" as a clear warning of its own, not a grey hint changing.
+        self.problem = label("warning")
+        self.problem.hide()
+        # Its height comes from the room it gets (it wraps), not from a narrow guess
+        # that made the window taller than a 720 px screen.
+        self.problem.setMinimumHeight(1)
         self.code = label("code", wrap=False, align=Qt.AlignmentFlag.AlignHCenter)
         portrait = s.screen_height_px > s.screen_width_px
         self.keypad = Keypad(
@@ -52,6 +58,7 @@ class CheckInScreen(Screen):
         typed.setSpacing(16)
         typed.addWidget(self.type_text)
         typed.addWidget(self.where)
+        typed.addWidget(self.problem)
         typed.addWidget(self.code)
         typed.addWidget(self.keypad, 1)
         # Side by side on a landscape screen; on a portrait screen the scan hint sits
@@ -78,6 +85,7 @@ class CheckInScreen(Screen):
         self.scan_text.setText(self.tr("Houd de QR-code van uw afspraak onder de scanner."))
         self.type_text.setText(self.tr("Lukt scannen niet? Typ dan uw code."))
         self.where.setText(self.tr("De code staat in uw bevestiging. Het zijn 9 tekens."))
+        self.problem.setText(self.tr("Typ alle 9 tekens van uw code."))
         self.back.setText(self.tr("Terug"))
         self.send.setText(self.tr("Inchecken"))
         self.keypad.set_backspace_text(self.tr("Wissen"))
@@ -88,13 +96,22 @@ class CheckInScreen(Screen):
 
     def reset(self) -> None:
         self.keypad.clear()
+        self._warn(False)
+
+    def _warn(self, on: bool) -> None:
+        """The warning takes the place of the two hints above the code (a low screen
+        has no room for all three)."""
+        self.problem.setVisible(on)
+        self.where.setVisible(not on)
+        self.type_text.setVisible(not on)
 
     def _changed(self, text: str) -> None:
         self.code.setText(spaced_code(text))
+        self._warn(False)  # typing on: the warning has done its work
 
     def _send(self) -> None:
         if len(self.keypad.text) == SHORT_CODE_LENGTH:
             self.submitted.emit(self.keypad.text)
         else:
             # Not sent: a half code would only count as a wrong attempt.
-            self.where.setText(self.tr("Typ alle 9 tekens van uw code."))
+            self._warn(True)

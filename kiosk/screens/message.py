@@ -19,18 +19,26 @@ class MessageScreen(Screen):
         s = host.settings
         self.retry_target: str | None = None
         self.words: Callable[[], tuple[str, str]] | None = None
+        self.action: Callable[[], None] | None = None
         self.title = label("title")
         self.text = label("warning")
         self.help = label("body")
         self.picture = label("body", wrap=False)
         self.retry = button(min_height=s.touch_px, min_width=s.touch_px * 5)
         self.home = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
+        # The next step a refusal offers, e.g. "Nummer nemen" when the appointment is
+        # over: the main action then, and "Naar het begin" steps back.
+        self.take_number = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
+        self.take_number.hide()
         self.retry.clicked.connect(lambda: host.go(self.retry_target or "start"))
         self.home.clicked.connect(lambda: host.go("start"))
+        self.take_number.clicked.connect(self._act)
         actions = QHBoxLayout()
+        actions.setSpacing(24)
         actions.addWidget(self.retry)
         actions.addStretch(1)
         actions.addWidget(self.home)
+        actions.addWidget(self.take_number)
         body = QHBoxLayout()
         body.setSpacing(40)
         body.addWidget(self.picture, 0, Qt.AlignmentFlag.AlignTop)
@@ -47,13 +55,22 @@ class MessageScreen(Screen):
         layout.addLayout(actions)
 
     def show_message(
-        self, words: Callable[[], tuple[str, str]], retry_target: str | None = None
+        self,
+        words: Callable[[], tuple[str, str]],
+        retry_target: str | None = None,
+        take_number: Callable[[], None] | None = None,
     ) -> None:
         """``words`` gives (title, text) in the current language, again after a language
-        switch; ``retry_target``: where "Opnieuw proberen" goes, if trying again helps."""
+        switch; ``retry_target``: where "Opnieuw proberen" goes, if trying again helps;
+        ``take_number``: offered as "Nummer nemen" when a number is the next step."""
         self.words = words
         self.retry_target = retry_target
+        self.action = take_number
         self.retranslate()
+
+    def _act(self) -> None:
+        if self.action is not None:
+            self.action()
 
     def retranslate(self) -> None:
         if self.words is not None:
@@ -64,6 +81,14 @@ class MessageScreen(Screen):
         self.retry.setText(self.tr("Opnieuw proberen"))
         self.home.setText(self.tr("Naar het begin"))
         self.retry.setVisible(self.retry_target is not None)
+        self.take_number.setText(self.tr("Nummer nemen"))
+        self.take_number.setVisible(self.action is not None)
+        # One main action: with "Nummer nemen" shown, "Naar het begin" steps back.
+        kind = "" if self.action is not None else "primary"
+        if self.home.property("kind") != kind:
+            self.home.setProperty("kind", kind)
+            self.home.style().unpolish(self.home)
+            self.home.style().polish(self.home)
         self.picture.setPixmap(
             pictogram("help", self.host.settings.touch_px * 3, self.host.icon_colour)
         )
@@ -73,3 +98,5 @@ class MessageScreen(Screen):
         self.text.clear()
         self.retry_target = None
         self.words = None
+        self.action = None
+        self.take_number.hide()

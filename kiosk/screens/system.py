@@ -95,21 +95,19 @@ class StaffLoginScreen(Screen):
         self.problem.setText(text)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Alleen voor medewerkers"))
+        # Staff screens are always Dutch, like the core's refusals shown on them (a
+        # visitor's language choice does not carry over to a colleague).
+        self.title.setText("Alleen voor medewerkers")
         self.text.setText(
-            self.tr(
-                "Houd uw medewerkerspas bij de lezer. Of log in met uw "
-                "code en pincode. Alleen een teamleider of beheerder kan "
-                "de kiosk afsluiten."
-            )
+            "Houd uw medewerkerspas bij de lezer. Of log in met uw "
+            "code en pincode. Alleen een teamleider of beheerder kan "
+            "de kiosk afsluiten."
         )
-        self.code_button.setText(self.tr("Code: {code}").format(code=self.values["code"].lower()))
-        self.pin_button.setText(
-            self.tr("Pincode: {dots}").format(dots="●" * len(self.values["pin"]))
-        )
-        self.back.setText(self.tr("Terug"))
-        self.login.setText(self.tr("Inloggen"))
-        self.keypad.set_backspace_text(self.tr("Wissen"))
+        self.code_button.setText(f"Code: {self.values['code'].lower()}")
+        self.pin_button.setText(f"Pincode: {'●' * len(self.values['pin'])}")
+        self.back.setText("Terug")
+        self.login.setText("Inloggen")
+        self.keypad.set_backspace_text("Wissen")
 
     def reset(self) -> None:
         self.values = {"code": "", "pin": ""}
@@ -139,9 +137,9 @@ class StaffMenuScreen(Screen):
         layout.addStretch(1)
 
     def retranslate(self) -> None:
-        self.title.setText(self.tr("Ingelogd als {name}").format(name=self.staff_name))
-        self.close_button.setText(self.tr("Kiosk afsluiten"))
-        self.back.setText(self.tr("Terug naar het beginscherm"))
+        self.title.setText(f"Ingelogd als {self.staff_name}")
+        self.close_button.setText("Kiosk afsluiten")
+        self.back.setText("Terug naar het beginscherm")
 
     def reset(self) -> None:
         self.staff_name = ""

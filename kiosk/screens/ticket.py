@@ -2,29 +2,38 @@
 
 When the ticket cannot be printed the number stays large on screen with a QR code to
 photograph; the visitor is told that staff know, and nothing else changes for them.
+
+Less paper: a kiosk set up with ``offer_screen_only`` asks first: "Bonnetje printen" or
+"Alleen op het scherm". On the screen only, nothing is printed and the QR code is shown
+to photograph (for the rating afterwards); the display and counter work the same.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
-from kiosk.printing import ticket_payload
+from kiosk.printing import ticket_payload, wait_words
 from kiosk.screens.common import Host, Screen, button, label
 from loket.views import TicketView, qr_png
+from loket.views.language import say
 
 
 class TicketScreen(Screen):
     name = "ticket"
+    # The visitor's choice on a kiosk that offers it: True print, False screen only.
+    print_chosen = Signal(bool)
 
     def __init__(self, host: Host) -> None:
         super().__init__(host)
         s = host.settings
         self.ticket: TicketView | None = None
         self.checked_in = False
-        self.wait_area = ""
-        # None while printing, True printed, else the problem ("paper_out", "no_printer", ...)
+        # Where to wait, per language, as the branch is configured.
+        self.wait_areas: dict[str, str] = {}
+        # None while printing, True printed, "choose" while the visitor decides,
+        # "screen_only" when they chose not to print, else the problem ("paper_out", ...)
         self.print_state: bool | str | None = None
         self.banner = label("banner", align=Qt.AlignmentFlag.AlignHCenter)
         self.number_caption = label("body", align=Qt.AlignmentFlag.AlignHCenter)
@@ -46,6 +55,12 @@ class TicketScreen(Screen):
         self.qr_caption = label("hint", align=Qt.AlignmentFlag.AlignHCenter)
         self.done = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
         self.done.clicked.connect(lambda: host.go("start"))
+        self.print_button = button("primary", min_height=s.touch_px, min_width=s.touch_px * 5)
+        self.screen_button = button(min_height=s.touch_px, min_width=s.touch_px * 5)
+        self.print_button.clicked.connect(lambda: self.print_chosen.emit(True))
+        self.screen_button.clicked.connect(lambda: self.print_chosen.emit(False))
+        self.print_button.hide()
+        self.screen_button.hide()
 
         number_box = QVBoxLayout()
         number_box.addWidget(self.number_caption)
@@ -63,6 +78,10 @@ class TicketScreen(Screen):
         text.addWidget(self.printer)
         text.addWidget(self.printer_problem)
         bottom.addLayout(text, 1)
+        choice = QVBoxLayout()
+        choice.addWidget(self.print_button)
+        choice.addWidget(self.screen_button)
+        bottom.addLayout(choice)
         bottom.addWidget(self.done, 0, Qt.AlignmentFlag.AlignBottom)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 24, 60, 24)
@@ -72,22 +91,36 @@ class TicketScreen(Screen):
         layout.addLayout(top, 1)
         layout.addLayout(bottom)
 
-    def show_ticket(self, ticket: TicketView, *, checked_in: bool, wait_area: str) -> None:
-        self.ticket, self.checked_in, self.wait_area = ticket, checked_in, wait_area
-        self.print_state = None
+    def show_ticket(
+        self,
+        ticket: TicketView,
+        *,
+        checked_in: bool,
+        wait_areas: dict[str, str],
+        choose: bool = False,
+    ) -> None:
+        """``wait_areas``: where to wait, per language (the printed ticket says the same);
+        ``choose``: ask "Bonnetje printen" or "Alleen op het scherm" first."""
+        self.ticket, self.checked_in = ticket, checked_in
+        self.wait_areas = wait_areas
+        self.print_state = "choose" if choose else None
         self.retranslate()
 
-    def set_print_state(self, state: bool | str) -> None:
+    def set_print_state(self, state: bool | str | None) -> None:
         self.print_state = state
         self.retranslate()
 
-    def _wait_text(self, t: TicketView) -> str:
+    def place(self, language: str) -> str:
+        """Where to wait in ``language``: the branch's text in that language, else "the
+        waiting area" (never the Dutch place name in an English sentence)."""
+        return self.wait_areas.get(language) or say(language, "de wachtruimte")
+
+    def wait_text(self, t: TicketView) -> str:
+        """The expected wait; the same rules as the printed ticket (kiosk.printing)."""
         minutes = t.predicted_wait_minutes
-        if minutes is None:
-            return ""
-        if minutes <= 1:
-            return self.tr("U bent bijna aan de beurt.")
-        return self.tr("U wacht ongeveer {minutes} minuten.").format(minutes=minutes)
+        if t.wait_note is None and minutes is not None and minutes > 1:
+            return self.tr("U wacht ongeveer {minutes} minuten.").format(minutes=minutes)
+        return wait_words(t, self.host.language) or ""
 
     def retranslate(self) -> None:
         self.done.setText(self.tr("Klaar"))
@@ -121,13 +154,14 @@ class TicketScreen(Screen):
                     time=f"{t.appointment_at:%H:%M}"
                 )
             )
-        wait = self._wait_text(t)
+        wait = self.wait_text(t)
         if wait and not early:
             lines.append(wait)
-        if language == "nl" and self.wait_area:
-            lines.append(f"Wacht in {self.wait_area}. Uw nummer komt op het scherm.")
-        else:
-            lines.append(self.tr("Wacht in de wachtruimte. Uw nummer komt op het scherm."))
+        lines.append(
+            self.tr("Wacht in {place}. Uw nummer komt op het scherm.").format(
+                place=self.place(language)
+            )
+        )
         if t.needs_assistance:
             lines.append(self.tr("De medewerker weet dat u hulp nodig heeft."))
         self.details.setText("\n".join(lines))
@@ -136,9 +170,28 @@ class TicketScreen(Screen):
     def _show_print_state(self) -> None:
         assert self.ticket is not None
         state = self.print_state
-        failed = state is not None and state is not True
-        problem = failed and state != "no_printer"
-        if state is None:
+        choosing = state == "choose"
+        failed = state is not None and state is not True and not choosing
+        problem = failed and state not in ("no_printer", "screen_only")
+        self.print_button.setText(self.tr("Bonnetje printen"))
+        self.screen_button.setText(self.tr("Alleen op het scherm"))
+        self.print_button.setVisible(choosing)
+        self.screen_button.setVisible(choosing)
+        self.done.setVisible(not choosing)
+        if choosing:
+            self.printer.setText(
+                self.tr(
+                    "Wilt u een bonnetje? Of alleen uw nummer op het scherm? Dat scheelt papier."
+                )
+            )
+            # A low screen (1280x720) has no room for the question: the two buttons
+            # say it themselves.
+            self.printer.setVisible(self.host.settings.screen_height_px >= 800)
+        elif state == "screen_only":
+            self.printer.setText(
+                self.tr("Er wordt niets geprint. Onthoud uw nummer, of maak er een foto van.")
+            )
+        elif state is None:
             self.printer.setText(self.tr("Uw bonnetje wordt geprint."))
         elif state is True:
             self.printer.setText(self.tr("Neem uw bonnetje uit de printer."))
@@ -151,7 +204,8 @@ class TicketScreen(Screen):
                     "maak er een foto van. Een medewerker weet het al."
                 )
             )
-        self.printer.setVisible(not problem)
+        if not choosing:
+            self.printer.setVisible(not problem)
         self.printer_problem.setVisible(problem)
         self.qr.setVisible(failed)
         self.qr_caption.setVisible(failed)
@@ -166,6 +220,9 @@ class TicketScreen(Screen):
     def reset(self) -> None:
         self.ticket = None
         self.print_state = None
+        self.print_button.hide()
+        self.screen_button.hide()
+        self.done.show()
         for widget in (self.banner, self.number, self.service, self.details, self.printer):
             widget.clear()
         self.qr.clear()

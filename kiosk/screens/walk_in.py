@@ -48,11 +48,17 @@ class WalkInScreen(Screen):
         actions.setSpacing(24)
         actions.addWidget(self.back)
         actions.addStretch(1)
-        actions.addWidget(self.assist_hint, 2)
+        actions.addWidget(self.assist_hint, 3)
         actions.addWidget(self.assist, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 24, 60, 24)
         layout.setSpacing(20)
+        if s.screen_height_px < 800:
+            # A low screen (1280x720): a one-line question and closer tiles leave the
+            # tiles room for their names (four rows of two).
+            self.title.setStyleSheet("font-size: 40px;")
+            self.grid.setSpacing(12)
+            layout.setSpacing(12)
         layout.addWidget(self.title)
         layout.addWidget(self.grid_box, 1)
         layout.addWidget(self.closed_text, 1)

@@ -42,7 +42,12 @@ def _plan(args: argparse.Namespace) -> int:
             )
         lines += [f"  tekort {u}" for u in b.uncovered]
         if b.share_within_norm is not None:
-            lines.append(f"  verwacht binnen de norm: {b.share_within_norm:.0%}")
+            target = (
+                f" ({b.norm_minutes:g} min, doel {b.target_share:.0%})"
+                if b.norm_minutes is not None and b.target_share is not None
+                else ""
+            )
+            lines.append(f"  verwacht binnen de norm{target}: {b.share_within_norm:.0%}")
     data = {
         "day": plan.day.isoformat(),
         "version": plan.version,

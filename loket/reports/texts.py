@@ -183,7 +183,7 @@ CHANNELS = {
         "counter": "Balie",
         "counter_follow_up": "Balie, vervolgafspraak",
         "import": "Import (bestand)",
-        "kiosk": "Zuil",
+        "kiosk": "Aanmeldscherm",
         "reception": "Receptie",
     },
     "en": {

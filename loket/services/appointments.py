@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from loket import appointments, codes, tickets
+from loket import appointments, check_in_wait, codes, tickets
 from loket.language import pick
 from loket.models import Appointment, Branch
 from loket.services.base import BookingDetails, ServiceBase
@@ -93,7 +93,13 @@ class AppointmentService(ServiceBase):
         wait = self._write(lambda s, c: throttle.seconds_to_wait(s, c, where(s)))
         if wait > 0:
             raise codes.CodeTooManyAttempts(wait)
-        check_in = self._check_in(lambda s, c: appointments.resolve_code(s, code, c.now), branch)
+        now = self.now()
+        predicted = check_in_wait.predicted(
+            self.db, now, lambda s: appointments.resolve_code(s, code, now, lock=False)
+        )
+        check_in = self._check_in(
+            lambda s, c: appointments.resolve_code(s, code, c.now), branch, predicted
+        )
 
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             result = check_in(session, ctx)
@@ -101,24 +107,39 @@ class AppointmentService(ServiceBase):
             return result
 
         try:
-            return self._write(run, "check_in")
+            return check_in_wait.with_note(self._write(run, "check_in"), predicted)
         except (codes.CodeInvalid, codes.CodeUnreadable):
             self._write(lambda s, c: throttle.record_failure(s, c, where(s)))
             raise
 
     def check_in_reference(
-        self, reference: str, branch: str | None = None
+        self, reference: str, branch: str | None = None, *, early_ok: bool = False
     ) -> tuple[TicketView, str]:
-        run = self._check_in(lambda s, _c: appointments.get_by_reference(s, reference), branch)
-        return self._write(run, "check_in")
+        """Check in by reference (reception). ``early_ok``: the receptionist lets the
+        visitor in before the check-in window opens; the event records it."""
+        if early_ok:
+            self.require("let_in")  # reception or a team leader, not a kiosk
+        self.require("check_in")
+        predicted = check_in_wait.predicted(
+            self.db, self.now(), lambda s: appointments.get_by_reference(s, reference, lock=False)
+        )
+        run = self._check_in(
+            lambda s, _c: appointments.get_by_reference(s, reference), branch, predicted, early_ok
+        )
+        return check_in_wait.with_note(self._write(run, "check_in"), predicted)
 
     @staticmethod
     def _check_in(
-        find: Callable[[Session, Context], Appointment], branch: str | None
+        find: Callable[[Session, Context], Appointment],
+        branch: str | None,
+        predicted: check_in_wait.LivePrediction | None = None,
+        early_ok: bool = False,
     ) -> Callable[[Session, Context], tuple[TicketView, str]]:
         def run(session: Session, ctx: Context) -> tuple[TicketView, str]:
             b = tickets.get_branch(session, branch) if branch else None
-            ticket, message = appointments.check_in(session, ctx, find(session, ctx), branch=b)
+            ticket, message = appointments.check_in(
+                session, ctx, find(session, ctx), branch=b, predicted=predicted, early_ok=early_ok
+            )
             return TicketView.of(ticket), message
 
         return run
@@ -148,6 +169,8 @@ class AppointmentService(ServiceBase):
                 name=a.name,
                 info_line=pick(muni.info_line_text, a.language),
                 language=a.language,
+                phone=muni.phone,
+                website=muni.website,
             )
 
         # A write: the first code of a new database creates its signing key.

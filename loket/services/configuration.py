@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypedDict, cast
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from loket import appointments, config, migrate, tickets
+from loket import appointments, config, events, migrate, tickets
 from loket.config_schema import MUNICIPALITY
 from loket.errors import NotFound
 from loket.models import Branch, BranchService, Counter, Service, Staff
@@ -82,9 +82,12 @@ class ConfigurationService(ServiceBase):
         spec = config.load_config(path)
 
         def run(session: Session, ctx: Context) -> config.ApplyReport:
-            return config.apply_config(
+            report = config.apply_config(
                 session, spec, appointments.card_key(session, ctx.now), ctx.now
             )
+            # Every PC reloads its cached branches, counters and services (config_cache).
+            events.append(session, at=ctx.now, kind="config.applied", actor=ctx.actor)
+            return report
 
         return self._write(run, "configure")
 

@@ -106,7 +106,7 @@ class PublicScreenService(ServiceBase):
     def record_language(self, branch: str, number: str, language: str) -> bool:
         """The language the visitor chose at the kiosk, on today's waiting ticket
         ``number``: the spoken call uses it. PostgreSQL: through the database function of
-        migration 0011 (loket.ticket_language)."""
+        migration 0014 (loket.ticket_language)."""
         from loket import ticket_language
 
         def run(session: Session, ctx: Context) -> bool:

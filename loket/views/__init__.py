@@ -53,6 +53,7 @@ class TicketView:
     wait_note: str | None = None
     # The language the visitor chose at the kiosk (the rating screen starts in it).
     language: str = "nl"
+    wait_expected_from: str | None = None  # the "13:00" of that note, for translation
 
     @classmethod
     def of(cls, t: Ticket, reason: str | None = None) -> TicketView:
@@ -182,8 +183,10 @@ class BranchView:
     code: str
     name: str
     address: str
-    wait_area: str
+    wait_area: str  # Dutch
     counters: list[dict[str, Any]] = field(default_factory=list)
+    # Per language; a language without its own text: the kiosk says "the waiting area".
+    wait_areas: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, b: Branch) -> BranchView:
@@ -192,6 +195,7 @@ class BranchView:
             name=b.name,
             address=b.address,
             wait_area=b.wait_area,
+            wait_areas=dict(b.wait_area_text or {}),
             counters=[
                 {"number": c.number, "name": c.name, "services": sorted(s.code for s in c.services)}
                 for c in b.counters

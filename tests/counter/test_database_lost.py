@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from counter.live_queue import LiveQueueWindow
@@ -65,3 +66,45 @@ def test_live_queue_and_manager_polls_survive_a_lost_database(qtbot, sqlite_loke
     manager.feed.poll()
     manager.refresh()
     assert "database" in manager.hint.text().lower()
+
+
+@pytest.mark.postgres
+def test_counter_workstation_says_at_once_when_the_database_goes_and_comes_back(
+    qtbot, postgres_server, postgres_template
+) -> None:
+    import uuid
+
+    from counter.workstation import OFFLINE_TEXT
+    from kiosk.live_feed import LiveFeed
+    from loket.clock import Clock
+    from loket.db import Database
+    from loket.events import Actor
+    from tests.conftest import TUESDAY_9
+    from tests.kiosk.conftest import screenshot
+
+    url = postgres_server.create_database(f"w_{uuid.uuid4().hex[:10]}", template=postgres_template)
+    loket = Loket(Database(url), Clock(TUESDAY_9, frozen=True), Actor.system("test"))
+    feed = LiveFeed(loket)
+    window = CounterWorkstation(loket, "dalfsen", counter=1, feed=feed)
+    manager = ManagerWindow(loket, "dalfsen", sound=False, feed=feed)
+    qtbot.addWidget(window)
+    qtbot.addWidget(manager)
+    window.show()
+    try:
+        _login(qtbot, window, "anna", "1111")
+        _login(qtbot, manager, "eva", "5555")
+        assert window.session is not None and manager.session is not None
+        postgres_server.pause()
+        # No click needed: the feed notices and the screens say so.
+        qtbot.waitUntil(lambda: window.message.text() == OFFLINE_TEXT, timeout=20000)
+        qtbot.waitUntil(lambda: manager.hint.text() == OFFLINE_TEXT, timeout=5000)
+        screenshot(window, "counter_offline")
+        postgres_server.resume()
+        qtbot.waitUntil(lambda: window.message.text() == "De verbinding is terug.", timeout=30000)
+        # The manager's hint goes back to its usual text with the refresh.
+        qtbot.waitUntil(lambda: manager.hint.text() != OFFLINE_TEXT, timeout=5000)
+        called = window.session.call_next("dalfsen", 1)
+        assert called is None  # the demo queue is empty; the database answers again
+    finally:
+        feed.stop()
+        loket.db.dispose()

@@ -172,3 +172,27 @@ def test_kpis_of_a_scripted_morning(qtbot, sqlite_loket: Loket):
     assert window.alarm_counters == [1]
     qtbot.wait(50)  # let the layout settle before the picture
     shot(window, "manager")
+
+
+def test_a_long_name_never_pushes_the_header_off_a_1400_px_screen(qtbot, sqlite_loket: Loket):
+    """The header keeps "Bijgewerkt HH:MM:SS" and the buttons whole at 1400 px; a long
+    name is shortened with an ellipsis (its full text stays the accessible name)."""
+    from PySide6.QtCore import QPoint, QRect
+    from sqlalchemy import update
+
+    from loket.models import Staff
+
+    long_name = "Evelien van der Berg-de Jong-Vermeulen"
+    with sqlite_loket.db.write() as session:
+        session.execute(update(Staff).where(Staff.code == "eva").values(name=long_name))
+    window = _open(qtbot, sqlite_loket)
+    window.resize(1400, 900)
+    qtbot.waitUntil(lambda: window.updated.text().startswith("Bijgewerkt"))
+    qtbot.wait(50)
+    assert window.width() <= 1400
+    assert window.updated.width() >= window.updated.sizeHint().width()  # not clipped
+    updated = QRect(window.updated.mapTo(window, QPoint(0, 0)), window.updated.size())
+    logout = QRect(window.logout_button.mapTo(window, QPoint(0, 0)), window.logout_button.size())
+    assert not updated.intersects(logout)
+    assert window.header_who.text().startswith(long_name)  # whole, wrapped if need be
+    shot(window, "manager-header-long-name-1400")

@@ -25,13 +25,16 @@ def test_the_planning_tab_shows_the_plan_and_an_absence_replans_it(qtbot, sqlite
     for weekday in range(5):
         sqlite_loket.planning.set_expected_volume("dalfsen", "paspoort", weekday, 14, 10)
         sqlite_loket.planning.set_expected_volume("dalfsen", "ophalen", weekday, 12, 0)
-    sqlite_loket.planning.plan(TUESDAY, time_limit_s=5)
+    sqlite_loket.planning.plan(TUESDAY)
     window = _open(qtbot, sqlite_loket)
     tab = window.planning_tab
     window.tabs.setCurrentWidget(tab)
     window.resize(1400, 900)
     assert "versie 1" in tab.summary.text()
     assert "ingestelde verwachting" in tab.summary.text()
+    assert "Binnen 5 min opgeroepen:" in tab.summary.text()
+    assert "(doel 95%)" in tab.summary.text()
+    assert "voorspelling uit de ingestelde verwachte aantallen" in tab.forecast.text()
     rows = {_cell(tab.table, r, 0): r for r in range(tab.table.rowCount())}
     assert "10:00" in rows
     who = _cell(tab.table, rows["10:00"], 4)

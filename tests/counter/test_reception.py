@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QTabWidget
 
@@ -190,3 +191,41 @@ def test_check_in_list_shows_times_services_and_status_in_full(qtbot, sqlite_lok
         text = cell.text()
         assert metrics.horizontalAdvance(text) + margin <= table.columnWidth(column), text
     shot(window, "reception-check-in-columns")
+
+
+def test_early_visitor_can_be_let_in_by_reception_and_it_is_recorded(qtbot, sqlite_loket):
+    sqlite_loket.book_appointment(
+        "dalfsen", "rijbewijs", datetime(2026, 11, 24, 11, 0), name="M. Jansen", channel="phone"
+    )
+    window = _open(qtbot, sqlite_loket, "carla", "3333")
+    front = window.front
+    qtbot.keyClicks(front.search, "jans")
+    front.results.selectRow(0)
+    # The first time the receptionist says no: nothing happens, and the line says why.
+    answer_question(qtbot, "Niet inchecken")
+    qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
+    assert front.checked.text().startswith("Niet ingecheckt: M. Jansen is te vroeg.")
+    assert sqlite_loket.snapshot("dalfsen").waiting == []
+    # Then goes ahead anyway: checked in, and on record who let the visitor in early.
+    front.results.selectRow(0)
+    answer_question(qtbot, "Toch inchecken")
+    qtbot.mouseClick(front.check_in_button, Qt.MouseButton.LeftButton)
+    assert front.checked.text().startswith("Ingecheckt: M. Jansen, nummer D 1")
+    early = [
+        e for e in sqlite_loket.events_after(0, 100000) if e["kind"] == "appointment.let_in_early"
+    ]
+    assert len(early) == 1 and early[0]["workstation"] == window.workstation
+    assert "M. Jansen" not in str(early[0]["data"])  # no personal data in the event
+
+
+def test_kiosk_cannot_let_itself_in_early(sqlite_loket):
+    from loket.errors import DomainError
+    from loket.events import Actor
+
+    booked = sqlite_loket.book_appointment(
+        "dalfsen", "rijbewijs", datetime(2026, 11, 24, 11, 0), name="M. Jansen", channel="phone"
+    )
+    kiosk = sqlite_loket.as_actor(Actor("kiosk-hal", roles=frozenset({"kiosk"})))
+    with pytest.raises(DomainError) as refused:
+        kiosk.check_in_reference(booked.reference, "dalfsen", early_ok=True)
+    assert refused.value.code == "permission"

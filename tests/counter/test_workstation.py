@@ -6,11 +6,13 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QDialogButtonBox, QWidget
 
 from counter.workstation import CounterWorkstation
 from hardware.card_reader import FakeCardReader
 from hardware.qt_bridge import CardEventBridge
+from kiosk.fit_check import problems, settle
 from loket.feed import open_feed
 from loket.services import Loket
 
@@ -145,11 +147,13 @@ def test_transfer_park_call_number_and_no_show(qtbot, sqlite_loket):
     window.dialog.accept()
     assert window.current_number == second
     assert "Reden: Terug na apart zetten" in window.message.text()
-    qtbot.keyClick(window, Qt.Key.Key_F6)  # called twice so far: the third call is due first
-    assert "Roep nog 1 keer op" in window.message.text()
+    # Called twice so far: the rule is on screen before pressing, and F6 waits for it.
+    assert "Niet gekomen kan na 3 keer oproepen. Nog 1 keer" in window.no_show_rule.text()
+    assert window.no_show_rule.isVisible() and not window.no_show_button.isEnabled()
+    qtbot.keyClick(window, Qt.Key.Key_F6)
     assert window.current_number == second
-    for _ in range(3):
-        qtbot.keyClick(window, Qt.Key.Key_F3)
+    qtbot.keyClick(window, Qt.Key.Key_F3)
+    assert window.no_show_button.isEnabled() and "Dat is gebeurd" in window.no_show_rule.text()
     qtbot.keyClick(window, Qt.Key.Key_F6)
     assert window.current_number is None and "niet gekomen" in window.message.text()
 
@@ -193,3 +197,80 @@ def test_status_alert_and_card_lock(qtbot, sqlite_loket):
     assert kinds[-1] == "staff.logout"
     reader.insert(ANNA_CARD)
     assert window.session is not None and window.counter == 2
+
+
+def _contrast(a: QColor, b: QColor) -> float:
+    def luminance(c: QColor) -> float:
+        def channel(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF())
+        )
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def _colours(widget: QWidget) -> tuple[QColor, QColor]:
+    """The background (most frequent colour) and the colour furthest from it (the text)."""
+    from collections import Counter
+
+    image = widget.grab().toImage()
+    pixels = Counter(
+        image.pixel(x, y) for x in range(0, image.width(), 2) for y in range(0, image.height(), 2)
+    )
+    background = QColor(pixels.most_common(1)[0][0])
+    text = max((QColor(p) for p in pixels), key=lambda c: _contrast(c, background))
+    return background, text
+
+
+def test_counter_details_help_the_clerk(qtbot, sqlite_loket):
+    _morning(sqlite_loket)
+    window = CounterWorkstation(sqlite_loket, "dalfsen", counter=1, poll_ms=60_000)
+    qtbot.addWidget(window)
+    _show(qtbot, window)
+    _login(qtbot, window, "anna", "1111", counter=1)
+    # Every service name whole in the queue list (wrapped, not cut) on a 1280 px screen.
+    window.resize(1280, 800)
+    settle()
+    table = window.queue_table
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        assert item is not None
+        room = table.visualItemRect(item).adjusted(4, 0, -4, 0)
+        needed = table.fontMetrics().boundingRect(
+            room.adjusted(0, 0, 0, 1000), int(Qt.TextFlag.TextWordWrap), item.text()
+        )
+        assert needed.height() <= room.height(), f"cut: {item.text()!r}"
+    # The help button stands out from the header, and its words from the button.
+    header = window.header_title.parentWidget()
+    assert header is not None
+    header_bg, _ = _colours(header)
+    button_bg, button_text = _colours(window.alert_button)
+    assert _contrast(button_bg, header_bg) >= 3 and _contrast(button_text, button_bg) >= 4.5
+    # Asking for help: a red band across the screen says it was heard, until withdrawn.
+    assert not window.alert_banner.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert window.alert_banner.isVisible() and "er komt iemand" in window.alert_banner.text()
+    banner_bg, banner_text = _colours(window.alert_banner)
+    assert _contrast(banner_text, banner_bg) >= 4.5
+    settle()
+    assert problems(window, window.size()) == []  # "Collega komt [F12 = intrekken]" whole
+    shot(window, "counter-alert-banner")
+    qtbot.keyClick(window, Qt.Key.Key_F12)
+    assert not window.alert_banner.isVisible()
+
+    # A follow-up for a visitor who wants to be called by name keeps that wish.
+    qtbot.keyClick(window, Qt.Key.Key_F2)
+    assert "wil bij naam worden geroepen" in window.welcome.text()
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    dialog = window.dialog
+    assert dialog.call_by_name.isChecked()
+    # "Terug" steps back: never styled as the main action.
+    back = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+    main = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert back.text() == "Terug" and back.objectName() == "secondary"
+    assert _colours(back)[0] != _colours(main)[0]
+    shot(dialog, "counter-follow-up")
+    dialog.reject()

@@ -63,14 +63,15 @@ def test_english_ticket_on_a_tm_t88v(printer_emulator, ticket):
             words=TicketWords(
                 "Your number",
                 "Issued on Tuesday, 24 November 2026, 09:05",
-                "Expected wait: about 1 minute",
-                "Please wait in: Wachtruimte B",
+                "It will be your turn very soon.",
+                "Please wait in: the waiting area",
             ),
         )
     )
     receipt = printer_emulator.wait_for_receipt()
     assert "Your number" in receipt.text
-    assert "Expected wait: about 1 minute" in receipt.text
+    assert "It will be your turn very soon." in receipt.text
+    assert "Please wait in: the waiting area" in receipt.text
     assert [r.text for r in zxingcpp.read_barcodes(receipt.image)] == [ticket.qr_payload]
 
 

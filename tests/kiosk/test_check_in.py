@@ -96,11 +96,113 @@ def test_refusals_in_english(qtbot, kiosk, sqlite_loket):
     kiosk.handle_scan(early.code)
     title, text = _refusal(kiosk)
     assert title == "You are early"
-    assert text == "You are early. Your appointment is at 11:00. You can check in from 10:00."
+    assert text.startswith("Your appointment is at 11:00. You can check in from 10:00.")
     assert "reception" in kiosk.message.help.text()
 
 
 def test_half_a_code_is_not_sent(qtbot, kiosk):
     type_code(qtbot, kiosk, "ABC")
     assert kiosk.current == "checkin"
-    assert "9 tekens" in kiosk.checkin.where.text()
+    # A warning of its own, in the warning style, that goes once the visitor types on.
+    problem = kiosk.checkin.problem
+    assert problem.isVisibleTo(kiosk.checkin) and problem.property("kind") == "warning"
+    assert problem.text() == "Typ alle 9 tekens van uw code."
+    qtbot.mouseClick(kiosk.checkin.keypad.keys["D"], Qt.MouseButton.LeftButton)
+    assert not problem.isVisibleTo(kiosk.checkin)
+
+
+def _printed_text(ticket) -> str:  # type: ignore[no-untyped-def]
+    from hardware.ticket_layout import TextBlock, layout_ticket
+
+    return " ".join(b.text for b in layout_ticket(ticket) if isinstance(b, TextBlock))
+
+
+def test_printed_ticket_says_what_the_screen_says(qtbot, kiosk, sqlite_loket, printer):
+    # Checked in early: the ticket gives the appointment time, as the screen does.
+    appointment = book(sqlite_loket, NINE + timedelta(minutes=40))
+    kiosk.handle_scan(appointment.code)
+    assert "Uw afspraak is om 09:40" in kiosk.ticket.details.text()
+    qtbot.waitUntil(lambda: len(printer.printed) == 1)
+    paper = _printed_text(printer.printed[0])
+    assert "Uw afspraak is om 09:40. We roepen u rond die tijd." in paper
+    assert "bijna aan de beurt" not in paper and "wachttijd" not in paper.lower()
+
+    # An English visitor: English words for the place to wait, on paper and screen.
+    kiosk.go("start")
+    kiosk.set_language("en")
+    kiosk.take_number("idkaart", False)
+    qtbot.waitUntil(lambda: len(printer.printed) == 2)
+    english = printer.printed[1]
+    assert english.language == "en"
+    assert english.wait_area in kiosk.ticket.details.text()
+    assert "wacht" not in english.wait_area.lower() and "hal" not in english.wait_area.split()
+    assert f"Please wait in: {english.wait_area}" in _printed_text(english)
+
+
+def _typo(code: str) -> str:
+    """The short code with one symbol typed wrong (another symbol of the keypad)."""
+    from loket.views import REFERENCE_ALPHABET
+
+    plain = code.replace("-", "")
+    wrong = next(c for c in REFERENCE_ALPHABET if c != plain[4])
+    return plain[:4] + wrong + plain[5:]
+
+
+def test_code_errors_say_what_happened(qtbot, kiosk, sqlite_loket):
+    appointment = book(sqlite_loket, NINE + timedelta(minutes=20))
+    # One symbol typed wrong: a typing slip, not a misread.
+    type_code(qtbot, kiosk, _typo(appointment.short_code))
+    title, text = _refusal(kiosk)
+    assert title == "Deze code klopt niet" and "typ de code nog een keer" in text
+    assert kiosk.message.retry.isVisibleTo(kiosk.message)
+    # A scan the scanner garbled: that is a misread.
+    kiosk.go("start")
+    kiosk.handle_scan("3F9-X")
+    assert _refusal(kiosk)[0] == "De code is niet goed gelezen"
+    # A code that fits but belongs to no appointment: one place to go for help.
+    type_code(qtbot, kiosk, make_short_code(new_reference()))
+    title, text = _refusal(kiosk)
+    assert title == "Deze code kennen we niet"
+    assert "medewerker" not in text and "receptie" not in text
+    assert "receptie" in kiosk.message.help.text()
+    # Switching language keeps the specific title.
+    kiosk.set_language("en")
+    assert _refusal(kiosk)[0] == "We do not know this code"
+    kiosk.set_language("nl")
+    assert _refusal(kiosk)[0] == "Deze code kennen we niet"
+
+
+def _take_number_offered(qtbot, kiosk) -> str:  # type: ignore[no-untyped-def]
+    button = kiosk.message.take_number
+    assert button.isVisibleTo(kiosk.message) and button.text() == "Nummer nemen"
+    assert kiosk.message.home.property("kind") != "primary"  # one main action
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert kiosk.current == "ticket"
+    return kiosk.ticket.number.text()
+
+
+def test_refusals_offer_the_next_step(qtbot, kiosk, sqlite_loket):
+    # The appointment was yesterday: a number for the same service, in one touch.
+    yesterday = book(sqlite_loket, NINE - timedelta(days=1))
+    kiosk.handle_scan(yesterday.code)
+    title, text = _refusal(kiosk)
+    assert title == "Uw afspraak is voorbij" and "Neem een nummer" in text
+    assert _take_number_offered(qtbot, kiosk).startswith("A ")  # A: paspoort
+
+    # Too early: when to come back, or a number now.
+    kiosk.go("start")
+    early = book(sqlite_loket, NINE + timedelta(hours=2))
+    kiosk.handle_scan(early.code)
+    title, text = _refusal(kiosk)
+    assert title == "U bent te vroeg" and "vanaf 10:00" in text and "Kom dan terug" in text
+    assert _take_number_offered(qtbot, kiosk).startswith("A ")
+
+    # Very late (marked as not come): a number as the next step too.
+    kiosk.go("start")
+    missed = book(sqlite_loket, NINE + timedelta(minutes=10))
+    sqlite_loket.clock.set(NINE + timedelta(hours=2))
+    assert sqlite_loket.expire_missed_appointments() >= 1
+    kiosk.handle_scan(missed.code)
+    title, text = _refusal(kiosk)
+    assert title == "Uw afspraak is voorbij" and "Neem een nummer" in text
+    assert _take_number_offered(qtbot, kiosk).startswith("A ")

@@ -8,6 +8,7 @@ Arabic mirrors the kiosk, numbers and ticket codes stay left to right.
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import unicodedata
 from collections.abc import Iterator
@@ -22,7 +23,7 @@ from hardware.ticket_png import render_ticket_png
 from kiosk.display_window import DisplayWindow, call_words
 from kiosk.fit_check import problems, settle
 from kiosk.kiosk_window import KioskWindow
-from kiosk.printing import ticket_print
+from kiosk.printing import ticket_print, ticket_words
 from kiosk.settings import DisplaySettings, KioskSettings
 from loket.demo import Demo, create_demo
 from loket.language import say, shipped
@@ -148,6 +149,15 @@ def test_the_spoken_call_is_in_the_visitors_language() -> None:
     assert call_words("A12", 3, "tr") == "Numara A 12, gişe 3"
 
 
+def test_the_ticket_says_the_wait_as_the_screen_does(demo: Demo) -> None:
+    ticket = demo.loket.issue_ticket(demo.branch, "paspoort")
+    soon = dataclasses.replace(ticket, predicted_wait_minutes=1, wait_note=None)
+    for code in LANGUAGES:
+        # One minute or less: "almost your turn", never "about 1 minute".
+        assert ticket_words(soon, code, "Hal").wait == say(code, "U bent bijna aan de beurt.")
+    assert ticket_words(soon, "en", "Hal").wait == "It will be your turn very soon."
+
+
 def test_ticket_and_letter_in_every_language(demo: Demo) -> None:
     FOLDER.mkdir(parents=True, exist_ok=True)
     ticket = demo.loket.issue_ticket(demo.branch, "paspoort")
@@ -172,6 +182,8 @@ def test_ticket_and_letter_in_every_language(demo: Demo) -> None:
         text = PdfReader(path).pages[0].extract_text()
         if code != "ar":  # Arabic is drawn shaped, in visual order (see the PNG)
             assert say(code, "Wat neemt u mee?") in text
+            # How to cancel: the municipality's phone number, in the letter's language.
+            assert say(code, "Kunt u niet komen?") in text and "14 0529" in text
         assert booked.reference in text
         subprocess.run(
             ["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(path.with_suffix(""))],

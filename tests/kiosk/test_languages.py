@@ -105,3 +105,16 @@ def test_translations_keep_the_placeholders(code: str):
 
 def test_catalogues_are_json_files_of_the_translations_folder():
     assert sorted(p.stem for p in CATALOGUES.glob("*.json")) == sorted(shipped())
+
+
+def test_staff_screens_stay_dutch_after_a_visitor_chose_english(qtbot, kiosk):
+    kiosk.set_language("en")
+    kiosk.go("staff")
+    staff = kiosk.staff
+    assert staff.title.text() == "Alleen voor medewerkers"
+    assert (staff.login.text(), staff.back.text()) == ("Inloggen", "Terug")
+    # The core's refusal is Dutch too: one language on the screen.
+    kiosk.staff_pin("eva", "0000")
+    assert staff.problem.text() and "the" not in staff.problem.text().lower().split()
+    kiosk._staff_in("Eva", ("manager",))
+    assert kiosk.staff_menu.close_button.text() == "Kiosk afsluiten"

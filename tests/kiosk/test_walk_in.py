@@ -157,3 +157,56 @@ def test_database_away_shows_even_geduld_and_recovers(qtbot, kiosk, sqlite_loket
     qtbot.waitUntil(lambda: kiosk.current == "start", timeout=2000)
     kiosk.start.walk_in.click()
     assert kiosk.current == "services"
+
+
+def _printed_flag(loket, number: str) -> bool:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from loket.models import Ticket
+
+    with loket.db.read() as session:
+        flags = [t.printed for t in session.scalars(select(Ticket)) if t.number == number]
+    assert len(flags) == 1
+    return flags[0]
+
+
+def test_only_on_screen_prints_nothing_and_counts_as_not_printed(qtbot, sqlite_loket):
+    from hardware.emulator.escpos_server import EscposEmulator
+    from hardware.printer import open_printer
+
+    with EscposEmulator() as emulator:
+        window = KioskWindow(
+            sqlite_loket,
+            KioskSettings("dalfsen", fullscreen=False, offer_screen_only=True),
+            printer=open_printer(emulator.url, "TM-T20II"),
+        )
+        qtbot.addWidget(window)
+        window.show()
+        window.take_number("paspoort", False)
+        ticket = window.ticket
+        number = ticket.number.text()
+        # Both choices side by side; nothing printed before the visitor chose.
+        assert ticket.print_button.isVisibleTo(ticket) and ticket.screen_button.isVisibleTo(ticket)
+        assert ticket.print_button.text() == "Bonnetje printen"
+        assert ticket.screen_button.text() == "Alleen op het scherm"
+        qtbot.mouseClick(ticket.screen_button, Qt.MouseButton.LeftButton)
+        # The number stays large with the QR code to photograph; no choice left open.
+        assert ticket.qr.isVisibleTo(ticket) and ticket.number.text() == number
+        assert "niets geprint" in ticket.printer.text()
+        assert not ticket.print_button.isVisibleTo(ticket)
+        assert ticket.done.isVisibleTo(ticket)
+        qtbot.wait(300)
+        assert emulator.receipts == []
+        assert _printed_flag(sqlite_loket, number) is False
+        # It waits in the queue as any other ticket: the display and counter see it.
+        assert number in {t.number for t in sqlite_loket.snapshot("dalfsen").waiting}
+
+        window.go("start")
+        window.take_number("idkaart", False)
+        printed_number = window.ticket.number.text()
+        qtbot.mouseClick(window.ticket.print_button, Qt.MouseButton.LeftButton)
+        receipt = emulator.wait_for_receipt()
+        assert printed_number in receipt.text
+        qtbot.waitUntil(lambda: _printed_flag(sqlite_loket, printed_number))
+        assert len(emulator.receipts) == 1
+        window.unlock_and_close()

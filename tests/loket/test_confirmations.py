@@ -166,3 +166,46 @@ def test_smtp_settings_from_the_config_and_password_from_the_environment(monkeyp
         parse_smtp({"smtp": {"port": "x", "password": "geheim"}})
     text = "\n".join(problems.value.problems)
     assert "smtp.host" in text and "smtp.port" in text and "LOKET_SMTP_PASSWORD" in text
+
+
+def test_letter_is_easy_to_read_and_says_how_to_cancel(loket: Loket, tmp_path: Path):
+    booked = _book(loket)
+    pdf = loket.confirmation_pdf(booked.reference)
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(pdf)
+    # The font travels with the letter: every font embedded, TrueType (DejaVu Sans).
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True)
+    rows = fonts.stdout.splitlines()[2:]
+    assert rows and all("DejaVu" in row and "TrueType" in row for row in rows), fonts.stdout
+    assert all(row.split()[-5] == "yes" for row in rows), fonts.stdout  # the "emb" column
+    # No text smaller than 12 pt except the reference number at the foot.
+    sizes: dict[str, float] = {}
+
+    def seen(text: str, _cm, tm, _font, size: float) -> None:  # type: ignore[no-untyped-def]
+        if text.strip():
+            sizes[text.strip()] = size * abs(tm[3] or 1)
+
+    page = PdfReader(__import__("io").BytesIO(pdf)).pages[0]
+    page.extract_text(visitor_text=seen)
+    small = {t: s for t, s in sizes.items() if s < 12 and not t.startswith("Afspraaknummer")}
+    assert not small, small
+    assert sizes.get("Wat neemt u mee?", 0) > sizes.get("Gemeentehuis Dalfsen", 0) >= 13
+    # How to cancel, with the municipality's phone number and website.
+    text = page.extract_text()
+    assert "bel 14 0529" in text and "www.dalfsen.nl/afspraak" in text
+    mail = loket.confirmation(booked.reference)
+    from loket.confirmations import mail_text
+
+    assert "Kunt u niet komen? Zeg de afspraak dan af: bel 14 0529" in mail_text(mail)
+
+
+def test_ics_carries_its_time_zone(loket: Loket):
+    conf = loket.confirmation(_book(loket).reference)
+    calendar = Calendar.from_ical(ics(conf, loket.now()))
+    zones = list(calendar.walk("VTIMEZONE"))
+    assert [str(z["TZID"]) for z in zones] == ["Europe/Amsterdam"]
+    # Standard (CET, +01:00) and daylight saving time (CEST, +02:00) are both described.
+    offsets = {part["TZOFFSETTO"].to_ical() for part in zones[0].subcomponents}
+    assert {"+0100", "+0200"} <= offsets
+    event = next(iter(calendar.walk("VEVENT")))
+    assert "bel 14 0529" in str(event["description"])

@@ -22,6 +22,7 @@ from loket import db_roles
 from loket.cli import main
 from loket.clock import Clock
 from loket.db import Database
+from loket.errors import Refused
 from loket.events import Actor
 from loket.services import Loket
 from tests.conftest import DEMO_CONFIG, TUESDAY_9
@@ -196,8 +197,8 @@ def test_kiosk_issues_and_checks_in_but_reads_no_personal_or_staff_data(roles_db
             "SELECT email, phone, notes FROM appointment",
             "SELECT comment FROM feedback",
             "SELECT * FROM staff",
-            # staff_skill: the kiosk reads ids and speeds for its wait prediction
-            # (plan-live), never a name.
+            # Speeds come per counter from loket_counter_speeds (migration 0010).
+            "SELECT * FROM staff_skill",
             "SELECT staff_id, name FROM staff_skill JOIN staff ON staff.id = staff_id",
             "SELECT * FROM display_name",
             "SELECT smtp FROM municipality",
@@ -296,7 +297,7 @@ def test_counter_serves_and_sees_the_visitor_but_changes_no_configuration(roles_
         for statement in (
             "UPDATE service SET prefix = 'x'",
             "INSERT INTO branch (code, name, "
-            "address, wait_area, public_holidays) VALUES ('x','x','','',true)",
+            "address, wait_area_text, public_holidays) VALUES ('x','x','','{}',true)",
             "UPDATE staff SET roles = '[\"admin\"]'",
             "DELETE FROM ticket",
             "DELETE FROM event",
@@ -587,3 +588,100 @@ def test_code_guessing_is_throttled_across_restarts_and_alerts_staff(roles_db: R
         assert len(alerts) == 1 and alerts[0]["data"]["scope"] == "kiosk"
     finally:
         kiosk.db.dispose()
+
+
+@pytest.mark.postgres
+def test_the_kiosk_predicts_at_the_speed_of_whoever_sits_at_the_counter(roles_db: RolesDb):
+    """The kiosk may not read staff_skill; loket_counter_speeds gives it per staffed
+    counter the services and speeds (no names, no staff ids), so its prediction is the
+    staff PC's, and a faster colleague at the counter shortens it."""
+    from sqlalchemy import select, text
+
+    from loket import queue_state
+    from loket.models import Branch, Staff
+
+    clock = Clock(TUESDAY_9, frozen=True)
+    owner = Loket(Database(roles_db.url), clock, Actor.system("setup"))
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
+    counter = roles_db.loket_as("counter", {"counter"}, clock)
+    try:
+        with owner.db.read() as session:
+            anna = session.scalar(select(Staff.id).where(Staff.code == "anna"))
+            branch = session.scalar(select(Branch.id).where(Branch.code == "dalfsen"))
+        assert anna is not None and branch is not None
+        clerk = Actor("balie-1", staff_id=anna, roles=frozenset({"counter"}))
+        owner.as_actor(clerk).set_counter_status("dalfsen", 1, "available")
+        for _ in range(6):
+            owner.issue_ticket("dalfsen", "paspoort")
+
+        def predicted(loket: Loket) -> int | None:
+            with loket.db.read() as session:
+                return queue_state.predict_live(session, branch, "paspoort", clock.now()).seconds
+
+        def anna_speed(speed: float) -> None:
+            with owner.db.write() as session:
+                session.execute(
+                    text("UPDATE staff_skill SET speed = :speed WHERE staff_id = :anna"),
+                    {"speed": speed, "anna": anna},
+                )
+
+        at_speed_one = predicted(kiosk)
+        anna_speed(2.0)
+        fast = predicted(kiosk)
+        assert at_speed_one is not None and fast is not None
+        assert fast < at_speed_one * 0.75  # twice as fast: clearly shorter
+        assert fast == predicted(counter)  # the same figure as a staff PC's
+        with roles_db.sql_as("kiosk") as conn:
+            rows = conn.execute(
+                "SELECT * FROM loket_counter_speeds(%s, %s)", (branch, TUESDAY_9.date())
+            )
+            columns = [c.name for c in rows.description or ()]
+            assert columns == ["counter_id", "service_code", "speed"]
+            assert ("paspoort", 2.0) in {(r[1], r[2]) for r in rows.fetchall()}
+        with roles_db.sql_as("display") as conn:
+            assert _denied(conn, "SELECT * FROM loket_counter_speeds(1, '2026-11-24')")
+    finally:
+        for loket in (owner, kiosk, counter):
+            loket.db.dispose()
+
+
+def test_kiosk_refusals_name_the_service_for_the_next_step(roles_db: RolesDb):
+    """The kiosk offers "Nummer nemen" for the appointment's service: the kiosk role can
+    read which service it is (too early; a QR of a past day), nothing personal."""
+    from loket import codes
+
+    clock = Clock(TUESDAY_9, frozen=True)
+    _reference, qr = _book(roles_db.url, clock, False, "Gisteren", hour=11, qr=True)
+    _reference, early = _book(roles_db.url, clock, False, "Te Vroeg", hour=12)
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
+    try:
+        with pytest.raises(Refused) as too_early:
+            kiosk.check_in(early, "dalfsen")
+        assert (too_early.value.code, too_early.value.service) == ("too_early", "idkaart")
+        clock.set(TUESDAY_9 + timedelta(days=1))  # the QR is of yesterday now
+        with pytest.raises(codes.CodeExpired) as expired:
+            kiosk.check_in(qr, "dalfsen")
+        assert expired.value.service == "idkaart"
+    finally:
+        kiosk.db.dispose()
+
+
+@pytest.mark.postgres
+def test_reception_lets_an_early_visitor_in_and_the_kiosk_cannot(roles_db: RolesDb):
+    clock = Clock(TUESDAY_9, frozen=True)
+    reference, _short = _book(roles_db.url, clock, False, "Te Vroeg", hour=12)
+    kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
+    reception = roles_db.loket_as("reception", {"reception"}, clock)
+    try:
+        with pytest.raises(Refused):
+            reception.check_in_reference(reference, "dalfsen")  # the rule holds by default
+        ticket, _message = reception.check_in_reference(reference, "dalfsen", early_ok=True)
+        assert ticket.appointment_reference == reference and ticket.status == "waiting"
+        kinds = [e["kind"] for e in reception.events_after(0, 100000)]
+        assert kinds.count("appointment.let_in_early") == 1
+    finally:
+        kiosk.db.dispose()
+        reception.db.dispose()
+    # The function itself is for reception and team leaders only.
+    with roles_db.sql_as("kiosk") as conn:
+        assert _denied(conn, "SELECT loket_let_in_early(1, 1, now()::timestamp, 0, NULL, 'x')")

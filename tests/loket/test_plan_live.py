@@ -44,7 +44,7 @@ def _minutes(text: str) -> int:
 
 def test_a_mixed_period_is_booked_only_to_the_plan_and_the_refusal_names_free_times(loket):
     _volumes(loket)
-    plan = loket.planning.plan(TUESDAY, time_limit_s=5)
+    plan = loket.planning.plan(TUESDAY)
     assert plan.forecast_source == "config"
     staffed = {i.start: i.staffed for i in plan.branch("dalfsen").intervals}
     accepted, refusal = 0, None
@@ -78,7 +78,7 @@ def test_an_off_grid_time_is_refused_with_the_nearest_grid_times(loket):
 
 def test_a_team_leader_overrides_with_a_listed_reason_and_the_log_says_so(loket):
     _volumes(loket, walk_ins=200)  # so busy that the morning has no room for bookings
-    loket.planning.plan(TUESDAY, time_limit_s=5)
+    loket.planning.plan(TUESDAY)
     start = datetime(2026, 11, 24, 10, 0)
     with pytest.raises(Refused):
         loket.as_actor(RECEPTION).book_appointment("dalfsen", "paspoort", start, name="A")
@@ -107,7 +107,7 @@ def test_the_plan_covers_every_service_point_once_per_person_with_availability_a
     # Gijs works Wednesdays from 12:00 only; Bram is on leave that day.
     loket.planning.set_availability("gijs", {2: [(time(12, 0), time(18, 0))]})
     loket.planning.record_absence("bram", WEDNESDAY, WEDNESDAY, "leave")
-    plan = loket.planning.plan(WEDNESDAY, time_limit_s=5)
+    plan = loket.planning.plan(WEDNESDAY)
     travel = {("dalfsen", "lemelerveld"): 20, ("dalfsen", "nieuwleusen"): 15}
     blocks: dict[str, list[tuple[int, int, str]]] = {}
     for code in ("dalfsen", "nieuwleusen", "lemelerveld"):
@@ -130,7 +130,7 @@ def test_the_plan_covers_every_service_point_once_per_person_with_availability_a
 
 def test_an_absence_replans_from_the_current_plan_and_the_manager_sees_the_change(loket):
     _volumes(loket, walk_ins=12)
-    first = loket.planning.plan(TUESDAY, time_limit_s=5)
+    first = loket.planning.plan(TUESDAY)
     rostered = {s.staff: s.name for b in first.branches for s in b.shifts}
     code, name = sorted(rostered.items())[0]
     result = loket.as_actor(MANAGER).planning.record_absence(code, TUESDAY, TUESDAY, "sick")
@@ -149,7 +149,7 @@ def test_nobody_at_a_counter_for_the_service_says_so_and_when_someone_is_expecte
     # Everyone who does passports works Tuesday afternoons only.
     for code in ("anna", "bram", "daan", "fenna", "gijs"):
         loket.planning.set_availability(code, {1: [(time(13, 0), time(17, 0))]})
-    loket.planning.plan(TUESDAY, time_limit_s=5)
+    loket.planning.plan(TUESDAY)
     ticket = loket.issue_ticket("dalfsen", "paspoort")
     assert ticket.predicted_wait_minutes is None
     assert ticket.wait_note == "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
@@ -195,14 +195,18 @@ def test_walk_ins_are_let_in_by_reception_never_by_the_kiosk(loket, clock):
     assert [e["data"]["number"] for e in let_in] == [ticket.number]
 
 
-def test_issuing_a_ticket_does_not_hold_the_sqlite_write_lock_while_predicting(
-    sqlite_loket, monkeypatch
+@pytest.mark.parametrize("action", ["issue", "check_in_code", "check_in_reference"])
+def test_issuing_or_checking_in_does_not_hold_the_sqlite_write_lock_while_predicting(
+    sqlite_loket, monkeypatch, action
 ):
     path = Path(sqlite_loket.db.url.removeprefix("sqlite:///"))
     anna = Actor("balie-1", staff_id=_staff_id(sqlite_loket, "anna"), roles=frozenset({"counter"}))
     sqlite_loket.as_actor(anna).set_counter_status("dalfsen", 1, "available")
     for _ in range(20):
         sqlite_loket.issue_ticket("dalfsen", "paspoort")
+    booked = sqlite_loket.book_appointment(
+        "dalfsen", "paspoort", datetime(2026, 11, 24, 9, 10), name="Inwoner"
+    )
     real = queue_state.live_prediction.predict_wait_live
     second_writer: list[str] = []
 
@@ -221,6 +225,15 @@ def test_issuing_a_ticket_does_not_hold_the_sqlite_write_lock_while_predicting(
     monkeypatch.setattr(
         queue_state.live_prediction, "predict_wait_live", predict_while_someone_writes
     )
-    ticket = sqlite_loket.issue_ticket("dalfsen", "paspoort")
+    kiosk = sqlite_loket.as_actor(KIOSK)
+    if action == "issue":
+        ticket = kiosk.issue_ticket("dalfsen", "paspoort")
+    elif action == "check_in_code":
+        ticket, _message = kiosk.check_in(booked.short_code, "dalfsen")
+    else:
+        ticket, _message = sqlite_loket.as_actor(RECEPTION).check_in_reference(
+            booked.reference, "dalfsen"
+        )
+    # Predicted exactly once, and a second writer got the lock meanwhile.
     assert second_writer == ["wrote"]
     assert ticket.predicted_wait_minutes is not None

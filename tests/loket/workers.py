@@ -104,10 +104,39 @@ class Worker:
         return self.proc.stderr.read()
 
 
+def ready_timeout(base: float = 30.0) -> float:
+    """How long starting workers may take to import and connect on this machine: the
+    base, scaled by how many runnable processes share each core (a loaded 2-core machine
+    took over 60 s for 20 workers). ``LOKET_READY_TIMEOUT`` overrides it."""
+    if os.environ.get("LOKET_READY_TIMEOUT"):
+        return float(os.environ["LOKET_READY_TIMEOUT"])
+    cores = os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = 0.0
+    return base * max(1.0, load / cores) + 2.0
+
+
+def wait_ready(workers: Sequence[Worker], timeout: float | None = None) -> None:
+    """Every worker has printed "ready"; else a clear error saying how many and why."""
+    limit = ready_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + limit
+    for w in workers:
+        try:
+            w.wait_for("ready", timeout=max(0.1, deadline - time.monotonic()))
+        except RuntimeError as exc:
+            ready = sum(1 for x in workers if x.values("ready"))
+            raise RuntimeError(
+                f"only {ready} of {len(workers)} workers were ready after {limit:.0f} s "
+                f"(load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores); set "
+                f"LOKET_READY_TIMEOUT to allow more. First failure: {exc}"
+            ) from exc
+
+
 def run_together(workers: Sequence[Worker], start_file: Path, timeout: float = 120.0) -> float:
     """Release workers waiting at the barrier at once; returns the moment (monotonic)."""
-    for w in workers:
-        w.wait_for("ready", timeout=60)
+    wait_ready(workers)
     began = time.monotonic()
     start_file.touch()
     for w in workers:
@@ -182,6 +211,31 @@ def run_serve(args: argparse.Namespace) -> None:
     emit(done=served, first=first, last=time.monotonic())
 
 
+def run_raw(args: argparse.Namespace) -> None:
+    """``run_serve`` with the raw-SQL reference cycle (tests/loket/raw_cycle.py)."""
+    from tests.loket.raw_cycle import RawCycle
+
+    now = datetime.fromisoformat(args.now)
+    cycle = RawCycle(args.url, args.branch, args.counter)
+    wait_for_start(args.start_file)
+    served = 0
+    first = time.monotonic()
+    while True:
+        t0 = time.monotonic()
+        called = cycle.call(now)
+        t1 = time.monotonic()
+        if called is None:
+            break
+        cycle.start(called[0], now)
+        cycle.finish(called[0], now)
+        served += 1
+        emit(
+            called=called[1], id=called[0], counter=args.counter, t0=t0, t1=t1, t2=time.monotonic()
+        )
+    cycle.close()
+    emit(done=served, first=first, last=time.monotonic())
+
+
 def run_hold(args: argparse.Namespace) -> None:
     """Insert a ticket (with its event) in a write transaction, then never commit.
 
@@ -219,7 +273,13 @@ def run_listen(args: argparse.Namespace) -> None:
         feed.close()
 
 
-MODES = {"issue": run_issue, "serve": run_serve, "hold": run_hold, "listen": run_listen}
+MODES = {
+    "issue": run_issue,
+    "serve": run_serve,
+    "raw": run_raw,
+    "hold": run_hold,
+    "listen": run_listen,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -246,6 +246,24 @@ class PostgresServer:
         if result.returncode != 0:
             raise PostgresUnavailable(f"pg_ctl restart failed:\n{result.stderr}")
 
+    def pause(self) -> None:
+        """Stop the server (fast: every client connection is cut) but keep the cluster,
+        for a test of an outage; :meth:`resume` starts it again on the same port."""
+        self._ctl("stop", "-m", "fast")
+
+    def resume(self) -> None:
+        self._ctl("start", "-o", f"-p {self.port}")
+
+    def _ctl(self, *args: str) -> None:
+        if self._cluster is None or self.data_dir is None:
+            raise PostgresUnavailable("cannot stop or start a server this rig did not start")
+        result = self._cluster.run(
+            "pg_ctl", args[0], "-D", str(self.data_dir), "-l", str(self.log_path),
+            "-w", "-t", "60", *args[1:],
+        )  # fmt: skip
+        if result.returncode != 0:
+            raise PostgresUnavailable(f"pg_ctl {args[0]} failed:\n{result.stderr}")
+
     def stop(self) -> None:
         """Fast shutdown and delete the cluster; does nothing for an external server."""
         if self._stop is not None:

@@ -52,3 +52,23 @@ def test_day_demand_only_in_walk_in_periods():
     assert d.walk_in["PAS"][0] == pytest.approx(8.0)
     assert sum(d.walk_in["PAS"]) == pytest.approx(8.0)
     assert d.show_rate == pytest.approx(0.75)
+
+
+def test_punctuality_of_booked_visitors_from_their_check_ins():
+    recs = []
+    monday = datetime(2026, 1, 5, 10, 0)
+    # Arrivals relative to the appointment time: 2 early, 3 late, one never came.
+    for k, minutes in enumerate([-4, -2, 3, 6, 9, None]):
+        at = monday + timedelta(minutes=15 * k)
+        arrival = None if minutes is None else at + timedelta(minutes=minutes)
+        recs.append(VisitRecord("NIK", "appointment", arrival, appointment_time=at))
+    # A late visitor who became a walk-in still counts: the appointment time is known.
+    at = monday + timedelta(hours=2)
+    recs.append(VisitRecord("NIK", "walk_in", at + timedelta(minutes=20), appointment_time=at))
+    f = build_forecast(recs)
+    assert f.punctuality is not None
+    assert f.punctuality.visits == 6
+    assert f.punctuality.median_minutes == pytest.approx(4.5)  # of -4 -2 3 6 9 20
+    assert f.punctuality.late_share == pytest.approx(4 / 6)
+    assert build_forecast(history()).punctuality is not None  # on time: median 0
+    assert build_forecast(history()).punctuality.median_minutes == 0  # type: ignore[union-attr]

@@ -61,9 +61,44 @@ def test_simulate_main_json(capsys):
         assert need is None or need > 0
         # A walk-out waited at least their patience: P95 can only grow.
         assert figures["p95_wait_incl_walkouts"] >= figures["p95_wait"] - 1e-9
+    search = data["staff_hours_search"]
+    assert set(search) == set(data["policies"])
+    for name, found in search.items():
+        assert found["staff_hours"] == data["policies"][name]["staff_hours_needed_for_norm"]
+    # Loket is compared, paired by day, with every baseline that needs fewer hours.
+    mine = search["loket"]["staff_hours"]
+    for name, found in search.items():
+        cheaper = found["staff_hours"] is not None and (
+            mine is None or found["staff_hours"] < mine - 1e-9
+        )
+        assert (name in search["loket"]["versus"]) == (name != "loket" and cheaper)
     for plan in data["plans"].values():
         assert 0 <= plan["predicted_within_target"] <= 1
         assert {"staff_hours", "uncovered", "appointments_refused", "optimality_gap"} <= set(plan)
+
+
+@pytest.mark.parametrize("refused_as", ["walk_in", "other_day"])
+def test_refused_requests_are_counted_per_day_in_the_json(capsys, tmp_path, refused_as):
+    # Two counters cannot book all of Monday's requests in the two-counter office.
+    path = tmp_path / "office.toml"
+    path.write_text(
+        f'extends = "{Path("assets/scenarios/two_counter_office.toml").resolve()}"\n'
+        f'days = ["mon"]\n[visitors]\nrefused_requests = "{refused_as}"\n',
+        encoding="utf-8",
+    )
+    code = simulate_main(path, 3, 5, "loket", True, staff_hours=False, replications=2)
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    loket = data["policies"]["loket"]
+    expected = data["plans"]["mon"]["appointments_refused"]
+    assert expected > 0
+    assert loket["refused_requests_per_day"] == pytest.approx(
+        loket["refused_as_walk_in_per_day"] + loket["refused_to_other_day_per_day"]
+    )
+    assert loket["refused_requests_per_day"] > 0
+    came, moved = loket["refused_as_walk_in_per_day"], loket["refused_to_other_day_per_day"]
+    assert (came > 0 and moved == 0) if refused_as == "walk_in" else (came == 0 and moved > 0)
+    assert 0 <= loket["mean_wait_lower_bound"] <= loket["mean_wait_incl_walkouts"]
 
 
 def test_simulate_main_rejects_unknown_policy(capsys):

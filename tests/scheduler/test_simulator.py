@@ -76,7 +76,7 @@ def test_walk_outs_happen_when_nobody_serves():
 
 
 def test_refused_requests_come_as_walk_ins_or_move_to_another_day():
-    from scheduler.simulator import ArrivalModel, generate_day
+    from scheduler.simulator import ArrivalModel, generate_day, generate_day_counted
 
     def model(refused_as: str) -> ArrivalModel:
         return ArrivalModel(
@@ -100,6 +100,13 @@ def test_refused_requests_come_as_walk_ins_or_move_to_another_day():
     move = sum(len(generate_day(model("other_day"), 4, d)[0]) for d in range(20))
     assert move == pytest.approx(20 * 8, rel=0.25)
     assert come - move == pytest.approx(20 * 12, rel=0.25)
+    # Every refused request is counted, where it went: the same people either way.
+    for d in range(5):
+        tickets, _b, came = generate_day_counted(model("walk_in"), 4, d)
+        _t, _b, moved = generate_day_counted(model("other_day"), 4, d)
+        assert came.walk_in == sum(t.refused for t in tickets) and came.other_day == 0
+        assert moved.walk_in == 0 and moved.other_day == came.walk_in
+        assert len(tickets) - len(_t) == came.walk_in
     # The ordinary walk-ins are the same visitors either way (common random numbers).
     a = [t.arrival for t in generate_day(model("other_day"), 4, 0)[0]]
     b = [t.arrival for t in generate_day(model("walk_in"), 4, 0)[0]]

@@ -1,11 +1,12 @@
 """One localisation model: texts per language instead of _nl/_en columns
 
-Revision ID: 0011
-Revises: 0009
+Revision ID: 0014
+Revises: 0013
 Create Date: 2026-12-02
 
 ``service.name_nl/name_en`` -> ``service.name_text``, ``bring_nl/bring_en`` ->
-``bring_text``, ``municipality.info_line_nl/info_line_en`` -> ``info_line_text``: each a
+``bring_text``, ``municipality.info_line_nl/info_line_en`` -> ``info_line_text``,
+``branch.wait_area/wait_area_en`` -> ``wait_area_text``: each a
 JSON table language -> text ({"nl": ..., "en": ...}), so a language is configuration,
 not a column. The texts are carried over (English only where it differs from the Dutch,
 which was how a missing English text was stored). ``municipality.languages`` lists the
@@ -22,8 +23,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0011"
-down_revision = "0009"
+revision = "0014"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
@@ -47,7 +48,9 @@ _MOVES = (
     ("service", "name_text", "name_nl", "name_en"),
     ("service", "bring_text", "bring_nl", "bring_en"),
     ("municipality", "info_line_text", "info_line_nl", "info_line_en"),
+    ("branch", "wait_area_text", "wait_area", "wait_area_en"),
 )
+_TABLES = ("service", "municipality", "branch")
 
 
 def _texts(nl: str | None, en: str | None) -> str:
@@ -61,7 +64,7 @@ def _texts(nl: str | None, en: str | None) -> str:
 
 def upgrade() -> None:
     bind = op.get_bind()
-    for table in ("service", "municipality"):
+    for table in _TABLES:
         with op.batch_alter_table(table) as batch:
             for t, new, _nl, _en in _MOVES:
                 if t == table:
@@ -86,7 +89,7 @@ def upgrade() -> None:
                 sa.text(f"UPDATE {table} SET {new} = {value} WHERE id = :id"),
                 {"texts": _texts(nl_text, en_text), "id": row_id},
             )
-    for table in ("service", "municipality"):
+    for table in _TABLES:
         with op.batch_alter_table(table) as batch:
             for t, _new, nl, en in _MOVES:
                 if t == table:
@@ -98,7 +101,7 @@ def downgrade() -> None:
     bind = op.get_bind()
     if bind.dialect.name == "postgresql":
         op.execute(f"DROP FUNCTION IF EXISTS {_LANGUAGE_SIGNATURE}")
-    for table in ("service", "municipality"):
+    for table in _TABLES:
         with op.batch_alter_table(table) as batch:
             for t, _new, nl, en in _MOVES:
                 if t == table:
@@ -113,7 +116,7 @@ def downgrade() -> None:
                 sa.text(f"UPDATE {table} SET {nl} = :nl, {en} = :en WHERE id = :id"),
                 {"nl": dutch, "en": texts.get("en") or dutch, "id": row_id},
             )
-    for table in ("service", "municipality"):
+    for table in _TABLES:
         with op.batch_alter_table(table) as batch:
             for t, new, _nl, _en in _MOVES:
                 if t == table:
