@@ -583,10 +583,19 @@ class DisplayWindow(QWidget):
             return
         if info and self._needed_height(rows) > self.height():
             self.info.setVisible(False)
-        while self.row_px > self.floor_px and (
-            self._needed_height(rows) > self.height() or not self._names_fit(rows)
-        ):
-            self._set_row_px(self.row_px - 1)
+        self._shrink_rows(rows)
+        if not self.portrait and not self._names_fit(rows):
+            # A name too long for one line even at the smallest size (a long service
+            # name in German or Ukrainian): the rows take two lines, as on a portrait screen.
+            self._arrange_waits(two_lines=True)
+            self._set_row_px(self.base_px)
+            self._shrink_rows(rows)
+        self._fit_real_layout()
+        if not self.portrait and not self._two_line_rows and self._names_shortened():
+            self._arrange_waits(two_lines=True)
+            self._set_row_px(self.base_px)
+            self._shrink_rows(rows)
+            self._fit_real_layout()
         # A full queue (up to 12 services) may take room from the call, which stays
         # far larger than any other text: at least 3x the comfortable size.
         for smallest in (self.base_px * 4, self.base_px * 3):
@@ -598,6 +607,48 @@ class DisplayWindow(QWidget):
             ):
                 self.counter_px -= 2
                 self.call_counter.setFont(_font(self.counter_px, True))
+
+    def _fit_real_layout(self) -> None:
+        """The estimate above can be short of what the layout really needs (a script
+        with taller lines, an info line that wraps once more): ask the layout itself
+        and give way the same way, info line first, then the rows (also while a
+        service name is still shortened)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        self._relayout()
+        while True:
+            too_high = layout.minimumSize().height() > self.height()
+            if too_high and self.info.isVisibleTo(self):
+                self.info.setVisible(False)
+            elif (too_high or self._names_shortened()) and self.row_px > self.floor_px:
+                self._set_row_px(self.row_px - 1)
+            else:
+                return
+            self._relayout()
+
+    def _relayout(self) -> None:
+        """Lay out now, the panels' own layouts too (Qt would do it after this event:
+        too late to measure what the fonts just changed)."""
+        # Only widgets that have a layout: PySide6 miscounts the None that layout()
+        # returns for one without, and the interpreter aborts after enough calls.
+        for widget in (self, self.call_panel, self.recent_panel, self.wait_panel):
+            layout = widget.layout()
+            assert layout is not None
+            layout.invalidate()
+            layout.activate()
+
+    def _names_shortened(self) -> bool:
+        return any(
+            isinstance(name, FitLabel) and name.isVisibleTo(self) and name.is_shortened()
+            for _prefix, name, _waiting, _minutes in self.wait_rows
+        )
+
+    def _shrink_rows(self, rows: int) -> None:
+        while self.row_px > self.floor_px and (
+            self._needed_height(rows) > self.height() or not self._names_fit(rows)
+        ):
+            self._set_row_px(self.row_px - 1)
 
     @property
     def portrait(self) -> bool:

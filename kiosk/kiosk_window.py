@@ -91,7 +91,9 @@ class KioskWindow(QWidget):
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         # Never squeezed on a low screen (the buttons' letters would be cut off).
         self.header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.place = label("header", wrap=False)
+        # On a narrow (portrait) screen the place name may take two lines: the buttons
+        # beside it are longer in some languages ("Високий контраст", "Українська").
+        self.place = label("header", wrap=settings.screen_width_px < 1200)
         self.place.installEventFilter(self)
         self.contrast_button = button("header", min_height=settings.touch_px)
         self.contrast_button.setCheckable(True)

@@ -187,8 +187,14 @@ def test_a_text_in_a_language_not_in_the_list_is_refused_not_dropped():
         for key in ("name", "bring"):
             if isinstance(service.get(key), dict):
                 service[key] = {k: v for k, v in service[key].items() if k in ("nl", "en", "de")}
+    for branch in raw["branches"]:
+        if isinstance(branch.get("wait_area"), dict):
+            branch["wait_area"] = {
+                k: v for k, v in branch["wait_area"].items() if k in ("nl", "en", "de")
+            }
     raw["municipality"]["info_line"] = {"nl": "Welkom", "de": "Willkommen"}
     spec = parse_config(raw)
+    assert spec.branches[0].columns["wait_area_text"]["de"] == "Wartebereich in der Halle"
     assert spec.services[0].columns["name_text"]["de"] == "Reisepass beantragen"
     assert spec.municipality.columns["info_line_text"] == {"nl": "Welkom", "de": "Willkommen"}
     assert spec.municipality.columns["languages"] == ["nl", "en", "de"]
