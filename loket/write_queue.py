@@ -108,11 +108,19 @@ class WriterQueue:
         return None
 
 
+_QUEUES: dict[str, WriterQueue] = {}
+_QUEUES_LOCK = threading.Lock()
+
+
 def for_sqlite_url(url: str) -> WriterQueue | None:
-    """The queue for a SQLite database URL; None where there is none to take."""
+    """The queue for a SQLite database URL, one per file in this process (so a write
+    inside a write through another ``Database`` on the same file does not wait for
+    itself); None where there is none to take."""
     if fcntl is None or not url.startswith("sqlite"):
         return None
     path = url.split("///", 1)[1] if "///" in url else ""
     if not path or path.startswith(":memory:") or path.startswith("file:") or "?" in path:
         return None
-    return WriterQueue(f"{path}-writers")
+    key = os.path.abspath(path)
+    with _QUEUES_LOCK:
+        return _QUEUES.setdefault(key, WriterQueue(f"{key}-writers"))

@@ -93,3 +93,20 @@ def test_only_sqlite_files_take_turns(tmp_path: Path) -> None:
         assert (tmp_path / "loket.db-writers").exists()
     finally:
         db.dispose()
+
+
+def test_two_databases_on_one_file_in_one_process_share_the_turn(tmp_path: Path) -> None:
+    """A write through one Database inside a write through another on the same file
+    (same thread, the outer one has not written yet) goes on at once instead of
+    waiting for its own turn."""
+    url = f"sqlite:///{tmp_path}/loket.db"
+    first, second = Database(url), Database(url)
+    try:
+        assert write_queue.for_sqlite_url(url) is write_queue.for_sqlite_url(url)
+        started = time.monotonic()
+        with first.write(), second.write() as inner:
+            inner.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        assert time.monotonic() - started < 1
+    finally:
+        first.dispose()
+        second.dispose()
