@@ -17,6 +17,7 @@ import math
 import sys
 import time
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,23 +26,52 @@ from scheduler.cli import format_run, run_to_dict  # noqa: E402
 from scheduler.policies import POLICIES  # noqa: E402
 from scheduler.runner import ScenarioRun, run_scenario  # noqa: E402
 from scheduler.scenario import load_scenario  # noqa: E402
-from scheduler.staffhours import FACTORS, staff_hours_needed  # noqa: E402
+from scheduler.staffhours import (  # noqa: E402
+    FACTORS,
+    day_staff_hours_needed,
+    staff_hours_needed,
+)
 
 
-def unseen_days(count: int, seed: int, replications: int) -> list[dict[str, float | int | None]]:
-    """Plan random days, then simulate them on fresh visitors: predicted vs simulated."""
+def unseen_days(
+    count: int, seed: int, replications: int, search_replications: int = 100
+) -> list[dict[str, object]]:
+    """Plan random days, then simulate them on fresh visitors: predicted vs simulated,
+    every policy on the plan's roster, and the staff-hours each policy needs."""
     import numpy as np
 
     from scheduler.unseen import random_day
     from scheduler.verify import prediction_replications, simulate_plan, verified_plan
 
-    rows: list[dict[str, float | int | None]] = []
+    rows: list[dict[str, object]] = []
     for k in range(count):
         demand, staff, counters = random_day(np.random.default_rng([seed, 500 + k]))
         plan = verified_plan(demand, staff, counters, replications=replications, work_limit=1.0)
         reps = prediction_replications(plan, replications)
         fresh = simulate_plan(plan, staff, replications=reps, seed=seed * 1000 + k)
         pred = plan.predicted_within_target
+        # Every policy on the plan's roster, the same fresh days; then the staff-hours
+        # each needs for the norm (the plan and the rosters planned on its forecast
+        # scaled), on fewer days per rung.
+        shares = {
+            name: round(
+                fresh.within_target
+                if name == "loket"
+                else simulate_plan(
+                    plan, staff, replications=reps, seed=seed * 1000 + k, policy=name
+                ).within_target,
+                4,
+            )
+            for name in POLICIES
+        }
+        needed = day_staff_hours_needed(
+            plan,
+            staff,
+            counters,
+            POLICIES,
+            replications=min(reps, search_replications),
+            seed=seed * 1000 + 500 + k,
+        )
         rows.append(
             {
                 "case": k,
@@ -55,6 +85,12 @@ def unseen_days(count: int, seed: int, replications: int) -> list[dict[str, floa
                 if pred is None
                 else round(100 * (fresh.within_target - pred), 2),
                 "shortfall_intervals": len(plan.shortfalls),
+                "within_target_by_policy": shares,
+                "staff_hours_needed_for_norm": {
+                    name: None if v.staff_hours is None else round(v.staff_hours, 2)
+                    for name, v in needed.items()
+                },
+                "staff_hours_search_days": min(reps, search_replications),
             }
         )
     return rows
@@ -117,6 +153,18 @@ def prediction_check(run: ScenarioRun, visitors: int, seed: int) -> dict[str, ob
         "difference_points": None if predicted is None else round(100 * (share - predicted), 2),
         "by_weekday": by_weekday,
     }
+
+
+def search_days_for(run: ScenarioRun, visitors: int, minimum: int) -> int:
+    """Days per rung of the staff-hours search: whole weeks of the scenario for about
+    ``visitors`` visitors, at least ``minimum``. Whether a policy reaches 95% on a rung
+    is decided on these days; with 10 days (1,000-1,400 visitors) a share moves by a
+    point from one seed to the next, enough to turn "tie" into "+5.5 h"."""
+    loket = run.outcomes["loket"]
+    per_day = sum(o.kind.size for o in loket) / max(len(loket), 1)
+    week = len(run.scenario.days)
+    weeks = math.ceil(max(minimum, visitors / max(per_day, 1.0)) / week)
+    return max(minimum, weeks * week)
 
 
 BASELINES = ("fixed", "longest_wait", "priority_aging")
@@ -251,7 +299,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="20 days per scenario")
     ap.add_argument("--days", type=int, default=60)
     ap.add_argument(
-        "--search-days", type=int, default=None, help="days per staffing level (default: days/2)"
+        "--search-days",
+        type=int,
+        default=None,
+        help="at least this many days per staffing level (default: 10, or days/2)",
+    )
+    ap.add_argument(
+        "--search-visitors",
+        type=int,
+        default=5000,
+        help="visitors per staffing level: whole weeks up to this many (default 5000)",
     )
     ap.add_argument("--unseen", type=int, default=4, help="random unseen days to check")
     ap.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
@@ -290,10 +347,11 @@ def main(argv: list[str] | None = None) -> int:
         run = run_scenario(
             scenario, days, args.seed, workers=args.workers, replications=args.replications
         )
+        level_days = search_days_for(run, args.search_visitors, search_days)
         needed = staff_hours_needed(
             scenario,
             POLICIES,
-            search_days,
+            level_days,
             args.seed + 1,
             workers=args.workers,
             work_limit=min(1.0, scenario.roster_work_limit),
@@ -301,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(format_run(run, needed))
         data = run_to_dict(run, needed)
+        data["staff_hours_search_days"] = level_days
         check = prediction_check(run, args.check_visitors, args.seed + 100)
         data["prediction_check"] = check
         print(
@@ -323,6 +382,16 @@ def main(argv: list[str] | None = None) -> int:
             f"simulated {row['simulated_within_target']} on {row['simulated_days']} fresh days "
             f"({row['difference_points']:+} points), "
             f"{row['shortfall_intervals']} short intervals reported"
+        )
+        shares = cast(dict[str, float], row["within_target_by_policy"])
+        hours = cast(dict[str, float | None], row["staff_hours_needed_for_norm"])
+        print(
+            "  within the norm on the plan's roster: "
+            + ", ".join(f"{n} {v:.1%}" for n, v in shares.items())
+        )
+        print(
+            "  staff-hours needed for the norm: "
+            + ", ".join(f"{n} {'-' if v is None else f'{v:.2f}'}" for n, v in hours.items())
         )
     speed = decision_speed()
     print(f"dispatch, 200 waiting: {speed['dispatch_200_waiting_ms']} ms per decision (goal 1 ms)")

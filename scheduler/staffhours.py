@@ -16,13 +16,17 @@ level (the same visitors are booked). ``None`` when no roster tried reaches the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from scheduler.demand import DayDemand
+from scheduler.planning import DayPlan, plan_day
 from scheduler.report import paired_ci, per_day, summarise
+from scheduler.roster import CounterEquipment, StaffAvailability
 from scheduler.runner import PreparedDay, prepare_day, run_scenario
 from scheduler.scenario import Scenario
+from scheduler.verify import simulate_plan
 
 FACTORS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.7, 2.0, 2.4)
 
@@ -232,3 +236,76 @@ def search_ladder(
         else:
             out[name] = None
     return out
+
+
+def day_staff_hours_needed(
+    plan: DayPlan,
+    staff: Sequence[StaffAvailability],
+    counters: int | Sequence[CounterEquipment],
+    policies: Sequence[str],
+    replications: int,
+    seed: int,
+    factors: Sequence[float] = FACTORS,
+    work_limit: float = 1.0,
+) -> dict[str, StaffHoursNeeded]:
+    """``staff_hours_needed`` for one planned day outside a scenario (the unseen days).
+
+    The same ladder: the plan itself (rung -1) and the rosters planned on its forecast
+    scaled by each factor; every rung keeps the plan's appointment book and is
+    simulated on the same ``replications`` days (common random numbers) per policy.
+    """
+    demand = plan.demand
+    cache: dict[int, Level | None] = {}
+    factors = list(factors)
+
+    def simulate(day_plan: DayPlan) -> Level:
+        hours = day_plan.roster.staff_minutes / 60.0
+        out = {}
+        for name in policies:
+            sim = simulate_plan(day_plan, staff, replications=replications, seed=seed, policy=name)
+            out[name] = (sim.within_target, hours)
+        return out
+
+    def level(i: int) -> Level | None:
+        if i not in cache:
+            if i == -1:
+                cache[i] = simulate(plan)
+            else:
+                scaled = plan_day(
+                    scale_demand(demand, factors[i]),
+                    staff,
+                    counters,
+                    target=plan.target,
+                    work_limit=work_limit,
+                )
+                if scaled.roster.status not in VALID:
+                    cache[i] = None
+                else:
+                    cache[i] = simulate(
+                        DayPlan(demand, plan.target, scaled.needs, scaled.roster, plan.capacity)
+                    )
+        return cache[i]
+
+    level(-1)
+    start = factors.index(1.0) if 1.0 in factors else (len(factors) - 1) // 2
+    found = search_ladder(len(factors), start, policies, level, plan.target.share, cache)
+    result = {}
+    for name in policies:
+        best = found[name]
+        if best is None:
+            result[name] = StaffHoursNeeded(name, None, None, None, len(cache))
+        else:
+            i, share, hours = best
+            result[name] = StaffHoursNeeded(
+                name, hours, None if i < 0 else factors[i], share, len(cache)
+            )
+    return result
+
+
+def scale_demand(demand: DayDemand, factor: float) -> DayDemand:
+    """The same day with every expected walk-in and booking times ``factor``."""
+    return replace(
+        demand,
+        walk_in={s: [v * factor for v in vs] for s, vs in demand.walk_in.items()},
+        appointments={s: [v * factor for v in vs] for s, vs in demand.appointments.items()},
+    )
