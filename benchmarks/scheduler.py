@@ -28,6 +28,7 @@ from scheduler.runner import ScenarioRun, run_scenario  # noqa: E402
 from scheduler.scenario import load_scenario  # noqa: E402
 from scheduler.staffhours import (  # noqa: E402
     FACTORS,
+    StaffHoursNeeded,
     day_staff_hours_needed,
     staff_hours_needed,
 )
@@ -153,6 +154,26 @@ def prediction_check(run: ScenarioRun, visitors: int, seed: int) -> dict[str, ob
         "difference_points": None if predicted is None else round(100 * (share - predicted), 2),
         "by_weekday": by_weekday,
     }
+
+
+def staff_hours_lines(loket: StaffHoursNeeded, days: int) -> str:
+    """The staff-hours search's evidence: every rung, every policy's share there, and
+    Loket against each policy on the roster where one of the two first met the norm."""
+    lines = [f"staff-hours search, {days} days per rung (share within the norm per policy):"]
+    for rung in loket.ladder:
+        shares = cast(dict[str, float], rung["within_target"])
+        label = "plan" if rung["factor"] is None else f"x{rung['factor']}"
+        lines.append(
+            f"  {label:>6} {rung['staff_hours']:>6.2f} h  "
+            + "  ".join(f"{n} {v:.2%}" for n, v in shares.items())
+        )
+    for title, table in (("their", loket.versus), ("Loket's", loket.ahead)):
+        for name, d in table.items():
+            lines.append(
+                f"  loket - {name} on {title} roster: {100 * d['share_difference']:+.2f} points "
+                f"[{100 * d['low']:+.2f}, {100 * d['high']:+.2f}] (paired by day)"
+            )
+    return "\n".join(lines)
 
 
 def search_days_for(run: ScenarioRun, visitors: int, minimum: int) -> int:
@@ -358,6 +379,7 @@ def main(argv: list[str] | None = None) -> int:
             base=run.prepared,
         )
         print(format_run(run, needed))
+        print(staff_hours_lines(needed["loket"], level_days))
         data = run_to_dict(run, needed)
         data["staff_hours_search_days"] = level_days
         check = prediction_check(run, args.check_visitors, args.seed + 100)

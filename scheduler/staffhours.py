@@ -42,15 +42,27 @@ class StaffHoursNeeded:
     # on *their* roster, paired by day (mean, low, high of a 95% interval): when the
     # interval holds 0 the two tie within the noise of the simulated days.
     versus: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Loket only, the other way round: per policy that needs more staff-hours (or never
+    # reaches the norm), Loket's share minus theirs on *Loket's* roster, paired by day.
+    ahead: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Loket only: every rung simulated (factor, None = the real plan), its staff-hours
+    # and every policy's share there: the evidence behind the answer.
+    ladder: list[dict[str, object]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "staff_hours": None if self.staff_hours is None else round(self.staff_hours, 2),
             "factor": self.factor,
             "within_target": None if self.within_target is None else round(self.within_target, 4),
             "levels_tried": self.levels_tried,
             "versus": {p: {k: round(v, 4) for k, v in d.items()} for p, d in self.versus.items()},
         }
+        if self.policy == "loket":
+            out["ahead"] = {
+                p: {k: round(v, 4) for k, v in d.items()} for p, d in self.ahead.items()
+            }
+            out["ladder"] = self.ladder
+        return out
 
 
 VALID = ("OPTIMAL", "FEASIBLE", "FEASIBLE_WALL_CAP", "fixed")
@@ -156,9 +168,37 @@ def staff_hours_needed(
                 "low": ci["low"],
                 "high": ci["high"],
             }
+        ahead = {}
+        if mine is not None:
+            per = daily[mine[0]]
+            for name, best in found.items():
+                if name == "loket" or (best is not None and best[2] < mine[2] - 1e-9):
+                    continue
+                ci = paired_ci(per["loket"], per[name])
+                ahead[name] = {
+                    "share_difference": ci["mean"],
+                    "low": ci["low"],
+                    "high": ci["high"],
+                }
+        ladder: list[dict[str, object]] = [
+            {
+                "factor": None if i < 0 else factors[i],
+                "staff_hours": round(next(iter(lv.values()))[1], 2),
+                "within_target": {n: round(v[0], 4) for n, v in lv.items()},
+            }
+            for i, lv in sorted(cache.items())
+            if lv is not None
+        ]
         old = result["loket"]
         result["loket"] = StaffHoursNeeded(
-            old.policy, old.staff_hours, old.factor, old.within_target, old.levels_tried, versus
+            old.policy,
+            old.staff_hours,
+            old.factor,
+            old.within_target,
+            old.levels_tried,
+            versus,
+            ahead,
+            ladder,
         )
     return result
 
