@@ -52,7 +52,9 @@ on that: the pick is always the longest waiting of a band.
 
 Ties break on the earliest waiting time, then ``number`` and ``id``, so the choice is
 deterministic. ``Decision.reason`` is one short line in plain Dutch for the clerk,
-e.g. "A 12: 6 min wachten, boven de norm" or "B 3: afspraak om 10:15".
+e.g. "A 12: 6 min wachten, boven de norm" or "B 3: afspraak om 10:15"; when someone
+past the norm is passed over, it says so ("A 14: 3 min wachten, kan nog binnen de
+norm: gaat voor wie er al boven zit").
 """
 
 from __future__ import annotations
@@ -135,6 +137,7 @@ def choose_next(
     best: WaitingTicket | None = None
     best_kind = ""
     best_wait = 0.0
+    missed = False  # someone waits past the norm (the pick may pass them over)
     for t in waiting:
         speed = services.get(t.service)
         if speed is None or (t.needs_assistance and not counter.can_assist):
@@ -160,6 +163,7 @@ def choose_next(
             if t.priority:
                 urgency += p.priority_bonus
             band = 1 if p.missed_yield and wait >= target_s else 2
+            missed = missed or band == 1
             key = (band, urgency, 0.0)
             kind = "appointment" if is_appt else ("priority" if t.priority else "walk_in")
         # Deterministic tie-breaks: longer wait, then number, then id.
@@ -168,7 +172,10 @@ def choose_next(
             best_key, best, best_kind, best_wait = full, t, kind, wait
     if best is None:
         return None
-    return Decision(best.id, _reason(best, best_kind, best_wait, p), {"wait_s": best_wait})
+    reason = _reason(best, best_kind, best_wait, p)
+    if missed and best_key is not None and best_key[0] == 2:
+        reason += ", kan nog binnen de norm: gaat voor wie er al boven zit"
+    return Decision(best.id, reason, {"wait_s": best_wait})
 
 
 def _neg_text(s: str) -> tuple[int, ...]:

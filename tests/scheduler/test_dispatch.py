@@ -54,7 +54,10 @@ def test_whoever_can_still_make_the_norm_goes_before_those_past_it():
     # A 12 has missed the 5-minute norm; A 1 makes it if called now. Past the hard
     # limit (10 min) the longest waiting goes first again.
     late, fresh = walk_in(12, "NIK", 6, "A 12"), walk_in(1, "PAS", 4.5)
-    assert decide(COUNTER, [late, fresh], NOW).ticket_id == 1
+    d = decide(COUNTER, [late, fresh], NOW)
+    assert d.ticket_id == 1
+    assert d.reason == "A 1: 4 min wachten, kan nog binnen de norm: gaat voor wie er al boven zit"
+    assert decide(COUNTER, [fresh], NOW).reason == "A 1: 4 min wachten"
     booked_late = appointment(3, "PAS", NOW - timedelta(minutes=7), checked_in_min_ago=10)
     assert decide(COUNTER, [booked_late, walk_in(1, "PAS", 0.5)], NOW).ticket_id == 1
     starving = walk_in(13, "NIK", 10.5, "A 13")
