@@ -16,6 +16,7 @@ import json
 import math
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 from typing import cast
 
@@ -24,8 +25,9 @@ sys.path.insert(0, str(ROOT))
 
 from scheduler.cli import format_run, run_to_dict  # noqa: E402
 from scheduler.policies import POLICIES  # noqa: E402
+from scheduler.report import summarise  # noqa: E402
 from scheduler.runner import ScenarioRun, run_scenario  # noqa: E402
-from scheduler.scenario import load_scenario  # noqa: E402
+from scheduler.scenario import Scenario, load_scenario  # noqa: E402
 from scheduler.staffhours import (  # noqa: E402
     FACTORS,
     StaffHoursNeeded,
@@ -188,6 +190,87 @@ def search_days_for(run: ScenarioRun, visitors: int, minimum: int) -> int:
     return max(minimum, weeks * week)
 
 
+def miss_breakdown(scenario: Scenario, factor: float, days: int, seed: int) -> dict[str, object]:
+    """Who misses the norm on a tight roster (planned on the forecast x ``factor``),
+    per policy on the same days, with Loket's dispatcher before issue 11's change
+    (``missed_yield=False``) beside it: the evidence for what the change fixes."""
+    from collections.abc import Callable
+    from dataclasses import replace
+    from functools import partial
+
+    from scheduler.dispatch import DispatchPolicy
+    from scheduler.policies import LoketPolicy, Policy, make_policy
+    from scheduler.report import misses
+    from scheduler.runner import day_input, prepare_day
+    from scheduler.simulator import simulate_day
+
+    base = {wd: prepare_day(scenario, wd) for wd in dict.fromkeys(scenario.days)}
+    rung = {
+        wd: prepare_day(
+            scenario,
+            wd,
+            verify=False,
+            demand_factor=factor,
+            work_limit=min(1.0, scenario.roster_work_limit),
+            capacity=base[wd].plan.capacity,
+        )
+        for wd in base
+    }
+    target, limit = scenario.target.within_minutes, scenario.limit_minutes
+
+    def before() -> LoketPolicy:
+        p = LoketPolicy(
+            replace(
+                DispatchPolicy(),
+                target=timedelta(minutes=target),
+                limit=timedelta(minutes=limit),
+                missed_yield=False,
+            )
+        )
+        p.name = "loket_before"
+        return p
+
+    makers: dict[str, Callable[[], Policy]] = {
+        name: partial(make_policy, name, target, limit) for name in POLICIES
+    }
+    makers["loket_before"] = before
+    outcomes: dict[str, list] = {name: [] for name in makers}
+    show = 1.0 - scenario.visitors.no_show_rate
+    for d in range(days):
+        day = day_input(rung[scenario.days[d % len(scenario.days)]], d, seed, show)
+        for name, make in makers.items():
+            outcomes[name].append(simulate_day(day, make()))
+    hours = sum(p.plan.roster.staff_minutes for p in rung.values()) / 60 / len(rung)
+    return {
+        "factor": factor,
+        "staff_hours": round(hours, 2),
+        "days": days,
+        "within_target": {
+            n: round(float(summarise(o, target)["within_target"]), 4) for n, o in outcomes.items()
+        },
+        "misses": {n: misses(o, target) for n, o in outcomes.items()},
+    }
+
+
+def format_misses(name: str, m: dict) -> str:
+    lines = [
+        f"== {name}: who misses the norm on the roster planned on the forecast x "
+        f"{m['factor']} ({m['staff_hours']} h), {m['days']} days, per day =="
+    ]
+    for policy, got in m["misses"].items():
+        per = got["per_day"]
+        hours = " ".join(
+            f"{h}h:{v['walk_in_late']:.1f}/{v['walked_out']:.1f}/{v['appointment_late']:.1f}"
+            for h, v in got["by_hour"].items()
+        )
+        lines.append(
+            f"  {policy:<15} {m['within_target'][policy]:.2%}  late walk-ins "
+            f"{per['walk_in_late']:.2f}, walk-outs {per['walked_out']:.2f}, late "
+            f"appointments {per['appointment_late']:.2f}; by hour (late/out/appt) {hours}"
+        )
+    return "\n".join(lines)
+
+
 BASELINES = ("fixed", "longest_wait", "priority_aging")
 
 
@@ -328,8 +411,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--search-visitors",
         type=int,
-        default=5000,
-        help="visitors per staffing level: whole weeks up to this many (default 5000)",
+        default=8000,
+        help="visitors per staffing level: whole weeks up to this many (default 8000)",
     )
     ap.add_argument("--unseen", type=int, default=4, help="random unseen days to check")
     ap.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
@@ -344,6 +427,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--table-from", type=Path, default=None, help="only print the side-by-side table of a JSON"
     )
+    ap.add_argument(
+        "--misses",
+        type=float,
+        default=None,
+        help="only: who misses the norm per policy on the roster planned on forecast x F",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=None, help="processes (default: 2)")
     ap.add_argument("--scenarios", type=Path, default=ROOT / "assets" / "scenarios")
@@ -353,6 +442,18 @@ def main(argv: list[str] | None = None) -> int:
         print(side_by_side(json.loads(args.table_from.read_text())["scenarios"]))
         return 0
     days = 20 if args.quick else args.days
+    if args.misses is not None:
+        found = {}
+        for path in sorted(args.scenarios.glob("*.toml")):
+            if args.only and path.stem not in args.only.split(","):
+                continue
+            found[path.stem] = miss_breakdown(
+                load_scenario(path), args.misses, args.search_days or 40, args.seed + 1
+            )
+            print(format_misses(path.stem, found[path.stem]), flush=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(found, indent=2, ensure_ascii=False))
+        return 0
     search_days = args.search_days or (10 if args.quick else max(10, days // 2))
     results = []
     started = time.perf_counter()
