@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TypedDict
 
 import numpy as np
 
@@ -198,7 +199,13 @@ def format_table(name: str, summaries: dict[str, dict], ci: dict | None = None) 
     return "\n".join(lines)
 
 
-def misses(days: Sequence[DayOutcome], target: float = 5.0) -> dict[str, object]:
+class Misses(TypedDict):
+    per_day: dict[str, float]  # walk_in_late, walked_out, appointment_late
+    by_hour: dict[int, dict[str, float]]  # hour of the clock start -> the same
+    by_service: dict[str, dict[str, float]]
+
+
+def misses(days: Sequence[DayOutcome], target: float = 5.0) -> Misses:
     """Who missed the norm, per day: walk-ins called late, walk-outs, appointments
     called late; and the same by hour of the clock start and by service."""
     n = max(len(days), 1)
