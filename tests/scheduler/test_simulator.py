@@ -41,7 +41,13 @@ def test_stationary_simulation_matches_erlang_c_and_littles_law(policy):
     w = np.concatenate(waits)
     assert np.nanmean(w > 1e-9) == pytest.approx(theory.p_wait, abs=0.04)
     assert np.nanmean(w) == pytest.approx(theory.mean_wait, rel=0.15)
-    assert np.concatenate(within).mean() == pytest.approx(theory.service_level, abs=0.03)
+    share = np.concatenate(within).mean()
+    if policy == "longest_wait":
+        assert share == pytest.approx(theory.service_level, abs=0.03)
+    else:
+        # Any call order that ignores service times has the same mean wait (above), but
+        # Loket calls whoever can still make the norm first: more within it than FCFS.
+        assert share > theory.service_level + 0.02
     # Little's law on the counters: busy clerks on average = arrival rate x service time.
     assert busy / duty * c == pytest.approx(n / (3 * 20000) * mean, rel=0.05)
 
