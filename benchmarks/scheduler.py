@@ -301,6 +301,21 @@ def verdict(r: dict) -> str:
     return f"NO{more}"
 
 
+def least_lead(r: dict) -> float | None:
+    """Loket's share minus the best baseline's, on the rung where that is smallest (in
+    points). Every rung is simulated on the same days for every policy, so when this is
+    >= 0 no baseline can need fewer staff-hours than Loket on this ladder, whatever the
+    noise in the absolute share."""
+    ladder = r.get("staff_hours_search", {}).get("loket", {}).get("ladder", [])
+    leads = [
+        100 * (rung["within_target"]["loket"] - rung["within_target"][name])
+        for rung in ladder
+        for name in BASELINES
+        if name in rung["within_target"]
+    ]
+    return min(leads) if leads else None
+
+
 def at_floor(r: dict, policy: str) -> bool:
     """The policy met the norm on the smallest roster of the ladder: it may need less."""
     found = r.get("staff_hours_search", {}).get(policy, {})
@@ -314,7 +329,7 @@ def side_by_side(results: list[dict]) -> str:
         f"{'scenario':<22} {'loket<=5':>8} {'P95+out':>7} {'mean+out':>8} {'LB':>5} "
         f"{'pred':>6} {'check':>6} {'diff':>5} {'SE':>4} {'refused':>7}  "
         + " ".join(f"{n[:12]:>12}" for n in names)
-        + f"  {'loket saves':>11}"
+        + f"  {'loket saves':>11} {'lead':>5}"
     )
     lines = [
         "== side by side: Loket's figures; staff-hours per day each policy needs for the "
@@ -344,7 +359,8 @@ def side_by_side(results: list[dict]) -> str:
             f"{num(lk.get('mean_wait_lower_bound'), '.2f'):>5} "
             f"{num(pred, '.1%'):>6} {num(sim, '.1%'):>6} {diff:>5} "
             f"{num(None if se is None else 100 * se, '.1f'):>4} "
-            f"{num(lk.get('refused_requests_per_day'), '.1f'):>7}  {cells}  {saves:>11}"
+            f"{num(lk.get('refused_requests_per_day'), '.1f'):>7}  {cells}  {saves:>11} "
+            f"{num(least_lead(r), '+.1f'):>5}"
         )
     lines.append(
         "loket<=5, P95+out, mean+out: Loket in the main run (walk-outs are misses / waited "
@@ -354,7 +370,9 @@ def side_by_side(results: list[dict]) -> str:
         "loket saves: staff-hours per day the cheapest baseline needs more than Loket "
         "(pooled is a reference, not a baseline); tie: a baseline reached the norm on a "
         "smaller roster, where Loket's share is within the paired 95% interval of theirs "
-        "(the hours are what Loket needs more); <=: met on the smallest roster tried."
+        "(the hours are what Loket needs more); <=: met on the smallest roster tried; lead: "
+        "Loket's share minus the best baseline's on the rung of the search where it is "
+        "smallest, in points (same days for all: >= 0 means no baseline can need fewer hours)."
     )
     return "\n".join(lines)
 
