@@ -40,8 +40,8 @@ Rules, in order:
    ``target``: once the queue runs behind, calling the longest waiting first makes
    everyone a little late, so every visitor misses it; calling first whoever can still
    make it saves the most, and the hard limit still bounds how long the others wait.
-   (Measured in benchmarks/README.md: 0.5-2 points more within the norm on the busy
-   scenarios' rosters, which is what made Loket need fewer staff-hours.)
+   (benchmarks/README.md: about one point more within the norm on the tight rosters
+   of busy_monday and demand_plus_20 than without this rule, on the same days.)
 5. Appointments checked in early wait for their slot; a counter with nothing else to
    do may call one within ``early_call`` of its time.
 
