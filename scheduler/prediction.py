@@ -13,7 +13,8 @@ appointments still to come. ``None`` means no counter on duty serves the service
 A capable counter that is free now means no wait (0). Otherwise the prediction replays
 the call order the dispatcher follows (earliest clock start first; an appointment
 counts from its time minus the head start, and may go up to ``early_call`` minutes
-early) on all counters on duty, a few dozen times with random service times: a visit
+early; a ticket past the norm waits for those still within it, past the hard limit it
+goes first) on all counters on duty, a few dozen times with random service times: a visit
 in progress takes a lognormal draw conditioned on how long it has run, the visits ahead
 take lognormal draws at the counter's speed, and each booked appointment due in the
 meantime shows up with the show rate. The result is the *median* of the simulated call
@@ -61,6 +62,11 @@ class QueueState:
     show_rate: float = 1.0
     appointment_head_start_minutes: float = 2.0
     early_call_minutes: float = 5.0
+    # The dispatcher's norm and hard limit: a ticket past the norm yields to those
+    # still within it (``DispatchPolicy.missed_yield``), past the limit it goes first.
+    target_minutes: float = 5.0
+    limit_minutes: float = 10.0
+    missed_yield: bool = True
 
 
 def mean_residual(mean: float, cv: float, elapsed: float) -> float:
@@ -143,19 +149,25 @@ def predict_wait(
         # A capable counter is free and has nobody else it could call: no wait.
         return timedelta(0)
     head = state.appointment_head_start_minutes
-    jobs: list[tuple[float, float, int, str, bool, bool]] = []
+    # (order, callable from, seq, service, a booking still to come, the new ticket,
+    # clock start): the order is the clock start, a booking's minus its head start.
+    jobs: list[tuple[float, float, int, str, bool, bool, float]] = []
     for seq, t in enumerate(state.waiting):
+        start = _minutes_between(now, clock_starts(t))
         if t.kind == APPOINTMENT and t.appointment_time is not None:
             appt = _minutes_between(now, t.appointment_time)
-            jobs.append((appt - head, appt - early, seq, t.service, False, False))
+            jobs.append((appt - head, appt - early, seq, t.service, False, False, start))
         else:
-            start = _minutes_between(now, clock_starts(t))
-            jobs.append((start, -math.inf, seq, t.service, False, False))
+            jobs.append((start, -math.inf, seq, t.service, False, False, start))
     base = len(jobs)
     for k, (service, when) in enumerate(state.upcoming):
         appt = _minutes_between(now, when)
-        jobs.append((appt - head, appt, base + k, service, True, False))
-    jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True))
+        jobs.append((appt - head, appt, base + k, service, True, False, appt))
+    jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True, 0.0))
+    # Bands as the dispatcher's: past the limit first, then within the norm, then past
+    # it (without missed_yield: one band, the order alone).
+    norm = state.target_minutes if state.missed_yield else math.inf
+    limit = state.limit_minutes
     jobs.sort()
     means = state.mean_minutes
     cvs = state.cv
@@ -195,16 +207,23 @@ def predict_wait(
         while free:
             ready, i = heapq.heappop(free)
             own = params[i]
-            pick = -1
+            pick = late = -1
             next_avail = math.inf
             for j, job in enumerate(pending):
                 if job[3] not in own:
                     continue
                 if job[1] <= ready:
-                    pick = j
-                    break
+                    waited = ready - job[6]
+                    if waited < norm or waited >= limit:
+                        pick = j
+                        break
+                    if late < 0:
+                        late = j  # past the norm: only if nobody can still make it
+                    continue
                 if job[1] < next_avail:
                     next_avail = job[1]
+            if pick < 0 and late >= 0:
+                pick = late
             if pick < 0:
                 if next_avail < math.inf:
                     heapq.heappush(free, (next_avail, i))
