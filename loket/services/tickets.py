@@ -30,9 +30,7 @@ class TicketService(ServiceBase):
         self.require("let_in" if let_in else "issue_ticket")
         now = self.now()
         predicted = self._read(
-            lambda s: predict_live(
-                s, tickets.get_branch(s, branch).id, tickets.get_service(s, service).code, now
-            )
+            lambda s: predict_live(s, clerk_sql.branch_id(s, branch), service, now)
         )
 
         def run(session: Session, ctx: Context) -> TicketView:
