@@ -8,15 +8,17 @@ round trips, and hands anything unusual back to the engine (a refusal, an unknow
 number, a policy it has no SQL for), which then answers exactly as before:
 
 * **call next**: lock the counter, then one statement returns, for every service this
-  counter (and its clerk) may serve, the head of each of the three orders the
-  scheduler can prefer: the walk-in waiting longest, the due appointment waiting
-  longest and the appointment due soonest within the early-call window. On PostgreSQL
+  counter (and its clerk) may serve, the heads the scheduler can prefer: the walk-in
+  waiting longest, the due appointment waiting longest, the same two among those still
+  within the wait norm (the scheduler serves those before tickets already past it),
+  and the appointment due soonest within the early-call window. On PostgreSQL
   each head is locked in the same statement (``FOR NO KEY UPDATE SKIP LOCKED``), so a
   ticket another counter is calling is passed over and the next one comes up.
   ``scheduler.dispatch.choose_next`` (or the configured policy) then picks among these
-  few rows. Within one service and one of those orders the scheduler's key only grows
-  with the wait (then the number decides), so the ticket it would pick from the whole
-  queue is always one of the heads: the choice stays exactly the scheduler's
+  few rows. Within one service, one of those orders and one band of waiting (within
+  the norm, past it, past the hard limit) the scheduler's key only grows with the wait
+  (then the number decides), so the ticket it would pick from the whole queue is
+  always one of the heads: the choice stays exactly the scheduler's
   (tests/loket/test_clerk_sql.py compares both on random queues). One more statement
   marks the ticket called and records the event; on PostgreSQL that is one statement
   with the event insert and ``pg_notify``.
@@ -67,13 +69,19 @@ _TICKET = typing.cast(Table, Ticket.__table__)
 _EVENT = typing.cast(Table, Event.__table__)
 _APPOINTMENT = typing.cast(Table, Appointment.__table__)
 
-# Which tickets may be the scheduler's pick, per service: (condition, order).
+# Which tickets may be the scheduler's pick, per service: (condition, order). The
+# scheduler ranks a ticket that has waited past the norm below those still within it
+# (``DispatchPolicy.missed_yield``), so besides the longest waiting of each order (the
+# pick when it is past the hard limit or everyone is past the norm) the longest waiting
+# still within the norm is a head too (``:savable`` = now - norm).
+_WALK_IN = "NOT (t.kind = 'appointment' AND t.appointment_at IS NOT NULL)"
+_DUE = "t.kind = 'appointment' AND t.appointment_at <= :now"
+_DUE_FROM = "{greatest}(t.issued_at, t.appointment_at)"
 _GROUPS = (
-    ("NOT (t.kind = 'appointment' AND t.appointment_at IS NOT NULL)", "t.wait_from"),
-    (
-        "t.kind = 'appointment' AND t.appointment_at <= :now",
-        "{greatest}(t.issued_at, t.appointment_at)",
-    ),
+    (_WALK_IN, "t.wait_from"),
+    (f"{_WALK_IN} AND t.wait_from > :savable", "t.wait_from"),
+    (_DUE, _DUE_FROM),
+    (f"{_DUE} AND {_DUE_FROM} > :savable", _DUE_FROM),
     (
         "t.kind = 'appointment' AND t.appointment_at > :now AND t.appointment_at <= :early",
         "t.appointment_at",
@@ -125,7 +133,8 @@ def _group_head(condition: str, order: str, columns: str, postgres: bool) -> str
     lock = "\n  FOR NO KEY UPDATE OF t SKIP LOCKED" if postgres else ""
     return f"""SELECT {columns}
   FROM ticket t
-  WHERE {_COMMON} AND t.service_id = svc.service_id AND {condition}
+  WHERE {_COMMON} AND t.service_id = svc.service_id
+    AND {condition.format(greatest=greatest)}
   ORDER BY {order.format(greatest=greatest)}, {number}
   LIMIT 1{lock}"""
 
@@ -166,7 +175,7 @@ picks AS (
 heads AS (
   SELECT {_HEAD_COLUMNS}, p.speed,
     {_REFERENCE}
-  FROM picks p JOIN ticket t ON t.id IN (p.h0, p.h1, p.h2)
+  FROM picks p JOIN ticket t ON t.id IN ({", ".join(f"p.h{i}" for i in range(len(_GROUPS)))})
 ){_OUTER}"""
 
 
@@ -176,6 +185,7 @@ def _typed(sql: str) -> Any:
     return text(sql).bindparams(
         bindparam("now", type_=DateTime()),
         bindparam("early", type_=DateTime()),
+        bindparam("savable", type_=DateTime()),
         bindparam("day", type_=Date()),
     )
 
@@ -190,6 +200,8 @@ def _moment(value: datetime | str | None) -> datetime | None:
 
 
 _HEADS = {"postgresql": _typed(_heads_sql(True)), "sqlite": _typed(_heads_sql(False))}
+DEFAULT_NORM_MINUTES = 5
+_NORMS: dict[str, int] = {}  # per database: the wait norm the last call read
 
 
 def _typed_step(sql: str) -> Any:
@@ -302,24 +314,35 @@ def pick(
     """The heads of this counter's queues (locked on PostgreSQL) and the policy's pick.
     Run after :func:`lock_counter`, in the same transaction."""
     early = now + policy.DispatchPolicy().early_call
-    rows = session.execute(
-        _HEADS[session.get_bind().dialect.name],
-        {
-            "now": now,
-            "early": early,
-            "day": now.date(),
-            "branch": branch_id,
-            "counter": counter_id,
-            "staff": staff_id,
-        },
-    ).all()
+    dialect = session.get_bind().dialect.name
+    key = str(session.get_bind().engine.url)
+    params = {
+        "now": now,
+        "early": early,
+        "day": now.date(),
+        "branch": branch_id,
+        "counter": counter_id,
+        "staff": staff_id,
+    }
+    # The norm is read by this statement itself (a change counts at once); the heads
+    # within the norm need it in advance: the last norm seen, checked against the row
+    # and asked again in the rare case it changed.
+    guess = _NORMS.get(key, DEFAULT_NORM_MINUTES)
+    savable = now - timedelta(minutes=guess)
+    rows = session.execute(_HEADS[dialect], {**params, "savable": savable}).all()
+    if rows and int(rows[0].wait_norm_minutes) != guess:
+        guess = _NORMS[key] = int(rows[0].wait_norm_minutes)
+        savable = now - timedelta(minutes=guess)
+        rows = session.execute(_HEADS[dialect], {**params, "savable": savable}).all()
     if not rows:  # no municipality configured: the engine says so
         return Pick(None, 0, (), None, "", "")
     first = rows[0]
     policy_name = str(first.dispatch_policy)
     service_ids = {row.service_id for row in rows if row.id is not None}
     codes = {i: s.code for i, s in _configuration(session, service_ids).services.items()}
-    heads = tuple(_head(row, codes) for row in rows if row.id is not None)
+    # A ticket can head two orders (the longest waiting is still within the norm).
+    unique = {row.id: row for row in rows if row.id is not None}
+    heads = tuple(_head(row, codes) for row in unique.values())
     chosen: Head | None = None
     reason = ""
     if first.busy is None and heads:

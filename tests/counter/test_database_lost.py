@@ -42,7 +42,7 @@ def test_counter_workstation_poll_survives_a_lost_database(qtbot, sqlite_loket: 
     window = CounterWorkstation(sqlite_loket, "dalfsen", counter=1, poll_ms=60_000)
     qtbot.addWidget(window)
     _login(qtbot, window, "anna", "1111")
-    assert window.session is not None
+    assert window.services is not None
     _lose_database(sqlite_loket)
     assert isinstance(window.feed, PolledFeed)
     window.feed.poll()  # what the timer does every second
@@ -56,7 +56,7 @@ def test_live_queue_and_manager_polls_survive_a_lost_database(qtbot, sqlite_loke
     manager = ManagerWindow(sqlite_loket, "dalfsen", sound=False, poll_ms=60_000)
     qtbot.addWidget(manager)
     _login(qtbot, manager, "eva", "5555")
-    assert manager.session is not None
+    assert manager.services is not None
     _lose_database(sqlite_loket)
     assert isinstance(queue.feed, PolledFeed)
     queue.feed.poll()
@@ -93,7 +93,7 @@ def test_counter_workstation_says_at_once_when_the_database_goes_and_comes_back(
     try:
         _login(qtbot, window, "anna", "1111")
         _login(qtbot, manager, "eva", "5555")
-        assert window.session is not None and manager.session is not None
+        assert window.services is not None and manager.services is not None
         postgres_server.pause()
         # No click needed: the feed notices and the screens say so.
         qtbot.waitUntil(lambda: window.message.text() == OFFLINE_TEXT, timeout=20000)
@@ -103,7 +103,7 @@ def test_counter_workstation_says_at_once_when_the_database_goes_and_comes_back(
         qtbot.waitUntil(lambda: window.message.text() == "De verbinding is terug.", timeout=30000)
         # The manager's hint goes back to its usual text with the refresh.
         qtbot.waitUntil(lambda: manager.hint.text() != OFFLINE_TEXT, timeout=5000)
-        called = window.session.call_next("dalfsen", 1)
+        called = window.services.call_next("dalfsen", 1)
         assert called is None  # the demo queue is empty; the database answers again
     finally:
         feed.stop()

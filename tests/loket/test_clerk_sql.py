@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, or_, select
 
@@ -50,6 +50,22 @@ queues = st.lists(
     ),
     max_size=14,
 )
+
+
+def _ticket(service: str, waited: int, slot: int | None = None) -> dict[str, Any]:
+    return {
+        "service": service,
+        "prefix": "E",
+        "appointment": slot is not None,
+        "waited": waited,
+        "slot": slot,
+        "issued_before": 20,
+        "target": None,
+        "assist": False,
+        "status": "waiting",
+    }
+
+
 skills = st.one_of(
     st.none(),
     st.dictionaries(st.sampled_from(SERVICES), st.sampled_from([0.5, 1.0, 1.3, 2.0]), max_size=4),
@@ -60,6 +76,23 @@ skills = st.one_of(
     max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+# The longest waiting of a service has missed the norm, a shorter wait can still make
+# it: the scheduler calls the latter, so the heads must include it (walk-ins, and due
+# appointments).
+@example(
+    queue_=[_ticket("geboorte", 7), _ticket("geboorte", 3)],
+    sequences=list(range(1, 16)),
+    staff_skills=None,
+    policy_name="loket",
+    norm=5,
+)
+@example(
+    queue_=[_ticket("huwelijk", 0, slot=-7), _ticket("huwelijk", 0, slot=-3)],
+    sequences=list(range(1, 16)),
+    staff_skills=None,
+    policy_name="loket",
+    norm=5,
 )
 @given(
     queue_=queues,
@@ -160,8 +193,8 @@ def test_fast_pick_is_the_schedulers_pick(
             fast = clerk_sql.pick(session, NOW, branch.id, here.id, staff_id)
             got = (fast.chosen.waiting.id, fast.reason) if fast.chosen else None
             assert got == expected
-            # Never more than three candidates per service reach Python.
-            assert len(fast.heads) <= 3 * max(1, len(allowed))
+            # Never more than five candidates per service reach Python.
+            assert len(fast.heads) <= 5 * max(1, len(allowed))
             session.rollback()
     finally:
         session.close()
