@@ -3,6 +3,7 @@ loket/issue_sql.py)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -10,6 +11,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import event, select, text
 
+from loket import logging_setup
 from loket.errors import Refused
 from loket.models import Event
 from loket.services import Loket
@@ -59,9 +61,15 @@ def test_one_issue_sends_a_few_statements(loket: Loket) -> None:
     assert not any(s.startswith("SELECT day_exception") for s in seen), listing
 
 
-def test_the_fast_issue_answers_as_the_engine(loket: Loket) -> None:
+def test_the_fast_issue_answers_as_the_engine(loket: Loket, caplog) -> None:  # type: ignore[no-untyped-def]
     """What the kiosk prints and shows, and what the log and the queue hold."""
-    ticket = loket.issue_ticket("dalfsen", "paspoort", needs_assistance=True)
+    logging_setup.install_event_logging()
+    with caplog.at_level(logging.INFO, logger="loket.events"):
+        ticket = loket.issue_ticket("dalfsen", "paspoort", needs_assistance=True)
+    assert any(
+        r.getMessage().startswith("ticket.issued") and f"ticket={ticket.id}" in r.getMessage()
+        for r in caplog.records
+    ), [r.getMessage() for r in caplog.records]
     snapshot = loket.snapshot("dalfsen")
     queued = next(t for t in snapshot.waiting if t.number == ticket.number)
     for field in ("id", "number", "branch", "service", "service_name", "service_names"):
