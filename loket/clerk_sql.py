@@ -52,7 +52,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from loket import config_cache, events, queue_state
+from loket import config_cache, events, logging_setup, queue_state
 from loket.config_cache import Configuration
 from loket.db import Database, unavailable
 from loket.dispatch_policies import live_policy
@@ -408,7 +408,26 @@ def _call_statement(
             "data": json.dumps(data),
         },
     )
-    return len(notified.all()) == 1
+    rows = notified.all()
+    if len(rows) != 1:
+        return False
+    logging_setup.log_at_commit(
+        session,
+        [
+            events.logged(
+                int(rows[0][0]),
+                kind="ticket.called",
+                branch_id=branch_id,
+                ticket_id=head.waiting.id,
+                appointment_id=head.appointment_id,
+                counter_id=counter_id,
+                staff_id=staff_id,
+                workstation=workstation,
+                data=data,
+            )
+        ],
+    )
+    return True
 
 
 # Marking a ticket called, by id, only while it waits: both databases.
@@ -436,7 +455,7 @@ WITH called AS (
   FROM called'''
         )
     }
-SELECT {events.notify_sql("event.id")} FROM event
+SELECT event.id, {events.notify_sql("event.id")} FROM event
 """
 ).bindparams(
     bindparam("now", type_=DateTime()),
@@ -662,7 +681,7 @@ s AS (
     (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
   FROM t JOIN service svc ON svc.id = t.service_id),
 {extra}{event}
-SELECT s.*, {notify} AS notified FROM s, e
+SELECT s.*, e.id AS event_id, {notify} AS notified FROM s, e
 """
 
 _PG_EVENT = events.insert_cte_sql(
@@ -744,6 +763,28 @@ def at_once(
             config = _configuration(session, {row.service_id})
     except SQLAlchemyError as exc:
         raise unavailable(exc) from exc
+    # Autocommit: the change is in; the log says so as for any committed event.
+    data: dict[str, Any] = {
+        "number": f"{row.prefix} {row.sequence}",
+        "service": row.service_code,
+        "kind": str(row.kind),
+        "status": str(row.status),
+    }
+    if outcome is not None:
+        data["outcome"] = outcome
+    logging_setup.log_committed(
+        events.logged(
+            int(row.event_id),
+            kind="ticket.started" if outcome is None else "ticket.finished",
+            branch_id=row.branch_id,
+            ticket_id=row.id,
+            appointment_id=row.appointment_id,
+            counter_id=row.counter_id,
+            staff_id=ctx.actor.staff_id or None,
+            workstation=ctx.actor.workstation,
+            data=data,
+        )
+    )
     service = config.services[row.service_id]
     counter = config.counters_by_id.get(row.counter_id) if row.counter_id else None
     return TicketView(

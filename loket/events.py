@@ -12,7 +12,7 @@ from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
-from loket import config_cache
+from loket import config_cache, logging_setup
 from loket.config_cache import CONFIG_EVENTS
 from loket.models import Event
 
@@ -111,10 +111,12 @@ def _typed_insert(sql: str) -> Any:
 # Built once: constructing an insert with its values for every event cost more than
 # running it, inside the clerk's short write transaction.
 _APPEND_ROW = {
-    "sqlite": _typed_insert(f"INSERT INTO event ({', '.join(_INSERTED)}) VALUES ({_ROW_VALUES})"),
+    "sqlite": _typed_insert(
+        f"INSERT INTO event ({', '.join(_INSERTED)}) VALUES ({_ROW_VALUES}) RETURNING id"
+    ),
     "postgresql": _typed_insert(
         f"WITH {insert_cte_sql('  SELECT ' + _ROW_VALUES.replace(':data', 'CAST(:data AS JSON)'))}"
-        f"\nSELECT {notify_sql('event.id')} FROM event"
+        f"\nSELECT event.id, {notify_sql('event.id')} FROM event"
     ),
 }
 
@@ -131,24 +133,49 @@ def append_row(
     appointment_id: int | None,
     counter_id: int | None,
     data: dict[str, Any],
-) -> None:
+) -> int:
     """``append`` without an ORM object, for the clerk's fast path: one prebuilt
-    statement, the insert and on PostgreSQL the notification. Not for configuration
-    events (those reload the configuration cache: ``append``)."""
-    session.execute(
-        _APPEND_ROW[session.get_bind().dialect.name],
-        {
-            "at": at,
-            "kind": kind,
-            "branch_id": branch_id,
-            "ticket_id": ticket_id,
-            "appointment_id": appointment_id,
-            "counter_id": counter_id,
-            "staff_id": staff_id,
-            "workstation": workstation,
-            "data": json.dumps(data),
-        },
+    statement, the insert and on PostgreSQL the notification; the event's id. Not for
+    configuration events (those reload the configuration cache: ``append``). The
+    event goes to the log at commit, like every other."""
+    event_id = int(
+        session.execute(
+            _APPEND_ROW[session.get_bind().dialect.name],
+            {
+                "at": at,
+                "kind": kind,
+                "branch_id": branch_id,
+                "ticket_id": ticket_id,
+                "appointment_id": appointment_id,
+                "counter_id": counter_id,
+                "staff_id": staff_id,
+                "workstation": workstation,
+                "data": json.dumps(data),
+            },
+        ).scalar_one()
     )
+    logging_setup.log_at_commit(
+        session,
+        [
+            logged(
+                event_id,
+                kind=kind,
+                branch_id=branch_id,
+                ticket_id=ticket_id,
+                appointment_id=appointment_id,
+                counter_id=counter_id,
+                staff_id=staff_id,
+                workstation=workstation,
+                data=data,
+            )
+        ],
+    )
+    return event_id
+
+
+def logged(event_id: int, **columns: Any) -> Event:
+    """An event written by SQL, as the log line describes it (not added to a session)."""
+    return Event(id=event_id, **columns)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ whole queue, on random queues, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import event, or_, select
 
-from loket import clerk_sql, tickets
+from loket import clerk_sql, logging_setup, tickets
 from loket.models import (
     Branch,
     Counter,
@@ -235,6 +236,28 @@ def test_a_clerks_cycle_takes_a_few_statements(loket: Loket) -> None:
         assert (on_call, on_start, on_finish) == (2, 1, 1), sent
     kinds = [e["kind"] for e in loket.events_after(0)][-3:]
     assert kinds == ["ticket.called", "ticket.started", "ticket.finished"]
+
+
+def test_the_fast_cycle_writes_its_events_to_the_log(loket: Loket, caplog) -> None:  # type: ignore[no-untyped-def]
+    """The log file is the administrator's trail: a call, start and finish written by
+    one SQL statement are in it as much as any other event, with their ids."""
+    logging_setup.install_event_logging()
+    loket.issue_ticket("dalfsen", "paspoort")
+    with caplog.at_level(logging.INFO, logger="loket.events"):
+        called = loket.call_next("dalfsen", 1)
+        assert called is not None
+        loket.start("dalfsen", called.number)
+        loket.finish("dalfsen", called.number)
+    lines = [r.getMessage() for r in caplog.records if r.name == "loket.events"]
+    recorded = loket.events_after(0)[-3:]
+    for kind, e in zip(
+        ("ticket.called", "ticket.started", "ticket.finished"), recorded, strict=True
+    ):
+        assert e["kind"] == kind
+        assert any(
+            line.startswith(f"{kind} event={e['id']} ") and f"ticket={called.id}" in line
+            for line in lines
+        ), lines
 
 
 def test_a_renamed_service_shows_after_the_configuration_is_applied(
