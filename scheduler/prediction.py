@@ -13,7 +13,8 @@ appointments still to come. ``None`` means no counter on duty serves the service
 A capable counter that is free now means no wait (0). Otherwise the prediction replays
 the call order the dispatcher follows (earliest clock start first; an appointment
 counts from its time minus the head start, and may go up to ``early_call`` minutes
-early) on all counters on duty, a few dozen times with random service times: a visit
+early; a ticket past the norm waits for those that can still make it, past the hard
+limit it goes first) on all counters on duty, a few dozen times with random service times: a visit
 in progress takes a lognormal draw conditioned on how long it has run, the visits ahead
 take lognormal draws at the counter's speed, and each booked appointment due in the
 meantime shows up with the show rate. The result is the *median* of the simulated call
@@ -69,6 +70,12 @@ class QueueState:
     # came: the same as walk-ins in ``waiting``, cheaper to build for a long queue. They
     # follow ``waiting`` when two start at the same moment.
     walk_ins: Sequence[tuple[str, datetime]] = ()
+    # The dispatcher's norm and hard limit (``DispatchPolicy.target``/``limit``): a
+    # ticket past the norm yields to those still within it (``missed_yield``), past
+    # the limit it goes first.
+    target_minutes: float = 5.0
+    limit_minutes: float = 10.0
+    missed_yield: bool = True
 
 
 def mean_residual(mean: float, cv: float, elapsed: float) -> float:
@@ -192,31 +199,32 @@ def predict_wait(
     head = state.appointment_head_start_minutes
     # Call order: by start, then by "may be called from", then as they came. Tickets
     # with a time (appointments, bookings, the new ticket) as (start, may be called
-    # from, order, service, booked not yet here, the new ticket):
-    timed_jobs: list[tuple[float, float, int, str, bool, bool]] = []
+    # from, order, service, booked not yet here, the new ticket, waiting since): the
+    # start of an appointment is its time minus the head start, its wait (for the
+    # norm) counts from its time, or from the check-in when that is later.
+    timed_jobs: list[tuple[float, float, int, str, bool, bool, float]] = []
     # The others (walk-ins) may be called at any moment; as (service, waiting since).
     untimed_pairs: list[tuple[str, datetime]] = []
     for seq, t in enumerate(state.waiting):
         if t.kind == APPOINTMENT and t.appointment_time is not None:
             appt = _minutes_between(now, t.appointment_time)
-            timed_jobs.append((appt - head, appt - early, seq, t.service, False, False))
+            since = _minutes_between(now, clock_starts(t))
+            timed_jobs.append((appt - head, appt - early, seq, t.service, False, False, since))
         else:
             untimed_pairs.append((t.service, clock_starts(t)))
     untimed_pairs.extend(state.walk_ins)
     base = len(state.waiting) + len(state.walk_ins)
     for k, (service, when) in enumerate(state.upcoming):
         appt = _minutes_between(now, when)
-        timed_jobs.append((appt - head, appt, base + k, service, True, False))
-    timed_jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True))
+        timed_jobs.append((appt - head, appt, base + k, service, True, False, appt))
+    timed_jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True, 0.0))
     timed_jobs.sort()
     # Untimed tickets by the moment they wait from; the stable sort keeps the order
     # they came in for equal moments (minutes from now only grow with the moment).
     untimed_pairs.sort(key=itemgetter(1))
     n_untimed = len(untimed_pairs)
     services_in_order = [service for service, _since in untimed_pairs]
-
-    def start_of(pair: tuple[str, datetime]) -> float:
-        return _minutes_between(now, pair[1])
+    starts_in_order = [_minutes_between(now, since) for _service, since in untimed_pairs]
 
     # An untimed ticket comes before a timed one that starts at the same moment (it
     # may be called from ever): the timed one goes after every untimed one that
@@ -224,12 +232,18 @@ def predict_wait(
     timed: list[int] = []
     inserted: list[int] = []
     for k, job in enumerate(timed_jobs):
-        at = bisect_right(untimed_pairs, job[0], key=start_of) if untimed_pairs else 0
+        at = bisect_right(starts_in_order, job[0])
         inserted.append(at)
         timed.append(at + k)
     job_at = dict(zip(timed, timed_jobs, strict=True))
     booked = [job[4] for job in timed_jobs]
     n_jobs = n_untimed + len(timed_jobs)
+    # The dispatcher's bands: a ticket that has waited past the norm (not yet the
+    # limit) is called only when the counter has nobody who can still make the norm.
+    # Without ``missed_yield`` one band: the call order alone.
+    bands = state.missed_yield
+    norm = state.target_minutes if bands else math.inf
+    limit = state.limit_minutes
     means = state.mean_minutes
     cvs = state.cv
     # Lognormal (mu, sigma) of each service at each counter, at that counter's speed.
@@ -242,23 +256,19 @@ def predict_wait(
             }
         )
     untimed_services = set(services_in_order)
-    # One list for all untimed tickets when every counter serves every one of them,
-    # else one per service.
+    # One list for all untimed tickets (key "") when every counter serves every one of
+    # them, else one per service; each as (positions, starts, services), in call order.
     shared = all(all(s in own for s in untimed_services) for own in params)
-    everyone: list[int] = []
-    untimed: dict[str, list[int]] = {}
-    if shared:
-        done = 0
-        for k, at in enumerate(inserted):
-            everyone.extend(range(done + k, at + k))
-            done = at
-        everyone.extend(range(done + len(inserted), n_jobs))
-    else:
-        k = 0
-        for j, service in enumerate(services_in_order):
-            while k < len(inserted) and inserted[k] <= j:
-                k += 1
-            untimed.setdefault(service, []).append(j + k)
+    lists: dict[str, tuple[list[int], list[float], list[str]]] = {}
+    k = 0
+    for j, service in enumerate(services_in_order):
+        while k < len(inserted) and inserted[k] <= j:
+            k += 1
+        positions, starts, services = lists.setdefault("" if shared else service, ([], [], []))
+        positions.append(j + k)
+        starts.append(starts_in_order[j])
+        services.append(service)
+    everyone = lists.get("", ([], [], []))[0] if shared else []
     n_everyone = len(everyone)
     per_counter: dict[int, tuple[list[float], list[float]]] = {}
 
@@ -272,7 +282,10 @@ def predict_wait(
             )
         return per_counter[i]
 
-    own_untimed = [[s for s in own if s in untimed] for own in params]
+    if shared:
+        own_untimed = [list(lists) for _own in params]
+    else:
+        own_untimed = [[s for s in own if s in lists] for own in params]
     nowhere = n_jobs
     busy = [c.busy_service is not None for c in counters]
     n_busy = sum(busy)
@@ -314,13 +327,18 @@ def predict_wait(
                 pending.append(p)
         else:
             pending = list(timed)
-        heads = dict.fromkeys(untimed, 0)
-        next_shared = 0
+        # Per list: the first ticket not yet called, the first not yet called that can
+        # still make the norm (no further than needed), and which were called (with
+        # bands a list is not called strictly from its head).
+        heads = dict.fromkeys(lists, 0)
+        within = dict.fromkeys(lists, 0)
+        taken = {key: [False] * len(lists[key][0]) for key in lists} if bands else {}
         result = math.inf
         while free:
-            if shared and next_shared < n_everyone:
+            if n_everyone and not bands and heads[""] < n_everyone:
                 # A run of untimed tickets before the next timed one: whichever counter
                 # is free first takes the next of them, as the scan would.
+                next_shared = heads[""]
                 stop = bisect_left(everyone, pending[0], next_shared) if pending else n_everyone
                 if stop > next_shared:
                     draws = gauss[gi : gi + stop - next_shared]
@@ -345,25 +363,41 @@ def predict_wait(
                             heapreplace(free, (ready + exp(mu + sigma * g), i))
                     gi += stop - next_shared
                     calls += stop - next_shared
-                    next_shared = stop
+                    heads[""] = stop
                     continue
             ready, i = free[0]
             own = params[i]
-            # The first untimed ticket this counter serves.
-            best = nowhere
-            best_service = ""
-            if shared:
-                if next_shared < n_everyone:
-                    best = everyone[next_shared]
-            else:
-                for s in own_untimed[i]:
-                    h = heads[s]
-                    queue = untimed[s]
-                    if h < len(queue) and queue[h] < best:
-                        best = queue[h]
-                        best_service = s
+            # The first untimed ticket this counter serves that is past the limit or
+            # can still make the norm, and the first past the norm.
+            best = late = nowhere
+            best_key = late_key = ""
+            best_at = late_at = 0
+            for s in own_untimed[i]:
+                h = heads[s]
+                positions, starts, _services = lists[s]
+                n = len(positions)
+                if h >= n:
+                    continue
+                waited = ready - starts[h]
+                if waited < norm or waited >= limit:
+                    at = h
+                else:
+                    if positions[h] < late:
+                        late, late_key, late_at = positions[h], s, h
+                    # The starts only grow along a list, and ``ready`` only grows
+                    # in a replay: the first that can make the norm only moves on.
+                    at = within[s]
+                    if at < h:
+                        at = h
+                    while at < n and (taken[s][at] or ready - starts[at] >= norm):
+                        at += 1
+                    within[s] = at
+                    if at >= n:
+                        continue
+                if positions[at] < best:
+                    best, best_key, best_at = positions[at], s, at
             # A timed ticket before it that this counter serves and may call by now.
-            pick = -1
+            pick = late_pick = -1
             next_avail = math.inf
             if pending and pending[0] < best:
                 for k, p in enumerate(pending):
@@ -373,10 +407,21 @@ def predict_wait(
                     if job[3] not in own:
                         continue
                     if job[1] <= ready:
-                        pick = k
-                        break
+                        waited = ready - job[6]
+                        if waited < norm or waited >= limit:
+                            pick = k
+                            break
+                        if late_pick < 0:
+                            late_pick = k
+                        continue
                     if job[1] < next_avail:
                         next_avail = job[1]
+            if pick < 0 and best == nowhere:
+                # Nobody who can still make the norm: the first past it.
+                if late_pick >= 0 and pending[late_pick] < late:
+                    pick = late_pick
+                elif late < nowhere:
+                    best, best_key, best_at = late, late_key, late_at
             if pick >= 0:
                 job = job_at[pending.pop(pick)]
                 calls += 1
@@ -386,12 +431,16 @@ def predict_wait(
                 service = job[3]
             elif best < nowhere:
                 calls += 1
-                if shared:
-                    service = services_in_order[next_shared]
-                    next_shared += 1
+                service = lists[best_key][2][best_at]
+                if bands:
+                    called = taken[best_key]
+                    called[best_at] = True
+                    h = heads[best_key]
+                    while h < len(called) and called[h]:
+                        h += 1
+                    heads[best_key] = h
                 else:
-                    service = best_service
-                    heads[best_service] += 1
+                    heads[best_key] += 1
             else:
                 heappop(free)
                 if next_avail < math.inf:

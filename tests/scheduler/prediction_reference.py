@@ -1,7 +1,9 @@
 """The wait prediction's replay as it was written first (one scan of the pending list
 per call), kept as the reference: ``tests/scheduler/test_prediction_equivalence.py``
 checks that ``scheduler.prediction.predict_wait`` gives exactly the same answer on random
-queues. Only the waiting tickets in ``state.waiting`` (no ``walk_ins``)."""
+queues. Only the waiting tickets in ``state.waiting`` (no ``walk_ins``). It replays the
+dispatcher's bands as ``b078771`` first wrote them: a ticket past the norm (below the
+limit) is called only when nobody the counter serves can still make it."""
 
 from __future__ import annotations
 
@@ -58,20 +60,27 @@ def reference_predict_wait(
         # A capable counter is free and has nobody else it could call: no wait.
         return timedelta(0)
     head = state.appointment_head_start_minutes
-    jobs: list[tuple[float, float, int, str, bool, bool]] = []
+    # (order, callable from, seq, service, a booking still to come, the new ticket,
+    # waiting since): the order is the clock start, a booking's minus its head start;
+    # the wait (for the norm) counts from the clock start itself.
+    jobs: list[tuple[float, float, int, str, bool, bool, float]] = []
     for seq, t in enumerate(state.waiting):
+        start = _minutes_between(now, clock_starts(t))
         if t.kind == APPOINTMENT and t.appointment_time is not None:
             appt = _minutes_between(now, t.appointment_time)
-            jobs.append((appt - head, appt - early, seq, t.service, False, False))
+            jobs.append((appt - head, appt - early, seq, t.service, False, False, start))
         else:
-            start = _minutes_between(now, clock_starts(t))
-            jobs.append((start, -math.inf, seq, t.service, False, False))
+            jobs.append((start, -math.inf, seq, t.service, False, False, start))
     base = len(jobs)
     for k, (service, when) in enumerate(state.upcoming):
         appt = _minutes_between(now, when)
-        jobs.append((appt - head, appt, base + k, service, True, False))
-    jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True))
+        jobs.append((appt - head, appt, base + k, service, True, False, appt))
+    jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True, 0.0))
     jobs.sort()
+    # Bands as the dispatcher's: past the limit first, then within the norm, then past
+    # it (without missed_yield: one band, the order alone).
+    norm = state.target_minutes if state.missed_yield else math.inf
+    limit = state.limit_minutes
     means = state.mean_minutes
     cvs = state.cv
     # Lognormal (mu, sigma) of each service at each counter, at that counter's speed.
@@ -110,16 +119,23 @@ def reference_predict_wait(
         while free:
             ready, i = heapq.heappop(free)
             own = params[i]
-            pick = -1
+            pick = late = -1
             next_avail = math.inf
             for j, job in enumerate(pending):
                 if job[3] not in own:
                     continue
                 if job[1] <= ready:
-                    pick = j
-                    break
+                    waited = ready - job[6]
+                    if waited < norm or waited >= limit:
+                        pick = j
+                        break
+                    if late < 0:
+                        late = j  # past the norm: only if nobody can still make it
+                    continue
                 if job[1] < next_avail:
                     next_avail = job[1]
+            if pick < 0 and late >= 0:
+                pick = late
             if pick < 0:
                 if next_avail < math.inf:
                     heapq.heappush(free, (next_avail, i))

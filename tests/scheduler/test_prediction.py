@@ -134,3 +134,21 @@ def test_mean_residual_of_lognormal():
     # Memory: a visit that has run long has less left, but not nothing.
     r = mean_residual(10.0, 0.5, 12.0)
     assert 0.5 < r < 10.0
+
+
+def test_replays_the_dispatchers_bands_past_the_norm():
+    # Three UIT visitors have waited 6 minutes (past the 5-minute norm); the counter is
+    # free in about 2 minutes. The dispatcher then calls the new ticket first (it can
+    # still make the norm), so the prediction is short; without that rule it is last.
+    from dataclasses import replace
+
+    counter = busy(1, {"UIT": 1.0}, service="UIT", elapsed=3.0)
+    waiting = [ticket(i, "UIT", 6) for i in range(3)]
+    state = QueueState(NOW, waiting, [counter], MEANS, CV)
+    ours = minutes(predict_wait("UIT", state))
+    fifo = minutes(predict_wait("UIT", replace(state, missed_yield=False)))
+    assert ours < 5.0
+    assert fifo > ours + 8.0
+    # Past the hard limit they go first again.
+    starving = replace(state, waiting=[ticket(i, "UIT", 11) for i in range(3)])
+    assert minutes(predict_wait("UIT", starving)) > ours + 8.0

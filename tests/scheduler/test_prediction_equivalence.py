@@ -4,7 +4,8 @@
 random draws per process; ``tests/scheduler/prediction_reference.py`` is the replay as
 first written (scanning the whole queue for every call, drawing afresh). On random
 queues (walk-ins, checked-in appointments early and late, bookings still to come,
-counters serving different services at different speeds, busy or free, no-shows) both
+counters serving different services at different speeds, busy or free, no-shows, the
+dispatcher's bands on or off with different norms and limits) both
 must give the same timedelta, to the microsecond, also when the walk-ins are handed
 over apart (``QueueState.walk_ins``, as ``loket.queue_state.live_state`` does).
 """
@@ -52,6 +53,7 @@ def states(draw: st.DrawFn) -> QueueState:
         (draw(st.sampled_from(SERVICES)), NOW + timedelta(minutes=draw(st.integers(-15, 90))))
         for _ in range(draw(st.integers(0, 5)))
     ]
+    norm, limit = draw(st.sampled_from([(5.0, 10.0), (3.0, 6.0), (2.0, 30.0), (8.0, 8.0)]))
     return QueueState(
         NOW,
         waiting,
@@ -60,6 +62,10 @@ def states(draw: st.DrawFn) -> QueueState:
         cv=draw(st.sampled_from([{}, {"PAS": 0.4, "UIT": 0.0}, {"PAS": 0.9, "RIJ": 0.2}])),
         upcoming=upcoming,
         show_rate=draw(st.sampled_from([1.0, 0.85, 0.5])),
+        # The dispatcher's bands: norm and limit (minutes), past the norm yields or not.
+        target_minutes=norm,
+        limit_minutes=limit,
+        missed_yield=draw(st.sampled_from([True, True, False])),
     )
 
 
