@@ -464,5 +464,11 @@ def simple_rule(new_ticket_service: str, state: QueueState) -> timedelta | None:
     ahead = sum(
         1 for t in state.waiting if t.service == new_ticket_service and clock_starts(t) <= state.now
     )
+    # The walk-ins handed over apart count the same (``loket.queue_state.live_state``).
+    ahead += sum(
+        1
+        for service, since in state.walk_ins
+        if service == new_ticket_service and since <= state.now
+    )
     mean = state.mean_minutes.get(new_ticket_service, 10.0)
     return timedelta(minutes=ahead * mean / serving)

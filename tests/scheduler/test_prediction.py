@@ -152,3 +152,17 @@ def test_replays_the_dispatchers_bands_past_the_norm():
     # Past the hard limit they go first again.
     starving = replace(state, waiting=[ticket(i, "UIT", 11) for i in range(3)])
     assert minutes(predict_wait("UIT", starving)) > ours + 8.0
+
+
+def test_simple_rule_counts_the_walk_ins_handed_over_apart():
+    # live_state gives the walk-ins as (service, since) pairs: the rule counts them as
+    # it counts the same tickets in ``waiting`` (it said 0 for every walk-in before).
+    from dataclasses import replace
+
+    counter = CounterState(1, {"PAS": 1.0})
+    waiting = [ticket(i, "PAS", 3) for i in range(4)]
+    state = QueueState(NOW, waiting, [counter], MEANS)
+    apart = replace(state, waiting=[], walk_ins=[(t.service, t.waiting_since) for t in waiting])
+    rule = simple_rule("PAS", state)
+    assert rule is not None and rule > timedelta(0)
+    assert simple_rule("PAS", apart) == rule
