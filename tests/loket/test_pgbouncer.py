@@ -1,5 +1,7 @@
-"""Every PC through a real PgBouncer (session pooling) in front of the test PostgreSQL:
-the feed's LISTEN and the counters' concurrent calls work the same as directly."""
+"""Every PC through a real PgBouncer in front of the test PostgreSQL, set up as in
+production (docs/architecture.md, "Connection budget"): the engines in transaction
+pooling, the feed's LISTEN on a session-pooled alias of the same database. The feed and
+the counters' concurrent calls work the same as directly."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from loket.feed import open_feed
 from loket.services import Loket
@@ -22,7 +25,13 @@ pytestmark = pytest.mark.postgres
 @pytest.fixture(scope="module")
 def bouncer(postgres_server, tmp_path_factory: pytest.TempPathFactory) -> Iterator[PgBouncer]:  # type: ignore[no-untyped-def]
     try:
-        pooler = start_pgbouncer(postgres_server, tmp_path_factory.mktemp("pgbouncer"))
+        # Few server connections for many clients: a pooled connection really is shared.
+        pooler = start_pgbouncer(
+            postgres_server,
+            tmp_path_factory.mktemp("pgbouncer"),
+            pool_mode="transaction",
+            default_pool_size=3,
+        )
     except Exception as exc:  # no pgbouncer binary: installer/deps/apt-test.txt installs it
         pytest.fail(f"PgBouncer did not start: {exc}")
     yield pooler
@@ -39,7 +48,8 @@ def through_bouncer(  # type: ignore[no-untyped-def]
         name = f"b_{uuid.uuid4().hex[:10]}"
         postgres_server.create_database(name, template=postgres_template)
         made.append(name)
-        return bouncer.url_for(name)
+        bouncer.add_alias(f"{name}_feed", name, pool_mode="session")
+        return bouncer.pc_url(name, f"{name}_feed")
 
     yield make
     for name in made:
@@ -50,7 +60,7 @@ def test_the_feed_listens_through_pgbouncer_on_one_connection(
     through_bouncer: Callable[[], str], bouncer: PgBouncer
 ) -> None:
     url = through_bouncer()
-    database = url.rsplit("/", 1)[1]
+    database = make_url(url).database or ""
     feed = open_feed(url)
     try:
         assert bouncer.server_connections(database) == 1  # the feed: LISTEN and reads
