@@ -90,13 +90,22 @@ class Outcome:
     heard: dict[str, set[str]] = field(default_factory=dict)  # display -> calls it heard
     display_reads: Counter[str] = field(default_factory=Counter)
     peak_server_connections: int = 0
+    peak_per_role: dict[str, int] = field(default_factory=dict)  # with ``count_roles``
     seconds: float = 0.0
     actions: Counter[str] = field(default_factory=Counter)
 
 
-def run(url: str, budget: Budget, count_server: Callable[[], int], timeout: float = 60) -> Outcome:
+def run(
+    url: str,
+    budget: Budget,
+    count_server: Callable[[], int],
+    timeout: float = 60,
+    count_roles: Callable[[], dict[str, int]] | None = None,
+) -> Outcome:
     """Every PC of ``budget`` against ``url`` (a PC's URL: see tests/rigs/pgbouncer.py)
-    at once; ``count_server()`` is sampled for the peak of server connections."""
+    at once; ``count_server()`` is sampled for the peak of server connections, and
+    ``count_roles()`` (straight onto the server: connections by application name) for
+    the peak per role."""
     out = Outcome()
     lock = threading.Lock()
     go = threading.Event()
@@ -232,6 +241,8 @@ def run(url: str, budget: Budget, count_server: Callable[[], int], timeout: floa
         while not sampling.is_set():
             with contextlib.suppress(psycopg.Error):
                 peak = max(peak, count_server())
+                for role, n in (count_roles() if count_roles else {}).items():
+                    out.peak_per_role[role] = max(out.peak_per_role.get(role, 0), n)
             sampling.wait(0.1)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -251,6 +262,18 @@ def run(url: str, budget: Budget, count_server: Callable[[], int], timeout: floa
     if any(t.is_alive() for t in everyone):
         out.errors.append(f"not finished within {timeout:.0f} s")
     return out
+
+
+def connections_by_role(conninfo: str, database: str) -> dict[str, int]:
+    """Connections to ``database`` per role, by the application name each PC gives its
+    connections (``loket <role> <pc>``)."""
+    with psycopg.connect(conninfo) as conn:
+        rows = conn.execute(
+            "SELECT split_part(application_name, ' ', 2), count(*) FROM pg_stat_activity"
+            " WHERE datname = %s AND application_name LIKE 'loket %%' GROUP BY 1",
+            (database,),
+        ).fetchall()
+    return {str(role): int(str(n)) for role, n in rows}
 
 
 def direct_connections_until_refused(conninfo: str, attempts: int) -> tuple[int, str]:

@@ -72,3 +72,44 @@ def test_more_pcs_than_connections_all_work_through_pgbouncer(
     assert all(outcome.display_reads[d] >= 1 for d in outcome.heard)
     # One server connection per display's feed, the pool for everyone else, the sampler.
     assert outcome.peak_server_connections <= BUDGET.displays + POOL + 1
+
+
+def test_a_pc_on_the_real_clock_never_holds_two_connections(
+    postgres_server, postgres_template, tmp_path: Path
+) -> None:
+    """The municipality's time zone is read every ten minutes; that read once took a
+    second connection inside the action's transaction, on every PC."""
+    import uuid
+
+    from sqlalchemy import event
+
+    from loket.clock import Clock
+    from loket.db import Database
+    from loket.events import Actor
+    from loket.services import Loket
+    from tests.loket.connection_budget import BRANCH, budget_config
+
+    name = f"z_{uuid.uuid4().hex[:10]}"
+    url = postgres_server.create_database(name, template=postgres_template)
+    setup = Loket(Database(url), Clock(), Actor.system("setup"))
+    setup.apply_config(budget_config(2, tmp_path / "budget.toml"))  # open day and night
+    setup.db.dispose()
+    db = Database(url)
+    most = 0
+
+    @event.listens_for(db.engine, "checkout")
+    def _checked_out(*_args: object) -> None:
+        nonlocal most
+        most = max(most, db.engine.pool.checkedout())  # type: ignore[attr-defined]
+
+    kiosk = Loket(db, Clock(), Actor("kiosk-1", roles=frozenset({"kiosk"})))
+    try:
+        kiosk.branch_status(BRANCH)
+        kiosk.issue_ticket(BRANCH, "melding")
+        clerk = kiosk.as_actor(Actor("balie-1", roles=frozenset({"counter"})))
+        called = clerk.call_next(BRANCH, 1)
+        assert called is not None
+        assert most == 1
+    finally:
+        db.dispose()
+        postgres_server.drop_database(name)
