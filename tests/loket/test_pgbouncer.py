@@ -15,11 +15,13 @@ from sqlalchemy.engine import make_url
 
 from loket.feed import open_feed
 from loket.services import Loket
-from tests.loket import test_concurrency
+from tests.loket import test_concurrency, test_db_roles
+from tests.loket.test_db_roles import LOGINS, PASSWORD, RolesDb
 from tests.loket.test_feed import _cli, _collect
 from tests.rigs.pgbouncer import PgBouncer, start_pgbouncer
 
 pytestmark = pytest.mark.postgres
+roles_db = test_db_roles.roles_db  # the least-privilege logins, here through PgBouncer
 
 
 @pytest.fixture(scope="module")
@@ -98,3 +100,47 @@ def test_counters_calling_at_once_through_pgbouncer_serve_everyone_once(
     test_concurrency.test_counters_calling_next_as_fast_as_they_can_serve_everyone_once(
         through_bouncer, tmp_path
     )
+
+
+def test_role_logins_work_through_transaction_pooling(
+    roles_db: RolesDb, bouncer: PgBouncer
+) -> None:
+    """The least-privilege logins of docs/architecture.md as PgBouncer serves them: the
+    kiosk issues through its database functions, a counter serves, the display follows
+    the feed on the session-pooled alias and reads over that one connection."""
+    from loket.clock import Clock
+    from loket.db import Database
+    from loket.events import Actor
+    from tests.conftest import TUESDAY_9
+
+    alias = f"{roles_db.name}_feed"
+    bouncer.add_alias(alias, roles_db.name, pool_mode="session")
+    for login in LOGINS.values():
+        bouncer.add_user(login, PASSWORD)
+
+    def pc(key: str, roles: set[str]) -> Loket:
+        url = bouncer.pc_url(roles_db.name, alias, (LOGINS[key], PASSWORD))
+        clock = Clock(TUESDAY_9, frozen=True)
+        return Loket(Database(url), clock, Actor(f"{key}-pc", roles=frozenset(roles)))
+
+    kiosk, counter, display = (
+        pc("kiosk", {"kiosk"}),
+        pc("counter", {"counter"}),
+        pc("display", {"display"}),
+    )
+    feed = display.open_feed()
+    try:
+        numbers = [kiosk.issue_ticket("dalfsen", "paspoort").number for _ in range(6)]
+        for _ in range(5):  # psycopg prepares what it ran 5 times
+            called = counter.call_next("dalfsen", 1)
+            assert called is not None
+            counter.finish("dalfsen", counter.start("dalfsen", called.number).number)
+        assert counter.call_next("dalfsen", 1) is not None
+        heard = [r["data"]["number"] for r in _collect(feed, 22) if r["kind"] == "ticket.called"]
+        assert heard == numbers
+        state = display.reading_through(feed).display_state("dalfsen")
+        assert state.calls[0].number == numbers[-1]
+    finally:
+        feed.close()
+        for loket in (kiosk, counter, display):
+            loket.db.dispose()

@@ -52,11 +52,23 @@ class PgBouncer:
         self.settings: list[str] = []
         self.aliases: dict[str, str] = {}
 
-    def pc_url(self, database: str, feed_alias: str) -> str:
-        """A PC's URL: engine through transaction pooling, feed through ``feed_alias``."""
+    def pc_url(self, database: str, feed_alias: str, login: tuple[str, str] | None = None) -> str:
+        """A PC's URL: engine through transaction pooling, feed through ``feed_alias``;
+        as ``login`` (name, password; ``add_user`` first) instead of the superuser."""
         url = make_url(self.url_for(database))
+        if login is not None:
+            url = url.set(username=login[0], password=login[1])
         query = {"loket_pooler": "transaction", "loket_feed_database": feed_alias}
         return url.set(query=query).render_as_string(hide_password=False)
+
+    def add_user(self, login: str, password: str) -> None:
+        """Let ``login`` in (PgBouncer logs in to PostgreSQL with the same password)."""
+        assert self.ini is not None
+        users = self.ini.with_name("userlist.txt")
+        with users.open("a") as f:
+            f.write(f'"{login}" "{password}"\n')
+        self.proc.send_signal(signal.SIGHUP)
+        time.sleep(0.3)  # the reload is quick; a login before it would be refused
 
     def add_alias(
         self, alias: str, database: str, *, pool_mode: str = "session", pool_size: int = 0
