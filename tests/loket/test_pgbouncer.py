@@ -131,6 +131,7 @@ def test_role_logins_work_through_transaction_pooling(
     feed = display.open_feed()
     try:
         numbers = [kiosk.issue_ticket("dalfsen", "paspoort").number for _ in range(6)]
+        assert kiosk.last_event_id() > 0  # the kiosk's between-visitors probe
         for _ in range(5):  # psycopg prepares what it ran 5 times
             called = counter.call_next("dalfsen", 1)
             assert called is not None
