@@ -42,7 +42,8 @@ venv: system $(VENV)/.stamp-base
 
 venv-test: system-test $(VENV)/.stamp-test
 
-# Qt Linguist sources (.ts) become the binary catalogues (.qm) the UI loads.
+# The languages are JSON catalogues (assets/translations/*.json, loket/language.py) and
+# need no build step; any Qt Linguist source (.ts) left would be compiled here.
 translations: venv
 	@for ts in assets/translations/*.ts; do \
 	  [ -e "$$ts" ] || continue; \

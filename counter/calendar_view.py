@@ -38,6 +38,7 @@ from counter.style import DUTCH, button, cell_text, confirm, label, picked_date,
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
 from loket.views import SmtpSettings
+from loket.views.language import language
 
 T = TypeVar("T")
 
@@ -219,12 +220,21 @@ class CalendarView(QWidget):
         self.notes = QLineEdit()
         self.call_by_name = QCheckBox("Wil bij naam worden geroepen")
         self.assistance = QCheckBox("Heeft hulp nodig")
+        # The language of the letter, e-mail and .ics (issue 18), each in its own name.
+        self.language = QComboBox()
+        try:
+            offered = self.loket.languages()
+        except (DomainError, Unavailable):
+            offered = ("nl",)
+        for code in offered:
+            self.language.addItem(language(code).name, code)
         form = QFormLayout(form_box)
         form.addRow("Tijd", self.chosen)
         form.addRow("Naam", self.name)
         form.addRow("Telefoon", self.phone)
         form.addRow("E-mail", self.email)
         form.addRow("Notitie", self.notes)
+        form.addRow("Taal van de brief", self.language)
         form.addRow("", self.call_by_name)
         form.addRow("", self.assistance)
         self.book_button = button("Afspraak maken", "Ctrl+Return", self.book, self)
@@ -432,6 +442,7 @@ class CalendarView(QWidget):
                 channel="phone",
                 call_by_name=self.call_by_name.isChecked(),
                 needs_assistance=self.assistance.isChecked(),
+                language=str(self.language.currentData() or "nl"),
             ),
             "",
         )
@@ -441,6 +452,7 @@ class CalendarView(QWidget):
             field.clear()
         self.call_by_name.setChecked(False)
         self.assistance.setChecked(False)
+        self.language.setCurrentIndex(0)
         self.reload()
         self.select_appointment(booked.reference)
         self.message.setText(

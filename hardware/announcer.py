@@ -47,6 +47,16 @@ def call_phrase(
     return f"Nummer {spoken}, balie {counter}"
 
 
+def spoken_number(number: str, language: Language = "nl") -> str:
+    """ "A12" as it is spoken: "A 12" (letters apart), English "A-12" (see call_phrase)."""
+    match = _NUMBER.match(str(number))
+    if match:
+        letters, digits = list(match.group(1).upper()), str(int(match.group(2)))
+    else:
+        letters, digits = [], str(number).strip()
+    return ("-" if language == "en" else " ").join([*letters, digits])
+
+
 class Announcer(Protocol):
     volume: float
     language: Language
@@ -57,6 +67,7 @@ class Announcer(Protocol):
         counter: str | int,
         language: Language | None = None,
         name: str | None = None,
+        phrase: str | None = None,
     ) -> None: ...
 
 
@@ -72,8 +83,10 @@ class FakeAnnouncer:
         counter: str | int,
         language: Language | None = None,
         name: str | None = None,
+        phrase: str | None = None,
     ) -> None:
-        self.phrases.append(call_phrase(number, counter, language or self.language, name))
+        lang = language or self.language
+        self.phrases.append(phrase or call_phrase(number, counter, lang, name))
 
 
 class _Speech(QObject):
@@ -134,11 +147,7 @@ class QtSpeech(_Speech):
         return self._tts.state() != QTextToSpeech.State.Error
 
     def say(self, text: str, language: Language, volume: float) -> None:
-        locale = (
-            QLocale(QLocale.Language.Dutch, QLocale.Country.Netherlands)
-            if language == "nl"
-            else QLocale(QLocale.Language.English, QLocale.Country.UnitedKingdom)
-        )
+        locale = {"nl": QLocale("nl_NL"), "en": QLocale("en_GB")}.get(language, QLocale(language))
         self._tts.setLocale(locale)
         self._tts.setVolume(volume)
         self._speaking = True
@@ -231,9 +240,12 @@ class QueuedAnnouncer(QObject):
         counter: str | int,
         language: Language | None = None,
         name: str | None = None,
+        phrase: str | None = None,
     ) -> None:
+        """``phrase``: the call already worded in ``language`` (the display words it from
+        the catalogues); without it the Dutch or English sentence of call_phrase."""
         lang = language or self.language
-        self.say(call_phrase(number, counter, lang, name), lang)
+        self.say(phrase or call_phrase(number, counter, lang, name), lang)
 
     def say(self, text: str, language: Language | None = None) -> None:
         self._queue.append((text, language or self.language))

@@ -8,6 +8,7 @@ from PIL import Image
 
 from hardware.ticket import TicketPrint
 from hardware.ticket_layout import GapBlock, LogoBlock, QrBlock, TextBlock, layout_ticket
+from hardware.ticket_png import text_image
 
 # Both hold ë é ï € â; CP858 is CP850 with € and is what Epson firmware calls "PC858 Euro".
 PREFERRED_CODE_PAGES = ("CP858", "CP1252")
@@ -41,6 +42,15 @@ def supports_native_qr(printer: Escpos) -> bool:
     return bool(printer.profile.supports("qrCode"))
 
 
+def _fits(text: str, page: str | None) -> bool:
+    """Whether the printer's code page holds every letter of ``text``."""
+    try:
+        text.encode((page or "cp437").lower())
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _logo_image(path: str, max_dots: int) -> Image.Image:
     with Image.open(path) as src:
         img = src.convert("RGBA")
@@ -62,7 +72,12 @@ def write_ticket(printer: Escpos, ticket: TicketPrint, *, native_qr: bool | None
     if page:
         printer.charcode(page)
     for block in layout_ticket(ticket, profile_columns(printer)):
-        if isinstance(block, TextBlock):
+        if isinstance(block, TextBlock) and (block.rtl or not _fits(block.text, page)):
+            # Letters the code page lacks (ł, ş, Cyrillic) or right-to-left Arabic: the
+            # line as a picture, shaped and ordered (hardware.rtl), never as '?'.
+            printer.set(align="center")
+            printer.image(text_image(block, width or LOGO_MAX_DOTS * 3 // 2), center=False)
+        elif isinstance(block, TextBlock):
             printer.set(
                 align=block.align,
                 bold=block.bold,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from hardware.ticket import Language
 
+# espeak-ng's voice per language code where it is not the code itself ("de", "ar", ...).
 ESPEAK_VOICES: dict[str, str] = {"nl": "nl", "en": "en-gb"}
 ESPEAK_WPM = 150  # a little slower than espeak's 175: a waiting room echoes
 
@@ -24,7 +25,7 @@ def espeak_command(text: str, language: Language, volume: float = 1.0) -> list[s
     return [
         binary,
         "-v",
-        ESPEAK_VOICES[language],
+        ESPEAK_VOICES.get(language, language),
         "-s",
         str(ESPEAK_WPM),
         "-a",

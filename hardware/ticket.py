@@ -5,12 +5,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
-Language = Literal["nl", "en"]
+Language = str  # a language code of loket.language ("nl", "de", "ar", ...)
 
 # QR alphanumeric mode (digits, A-Z, space, $%*+-./:) keeps the code small and scanner-friendly.
 _QR_ALNUM = re.compile(r"[0-9A-Z $%*+\-./:]+")
+
+
+@dataclass(frozen=True)
+class TicketWords:
+    """The ticket's own lines, already in the visitor's language (the kiosk words them
+    from the catalogues; hardware is a leaf and knows no language but Dutch)."""
+
+    your_number: str
+    issued: str  # "Uw nummer gekregen op dinsdag 24 november 2026, 09:05"
+    wait: str | None  # "Verwachte wachttijd: ongeveer 15 minuten"; None: no estimate
+    where: str  # "Wacht in: Wachtruimte B"
 
 
 @dataclass(frozen=True)
@@ -25,12 +35,8 @@ class TicketPrint:
     sentence: str
     language: Language = "nl"
     logo_path: str | None = None
-    # Instead of the expected wait when nobody who does the service is at a counter:
-    # "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00." (in ``language``).
-    wait_note: str | None = None
-    # Checked in early for an appointment: the time replaces the expected wait, as on
-    # the kiosk's screen.
-    appointment_at: datetime | None = None
+    words: TicketWords | None = None  # None: Dutch, worded by hardware.ticket_layout
+    rtl: bool = False  # Arabic: lines printed right to left (shaped, as pictures)
 
     def __post_init__(self) -> None:
         if not _QR_ALNUM.fullmatch(self.qr_payload):
@@ -38,7 +44,7 @@ class TicketPrint:
                 f"qr_payload must be uppercase alphanumeric (QR alphanumeric mode): "
                 f"{self.qr_payload!r}"
             )
-        if self.language not in ("nl", "en"):
-            raise ValueError(f"language must be 'nl' or 'en', not {self.language!r}")
+        if not re.fullmatch(r"[a-z]{2,3}", self.language):
+            raise ValueError(f"language must be a language code, not {self.language!r}")
         if self.expected_wait_minutes is not None and self.expected_wait_minutes < 0:
             raise ValueError("expected_wait_minutes cannot be negative")

@@ -10,45 +10,16 @@ import textwrap
 from dataclasses import dataclass
 from typing import Literal
 
-from hardware.ticket import Language, TicketPrint
+from hardware.ticket import TicketPrint, TicketWords
 
 Align = Literal["left", "center"]
 
-_MONTHS = {
-    "nl": [
-        "januari", "februari", "maart", "april", "mei", "juni",
-        "juli", "augustus", "september", "oktober", "november", "december",
-    ],
-    "en": [
-        "January", "February", "March", "April", "May", "June",
-        "July", "August", "September", "October", "November", "December",
-    ],
-}  # fmt: skip
+# Dutch, the source language: used when the caller gave no words (hardware check print).
+_MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
 
-_LABELS: dict[Language, dict[str, str]] = {
-    "nl": {
-        "your_number": "Uw nummer",
-        "issued": "Uw nummer gekregen op",
-        "wait": "Verwachte wachttijd",
-        "wait_none": "U bent bijna aan de beurt.",
-        "appointment": "Uw afspraak is om {time}. We roepen u rond die tijd.",
-        "minute": "minuut",
-        "minutes": "minuten",
-        "about": "ongeveer",
-        "where": "Wacht in",
-    },
-    "en": {
-        "your_number": "Your number",
-        "issued": "Issued on",
-        "wait": "Expected wait",
-        "wait_none": "It will be your turn very soon.",
-        "appointment": "Your appointment is at {time}. We will call you around that time.",
-        "minute": "minute",
-        "minutes": "minutes",
-        "about": "about",
-        "where": "Please wait in",
-    },
-}
 
 MAX_NUMBER_SCALE = 6
 
@@ -60,6 +31,7 @@ class TextBlock:
     height_scale: int = 1
     bold: bool = False
     align: Align = "center"
+    rtl: bool = False  # printed right to left (shaped and reordered; hardware.rtl)
 
 
 @dataclass(frozen=True)
@@ -80,25 +52,21 @@ class GapBlock:
 Block = TextBlock | QrBlock | LogoBlock | GapBlock
 
 
-def format_issued_at(ticket: TicketPrint) -> str:
+def dutch_words(ticket: TicketPrint) -> TicketWords:
     t = ticket.issued_at
-    month = _MONTHS[ticket.language][t.month - 1]
-    return f"{t.day} {month} {t.year}, {t:%H:%M}"
-
-
-def format_wait(ticket: TicketPrint) -> str | None:
-    labels = _LABELS[ticket.language]
-    if ticket.appointment_at is not None:
-        return labels["appointment"].format(time=f"{ticket.appointment_at:%H:%M}")
     minutes = ticket.expected_wait_minutes
-    if ticket.wait_note:
-        return ticket.wait_note
     if minutes is None:
-        return None
-    if minutes <= 1:  # as the kiosk's screen says it
-        return labels["wait_none"]
-    unit = labels["minute"] if minutes == 1 else labels["minutes"]
-    return f"{labels['wait']}: {labels['about']} {minutes} {unit}"
+        wait = None
+    elif minutes <= 1:  # as the kiosk's screen says it
+        wait = "U bent bijna aan de beurt."
+    else:
+        wait = f"Verwachte wachttijd: ongeveer {minutes} minuten"
+    return TicketWords(
+        your_number="Uw nummer",
+        issued=f"Uw nummer gekregen op {t.day} {_MONTHS_NL[t.month - 1]} {t.year}, {t:%H:%M}",
+        wait=wait,
+        where=f"Wacht in: {ticket.wait_area}",
+    )
 
 
 def number_scale(number: str, columns: int) -> int:
@@ -114,23 +82,36 @@ def _wrapped(text: str, columns: int, **style: object) -> list[Block]:
 
 
 def layout_ticket(ticket: TicketPrint, columns: int = 48) -> list[Block]:
-    labels = _LABELS[ticket.language]
+    blocks = _layout(ticket, columns)
+    if not ticket.rtl:
+        return blocks
+    # Right to left: every line of words; the number on its own stays as it is.
+    number = ticket.number
+    return [
+        TextBlock(b.text, b.width_scale, b.height_scale, b.bold, b.align, rtl=True)
+        if isinstance(b, TextBlock) and b.text != number
+        else b
+        for b in blocks
+    ]
+
+
+def _layout(ticket: TicketPrint, columns: int) -> list[Block]:
+    words = ticket.words or dutch_words(ticket)
     blocks: list[Block] = []
     if ticket.logo_path:
         blocks.append(LogoBlock(ticket.logo_path))
     blocks += _wrapped(ticket.municipality, columns, bold=True, height_scale=2)
     blocks.append(GapBlock())
-    blocks.append(TextBlock(labels["your_number"]))
+    blocks.append(TextBlock(words.your_number))
     scale = number_scale(ticket.number, columns)
     blocks.append(TextBlock(ticket.number, width_scale=scale, height_scale=scale, bold=True))
     blocks.append(GapBlock())
     blocks += _wrapped(ticket.service, columns, bold=True, width_scale=2, height_scale=2)
     blocks.append(GapBlock())
-    blocks.append(TextBlock(f"{labels['issued']} {format_issued_at(ticket)}"))
-    wait = format_wait(ticket)
-    if wait:
-        blocks += _wrapped(wait, columns)
-    blocks += _wrapped(f"{labels['where']}: {ticket.wait_area}", columns, bold=True)
+    blocks += _wrapped(words.issued, columns)
+    if words.wait:
+        blocks += _wrapped(words.wait, columns)
+    blocks += _wrapped(words.where, columns, bold=True)
     blocks.append(GapBlock())
     blocks.append(QrBlock(ticket.qr_payload))
     blocks.append(GapBlock())

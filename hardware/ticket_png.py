@@ -8,6 +8,7 @@ import os
 import qrcode
 from PIL import Image, ImageDraw, ImageFont
 
+from hardware.rtl import visual
 from hardware.ticket import TicketPrint
 from hardware.ticket_layout import GapBlock, LogoBlock, QrBlock, TextBlock, layout_ticket
 
@@ -25,29 +26,39 @@ def _font(bold: bool, size: int) -> ImageFont.FreeTypeFont:
         for name in names:
             path = os.path.join(folder, name)
             if os.path.exists(path):
-                return ImageFont.truetype(path, size)
+                # The basic layout: right-to-left text arrives shaped and in visual order
+                # (hardware.rtl), the same on every PC with or without libraqm.
+                return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
     font = ImageFont.load_default(size=size)
     assert isinstance(font, ImageFont.FreeTypeFont), "Pillow without FreeType"
     return font
 
 
-def _text_image(block: TextBlock) -> Image.Image:
+def text_image(block: TextBlock, width: int = WIDTH) -> Image.Image:
+    """One line of the ticket as a picture ``width`` dots wide; right-to-left lines shaped
+    and reordered first. The printer prints such a line as an image when its code page
+    cannot hold the letters (Polish, Turkish, Ukrainian, Arabic)."""
+    text = visual(block.text) if block.rtl else block.text
     size = BASE_FONT * block.height_scale
-    usable = WIDTH - 2 * MARGIN
+    usable = width - 2 * MARGIN
     while True:
         font = _font(block.bold, size)
-        left, top, right, bottom = font.getbbox(block.text or " ")
+        left, top, right, bottom = font.getbbox(text or " ")
         if right - left <= usable or size <= 10:
             break
         size -= 2
     # Line height from the font metrics keeps letters with accents (ë, É) inside their line.
     ascent, descent = font.getmetrics()
     height = max(LINE * block.height_scale, ascent + descent + 6)
-    img = Image.new("L", (WIDTH, height), 255)
+    img = Image.new("L", (width, height), 255)
     draw = ImageDraw.Draw(img)
-    x = WIDTH // 2 if block.align == "center" else MARGIN
-    anchor = "ms" if block.align == "center" else "ls"
-    draw.text((x, (height + ascent - descent) // 2), block.text, font=font, fill=0, anchor=anchor)
+    if block.align == "center":
+        x, anchor = width // 2, "ms"
+    elif block.rtl:
+        x, anchor = width - MARGIN, "rs"
+    else:
+        x, anchor = MARGIN, "ls"
+    draw.text((x, (height + ascent - descent) // 2), text, font=font, fill=0, anchor=anchor)
     return img
 
 
@@ -81,7 +92,7 @@ def render_ticket_image(ticket: TicketPrint) -> Image.Image:
     rows: list[Image.Image] = [Image.new("L", (WIDTH, MARGIN), 255)]
     for block in layout_ticket(ticket, columns=48):
         if isinstance(block, TextBlock):
-            rows.append(_text_image(block))
+            rows.append(text_image(block))
         elif isinstance(block, GapBlock):
             rows.append(Image.new("L", (WIDTH, LINE * block.lines // 2), 255))
         elif isinstance(block, QrBlock):

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from hardware.announcer import Announcer
+from hardware.announcer import Announcer, spoken_number
 from kiosk.accessibility import min_letter_height_mm
 from kiosk.fit_text import FitLabel, fits
 from kiosk.i18n import Translations
@@ -37,6 +37,7 @@ from kiosk.settings import DisplaySettings
 from kiosk.theme import display_stylesheet
 from loket.services import Loket
 from loket.views import DisplayCall, DisplayState, EventRecord, ServiceWait
+from loket.views.language import SOURCE, language, say, shipped
 
 log = logging.getLogger(__name__)
 FAMILY = "DejaVu Sans"
@@ -82,6 +83,23 @@ def _font(px: int, bold: bool = False) -> QFont:
     return font
 
 
+def spoken_language(code: str) -> str:
+    """The visitor's language when there is a voice for it, else Dutch."""
+    return code if code in shipped() and language(code).speech else SOURCE
+
+
+def call_words(number: str, counter: object, code: str, name: str | None = None) -> str:
+    """The spoken call in language ``code``: "Nummer A 12, balie 3" or by name."""
+    if name:
+        return say(code, "{name}, balie {counter}", name=name, counter=counter)
+    return say(
+        code,
+        "Nummer {number}, balie {counter}",
+        number=spoken_number(number, code),
+        counter=counter,
+    )
+
+
 class DisplayWindow(QWidget):
     def __init__(
         self,
@@ -99,6 +117,8 @@ class DisplayWindow(QWidget):
         self.translations = translations or Translations()
         self.state: DisplayState | None = None
         self.page = 0
+        self.turn = 0  # which language of turns() the fixed texts are in
+        self.pinned: str | None = None
         self.setObjectName("displayRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self.setWindowTitle("Loket — wachtkamerscherm")
@@ -297,11 +317,27 @@ class DisplayWindow(QWidget):
 
     @property
     def language(self) -> str:
-        return self.translations.language
+        """The language of the fixed texts now: Dutch and, in turn, each other language
+        of ``[municipality] languages`` (nl, en, nl, de, ...), one turn per page."""
+        if self.pinned is not None:
+            return self.pinned
+        turns = self.turns()
+        return turns[self.turn % len(turns)]
+
+    def turns(self) -> list[str]:
+        configured = self.state.languages if self.state is not None else (SOURCE,)
+        others = [code for code in configured if code != SOURCE]
+        return [code for other in others for code in (SOURCE, other)] or [SOURCE]
 
     def set_language(self, language: str) -> None:
-        self.translations.set_language(language)
+        """Show one language only (tests, screenshots); the turns stop."""
+        self.pinned = language
         self.show_state()
+
+    def _t(self, source: str, **params: object) -> str:
+        # Not Qt's tr(): the display turns through languages on its own, apart from the
+        # kiosk's visitor language (the demo runs both in one process).
+        return say(self.language, source, **params)
 
     # -- data ----------------------------------------------------------------------------
 
@@ -382,15 +418,18 @@ class DisplayWindow(QWidget):
         calls = [r for r in records if r["branch_id"] == self.state.branch_id]
         # Only visitors who chose it have a display name; everyone else is a number.
         names = {c.number: c.display_name for c in self.state.calls if c.display_name}
+        languages = {c.number: c.language for c in self.state.calls}
         for record in calls:
             data = record.get("data") or {}
             if self.announcer is not None and data.get("counter") is not None:
                 number = str(data.get("number"))
+                code = spoken_language(languages.get(number, SOURCE))
                 self.announcer.announce(
                     number,
                     data["counter"],
-                    "en" if self.language == "en" else "nl",
+                    code,
                     name=names.get(number),
+                    phrase=call_words(number, data["counter"], code, names.get(number)),
                 )
         if calls:
             self._set_fresh(True)
@@ -404,6 +443,7 @@ class DisplayWindow(QWidget):
 
     def _next_page(self) -> None:
         self.page += 1
+        self.turn += 1
         self.show_state()
 
     # -- showing ------------------------------------------------------------------------
@@ -413,7 +453,7 @@ class DisplayWindow(QWidget):
         return call.display_name or call.number
 
     def _counter(self, call: DisplayCall) -> str:
-        return self.tr("Balie {number}").format(number=call.counter) if call.counter else ""
+        return self._t("Balie {number}", number=call.counter) if call.counter else ""
 
     def waiting_services(self) -> list[ServiceWait]:
         """Every service with people waiting; walk-in services nobody waits for only
@@ -427,9 +467,9 @@ class DisplayWindow(QWidget):
 
     def show_state(self) -> None:
         state = self.state
-        self.call_caption.setText(self.tr("Nu aan de beurt"))
-        self.recent_caption.setText(self.tr("Eerder opgeroepen"))
-        self.wait_caption.setText(self.tr("Wachtrij"))
+        self.call_caption.setText(self._t("Nu aan de beurt"))
+        self.recent_caption.setText(self._t("Eerder opgeroepen"))
+        self.wait_caption.setText(self._t("Wachtrij"))
         if state is None:
             return
         self.place.setText(state.branch_name)
@@ -448,16 +488,14 @@ class DisplayWindow(QWidget):
             name.setText(service.name(self.language) if service else "")
             # "geen wachttijd" says it all for a service nobody waits for.
             waiting.setText(
-                self.tr("{n} wachtend").format(n=service.waiting)
-                if service and service.waiting
-                else ""
+                self._t("{n} wachtend", n=service.waiting) if service and service.waiting else ""
             )
             if service is None:
                 minutes.setText("")
             elif service.waiting == 0:
-                minutes.setText(self.tr("geen wachttijd"))
+                minutes.setText(self._t("geen wachttijd"))
             else:
-                minutes.setText(self.tr("± {m} min").format(m=service.expected_wait_minutes))
+                minutes.setText(self._t("± {m} min", m=service.expected_wait_minutes))
         info = state.info_line(self.language)
         self.info.setText(info)
         self._show_call()
@@ -486,7 +524,7 @@ class DisplayWindow(QWidget):
             self._fit(self.call_who, "", self.who_px, self.base_px)
             self._fit(
                 self.call_counter,
-                self.tr("Even geduld, u wordt zo geroepen"),
+                self._t("Even geduld, u wordt zo geroepen"),
                 self.base_px,
                 self.floor_px,
                 bold=False,
@@ -577,10 +615,19 @@ class DisplayWindow(QWidget):
             return
         if info and self._needed_height(rows) > self.height():
             self.info.setVisible(False)
-        while self.row_px > self.floor_px and (
-            self._needed_height(rows) > self.height() or not self._names_fit(rows)
-        ):
-            self._set_row_px(self.row_px - 1)
+        self._shrink_rows(rows)
+        if not self.portrait and not self._names_fit(rows):
+            # A name too long for one line even at the smallest size (a long service
+            # name in German or Ukrainian): the rows take two lines, as on a portrait screen.
+            self._arrange_waits(two_lines=True)
+            self._set_row_px(self.base_px)
+            self._shrink_rows(rows)
+        self._fit_real_layout()
+        if not self.portrait and not self._two_line_rows and self._names_shortened():
+            self._arrange_waits(two_lines=True)
+            self._set_row_px(self.base_px)
+            self._shrink_rows(rows)
+            self._fit_real_layout()
         # A full queue (up to 12 services) may take room from the call, which stays
         # far larger than any other text: at least 3x the comfortable size.
         for smallest in (self.base_px * 4, self.base_px * 3):
@@ -592,6 +639,48 @@ class DisplayWindow(QWidget):
             ):
                 self.counter_px -= 2
                 self.call_counter.setFont(_font(self.counter_px, True))
+
+    def _fit_real_layout(self) -> None:
+        """The estimate above can be short of what the layout really needs (a script
+        with taller lines, an info line that wraps once more): ask the layout itself
+        and give way the same way, info line first, then the rows (also while a
+        service name is still shortened)."""
+        layout = self.layout()
+        if layout is None:
+            return
+        self._relayout()
+        while True:
+            too_high = layout.minimumSize().height() > self.height()
+            if too_high and self.info.isVisibleTo(self):
+                self.info.setVisible(False)
+            elif (too_high or self._names_shortened()) and self.row_px > self.floor_px:
+                self._set_row_px(self.row_px - 1)
+            else:
+                return
+            self._relayout()
+
+    def _relayout(self) -> None:
+        """Lay out now, the panels' own layouts too (Qt would do it after this event:
+        too late to measure what the fonts just changed)."""
+        # Only widgets that have a layout: PySide6 miscounts the None that layout()
+        # returns for one without, and the interpreter aborts after enough calls.
+        for widget in (self, self.call_panel, self.recent_panel, self.wait_panel):
+            layout = widget.layout()
+            assert layout is not None
+            layout.invalidate()
+            layout.activate()
+
+    def _names_shortened(self) -> bool:
+        return any(
+            isinstance(name, FitLabel) and name.isVisibleTo(self) and name.is_shortened()
+            for _prefix, name, _waiting, _minutes in self.wait_rows
+        )
+
+    def _shrink_rows(self, rows: int) -> None:
+        while self.row_px > self.floor_px and (
+            self._needed_height(rows) > self.height() or not self._names_fit(rows)
+        ):
+            self._set_row_px(self.row_px - 1)
 
     @property
     def portrait(self) -> bool:

@@ -1,46 +1,45 @@
-"""Dutch by default, English on request: Qt Linguist catalogues for every screen text.
+"""The language of the public screens: Dutch by default, any configured language on request.
 
-Dutch is the source language (the texts in the code), so Dutch needs no catalogue;
-English comes from ``assets/translations/loket_en.qm`` (``make`` compiles the .ts).
-Data from the database (service names) has both languages in its own fields.
+Dutch is the source language (the texts in the code). Every other language comes from
+its catalogue in ``assets/translations/<code>.json`` (``loket.views.language``), the same
+catalogue the ticket, letter and e-mail use: a Qt translator that reads it answers every
+``tr()`` call of the kiosk and the display, so screens need no other mechanism.
 """
 
 from __future__ import annotations
 
-import logging
-import shutil
-import subprocess
-import sys
-from pathlib import Path
+import atexit
 
-from PySide6.QtCore import QCoreApplication, QTranslator
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 
-from kiosk.theme import ASSETS
+from loket.views.language import SOURCE, language, shipped, translate
 
-log = logging.getLogger(__name__)
-TRANSLATIONS = ASSETS / "translations"
-LANGUAGES = ("nl", "en")
-DEFAULT_LANGUAGE = "nl"
+DEFAULT_LANGUAGE = SOURCE
 
 
-def _lrelease() -> str | None:
-    local = Path(sys.executable).parent / "pyside6-lrelease"
-    return str(local) if local.exists() else shutil.which("pyside6-lrelease")
+def languages() -> tuple[str, ...]:
+    """Every shipped language (the configuration chooses which the kiosk offers)."""
+    return shipped()
 
 
-def catalogue(language: str) -> Path:
-    """The compiled catalogue, compiled from its .ts source when missing or outdated.
+class CatalogueTranslator(QTranslator):
+    """Answers Qt's ``tr()`` from the JSON catalogue of one language."""
 
-    ``make`` does this too; doing it here keeps a developer checkout and the tests
-    working without remembering that step.
-    """
-    qm = TRANSLATIONS / f"loket_{language}.qm"
-    ts = qm.with_suffix(".ts")
-    if ts.exists() and (not qm.exists() or qm.stat().st_mtime < ts.stat().st_mtime):
-        tool = _lrelease()
-        if tool:
-            subprocess.run([tool, "-silent", str(ts), "-qm", str(qm)], check=False)
-    return qm
+    def __init__(self, code: str) -> None:
+        super().__init__()
+        self.code = code
+
+    def translate(  # type: ignore[override]
+        self, context: str, source: str, disambiguation: str | None = None, n: int = -1
+    ) -> str:
+        # Called by Qt from C++: never raise, always hand back a text.
+        try:
+            return translate(self.code, source or "")
+        except Exception:  # noqa: BLE001 (a broken catalogue must not take the screen down)
+            return source or ""
+
+    def isEmpty(self) -> bool:  # noqa: N802 (Qt name)
+        return False
 
 
 # Qt translators are installed on the application, so there is one per process, shared by
@@ -48,7 +47,18 @@ def catalogue(language: str) -> Path:
 _installed: QTranslator | None = None
 
 
-def _install(language: str) -> None:
+@atexit.register
+def _uninstall() -> None:
+    """Take the Python translator off the application before the interpreter shuts down,
+    so Qt never calls back into Python while Python is being finalised."""
+    global _installed
+    app = QCoreApplication.instance()
+    if app is not None and _installed is not None:
+        app.removeTranslator(_installed)
+    _installed = None
+
+
+def _install(code: str) -> None:
     global _installed
     app = QCoreApplication.instance()
     if app is None:
@@ -56,14 +66,23 @@ def _install(language: str) -> None:
     if _installed is not None:
         app.removeTranslator(_installed)
         _installed = None
-    if language == DEFAULT_LANGUAGE:
+    if code == DEFAULT_LANGUAGE:
         return
-    translator = QTranslator()
-    if translator.load(str(catalogue(language))):
-        app.installTranslator(translator)
-        _installed = translator
-    else:
-        log.warning("no %s translations found; the screens stay in Dutch", language)
+    translator = CatalogueTranslator(code)
+    app.installTranslator(translator)
+    _installed = translator
+
+
+def own_name(code: str) -> str:
+    """The language in its own words: "Deutsch", "Türkçe", "العربية"."""
+    return language(code).name
+
+
+def direction(code: str) -> Qt.LayoutDirection:
+    """Right to left for Arabic (and any catalogue that says ``"direction": "rtl"``)."""
+    if language(code).rtl:
+        return Qt.LayoutDirection.RightToLeft
+    return Qt.LayoutDirection.LeftToRight
 
 
 class Translations:
@@ -73,8 +92,8 @@ class Translations:
         self.language = DEFAULT_LANGUAGE
         _install(DEFAULT_LANGUAGE)
 
-    def set_language(self, language: str) -> None:
-        if language not in LANGUAGES:
-            raise ValueError(f"unknown language {language!r}")
-        _install(language)
-        self.language = language
+    def set_language(self, code: str) -> None:
+        if code not in shipped():
+            raise ValueError(f"unknown language {code!r}")
+        _install(code)
+        self.language = code

@@ -27,6 +27,9 @@ class Keypad(QWidget):
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
+        # Codes are Latin letters and digits: the keys keep their order in right-to-left
+        # languages too (an Arabic kiosk mirrors the screen, not the keyboard).
+        self.setLayoutDirection(Qt.LayoutDirection.LeftToRight)
         self.max_length = max_length
         self._text = ""
         self.keys: dict[str, QPushButton] = {}
@@ -55,8 +58,12 @@ class Keypad(QWidget):
         return self._text
 
     def set_backspace_text(self, text: str) -> None:
-        self.keys[BACKSPACE].setText(text)
-        self.keys[BACKSPACE].setAccessibleName(text)
+        key = self.keys[BACKSPACE]
+        key.setText(text)
+        key.setAccessibleName(text)
+        # The word differs per language ("Wissen", "Löschen"): the key is at least as
+        # wide as its word, so no language gets it cut off.
+        key.setMinimumWidth(max(key.minimumHeight(), key.sizeHint().width()))
 
     def press(self, symbol: str) -> None:
         if symbol == BACKSPACE:

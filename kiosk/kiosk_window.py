@@ -10,12 +10,11 @@ on screen and staff are alerted.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -28,18 +27,20 @@ from PySide6.QtWidgets import (
 from hardware.printer import TicketPrinter
 from hardware.ticket import TicketPrint
 from kiosk.connection_watch import ConnectionWatch
-from kiosk.i18n import DEFAULT_LANGUAGE, Translations
-from kiosk.printing import PrintOutcome, TicketOutput, read_ticket_payload, ticket_payload
+from kiosk.i18n import DEFAULT_LANGUAGE, Translations, direction, own_name
+from kiosk.messages import refusal
+from kiosk.printing import PrintOutcome, TicketOutput, read_ticket_payload, ticket_print
 from kiosk.screens.checkin import CheckInScreen
 from kiosk.screens.common import Screen, button, label
 from kiosk.screens.feedback import FeedbackNumberScreen, FeedbackRatingScreen, ThanksScreen
+from kiosk.screens.language import LanguageScreen
 from kiosk.screens.message import MessageScreen
 from kiosk.screens.start import StartScreen
 from kiosk.screens.system import BusyScreen, StaffLoginScreen, StaffMenuScreen
 from kiosk.screens.ticket import TicketScreen
 from kiosk.screens.walk_in import WalkInScreen
 from kiosk.settings import KioskSettings
-from kiosk.theme import KIOSK_PALETTES, kiosk_stylesheet
+from kiosk.theme import KIOSK_PALETTES, kiosk_stylesheet, pictogram
 from loket import errors
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -80,8 +81,7 @@ class KioskWindow(QWidget):
         self._printer_alerted = False
         self._may_close = not settings.locked
         self.branch_name = ""
-        self.wait_area = ""
-        self.wait_area_en = ""
+        self.wait_areas: dict[str, str] = {}
         self.municipality = ""
         self.setObjectName("kioskRoot")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
@@ -92,7 +92,9 @@ class KioskWindow(QWidget):
         self.header.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         # Never squeezed on a low screen (the buttons' letters would be cut off).
         self.header.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        self.place = label("header", wrap=False)
+        # On a narrow (portrait) screen the place name may take two lines: the buttons
+        # beside it are longer in some languages ("Високий контраст", "Українська").
+        self.place = label("header", wrap=settings.screen_width_px < 1200)
         self.place.installEventFilter(self)
         self.contrast_button = button("header", min_height=settings.touch_px)
         self.contrast_button.setCheckable(True)
@@ -100,7 +102,7 @@ class KioskWindow(QWidget):
         self.language_button = button(
             "header", min_height=settings.touch_px, min_width=settings.touch_px * 4
         )
-        self.language_button.clicked.connect(self._toggle_language)
+        self.language_button.clicked.connect(self._open_languages)
         bar = QHBoxLayout(self.header)
         bar.setContentsMargins(40, 10, 24, 10)
         bar.setSpacing(20)
@@ -117,6 +119,9 @@ class KioskWindow(QWidget):
         self.feedback_number = FeedbackNumberScreen(self)
         self.feedback_rating = FeedbackRatingScreen(self)
         self.thanks = ThanksScreen(self)
+        self.choose_language = LanguageScreen(self)
+        self.languages: tuple[str, ...] = (DEFAULT_LANGUAGE,)
+        self._before_language = "start"
         self.busy = BusyScreen(self)
         self.staff = StaffLoginScreen(self)
         self.staff_menu = StaffMenuScreen(self)
@@ -130,6 +135,7 @@ class KioskWindow(QWidget):
             self.feedback_number,
             self.feedback_rating,
             self.thanks,
+            self.choose_language,
             self.busy,
             self.staff,
             self.staff_menu,
@@ -143,6 +149,7 @@ class KioskWindow(QWidget):
         self.feedback_rating.submitted.connect(self.send_feedback)
         self.staff.submitted.connect(self.staff_pin)
         self.staff_menu.close_kiosk.connect(self.unlock_and_close)
+        self.choose_language.chosen.connect(self._chose_language)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -234,19 +241,31 @@ class KioskWindow(QWidget):
 
     def set_language(self, language: str) -> None:
         self.translations.set_language(language)
+        # Arabic mirrors the layout; numbers and codes stay left to right in their labels.
+        self.setLayoutDirection(direction(language))
         self.retranslate()
 
-    def _toggle_language(self) -> None:
-        self.set_language("en" if self.language == "nl" else "nl")
+    def _open_languages(self) -> None:
+        if self.current not in ("language", "busy", "staff", "staff_menu"):
+            self._before_language = self.current
+        self.go("language")
+
+    def _chose_language(self, language: str) -> None:
+        """Back to where the visitor was, now in their language (the visit goes on)."""
+        self.set_language(language)
+        screen = self.screens.get(self._before_language, self.start)
+        self.stack.setCurrentWidget(screen)
+        self.idle.start()
 
     def retranslate(self) -> None:
         self.contrast_button.setChecked(self.high_contrast)
         self.contrast_button.setText(self.tr("Hoog contrast"))
-        # Each language offered in its own words, so a visitor finds their own.
-        self.language_button.setText("English" if self.language == "nl" else "Nederlands")
-        self.language_button.setAccessibleName(
-            "Switch to English" if self.language == "nl" else "Kies Nederlands"
-        )
+        # The language of the moment in its own words; the chooser lists them all.
+        self.language_button.setText(own_name(self.language))
+        self.language_button.setIcon(QIcon(pictogram("language", 64, self.icon_colour)))
+        self.language_button.setIconSize(QSize(32, 32))
+        self.language_button.setAccessibleName(self.tr("Kies uw taal") + " / Language")
+        self.language_button.setVisible(len(self.languages) > 1)
         self.place.setText(self.branch_name)
         for screen in self.screens.values():
             screen.retranslate()
@@ -258,6 +277,7 @@ class KioskWindow(QWidget):
             screen.reset()
         if self.language != DEFAULT_LANGUAGE:
             self.translations.set_language(DEFAULT_LANGUAGE)
+            self.setLayoutDirection(direction(DEFAULT_LANGUAGE))
         self.high_contrast = self.settings.high_contrast
         self._apply_style()
 
@@ -284,6 +304,7 @@ class KioskWindow(QWidget):
         try:
             branch = next(b for b in self.loket.branches() if b.code == self.branch)
             self.municipality = self.loket.municipality_name()
+            self.languages = self.loket.languages()
         except StopIteration:
             raise DomainError(f"Vestiging '{self.branch}' bestaat niet.") from None
         except UNAVAILABLE as exc:
@@ -291,8 +312,8 @@ class KioskWindow(QWidget):
             self._show_busy()
             return
         self.retry.stop()
-        self.branch_name, self.wait_area = branch.name, branch.wait_area
-        self.wait_area_en = branch.wait_area_en
+        self.branch_name, self.wait_areas = branch.name, branch.wait_areas
+        self.choose_language.set_languages(self.languages)
         self.go("start")
 
     # -- check in ------------------------------------------------------------------------------
@@ -334,56 +355,14 @@ class KioskWindow(QWidget):
             return
         self._show_ticket(ticket, checked_in=True)
 
-    def _code_title(self, exc: errors.CodeError, typed: bool) -> str:
-        """The title for a refused code, in the language of the moment."""
-        if isinstance(exc, errors.ShortCodeTypo) or (
-            typed and isinstance(exc, errors.CodeUnreadable)
-        ):
-            return self.tr("Deze code klopt niet")
-        titles: list[tuple[type[errors.CodeError], str]] = [
-            (errors.CodeUnreadable, self.tr("De code is niet goed gelezen")),
-            (errors.CodeInvalid, self.tr("Deze code kennen we niet")),
-            (errors.CodeTooManyAttempts, self.tr("Even wachten")),
-            (errors.CodeExpired, self.tr("Uw afspraak is voorbij")),
-            (errors.CodeWrongDay, self.tr("Uw afspraak is op een andere dag")),
-            (errors.CodeWrongBranch, self.tr("Uw afspraak is op een andere plek")),
-            (errors.CodeAlreadyUsed, self.tr("U bent al ingecheckt")),
-        ]
-        return next((t for kind, t in titles if isinstance(exc, kind)), self.tr("Dat lukte niet"))
-
-    def _code_text(self, exc: errors.CodeError, typed: bool) -> str:
-        if isinstance(exc, errors.CodeInvalid):
-            # The help line below says where to go; no second, different person to ask.
-            return self.tr(
-                "We vinden geen afspraak bij deze code. Kijk of de code klopt en "
-                "probeer het opnieuw."
-            )
-        if typed and isinstance(exc, errors.CodeUnreadable):
-            return (
-                errors.ShortCodeTypo.message_en
-                if self.language == "en"
-                else (errors.ShortCodeTypo.message)
-            )
-        if isinstance(exc, errors.CodeExpired):
-            return self.tr(
-                "De tijd van uw afspraak is voorbij. Neem een nummer, dan helpen we u "
-                "zonder afspraak. Of maak een nieuwe afspraak."
-            )
-        if type(exc) is errors.CodeError:
-            return self.tr("Er ging iets mis met deze code.")
-        return exc.message_en if self.language == "en" else exc.message
-
     def _code_error(self, exc: errors.CodeError, *, typed: bool = False) -> None:
-        retry = None
-        if isinstance(exc, errors.CodeUnreadable | errors.CodeInvalid | errors.CodeTooManyAttempts):
-            retry = "checkin"
-
-        def words() -> tuple[str, str]:
-            # Worded again after a language switch: the specific title stays.
-            return self._code_title(exc, typed), self._code_text(exc, typed)
-
-        offer = isinstance(exc, errors.CodeExpired)
-        self.message.show_message(words, retry, self._number_for(exc.service) if offer else None)
+        # A typed code that does not read is a typo, not a bad scan.
+        code = "code_typo" if typed and exc.code == "code_unreadable" else exc.code
+        again = ("code_unreadable", "code_typo", "code_invalid", "code_attempts")
+        retry = "checkin" if code in again else None
+        offer = self._number_for(exc.service) if code == "code_expired" else None
+        # Worded again after a language switch (kiosk.messages): the specific title stays.
+        self.message.show_message(lambda: refusal(code, exc.params, self.language), retry, offer)
         self.go("message")
 
     def _number_for(self, service: str) -> Callable[[], None]:
@@ -394,73 +373,15 @@ class KioskWindow(QWidget):
         )
 
     def _domain_error(self, exc: DomainError, retry: str | None = None) -> None:
-        def words() -> tuple[str, str]:
-            return self._domain_title(exc.code), self._domain_text(exc)
-
         service = getattr(exc, "service", "")
         offer = exc.code in ("expired", "too_early") and isinstance(service, str)
+        # Worded from the code and params in the visitor's language (kiosk.messages).
         self.message.show_message(
-            words,
+            lambda: refusal(exc.code, exc.params, self.language),
             retry if exc.code in ("not_found",) else None,
             self._number_for(service) if offer else None,
         )
         self.go("message")
-
-    def _domain_title(self, code: str) -> str:
-        titles = {
-            "too_early": self.tr("U bent te vroeg"),
-            "cancelled": self.tr("Deze afspraak is geannuleerd"),
-            "expired": self.tr("Uw afspraak is voorbij"),
-            "closed": self.tr("We zijn nu gesloten"),
-            "appointment_only": self.tr("Nu alleen op afspraak"),
-            "appointment_needed": self.tr("Hiervoor heeft u een afspraak nodig"),
-            "not_found": self.tr("Dit nummer kennen we niet"),
-            "not_served_yet": self.tr("U bent nog niet geholpen"),
-            "feedback_given": self.tr("U heeft al een cijfer gegeven"),
-        }
-        return titles.get(code, self.tr("Dat kan nu niet"))
-
-    def _domain_text(self, exc: DomainError) -> str:
-        times = re.findall(r"\d{1,2}:\d{2}", exc.message)
-        # Refusals with a next step on the screen ("Nummer nemen") say so.
-        if exc.code == "too_early" and len(times) >= 2:
-            return self.tr(
-                "Uw afspraak is om {time}. U kunt inchecken vanaf {start}. Kom dan terug. "
-                "Of neem nu een nummer, dan helpt de eerste vrije medewerker u."
-            ).format(time=times[0], start=times[1])
-        if exc.code == "expired":
-            return self.tr(
-                "De tijd van uw afspraak is voorbij. Neem een nummer, dan helpen we u "
-                "zonder afspraak. Of maak een nieuwe afspraak."
-            )
-        if self.language == DEFAULT_LANGUAGE:
-            return exc.message  # the core words its refusals in plain Dutch (B1)
-        texts = {
-            "cancelled": self.tr("Deze afspraak is geannuleerd. De receptie helpt u graag."),
-            "closed": self.tr(
-                "We zijn nu gesloten. Een afspraak maken kan bij de receptie, "
-                "op de website of via de telefoon."
-            ),
-            "appointment_only": self.tr(
-                "Nu helpen we alleen mensen met een afspraak. Een "
-                "afspraak maken kan bij de receptie, op de website "
-                "of via de telefoon."
-            ),
-            "appointment_needed": self.tr(
-                "Hiervoor heeft u een afspraak nodig. Een afspraak "
-                "maken kan bij de receptie, op de website of via "
-                "de telefoon."
-            ),
-            "not_found": self.tr(
-                "We vinden dit nummer niet voor vandaag. Kijk goed op uw "
-                "bonnetje en probeer het opnieuw."
-            ),
-            "not_served_yet": self.tr(
-                "U bent nog niet aan de beurt geweest. Geef na uw bezoek aan de balie een cijfer."
-            ),
-            "feedback_given": self.tr("Voor dit nummer is al een cijfer gegeven. Dank u wel!"),
-        }
-        return texts.get(exc.code, self.tr("Dit kan nu niet. De receptie helpt u graag."))
 
     def _message(self, words: Callable[[], tuple[str, str]], retry: str | None = None) -> None:
         self.message.show_message(words, retry)
@@ -488,13 +409,17 @@ class KioskWindow(QWidget):
         self.ticket.show_ticket(
             ticket,
             checked_in=checked_in,
-            wait_area=self.wait_area,
-            wait_area_en=self.wait_area_en,
+            wait_areas=self.wait_areas,
             choose=choose,
         )
         self.go("ticket")
         if not choose:
             self.output.print_ticket(self._ticket_print(ticket))
+        if self.language != DEFAULT_LANGUAGE:
+            try:  # the spoken call in the visitor's language (loket.ticket_language)
+                self.loket.record_language(self.branch, ticket.number, self.language)
+            except (DomainError, Unavailable, OSError):
+                log.exception("could not record the visitor's language")
 
     def _print_chosen(self, printed: bool) -> None:
         """The visitor chose: a printed ticket, or the number on the screen only (nothing
@@ -507,28 +432,12 @@ class KioskWindow(QWidget):
             self.output.print_ticket(self._ticket_print(shown))
 
     def _ticket_print(self, t: TicketView) -> TicketPrint:
-        english = self.language == "en"
-        early = (
-            t.kind != "walk_in" and t.appointment_at is not None and t.appointment_at > t.issued_at
-        )
-        return TicketPrint(
+        return ticket_print(
+            t,
+            self.language,
             municipality=self.municipality,
-            number=t.number,
-            service=t.service_name_en if english else t.service_name,
-            issued_at=t.issued_at,
-            expected_wait_minutes=t.predicted_wait_minutes,
-            wait_note=self.ticket.wait_text(t) if t.wait_note is not None else None,
-            # The words the screen shows: the English place, else "the waiting area".
-            wait_area=(self.wait_area_en or self.tr("de wachtruimte"))
-            if english
-            else (self.wait_area or "de wachtruimte"),
-            appointment_at=t.appointment_at if early else None,
-            qr_payload=ticket_payload(self.branch, t.number),
-            sentence=self.tr(
-                "Uw nummer komt op het scherm. Na uw bezoek kunt u met deze "
-                "QR-code een cijfer geven."
-            ),
-            language="en" if english else "nl",
+            wait_area=self.ticket.place(self.language),
+            branch=self.branch,
         )
 
     def _printed(self, outcome: PrintOutcome) -> None:
@@ -560,6 +469,8 @@ class KioskWindow(QWidget):
         except DomainError as exc:
             self._domain_error(exc, "feedback_number")
             return
+        if self.language == DEFAULT_LANGUAGE and ticket.language in self.languages:
+            self.set_language(ticket.language)  # the language chosen when it was issued
         self.feedback_rating.show_ticket(ticket)
         self.go("feedback_rating")
 

@@ -17,7 +17,9 @@ from PySide6.QtCore import QObject, Signal
 
 from hardware.errors import PaperOut, PrinterError, PrinterOffline, PrintFailed
 from hardware.printer import TicketPrinter
-from hardware.ticket import TicketPrint
+from hardware.ticket import TicketPrint, TicketWords
+from loket.views import TicketView
+from loket.views.language import N_, format_day, format_time, language, say
 
 log = logging.getLogger(__name__)
 _PAYLOAD = re.compile(r"LOKET/([A-Z0-9-]+)/([A-Z]{1,2})(\d{1,4})")
@@ -34,6 +36,75 @@ def read_ticket_payload(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     return m.group(1).lower(), f"{m.group(2)} {int(m.group(3))}"
+
+
+SENTENCE = N_(
+    "Uw nummer komt op het scherm. Na uw bezoek kunt u met deze QR-code een cijfer geven."
+)
+
+
+def wait_words(t: TicketView, code: str) -> str | None:
+    """The expected wait, as the kiosk's screen says it: "bijna aan de beurt" from one
+    minute down; when nobody who does the service is at a counter, from when someone is
+    expected (never "0 minutes")."""
+    if t.wait_note is not None:
+        if t.wait_expected_from:
+            return say(
+                code,
+                "Nu is er niemand voor deze dienst. Verwacht vanaf {time}.",
+                time=t.wait_expected_from,
+            )
+        return say(code, "Nu is er niemand voor deze dienst.")
+    minutes = t.predicted_wait_minutes
+    if minutes is None:
+        return None
+    if minutes <= 1:
+        return say(code, "U bent bijna aan de beurt.")
+    return say(code, "Verwachte wachttijd: ongeveer {minutes} minuten", minutes=minutes)
+
+
+def ticket_words(t: TicketView, code: str, wait_area: str) -> TicketWords:
+    """The ticket's lines in the visitor's language, from the catalogues."""
+    if t.kind != "walk_in" and t.appointment_at is not None and t.appointment_at > t.issued_at:
+        # Checked in early: the appointment's time instead of a wait, as on the screen.
+        wait: str | None = say(
+            code,
+            "Uw afspraak is om {time}. We roepen u rond die tijd.",
+            time=format_time(t.appointment_at),
+        )
+    else:
+        wait = wait_words(t, code)
+    when = say(
+        code,
+        "{day}, {time}",
+        day=format_day(t.issued_at.date(), code, year=True),
+        time=format_time(t.issued_at),
+    )
+    return TicketWords(
+        your_number=say(code, "Uw nummer"),
+        issued=say(code, "Uw nummer gekregen op {when}", when=when),
+        wait=wait,
+        where=say(code, "Wacht in: {area}", area=wait_area),
+    )
+
+
+def ticket_print(
+    t: TicketView, code: str, *, municipality: str, wait_area: str, branch: str
+) -> TicketPrint:
+    """What the printer prints for ticket ``t``, in language ``code``."""
+    return TicketPrint(
+        municipality=municipality,
+        number=t.number,
+        service=t.service_in(code),
+        issued_at=t.issued_at,
+        expected_wait_minutes=t.predicted_wait_minutes,
+        wait_area=wait_area,
+        qr_payload=ticket_payload(branch, t.number),
+        sentence=say(code, SENTENCE),
+        language=code,
+        words=ticket_words(t, code, wait_area),
+        rtl=language(code).rtl,
+    )
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from loket import capacity, codes, events, hall, limits, staff, tickets
 from loket.errors import IllegalTransition, NotFound, Refused
 from loket.hours import describe_day, periods_on
+from loket.language import shipped
 from loket.models import (
     Appointment,
     AppointmentStatus,
@@ -105,6 +106,7 @@ def book(
     needs_assistance: bool = False,
     follow_up_of: Appointment | None = None,
     override: str | None = None,
+    language: str = "nl",
 ) -> Appointment:
     """Book on the slot grid within the plan's capacity; ``override`` (a team leader,
     a reason code from ``capacity.OVERRIDE_REASONS``) books beyond the capacity."""
@@ -118,6 +120,8 @@ def book(
     start = limits.appointment_start(start, ctx.now)
     if channel not in CHANNELS:
         raise Refused(f"Onbekend kanaal '{channel}'.", code="channel")
+    if language not in shipped():
+        raise Refused(f"Onbekende taal '{language}' voor de brief.", code="language")
     if email and email.strip() and not EMAIL.fullmatch(email.strip()):
         raise Refused(
             f"Het e-mailadres '{email.strip()}' klopt niet. Een e-mailadres ziet eruit als "
@@ -196,6 +200,7 @@ def book(
         email=(email or "").strip() or None,
         phone=(phone or "").strip() or None,
         notes=(notes or "").strip() or None,
+        language=language,
     )
     appointment.branch = branch
     appointment.service = service
@@ -321,6 +326,7 @@ def check_in(
             f"U bent te vroeg. Uw afspraak is om {appointment.start:%H:%M}. "
             f"U kunt inchecken vanaf {earliest:%H:%M}.",
             code="too_early",
+            params={"time": appointment.start.time(), "start": earliest.time()},
             service=appointment.service.code,
         )
     late = ctx.now > appointment.start + timedelta(minutes=settings.late_minutes)

@@ -45,6 +45,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from loket.language import format_day
+
 if TYPE_CHECKING:
     from PIL.Image import Image
     from qrcode.image.pil import PilImage
@@ -114,67 +116,45 @@ _SWAP_QWERTZ = str.maketrans("YZ", "ZY")
 # Anything longer is not a scan of a code; stop before doing work on it.
 _MAX_INPUT = 200
 
-_WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
-_MONTHS_NL = (
-    "januari", "februari", "maart", "april", "mei", "juni", "juli",
-    "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
-_WEEKDAYS_EN = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS_EN = (
-    "January", "February", "March", "April", "May", "June", "July",
-    "August", "September", "October", "November", "December",
-)  # fmt: skip
-
 
 def dutch_date(day: date, today: date | None = None) -> str:
     """The day as in "dinsdag 24 november", with the year only when it is not this year."""
-    text = f"{_WEEKDAYS_NL[day.weekday()]} {day.day} {_MONTHS_NL[day.month - 1]}"
-    if today is not None and today.year != day.year:
-        text += f" {day.year}"
-    return text
-
-
-def _english_date(day: date, today: date | None = None) -> str:
-    # Not strftime: %A and %B follow the process locale, which may well be Dutch.
-    text = f"{_WEEKDAYS_EN[day.weekday()]} {day.day} {_MONTHS_EN[day.month - 1]}"
-    if today is not None and today.year != day.year:
-        text += f" {day.year}"
-    return text
+    return format_day(day, "nl", year=today is not None and today.year != day.year)
 
 
 # --- refusals ---------------------------------------------------------------------------
 
 
 class CodeError(Exception):
-    """A code the kiosk refuses. ``message`` is plain Dutch (B1) for the screen."""
+    """A code the kiosk refuses. ``message`` is plain Dutch (B1); ``code`` and ``params``
+    (a day, a branch, seconds) are what the kiosk words in the visitor's language."""
 
+    code: str = "code_error"
     message: str = "Er ging iets mis met deze code. Vraag een medewerker om hulp."
-    message_en: str = "Something went wrong with this code. Please ask a member of staff."
     # The appointment's service, when known: the kiosk offers a number for it.
     service: str = ""
     reference: str = ""
 
-    def __init__(self, message: str | None = None, message_en: str | None = None) -> None:
+    def __init__(self, message: str | None = None, **params: object) -> None:
         if message is not None:
             self.message = message
-        if message_en is not None:
-            self.message_en = message_en
-        # English in str() so logs stay readable for whoever maintains the system.
-        super().__init__(self.message_en)
+        self.params: dict[str, object] = params
+        # The code in str(): logs say what happened without any text of the visitor.
+        super().__init__(self.code)
 
 
 class CodeUnreadable(CodeError):
     """Not a code at all, cut short or misread by the scanner."""
 
+    code = "code_unreadable"
     message = "De code is niet goed gelezen. Probeer het nog een keer."
-    message_en = "The code could not be read. Please try again."
 
 
 class ShortCodeTypo(CodeUnreadable):
     """A typed short code whose check symbol does not match: almost surely a typo."""
 
+    code = "code_typo"
     message = "Deze code klopt niet. Kijk goed en typ de code nog een keer."
-    message_en = "This code is not correct. Please check it and type it again."
 
 
 class CodeInvalid(CodeError):
@@ -183,15 +163,15 @@ class CodeInvalid(CodeError):
     One text for all of them, so trying codes teaches an attacker nothing.
     """
 
+    code = "code_invalid"
     message = "Deze code is niet geldig. Vraag een medewerker om hulp."
-    message_en = "This code is not valid. Please ask a member of staff."
 
 
 class CodeExpired(CodeError):
     """The appointment day has passed."""
 
+    code = "code_expired"
     message = "Deze code is verlopen. Maak een nieuwe afspraak of neem een nummer."
-    message_en = "This code has expired. Please make a new appointment or take a ticket."
 
     def __init__(
         self, day: date | None = None, today: date | None = None, *, service: str = ""
@@ -204,16 +184,15 @@ class CodeExpired(CodeError):
         super().__init__(
             f"Deze code is verlopen. Uw afspraak was op {dutch_date(day, today)}. "
             "Maak een nieuwe afspraak of neem een nummer.",
-            f"This code has expired. Your appointment was on {_english_date(day, today)}. "
-            "Please make a new appointment or take a ticket.",
+            day=day,
         )
 
 
 class CodeWrongDay(CodeError):
     """The appointment is on a later day."""
 
+    code = "code_wrong_day"
     message = "Uw afspraak is niet vandaag. Kijk in uw bevestiging wanneer u kunt komen."
-    message_en = "Your appointment is not today. Please check your confirmation for the day."
 
     def __init__(self, day: date | None = None, today: date | None = None) -> None:
         self.day = day
@@ -221,18 +200,15 @@ class CodeWrongDay(CodeError):
             super().__init__()
             return
         super().__init__(
-            f"Uw afspraak is niet vandaag. Uw afspraak is op {dutch_date(day, today)}.",
-            f"Your appointment is not today. It is on {_english_date(day, today)}.",
+            f"Uw afspraak is niet vandaag. Uw afspraak is op {dutch_date(day, today)}.", day=day
         )
 
 
 class CodeWrongBranch(CodeError):
     """The appointment is at another branch (decided by the engine)."""
 
+    code = "code_wrong_branch"
     message = "Uw afspraak is niet op deze locatie. Kijk in uw bevestiging waar u moet zijn."
-    message_en = (
-        "Your appointment is not at this location. Please check your confirmation for where to go."
-    )
 
     def __init__(self, branch_name: str | None = None) -> None:
         self.branch_name = branch_name
@@ -241,22 +217,22 @@ class CodeWrongBranch(CodeError):
             return
         super().__init__(
             f"Uw afspraak is niet op deze locatie. Uw afspraak is bij {branch_name}.",
-            f"Your appointment is not at this location. It is at {branch_name}.",
+            branch=branch_name,
         )
 
 
 class CodeAlreadyUsed(CodeError):
     """Already checked in or served (decided by the engine)."""
 
+    code = "code_used"
     message = "Deze code is al gebruikt. Heeft u een vraag? Ga dan naar de balie."
-    message_en = "This code has already been used. Any questions? Please go to the desk."
 
 
 class CodeTooManyAttempts(CodeError):
     """The kiosk makes the next attempt wait (see :class:`FailedAttemptThrottle`)."""
 
+    code = "code_attempts"
     message = "Er zijn te veel foute codes ingevoerd. Wacht even en probeer het opnieuw."
-    message_en = "Too many wrong codes were entered. Please wait and try again."
 
     def __init__(self, seconds: float | None = None) -> None:
         self.seconds = seconds
@@ -265,11 +241,10 @@ class CodeTooManyAttempts(CodeError):
             return
         n = max(1, math.ceil(seconds))
         unit_nl = "seconde" if n == 1 else "seconden"
-        unit_en = "second" if n == 1 else "seconds"
         super().__init__(
             f"Er zijn te veel foute codes ingevoerd. Wacht {n} {unit_nl} en probeer het "
             "dan opnieuw.",
-            f"Too many wrong codes were entered. Please wait {n} {unit_en} and try again.",
+            seconds=n,
         )
 
 

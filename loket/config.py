@@ -261,9 +261,19 @@ def _staff(r: Reader, rows: list[dict[str, Any]], service_codes: set[str]) -> li
     return out
 
 
+def _languages(raw: dict[str, Any]) -> tuple[str, ...]:
+    """[municipality] languages, read first: the localized texts are checked against it
+    (a wrong list is reported by its own setting)."""
+    muni = raw.get("municipality")
+    listed = muni.get("languages") if isinstance(muni, dict) else None
+    if isinstance(listed, list) and all(isinstance(x, str) for x in listed):
+        return tuple(dict.fromkeys(["nl", *listed]))
+    return tuple(MUNICIPALITY["languages"].default)
+
+
 def parse_config(raw: dict[str, Any]) -> ConfigSpec:
     """The whole file read against ``loket.config_schema``; every problem at once."""
-    r = Reader()
+    r = Reader(_languages(raw))
     top = r.section(raw, ROOT, "")
     muni = top["municipality"]
     spec = ConfigSpec(municipality=MunicipalitySpec(MUNICIPALITY.columns(muni), muni))
@@ -426,7 +436,7 @@ def _apply_services(
 ) -> dict[str, Service]:
     services = {s.code: s for s in session.scalars(select(Service))}
     for ss in specs:
-        required = ("name_nl", "name_en", "prefix", "duration_minutes")
+        required = ("name_text", "prefix", "duration_minutes")
         _upsert(
             session,
             services,

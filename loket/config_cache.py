@@ -50,8 +50,12 @@ class CounterInfo:
 class ServiceInfo:
     id: int
     code: str
-    name_nl: str
-    name_en: str
+    # Per language, as in the configuration ({"nl": ..., "de": ...}).
+    names: dict[str, str]
+
+    @property
+    def name_nl(self) -> str:
+        return self.names.get("nl", "")
 
 
 @dataclass(frozen=True)
@@ -76,10 +80,8 @@ def _load(session: Session) -> Configuration:
         )
     ]
     services = [
-        ServiceInfo(*row)
-        for row in session.execute(
-            select(Service.id, Service.code, Service.name_nl, Service.name_en)
-        )
+        ServiceInfo(i, c, dict(names or {}))
+        for i, c, names in session.execute(select(Service.id, Service.code, Service.name_text))
     ]
     return Configuration(
         branches={b.code: b for b in branches},

@@ -60,7 +60,7 @@ _KIND_DOC = {
     "bool": "`true` / `false`",
     "choice": "one of the choices",
     "list": "list of texts",
-    "localized": 'text or `{ nl = "…", en = "…" }`',
+    "localized": 'text or `{ nl = "…", de = "…" }` (languages of `languages`)',
     "time": '`"08:30"`',
     "date": "date (`2026-12-24`)",
     "speeds": "`{ code = number }`",
@@ -75,8 +75,8 @@ class Setting:
     """One key of the municipality file, declared once.
 
     ``column`` names the attribute of the section's database row the value is
-    written to by ``loket.config.apply_config`` (a ``localized`` setting fills
-    ``<column>_nl`` and ``<column>_en``); ``None`` means the section's own code
+    written to by ``loket.config.apply_config`` (a ``localized`` setting writes a
+    table language -> text); ``None`` means the section's own code
     handles it. ``check`` is an extra rule on a well-typed value: it returns the
     problem in plain Dutch, or None. ``parse`` (kind ``custom``) turns the raw value
     into the stored one and raises ``ValueError`` with the problem.
@@ -116,7 +116,7 @@ class Setting:
             return _EMPTY.get(self.kind)
         if self.kind == "localized" and isinstance(self.default, str):
             # A text default stands for every language, as a text in the file does.
-            return self.default, self.default
+            return {"nl": self.default} if self.default else {}
         return copy.deepcopy(self.default)
 
     def describe_type(self) -> str:
@@ -159,7 +159,7 @@ class Setting:
 _EMPTY: dict[str, Any] = {
     "text": "",
     "list": [],
-    "localized": ("", ""),
+    "localized": {},
     "speeds": {},
     "table": {},
     "tables": [],
@@ -211,10 +211,7 @@ class Section:
             if s.column is None:
                 continue
             value = values[s.key]
-            if s.kind == "localized":
-                out[f"{s.column}_nl"], out[f"{s.column}_en"] = value
-            else:
-                out[s.column] = value
+            out[s.column] = value
         return out
 
     def column_names(self) -> list[str]:
@@ -222,8 +219,7 @@ class Section:
         names: list[str] = []
         for s in self.settings:
             if s.column is not None:
-                suffixes = ("_nl", "_en") if s.kind == "localized" else ("",)
-                names += [s.column + suffix for suffix in suffixes]
+                names.append(s.column)
         return names
 
     def walk(self) -> Iterator[Section]:
@@ -249,8 +245,10 @@ _TIME_RE = re.compile(r"\d{1,2}[:.]\d{2}")
 class Reader:
     """Reads tables against their declarations; collects problems, never stops early."""
 
-    def __init__(self) -> None:
+    def __init__(self, languages: tuple[str, ...] = ("nl", "en")) -> None:
         self.problems: list[str] = []
+        # [municipality] languages: the languages a localized text may have.
+        self.languages = languages
 
     def fail(self, where: str, what: str) -> None:
         self.problems.append(f"{where}: {what}")
@@ -364,26 +362,41 @@ class Reader:
         return list(raw)
 
     def read_localized(self, raw: Any, s: Setting, place: str) -> Any:
+        """A text (Dutch, shown in every language without its own) or a table
+        language -> text; every language must be in ``[municipality] languages``."""
         if isinstance(raw, str):
-            return raw.strip(), raw.strip()
+            raw = {"nl": raw}
         if not isinstance(raw, dict):
-            self.fail(place, "moet tekst zijn of een tabel met nl en en")
+            self.fail(place, 'moet tekst zijn of een tabel per taal, bijvoorbeeld { nl = "…" }')
             return _INVALID
-        for key in raw:
-            if key not in ("nl", "en"):
-                self.fail(f"{place}.{key}", "onbekende taal; gebruik nl en en")
-        nl = raw.get("nl")
-        en = raw.get("en")
-        if nl is None:
+        texts: dict[str, str] = {}
+        for key, text in raw.items():
+            if key not in self.languages:
+                self.fail(
+                    f"{place}.{key}",
+                    f"taal {key!r} staat niet in municipality.languages "
+                    f"({', '.join(self.languages)}); voeg de taal daar toe of haal deze "
+                    "tekst weg",
+                )
+            elif not isinstance(text, str):
+                self.fail(f"{place}.{key}", "moet tekst zijn")
+            elif len(text.strip()) > _text_limit(s):
+                self.fail(
+                    f"{place}.{key}",
+                    f"is te lang: hoogstens {_text_limit(s)} tekens, nu {len(text.strip())}",
+                )
+            elif any(unicodedata.category(c) in ("Cc", "Cs") for c in text.strip()):
+                self.fail(
+                    f"{place}.{key}", "bevat tekens die niet kunnen (bijvoorbeeld een tab of NUL)"
+                )
+            elif text.strip():
+                texts[key] = text.strip()
+        if "nl" not in raw:
             if s.required:
                 self.fail(f"{place}.nl", "ontbreekt (verplicht veld)")
-            nl = ""
-        if not isinstance(nl, str) or not isinstance(en, str | None):
-            self.fail(place, "nl en en moeten tekst zijn")
-            return _INVALID
-        if s.required and not nl.strip():
+        elif s.required and not texts.get("nl"):
             self.fail(f"{place}.nl", "mag niet leeg zijn")
-        return nl.strip(), (en or "").strip() or nl.strip()
+        return texts
 
     def read_time(self, raw: Any, s: Setting, place: str) -> Any:
         if isinstance(raw, time):

@@ -19,6 +19,7 @@ from loket import security
 from loket.config_fields import REQUIRED, Section, Setting, render_markdown
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY
 from loket.dispatch_policies import LIVE_POLICIES
+from loket.language import SOURCE, shipped
 
 CODE_RE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 PREFIX_RE = re.compile(r"^[A-Z]{1,2}$")
@@ -31,6 +32,14 @@ CHANNELS = ("counter", "import", "online", "phone")
 def _code(value: str) -> str | None:
     if not CODE_RE.match(value):
         return f"alleen kleine letters, cijfers, - en _, niet {value!r}"
+    return None
+
+
+def _with_dutch(value: list[str]) -> str | None:
+    if SOURCE not in value:
+        return 'moet "nl" bevatten: Nederlands is er altijd'
+    if len(set(value)) != len(value):
+        return "noemt een taal twee keer"
     return None
 
 
@@ -190,8 +199,19 @@ MUNICIPALITY = Section(
             "localized",
             "calm line on the waiting-room screen",
             "",
-            column="info_line",
+            column="info_line_text",
             default_doc="empty",
+        ),
+        Setting(
+            "languages",
+            "list",
+            "languages the kiosk, display, ticket, letter and e-mail offer; Dutch always",
+            ["nl", "en"],
+            choices=shipped(),
+            unknown_choice="onbekende taal (geen vertaling in assets/translations)",
+            check=_with_dutch,
+            column="languages",
+            example='languages = ["nl", "en", "de", "pl", "tr", "uk", "ar"]',
         ),
         Setting(
             "phone",
@@ -296,18 +316,13 @@ BRANCH = Section(
         Setting("address", "text", "address", "", column="address"),
         Setting(
             "wait_area",
-            "text",
-            'printed on the ticket: "where to wait"',
+            "localized",
+            "where to wait, on the kiosk and the ticket; a language without its own text "
+            'says "the waiting area"',
             "",
-            column="wait_area",
-        ),
-        Setting(
-            "wait_area_en",
-            "text",
-            "the same in English, for English visitors (screen and ticket)",
-            "",
-            column="wait_area_en",
-            default_doc='"the waiting area"',
+            column="wait_area_text",
+            default_doc='"de wachtruimte"',
+            example='wait_area = { nl = "de wachtruimte in de hal", en = "the waiting area" }',
         ),
         Setting(
             "public_holidays",
@@ -337,7 +352,7 @@ SERVICE = Section(
     "[[services]]",
     (
         Setting("code", "text", "lowercase identifier", REQUIRED, check=_code),
-        Setting("name", "localized", "the service's name", REQUIRED, column="name"),
+        Setting("name", "localized", "the service's name", REQUIRED, column="name_text"),
         Setting(
             "prefix",
             "text",
@@ -360,7 +375,7 @@ SERVICE = Section(
             "localized",
             "what to bring, in plain language (B1)",
             "",
-            column="bring",
+            column="bring_text",
         ),
         Setting("icon", "text", "pictogram name for the kiosk", "", column="icon"),
         Setting(

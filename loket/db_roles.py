@@ -82,6 +82,8 @@ PUBLIC_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "loket_raise_alert(text, integer, timestamp, text, jsonb)": EVERYONE,
     # Migration 0007: the kiosk records that a ticket was printed (paper use, reports).
     "loket_ticket_printed(integer, timestamp)": _EVERY_PC_BUT_DISPLAY,
+    # Migration 0014: the language the visitor chose, for the spoken call.
+    "loket_ticket_language(integer, text, timestamp)": _EVERY_PC_BUT_DISPLAY,
     # The kiosk's unlock by a team leader (the kiosk reads no staff data).
     "loket_pin_salt(text)": (KIOSK, MANAGER, ADMIN),
     "loket_login_pin(text, text, timestamp, text)": (KIOSK, MANAGER, ADMIN),

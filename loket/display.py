@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, object_session
 from loket import events, hall, tickets
 from loket.errors import Refused
 from loket.hours import next_walk_in_opening, period_at, periods_on
+from loket.language import pick
 from loket.models import (
     Appointment,
     Branch,
@@ -40,6 +41,8 @@ class DisplayCall:
     call_count: int
     # Only set when the visitor chose to be called by name.
     display_name: str | None = None
+    # The language the visitor chose at the kiosk: the spoken call is in it.
+    language: str = "nl"
 
 
 @dataclass(frozen=True)
@@ -47,14 +50,14 @@ class ServiceWait:
     code: str
     prefix: str
     name_nl: str
-    name_en: str
     icon: str
     waiting: int
     expected_wait_minutes: int
     walk_in: bool
+    names: dict[str, str] = field(default_factory=dict)
 
     def name(self, language: str = "nl") -> str:
-        return self.name_en if language == "en" else self.name_nl
+        return pick(self.names, language) or self.name_nl
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,14 @@ class DisplayState:
     now: datetime
     calls: list[DisplayCall]
     services: list[ServiceWait]
-    info_line_nl: str = ""
-    info_line_en: str = ""
+    info_lines: dict[str, str] = field(default_factory=dict)
     # To tell this branch's events in the feed from other branches' (same numbers).
     branch_id: int = 0
+    # [municipality] languages: the display shows Dutch and, in turn, the others.
+    languages: tuple[str, ...] = ("nl",)
 
     def info_line(self, language: str = "nl") -> str:
-        return self.info_line_en if language == "en" else self.info_line_nl
+        return pick(self.info_lines, language)
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,7 @@ def service_waits(session: Session, branch: Branch, day: date) -> list[ServiceWa
                 code=service.code,
                 prefix=service.prefix,
                 name_nl=service.name_nl,
-                name_en=service.name_en,
+                names=dict(service.name_text or {}),
                 icon=service.icon,
                 waiting=n,
                 expected_wait_minutes=minutes,
@@ -184,13 +188,14 @@ def display_state(session: Session, branch: Branch, now: datetime, calls: int = 
                 called_at=t.last_called_at,
                 call_count=t.call_count,
                 display_name=display_name(t),
+                language=t.language,
             )
             for t in recent
         ],
         services=service_waits(session, branch, now.date()),
-        info_line_nl=muni.info_line_nl or "",
-        info_line_en=muni.info_line_en or "",
+        info_lines=dict(muni.info_line_text or {}),
         branch_id=branch.id,
+        languages=tuple(muni.languages or ("nl",)),
     )
 
 

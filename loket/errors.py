@@ -1,4 +1,9 @@
-"""Errors the core raises. Their text is plain Dutch (B1): UIs show it as it is."""
+"""Errors the core raises. Their text is plain Dutch (B1): staff UIs show it as it is.
+
+Each error has a ``code`` and structured ``params`` (times, dates, names): the public
+screens word a refusal in the visitor's language from those (``kiosk.messages``), never
+by reading the Dutch text.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,13 @@ from typing import TYPE_CHECKING, Any
 class DomainError(Exception):
     """A request the rules do not allow; nothing was changed."""
 
-    def __init__(self, message: str, *, code: str = "domain") -> None:
+    def __init__(
+        self, message: str, *, code: str = "domain", params: dict[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.code = code
+        self.params: dict[str, object] = dict(params or {})
 
 
 class NotFound(DomainError):
@@ -28,8 +36,15 @@ class IllegalTransition(DomainError):
 class Refused(DomainError):
     """A visitor's request refused by opening hours or the service offer."""
 
-    def __init__(self, message: str, *, code: str = "refused", service: str = "") -> None:
-        super().__init__(message, code=code)
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str = "refused",
+        params: dict[str, object] | None = None,
+        service: str = "",
+    ) -> None:
+        super().__init__(message, code=code, params=params)
         # The service asked for, when the refusal concerns one: a UI may offer the next
         # step for it (the kiosk: take a number for it now).
         self.service = service

@@ -261,3 +261,17 @@ def ticket_printed(session: Session, ctx: Context, ticket: Ticket) -> bool:
                 session, "SELECT loket_ticket_printed(:ticket, :at)", ticket=ticket.id, at=ctx.now
             )
         )
+
+
+def ticket_language(session: Session, ctx: Context, ticket: Ticket, language: str) -> bool:
+    """``loket_ticket_language`` (migration 0014): the visitor's language on the ticket."""
+    with _refusals():
+        return bool(
+            _call(
+                session,
+                "SELECT loket_ticket_language(:ticket, :language, :at)",
+                ticket=ticket.id,
+                language=language,
+                at=ctx.now,
+            )
+        )

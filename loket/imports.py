@@ -278,7 +278,7 @@ def _match_service(text: str, services: list[Service]) -> Service | None:
     if not key:
         return None
     for s in services:
-        if key in (s.code, s.name_nl.lower(), s.name_en.lower()):
+        if key in (s.code, *(name.lower() for name in (s.name_text or {}).values())):
             return s
     # "Afspraak: Paspoort aanvragen" or "paspoort" as a word in a longer text.
     hits = [

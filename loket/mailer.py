@@ -26,7 +26,7 @@ from typing import Any
 
 from loket.config_fields import Reader
 from loket.config_schema import SMTP, declared
-from loket.confirmations import Confirmation, mail_text
+from loket.confirmations import Confirmation, mail_subject, mail_text
 from loket.errors import ConfigError, Refused
 
 PASSWORD_ENV = "LOKET_SMTP_PASSWORD"
@@ -78,7 +78,7 @@ def build_message(
     c: Confirmation, to: str, sender: str, pdf: bytes, calendar: bytes
 ) -> EmailMessage:
     message = EmailMessage()
-    message["Subject"] = f"Uw afspraak op {c.date_text} om {c.start:%H:%M} uur"
+    message["Subject"] = mail_subject(c)
     message["From"] = sender
     message["To"] = to
     message["Message-ID"] = make_msgid(domain="loket.local")

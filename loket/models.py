@@ -103,8 +103,12 @@ class Municipality(Base):
     early_checkin_minutes: Mapped[int] = mapped_column(Integer, default=_m("early_checkin_minutes"))
     late_minutes: Mapped[int] = mapped_column(Integer, default=_m("late_minutes"))
     purge_after_days: Mapped[int] = mapped_column(Integer, default=_m("purge_after_days"))
-    info_line_nl: Mapped[str] = mapped_column(Text, default=_m("info_line"))
-    info_line_en: Mapped[str] = mapped_column(Text, default=_m("info_line"))
+    # Texts from the file per language ({"nl": ..., "de": ...}; loket.views.language.pick).
+    info_line_text: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
+    # The languages the public screens offer; Dutch always first.
+    languages: Mapped[list[str]] = mapped_column(
+        JSON, default=lambda: ["nl", "en"], server_default='["nl", "en"]'
+    )
     # How to cancel an appointment (letters, e-mails).
     phone: Mapped[str] = mapped_column(String(40), default=_m("phone"), server_default="")
     website: Mapped[str] = mapped_column(String(200), default=_m("website"), server_default="")
@@ -147,10 +151,8 @@ class Branch(TargetOverrides, Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     address: Mapped[str] = mapped_column(String(200), default=declared("branches", "address"))
-    wait_area: Mapped[str] = mapped_column(String(120), default=declared("branches", "wait_area"))
-    wait_area_en: Mapped[str] = mapped_column(
-        String(120), default=declared("branches", "wait_area_en"), server_default=""
-    )
+    # Where to wait, per language ({"nl": "de wachtruimte in de hal", "en": ...}).
+    wait_area_text: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     public_holidays: Mapped[bool] = mapped_column(
         Boolean, default=declared("branches", "public_holidays")
     )
@@ -158,6 +160,12 @@ class Branch(TargetOverrides, Base):
     periods: Mapped[list[OpeningPeriod]] = relationship(
         back_populates="branch", cascade="all, delete-orphan", order_by="OpeningPeriod.start"
     )
+
+    @property
+    def wait_area(self) -> str:
+        """Where to wait, in Dutch (staff screens)."""
+        return (self.wait_area_text or {}).get("nl", "")
+
     exceptions: Mapped[list[DayException]] = relationship(
         back_populates="branch", cascade="all, delete-orphan"
     )
@@ -200,18 +208,27 @@ class Service(TargetOverrides, Base):
     __tablename__ = "service"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    name_nl: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
+    # Name and "what to bring" per language ({"nl": ..., "en": ...}); Dutch always there.
+    name_text: Mapped[dict[str, str]] = mapped_column(JSON, server_default="{}")
     prefix: Mapped[str] = mapped_column(String(2))
     duration_minutes: Mapped[int] = mapped_column(Integer)
-    bring_nl: Mapped[str] = mapped_column(Text, default=declared("services", "bring"))
-    bring_en: Mapped[str] = mapped_column(Text, default=declared("services", "bring"))
+    bring_text: Mapped[dict[str, str]] = mapped_column(JSON, default=dict, server_default="{}")
     icon: Mapped[str] = mapped_column(String(40), default=declared("services", "icon"))
     channels: Mapped[list[str]] = mapped_column(JSON, default=list)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
+    @property
+    def name_nl(self) -> str:
+        """The Dutch name: what staff screens, reports and the core's messages use."""
+        return (self.name_text or {}).get("nl", "")
+
+    @property
+    def bring_nl(self) -> str:
+        return (self.bring_text or {}).get("nl", "")
+
     def name(self, language: str = "nl") -> str:
-        return self.name_en if language == "en" else self.name_nl
+        texts = self.name_text or {}
+        return texts.get(language) or texts.get("nl", "")
 
 
 class BranchService(Base):
@@ -293,6 +310,8 @@ class Appointment(Base):
         _enum(AppointmentStatus), default=AppointmentStatus.BOOKED
     )
     channel: Mapped[str] = mapped_column(String(20), default="counter")
+    # The language the letter, e-mail and .ics are written in (loket.confirmations).
+    language: Mapped[str] = mapped_column(String(8), default="nl", server_default="nl")
     created_at: Mapped[datetime] = mapped_column(DateTime)
     checked_in_at: Mapped[datetime | None] = mapped_column(DateTime, nullable=True)
     call_by_name: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -338,6 +357,8 @@ class Ticket(Base):
     sequence: Mapped[int] = mapped_column(Integer)
     kind: Mapped[TicketKind] = mapped_column(_enum(TicketKind))
     status: Mapped[TicketStatus] = mapped_column(_enum(TicketStatus), index=True)
+    # The language the visitor chose at the kiosk: the spoken call uses it.
+    language: Mapped[str] = mapped_column(String(8), default="nl", server_default="nl")
     issued_at: Mapped[datetime] = mapped_column(DateTime)
     # When the wait starts counting: issue (walk-in) or the later of check-in and
     # appointment time (appointment).

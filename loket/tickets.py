@@ -304,7 +304,11 @@ def issue_walk_in(
             day = "vandaag" if again.date() == ctx.now.date() else describe_day(again.date())
             when = f" U kunt zonder afspraak komen op {day} vanaf {again:%H:%M}."
         why = f" {reason.rstrip('.')}." if reason else ""
-        raise Refused(f"{branch.name} is nu gesloten.{why}{when}", code="closed")
+        raise Refused(
+            f"{branch.name} is nu gesloten.{why}{when}",
+            code="closed",
+            params={"again": again} if again is not None else {},
+        )
     let_in = let_in and period.mode is PeriodMode.APPOINTMENT
     if let_in and not ctx.actor.roles & LET_IN_ROLES:
         raise Refused(
@@ -316,6 +320,7 @@ def issue_walk_in(
             f"Tot {period.end:%H:%M} helpen we alleen mensen met een afspraak. "
             "Maak een afspraak bij de receptie, online of via de telefoon.",
             code="appointment_only",
+            params={"until": period.end},
         )
     if hall.uses_functions(session):
         seconds = (

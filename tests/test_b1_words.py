@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import ast
 import io
+import json
 import re
 import tomllib
-import xml.etree.ElementTree as ET
 from datetime import datetime
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from hardware.ticket_layout import _LABELS
 from loket import codes
 from loket.confirmations import Confirmation, ics, letter_pdf, mail_text
 
@@ -61,13 +60,18 @@ def visitor_texts() -> dict[str, list[str]]:
             texts[str(path.relative_to(ROOT))] = _strings(path)
     for module in MODULES:
         texts[module] = _strings(ROOT / module)
-    for ts in sorted((ROOT / "assets" / "translations").glob("*.ts")):
-        texts[ts.name] = [s.text or "" for s in ET.parse(ts).iter("source")]
-    texts["ticket"] = list(_LABELS["nl"].values())
+    # The Dutch sources of every visitor text (the keys of a catalogue).
+    english = json.loads((ROOT / "assets" / "translations" / "en.json").read_text("utf-8"))
+    texts["catalogue sources"] = list(english["messages"])
     demo = tomllib.loads((ROOT / "assets" / "demo" / "municipality.toml").read_text("utf-8"))
     texts["demo municipality"] = [
         str(s["name"]["nl"] if isinstance(s["name"], dict) else s["name"]) for s in demo["services"]
-    ] + [b.get("wait_area", "") for b in demo["branches"]]
+    ] + [
+        str(
+            b["wait_area"]["nl"] if isinstance(b.get("wait_area"), dict) else b.get("wait_area", "")
+        )
+        for b in demo["branches"]
+    ]
     texts["code refusals"] = [
         cls.message for cls in vars(codes).values()
         if isinstance(cls, type) and issubclass(cls, codes.CodeError)

@@ -92,7 +92,8 @@ class FeedbackRatingScreen(Screen):
         self.score_text = label("body")
         self.scores = QButtonGroup(self)
         # One row of ten on a landscape screen, two rows of five on a portrait one.
-        per_row = 5 if s.screen_height_px > s.screen_width_px else 10
+        portrait = s.screen_height_px > s.screen_width_px
+        per_row = 5 if portrait else 10
         score_row = QGridLayout()
         score_row.setSpacing(12)
         for n in range(1, 11):
@@ -115,7 +116,9 @@ class FeedbackRatingScreen(Screen):
             for n in range(1, 6):
                 b = button(
                     min_height=int(s.touch_px * (1.2 if s.screen_height_px < 900 else 1.4)),
-                    min_width=int(s.touch_px * 1.8),
+                    # Narrower on a portrait screen: room for the aspect's word in
+                    # every language ("Компетентно"); still well over a touch target.
+                    min_width=int(s.touch_px * (1.5 if portrait else 1.8)),
                 )
                 b.setCheckable(True)
                 b.setIconSize(QSize(icon_px, icon_px))
@@ -165,11 +168,7 @@ class FeedbackRatingScreen(Screen):
     def retranslate(self) -> None:
         self.title.setText(self.tr("Hoe was uw bezoek?"))
         if self.ticket is not None:
-            service = (
-                self.ticket.service_name_en
-                if self.host.language == "en"
-                else self.ticket.service_name
-            )
+            service = self.ticket.service_in(self.host.language)
             self.about.setText(
                 self.tr("Nummer {number}: {service}").format(
                     number=self.ticket.number, service=service

@@ -14,9 +14,10 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout
 
-from kiosk.printing import ticket_payload
+from kiosk.printing import ticket_payload, wait_words
 from kiosk.screens.common import Host, Screen, button, label
 from loket.views import TicketView, qr_png
+from loket.views.language import say
 
 
 class TicketScreen(Screen):
@@ -29,8 +30,8 @@ class TicketScreen(Screen):
         s = host.settings
         self.ticket: TicketView | None = None
         self.checked_in = False
-        self.wait_area = ""
-        self.wait_area_en = ""
+        # Where to wait, per language, as the branch is configured.
+        self.wait_areas: dict[str, str] = {}
         # None while printing, True printed, "choose" while the visitor decides,
         # "screen_only" when they chose not to print, else the problem ("paper_out", ...)
         self.print_state: bool | str | None = None
@@ -95,14 +96,13 @@ class TicketScreen(Screen):
         ticket: TicketView,
         *,
         checked_in: bool,
-        wait_area: str,
-        wait_area_en: str = "",
+        wait_areas: dict[str, str],
         choose: bool = False,
     ) -> None:
-        """``wait_area``: where to wait, in Dutch and English (the printed ticket says the
-        same); ``choose``: ask "Bonnetje printen" or "Alleen op het scherm" first."""
+        """``wait_areas``: where to wait, per language (the printed ticket says the same);
+        ``choose``: ask "Bonnetje printen" or "Alleen op het scherm" first."""
         self.ticket, self.checked_in = ticket, checked_in
-        self.wait_area, self.wait_area_en = wait_area, wait_area_en
+        self.wait_areas = wait_areas
         self.print_state = "choose" if choose else None
         self.retranslate()
 
@@ -110,21 +110,17 @@ class TicketScreen(Screen):
         self.print_state = state
         self.retranslate()
 
+    def place(self, language: str) -> str:
+        """Where to wait in ``language``: the branch's text in that language, else "the
+        waiting area" (never the Dutch place name in an English sentence)."""
+        return self.wait_areas.get(language) or say(language, "de wachtruimte")
+
     def wait_text(self, t: TicketView) -> str:
-        """The expected wait; when nobody who does the service is at a counter, says so
-        and from when someone is expected (never "0 minutes")."""
-        if t.wait_note is not None:
-            if t.wait_expected_from:
-                return self.tr("Nu is er niemand voor deze dienst. Verwacht vanaf {time}.").format(
-                    time=t.wait_expected_from
-                )
-            return self.tr("Nu is er niemand voor deze dienst.")
+        """The expected wait; the same rules as the printed ticket (kiosk.printing)."""
         minutes = t.predicted_wait_minutes
-        if minutes is None:
-            return ""
-        if minutes <= 1:
-            return self.tr("U bent bijna aan de beurt.")
-        return self.tr("U wacht ongeveer {minutes} minuten.").format(minutes=minutes)
+        if t.wait_note is None and minutes is not None and minutes > 1:
+            return self.tr("U wacht ongeveer {minutes} minuten.").format(minutes=minutes)
+        return wait_words(t, self.host.language) or ""
 
     def retranslate(self) -> None:
         self.done.setText(self.tr("Klaar"))
@@ -143,7 +139,7 @@ class TicketScreen(Screen):
         self.number_caption.setText(self.tr("Uw nummer is"))
         self.number.setText(t.number)
         self.number.setAccessibleName(self.tr("Uw nummer is {number}").format(number=t.number))
-        self.service.setText(t.service_name_en if language == "en" else t.service_name)
+        self.service.setText(t.service_in(language))
         lines = []
         if late:
             lines.append(
@@ -161,13 +157,11 @@ class TicketScreen(Screen):
         wait = self.wait_text(t)
         if wait and not early:
             lines.append(wait)
-        place = self.wait_area_en if language == "en" else self.wait_area
-        if place:
-            lines.append(
-                self.tr("Wacht in {place}. Uw nummer komt op het scherm.").format(place=place)
+        lines.append(
+            self.tr("Wacht in {place}. Uw nummer komt op het scherm.").format(
+                place=self.place(language)
             )
-        else:
-            lines.append(self.tr("Wacht in de wachtruimte. Uw nummer komt op het scherm."))
+        )
         if t.needs_assistance:
             lines.append(self.tr("De medewerker weet dat u hulp nodig heeft."))
         self.details.setText("\n".join(lines))

@@ -11,17 +11,13 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.screens.common import Host, Screen, TileButton, button, label
 from kiosk.theme import pictogram
-from loket.views import MONTHS_EN, BranchStatus, ServiceView, describe_day
-
-EN_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+from loket.views import BranchStatus, ServiceView
+from loket.views.language import format_day
 
 
 def day_words(moment: datetime, today: datetime, language: str) -> str:
-    if moment.date() == today.date():
-        return "today" if language == "en" else "vandaag"
-    if language == "en":
-        return f"{EN_DAYS[moment.weekday()]} {moment.day} {MONTHS_EN[moment.month - 1]}"
-    return describe_day(moment.date())
+    """'vandaag', or the day in the visitor's language (Babel): 'Dienstag, 8. Dezember'."""
+    return format_day(moment.date(), language, today.date())
 
 
 class WalkInScreen(Screen):
@@ -52,8 +48,14 @@ class WalkInScreen(Screen):
         actions.setSpacing(24)
         actions.addWidget(self.back)
         actions.addStretch(1)
-        actions.addWidget(self.assist_hint, 3)
-        actions.addWidget(self.assist, 2)
+        help_row = actions
+        if s.screen_width_px < 1200:
+            # A narrow (portrait) screen: the hint and the help button get a row of their
+            # own, so a long translation of "Ik heb hulp nodig" still fits beside "Terug".
+            help_row = QHBoxLayout()
+            help_row.setSpacing(24)
+        help_row.addWidget(self.assist_hint, 3)
+        help_row.addWidget(self.assist, 2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 24, 60, 24)
         layout.setSpacing(20)
@@ -66,6 +68,8 @@ class WalkInScreen(Screen):
         layout.addWidget(self.title)
         layout.addWidget(self.grid_box, 1)
         layout.addWidget(self.closed_text, 1)
+        if help_row is not actions:
+            layout.addLayout(help_row)
         layout.addLayout(actions)
 
     def show_offer(self, status: BranchStatus, services: list[ServiceView], now: datetime) -> None:

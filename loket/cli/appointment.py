@@ -21,6 +21,7 @@ def _book(args: argparse.Namespace) -> int:
         channel=args.channel,
         call_by_name=args.call_by_name,
         needs_assistance=args.assistance,
+        language=args.language,
         **({"override": args.override} if args.override else {}),
     )
     emit(
@@ -99,6 +100,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     book.add_argument("--call-by-name", action="store_true")
     book.add_argument("--assistance", action="store_true")
+    book.add_argument(
+        "--language", default="nl", help="language of the letter and e-mail (nl, en, de, ...)"
+    )
     book.add_argument(
         "--override",
         choices=sorted(OVERRIDE_REASONS),

@@ -558,5 +558,5 @@ def build_report(
         previous=earlier if earlier.has_data else None,
         branch_names=branches,
         service_names={s.code: s.name_nl for s in services},
-        service_names_en={s.code: s.name_en for s in services},
+        service_names_en={s.code: s.name("en") for s in services},
     )

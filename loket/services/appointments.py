@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from loket import appointments, check_in_wait, codes, tickets
+from loket.language import pick
 from loket.models import Appointment, Branch
 from loket.services.base import BookingDetails, ServiceBase
 from loket.tickets import Context
@@ -159,14 +160,15 @@ class AppointmentService(ServiceBase):
                 reference=a.reference,
                 code=code,
                 short_code=short,
-                service_name=a.service.name_nl,
-                bring=a.service.bring_nl,
+                service_name=a.service.name(a.language),
+                bring=pick(a.service.bring_text, a.language),
                 start=a.start,
                 duration_minutes=a.duration_minutes,
                 branch_name=a.branch.name,
                 address=a.branch.address,
                 name=a.name,
-                info_line=muni.info_line_nl,
+                info_line=pick(muni.info_line_text, a.language),
+                language=a.language,
                 phone=muni.phone,
                 website=muni.website,
             )

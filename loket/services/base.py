@@ -30,6 +30,7 @@ class BookingDetails(TypedDict, total=False):
     channel: str
     call_by_name: bool
     needs_assistance: bool
+    language: str  # of the letter, e-mail and .ics (loket.language)
 
 
 T = TypeVar("T")

@@ -48,14 +48,14 @@ class ServiceShown(TypedDict):
 
     code: str
     name_nl: str
-    name_en: str
     prefix: str
     duration_minutes: int
     bring_nl: str
-    bring_en: str
     icon: str
     walk_in: bool
     appointment: bool
+    names: dict[str, str]
+    brings: dict[str, str]
     branches: list[str]
 
 

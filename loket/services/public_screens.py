@@ -98,3 +98,21 @@ class PublicScreenService(ServiceBase):
             return tickets.record_printed(session, ctx, ticket)
 
         return self._write(run, "issue_ticket")
+
+    def languages(self) -> tuple[str, ...]:
+        """``[municipality] languages``: what the kiosk's chooser offers, Dutch first."""
+        return self._read(lambda s: tuple(tickets.settings(s).languages or ("nl",)))
+
+    def record_language(self, branch: str, number: str, language: str) -> bool:
+        """The language the visitor chose at the kiosk, on today's waiting ticket
+        ``number``: the spoken call uses it. PostgreSQL: through the database function of
+        migration 0014 (loket.ticket_language)."""
+        from loket import ticket_language
+
+        def run(session: Session, ctx: Context) -> bool:
+            ticket = tickets.find_ticket(
+                session, tickets.get_branch(session, branch), number, ctx.now.date(), lock=False
+            )
+            return ticket_language.set_language(session, ctx, ticket, language)
+
+        return self._write(run, "issue_ticket")

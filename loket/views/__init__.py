@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect
 
+from loket.language import pick
 from loket.models import Appointment, Branch, Service, Ticket
 
 
@@ -33,8 +34,8 @@ class TicketView:
     number: str
     branch: str
     service: str
-    service_name: str
-    service_name_en: str
+    service_name: str  # Dutch
+    service_names: dict[str, str]  # per language: service_in(language)
     kind: str
     status: str
     issued_at: datetime
@@ -50,6 +51,8 @@ class TicketView:
     reason: str | None = None
     # Why there is no expected wait: "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
     wait_note: str | None = None
+    # The language the visitor chose at the kiosk (the rating screen starts in it).
+    language: str = "nl"
     wait_expected_from: str | None = None  # the "13:00" of that note, for translation
 
     @classmethod
@@ -60,7 +63,7 @@ class TicketView:
             branch=t.branch.code,
             service=t.service.code,
             service_name=t.service.name_nl,
-            service_name_en=t.service.name_en,
+            service_names=dict(t.service.name_text or {}),
             kind=t.kind.value,
             status=t.status.value,
             issued_at=t.issued_at,
@@ -79,7 +82,12 @@ class TicketView:
             # Only when loaded (staff operations load it): a public-hall PC may not read it.
             transfer_note=(None if "transfer_note" in inspect(t).unloaded else t.transfer_note),
             reason=reason,
+            language=t.language,
         )
+
+    def service_in(self, language: str) -> str:
+        """The service's name in ``language`` (Dutch when it has none)."""
+        return pick(self.service_names, language) or self.service_name
 
     def waited_minutes(self, now: datetime) -> int:
         """Minutes waited so far, or until the first call once called."""
@@ -139,32 +147,35 @@ class AppointmentView:
 class ServiceView:
     code: str
     name_nl: str
-    name_en: str
     prefix: str
     duration_minutes: int
     bring_nl: str
-    bring_en: str
     icon: str
     walk_in: bool = True
     appointment: bool = True
+    names: dict[str, str] = field(default_factory=dict)
+    brings: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, s: Service, walk_in: bool = True, appointment: bool = True) -> ServiceView:
         return cls(
             code=s.code,
             name_nl=s.name_nl,
-            name_en=s.name_en,
             prefix=s.prefix,
             duration_minutes=s.duration_minutes,
             bring_nl=s.bring_nl,
-            bring_en=s.bring_en,
             icon=s.icon,
             walk_in=walk_in,
             appointment=appointment,
+            names=dict(s.name_text or {}),
+            brings=dict(s.bring_text or {}),
         )
 
     def name(self, language: str = "nl") -> str:
-        return self.name_en if language == "en" else self.name_nl
+        return pick(self.names, language) or self.name_nl
+
+    def bring(self, language: str = "nl") -> str:
+        return pick(self.brings, language) or self.bring_nl
 
 
 @dataclass(frozen=True)
@@ -172,9 +183,10 @@ class BranchView:
     code: str
     name: str
     address: str
-    wait_area: str
+    wait_area: str  # Dutch
     counters: list[dict[str, Any]] = field(default_factory=list)
-    wait_area_en: str = ""  # "" → the kiosk says "the waiting area"
+    # Per language; a language without its own text: the kiosk says "the waiting area".
+    wait_areas: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def of(cls, b: Branch) -> BranchView:
@@ -183,7 +195,7 @@ class BranchView:
             name=b.name,
             address=b.address,
             wait_area=b.wait_area,
-            wait_area_en=b.wait_area_en,
+            wait_areas=dict(b.wait_area_text or {}),
             counters=[
                 {"number": c.number, "name": c.name, "services": sorted(s.code for s in c.services)}
                 for c in b.counters

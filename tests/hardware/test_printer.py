@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import socket
 
+import numpy
 import pytest
 import zxingcpp
+from PIL import Image, ImageDraw, ImageFont, ImageOps, features
 
 from hardware.emulator.escpos_decoder import EscposDecoder
 from hardware.errors import (
@@ -15,6 +17,7 @@ from hardware.errors import (
     PrinterUnreachable,
 )
 from hardware.printer import FakeTicketPrinter, Paper, PrinterWarning, open_printer
+from hardware.ticket import TicketWords
 
 
 def test_ticket_prints_number_qr_and_dutch_text(printer_emulator, ticket):
@@ -52,12 +55,23 @@ def test_english_ticket_on_a_tm_t88v(printer_emulator, ticket):
 
     printer_emulator.width_dots = 512
     open_printer(printer_emulator.url, "TM-T88V").print_ticket(
-        replace(ticket, language="en", expected_wait_minutes=1)
+        replace(
+            ticket,
+            language="en",
+            expected_wait_minutes=1,
+            # The kiosk words these from the catalogues (kiosk.printing.ticket_words).
+            words=TicketWords(
+                "Your number",
+                "Issued on Tuesday, 24 November 2026, 09:05",
+                "It will be your turn very soon.",
+                "Please wait in: the waiting area",
+            ),
+        )
     )
     receipt = printer_emulator.wait_for_receipt()
     assert "Your number" in receipt.text
-    # One minute or less: the words the kiosk's screen uses, not "about 1 minute".
     assert "It will be your turn very soon." in receipt.text
+    assert "Please wait in: the waiting area" in receipt.text
     assert [r.text for r in zxingcpp.read_barcodes(receipt.image)] == [ticket.qr_payload]
 
 
@@ -153,3 +167,96 @@ def test_fake_printer_rehearses_failures(ticket):
     with pytest.raises(PaperOut):
         printer.print_ticket(ticket)
     assert printer.printed == [ticket]
+
+
+def _ink(img: Image.Image) -> Image.Image:
+    """The inked part of a picture, as black on white, cropped to the ink."""
+    gray = img.convert("L").point(lambda v: 0 if v < 128 else 255)
+    box = ImageOps.invert(gray).getbbox()
+    assert box is not None
+    return gray.crop(box)
+
+
+def _lines(paper: Image.Image, gap: int = 8) -> list[Image.Image]:
+    """The printed lines of the paper: bands of ink separated by blank rows."""
+    ink = numpy.asarray(paper.convert("L")) < 128
+    rows = [bool(v) for v in numpy.asarray(ink.any(axis=1)).tolist()]
+    bands: list[tuple[int, int]] = []
+    for y, inked in enumerate(rows):
+        if not inked:
+            continue
+        if bands and y - bands[-1][1] <= gap:
+            bands[-1] = (bands[-1][0], y)
+        else:
+            bands.append((y, y))
+    return [_ink(paper.crop((0, top, paper.width, bottom + 1))) for top, bottom in bands]
+
+
+def _likeness(a: Image.Image, b: Image.Image) -> float:
+    """Share of inked pixels in common (intersection over union) at the same size."""
+    b = b.resize(a.size)
+    x = numpy.asarray(a) < 128
+    y = numpy.asarray(b) < 128
+    return float((x & y).sum() / max(1, (x | y).sum()))
+
+
+def _rendered(text: str, engine: ImageFont.Layout, direction: str | None) -> Image.Image:
+    font = ImageFont.truetype(
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", 64, layout_engine=engine
+    )
+    img = Image.new("L", (1400, 120), 255)
+    ImageDraw.Draw(img).text((10, 20), text, font=font, fill=0, direction=direction)
+    return _ink(img)
+
+
+@pytest.mark.skipif(not features.check("raqm"), reason="needs Pillow with libraqm as reference")
+def test_arabic_ticket_prints_shaped_right_to_left(printer_emulator, ticket):
+    """Arabic lines go to the printer as pictures, shaped and in visual order; the decoded
+    paper is compared with HarfBuzz/FriBiDi (Pillow's raqm layout) as an independent
+    reference, and the number and QR stay as they are."""
+    from dataclasses import replace
+
+    service = "طلب جواز سفر"  # "apply for a passport"
+    arabic = replace(
+        ticket,
+        service=service,
+        language="ar",
+        rtl=True,
+        sentence="سيظهر رقمك على الشاشة.",
+        words=TicketWords("رقمك", "تم الحصول على الرقم: 09:05", None, "انتظر في: B"),
+    )
+    open_printer(printer_emulator.url, "TM-T20II").print_ticket(arabic)
+    receipt = printer_emulator.wait_for_receipt()
+    assert receipt.image is not None
+    assert "A 12" in receipt.text_lines  # the number: printer text, left to right
+    assert [r.text for r in zxingcpp.read_barcodes(receipt.image)] == [ticket.qr_payload]
+    assert receipt.raster_images  # the Arabic lines came as pictures
+    assert not any("?" in line for line in receipt.text_lines)
+
+    right = _rendered(service, ImageFont.Layout.RAQM, "rtl")
+    naive = _rendered(service, ImageFont.Layout.BASIC, None)  # logical order, unshaped
+    reversed_ = _rendered(service[::-1], ImageFont.Layout.BASIC, None)
+    best = max(_lines(receipt.image), key=lambda line: _likeness(line, right))
+    assert _likeness(best, right) > 0.6
+    assert _likeness(best, right) > _likeness(best, naive) + 0.2
+    assert _likeness(best, right) > _likeness(best, reversed_) + 0.2
+
+
+def test_letters_outside_the_code_page_print_as_pictures_not_question_marks(
+    printer_emulator, ticket
+):
+    """Polish ł, Turkish ş and Cyrillic are not in CP858: those lines come as pictures."""
+    from dataclasses import replace
+
+    polish = replace(
+        ticket,
+        language="pl",
+        service="Zgłoszenie przeprowadzki",
+        words=TicketWords("Twój numer", "Numer pobrany: 09:05", None, "Poczekaj w: Hal"),
+    )
+    open_printer(printer_emulator.url, "TM-T20II").print_ticket(polish)
+    receipt = printer_emulator.wait_for_receipt()
+    assert "Zgłoszenie przeprowadzki" not in receipt.text  # not as printer text ...
+    assert not any("?" in line for line in receipt.text_lines)  # ... and never as '?'
+    assert len(receipt.raster_images) == 1  # the service line, with its ł
+    assert "Twój numer" in receipt.text_lines  # ó is in CP858: those lines stay text

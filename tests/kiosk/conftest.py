@@ -9,19 +9,11 @@ import pytest
 from PySide6.QtWidgets import QApplication, QWidget
 
 from hardware.printer import FakeTicketPrinter
-from kiosk.i18n import catalogue
 from kiosk.kiosk_window import KioskWindow
 from kiosk.settings import KioskSettings
 from loket.services import Loket
 
 SHOTS = Path(__file__).resolve().parents[1] / "screenshots"
-
-
-@pytest.fixture(scope="session", autouse=True)
-def english_catalogue() -> Path:
-    qm = catalogue("en")
-    assert qm.exists(), "assets/translations/loket_en.qm could not be compiled"
-    return qm
 
 
 def screenshot(widget: QWidget, name: str) -> Path:

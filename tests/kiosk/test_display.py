@@ -64,7 +64,8 @@ def test_name_only_for_visitors_who_asked(qtbot, sqlite_loket):
 
 def test_end_to_end_kiosk_counter_display(qtbot, loket):
     """Kiosk issues a ticket; a counter on "another PC" calls it; the display shows and
-    speaks it. Runs on SQLite and PostgreSQL (the live feed differs per backend)."""
+    speaks it, in the language the visitor chose at the kiosk (German here). Runs on
+    SQLite and PostgreSQL (the live feed and the kiosk's writes differ per backend)."""
     feed = LiveFeed(loket)
     announcer = FakeAnnouncer()
     display = DisplayWindow(loket, settings(), announcer=announcer, feed=feed)
@@ -74,6 +75,7 @@ def test_end_to_end_kiosk_counter_display(qtbot, loket):
     qtbot.addWidget(display)
     qtbot.addWidget(kiosk)
     try:
+        kiosk.set_language("de")
         kiosk.take_number("verhuizing", False)
         number = kiosk.ticket.number.text()
         assert number.startswith("E ")
@@ -90,7 +92,7 @@ def test_end_to_end_kiosk_counter_display(qtbot, loket):
         )
         assert display.call_counter.text() == "Balie 3"
         qtbot.waitUntil(lambda: bool(announcer.phrases), timeout=10000)
-        assert announcer.phrases == [f"Nummer E {number.split()[1]}, balie 3"]
+        assert announcer.phrases == [f"Nummer E {number.split()[1]}, Schalter 3"]
     finally:
         feed.stop()
         kiosk.unlock_and_close()

@@ -84,3 +84,22 @@ def test_scanned_ticket_opens_the_rating(qtbot, kiosk, sqlite_loket):
     assert number in kiosk.feedback_rating.about.text()
     kiosk.handle_scan(ticket_payload("nieuwleusen", "A 1"))
     assert kiosk.message.title.text() == "Dit bonnetje is van een andere plek"
+
+
+def test_the_rating_screen_speaks_the_language_the_ticket_was_taken_in(qtbot, kiosk, sqlite_loket):
+    """A visitor who took the number in Polish scans it after the visit: the rating
+    screen is in Polish without choosing again."""
+    number = served_ticket(sqlite_loket)
+    assert sqlite_loket.record_language("dalfsen", number, "pl") is False  # served: too late
+    kiosk.go("start")
+    kiosk.set_language("pl")
+    kiosk.take_number("verhuizing", False)
+    polish = kiosk.ticket.number.text()
+    kiosk.go("start")  # the next visitor: Dutch again
+    assert kiosk.language == "nl"
+    sqlite_loket.call_ticket("dalfsen", 1, polish, "other")
+    sqlite_loket.start("dalfsen", polish)
+    sqlite_loket.finish("dalfsen", polish)
+    kiosk.handle_scan(ticket_payload("dalfsen", polish))
+    assert kiosk.current == "feedback_rating" and kiosk.language == "pl"
+    assert kiosk.feedback_rating.title.text() == "Jak oceniasz wizytę?"

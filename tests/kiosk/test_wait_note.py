@@ -26,7 +26,8 @@ def test_nobody_for_the_service_shows_from_when_on_screen_and_ticket(
     assert "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00." in details
     assert "minuten" not in details
     qtbot.waitUntil(lambda: len(printer.printed) == 1)
-    assert printer.printed[0].wait_note == (
+    assert printer.printed[0].words is not None
+    assert printer.printed[0].words.wait == (
         "Nu is er niemand voor deze dienst. Verwacht vanaf 13:00."
     )
     screenshot(kiosk, "kiosk-ticket-nobody-for-service")
@@ -35,5 +36,6 @@ def test_nobody_for_the_service_shows_from_when_on_screen_and_ticket(
     kiosk.take_number("paspoort", False)
     assert "Nobody is serving this right now. Expected from 13:00." in kiosk.ticket.details.text()
     qtbot.waitUntil(lambda: len(printer.printed) == 2)
-    assert printer.printed[1].wait_note == "Nobody is serving this right now. Expected from 13:00."
+    assert printer.printed[1].words is not None
+    assert printer.printed[1].words.wait == "Nobody is serving this right now. Expected from 13:00."
     screenshot(kiosk, "kiosk-ticket-nobody-for-service-en")

@@ -75,7 +75,10 @@ def test_unknown_keys_at_every_level_name_the_place_and_the_nearest_name():
     )
     assert "branches[0] (dalfsen).exceptions[0].reden: onbekende instelling" in text
     assert "bedoelt u 'reason'?" in text
-    assert "services[1] (idkaart).name.fr: onbekende taal; gebruik nl en en" in problems
+    assert (
+        "services[1] (idkaart).name.fr: taal 'fr' staat niet in municipality.languages "
+        "(nl, en, de, pl, tr, uk, ar); voeg de taal daar toe of haal deze tekst weg" in problems
+    )
     assert "staff[0].skils: onbekende instelling in [[staff]]; bedoelt u 'skills'?" in problems
     assert len(problems) == 7
 
@@ -114,9 +117,7 @@ def test_model_defaults_are_the_declared_defaults():
         for setting in section.settings:
             if setting.column is None:
                 continue
-            suffixes = ("_nl", "_en") if setting.kind == "localized" else ("",)
-            for suffix in suffixes:
-                column = mapper.columns[setting.column + suffix]
+            for column in (mapper.columns[setting.column],):
                 assert column is not None, f"{section.name}.{setting.key}"
                 default = column.default
                 if default is None or default.is_callable or setting.required:
@@ -170,8 +171,41 @@ def test_optional_texts_may_be_left_out():
     for service in raw["services"]:
         service.pop("bring", None)
     spec = parse_config(raw)
-    assert spec.municipality.columns["info_line_nl"] == ""
-    assert spec.municipality.columns["info_line_en"] == ""
+    assert spec.municipality.columns["info_line_text"] == {}
+    assert all(s.columns["bring_text"] == {} for s in spec.services)
+
+
+def test_a_text_in_a_language_not_in_the_list_is_refused_not_dropped():
+    """[municipality] languages decides which texts a localized setting may hold."""
+    raw = _raw()
+    raw["municipality"]["languages"] = ["nl", "en"]
+    assert "services[0] (paspoort).name.de: taal 'de' staat niet in municipality.languages " in (
+        "\n".join(_problems(raw))
+    )
+    raw["municipality"]["languages"] = ["nl", "en", "de"]
+    for service in raw["services"]:
+        for key in ("name", "bring"):
+            if isinstance(service.get(key), dict):
+                service[key] = {k: v for k, v in service[key].items() if k in ("nl", "en", "de")}
+    for branch in raw["branches"]:
+        if isinstance(branch.get("wait_area"), dict):
+            branch["wait_area"] = {
+                k: v for k, v in branch["wait_area"].items() if k in ("nl", "en", "de")
+            }
+    raw["municipality"]["info_line"] = {"nl": "Welkom", "de": "Willkommen"}
+    spec = parse_config(raw)
+    assert spec.branches[0].columns["wait_area_text"]["de"] == "Wartebereich in der Halle"
+    assert spec.services[0].columns["name_text"]["de"] == "Reisepass beantragen"
+    assert spec.municipality.columns["info_line_text"] == {"nl": "Welkom", "de": "Willkommen"}
+    assert spec.municipality.columns["languages"] == ["nl", "en", "de"]
+
+
+def test_the_language_list_holds_dutch_and_only_shipped_languages():
+    raw = _raw()
+    raw["municipality"]["languages"] = ["en", "xx"]
+    problems = "\n".join(_problems(raw))
+    assert 'municipality.languages: moet "nl" bevatten' in problems
+    assert "onbekende taal (geen vertaling in assets/translations) 'xx'" in problems
 
 
 def test_texts_too_long_for_their_column_or_with_control_characters_are_named():

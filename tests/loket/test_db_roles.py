@@ -202,7 +202,7 @@ def test_kiosk_issues_and_checks_in_but_reads_no_personal_or_staff_data(roles_db
             "SELECT staff_id, name FROM staff_skill JOIN staff ON staff.id = staff_id",
             "SELECT * FROM display_name",
             "SELECT smtp FROM municipality",
-            "UPDATE service SET name_nl = 'x'",
+            "UPDATE service SET prefix = 'x'",
             "UPDATE branch SET name = 'x'",
             "DELETE FROM opening_period",
             "UPDATE municipality SET max_calls = 9",
@@ -295,9 +295,9 @@ def test_counter_serves_and_sees_the_visitor_but_changes_no_configuration(roles_
             "SELECT name FROM appointment WHERE reference = %s", (reference,)
         ).fetchone() == ("Balie Bezoeker",)
         for statement in (
-            "UPDATE service SET name_nl = 'x'",
+            "UPDATE service SET prefix = 'x'",
             "INSERT INTO branch (code, name, "
-            "address, wait_area, public_holidays) VALUES ('x','x','','',true)",
+            "address, wait_area_text, public_holidays) VALUES ('x','x','','{}',true)",
             "UPDATE staff SET roles = '[\"admin\"]'",
             "DELETE FROM ticket",
             "DELETE FROM event",
@@ -323,7 +323,7 @@ def test_reception_books_and_manager_changes_the_configuration(roles_db: RolesDb
     finally:
         reception.db.dispose()
     with roles_db.sql_as("reception") as conn:
-        assert _denied(conn, "UPDATE service SET name_nl = 'x'")
+        assert _denied(conn, "UPDATE service SET prefix = 'x'")
 
     # The team leader's PC applies the configuration (the CLI acts as "system" there).
     manager = Loket(Database(roles_db.url_as("manager")), clock, Actor.system("teamleider"))

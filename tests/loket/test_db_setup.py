@@ -177,6 +177,8 @@ def test_upgrade_of_the_previous_release_with_data_while_the_display_stays_conne
         # A ticket from the kiosk reaches the display that stayed connected.
         kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
         new = kiosk.issue_ticket("dalfsen", "paspoort")
+        # The visitor chose German: recorded through loket_ticket_language (0014).
+        assert kiosk.record_language("dalfsen", new.number, "de")
         kiosk.db.dispose()
         kinds = [r.get("kind") for r in feed.wait(10)]
         assert "ticket.issued" in kinds
@@ -189,6 +191,10 @@ def test_upgrade_of_the_previous_release_with_data_while_the_display_stays_conne
         display.db.dispose()
 
     owner = Loket(Database(roles_db.url), clock, Actor.system("check"))
+    # The texts per language survive the upgrade (0014 moved them out of _nl/_en).
+    names = {s.code: s.names for s in owner.services_at("dalfsen")}
+    assert names["paspoort"]["nl"] == "Paspoort aanvragen"
+    assert names["paspoort"]["en"] == "Apply for a passport"
     numbers = {t.number for t in owner.snapshot("dalfsen").waiting}
     assert {waiting.number, new.number} <= numbers
     assert owner.appointment(booked.reference).reference == booked.reference
