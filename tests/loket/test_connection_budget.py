@@ -113,3 +113,25 @@ def test_a_pc_on_the_real_clock_never_holds_two_connections(
     finally:
         db.dispose()
         postgres_server.drop_database(name)
+
+
+def test_a_pcs_pgbouncer_url_splits_into_engine_and_feed() -> None:
+    """The URL installer/README.md C4 gives a PC: the driver never sees Loket's options,
+    the feed goes to the session-pooled alias."""
+    from loket.db import endpoints
+
+    url = (
+        "postgresql+psycopg://loket_balie:geheim@db.gemeente.local:6432/loket"
+        "?sslmode=verify-full&loket_pooler=transaction&loket_feed_database=loket_feed"
+    )
+    ends = endpoints(url)
+    assert ends.engine == (
+        "postgresql+psycopg://loket_balie:geheim@db.gemeente.local:6432/loket?sslmode=verify-full"
+    )
+    assert ends.feed == (
+        "postgresql+psycopg://loket_balie:geheim@db.gemeente.local:6432/loket_feed"
+        "?sslmode=verify-full"
+    )
+    assert ends.transaction_pooled  # prepare_threshold=None (test_pgbouncer.py fails without)
+    plain = "postgresql+psycopg://pc:pw@db:5432/loket"
+    assert endpoints(plain) == type(ends)(plain, plain, False)
