@@ -1,8 +1,8 @@
 """The waiting-room display: the latest call very large, recent calls, waits per service.
 
 Live: every PC's call arrives through the event feed (``kiosk.live_feed.LiveFeed``); the
-display then re-reads its state through the services and lets the announcer chime and
-speak the call. Text sizes follow from the screen's real size and the distance visitors
+feed's thread then re-reads the display's state over the feed's own connection (one
+database connection per display) and the announcer chimes and speaks the call. Text sizes follow from the screen's real size and the distance visitors
 sit at (``kiosk.accessibility``): the smallest letter is at least distance / 200 high.
 """
 
