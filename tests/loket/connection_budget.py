@@ -145,10 +145,14 @@ def run(
                     last_read, wanted = time.monotonic(), False
                     with lock:
                         out.display_reads[name] += 1
-            # What is still on its way after the last call.
-            for r in feed.wait(0.5):
-                if r["kind"] == "ticket.called":
-                    heard.add(str(r["data"]["number"]))
+            # What is still on its way after the last call (a loaded machine is slow).
+            with lock:
+                called = set(out.served)
+            drain_until = time.monotonic() + 10
+            while not called <= heard and time.monotonic() < drain_until:
+                for r in feed.wait(0.5):
+                    if r["kind"] == "ticket.called":
+                        heard.add(str(r["data"]["number"]))
         except Exception:
             record_error(name)
             ready.release()
