@@ -16,32 +16,65 @@ import json
 import math
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from scheduler.cli import format_run, run_to_dict  # noqa: E402
 from scheduler.policies import POLICIES  # noqa: E402
+from scheduler.report import summarise  # noqa: E402
 from scheduler.runner import ScenarioRun, run_scenario  # noqa: E402
-from scheduler.scenario import load_scenario  # noqa: E402
-from scheduler.staffhours import FACTORS, staff_hours_needed  # noqa: E402
+from scheduler.scenario import Scenario, load_scenario  # noqa: E402
+from scheduler.staffhours import (  # noqa: E402
+    FACTORS,
+    StaffHoursNeeded,
+    day_staff_hours_needed,
+    staff_hours_needed,
+)
 
 
-def unseen_days(count: int, seed: int, replications: int) -> list[dict[str, float | int | None]]:
-    """Plan random days, then simulate them on fresh visitors: predicted vs simulated."""
+def unseen_days(
+    count: int, seed: int, replications: int, search_replications: int = 100
+) -> list[dict[str, object]]:
+    """Plan random days, then simulate them on fresh visitors: predicted vs simulated,
+    every policy on the plan's roster, and the staff-hours each policy needs."""
     import numpy as np
 
     from scheduler.unseen import random_day
     from scheduler.verify import prediction_replications, simulate_plan, verified_plan
 
-    rows: list[dict[str, float | int | None]] = []
+    rows: list[dict[str, object]] = []
     for k in range(count):
         demand, staff, counters = random_day(np.random.default_rng([seed, 500 + k]))
         plan = verified_plan(demand, staff, counters, replications=replications, work_limit=1.0)
         reps = prediction_replications(plan, replications)
         fresh = simulate_plan(plan, staff, replications=reps, seed=seed * 1000 + k)
         pred = plan.predicted_within_target
+        # Every policy on the plan's roster, the same fresh days; then the staff-hours
+        # each needs for the norm (the plan and the rosters planned on its forecast
+        # scaled), on fewer days per rung.
+        shares = {
+            name: round(
+                fresh.within_target
+                if name == "loket"
+                else simulate_plan(
+                    plan, staff, replications=reps, seed=seed * 1000 + k, policy=name
+                ).within_target,
+                4,
+            )
+            for name in POLICIES
+        }
+        needed = day_staff_hours_needed(
+            plan,
+            staff,
+            counters,
+            POLICIES,
+            replications=min(reps, search_replications),
+            seed=seed * 1000 + 500 + k,
+        )
         rows.append(
             {
                 "case": k,
@@ -55,6 +88,12 @@ def unseen_days(count: int, seed: int, replications: int) -> list[dict[str, floa
                 if pred is None
                 else round(100 * (fresh.within_target - pred), 2),
                 "shortfall_intervals": len(plan.shortfalls),
+                "within_target_by_policy": shares,
+                "staff_hours_needed_for_norm": {
+                    name: None if v.staff_hours is None else round(v.staff_hours, 2)
+                    for name, v in needed.items()
+                },
+                "staff_hours_search_days": min(reps, search_replications),
             }
         )
     return rows
@@ -119,6 +158,119 @@ def prediction_check(run: ScenarioRun, visitors: int, seed: int) -> dict[str, ob
     }
 
 
+def staff_hours_lines(loket: StaffHoursNeeded, days: int) -> str:
+    """The staff-hours search's evidence: every rung, every policy's share there, and
+    Loket against each policy on the roster where one of the two first met the norm."""
+    lines = [f"staff-hours search, {days} days per rung (share within the norm per policy):"]
+    for rung in loket.ladder:
+        shares = cast(dict[str, float], rung["within_target"])
+        label = "plan" if rung["factor"] is None else f"x{rung['factor']}"
+        lines.append(
+            f"  {label:>6} {rung['staff_hours']:>6.2f} h  "
+            + "  ".join(f"{n} {v:.2%}" for n, v in shares.items())
+        )
+    for title, table in (("their", loket.versus), ("Loket's", loket.ahead)):
+        for name, d in table.items():
+            lines.append(
+                f"  loket - {name} on {title} roster: {100 * d['share_difference']:+.2f} points "
+                f"[{100 * d['low']:+.2f}, {100 * d['high']:+.2f}] (paired by day)"
+            )
+    return "\n".join(lines)
+
+
+def search_days_for(run: ScenarioRun, visitors: int, minimum: int) -> int:
+    """Days per rung of the staff-hours search: whole weeks of the scenario for about
+    ``visitors`` visitors, at least ``minimum``. Whether a policy reaches 95% on a rung
+    is decided on these days; with 10 days (1,000-1,400 visitors) a share moves by a
+    point from one seed to the next, enough to turn "tie" into "+5.5 h"."""
+    loket = run.outcomes["loket"]
+    per_day = sum(o.kind.size for o in loket) / max(len(loket), 1)
+    week = len(run.scenario.days)
+    weeks = math.ceil(max(minimum, visitors / max(per_day, 1.0)) / week)
+    return max(minimum, weeks * week)
+
+
+def miss_breakdown(scenario: Scenario, factor: float, days: int, seed: int) -> dict[str, object]:
+    """Who misses the norm on a tight roster (planned on the forecast x ``factor``),
+    per policy on the same days, with Loket's dispatcher before issue 11's change
+    (``missed_yield=False``) beside it: the evidence for what the change fixes."""
+    from collections.abc import Callable
+    from dataclasses import replace
+    from functools import partial
+
+    from scheduler.dispatch import DispatchPolicy
+    from scheduler.policies import LoketPolicy, Policy, make_policy
+    from scheduler.report import misses
+    from scheduler.runner import day_input, prepare_day
+    from scheduler.simulator import simulate_day
+
+    base = {wd: prepare_day(scenario, wd) for wd in dict.fromkeys(scenario.days)}
+    rung = {
+        wd: prepare_day(
+            scenario,
+            wd,
+            verify=False,
+            demand_factor=factor,
+            work_limit=min(1.0, scenario.roster_work_limit),
+            capacity=base[wd].plan.capacity,
+        )
+        for wd in base
+    }
+    target, limit = scenario.target.within_minutes, scenario.limit_minutes
+
+    def before() -> LoketPolicy:
+        p = LoketPolicy(
+            replace(
+                DispatchPolicy(),
+                target=timedelta(minutes=target),
+                limit=timedelta(minutes=limit),
+                missed_yield=False,
+            )
+        )
+        p.name = "loket_before"
+        return p
+
+    makers: dict[str, Callable[[], Policy]] = {
+        name: partial(make_policy, name, target, limit) for name in POLICIES
+    }
+    makers["loket_before"] = before
+    outcomes: dict[str, list] = {name: [] for name in makers}
+    show = 1.0 - scenario.visitors.no_show_rate
+    for d in range(days):
+        day = day_input(rung[scenario.days[d % len(scenario.days)]], d, seed, show)
+        for name, make in makers.items():
+            outcomes[name].append(simulate_day(day, make()))
+    hours = sum(p.plan.roster.staff_minutes for p in rung.values()) / 60 / len(rung)
+    return {
+        "factor": factor,
+        "staff_hours": round(hours, 2),
+        "days": days,
+        "within_target": {
+            n: round(float(summarise(o, target)["within_target"]), 4) for n, o in outcomes.items()
+        },
+        "misses": {n: misses(o, target) for n, o in outcomes.items()},
+    }
+
+
+def format_misses(name: str, m: dict) -> str:
+    lines = [
+        f"== {name}: who misses the norm on the roster planned on the forecast x "
+        f"{m['factor']} ({m['staff_hours']} h), {m['days']} days, per day =="
+    ]
+    for policy, got in m["misses"].items():
+        per = got["per_day"]
+        hours = " ".join(
+            f"{h}h:{v['walk_in_late']:.1f}/{v['walked_out']:.1f}/{v['appointment_late']:.1f}"
+            for h, v in got["by_hour"].items()
+        )
+        lines.append(
+            f"  {policy:<15} {m['within_target'][policy]:.2%}  late walk-ins "
+            f"{per['walk_in_late']:.2f}, walk-outs {per['walked_out']:.2f}, late "
+            f"appointments {per['appointment_late']:.2f}; by hour (late/out/appt) {hours}"
+        )
+    return "\n".join(lines)
+
+
 BASELINES = ("fixed", "longest_wait", "priority_aging")
 
 
@@ -149,6 +301,21 @@ def verdict(r: dict) -> str:
     return f"NO{more}"
 
 
+def least_lead(r: dict) -> float | None:
+    """Loket's share minus the best baseline's, on the rung where that is smallest (in
+    points). Every rung is simulated on the same days for every policy, so when this is
+    >= 0 no baseline can need fewer staff-hours than Loket on this ladder, whatever the
+    noise in the absolute share."""
+    ladder = r.get("staff_hours_search", {}).get("loket", {}).get("ladder", [])
+    leads = [
+        100 * (rung["within_target"]["loket"] - rung["within_target"][name])
+        for rung in ladder
+        for name in BASELINES
+        if name in rung["within_target"]
+    ]
+    return min(leads) if leads else None
+
+
 def at_floor(r: dict, policy: str) -> bool:
     """The policy met the norm on the smallest roster of the ladder: it may need less."""
     found = r.get("staff_hours_search", {}).get(policy, {})
@@ -162,7 +329,7 @@ def side_by_side(results: list[dict]) -> str:
         f"{'scenario':<22} {'loket<=5':>8} {'P95+out':>7} {'mean+out':>8} {'LB':>5} "
         f"{'pred':>6} {'check':>6} {'diff':>5} {'SE':>4} {'refused':>7}  "
         + " ".join(f"{n[:12]:>12}" for n in names)
-        + f"  {'loket saves':>11}"
+        + f"  {'loket saves':>11} {'lead':>5}"
     )
     lines = [
         "== side by side: Loket's figures; staff-hours per day each policy needs for the "
@@ -192,7 +359,8 @@ def side_by_side(results: list[dict]) -> str:
             f"{num(lk.get('mean_wait_lower_bound'), '.2f'):>5} "
             f"{num(pred, '.1%'):>6} {num(sim, '.1%'):>6} {diff:>5} "
             f"{num(None if se is None else 100 * se, '.1f'):>4} "
-            f"{num(lk.get('refused_requests_per_day'), '.1f'):>7}  {cells}  {saves:>11}"
+            f"{num(lk.get('refused_requests_per_day'), '.1f'):>7}  {cells}  {saves:>11} "
+            f"{num(least_lead(r), '+.1f'):>5}"
         )
     lines.append(
         "loket<=5, P95+out, mean+out: Loket in the main run (walk-outs are misses / waited "
@@ -202,7 +370,9 @@ def side_by_side(results: list[dict]) -> str:
         "loket saves: staff-hours per day the cheapest baseline needs more than Loket "
         "(pooled is a reference, not a baseline); tie: a baseline reached the norm on a "
         "smaller roster, where Loket's share is within the paired 95% interval of theirs "
-        "(the hours are what Loket needs more); <=: met on the smallest roster tried."
+        "(the hours are what Loket needs more); <=: met on the smallest roster tried; lead: "
+        "Loket's share minus the best baseline's on the rung of the search where it is "
+        "smallest, in points (same days for all: >= 0 means no baseline can need fewer hours)."
     )
     return "\n".join(lines)
 
@@ -251,7 +421,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="20 days per scenario")
     ap.add_argument("--days", type=int, default=60)
     ap.add_argument(
-        "--search-days", type=int, default=None, help="days per staffing level (default: days/2)"
+        "--search-days",
+        type=int,
+        default=None,
+        help="at least this many days per staffing level (default: 10, or days/2)",
+    )
+    ap.add_argument(
+        "--search-visitors",
+        type=int,
+        default=8000,
+        help="visitors per staffing level: whole weeks up to this many (default 8000)",
     )
     ap.add_argument("--unseen", type=int, default=4, help="random unseen days to check")
     ap.add_argument("--only", default="", help="comma-separated scenario names (default: all)")
@@ -266,6 +445,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--table-from", type=Path, default=None, help="only print the side-by-side table of a JSON"
     )
+    ap.add_argument(
+        "--misses",
+        type=float,
+        default=None,
+        help="only: who misses the norm per policy on the roster planned on forecast x F",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--workers", type=int, default=None, help="processes (default: 2)")
     ap.add_argument("--scenarios", type=Path, default=ROOT / "assets" / "scenarios")
@@ -275,6 +460,18 @@ def main(argv: list[str] | None = None) -> int:
         print(side_by_side(json.loads(args.table_from.read_text())["scenarios"]))
         return 0
     days = 20 if args.quick else args.days
+    if args.misses is not None:
+        found = {}
+        for path in sorted(args.scenarios.glob("*.toml")):
+            if args.only and path.stem not in args.only.split(","):
+                continue
+            found[path.stem] = miss_breakdown(
+                load_scenario(path), args.misses, args.search_days or 40, args.seed + 1
+            )
+            print(format_misses(path.stem, found[path.stem]), flush=True)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(found, indent=2, ensure_ascii=False))
+        return 0
     search_days = args.search_days or (10 if args.quick else max(10, days // 2))
     results = []
     started = time.perf_counter()
@@ -290,17 +487,20 @@ def main(argv: list[str] | None = None) -> int:
         run = run_scenario(
             scenario, days, args.seed, workers=args.workers, replications=args.replications
         )
+        level_days = search_days_for(run, args.search_visitors, search_days)
         needed = staff_hours_needed(
             scenario,
             POLICIES,
-            search_days,
+            level_days,
             args.seed + 1,
             workers=args.workers,
             work_limit=min(1.0, scenario.roster_work_limit),
             base=run.prepared,
         )
         print(format_run(run, needed))
+        print(staff_hours_lines(needed["loket"], level_days))
         data = run_to_dict(run, needed)
+        data["staff_hours_search_days"] = level_days
         check = prediction_check(run, args.check_visitors, args.seed + 100)
         data["prediction_check"] = check
         print(
@@ -323,6 +523,16 @@ def main(argv: list[str] | None = None) -> int:
             f"simulated {row['simulated_within_target']} on {row['simulated_days']} fresh days "
             f"({row['difference_points']:+} points), "
             f"{row['shortfall_intervals']} short intervals reported"
+        )
+        shares = cast(dict[str, float], row["within_target_by_policy"])
+        hours = cast(dict[str, float | None], row["staff_hours_needed_for_norm"])
+        print(
+            "  within the norm on the plan's roster: "
+            + ", ".join(f"{n} {v:.1%}" for n, v in shares.items())
+        )
+        print(
+            "  staff-hours needed for the norm: "
+            + ", ".join(f"{n} {'-' if v is None else f'{v:.2f}'}" for n, v in hours.items())
         )
     speed = decision_speed()
     print(f"dispatch, 200 waiting: {speed['dispatch_200_waiting_ms']} ms per decision (goal 1 ms)")

@@ -159,8 +159,9 @@ OFFLINE_TEXT = (
 class StaffWindow(QWidget):
     """A staff screen: the login panel first, the work after login, as that person.
 
-    ``session`` is the services acting for whoever logged in (None while locked); the
-    subclass adds its own pages to ``stack`` and connects ``login.logged_in``.
+    ``services`` is the `Loket` acting for the person who logged in (None while locked;
+    ``loket`` is the same with no rights, for the login itself); the subclass adds its
+    own pages to ``stack`` and connects ``login.logged_in``.
 
     ``follow_connection(feed)``: a band across the top of the window (``offline_banner``)
     while the window's event source has lost the database, on the login page too; when
@@ -185,7 +186,7 @@ class StaffWindow(QWidget):
         self.branch = branch
         self.workstation = workstation
         self.staff: StaffView | None = None
-        self.session: Loket | None = None
+        self.services: Loket | None = None
         self.setWindowTitle(window_title)
         self.setObjectName("page")
         self.setStyleSheet(style)

@@ -254,7 +254,7 @@ class ManagerWindow(StaffWindow):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(monitor, "Monitor")
-        self.reports_tab = ReportsTab(self.loket, lambda: self.session)
+        self.reports_tab = ReportsTab(self.loket, lambda: self.services)
         self.tabs.addTab(self.reports_tab, "Rapportages")
         page = QVBoxLayout(w)
         page.setContentsMargins(0, 0, 0, 0)
@@ -287,7 +287,7 @@ class ManagerWindow(StaffWindow):
             )
             return
         self.staff = person
-        self.session = self.loket.as_actor(person.actor(self.workstation))
+        self.services = self.loket.as_actor(person.actor(self.workstation))
         roles = ", ".join(ROLE_NL.get(r, r) for r in person.roles)
         self.header_who.setText(f"{person.name} ({roles})")
         self.stack.setCurrentWidget(self.work)
@@ -295,16 +295,16 @@ class ManagerWindow(StaffWindow):
         self.refresh()
 
     def card_inserted(self, uid: str) -> None:
-        if self.session is None:
+        if self.services is None:
             self.login.login_with_card(uid)
         elif self.staff_dialog is not None:
             self.staff_dialog.card_read(uid)
 
     def log_out(self) -> None:
-        if self.session is not None:
+        if self.services is not None:
             with contextlib.suppress(DomainError, Unavailable):
-                self.session.logout()
-        self.session = None
+                self.services.logout()
+        self.services = None
         self.staff = None
         self.state = None
         self.login.reset()
@@ -318,14 +318,14 @@ class ManagerWindow(StaffWindow):
     # -- live -----------------------------------------------------------------------------
 
     def on_events(self, records: list[EventRecord]) -> None:
-        if self.session is not None and any(r["kind"].startswith(RELEVANT) for r in records):
+        if self.services is not None and any(r["kind"].startswith(RELEVANT) for r in records):
             self.refresh()
 
     def refresh(self) -> None:
-        if self.session is None:
+        if self.services is None:
             return
         try:
-            state = self.session.monitor(self.branch)
+            state = self.services.monitor(self.branch)
         except (DomainError, Unavailable) as exc:
             self.hint.setText(exc.message)
             return
@@ -390,10 +390,10 @@ class ManagerWindow(StaffWindow):
                 QApplication.beep()
 
     def clear_alert(self, counter: int) -> None:
-        if self.session is None:
+        if self.services is None:
             return
         try:
-            self.session.clear_alert(self.branch, counter)
+            self.services.clear_alert(self.branch, counter)
         except (DomainError, Unavailable) as exc:
             self.hint.setText(exc.message)
         self.refresh()
@@ -499,6 +499,6 @@ class ManagerWindow(StaffWindow):
         self._timer.stop()
         if isinstance(self.feed, PolledFeed):
             self.feed.stop()
-        if self.session is not None:
+        if self.services is not None:
             self.log_out()
         super().closeEvent(event)

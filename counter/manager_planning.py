@@ -120,25 +120,25 @@ class PlanningTab(QWidget):
 
     def opened(self) -> None:
         """After login: the colleagues for the absence form and the plan of the day."""
-        session = self.window_.session
-        if session is None:
+        services = self.window_.services
+        if services is None:
             return
         self.who.clear()
         try:
-            for code, name in session.planning.counter_staff():
+            for code, name in services.planning.counter_staff():
                 self.who.addItem(name, code)
         except DomainError as exc:
             self.result.setText(exc.message)
         self.show_plan()
 
     def replan(self) -> None:
-        session = self.window_.session
-        if session is None:
+        services = self.window_.services
+        if services is None:
             return
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            stored = session.planning.stored(self.chosen_day)
-            self.plan = session.planning.plan(self.chosen_day, replan=stored is not None)
+            stored = services.planning.stored(self.chosen_day)
+            self.plan = services.planning.plan(self.chosen_day, replan=stored is not None)
         except DomainError as exc:
             self.result.setText(exc.message)
             return
@@ -147,14 +147,14 @@ class PlanningTab(QWidget):
         self._render()
 
     def record(self) -> None:
-        session = self.window_.session
-        if session is None or self.who.currentData() is None:
+        services = self.window_.services
+        if services is None or self.who.currentData() is None:
             return
         first = _day(self.first)
         last = _day(self.last)
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            result = session.planning.record_absence(
+            result = services.planning.record_absence(
                 str(self.who.currentData()), first, last, str(self.reason.currentData())
             )
         except DomainError as exc:
@@ -170,11 +170,11 @@ class PlanningTab(QWidget):
         self.show_plan()
 
     def show_plan(self) -> None:
-        session = self.window_.session
-        if session is None:
+        services = self.window_.services
+        if services is None:
             return
         try:
-            self.plan = session.planning.stored(self.chosen_day)
+            self.plan = services.planning.stored(self.chosen_day)
         except DomainError as exc:
             self.result.setText(exc.message)
             return

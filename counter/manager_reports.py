@@ -208,17 +208,18 @@ class BarChart(QWidget):
 
 
 class ReportsTab(QWidget):
-    """The "Rapportages" tab. ``session`` gives the logged-in team leader's services."""
+    """The "Rapportages" tab. ``services()`` gives the services acting for the logged-in
+    team leader (None while the window is locked)."""
 
     def __init__(
         self,
         loket: Loket,
-        session: Callable[[], Loket | None],
+        services: Callable[[], Loket | None],
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.loket = loket
-        self.session = session
+        self.services = services
         self.report: Report | None = None
         self.data: dict[str, Any] | None = None
         self._build()
@@ -396,7 +397,7 @@ class ReportsTab(QWidget):
         self.end.setDate(QDate(end.year, end.month, end.day))
 
     def refresh(self) -> None:
-        services = self.session()
+        services = self.services()
         if services is None:
             return
         start: date = self.start.date().toPython()  # type: ignore[assignment]
@@ -549,7 +550,7 @@ class ReportsTab(QWidget):
             self.save(fmt, Path(path))
 
     def save(self, fmt: str, path: Path) -> None:
-        services = self.session()
+        services = self.services()
         if self.report is None or services is None:
             return
         try:
@@ -565,7 +566,7 @@ class ReportsTab(QWidget):
         self.message.setText(f"Opgeslagen: {path.name}")
 
     def mail(self) -> None:
-        services = self.session()
+        services = self.services()
         if self.report is None or services is None:
             return
         r = self.report.request

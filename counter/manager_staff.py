@@ -41,7 +41,7 @@ def add_staff_button(window: ManagerWindow, bar: QHBoxLayout) -> None:
     window.staff_dialog = None
 
     def open_dialog() -> None:
-        if window.session is None:
+        if window.services is None:
             return
         dialog = StaffDialog(window)
         window.staff_dialog = dialog
@@ -57,8 +57,8 @@ def add_staff_button(window: ManagerWindow, bar: QHBoxLayout) -> None:
 class StaffDialog(QDialog):
     def __init__(self, window: ManagerWindow) -> None:
         super().__init__(window)
-        assert window.session is not None
-        self.admin = window.session.staff_admin
+        assert window.services is not None
+        self.admin = window.services.staff_admin
         self.waiting_for_card = False
         self.setWindowTitle("Loket — medewerkers")
         self.setStyleSheet(window.styleSheet())

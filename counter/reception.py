@@ -62,15 +62,15 @@ class FrontDesk(QWidget):
         self.loket = loket
         self.branch = branch
         walk_in = QGroupBox("Nummer voor een bezoeker zonder afspraak")
-        self.services = QListWidget()
+        self.service_list = QListWidget()
         for s in loket.services_at(branch):
             if s.walk_in:
-                self.services.addItem(f"{s.prefix}   {s.name_nl}")
-                self.services.item(self.services.count() - 1).setData(
+                self.service_list.addItem(f"{s.prefix}   {s.name_nl}")
+                self.service_list.item(self.service_list.count() - 1).setData(
                     Qt.ItemDataRole.UserRole, s.code
                 )
         # Nothing chosen in advance: a number is only given for the service picked.
-        self.services.setCurrentRow(-1)
+        self.service_list.setCurrentRow(-1)
         self.assistance = QCheckBox("Heeft hulp nodig (bijvoorbeeld rolstoel, slecht zien)")
         self.issue_button = button("Nummer geven", "Ctrl+G", self.issue, self)
         # Alleen-op-afspraak: reception may still let a walk-in in (counted apart).
@@ -83,7 +83,7 @@ class FrontDesk(QWidget):
         # height of one line and its text is cut off.
         self.issued_text.setMinimumHeight(3 * self.issued_text.fontMetrics().lineSpacing())
         box = QVBoxLayout(walk_in)
-        box.addWidget(self.services, 1)
+        box.addWidget(self.service_list, 1)
         box.addWidget(self.assistance)
         buttons = QHBoxLayout()
         buttons.addWidget(self.issue_button, 1)
@@ -122,7 +122,7 @@ class FrontDesk(QWidget):
         self.find_appointments()
 
     def issue(self, let_in: bool = False) -> None:
-        item = self.services.currentItem()
+        item = self.service_list.currentItem()
         if item is None or not item.isSelected():
             self.issued.setText("")
             _error(self.issued_text, "Kies eerst de dienst waarvoor de bezoeker komt.")
@@ -153,8 +153,8 @@ class FrontDesk(QWidget):
             f"Geef de bezoeker nummer {t.number} voor {in_sentence(t.service_name)}.{wait}",
         )
         self.assistance.setChecked(False)
-        self.services.clearSelection()
-        self.services.setCurrentRow(-1)
+        self.service_list.clearSelection()
+        self.service_list.setCurrentRow(-1)
 
     def find_appointments(self) -> None:
         try:
@@ -422,13 +422,13 @@ class ReceptionWindow(StaffWindow):
         self.follow_connection(self.feed)
 
     def _on_events(self, records: list[EventRecord]) -> None:
-        if self.session is None or not records:
+        if self.services is None or not records:
             return
         if any(r["kind"].startswith("appointment.") for r in records):
             self.front.find_appointments()  # a check-in elsewhere changes the list
 
     def connection_back(self) -> None:
-        if self.session is None:
+        if self.services is None:
             return
         self.front.find_appointments()
         if self.queue is not None:
@@ -437,22 +437,22 @@ class ReceptionWindow(StaffWindow):
     def open_for(self, person: StaffView) -> None:
         """Build the tabs this person may use, acting as them."""
         actor = person.actor(self.workstation)
-        self.session = self.loket.as_actor(actor)
+        self.services = self.loket.as_actor(actor)
         tabs = QTabWidget()
-        self.front = FrontDesk(self.session, self.branch)
-        self.calendar = CalendarView(self.session, self.branch, smtp=self.smtp)
+        self.front = FrontDesk(self.services, self.branch)
+        self.calendar = CalendarView(self.services, self.branch, smtp=self.smtp)
         tabs.addTab(self.front, "Nummers en inchecken")
         tabs.addTab(self.calendar, "Agenda")
         self.special: SpecialDaysView | None = None
         try:
             self.loket.as_actor(actor).require("manage_queue")
-            self.special = SpecialDaysView(self.session, self.branch)
+            self.special = SpecialDaysView(self.services, self.branch)
             tabs.addTab(self.special, "Sluitingen en extra spreekuren")
         except (DomainError, Unavailable):
             pass  # hidden, not disabled: a tab that always refuses only confuses
-        self.imports = ImportView(self.session, self.branch)
+        self.imports = ImportView(self.services, self.branch)
         tabs.addTab(self.imports, "Importeren")
-        self.queue = LiveQueueWindow(self.session, self.branch, feed=self.feed)
+        self.queue = LiveQueueWindow(self.services, self.branch, feed=self.feed)
         tabs.addTab(self.queue, "Wachtrij")
         roles = ", ".join(ROLE_NL.get(r, r) for r in person.roles)
         head = QHBoxLayout()
@@ -475,10 +475,10 @@ class ReceptionWindow(StaffWindow):
         self.stack.setCurrentWidget(page)
 
     def log_out(self) -> None:
-        if self.session is not None:
+        if self.services is not None:
             with contextlib.suppress(DomainError, Unavailable):  # logging out never fails
-                self.session.logout()
-        self.session = None
+                self.services.logout()
+        self.services = None
         self.queue = None
         page = self.stack.currentWidget()
         self.stack.setCurrentWidget(self.login)

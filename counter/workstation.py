@@ -253,7 +253,7 @@ class CounterWorkstation(StaffWindow):
     def _logged_in(self, person: StaffView, counter: int) -> None:
         self.staff = person
         self.counter = counter
-        self.session = self.loket.as_actor(person.actor(self.workstation))
+        self.services = self.loket.as_actor(person.actor(self.workstation))
         roles = ", ".join(ROLE_NL.get(r, r) for r in person.roles)
         self.header_title.setText(f"Balie {counter}")
         self.header_who.setText(f"{person.name} ({roles})")
@@ -261,7 +261,7 @@ class CounterWorkstation(StaffWindow):
         self.login.reset()
         # Tells the team leader's monitor this counter is staffed from now on.
         try:
-            self.session.set_counter_status(self.branch, counter, "available")
+            self.services.set_counter_status(self.branch, counter, "available")
             self.status = "available"
         except (DomainError, Unavailable) as exc:
             self.message.setText(exc.message)
@@ -272,11 +272,11 @@ class CounterWorkstation(StaffWindow):
         self.refresh()
 
     def card_inserted(self, uid: str) -> None:
-        if self.session is None:
+        if self.services is None:
             self.login.login_with_card(uid)
 
     def card_removed(self) -> None:
-        if self.session is not None and self.login.card_uid is not None:
+        if self.services is not None and self.login.card_uid is not None:
             self.lock(
                 "U heeft uw pas uit de lezer gehaald. Steek uw pas weer in of log in "
                 "met uw pincode.",
@@ -285,10 +285,10 @@ class CounterWorkstation(StaffWindow):
 
     def lock(self, text: str, reason: str = "logout") -> None:
         """Log out and show the lock screen; the visitor at the counter stays there."""
-        if self.session is not None:
+        if self.services is not None:
             with contextlib.suppress(DomainError, Unavailable):  # locking must never fail
-                self.session.logout(reason)
-        self.session = None
+                self.services.logout(reason)
+        self.services = None
         self.staff = None
         if self.dialog is not None:
             self.dialog.reject()
@@ -299,14 +299,14 @@ class CounterWorkstation(StaffWindow):
     # -- refresh --------------------------------------------------------------------------
 
     def _on_events(self, records: list[EventRecord]) -> None:
-        if self.session is not None and records:
+        if self.services is not None and records:
             self.refresh()
 
     def refresh(self) -> None:
-        if self.session is None:
+        if self.services is None:
             return
         try:
-            o = self.session.counter_overview(self.branch, self.counter)
+            o = self.services.counter_overview(self.branch, self.counter)
         except (DomainError, Unavailable) as exc:
             self.message.setText(exc.message)
             return
@@ -413,10 +413,10 @@ class CounterWorkstation(StaffWindow):
         return o.current.ticket.number if o and o.current else None
 
     def _act(self, action: Callable[[Loket], Any], done: Callable[[Any], str]) -> Any:
-        if self.session is None:
+        if self.services is None:
             return None
         try:
-            result = action(self.session)
+            result = action(self.services)
         except (DomainError, Unavailable) as exc:
             self.message.setStyleSheet("color: #b00020;")
             self.message.setText(exc.message)
@@ -486,7 +486,7 @@ class CounterWorkstation(StaffWindow):
             self.refresh()
 
     def toggle_alert(self) -> None:
-        if self.session is None:
+        if self.services is None:
             return
         if self.alert_on:
             self._act(
@@ -572,11 +572,11 @@ class CounterWorkstation(StaffWindow):
         return self._open(d, lambda: self.call_number(d.number.text(), d.reason_code))
 
     def open_follow_up(self) -> Any:
-        if self.session is None:
+        if self.services is None:
             return None
         v = self.overview.current if self.overview else None
         d = FollowUpDialog(
-            self.session,
+            self.services,
             self.branch,
             v.ticket.service if v else "",
             v.name if v else None,
@@ -612,7 +612,7 @@ class CounterWorkstation(StaffWindow):
         return self._open(d, book)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
-        if self.session is not None:
+        if self.services is not None:
             self.lock("Afgesloten.")
         if isinstance(self.feed, PolledFeed):
             self.feed.stop()

@@ -2,8 +2,9 @@
 
 Live: every PC's call arrives through the event feed (``kiosk.live_feed.LiveFeed``); the
 feed's thread then re-reads the display's state over the feed's own connection (one
-database connection per display) and the announcer chimes and speaks the call. Text sizes follow from the screen's real size and the distance visitors
-sit at (``kiosk.accessibility``): the smallest letter is at least distance / 200 high.
+database connection per display) and the announcer chimes and speaks the call. Text
+sizes follow from the screen's real size and the distance visitors sit at
+(``kiosk.accessibility``): the smallest letter is at least distance / 200 high.
 """
 
 from __future__ import annotations

@@ -8,15 +8,17 @@ round trips, and hands anything unusual back to the engine (a refusal, an unknow
 number, a policy it has no SQL for), which then answers exactly as before:
 
 * **call next**: lock the counter, then one statement returns, for every service this
-  counter (and its clerk) may serve, the head of each of the three orders the
-  scheduler can prefer: the walk-in waiting longest, the due appointment waiting
-  longest and the appointment due soonest within the early-call window. On PostgreSQL
+  counter (and its clerk) may serve, the heads the scheduler can prefer: the walk-in
+  waiting longest, the due appointment waiting longest, the same two among those still
+  within the wait norm (the scheduler serves those before tickets already past it),
+  and the appointment due soonest within the early-call window. On PostgreSQL
   each head is locked in the same statement (``FOR NO KEY UPDATE SKIP LOCKED``), so a
   ticket another counter is calling is passed over and the next one comes up.
   ``scheduler.dispatch.choose_next`` (or the configured policy) then picks among these
-  few rows. Within one service and one of those orders the scheduler's key only grows
-  with the wait (then the number decides), so the ticket it would pick from the whole
-  queue is always one of the heads: the choice stays exactly the scheduler's
+  few rows. Within one service, one of those orders and one band of waiting (within
+  the norm, past it, past the hard limit) the scheduler's key only grows with the wait
+  (then the number decides), so the ticket it would pick from the whole queue is
+  always one of the heads: the choice stays exactly the scheduler's
   (tests/loket/test_clerk_sql.py compares both on random queues). One more statement
   marks the ticket called and records the event; on PostgreSQL that is one statement
   with the event insert and ``pg_notify``.
@@ -45,24 +47,18 @@ from sqlalchemy import (
     String,
     Table,
     bindparam,
-    cast,
-    func,
-    insert,
-    select,
     text,
-    update,
 )
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from loket import config_cache
+from loket import config_cache, events, logging_setup, queue_state
 from loket.config_cache import Configuration
 from loket.db import Database, unavailable
 from loket.dispatch_policies import live_policy
 from loket.errors import IllegalTransition
-from loket.events import NOTIFY_CHANNEL
-from loket.models import Appointment, AppointmentStatus, Event, Ticket, TicketKind, TicketStatus
-from loket.tickets import Context
+from loket.models import Appointment, Event, Ticket, TicketKind, TicketStatus
+from loket.tickets import Context, get_branch
 from loket.views import TicketView
 from scheduler import dispatch as policy
 
@@ -73,13 +69,19 @@ _TICKET = typing.cast(Table, Ticket.__table__)
 _EVENT = typing.cast(Table, Event.__table__)
 _APPOINTMENT = typing.cast(Table, Appointment.__table__)
 
-# Which tickets may be the scheduler's pick, per service: (condition, order).
-_GROUPS_PG = (
-    ("NOT (t.kind = 'appointment' AND t.appointment_at IS NOT NULL)", "t.wait_from"),
-    (
-        "t.kind = 'appointment' AND t.appointment_at <= :now",
-        "GREATEST(t.issued_at, t.appointment_at)",
-    ),
+# Which tickets may be the scheduler's pick, per service: (condition, order). The
+# scheduler ranks a ticket that has waited past the norm below those still within it
+# (``DispatchPolicy.missed_yield``), so besides the longest waiting of each order (the
+# pick when it is past the hard limit or everyone is past the norm) the longest waiting
+# still within the norm is a head too (``:savable`` = now - norm).
+_WALK_IN = "NOT (t.kind = 'appointment' AND t.appointment_at IS NOT NULL)"
+_DUE = "t.kind = 'appointment' AND t.appointment_at <= :now"
+_DUE_FROM = "{greatest}(t.issued_at, t.appointment_at)"
+_GROUPS = (
+    (_WALK_IN, "t.wait_from"),
+    (f"{_WALK_IN} AND t.wait_from > :savable", "t.wait_from"),
+    (_DUE, _DUE_FROM),
+    (f"{_DUE} AND {_DUE_FROM} > :savable", _DUE_FROM),
     (
         "t.kind = 'appointment' AND t.appointment_at > :now AND t.appointment_at <= :early",
         "t.appointment_at",
@@ -122,38 +124,47 @@ FROM municipality m LEFT JOIN heads h ON 1 = 1
 """
 
 
-def _pg_heads() -> str:
-    parts = [
-        f"""SELECT svc.speed, g.* FROM svc CROSS JOIN LATERAL (
-  SELECT {_HEAD_COLUMNS},
-    (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
+def _group_head(condition: str, order: str, columns: str, postgres: bool) -> str:
+    """The head of one of the scheduler's orders in one service's queue (``svc``): the
+    one statement both databases run per service and order. PostgreSQL locks it and
+    skips a head another counter is calling; both break ties by the number as text."""
+    greatest = "GREATEST" if postgres else "MAX"
+    number = "(t.prefix || ' ' || t.sequence)" + (' COLLATE "C"' if postgres else "")
+    lock = "\n  FOR NO KEY UPDATE OF t SKIP LOCKED" if postgres else ""
+    return f"""SELECT {columns}
   FROM ticket t
-  WHERE {_COMMON} AND t.service_id = svc.service_id AND {condition}
-  ORDER BY {order}, (t.prefix || ' ' || t.sequence) COLLATE "C"
-  LIMIT 1
-  FOR NO KEY UPDATE OF t SKIP LOCKED
-) g"""
-        for condition, order in _GROUPS_PG
-    ]
-    # The counter is locked in the same statement: two clerks at one counter queue up
-    # here; the call itself re-checks that the counter holds nothing (_call_statement).
-    outer = _OUTER.replace(
-        "FROM municipality m",
-        "FROM municipality m\nJOIN (SELECT id FROM counter WHERE id = :counter AND active"
-        " FOR NO KEY UPDATE) locked ON 1 = 1",
-    )
-    return f"WITH {_SERVICES},\nheads AS (\n" + "\nUNION ALL\n".join(parts) + f"\n){outer}"
+  WHERE {_COMMON} AND t.service_id = svc.service_id
+    AND {condition.format(greatest=greatest)}
+  ORDER BY {order.format(greatest=greatest)}, {number}
+  LIMIT 1{lock}"""
 
 
-def _sqlite_heads() -> str:
+_REFERENCE = "(SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference"
+
+
+def _heads_sql(postgres: bool) -> str:
+    """The heads statement (see the module's docstring) for one database."""
+    if postgres:
+        # Per service a lateral join returns each order's head, locked.
+        columns = f"{_HEAD_COLUMNS},\n    {_REFERENCE}"
+        heads = "\nUNION ALL\n".join(
+            "SELECT svc.speed, g.* FROM svc CROSS JOIN LATERAL (\n"
+            f"  {_group_head(condition, order, columns, True)}\n) g"
+            for condition, order in _GROUPS
+        )
+        # The counter is locked in the same statement: two clerks at one counter queue
+        # up here; the call itself re-checks that the counter holds nothing.
+        outer = _OUTER.replace(
+            "FROM municipality m",
+            "FROM municipality m\nJOIN (SELECT id FROM counter WHERE id = :counter AND active"
+            " FOR NO KEY UPDATE) locked ON 1 = 1",
+        )
+        return f"WITH {_SERVICES},\nheads AS (\n{heads}\n){outer}"
     # No row locks in SQLite: the write transaction already holds the database. Per
-    # service and order, a correlated subquery finds the head on ix_ticket_queue.
+    # service and order a correlated subquery finds the head's id on ix_ticket_queue.
     picks = ",\n".join(
-        f"""    (SELECT t.id FROM ticket t
-     WHERE {_COMMON} AND t.service_id = svc.service_id AND {condition}
-     ORDER BY {order.replace("GREATEST", "MAX")}, t.prefix || ' ' || t.sequence
-     LIMIT 1) AS h{i}"""
-        for i, (condition, order) in enumerate(_GROUPS_PG)
+        f"    ({_group_head(condition, order, 't.id', False)}) AS h{i}"
+        for i, (condition, order) in enumerate(_GROUPS)
     )
     return f"""WITH {_SERVICES},
 picks AS (
@@ -163,30 +174,34 @@ picks AS (
 ),
 heads AS (
   SELECT {_HEAD_COLUMNS}, p.speed,
-    (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
-  FROM picks p JOIN ticket t ON t.id IN (p.h0, p.h1, p.h2)
+    {_REFERENCE}
+  FROM picks p JOIN ticket t ON t.id IN ({", ".join(f"p.h{i}" for i in range(len(_GROUPS)))})
 ){_OUTER}"""
 
 
 def _typed(sql: str) -> Any:
-    return (
-        text(sql)
-        .bindparams(
-            bindparam("now", type_=DateTime()),
-            bindparam("early", type_=DateTime()),
-            bindparam("day", type_=Date()),
-        )
-        .columns(
-            busy=String,
-            services=Integer,
-            issued_at=DateTime,
-            wait_from=DateTime,
-            appointment_at=DateTime,
-        )
+    # No typed result columns: matching them by name cost more on every execution than
+    # the statement itself; SQLite's moments are parsed in ``_head`` (``_moment``).
+    return text(sql).bindparams(
+        bindparam("now", type_=DateTime()),
+        bindparam("early", type_=DateTime()),
+        bindparam("savable", type_=DateTime()),
+        bindparam("day", type_=Date()),
     )
 
 
-_HEADS = {"postgresql": _typed(_pg_heads()), "sqlite": _typed(_sqlite_heads())}
+@typing.overload
+def _moment(value: datetime | str) -> datetime: ...
+@typing.overload
+def _moment(value: None) -> None: ...
+def _moment(value: datetime | str | None) -> datetime | None:
+    """A stored moment: PostgreSQL's driver gives a datetime, SQLite the text."""
+    return datetime.fromisoformat(value) if isinstance(value, str) else value
+
+
+_HEADS = {"postgresql": _typed(_heads_sql(True)), "sqlite": _typed(_heads_sql(False))}
+DEFAULT_NORM_MINUTES = 5
+_NORMS: dict[str, int] = {}  # per database: the wait norm the last call read
 
 
 def _typed_step(sql: str) -> Any:
@@ -196,10 +211,9 @@ def _typed_step(sql: str) -> Any:
         "staff": Integer(),
         "outcome": String(),
     }
-    return (
-        text(sql)
-        .bindparams(*(bindparam(k, type_=t) for k, t in types.items() if f":{k}" in sql))
-        .columns(issued_at=DateTime, wait_from=DateTime, appointment_at=DateTime)
+    # PostgreSQL only: its driver returns the moments as datetimes.
+    return text(sql).bindparams(
+        *(bindparam(k, type_=t) for k, t in types.items() if f":{k}" in sql)
     )
 
 
@@ -235,19 +249,21 @@ class Pick:
 
 
 def _head(row: Any, codes: dict[int, str]) -> Head:
-    appointment = row.kind == TicketKind.APPOINTMENT.value and row.appointment_at is not None
+    issued_at, wait_from = _moment(row.issued_at), _moment(row.wait_from)
+    appointment_at = _moment(row.appointment_at)
+    appointment = row.kind == TicketKind.APPOINTMENT.value and appointment_at is not None
     return Head(
         service_id=row.service_id,
-        waiting=policy.WaitingTicket(
-            id=row.id,
-            number=f"{row.prefix} {row.sequence}",
-            service=codes[row.service_id],
-            kind=policy.APPOINTMENT if appointment else policy.WALK_IN,
-            # As loket.queue_state.waiting_candidates: an appointment's wait counts from the
-            # later of check-in and its time, anything else's from wait_from.
-            waiting_since=row.issued_at if appointment else row.wait_from,
-            appointment_time=row.appointment_at if appointment else None,
-            needs_assistance=bool(row.needs_assistance),
+        waiting=queue_state.waiting_ticket(
+            row.id,
+            row.prefix,
+            row.sequence,
+            codes[row.service_id],
+            appointment,
+            issued_at,
+            wait_from,
+            appointment_at,
+            row.needs_assistance,
         ),
         speed=float(row.speed),
         call_count=int(row.call_count or 0),
@@ -256,9 +272,9 @@ def _head(row: Any, codes: dict[int, str]) -> Head:
         reference=row.reference,
         transfer_note=row.transfer_note,
         kind=str(row.kind),
-        issued_at=row.issued_at,
-        wait_from=row.wait_from,
-        appointment_at=row.appointment_at,
+        issued_at=issued_at,
+        wait_from=wait_from,
+        appointment_at=appointment_at,
     )
 
 
@@ -268,6 +284,14 @@ def _configuration(session: Session, service_ids: set[int]) -> Configuration:
     if not service_ids <= config.services.keys():
         config = cache.get(session, reload=True)
     return config
+
+
+def branch_id(session: Session, code: str) -> int:
+    """The branch's id from the per-process configuration; ``NotFound`` as the engine
+    says it for an unknown code."""
+    cache = config_cache.cache_for(session.get_bind().engine.url)
+    branch = cache.get(session).branches.get(code)
+    return branch.id if branch is not None else get_branch(session, code).id
 
 
 def lock_counter(session: Session, counter_id: int, *, postgres_too: bool = True) -> bool:
@@ -290,24 +314,35 @@ def pick(
     """The heads of this counter's queues (locked on PostgreSQL) and the policy's pick.
     Run after :func:`lock_counter`, in the same transaction."""
     early = now + policy.DispatchPolicy().early_call
-    rows = session.execute(
-        _HEADS[session.get_bind().dialect.name],
-        {
-            "now": now,
-            "early": early,
-            "day": now.date(),
-            "branch": branch_id,
-            "counter": counter_id,
-            "staff": staff_id,
-        },
-    ).all()
+    dialect = session.get_bind().dialect.name
+    key = str(session.get_bind().engine.url)
+    params = {
+        "now": now,
+        "early": early,
+        "day": now.date(),
+        "branch": branch_id,
+        "counter": counter_id,
+        "staff": staff_id,
+    }
+    # The norm is read by this statement itself (a change counts at once); the heads
+    # within the norm need it in advance: the last norm seen, checked against the row
+    # and asked again in the rare case it changed.
+    guess = _NORMS.get(key, DEFAULT_NORM_MINUTES)
+    savable = now - timedelta(minutes=guess)
+    rows = session.execute(_HEADS[dialect], {**params, "savable": savable}).all()
+    if rows and int(rows[0].wait_norm_minutes) != guess:
+        guess = _NORMS[key] = int(rows[0].wait_norm_minutes)
+        savable = now - timedelta(minutes=guess)
+        rows = session.execute(_HEADS[dialect], {**params, "savable": savable}).all()
     if not rows:  # no municipality configured: the engine says so
         return Pick(None, 0, (), None, "", "")
     first = rows[0]
     policy_name = str(first.dispatch_policy)
     service_ids = {row.service_id for row in rows if row.id is not None}
     codes = {i: s.code for i, s in _configuration(session, service_ids).services.items()}
-    heads = tuple(_head(row, codes) for row in rows if row.id is not None)
+    # A ticket can head two orders (the longest waiting is still within the norm).
+    unique = {row.id: row for row in rows if row.id is not None}
+    heads = tuple(_head(row, codes) for row in unique.values())
     chosen: Head | None = None
     reason = ""
     if first.busy is None and heads:
@@ -321,39 +356,6 @@ def pick(
             chosen = next(h for h in heads if h.waiting.id == decision.ticket_id)
             reason = decision.reason
     return Pick(first.busy, int(first.services or 0), heads, chosen, reason, policy_name)
-
-
-def record_event(
-    session: Session,
-    *,
-    at: datetime,
-    kind: str,
-    staff_id: int | None,
-    workstation: str,
-    branch_id: int | None,
-    ticket_id: int | None,
-    appointment_id: int | None,
-    counter_id: int | None,
-    data: dict[str, Any],
-) -> None:
-    """``loket.events.append`` in one statement: the insert, and on PostgreSQL the
-    notification in the same statement."""
-    stmt = insert(_EVENT).values(
-        at=at,
-        kind=kind,
-        branch_id=branch_id,
-        ticket_id=ticket_id,
-        appointment_id=appointment_id,
-        counter_id=counter_id,
-        staff_id=staff_id,
-        workstation=workstation,
-        data=data,
-    )
-    if session.get_bind().dialect.name == "postgresql":
-        inserted = stmt.returning(_EVENT.c.id).cte("inserted")
-        session.execute(select(func.pg_notify(NOTIFY_CHANNEL, cast(inserted.c.id, String))))
-    else:
-        session.execute(stmt)
 
 
 def _call_statement(
@@ -372,22 +374,13 @@ def _call_statement(
     if session.get_bind().dialect.name != "postgresql":
         # SQLite: BEGIN IMMEDIATE holds the database since the heads were read, so the
         # counter is still free and the ticket still waiting.
-        t = _TICKET.c
-        called = (
-            update(_TICKET)
-            .where(t.id == head.waiting.id, t.status == TicketStatus.WAITING)
-            .values(
-                status=TicketStatus.CALLED,
-                counter_id=counter_id,
-                staff_id=staff_id,
-                call_count=t.call_count + 1,
-                last_called_at=now,
-                first_called_at=func.coalesce(t.first_called_at, now),
-            )
+        called = session.execute(
+            _SQLITE_CALL,
+            {"ticket": head.waiting.id, "counter": counter_id, "staff": staff_id, "now": now},
         )
-        if not getattr(session.execute(called), "rowcount", 0):
+        if not getattr(called, "rowcount", 0):
             return False
-        record_event(
+        events.append_row(
             session,
             at=now,
             kind="ticket.called",
@@ -415,27 +408,54 @@ def _call_statement(
             "data": json.dumps(data),
         },
     )
-    return len(notified.all()) == 1
+    rows = notified.all()
+    if len(rows) != 1:
+        return False
+    logging_setup.log_at_commit(
+        session,
+        [
+            events.logged(
+                int(rows[0][0]),
+                kind="ticket.called",
+                branch_id=branch_id,
+                ticket_id=head.waiting.id,
+                appointment_id=head.appointment_id,
+                counter_id=counter_id,
+                staff_id=staff_id,
+                workstation=workstation,
+                data=data,
+            )
+        ],
+    )
+    return True
 
+
+# Marking a ticket called, by id, only while it waits: both databases.
+_CALL_UPDATE = """UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
+    call_count = call_count + 1, last_called_at = :now,
+    first_called_at = COALESCE(first_called_at, :now)
+  WHERE id = :ticket AND status = 'waiting'"""
+
+_SQLITE_CALL = text(_CALL_UPDATE).bindparams(
+    bindparam("now", type_=DateTime()), bindparam("staff", type_=Integer())
+)
 
 _PG_CALL = text(
     f"""
 WITH called AS (
-  UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
-    call_count = call_count + 1, last_called_at = :now,
-    first_called_at = COALESCE(first_called_at, :now)
-  WHERE id = :ticket AND status = 'waiting'
+  {_CALL_UPDATE}
     AND NOT EXISTS (SELECT 1 FROM ticket busy
                     WHERE busy.counter_id = :counter AND busy.day = :day
                       AND busy.status IN ('called', 'serving'))
   RETURNING id),
-event AS (
-  INSERT INTO event (at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,
-                     workstation, data)
-  SELECT :now, 'ticket.called', :branch, called.id, :appointment, :counter, :staff,
+{
+        events.insert_cte_sql(
+            '''  SELECT :now, 'ticket.called', :branch, called.id, :appointment, :counter, :staff,
          :workstation, CAST(:data AS JSON)
-  FROM called RETURNING id)
-SELECT pg_notify('{NOTIFY_CHANNEL}', CAST(event.id AS TEXT)) FROM event
+  FROM called'''
+        )
+    }
+SELECT event.id, {events.notify_sql("event.id")} FROM event
 """
 ).bindparams(
     bindparam("now", type_=DateTime()),
@@ -537,60 +557,52 @@ def _parse_number(number: str) -> tuple[str, int] | None:
     return prefix, int(digits)
 
 
-_RETURNED = (
-    _TICKET.c.id,
-    _TICKET.c.branch_id,
-    _TICKET.c.prefix,
-    _TICKET.c.sequence,
-    _TICKET.c.service_id,
-    _TICKET.c.kind,
-    _TICKET.c.status,
-    _TICKET.c.issued_at,
-    _TICKET.c.wait_from,
-    _TICKET.c.appointment_at,
-    _TICKET.c.last_called_at,
-    _TICKET.c.started_at,
-    _TICKET.c.counter_id,
-    _TICKET.c.call_count,
-    _TICKET.c.predicted_wait_seconds,
-    _TICKET.c.needs_assistance,
-    _TICKET.c.appointment_id,
-    _TICKET.c.transfer_note,
-)
+# "start" and "finish": one guarded update by the printed number, returning the ticket.
+_STEP_UPDATE = """UPDATE ticket SET status = :after, {assign}
+  WHERE branch_id = :branch AND day = :day AND prefix = :prefix AND sequence = :sequence
+    AND status = :before
+  RETURNING id, branch_id, prefix, sequence, service_id, kind, status, issued_at, wait_from,
+    appointment_at, last_called_at, started_at, counter_id, call_count,
+    predicted_wait_seconds, needs_assistance, appointment_id, transfer_note"""
+_START_ASSIGN = "started_at = :now, staff_id = COALESCE(:staff, staff_id)"
+_FINISH_ASSIGN = "finished_at = :now, outcome = :outcome"
+
+# SQLite: the same update, then the event, in one short BEGIN IMMEDIATE transaction;
+# statements built once (building them per call cost more than running them).
+_STEP = {
+    None: _typed_step(_STEP_UPDATE.format(assign=_START_ASSIGN)),
+    "finish": _typed_step(_STEP_UPDATE.format(assign=_FINISH_ASSIGN)),
+}
+_REFERENCE_OF = text("SELECT reference FROM appointment WHERE id = :id")
+_COMPLETE_APPOINTMENT = text("UPDATE appointment SET status = 'completed' WHERE id = :id")
 
 
-def _transition(
-    session: Session,
-    ctx: Context,
-    branch_code: str,
-    number: str,
-    *,
-    before: TicketStatus,
-    after: TicketStatus,
-    kind: str,
-    values: dict[str, Any],
-    extra: Any = None,
+def _step(
+    session: Session, ctx: Context, branch_code: str, number: str, outcome: str | None
 ) -> TicketView | None:
-    """One guarded ``UPDATE … RETURNING`` by number plus the event; None (nothing
-    changed) when the engine should answer: unknown branch or number, another status."""
+    """ "start" (``outcome`` None) or "finish" on SQLite (or any session): None, with
+    nothing changed, when the engine should answer (unknown branch or number, another
+    status)."""
     now, staff_id, workstation = ctx.now, ctx.actor.staff_id, ctx.actor.workstation
     cache = config_cache.cache_for(session.get_bind().engine.url)
     branch = cache.get(session).branches.get(branch_code)
     parsed = _parse_number(number)
     if branch is None or parsed is None:
         return None
-    t = _TICKET.c
+    after = TicketStatus.SERVING if outcome is None else TicketStatus.DONE
     row = session.execute(
-        update(_TICKET)
-        .where(
-            t.branch_id == branch.id,
-            t.day == now.date(),
-            t.prefix == parsed[0],
-            t.sequence == parsed[1],
-            t.status == before,
-        )
-        .values(status=after, **values)
-        .returning(*_RETURNED)
+        _STEP[None if outcome is None else "finish"],
+        {
+            "after": after.value,
+            "before": (TicketStatus.CALLED if outcome is None else TicketStatus.SERVING).value,
+            "branch": branch.id,
+            "day": now.date(),
+            "prefix": parsed[0],
+            "sequence": parsed[1],
+            "now": now,
+            "staff": staff_id or None,
+            "outcome": outcome,
+        },
     ).first()
     if row is None:
         return None
@@ -606,19 +618,17 @@ def _transition(
     }
     reference = None
     if row.appointment_id is not None:
-        if extra is not None:
-            extra(row)
-        reference = session.scalar(
-            select(_APPOINTMENT.c.reference).where(_APPOINTMENT.c.id == row.appointment_id)
-        )
-    if kind == "ticket.finished":
-        started = row.started_at or now
-        data["outcome"] = values["outcome"]
+        if outcome is not None:
+            session.execute(_COMPLETE_APPOINTMENT, {"id": row.appointment_id})
+        reference = session.scalar(_REFERENCE_OF, {"id": row.appointment_id})
+    if outcome is not None:
+        started = _moment(row.started_at) or now
+        data["outcome"] = outcome
         data["served_seconds"] = int((now - started).total_seconds())
-    record_event(
+    events.append_row(
         session,
         at=now,
-        kind=kind,
+        kind="ticket.started" if outcome is None else "ticket.finished",
         staff_id=staff_id,
         workstation=workstation,
         branch_id=row.branch_id,
@@ -636,10 +646,10 @@ def _transition(
         service_names=dict(service.names),
         kind=str(row.kind),
         status=after.value,
-        issued_at=row.issued_at,
-        wait_from=row.wait_from,
-        appointment_at=row.appointment_at,
-        called_at=row.last_called_at,
+        issued_at=_moment(row.issued_at),
+        wait_from=_moment(row.wait_from),
+        appointment_at=_moment(row.appointment_at),
+        called_at=_moment(row.last_called_at),
         counter=counter.number if counter else None,
         call_count=int(row.call_count or 0),
         predicted_wait_minutes=_minutes(row.predicted_wait_seconds),
@@ -649,101 +659,61 @@ def _transition(
     )
 
 
-def start(
-    session: Session,
-    ctx: Context,
-    branch_code: str,
-    number: str,
-) -> TicketView | None:
-    """The fast "start": None when the engine should answer (see ``_transition``)."""
-    values: dict[str, Any] = {"started_at": ctx.now}
-    if ctx.actor.staff_id:
-        values["staff_id"] = ctx.actor.staff_id
-    return _transition(
-        session,
-        ctx,
-        branch_code,
-        number,
-        before=TicketStatus.CALLED,
-        after=TicketStatus.SERVING,
-        kind="ticket.started",
-        values=values,
-    )
+def start(session: Session, ctx: Context, branch_code: str, number: str) -> TicketView | None:
+    """The fast "start": None when the engine should answer (see ``_step``)."""
+    return _step(session, ctx, branch_code, number, None)
 
 
 def finish(
-    session: Session,
-    ctx: Context,
-    branch_code: str,
-    number: str,
-    outcome: str,
+    session: Session, ctx: Context, branch_code: str, number: str, outcome: str
 ) -> TicketView | None:
     """The fast "finish" with a known outcome: None when the engine should answer."""
-
-    def complete_appointment(row: Any) -> None:
-        session.execute(
-            update(_APPOINTMENT)
-            .where(_APPOINTMENT.c.id == row.appointment_id)
-            .values(status=AppointmentStatus.COMPLETED)
-        )
-
-    return _transition(
-        session,
-        ctx,
-        branch_code,
-        number,
-        before=TicketStatus.SERVING,
-        after=TicketStatus.DONE,
-        kind="ticket.finished",
-        values={"finished_at": ctx.now, "outcome": outcome},
-        extra=complete_appointment,
-    )
+    return _step(session, ctx, branch_code, number, outcome)
 
 
 # -- PostgreSQL: start and finish as one autocommit statement each -----------------------
 
 _PG_STEP = """
 WITH t AS (
-  UPDATE ticket SET status = :after, {assign}
-  WHERE branch_id = :branch AND day = :day AND prefix = :prefix AND sequence = :sequence
-    AND status = :before
-  RETURNING id, branch_id, prefix, sequence, service_id, kind, status, issued_at, wait_from,
-    appointment_at, last_called_at, started_at, counter_id, call_count,
-    predicted_wait_seconds, needs_assistance, appointment_id, transfer_note),
+  {update}),
 s AS (
   SELECT t.*, svc.code AS service_code,
     (SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference
   FROM t JOIN service svc ON svc.id = t.service_id),
-{extra}e AS (
-  INSERT INTO event (at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,
-                     workstation, data)
-  SELECT :now, :event, s.branch_id, s.id, s.appointment_id, s.counter_id, :staff,
+{extra}{event}
+SELECT s.*, e.id AS event_id, {notify} AS notified FROM s, e
+"""
+
+_PG_EVENT = events.insert_cte_sql(
+    """  SELECT :now, :event, s.branch_id, s.id, s.appointment_id, s.counter_id, :staff,
     :workstation, json_build_object('number', s.prefix || ' ' || s.sequence,
       'service', s.service_code, 'kind', s.kind, 'status', s.status{data})
-  FROM s RETURNING id)
-SELECT s.*, pg_notify('{channel}', e.id::text) AS notified FROM s, e
-"""
+  FROM s""",
+    "e",
+)
 
 _PG_START = _typed_step(
     _PG_STEP.format(
-        assign="started_at = :now, staff_id = COALESCE(:staff, staff_id)",
+        update=_STEP_UPDATE.format(assign=_START_ASSIGN),
         extra="",
-        data="",
-        channel=NOTIFY_CHANNEL,
+        event=_PG_EVENT.format(data=""),
+        notify=events.notify_sql("e.id"),
     )
 )
 _PG_FINISH = _typed_step(
     _PG_STEP.format(
-        assign="finished_at = :now, outcome = :outcome",
+        update=_STEP_UPDATE.format(assign=_FINISH_ASSIGN),
         extra="""done AS (
   UPDATE appointment SET status = 'completed'
   WHERE id = (SELECT appointment_id FROM t) RETURNING id),
 """,
-        data=""",
+        event=_PG_EVENT.format(
+            data=""",
       'outcome', CAST(:outcome AS TEXT),
       'served_seconds', CAST(TRUNC(EXTRACT(EPOCH FROM (:now - COALESCE(s.started_at, :now))))
-                             AS INTEGER)""",
-        channel=NOTIFY_CHANNEL,
+                             AS INTEGER)"""
+        ),
+        notify=events.notify_sql("e.id"),
     )
 )
 
@@ -793,6 +763,28 @@ def at_once(
             config = _configuration(session, {row.service_id})
     except SQLAlchemyError as exc:
         raise unavailable(exc) from exc
+    # Autocommit: the change is in; the log says so as for any committed event.
+    data: dict[str, Any] = {
+        "number": f"{row.prefix} {row.sequence}",
+        "service": row.service_code,
+        "kind": str(row.kind),
+        "status": str(row.status),
+    }
+    if outcome is not None:
+        data["outcome"] = outcome
+    logging_setup.log_committed(
+        events.logged(
+            int(row.event_id),
+            kind="ticket.started" if outcome is None else "ticket.finished",
+            branch_id=row.branch_id,
+            ticket_id=row.id,
+            appointment_id=row.appointment_id,
+            counter_id=row.counter_id,
+            staff_id=ctx.actor.staff_id or None,
+            workstation=ctx.actor.workstation,
+            data=data,
+        )
+    )
     service = config.services[row.service_id]
     counter = config.counters_by_id.get(row.counter_id) if row.counter_id else None
     return TicketView(

@@ -15,6 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from loket import write_queue
 from loket.errors import Unavailable
 
 APP_NAME = "loket"
@@ -184,6 +185,8 @@ class Database:
         )
         self._reader = sessionmaker(self.engine, expire_on_commit=False)
         self._writer = sessionmaker(write_engine, expire_on_commit=False)
+        # SQLite: writers take turns through an OS lock (loket.write_queue).
+        self._queue = write_queue.for_sqlite_url(self.url) if self.is_sqlite else None
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -202,8 +205,12 @@ class Database:
         ``loket.errors.Unavailable``; the transaction is rolled back.
         """
         try:
-            with self._writer() as session, session.begin():
-                yield session
+            if self._queue is None:
+                with self._writer() as session, session.begin():
+                    yield session
+            else:
+                with self._queue.turn(), self._writer() as session, session.begin():
+                    yield session
         except SQLAlchemyError as exc:
             raise unavailable(exc) from exc
 

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
+from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy import event as sa_event
-from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from loket import config_cache
+from loket import config_cache, logging_setup
 from loket.config_cache import CONFIG_EVENTS
 from loket.models import Event
 
@@ -32,20 +34,148 @@ class EventRecord(TypedDict):
     data: dict[str, Any]
 
 
+# The event table's columns in the order ``record_of`` reads a row; a plain query of
+# the log (the PostgreSQL feed's) selects them in this order.
+EVENT_COLUMNS = (
+    "id",
+    "at",
+    "kind",
+    "branch_id",
+    "ticket_id",
+    "appointment_id",
+    "counter_id",
+    "staff_id",
+    "workstation",
+    "data",
+)
+_INSERTED = EVENT_COLUMNS[1:]  # the id comes from the database
+
+
+def record_of(row: Sequence[Any]) -> EventRecord:
+    """An event as plain data from its columns in ``EVENT_COLUMNS`` order."""
+    (
+        event_id,
+        at,
+        kind,
+        branch_id,
+        ticket_id,
+        appointment_id,
+        counter_id,
+        staff_id,
+        workstation,
+        data,
+    ) = row
+    return {
+        "id": event_id,
+        "at": at.isoformat(timespec="seconds"),
+        "kind": kind,
+        "branch_id": branch_id,
+        "ticket_id": ticket_id,
+        "appointment_id": appointment_id,
+        "counter_id": counter_id,
+        "staff_id": staff_id,
+        "workstation": workstation,
+        "data": data if isinstance(data, dict) else {},
+    }
+
+
 def event_record(e: Event) -> EventRecord:
     """An event as plain data, the same for the feed, the CLI and the UIs."""
-    return {
-        "id": e.id,
-        "at": e.at.isoformat(timespec="seconds"),
-        "kind": e.kind,
-        "branch_id": e.branch_id,
-        "ticket_id": e.ticket_id,
-        "appointment_id": e.appointment_id,
-        "counter_id": e.counter_id,
-        "staff_id": e.staff_id,
-        "workstation": e.workstation,
-        "data": e.data,
-    }
+    return record_of([getattr(e, column) for column in EVENT_COLUMNS])
+
+
+# -- writing the log: one place for the insert and the notification --------------------
+
+
+def notify_sql(event_id: str) -> str:
+    """SQL that notifies the PostgreSQL feeds of the event whose id is ``event_id`` (an
+    SQL expression); delivered at commit, never for a rolled-back change."""
+    return f"pg_notify('{NOTIFY_CHANNEL}', CAST({event_id} AS TEXT))"
+
+
+def insert_cte_sql(rows: str, name: str = "event") -> str:
+    """A CTE ``name`` that inserts the events ``rows`` (an SQL SELECT of the columns
+    ``at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,
+    workstation, data`` in that order) and returns their ids: for a statement that
+    changes a ticket and records it at once (``loket.clerk_sql``)."""
+    return f"{name} AS (\n  INSERT INTO event ({', '.join(_INSERTED)})\n{rows}\n  RETURNING id)"
+
+
+_ROW_VALUES = ", ".join(f":{column}" for column in _INSERTED)
+
+
+def _typed_insert(sql: str) -> Any:
+    return text(sql).bindparams(bindparam("at", type_=DateTime()))
+
+
+# Built once: constructing an insert with its values for every event cost more than
+# running it, inside the clerk's short write transaction.
+_APPEND_ROW = {
+    "sqlite": _typed_insert(
+        f"INSERT INTO event ({', '.join(_INSERTED)}) VALUES ({_ROW_VALUES}) RETURNING id"
+    ),
+    "postgresql": _typed_insert(
+        f"WITH {insert_cte_sql('  SELECT ' + _ROW_VALUES.replace(':data', 'CAST(:data AS JSON)'))}"
+        f"\nSELECT event.id, {notify_sql('event.id')} FROM event"
+    ),
+}
+
+
+def append_row(
+    session: Session,
+    *,
+    at: datetime,
+    kind: str,
+    staff_id: int | None,
+    workstation: str,
+    branch_id: int | None,
+    ticket_id: int | None,
+    appointment_id: int | None,
+    counter_id: int | None,
+    data: dict[str, Any],
+) -> int:
+    """``append`` without an ORM object, for the clerk's fast path: one prebuilt
+    statement, the insert and on PostgreSQL the notification; the event's id. Not for
+    configuration events (those reload the configuration cache: ``append``). The
+    event goes to the log at commit, like every other."""
+    event_id = int(
+        session.execute(
+            _APPEND_ROW[session.get_bind().dialect.name],
+            {
+                "at": at,
+                "kind": kind,
+                "branch_id": branch_id,
+                "ticket_id": ticket_id,
+                "appointment_id": appointment_id,
+                "counter_id": counter_id,
+                "staff_id": staff_id,
+                "workstation": workstation,
+                "data": json.dumps(data),
+            },
+        ).scalar_one()
+    )
+    logging_setup.log_at_commit(
+        session,
+        [
+            logged(
+                event_id,
+                kind=kind,
+                branch_id=branch_id,
+                ticket_id=ticket_id,
+                appointment_id=appointment_id,
+                counter_id=counter_id,
+                staff_id=staff_id,
+                workstation=workstation,
+                data=data,
+            )
+        ],
+    )
+    return event_id
+
+
+def logged(event_id: int, **columns: Any) -> Event:
+    """An event written by SQL, as the log line describes it (not added to a session)."""
+    return Event(id=event_id, **columns)
 
 
 @dataclass(frozen=True)
@@ -94,9 +224,5 @@ def append(
         url = bind.engine.url
         sa_event.listen(session, "after_commit", lambda _s: config_cache.invalidate(url), once=True)
     if bind.dialect.name == "postgresql":
-        # Delivered at commit, never for a rolled-back change.
-        session.execute(
-            select(text("pg_notify(:channel, :payload)")),
-            {"channel": NOTIFY_CHANNEL, "payload": str(event.id)},
-        )
+        session.execute(text(f"SELECT {notify_sql(':event_id')}"), {"event_id": event.id})
     return event

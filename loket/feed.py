@@ -27,7 +27,7 @@ from sqlalchemy.pool import StaticPool
 from loket import config_cache
 from loket.config_cache import CONFIG_EVENTS
 from loket.db import database_url, endpoints
-from loket.events import NOTIFY_CHANNEL, EventRecord, event_record
+from loket.events import EVENT_COLUMNS, NOTIFY_CHANNEL, EventRecord, event_record, record_of
 from loket.models import Event
 
 log = logging.getLogger(__name__)
@@ -194,26 +194,10 @@ class PostgresFeed(_FeedBase):
 
     def _fetch(self) -> list[EventRecord]:
         rows = self._listen().execute(
-            "SELECT id, at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,"
-            " workstation, data FROM event WHERE id > %s ORDER BY id LIMIT %s",
+            f"SELECT {', '.join(EVENT_COLUMNS)} FROM event WHERE id > %s ORDER BY id LIMIT %s",
             (self.last_id, BATCH + len(self._delivered)),
         )
-        records: list[EventRecord] = [
-            {
-                "id": r[0],
-                "at": r[1].isoformat(timespec="seconds"),
-                "kind": r[2],
-                "branch_id": r[3],
-                "ticket_id": r[4],
-                "appointment_id": r[5],
-                "counter_id": r[6],
-                "staff_id": r[7],
-                "workstation": r[8],
-                "data": r[9] if isinstance(r[9], dict) else {},
-            }
-            for r in rows
-            if r[0] not in self._delivered
-        ]
+        records = [record_of(r) for r in rows if r[0] not in self._delivered]
         if any(r["kind"] in CONFIG_EVENTS for r in records):
             config_cache.invalidate(self.engine.url)
         self._advance([r["id"] for r in records])

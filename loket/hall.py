@@ -64,10 +64,11 @@ def _call(session: Session, sql: str, **params: object) -> object:
     return session.execute(text(sql), params).scalar_one()
 
 
-def _log(session: Session, *where: Any) -> None:
+def _log(session: Session, *where: Any) -> list[Event]:
     """The events the function just wrote go to the log at commit, like any other."""
     rows = list(session.scalars(select(Event).where(*where).order_by(Event.id)))
     logging_setup.log_at_commit(session, rows)
+    return rows
 
 
 def _load(session: Session, ticket_id: int) -> Ticket:
@@ -86,21 +87,42 @@ def issue_walk_in(
     needs_assistance: bool,
     predicted: int | None,
 ) -> Ticket:
+    ticket_id, _ = issue_walk_in_number(
+        session, ctx, branch.id, service.id, needs_assistance, predicted
+    )
+    return _load(session, ticket_id)
+
+
+def issue_walk_in_number(
+    session: Session,
+    ctx: Context,
+    branch_id: int,
+    service_id: int,
+    needs_assistance: bool,
+    predicted: int | None,
+) -> tuple[int, str]:
+    """``loket_issue_walk_in``: the new ticket's id and its number as printed, from the
+    event the function wrote (two statements; loket/issue_sql.py)."""
     with _refusals():
-        ticket_id = _call(
-            session,
-            "SELECT loket_issue_walk_in(:branch, :service, :at, :assist, :predicted, "
-            ":staff, :workstation)",
-            branch=branch.id,
-            service=service.id,
-            at=ctx.now,
-            assist=needs_assistance,
-            predicted=predicted,
-            staff=ctx.actor.staff_id,
-            workstation=ctx.actor.workstation,
+        ticket_id = int(
+            str(
+                _call(
+                    session,
+                    "SELECT loket_issue_walk_in(:branch, :service, :at, :assist, :predicted, "
+                    ":staff, :workstation)",
+                    branch=branch_id,
+                    service=service_id,
+                    at=ctx.now,
+                    assist=needs_assistance,
+                    predicted=predicted,
+                    staff=ctx.actor.staff_id,
+                    workstation=ctx.actor.workstation,
+                )
+            )
         )
-    _log(session, Event.ticket_id == int(str(ticket_id)))
-    return _load(session, int(str(ticket_id)))
+    issued = _log(session, Event.ticket_id == ticket_id)
+    number = next(str(e.data["number"]) for e in issued if e.kind == "ticket.issued")
+    return ticket_id, number
 
 
 def check_in(

@@ -63,26 +63,33 @@ def holiday_name(day: date) -> str | None:
 
 def periods_on(branch: Branch, day: date) -> tuple[list[Period], str | None]:
     """The opening periods on a day and, when there are none, a sentence saying why."""
-    exceptions = [x for x in branch.exceptions if x.day == day]
+    return day_periods(
+        day,
+        [(x.start, x.end, x.mode, x.reason) for x in branch.exceptions if x.day == day],
+        [(p.start, p.end, p.mode) for p in branch.periods if p.weekday == day.weekday()],
+        branch.public_holidays,
+    )
+
+
+def day_periods(
+    day: date,
+    exceptions: list[tuple[time | None, time | None, str | None, str | None]],
+    weekly: list[tuple[time, time, str]],
+    public_holidays: bool,
+) -> tuple[list[Period], str | None]:
+    """``periods_on`` from plain rows: the day's exceptions (start, end, mode, reason)
+    and the weekly periods of its weekday (start, end, mode)."""
     if exceptions:
-        periods = [
-            Period(x.start, x.end, PeriodMode(x.mode))
-            for x in exceptions
-            if x.start and x.end and x.mode
-        ]
-        reason = next((x.reason for x in exceptions if x.reason), "")
+        periods = [Period(s, e, PeriodMode(m)) for s, e, m, _ in exceptions if s and e and m]
+        reason = next((r for *_, r in exceptions if r), "")
         if not periods:
             return [], reason or "Vandaag zijn we gesloten"
         return sorted(periods, key=lambda p: p.start), None
-    if branch.public_holidays:
+    if public_holidays:
         name = holiday_name(day)
         if name:
             return [], f"Het is een feestdag: {name}"
-    periods = [
-        Period(p.start, p.end, PeriodMode(p.mode))
-        for p in branch.periods
-        if p.weekday == day.weekday()
-    ]
+    periods = [Period(s, e, PeriodMode(m)) for s, e, m in weekly]
     if not periods:
         return [], f"Op {DAY_NAMES_NL[day.weekday()]} zijn we gesloten"
     return sorted(periods, key=lambda p: p.start), None

@@ -97,6 +97,11 @@ def log_at_commit(session: Session, events: list[Event]) -> None:
     session.info.setdefault(_PENDING, []).extend(events)
 
 
+def log_committed(e: Event) -> None:
+    """Log an event already committed (an autocommit statement: no session commit)."""
+    log.info(describe(e))
+
+
 def _after_commit(session: Session) -> None:
     for e in session.info.pop(_PENDING, []):
         log.info(describe(e))

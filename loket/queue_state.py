@@ -10,9 +10,17 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, bindparam, func, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    bindparam,
+    func,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from loket import hall
@@ -60,7 +68,7 @@ class Candidate:
     waiting: policy.WaitingTicket
 
 
-def _waiting_ticket(
+def waiting_ticket(
     tid: int,
     prefix: str,
     sequence: int,
@@ -107,7 +115,7 @@ def waiting_candidates(session: Session, *conditions: ColumnElement[bool]) -> li
         out.append(
             Candidate(
                 service_id,
-                _waiting_ticket(
+                waiting_ticket(
                     tid,
                     prefix,
                     sequence,
@@ -179,20 +187,71 @@ class LivePrediction:
 # more than SQLite takes to run it (coercing every column and condition), and the
 # prediction runs for every ticket issued. They run on the session's connection
 # (Core, no ORM objects); values go in as bound parameters.
-_DAY_TICKETS = (
-    select(
-        *_WAITING_COLUMNS,
-        Ticket.status,
-        Ticket.counter_id,
-        Ticket.started_at,
-        Ticket.last_called_at,
-    )
+# Walk-ins (and appointments without a time) waiting: the bulk of a long queue, read
+# as two plain columns. The moment is read as the stored text on SQLite (PostgreSQL's
+# driver gives a datetime) and parsed with ``datetime.fromisoformat``: SQLAlchemy's
+# SQLite DateTime parses each value with a regular expression, half the cost of
+# reading 5,000 waiting.
+# Every ticket waiting today: (service id, waiting since, 1 for an appointment with a
+# time, id). The bulk of a long queue, so it runs on the driver's cursor: SQLAlchemy's
+# rows (and parsing SQLite's moments with a regular expression) cost more than the
+# query itself at 5,000 waiting. SQLite gives the moment as its stored text, PostgreSQL
+# as a datetime. In order of id: SQLite reads them so (no sort); PostgreSQL's rows
+# come in the order of ix_ticket_queue (a few runs, one per service), which Python's
+# sort merges in a fraction of the server's sort of the whole queue (~1 ms at 5,000).
+_WAITING_SQL = """SELECT service_id, wait_from,
+  CASE WHEN kind = 'appointment' AND appointment_at IS NOT NULL THEN 1 ELSE 0 END, id
+FROM ticket
+WHERE branch_id = {p} AND day = {p} AND status = 'waiting' AND id <> {p}"""
+_WAITING_BY_DRIVER = {
+    "sqlite": _WAITING_SQL.format(p="?") + "\nORDER BY id",
+    "postgresql": _WAITING_SQL.format(p="%s"),
+}
+
+
+_ID = itemgetter(3)
+
+
+def _waiting_rows(
+    connection: Connection, branch_id: int, day: date, exclude: int
+) -> list[tuple[int, datetime | str, int, int]]:
+    name = connection.dialect.name
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(
+            _WAITING_BY_DRIVER[name],
+            (branch_id, day.isoformat() if name == "sqlite" else day, exclude),
+        )
+        rows = list(cursor.fetchall())
+    finally:
+        cursor.close()
+    if name != "sqlite":
+        rows.sort(key=_ID)
+    return rows
+
+
+# The few others in full: appointments waiting with a time (by id), and the visits at
+# the counters.
+_DAY_COLUMNS = (
+    *_WAITING_COLUMNS,
+    Ticket.status,
+    Ticket.counter_id,
+    Ticket.started_at,
+    Ticket.last_called_at,
+)
+_AT_COUNTERS = (
+    select(*_DAY_COLUMNS)
     .join(Service, Service.id == Ticket.service_id)
     .where(
         Ticket.branch_id == bindparam("branch"),
         Ticket.day == bindparam("day"),
-        Ticket.status.in_([TicketStatus.WAITING, TicketStatus.CALLED, TicketStatus.SERVING]),
+        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
     )
+)
+_TIMED = (
+    select(*_DAY_COLUMNS)
+    .join(Service, Service.id == Ticket.service_id)
+    .where(Ticket.id.in_(bindparam("ids", expanding=True)))
     .order_by(Ticket.id)
 )
 _LAST_PRESENCE = (
@@ -229,7 +288,7 @@ _SKILLS = (
     .join(Service, Service.id == StaffSkill.service_id)
     .where(StaffSkill.staff_id.in_(bindparam("people", expanding=True)))
 )
-_MEANS = select(Service.code, Service.duration_minutes)
+_MEANS = select(Service.id, Service.code, Service.duration_minutes)
 _UPCOMING = (
     select(Service.code, Appointment.start)
     .join(Service, Service.id == Appointment.service_id)
@@ -319,19 +378,39 @@ def live_state(
     """The simulator's view of the branch now: who waits, which counters are staffed by
     whom with which skills and speeds, who is busy, and the bookings still to come.
 
-    Seven small reads of prebuilt statements on one connection, nothing built per row
-    but the scheduler's plain tuples (see ``benchmarks/prediction.py --speed-only``)."""
+    Eight small reads of prebuilt statements on one connection, nothing built per row
+    but the scheduler's plain tuples; the walk-ins, most of a long queue, as (service,
+    since) pairs (see ``benchmarks/prediction.py --speed-only``)."""
     connection = session.connection()
     since = datetime.combine(now.date(), datetime.min.time())
+    exclude = -1 if exclude_ticket is None else exclude_ticket
+    codes: dict[int, str] = {}
+    means: dict[str, float] = {}
+    for service_id, code, minutes in connection.execute(_MEANS).all():
+        codes[service_id] = code
+        means[code] = float(minutes)
+    rows = _waiting_rows(connection, branch_id, day, exclude)
+    walk_ins: list[tuple[str, datetime]] = []
+    timed = [row[3] for row in rows if row[2]]
+    if timed:
+        rows = [row for row in rows if not row[2]]
+    if rows:
+        service_ids, moments, _timed, _ids = zip(*rows, strict=True)
+        if isinstance(moments[0], str):
+            moments = tuple(map(datetime.fromisoformat, moments))
+        walk_ins = list(zip(map(codes.__getitem__, service_ids), moments, strict=True))
     waiting: list[policy.WaitingTicket] = []
     busy: dict[int, tuple[str, datetime | None]] = {}
+    others = list(connection.execute(_AT_COUNTERS, {"branch": branch_id, "day": day}))
+    if timed:
+        others.extend(connection.execute(_TIMED, {"ids": timed}))
     for (
         tid,
         prefix,
         sequence,
         _service_id,
         code,
-        kind,
+        _kind,
         issued_at,
         wait_from,
         appointment_at,
@@ -340,21 +419,20 @@ def live_state(
         counter_id,
         started_at,
         called_at,
-    ) in connection.execute(_DAY_TICKETS, {"branch": branch_id, "day": day}).all():
+    ) in others:
         if tid == exclude_ticket:
             continue
         if status is not TicketStatus.WAITING:
             if counter_id is not None:
                 busy[counter_id] = (code, started_at or called_at)
             continue
-        appointment = kind is TicketKind.APPOINTMENT and appointment_at is not None
         waiting.append(
-            _waiting_ticket(
+            waiting_ticket(
                 tid,
                 prefix,
                 sequence,
                 code,
-                appointment,
+                True,
                 issued_at,
                 wait_from,
                 appointment_at,
@@ -388,7 +466,6 @@ def live_state(
                 elapsed_minutes=elapsed,
             )
         )
-    means = {code: float(m) for code, m in connection.execute(_MEANS).all()}
     # The plan's forecast of each service's time (mean and spread from the event log)
     # beats the configured duration; without a plan the spread defaults to cv 0.5.
     forecast_times = (coverage or {}).get("service_minutes", {})
@@ -417,6 +494,7 @@ def live_state(
         show_rate=float(coverage.get("show_rate", DEFAULT_SHOW_RATE))
         if coverage
         else DEFAULT_SHOW_RATE,
+        walk_ins=walk_ins,
     )
 
 

@@ -115,7 +115,12 @@ def appointment_capacity(
         a_share = sum(share[s] for s in allowed)
 
         def level(
-            x: float, walk=walk, w_total=w_total, allowed=allowed, a_share=a_share, i=i
+            x: float,
+            walk: dict[str, float] = walk,
+            w_total: float = w_total,
+            allowed: list[str] = allowed,
+            a_share: float = a_share,
+            i: int = i,
         ) -> float:
             rates = dict(walk)
             for s in allowed:

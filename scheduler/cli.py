@@ -6,6 +6,7 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +18,7 @@ from scheduler.scenario import WEEKDAYS, load_scenario
 from scheduler.staffhours import StaffHoursNeeded, staff_hours_needed
 
 
-def _clean(value):
+def _clean(value: Any) -> Any:
     """JSON has no NaN: write null instead."""
     if isinstance(value, float) and not math.isfinite(value):
         return None

@@ -17,10 +17,11 @@ Public API (stable; the core queue engine calls this)::
   service code this counter (with the clerk logged in) may serve to the clerk's speed
   factor for it (1.0 = average, 1.3 = 30% faster). Services not in the map are never
   called here.
-* ``DispatchPolicy(target, limit, appointment_head_start, early_call, priority_bonus)``
-  with defaults: norm 5 min, hard limit 10 min, appointments count as 2 minutes of
-  waiting when due, appointments may be called up to 5 minutes early when nothing
-  else waits, priority tickets count as one norm of extra wait.
+* ``DispatchPolicy(target, limit, appointment_head_start, early_call, priority_bonus,
+  missed_yield)`` with defaults: norm 5 min, hard limit 10 min, appointments count as 2
+  minutes of waiting when due, appointments may be called up to 5 minutes early when
+  nothing else waits, priority tickets count as one norm of extra wait, a ticket past
+  the norm yields to those that can still make it.
 * ``now`` and all times are naive local datetimes (the core's clock).
 
 Rules, in order:
@@ -29,16 +30,31 @@ Rules, in order:
    counter that can assist).
 2. Hard override: a ticket waiting at least ``limit`` goes first, the longest first,
    so nobody starves whatever the weights.
-3. Otherwise the highest urgency wins. Urgency = wait / target x speed factor
-   (generalised c-mu: a counter that is quick at a service prefers it). The wait of
-   an appointment starts at its appointment time, and counts ``appointment_head_start``
-   extra: a booking due now beats a walk-in who has waited a minute.
-4. Appointments checked in early wait for their slot; a counter with nothing else to
+3. Otherwise the highest urgency wins among the tickets still *within* the norm
+   (waited less than ``target``). Urgency = wait / target x speed factor (generalised
+   c-mu: a counter that is quick at a service prefers it). The wait of an appointment
+   starts at its appointment time, and counts ``appointment_head_start`` extra: a
+   booking due now beats a walk-in who has waited a minute.
+4. Tickets that have already waited past the norm (but not yet ``limit``) come next,
+   by the same urgency (``missed_yield``). The norm counts who is called within
+   ``target``: once the queue runs behind, calling the longest waiting first makes
+   everyone a little late, so every visitor misses it; calling first whoever can still
+   make it saves the most, and the hard limit still bounds how long the others wait.
+   (benchmarks/README.md: about one point more within the norm on the tight rosters
+   of busy_monday and demand_plus_20 than without this rule, on the same days.)
+5. Appointments checked in early wait for their slot; a counter with nothing else to
    do may call one within ``early_call`` of its time.
+
+Within one service and one of the orders the core keeps (walk-ins by ``waiting_since``,
+due appointments by the later of check-in and slot), the key only grows with the wait
+inside each band (within the norm, past it, past the limit); ``loket.clerk_sql`` relies
+on that: the pick is always the longest waiting of a band.
 
 Ties break on the earliest waiting time, then ``number`` and ``id``, so the choice is
 deterministic. ``Decision.reason`` is one short line in plain Dutch for the clerk,
-e.g. "A 12: 6 min wachten, boven de norm" or "B 3: afspraak om 10:15".
+e.g. "A 12: 6 min wachten, boven de norm" or "B 3: afspraak om 10:15"; when someone
+past the norm is passed over, it says so ("A 14: 3 min wachten, kan nog binnen de
+norm: gaat voor wie er al boven zit").
 """
 
 from __future__ import annotations
@@ -78,6 +94,8 @@ class DispatchPolicy:
     appointment_head_start: timedelta = timedelta(minutes=2)
     early_call: timedelta = timedelta(minutes=5)
     priority_bonus: float = 1.0  # in norms of waiting
+    # A ticket past the norm (below the limit) yields to those still within it.
+    missed_yield: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +137,7 @@ def choose_next(
     best: WaitingTicket | None = None
     best_kind = ""
     best_wait = 0.0
+    missed = False  # someone waits past the norm (the pick may pass them over)
     for t in waiting:
         speed = services.get(t.service)
         if speed is None or (t.needs_assistance and not counter.can_assist):
@@ -135,7 +154,7 @@ def choose_next(
             key = (0, -ahead, 0.0)
             kind = "early"
         elif wait >= limit_s:
-            key = (2, wait, 0.0)
+            key = (3, wait, 0.0)
             kind = "limit"
         else:
             urgency = wait / target_s * speed
@@ -143,7 +162,9 @@ def choose_next(
                 urgency += head_start * speed
             if t.priority:
                 urgency += p.priority_bonus
-            key = (1, urgency, 0.0)
+            band = 1 if p.missed_yield and wait >= target_s else 2
+            missed = missed or band == 1
+            key = (band, urgency, 0.0)
             kind = "appointment" if is_appt else ("priority" if t.priority else "walk_in")
         # Deterministic tie-breaks: longer wait, then number, then id.
         full = (key[0], key[1], wait, _neg_text(t.number), _neg_text(str(t.id)))
@@ -151,7 +172,10 @@ def choose_next(
             best_key, best, best_kind, best_wait = full, t, kind, wait
     if best is None:
         return None
-    return Decision(best.id, _reason(best, best_kind, best_wait, p), {"wait_s": best_wait})
+    reason = _reason(best, best_kind, best_wait, p)
+    if missed and best_key is not None and best_key[0] == 2:
+        reason += ", kan nog binnen de norm: gaat voor wie er al boven zit"
+    return Decision(best.id, reason, {"wait_s": best_wait})
 
 
 def _neg_text(s: str) -> tuple[int, ...]:

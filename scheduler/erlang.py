@@ -103,7 +103,9 @@ def ggc(
     )
 
 
-def _log_birth_death(arrival_rate: float, mu: float, theta: float, servers: int, size: int):
+def _log_birth_death(
+    arrival_rate: float, mu: float, theta: float, servers: int, size: int
+) -> np.ndarray:
     """Stationary distribution of the M/M/c+M state (number in system), truncated."""
     k = np.arange(1, size + 1, dtype=float)
     deaths = np.minimum(k, servers) * mu + np.maximum(k - servers, 0.0) * theta

@@ -109,14 +109,16 @@ class LoketPolicy:
         for c in clerks:
             c.ctx = CounterContext(c.id, dict(c.skills))
 
-    def choose(self, clerk, waiting, now, view):
+    def choose(
+        self, clerk: SimClerk, waiting: Iterable[SimTicket], now: float, view: SimView
+    ) -> SimTicket | None:
         tickets = {t.id: t for t in waiting}
         if not tickets:
             return None
         assert clerk.ctx is not None
-        decision = choose_next(
-            clerk.ctx, [t.wt for t in tickets.values()], view.to_datetime(now), self.policy
-        )
+        # The simulator gives every ticket its WaitingTicket when it arrives.
+        wts = [t.wt for t in tickets.values() if t.wt is not None]
+        decision = choose_next(clerk.ctx, wts, view.to_datetime(now), self.policy)
         return None if decision is None else tickets[decision.ticket_id]
 
 
@@ -124,10 +126,12 @@ class LongestWaitPolicy:
     name = "longest_wait"
     pooled = False
 
-    def prepare(self, clerks, load):
+    def prepare(self, clerks: list[SimClerk], load: Mapping[str, float]) -> None:
         pass
 
-    def choose(self, clerk, waiting, now, view):
+    def choose(
+        self, clerk: SimClerk, waiting: Iterable[SimTicket], now: float, view: SimView
+    ) -> SimTicket | None:
         waiting = list(waiting)
         best = None
         for t in waiting:
@@ -158,10 +162,12 @@ class PriorityAgingPolicy:
         self.levels = {"appointment": appointment_level, "walk_in": walk_in_level}
         self.aging = aging_minutes
 
-    def prepare(self, clerks, load):
+    def prepare(self, clerks: list[SimClerk], load: Mapping[str, float]) -> None:
         pass
 
-    def choose(self, clerk, waiting, now, view):
+    def choose(
+        self, clerk: SimClerk, waiting: Iterable[SimTicket], now: float, view: SimView
+    ) -> SimTicket | None:
         waiting = list(waiting)
         best, best_key = None, None
         for t in waiting:
@@ -178,7 +184,7 @@ class FixedCounterPolicy:
     name = "fixed"
     pooled = False
 
-    def prepare(self, clerks, load):
+    def prepare(self, clerks: list[SimClerk], load: Mapping[str, float]) -> None:
         # Greedy balancing: biggest service first, to the least loaded clerk who has
         # the skill; clerks with a heavy load share a service with nobody else.
         assigned: dict[str, float] = {c.id: 0.0 for c in clerks}
@@ -193,9 +199,11 @@ class FixedCounterPolicy:
         for c in clerks:
             c.home = frozenset(homes[c.id])
 
-    def choose(self, clerk, waiting, now, view):
+    def choose(
+        self, clerk: SimClerk, waiting: Iterable[SimTicket], now: float, view: SimView
+    ) -> SimTicket | None:
         waiting = list(waiting)
-        covered = set()
+        covered: set[str] = set()
         for other in view.clerks:
             if other.on_duty:
                 covered |= other.home

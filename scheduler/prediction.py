@@ -34,9 +34,13 @@ import heapq
 import math
 import random
 import statistics
+import threading
+from bisect import bisect_left, bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import reduce
+from operator import add, itemgetter, mul
 from statistics import NormalDist
 
 from scheduler.dispatch import APPOINTMENT, WaitingTicket, clock_starts
@@ -61,6 +65,10 @@ class QueueState:
     show_rate: float = 1.0
     appointment_head_start_minutes: float = 2.0
     early_call_minutes: float = 5.0
+    # Tickets without a time (walk-ins), as (service, waiting since), in the order they
+    # came: the same as walk-ins in ``waiting``, cheaper to build for a long queue. They
+    # follow ``waiting`` when two start at the same moment.
+    walk_ins: Sequence[tuple[str, datetime]] = ()
 
 
 def mean_residual(mean: float, cv: float, elapsed: float) -> float:
@@ -109,6 +117,35 @@ def _residual_draw(mean: float, cv: float, elapsed: float, u: float) -> float:
     return max(math.exp(mu + s * _NORMAL.inv_cdf(p)) - elapsed, 0.0)
 
 
+class _Stream:
+    """One seeded random stream, drawn once per process and kept: every prediction
+    replays the same draws from the start (a fixed seed), so drawing them again for
+    each ticket only cost time (``random.gauss`` is Python code)."""
+
+    def __init__(self, seed: int, gaussian: bool) -> None:
+        rng = random.Random(seed)
+        self._draw = rng.gauss if gaussian else rng.random
+        self.values: list[float] = []
+        self._lock = threading.Lock()
+
+    def upto(self, n: int) -> list[float]:
+        """The stream with at least its first ``n`` values drawn."""
+        if len(self.values) < n:
+            with self._lock:
+                missing = n - len(self.values)
+                if missing > 0:
+                    draw = self._draw
+                    self.values.extend([draw() for _ in range(missing)])
+        return self.values
+
+
+# Separate streams (common random numbers): a booking that does not matter, or a visit
+# after the new ticket, does not change the draws of the ones that do.
+_GAUSS = _Stream(_SEED, gaussian=True)
+_UNIFORM = _Stream(_SEED + 1, gaussian=False)
+_SHOWS = _Stream(_SEED + 2, gaussian=False)
+
+
 def predict_wait(
     new_ticket_service: str,
     state: QueueState,
@@ -121,19 +158,29 @@ def predict_wait(
     """Median time until a ticket issued now for ``new_ticket_service`` is called.
 
     The replays stop after ``max_samples``, or once ``min_samples`` are done and the
-    simulated calls reach ``call_budget``."""
+    simulated calls reach ``call_budget``.
+
+    Each replay gives a free counter the first ticket, in call order, that it serves and
+    that may be called by then. Tickets without a time (walk-ins) wait in one list per
+    service, or one list for all when every counter serves all of them: the first of
+    them a counter may take is at the head of a list, so a call costs the same with
+    5,000 waiting as with 5. The few tickets with a time (appointments, bookings, the
+    new ticket) are looked through in order up to that head. The draws are the same, in
+    the same order, as scanning the whole queue for every call
+    (``tests/scheduler/test_prediction_equivalence.py``)."""
     counters = [c for c in state.counters if c.services]
     if not any(new_ticket_service in c.services for c in counters):
         return None
     now = state.now
     early = state.early_call_minutes
-    callable_now = [
+    callable_now = {
         t.service
         for t in state.waiting
         if t.kind != APPOINTMENT
         or t.appointment_time is None
         or _minutes_between(now, t.appointment_time) <= early
-    ]
+    }
+    callable_now.update(map(itemgetter(0), state.walk_ins))
     if any(
         c.busy_service is None
         and new_ticket_service in c.services
@@ -143,20 +190,46 @@ def predict_wait(
         # A capable counter is free and has nobody else it could call: no wait.
         return timedelta(0)
     head = state.appointment_head_start_minutes
-    jobs: list[tuple[float, float, int, str, bool, bool]] = []
+    # Call order: by start, then by "may be called from", then as they came. Tickets
+    # with a time (appointments, bookings, the new ticket) as (start, may be called
+    # from, order, service, booked not yet here, the new ticket):
+    timed_jobs: list[tuple[float, float, int, str, bool, bool]] = []
+    # The others (walk-ins) may be called at any moment; as (service, waiting since).
+    untimed_pairs: list[tuple[str, datetime]] = []
     for seq, t in enumerate(state.waiting):
         if t.kind == APPOINTMENT and t.appointment_time is not None:
             appt = _minutes_between(now, t.appointment_time)
-            jobs.append((appt - head, appt - early, seq, t.service, False, False))
+            timed_jobs.append((appt - head, appt - early, seq, t.service, False, False))
         else:
-            start = _minutes_between(now, clock_starts(t))
-            jobs.append((start, -math.inf, seq, t.service, False, False))
-    base = len(jobs)
+            untimed_pairs.append((t.service, clock_starts(t)))
+    untimed_pairs.extend(state.walk_ins)
+    base = len(state.waiting) + len(state.walk_ins)
     for k, (service, when) in enumerate(state.upcoming):
         appt = _minutes_between(now, when)
-        jobs.append((appt - head, appt, base + k, service, True, False))
-    jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True))
-    jobs.sort()
+        timed_jobs.append((appt - head, appt, base + k, service, True, False))
+    timed_jobs.append((0.0, 0.0, base + len(state.upcoming), new_ticket_service, False, True))
+    timed_jobs.sort()
+    # Untimed tickets by the moment they wait from; the stable sort keeps the order
+    # they came in for equal moments (minutes from now only grow with the moment).
+    untimed_pairs.sort(key=itemgetter(1))
+    n_untimed = len(untimed_pairs)
+    services_in_order = [service for service, _since in untimed_pairs]
+
+    def start_of(pair: tuple[str, datetime]) -> float:
+        return _minutes_between(now, pair[1])
+
+    # An untimed ticket comes before a timed one that starts at the same moment (it
+    # may be called from ever): the timed one goes after every untimed one that
+    # starts no later. Positions count both kinds in call order.
+    timed: list[int] = []
+    inserted: list[int] = []
+    for k, job in enumerate(timed_jobs):
+        at = bisect_right(untimed_pairs, job[0], key=start_of) if untimed_pairs else 0
+        inserted.append(at)
+        timed.append(at + k)
+    job_at = dict(zip(timed, timed_jobs, strict=True))
+    booked = [job[4] for job in timed_jobs]
+    n_jobs = n_untimed + len(timed_jobs)
     means = state.mean_minutes
     cvs = state.cv
     # Lognormal (mu, sigma) of each service at each counter, at that counter's speed.
@@ -168,15 +241,54 @@ def predict_wait(
                 for s, speed in c.services.items()
             }
         )
-    # Separate streams (common random numbers): a booking that does not matter, or a
-    # visit after the new ticket, does not change the draws of the ones that do.
-    gauss = random.Random(_SEED).gauss
-    uniform = random.Random(_SEED + 1).random
-    shows = random.Random(_SEED + 2).random
+    untimed_services = set(services_in_order)
+    # One list for all untimed tickets when every counter serves every one of them,
+    # else one per service.
+    shared = all(all(s in own for s in untimed_services) for own in params)
+    everyone: list[int] = []
+    untimed: dict[str, list[int]] = {}
+    if shared:
+        done = 0
+        for k, at in enumerate(inserted):
+            everyone.extend(range(done + k, at + k))
+            done = at
+        everyone.extend(range(done + len(inserted), n_jobs))
+    else:
+        k = 0
+        for j, service in enumerate(services_in_order):
+            while k < len(inserted) and inserted[k] <= j:
+                k += 1
+            untimed.setdefault(service, []).append(j + k)
+    n_everyone = len(everyone)
+    per_counter: dict[int, tuple[list[float], list[float]]] = {}
+
+    def run_params(i: int) -> tuple[list[float], list[float]]:
+        """A counter's (mu, sigma) for each untimed ticket in call order."""
+        if i not in per_counter:
+            own = params[i]
+            per_counter[i] = (
+                [own[s][0] for s in services_in_order],
+                [own[s][1] for s in services_in_order],
+            )
+        return per_counter[i]
+
+    own_untimed = [[s for s in own if s in untimed] for own in params]
+    nowhere = n_jobs
+    busy = [c.busy_service is not None for c in counters]
+    n_busy = sum(busy)
+    n_booked = sum(booked)
+    exp = math.exp
+    heappop = heapq.heappop
+    heappush = heapq.heappush
+    heapreplace = heapq.heapreplace
     show = state.show_rate
+    draw_shows = show < 1.0 and n_booked > 0
+    gi = ui = si = 0
     results: list[float] = []
     calls = 0
     while len(results) < max_samples and (len(results) < min_samples or calls < call_budget):
+        gauss = _GAUSS.upto(gi + n_jobs)
+        uniform = _UNIFORM.upto(ui + n_busy)
         free: list[tuple[float, int]] = []
         for i, c in enumerate(counters):
             ready = 0.0
@@ -186,36 +298,108 @@ def predict_wait(
                     means.get(c.busy_service, 10.0) / speed,
                     cvs.get(c.busy_service, 0.5),
                     c.elapsed_minutes,
-                    uniform(),
+                    uniform[ui],
                 )
+                ui += 1
             free.append((ready, i))
         heapq.heapify(free)
-        pending = [j for j in jobs if not j[4] or show >= 1.0 or shows() < show]
+        if draw_shows:
+            shows = _SHOWS.upto(si + n_booked)
+            pending: list[int] = []
+            for p, is_booked in zip(timed, booked, strict=True):
+                if is_booked:
+                    si += 1
+                    if not shows[si - 1] < show:
+                        continue
+                pending.append(p)
+        else:
+            pending = list(timed)
+        heads = dict.fromkeys(untimed, 0)
+        next_shared = 0
         result = math.inf
         while free:
-            ready, i = heapq.heappop(free)
+            if shared and next_shared < n_everyone:
+                # A run of untimed tickets before the next timed one: whichever counter
+                # is free first takes the next of them, as the scan would.
+                stop = bisect_left(everyone, pending[0], next_shared) if pending else n_everyone
+                if stop > next_shared:
+                    draws = gauss[gi : gi + stop - next_shared]
+                    if len(free) == 1:
+                        ready, i = free[0]
+                        mus, sigmas = run_params(i)
+                        steps = map(
+                            exp,
+                            map(
+                                add,
+                                mus[next_shared:stop],
+                                map(mul, sigmas[next_shared:stop], draws),
+                            ),
+                        )
+                        free[0] = (reduce(add, steps, ready), i)
+                    else:
+                        for g, service in zip(
+                            draws, services_in_order[next_shared:stop], strict=True
+                        ):
+                            ready, i = free[0]
+                            mu, sigma = params[i][service]
+                            heapreplace(free, (ready + exp(mu + sigma * g), i))
+                    gi += stop - next_shared
+                    calls += stop - next_shared
+                    next_shared = stop
+                    continue
+            ready, i = free[0]
             own = params[i]
+            # The first untimed ticket this counter serves.
+            best = nowhere
+            best_service = ""
+            if shared:
+                if next_shared < n_everyone:
+                    best = everyone[next_shared]
+            else:
+                for s in own_untimed[i]:
+                    h = heads[s]
+                    queue = untimed[s]
+                    if h < len(queue) and queue[h] < best:
+                        best = queue[h]
+                        best_service = s
+            # A timed ticket before it that this counter serves and may call by now.
             pick = -1
             next_avail = math.inf
-            for j, job in enumerate(pending):
-                if job[3] not in own:
-                    continue
-                if job[1] <= ready:
-                    pick = j
+            if pending and pending[0] < best:
+                for k, p in enumerate(pending):
+                    if p > best:
+                        break
+                    job = job_at[p]
+                    if job[3] not in own:
+                        continue
+                    if job[1] <= ready:
+                        pick = k
+                        break
+                    if job[1] < next_avail:
+                        next_avail = job[1]
+            if pick >= 0:
+                job = job_at[pending.pop(pick)]
+                calls += 1
+                if job[5]:
+                    result = max(ready, 0.0)
                     break
-                if job[1] < next_avail:
-                    next_avail = job[1]
-            if pick < 0:
+                service = job[3]
+            elif best < nowhere:
+                calls += 1
+                if shared:
+                    service = services_in_order[next_shared]
+                    next_shared += 1
+                else:
+                    service = best_service
+                    heads[best_service] += 1
+            else:
+                heappop(free)
                 if next_avail < math.inf:
-                    heapq.heappush(free, (next_avail, i))
+                    heappush(free, (next_avail, i))
                 continue
-            job = pending.pop(pick)
-            calls += 1
-            if job[5]:
-                result = max(ready, 0.0)
-                break
-            mu, s = own[job[3]]
-            heapq.heappush(free, (ready + math.exp(mu + s * gauss()), i))
+            mu, sigma = own[service]
+            heapreplace(free, (ready + exp(mu + sigma * gauss[gi]), i))
+            gi += 1
         results.append(result)
     finite = [r for r in results if r < math.inf]
     if not finite:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TypedDict
 
 import numpy as np
 
@@ -196,3 +197,30 @@ def format_table(name: str, summaries: dict[str, dict], ci: dict | None = None) 
                 f"   within 5 min {wt['mean']:+.1%} [{wt['low']:+.1%}, {wt['high']:+.1%}]"
             )
     return "\n".join(lines)
+
+
+class Misses(TypedDict):
+    per_day: dict[str, float]  # walk_in_late, walked_out, appointment_late
+    by_hour: dict[int, dict[str, float]]  # hour of the clock start -> the same
+    by_service: dict[str, dict[str, float]]
+
+
+def misses(days: Sequence[DayOutcome], target: float = 5.0) -> Misses:
+    """Who missed the norm, per day: walk-ins called late, walk-outs, appointments
+    called late; and the same by hour of the clock start and by service."""
+    n = max(len(days), 1)
+    kinds = ("walk_in_late", "walked_out", "appointment_late")
+    total = dict.fromkeys(kinds, 0.0)
+    by_hour: dict[int, dict[str, float]] = {}
+    by_service: dict[str, dict[str, float]] = {}
+    for d in days:
+        start = np.fmax(d.arrival, np.nan_to_num(d.appointment, nan=-math.inf))
+        missed = ~(np.nan_to_num(d.wait, nan=math.inf) <= target)
+        for i in np.nonzero(missed)[0]:
+            k = kinds[2] if d.kind[i] else (kinds[1] if d.abandoned[i] else kinds[0])
+            total[k] += 1 / n
+            hour = by_hour.setdefault(int(start[i] // 60), dict.fromkeys(kinds, 0.0))
+            hour[k] += 1 / n
+            svc = by_service.setdefault(d.service[i], dict.fromkeys(kinds, 0.0))
+            svc[k] += 1 / n
+    return {"per_day": total, "by_hour": dict(sorted(by_hour.items())), "by_service": by_service}

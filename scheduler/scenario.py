@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import time
 from pathlib import Path
 
 from scheduler.demand import APPOINTMENT, DayDemand, Period, ServiceProfile, to_minute
@@ -158,7 +160,7 @@ def _spread(total: float, weights: list[float]) -> list[float]:
     return [total * w / s for w in weights]
 
 
-def _windows(raw) -> tuple[tuple[int, int], ...]:
+def _windows(raw: Iterable[Sequence[time | str | int]]) -> tuple[tuple[int, int], ...]:
     return tuple((to_minute(a), to_minute(b)) for a, b, *_ in raw)
 
 

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 
 import numpy as np
 import simpy
+from simpy.events import ProcessGenerator
 
 from scheduler.capacity import AppointmentSlot
 from scheduler.dispatch import CounterContext, WaitingTicket
@@ -266,11 +267,11 @@ class _Day:
     def to_datetime(self, minute: float) -> datetime:
         return BASE_DATE + timedelta(minutes=minute)
 
-    def notify(self, _event=None) -> None:
+    def notify(self, _event: simpy.Event | None = None) -> None:
         old, self.wake = self.wake, self.env.event()
         old.succeed()
 
-    def arrivals(self):
+    def arrivals(self) -> ProcessGenerator:
         env = self.env
         for t in self.day.tickets:
             if t.arrival > env.now:
@@ -328,7 +329,7 @@ class _Day:
         if ours is not None and simple is not None:
             self.predicted[t.id] = (ours.total_seconds() / 60, simple.total_seconds() / 60)
 
-    def clerk(self, c: SimClerk):
+    def clerk(self, c: SimClerk) -> ProcessGenerator:
         env = self.env
         last_index = len(c.segments) - 1
         for k, (start, end) in enumerate(c.segments):

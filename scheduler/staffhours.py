@@ -16,13 +16,17 @@ level (the same visitors are booked). ``None`` when no roster tried reaches the 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from scheduler.demand import DayDemand
+from scheduler.planning import DayPlan, plan_day
 from scheduler.report import paired_ci, per_day, summarise
+from scheduler.roster import CounterEquipment, StaffAvailability
 from scheduler.runner import PreparedDay, prepare_day, run_scenario
 from scheduler.scenario import Scenario
+from scheduler.verify import simulate_plan
 
 FACTORS = (0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.35, 1.5, 1.7, 2.0, 2.4)
 
@@ -38,15 +42,27 @@ class StaffHoursNeeded:
     # on *their* roster, paired by day (mean, low, high of a 95% interval): when the
     # interval holds 0 the two tie within the noise of the simulated days.
     versus: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Loket only, the other way round: per policy that needs more staff-hours (or never
+    # reaches the norm), Loket's share minus theirs on *Loket's* roster, paired by day.
+    ahead: dict[str, dict[str, float]] = field(default_factory=dict)
+    # Loket only: every rung simulated (factor, None = the real plan), its staff-hours
+    # and every policy's share there: the evidence behind the answer.
+    ladder: list[dict[str, object]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "staff_hours": None if self.staff_hours is None else round(self.staff_hours, 2),
             "factor": self.factor,
             "within_target": None if self.within_target is None else round(self.within_target, 4),
             "levels_tried": self.levels_tried,
             "versus": {p: {k: round(v, 4) for k, v in d.items()} for p, d in self.versus.items()},
         }
+        if self.policy == "loket":
+            out["ahead"] = {
+                p: {k: round(v, 4) for k, v in d.items()} for p, d in self.ahead.items()
+            }
+            out["ladder"] = self.ladder
+        return out
 
 
 VALID = ("OPTIMAL", "FEASIBLE", "FEASIBLE_WALL_CAP", "fixed")
@@ -152,9 +168,37 @@ def staff_hours_needed(
                 "low": ci["low"],
                 "high": ci["high"],
             }
+        ahead = {}
+        if mine is not None:
+            per = daily[mine[0]]
+            for name, best in found.items():
+                if name == "loket" or (best is not None and best[2] < mine[2] - 1e-9):
+                    continue
+                ci = paired_ci(per["loket"], per[name])
+                ahead[name] = {
+                    "share_difference": ci["mean"],
+                    "low": ci["low"],
+                    "high": ci["high"],
+                }
+        ladder: list[dict[str, object]] = [
+            {
+                "factor": None if i < 0 else factors[i],
+                "staff_hours": round(next(iter(lv.values()))[1], 2),
+                "within_target": {n: round(v[0], 4) for n, v in lv.items()},
+            }
+            for i, lv in sorted(cache.items())
+            if lv is not None
+        ]
         old = result["loket"]
         result["loket"] = StaffHoursNeeded(
-            old.policy, old.staff_hours, old.factor, old.within_target, old.levels_tried, versus
+            old.policy,
+            old.staff_hours,
+            old.factor,
+            old.within_target,
+            old.levels_tried,
+            versus,
+            ahead,
+            ladder,
         )
     return result
 
@@ -232,3 +276,76 @@ def search_ladder(
         else:
             out[name] = None
     return out
+
+
+def day_staff_hours_needed(
+    plan: DayPlan,
+    staff: Sequence[StaffAvailability],
+    counters: int | Sequence[CounterEquipment],
+    policies: Sequence[str],
+    replications: int,
+    seed: int,
+    factors: Sequence[float] = FACTORS,
+    work_limit: float = 1.0,
+) -> dict[str, StaffHoursNeeded]:
+    """``staff_hours_needed`` for one planned day outside a scenario (the unseen days).
+
+    The same ladder: the plan itself (rung -1) and the rosters planned on its forecast
+    scaled by each factor; every rung keeps the plan's appointment book and is
+    simulated on the same ``replications`` days (common random numbers) per policy.
+    """
+    demand = plan.demand
+    cache: dict[int, Level | None] = {}
+    factors = list(factors)
+
+    def simulate(day_plan: DayPlan) -> Level:
+        hours = day_plan.roster.staff_minutes / 60.0
+        out = {}
+        for name in policies:
+            sim = simulate_plan(day_plan, staff, replications=replications, seed=seed, policy=name)
+            out[name] = (sim.within_target, hours)
+        return out
+
+    def level(i: int) -> Level | None:
+        if i not in cache:
+            if i == -1:
+                cache[i] = simulate(plan)
+            else:
+                scaled = plan_day(
+                    scale_demand(demand, factors[i]),
+                    staff,
+                    counters,
+                    target=plan.target,
+                    work_limit=work_limit,
+                )
+                if scaled.roster.status not in VALID:
+                    cache[i] = None
+                else:
+                    cache[i] = simulate(
+                        DayPlan(demand, plan.target, scaled.needs, scaled.roster, plan.capacity)
+                    )
+        return cache[i]
+
+    level(-1)
+    start = factors.index(1.0) if 1.0 in factors else (len(factors) - 1) // 2
+    found = search_ladder(len(factors), start, policies, level, plan.target.share, cache)
+    result = {}
+    for name in policies:
+        best = found[name]
+        if best is None:
+            result[name] = StaffHoursNeeded(name, None, None, None, len(cache))
+        else:
+            i, share, hours = best
+            result[name] = StaffHoursNeeded(
+                name, hours, None if i < 0 else factors[i], share, len(cache)
+            )
+    return result
+
+
+def scale_demand(demand: DayDemand, factor: float) -> DayDemand:
+    """The same day with every expected walk-in and booking times ``factor``."""
+    return replace(
+        demand,
+        walk_in={s: [v * factor for v in vs] for s, vs in demand.walk_in.items()},
+        appointments={s: [v * factor for v in vs] for s, vs in demand.appointments.items()},
+    )

@@ -65,7 +65,9 @@ def lognormal_survival(mean: float, cv: float, t: np.ndarray) -> np.ndarray:
     return out
 
 
-def service_mixture(rates: dict[str, float], services: dict[str, ServiceProfile]):
+def service_mixture(
+    rates: dict[str, float], services: dict[str, ServiceProfile]
+) -> tuple[float, float]:
     """Mean and squared cv of the service time of a visitor drawn from ``rates``."""
     total = sum(rates.values())
     if total <= 0:

@@ -42,7 +42,7 @@ def test_counter_workstation_poll_survives_a_lost_database(qtbot, sqlite_loket: 
     window = CounterWorkstation(sqlite_loket, "dalfsen", counter=1, poll_ms=60_000)
     qtbot.addWidget(window)
     _login(qtbot, window, "anna", "1111")
-    assert window.session is not None
+    assert window.services is not None
     _lose_database(sqlite_loket)
     assert isinstance(window.feed, PolledFeed)
     window.feed.poll()  # what the timer does every second
@@ -56,7 +56,7 @@ def test_live_queue_and_manager_polls_survive_a_lost_database(qtbot, sqlite_loke
     manager = ManagerWindow(sqlite_loket, "dalfsen", sound=False, poll_ms=60_000)
     qtbot.addWidget(manager)
     _login(qtbot, manager, "eva", "5555")
-    assert manager.session is not None
+    assert manager.services is not None
     _lose_database(sqlite_loket)
     assert isinstance(queue.feed, PolledFeed)
     queue.feed.poll()
@@ -106,7 +106,7 @@ def test_staff_windows_and_kiosk_show_a_lost_database_at_once_and_catch_up(
         _login(qtbot, window, "anna", "1111")
         _login(qtbot, manager, "eva", "5555")
         _login(qtbot, reception, "carla", "3333")
-        assert window.session and manager.session and reception.session
+        assert window.services and manager.services and reception.services
         assert reception.queue is not None
         assert kiosk.current == "start"
         assert all(w.offline_banner.isHidden() for w in staff)
@@ -146,7 +146,7 @@ def test_staff_windows_and_kiosk_show_a_lost_database_at_once_and_catch_up(
 
         qtbot.waitUntil(lambda: {first.number, second.number} <= shown(), timeout=10000)
         qtbot.waitUntil(lambda: window.summary.text().startswith("2 wachtend"), timeout=10000)
-        called = window.session.call_next("dalfsen", 1)
+        called = window.services.call_next("dalfsen", 1)
         assert called is not None and called.number == first.number  # it answers again
     finally:
         feed.stop()

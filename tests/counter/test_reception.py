@@ -49,9 +49,9 @@ def test_walk_in_with_assistance_and_check_in_by_name(qtbot, sqlite_loket):
         "dalfsen", "rijbewijs", datetime(2026, 11, 24, 9, 30), name="M. Jansen", channel="phone"
     )
     window = _open(qtbot, sqlite_loket, "carla", "3333")
-    assert window.session is not None and window.special is not None
+    assert window.services is not None and window.special is not None
     front = window.front
-    front.services.setCurrentRow(1)
+    front.service_list.setCurrentRow(1)
     front.assistance.setChecked(True)
     qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert front.issued.text() == "B 1"
@@ -132,7 +132,7 @@ def test_closure_extra_session_and_import(qtbot, sqlite_loket, tmp_path: Path):
 
 def test_counter_clerk_at_reception_does_not_see_closures(qtbot, sqlite_loket):
     window = _open(qtbot, sqlite_loket, "anna", "1111")
-    assert window.session is not None and window.special is None
+    assert window.services is not None and window.special is None
     titles = [_tabs(window).tabText(i) for i in range(_tabs(window).count())]
     assert "Sluitingen en extra spreekuren" not in titles
     assert window.queue is not None and not window.queue.counter_box.isHidden()
@@ -163,12 +163,12 @@ def test_one_key_never_checks_in_or_serves_someone_not_chosen(qtbot, sqlite_loke
     assert front.issued_text.text() == "Kies eerst de dienst waarvoor de bezoeker komt."
     assert len(sqlite_loket.snapshot("dalfsen").waiting) == 1
     # After a refusal, a success is shown in the calm colour again.
-    front.services.setCurrentRow(0)
+    front.service_list.setCurrentRow(0)
     qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert front.issued.text() == "A 1"
     assert front.issued_text.objectName() == "message"
     assert front.issued_text.palette().color(front.issued_text.foregroundRole()).name() == "#1d3557"
-    assert front.services.selectedItems() == []  # the next visitor is asked again
+    assert front.service_list.selectedItems() == []  # the next visitor is asked again
 
 
 def test_check_in_list_shows_times_services_and_status_in_full(qtbot, sqlite_loket):

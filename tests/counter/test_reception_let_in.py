@@ -14,7 +14,7 @@ def test_reception_lets_a_walk_in_in_during_appointment_only_hours(qtbot, sqlite
     sqlite_loket.clock.set(datetime(2026, 11, 24, 14, 0))  # Tuesday afternoon: appointments only
     window = _open(qtbot, sqlite_loket, "carla", "3333")
     front = window.front
-    front.services.setCurrentRow(0)
+    front.service_list.setCurrentRow(0)
     qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
     assert front.issued.text() == ""
     assert "alleen mensen met een afspraak" in front.issued_text.text()

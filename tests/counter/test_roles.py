@@ -81,7 +81,7 @@ def test_the_pc_settings_file_sets_branch_counter_and_card_reader(
     # The staff card on the (fake) reader logs anna in at counter 3.
     (bridge,) = window.findChildren(CardEventBridge)
     bridge.reader.insert(ANNA_CARD)  # type: ignore[attr-defined]
-    qtbot.waitUntil(lambda: window.session is not None, timeout=1000)
+    qtbot.waitUntil(lambda: window.services is not None, timeout=1000)
     assert window.header_title.text() == "Balie 3"
     comp.stop()
 

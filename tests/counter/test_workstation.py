@@ -66,7 +66,7 @@ def test_receptionist_is_refused_at_the_counter_with_a_clear_sentence(qtbot, sql
     qtbot.addWidget(window)
     _show(qtbot, window)
     _login(qtbot, window, "carla", "3333")
-    assert window.session is None
+    assert window.services is None
     assert "receptie" in window.login.message.text()
     assert "bezoekers helpen aan de balie" in window.login.message.text()
     shot(window, "counter-login-refused")
@@ -79,7 +79,7 @@ def test_a_full_visit_with_the_keyboard(qtbot, sqlite_loket):
     _show(qtbot, window)
     shot(window, "counter-login")
     _login(qtbot, window, "anna", "1111", counter=1)
-    assert window.session is not None
+    assert window.services is not None
     assert window.summary.text().startswith("3 wachtend")
     staffed = sqlite_loket.events_after(0, limit=10_000)[-1]
     assert (staffed["kind"], staffed["data"].get("status")) == ("staff.status", "available")
@@ -168,7 +168,7 @@ def test_status_alert_and_card_lock(qtbot, sqlite_loket):
     _show(qtbot, window)
     reader.start()
     reader.insert(ANNA_CARD)
-    assert window.session is not None and window.counter == 2
+    assert window.services is not None and window.counter == 2
     qtbot.keyClick(window, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
     assert window.status == "break" and not window.next_button.isEnabled()
     assert "pauze" in window.welcome.text()
@@ -189,14 +189,14 @@ def test_status_alert_and_card_lock(qtbot, sqlite_loket):
     assert not window.alert_on
 
     reader.remove()
-    assert window.session is None
+    assert window.services is None
     assert window.stack.currentWidget() is window.login
     assert "pas uit de lezer" in window.login.message.text()
     shot(window, "counter-locked")
     kinds = [e["kind"] for e in sqlite_loket.events_after(0)]
     assert kinds[-1] == "staff.logout"
     reader.insert(ANNA_CARD)
-    assert window.session is not None and window.counter == 2
+    assert window.services is not None and window.counter == 2
 
 
 def _contrast(a: QColor, b: QColor) -> float:

@@ -8,24 +8,15 @@ import math
 from datetime import date, datetime
 
 from loket import capacity
-from loket.errors import Refused
 from tests.conftest import DEMO_CONFIG
+from tests.loket.plan_setup import book_until_full
 
 TUESDAY = date(2026, 11, 24)
 
 
 def test_the_demo_books_by_its_plan_and_leaves_room_for_walk_ins(loket):
     loket.apply_config(DEMO_CONFIG)  # the fixture starts without the demo's volumes
-    accepted, refusal = 0, None
-    for k in range(10):
-        try:
-            loket.book_appointment(
-                "dalfsen", "paspoort", datetime(2026, 11, 24, 10, 0), name=f"Inwoner {k}"
-            )
-            accepted += 1
-        except Refused as exc:
-            refusal = exc
-            break
+    accepted, refusal = book_until_full(loket, datetime(2026, 11, 24, 10, 0), 10)
     plan = loket.planning.stored(TUESDAY)
     assert plan is not None, "booking built the day's plan"
     assert plan.branch("dalfsen").forecast_source == "config"

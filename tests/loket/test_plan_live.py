@@ -19,6 +19,7 @@ from loket.errors import PermissionDenied, Refused
 from loket.events import Actor
 from loket.models import Staff
 from loket.services import Loket
+from tests.loket.plan_setup import book_until_full, set_volumes
 
 TUESDAY = date(2026, 11, 24)
 WEDNESDAY = date(2026, 11, 25)
@@ -28,35 +29,17 @@ KIOSK = Actor("kiosk-hal", roles=frozenset({"kiosk"}))
 CLERK = Actor("balie-1", roles=frozenset({"counter"}))
 
 
-def _volumes(loket: Loket, walk_ins: float = 40.0) -> None:
-    """Expected visits per day (the forecast before there is history)."""
-    for weekday in range(5):
-        loket.planning.set_expected_volume("dalfsen", "paspoort", weekday, walk_ins, 8)
-        loket.planning.set_expected_volume("dalfsen", "idkaart", weekday, walk_ins / 2, 6)
-        loket.planning.set_expected_volume("nieuwleusen", "paspoort", weekday, 6, 2)
-        loket.planning.set_expected_volume("lemelerveld", "paspoort", weekday, 4, 1)
-
-
 def _minutes(text: str) -> int:
     hh, mm = text.split(":")
     return int(hh) * 60 + int(mm)
 
 
 def test_a_mixed_period_is_booked_only_to_the_plan_and_the_refusal_names_free_times(loket):
-    _volumes(loket)
+    set_volumes(loket)
     plan = loket.planning.plan(TUESDAY)
     assert plan.forecast_source == "config"
     staffed = {i.start: i.staffed for i in plan.branch("dalfsen").intervals}
-    accepted, refusal = 0, None
-    for k in range(6):
-        try:
-            loket.book_appointment(
-                "dalfsen", "paspoort", datetime(2026, 11, 24, 10, 0), name=f"Inwoner {k}"
-            )
-            accepted += 1
-        except Refused as exc:
-            refusal = exc
-            break
+    accepted, refusal = book_until_full(loket, datetime(2026, 11, 24, 10, 0), 6)
     # Room is left for the forecast walk-ins: never every colleague on duty booked.
     assert accepted < staffed["10:00"]
     assert refusal is not None and refusal.code == "full"
@@ -77,7 +60,7 @@ def test_an_off_grid_time_is_refused_with_the_nearest_grid_times(loket):
 
 
 def test_a_team_leader_overrides_with_a_listed_reason_and_the_log_says_so(loket):
-    _volumes(loket, walk_ins=200)  # so busy that the morning has no room for bookings
+    set_volumes(loket, walk_ins=200)  # so busy that the morning has no room for bookings
     loket.planning.plan(TUESDAY)
     start = datetime(2026, 11, 24, 10, 0)
     with pytest.raises(Refused):
@@ -101,7 +84,7 @@ def test_a_team_leader_overrides_with_a_listed_reason_and_the_log_says_so(loket)
 def test_the_plan_covers_every_service_point_once_per_person_with_availability_and_absence(
     loket,
 ):
-    _volumes(loket, walk_ins=12)
+    set_volumes(loket, walk_ins=12)
     loket.planning.set_travel_time("dalfsen", "lemelerveld", 20)
     loket.planning.set_travel_time("dalfsen", "nieuwleusen", 15)
     # Gijs works Wednesdays from 12:00 only; Bram is on leave that day.
@@ -129,7 +112,7 @@ def test_the_plan_covers_every_service_point_once_per_person_with_availability_a
 
 
 def test_an_absence_replans_from_the_current_plan_and_the_manager_sees_the_change(loket):
-    _volumes(loket, walk_ins=12)
+    set_volumes(loket, walk_ins=12)
     first = loket.planning.plan(TUESDAY)
     rostered = {s.staff: s.name for b in first.branches for s in b.shifts}
     code, name = sorted(rostered.items())[0]
@@ -145,7 +128,7 @@ def test_an_absence_replans_from_the_current_plan_and_the_manager_sees_the_chang
 
 
 def test_nobody_at_a_counter_for_the_service_says_so_and_when_someone_is_expected(loket):
-    _volumes(loket, walk_ins=12)
+    set_volumes(loket, walk_ins=12)
     # Everyone who does passports works Tuesday afternoons only.
     for code in ("anna", "bram", "daan", "fenna", "gijs"):
         loket.planning.set_availability(code, {1: [(time(13, 0), time(17, 0))]})

@@ -230,3 +230,35 @@ def test_the_live_prediction_uses_the_service_times_the_plan_learnt(loket, clock
     assert state.mean_minutes["idkaart"] == pytest.approx(8.4, abs=0.05)  # 3x10 + 2x6 / 5
     assert state.cv["idkaart"] == pytest.approx(0.25, abs=0.03)
     assert state.mean_minutes["paspoort"] == 15.0  # no history: the configured duration
+
+
+def test_the_live_state_reads_each_waiting_ticket_once_in_its_place(loket, clock):
+    """Walk-ins go to the prediction as (service, since) in the order they came, the
+    checked-in appointment in full, the called visit as a busy counter; a ticket being
+    checked in is left out of its own queue."""
+    from loket import queue_state
+
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    first = loket.issue_ticket("dalfsen", "idkaart")
+    clock.set(datetime(2026, 11, 24, 9, 5))
+    booked = loket.book_appointment(
+        "dalfsen", "paspoort", datetime(2026, 11, 24, 10, 0), name="J. de Vries"
+    )
+    appointment, _ = loket.check_in(booked.code, "dalfsen")
+    second = loket.issue_ticket("dalfsen", "paspoort")
+    third = loket.issue_ticket("dalfsen", "idkaart")
+    called = loket.call_ticket("dalfsen", 1, first.number, "manual")
+    assert called.status == "called"
+    now = clock.now()
+    with loket.db.read() as session:
+        state = queue_state.live_state(session, 1, now.date(), now)
+        without = queue_state.live_state(session, 1, now.date(), now, third.id)
+        without_appointment = queue_state.live_state(session, 1, now.date(), now, appointment.id)
+    assert state.walk_ins == [("paspoort", second.wait_from), ("idkaart", third.wait_from)]
+    assert [(t.number, t.kind, t.appointment_time) for t in state.waiting] == [
+        (appointment.number, "appointment", datetime(2026, 11, 24, 10, 0))
+    ]
+    assert without.walk_ins == [("paspoort", second.wait_from)]
+    assert without_appointment.waiting == []
+    assert without_appointment.walk_ins == state.walk_ins
+    assert [(c.busy_service, c.elapsed_minutes) for c in state.counters] == [("idkaart", 0.0)]

@@ -118,12 +118,30 @@ def test_call_next_only_takes_services_the_counter_serves(loket, clock):
 
 def test_longest_waiting_is_called_first_and_reason_says_why(loket, clock):
     loket.issue_ticket("dalfsen", "idkaart")
-    clock.advance(timedelta(minutes=6))
+    clock.advance(timedelta(minutes=2))
     loket.issue_ticket("dalfsen", "paspoort")
     clock.advance(timedelta(minutes=1))
     first = loket.call_next("dalfsen", 1)
     assert first.number == "B 1"
-    assert "7 min wachten, boven de norm" in first.reason
+    assert first.reason == "B 1: 3 min wachten"
+
+
+def test_who_can_still_make_the_norm_goes_first_and_reason_says_why(loket, clock):
+    # B 1 has waited past the 5-minute norm; A 1 can still make it, so A 1 goes first
+    # (issue 11: more visitors within the norm), and B 1 right after.
+    loket.issue_ticket("dalfsen", "idkaart")
+    clock.advance(timedelta(minutes=6))
+    loket.issue_ticket("dalfsen", "paspoort")
+    clock.advance(timedelta(minutes=1))
+    first = loket.call_next("dalfsen", 1)
+    assert first.number == "A 1"
+    assert first.reason == (
+        "A 1: 1 min wachten, kan nog binnen de norm: gaat voor wie er al boven zit"
+    )
+    loket.finish("dalfsen", loket.start("dalfsen", first.number).number)
+    second = loket.call_next("dalfsen", 1)
+    assert second.number == "B 1"
+    assert "7 min wachten, boven de norm" in second.reason
 
 
 def test_a_counter_finishes_its_visitor_before_calling_the_next(loket):

@@ -42,9 +42,29 @@ def test_never_calls_a_service_the_counter_does_not_serve():
 
 
 def test_longest_wait_first_among_equals_and_reason_says_over_the_norm():
-    d = decide(COUNTER, [walk_in(1, "PAS", 2), walk_in(12, "NIK", 6, "A 12")], NOW)
-    assert d.ticket_id == 12
+    d = decide(COUNTER, [walk_in(1, "PAS", 2), walk_in(2, "PAS", 4)], NOW)
+    assert d.ticket_id == 2
+    d = decide(COUNTER, [walk_in(1, "PAS", 7), walk_in(12, "NIK", 6, "A 12")], NOW)
+    assert d.ticket_id == 1
+    d = decide(COUNTER, [walk_in(12, "NIK", 6, "A 12")], NOW)
     assert d.reason == "A 12: 6 min wachten, boven de norm"
+
+
+def test_whoever_can_still_make_the_norm_goes_before_those_past_it():
+    # A 12 has missed the 5-minute norm; A 1 makes it if called now. Past the hard
+    # limit (10 min) the longest waiting goes first again.
+    late, fresh = walk_in(12, "NIK", 6, "A 12"), walk_in(1, "PAS", 4.5)
+    d = decide(COUNTER, [late, fresh], NOW)
+    assert d.ticket_id == 1
+    assert d.reason == "A 1: 4 min wachten, kan nog binnen de norm: gaat voor wie er al boven zit"
+    assert decide(COUNTER, [fresh], NOW).reason == "A 1: 4 min wachten"
+    booked_late = appointment(3, "PAS", NOW - timedelta(minutes=7), checked_in_min_ago=10)
+    assert decide(COUNTER, [booked_late, walk_in(1, "PAS", 0.5)], NOW).ticket_id == 1
+    starving = walk_in(13, "NIK", 10.5, "A 13")
+    assert decide(COUNTER, [late, fresh, starving], NOW).ticket_id == 13
+    # Switched off: the longest waiting first, as before.
+    fcfs = DispatchPolicy(missed_yield=False)
+    assert decide(COUNTER, [late, fresh], NOW, fcfs).ticket_id == 12
 
 
 def test_appointment_due_now_beats_a_walk_in_of_one_minute():

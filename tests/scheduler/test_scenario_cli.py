@@ -72,6 +72,11 @@ def test_simulate_main_json(capsys):
             mine is None or found["staff_hours"] < mine - 1e-9
         )
         assert (name in search["loket"]["versus"]) == (name != "loket" and cheaper)
+        # ... and on its own roster with every policy that needs as many or more.
+        assert (name in search["loket"]["ahead"]) == (
+            name != "loket" and mine is not None and not cheaper
+        )
+    assert search["loket"]["ladder"], "the rungs simulated are listed"
     for plan in data["plans"].values():
         assert 0 <= plan["predicted_within_target"] <= 1
         assert {"staff_hours", "uncovered", "appointments_refused", "optimality_gap"} <= set(plan)

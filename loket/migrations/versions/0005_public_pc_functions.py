@@ -39,6 +39,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from loket.migrations._definer import create_functions, drop_functions
+
 revision = "0005"
 down_revision = "0004"
 branch_labels = None
@@ -440,16 +442,9 @@ def upgrade() -> None:
         sa.Column("alerted", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("scope", name=op.f("pk_code_throttle")),
     )
-    if op.get_bind().dialect.name != "postgresql":
-        return
-    for signature, body in FUNCTIONS:
-        op.execute(body)
-        # Nobody may run them until ``loket db roles`` grants it (PUBLIC may by default).
-        op.execute(f"REVOKE ALL ON FUNCTION {signature} FROM PUBLIC")
+    create_functions(FUNCTIONS)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        for signature, _body in reversed(FUNCTIONS):
-            op.execute(f"DROP FUNCTION IF EXISTS {signature}")
+    drop_functions(FUNCTIONS)
     op.drop_table("code_throttle")

@@ -18,6 +18,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from loket.migrations._definer import create_functions, drop_functions
+
 revision = "0007"
 down_revision = "0006"
 branch_labels = None
@@ -35,7 +37,7 @@ BEGIN
   RETURN FOUND;
 END $$;
 """
-_PRINTED_SIGNATURE = "loket_ticket_printed(integer, timestamp)"
+FUNCTIONS = (("loket_ticket_printed(integer, timestamp)", _PRINTED),)
 
 _OVERRIDES = (
     ("wait_norm_minutes", sa.Integer()),
@@ -66,14 +68,11 @@ def upgrade() -> None:
         sa.Column("recipients", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("month", name=op.f("pk_report_mailing")),
     )
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(_PRINTED)
-        op.execute(f"REVOKE ALL ON FUNCTION {_PRINTED_SIGNATURE} FROM PUBLIC")
+    create_functions(FUNCTIONS)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP FUNCTION IF EXISTS {_PRINTED_SIGNATURE}")
+    drop_functions(FUNCTIONS)
     op.drop_table("report_mailing")
     for table in ("service", "branch"):
         with op.batch_alter_table(table) as batch:

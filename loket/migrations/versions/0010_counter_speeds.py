@@ -17,7 +17,7 @@ the event log, as on SQLite.
 
 from __future__ import annotations
 
-from alembic import op
+from loket.migrations._definer import create_functions, drop_functions
 
 revision = "0010"
 down_revision = "0009"
@@ -44,15 +44,12 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   JOIN service s ON s.id = k.service_id
 $$;
 """
-SIGNATURE = "loket_counter_speeds(integer, timestamp)"
+FUNCTIONS = (("loket_counter_speeds(integer, timestamp)", _SPEEDS),)
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(_SPEEDS)
-        op.execute(f"REVOKE ALL ON FUNCTION {SIGNATURE} FROM PUBLIC")
+    create_functions(FUNCTIONS)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP FUNCTION IF EXISTS {SIGNATURE}")
+    drop_functions(FUNCTIONS)

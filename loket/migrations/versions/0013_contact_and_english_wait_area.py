@@ -12,6 +12,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
+from loket.migrations._definer import create_functions, drop_functions
+
 revision = "0013"
 down_revision = "0012"
 branch_labels = None
@@ -60,7 +62,9 @@ BEGIN
     jsonb_build_object('late', false, 'reference', v_a.reference));
 END $$;
 """
-LET_IN_EARLY_SIGNATURE = "loket_let_in_early(integer, integer, timestamp, integer, integer, text)"
+FUNCTIONS = (
+    ("loket_let_in_early(integer, integer, timestamp, integer, integer, text)", _LET_IN_EARLY),
+)
 
 
 def upgrade() -> None:
@@ -75,14 +79,11 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("wait_area_en", sa.String(length=120), nullable=False, server_default="")
         )
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(_LET_IN_EARLY)
-        op.execute(f"REVOKE ALL ON FUNCTION {LET_IN_EARLY_SIGNATURE} FROM PUBLIC")
+    create_functions(FUNCTIONS)
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute(f"DROP FUNCTION IF EXISTS {LET_IN_EARLY_SIGNATURE}")
+    drop_functions(FUNCTIONS)
     with op.batch_alter_table("branch") as batch:
         batch.drop_column("wait_area_en")
     with op.batch_alter_table("municipality") as batch:

@@ -23,6 +23,8 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from loket.migrations._definer import create_functions, drop_functions
+
 revision = "0014"
 down_revision = "0013"
 branch_labels = None
@@ -41,7 +43,7 @@ BEGIN
   RETURN FOUND;
 END $$;
 """
-_LANGUAGE_SIGNATURE = "loket_ticket_language(integer, text, timestamp)"
+FUNCTIONS = (("loket_ticket_language(integer, text, timestamp)", _LANGUAGE),)
 
 # (table, new column, Dutch column, English column)
 _MOVES = (
@@ -78,9 +80,7 @@ def upgrade() -> None:
             batch.add_column(
                 sa.Column("language", sa.String(length=8), nullable=False, server_default="nl")
             )
-    if bind.dialect.name == "postgresql":
-        op.execute(_LANGUAGE)
-        op.execute(f"REVOKE ALL ON FUNCTION {_LANGUAGE_SIGNATURE} FROM PUBLIC")
+    create_functions(FUNCTIONS)
     value = "CAST(:texts AS JSON)" if bind.dialect.name == "postgresql" else ":texts"
     for table, new, nl, en in _MOVES:
         rows = bind.execute(sa.text(f"SELECT id, {nl}, {en} FROM {table}")).all()
@@ -99,8 +99,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        op.execute(f"DROP FUNCTION IF EXISTS {_LANGUAGE_SIGNATURE}")
+    drop_functions(FUNCTIONS)
     for table in _TABLES:
         with op.batch_alter_table(table) as batch:
             for t, _new, nl, en in _MOVES:

@@ -1,0 +1,112 @@
+"""SQLite writers take turns through an OS lock (loket.write_queue): a waiting writer
+gets its turn the moment the holder is done, a write inside a write does not wait for
+itself, and a turn that does not come in time is given up instead of hanging."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from loket import write_queue
+from loket.db import Database
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="no fcntl on Windows")
+
+
+def test_a_waiting_writer_gets_its_turn_as_soon_as_the_holder_is_done(tmp_path: Path) -> None:
+    queue = write_queue.WriterQueue(str(tmp_path / "db-writers"))
+    other = write_queue.WriterQueue(str(tmp_path / "db-writers"))  # another process's
+    order: list[str] = []
+    released_at: list[float] = []
+    got_at: list[float] = []
+    holding = threading.Event()
+
+    def holder() -> None:
+        with queue.turn():
+            holding.set()
+            order.append("holder in")
+            time.sleep(0.3)
+            order.append("holder out")
+            released_at.append(time.monotonic())
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    holding.wait(5)
+    with other.turn():
+        got_at.append(time.monotonic())
+        order.append("waiter in")
+    thread.join(5)
+    assert order == ["holder in", "holder out", "waiter in"]
+    # Woken by the kernel, not by a back-off that sleeps up to 100 ms between tries.
+    assert got_at[0] - released_at[0] < 0.05
+
+
+def test_a_write_inside_a_write_does_not_wait_for_itself(tmp_path: Path) -> None:
+    queue = write_queue.WriterQueue(str(tmp_path / "db-writers"), timeout=5)
+    started = time.monotonic()
+    with queue.turn(), queue.turn():
+        pass
+    assert time.monotonic() - started < 1
+
+
+def test_a_turn_that_does_not_come_is_given_up_after_the_timeout(tmp_path: Path) -> None:
+    queue = write_queue.WriterQueue(str(tmp_path / "db-writers"))
+    impatient = write_queue.WriterQueue(str(tmp_path / "db-writers"), timeout=0.2)
+    later = write_queue.WriterQueue(str(tmp_path / "db-writers"), timeout=5)
+    release = threading.Event()
+    holding = threading.Event()
+
+    def holder() -> None:
+        with queue.turn():
+            holding.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    holding.wait(5)
+    started = time.monotonic()
+    with impatient.turn():  # goes on without the turn (SQLite's own lock decides)
+        waited = time.monotonic() - started
+    assert 0.15 < waited < 2
+    release.set()
+    thread.join(5)
+    # The given-up wait let go of the lock when it came: the next writer is not stuck.
+    started = time.monotonic()
+    with later.turn():
+        pass
+    assert time.monotonic() - started < 1
+
+
+def test_only_sqlite_files_take_turns(tmp_path: Path) -> None:
+    assert write_queue.for_sqlite_url(f"sqlite:///{tmp_path}/loket.db") is not None
+    assert write_queue.for_sqlite_url("sqlite://") is None
+    assert write_queue.for_sqlite_url("sqlite:///:memory:") is None
+    assert write_queue.for_sqlite_url("postgresql+psycopg://loket@db/loket") is None
+    db = Database(f"sqlite:///{tmp_path}/loket.db")
+    try:
+        with db.write() as session:
+            session.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        assert (tmp_path / "loket.db-writers").exists()
+    finally:
+        db.dispose()
+
+
+def test_two_databases_on_one_file_in_one_process_share_the_turn(tmp_path: Path) -> None:
+    """A write through one Database inside a write through another on the same file
+    (same thread, the outer one has not written yet) goes on at once instead of
+    waiting for its own turn."""
+    url = f"sqlite:///{tmp_path}/loket.db"
+    first, second = Database(url), Database(url)
+    try:
+        assert write_queue.for_sqlite_url(url) is write_queue.for_sqlite_url(url)
+        started = time.monotonic()
+        with first.write(), second.write() as inner:
+            inner.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        assert time.monotonic() - started < 1
+    finally:
+        first.dispose()
+        second.dispose()
