@@ -8,7 +8,7 @@ buttons that all fail.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -150,12 +150,22 @@ class LoginPanel(QWidget):
         self.logged_in.emit(person, self.counter)
 
 
+OFFLINE_TEXT = (
+    "Geen verbinding met de gegevens. Loket probeert het steeds opnieuw; "
+    "wat u al heeft gedaan, blijft bewaard."
+)
+
+
 class StaffWindow(QWidget):
     """A staff screen: the login panel first, the work after login, as that person.
 
     ``services`` is the `Loket` acting for the person who logged in (None while locked;
     ``loket`` is the same with no rights, for the login itself); the subclass adds its
     own pages to ``stack`` and connects ``login.logged_in``.
+
+    ``follow_connection(feed)``: a band across the top of the window (``offline_banner``)
+    while the window's event source has lost the database, on the login page too; when
+    it is back the band goes and ``connection_back()`` lets the window catch up.
     """
 
     def __init__(
@@ -191,6 +201,22 @@ class StaffWindow(QWidget):
             choose_counter=choose_counter,
         )
         self.stack.addWidget(self.login)
+        self.offline_banner = label(OFFLINE_TEXT, "offlineBanner")
+        self.offline_banner.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.offline_banner)
         layout.addWidget(self.stack)
+
+    def follow_connection(self, source: QObject) -> None:
+        """Show the band while ``source`` (``LiveFeed``/``PolledFeed``) is cut off."""
+        source.connection.connect(self._connection_changed)  # type: ignore[attr-defined]
+
+    def _connection_changed(self, healthy: bool) -> None:
+        self.offline_banner.setVisible(not healthy)
+        if healthy:
+            self.connection_back()
+
+    def connection_back(self) -> None:
+        """The database answers again: read what changed meanwhile (subclasses)."""

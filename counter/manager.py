@@ -36,7 +36,6 @@ from counter.manager_reports import ReportsTab
 from counter.manager_staff import StaffDialog, add_staff_button
 from counter.responsive import Responsive
 from counter.style import STYLE, button, label
-from counter.workstation import OFFLINE_TEXT
 from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -154,13 +153,10 @@ class ManagerWindow(StaffWindow):
         self.feed.events.connect(self.on_events)
         if isinstance(self.feed, PolledFeed):
             self.feed.unavailable.connect(self.hint.setText)  # the next tick tries again
-        self.feed.connection.connect(self._on_connection)  # said at once (issue 15)
+        self.follow_connection(self.feed)  # the band across the top, at once (issue 15)
 
-    def _on_connection(self, healthy: bool) -> None:
-        if healthy:
-            self.refresh()  # the hint gets its usual text back
-        else:
-            self.hint.setText(OFFLINE_TEXT)
+    def connection_back(self) -> None:
+        self.refresh()
 
     # -- layout ---------------------------------------------------------------------------
 

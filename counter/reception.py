@@ -40,9 +40,10 @@ from counter.live_queue import LiveQueueWindow
 from counter.login import StaffWindow
 from counter.responsive import Responsive
 from counter.style import DUTCH, STYLE, button, confirm, label, picked_date, picked_time, say
+from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
-from loket.views import ROLE_NL, SmtpSettings, StaffView, in_sentence
+from loket.views import ROLE_NL, EventRecord, SmtpSettings, StaffView, in_sentence
 
 
 def _error(target: Any, text: str) -> None:
@@ -397,6 +398,8 @@ class ReceptionWindow(StaffWindow):
         workstation: str = "receptie-pc",
         smtp: SmtpSettings | None = None,
         parent: QWidget | None = None,
+        feed: EventSource | None = None,
+        poll_ms: int = 1000,
     ) -> None:
         super().__init__(
             loket,
@@ -411,6 +414,25 @@ class ReceptionWindow(StaffWindow):
         self.smtp = smtp
         self.login.logged_in.connect(lambda person, _c: self.open_for(person))
         self.tabs: QTabWidget | None = None
+        self.queue: LiveQueueWindow | None = None
+        # The staff windows' event source: the live queue and today's check-ins follow
+        # every PC's changes, and the band says when the database is away.
+        self.feed = feed if feed is not None else PolledFeed(loket, poll_ms, parent=self)
+        self.feed.events.connect(self._on_events)
+        self.follow_connection(self.feed)
+
+    def _on_events(self, records: list[EventRecord]) -> None:
+        if self.services is None or not records:
+            return
+        if any(r["kind"].startswith("appointment.") for r in records):
+            self.front.find_appointments()  # a check-in elsewhere changes the list
+
+    def connection_back(self) -> None:
+        if self.services is None:
+            return
+        self.front.find_appointments()
+        if self.queue is not None:
+            self.queue.refresh()
 
     def open_for(self, person: StaffView) -> None:
         """Build the tabs this person may use, acting as them."""
@@ -430,7 +452,7 @@ class ReceptionWindow(StaffWindow):
             pass  # hidden, not disabled: a tab that always refuses only confuses
         self.imports = ImportView(self.services, self.branch)
         tabs.addTab(self.imports, "Importeren")
-        self.queue = LiveQueueWindow(self.services, self.branch)
+        self.queue = LiveQueueWindow(self.services, self.branch, feed=self.feed)
         tabs.addTab(self.queue, "Wachtrij")
         roles = ", ".join(ROLE_NL.get(r, r) for r in person.roles)
         head = QHBoxLayout()
@@ -457,6 +479,7 @@ class ReceptionWindow(StaffWindow):
             with contextlib.suppress(DomainError, Unavailable):  # logging out never fails
                 self.services.logout()
         self.services = None
+        self.queue = None
         page = self.stack.currentWidget()
         self.stack.setCurrentWidget(self.login)
         if page is not None and page is not self.login:

@@ -49,6 +49,9 @@ QPushButton#alert { background: #ffd166; color: #1b1f24; border: 2px solid white
                     padding: 5px 12px; }
 QPushButton#alertOn { background: #b00020; color: white; border: 2px solid white;
                       padding: 5px 12px; }
+QLabel#offlineBanner { background: #fff1c2; color: #4a2c00; font-size: 13pt;
+                       font-weight: bold; padding: 10px 16px;
+                       border-bottom: 3px solid #b26a00; }
 QLabel#alertBanner { background: #b00020; color: white; font-size: 13pt;
                      font-weight: bold; padding: 10px 16px; }
 QTableWidget { background: white; gridline-color: #e1e4e8; font-size: 12pt; }

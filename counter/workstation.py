@@ -49,12 +49,6 @@ OUTCOMES_SHOWN = list(OUTCOMES.items())
 STATUS_KEYS = {"available": "Ctrl+1", "break": "Ctrl+2", "back_office": "Ctrl+3"}
 
 
-OFFLINE_TEXT = (
-    "Geen verbinding met de gegevens. Loket probeert het steeds opnieuw; "
-    "wat u al heeft gedaan, blijft bewaard."
-)
-
-
 class CounterWorkstation(StaffWindow):
     def __init__(
         self,
@@ -98,17 +92,13 @@ class CounterWorkstation(StaffWindow):
         self.feed.events.connect(self._on_events)
         if isinstance(self.feed, PolledFeed):
             self.feed.unavailable.connect(self.message.setText)  # the next tick tries again
-        # Lost and found again: said at once, not only when the clerk next clicks.
-        self.feed.connection.connect(self._on_connection)
+        # Lost and found again: said at once (the band across the top), not only when
+        # the clerk next clicks.
+        self.follow_connection(self.feed)
 
-    def _on_connection(self, healthy: bool) -> None:
-        if healthy:
-            self.message.setStyleSheet("")
-            self.message.setText("De verbinding is terug.")
-            self.refresh()
-            return
-        self.message.setStyleSheet("color: #b00020;")
-        self.message.setText(OFFLINE_TEXT)
+    def connection_back(self) -> None:
+        self.message.setText("De verbinding is terug.")
+        self.refresh()
 
     # -- layout -------------------------------------------------------------------------
 

@@ -1,15 +1,17 @@
 """The waiting-room display: the latest call very large, recent calls, waits per service.
 
 Live: every PC's call arrives through the event feed (``kiosk.live_feed.LiveFeed``); the
-display then re-reads its state through the services and lets the announcer chime and
-speak the call. Text sizes follow from the screen's real size and the distance visitors
-sit at (``kiosk.accessibility``): the smallest letter is at least distance / 200 high.
+feed's thread then re-reads the display's state over the feed's own connection (one
+database connection per display) and the announcer chimes and speaks the call. Text
+sizes follow from the screen's real size and the distance visitors sit at
+(``kiosk.accessibility``): the smallest letter is at least distance / 200 high.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from math import ceil
 from typing import Any
 
@@ -57,6 +59,10 @@ SPACING = 16
 ROW_SPACING = 0
 WAIT_SPACING = 32
 PORTRAIT_RECENT_ROWS = 3
+
+
+def _concerns_queue(records: list[EventRecord]) -> bool:
+    return any(r["kind"].startswith(("ticket.", "appointment.")) for r in records)
 
 
 def pixel_size_for_cap_height(cap_px: float, family: str = FAMILY, bold: bool = False) -> int:
@@ -250,10 +256,21 @@ class DisplayWindow(QWidget):
         self.refresh_timer = QTimer(self)
         self.refresh_timer.timeout.connect(self.refresh)
         self.refresh_timer.start(settings.refresh_seconds * 1000)
+        # A live feed reads the queue for the display in its own thread, over its own
+        # connection: one database connection per display (docs/architecture.md, "Scale").
+        self.feed = feed if hasattr(feed, "read_through") else None
+        self._read_at = time.monotonic()
         if feed is not None:
             feed.events.connect(self.on_events)  # type: ignore[attr-defined]
             if hasattr(feed, "connection"):
                 feed.connection.connect(self.on_connection)
+        if self.feed is not None:
+            self.feed.read_done.connect(self._state_read)  # type: ignore[attr-defined]
+            self.feed.read_failed.connect(self._read_failed)  # type: ignore[attr-defined]
+            branch = settings.branch
+            self.feed.read_through(  # type: ignore[attr-defined]
+                lambda services: services.display_state(branch), _concerns_queue
+            )
         self.resize(settings.screen_width_px, settings.screen_height_px)
         self.refresh()
 
@@ -328,15 +345,26 @@ class DisplayWindow(QWidget):
     def refresh(self) -> None:
         self.refresh_later.stop()
         self._last_refresh = time.monotonic()
-        try:
-            self.state = self.loket.display_state(self.settings.branch)
-        except UNAVAILABLE as exc:
-            # Keep showing the last state; the next event or refresh tries again.
-            log.warning("display cannot read the queue: %s", type(exc).__name__)
-            self._set_read_ok(False)
-            self.refresh_later.start(RETRY_MS)
+        if self.feed is not None:
+            self.feed.request_read()  # type: ignore[attr-defined]  # read_done follows
             return
-        self.updated_at = f"{self.state.now:%H:%M}"
+        try:
+            state = self.loket.display_state(self.settings.branch)
+        except UNAVAILABLE as exc:
+            self._read_failed(type(exc).__name__)
+            return
+        self._state_read(state)
+
+    def _read_failed(self, why: str) -> None:
+        # Keep showing the last state; the next event or refresh tries again.
+        log.warning("display cannot read the queue: %s", why)
+        self._set_read_ok(False)
+        self.refresh_later.start(RETRY_MS)
+
+    def _state_read(self, state: DisplayState) -> None:
+        self.state = state
+        self._read_at = time.monotonic()
+        self.updated_at = f"{state.now:%H:%M}"
         self._set_read_ok(True)
         self.show_state()
         pending, self._pending_calls = self._pending_calls, []
@@ -344,9 +372,11 @@ class DisplayWindow(QWidget):
             self._announce(pending)
 
     def on_events(self, records: list[EventRecord]) -> None:
-        if not any(r["kind"].startswith(("ticket.", "appointment.")) for r in records):
+        if not _concerns_queue(records):
             return
         self._pending_calls.extend(r for r in records if r["kind"] in CALL_EVENTS)
+        if self.feed is not None:
+            return  # the feed's thread reads after these events by itself
         wait_ms = MIN_REFRESH_MS - (time.monotonic() - self._last_refresh) * 1000
         if wait_ms <= 0:
             self.refresh()
@@ -444,7 +474,10 @@ class DisplayWindow(QWidget):
         if state is None:
             return
         self.place.setText(state.branch_name)
-        self.clock.setText(f"{self.loket.now():%H:%M}")
+        # The time of the last read moved on by the PC's own clock: no read of its own.
+        self.clock.setText(
+            f"{state.now + timedelta(seconds=time.monotonic() - self._read_at):%H:%M}"
+        )
         shown = self.waiting_services()
         pages = max(1, -(-len(shown) // WAIT_ROWS))
         self.page %= pages

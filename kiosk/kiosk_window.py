@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from hardware.printer import TicketPrinter
 from hardware.ticket import TicketPrint
+from kiosk.connection_watch import ConnectionWatch
 from kiosk.i18n import DEFAULT_LANGUAGE, Translations, direction, own_name
 from kiosk.messages import refusal
 from kiosk.printing import PrintOutcome, TicketOutput, read_ticket_payload, ticket_print
@@ -171,6 +172,11 @@ class KioskWindow(QWidget):
         self.retry = QTimer(self)
         self.retry.setInterval(3000)
         self.retry.timeout.connect(self._probe)
+        # Between visitors the kiosk notices a lost database itself (kiosk.connection_watch).
+        self.watch = ConnectionWatch(
+            self.loket.last_event_id, lambda: self.current == "start", parent=self
+        )
+        self.watch.lost.connect(self._show_busy)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)  # any touch anywhere keeps the visit alive
@@ -553,6 +559,7 @@ class KioskWindow(QWidget):
             return
         self.retry.stop()
         self.idle.stop()
+        self.watch.stop()
         app = QApplication.instance()
         if app is not None:
             app.removeEventFilter(self)

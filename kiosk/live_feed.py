@@ -12,8 +12,10 @@ Kept in ``kiosk`` (the public UI, lowest UI layer); the staff UI imports it from
 from __future__ import annotations
 
 import logging
+import threading
 import time
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QThread, QTimer, Signal
 
@@ -26,15 +28,25 @@ log = logging.getLogger(__name__)
 
 class EventFeed(Protocol):  # loket.feed.EventFeed, as far as the screens use it
     last_id: int
+    engine: Any
 
     def wait(self, timeout: float) -> list[EventRecord]: ...
 
     def close(self) -> None: ...
 
 
+# What a screen reads through the feed's own connection (``LiveFeed.read_through``), and
+# which events make it read again.
+Reader = Callable[[Loket], object]
+Wants = Callable[[list[EventRecord]], bool]
+MIN_READ_SECONDS = 0.25  # at most four reads a second, however many events come
+
+
 class _Worker(QThread):
     arrived = Signal(list)
     connection = Signal(bool)
+    read_done = Signal(object)
+    read_failed = Signal(str)
 
     def __init__(self, loket: Loket, last_id: int) -> None:
         super().__init__()
@@ -42,6 +54,17 @@ class _Worker(QThread):
         self.last_id = last_id
         self.healthy = True
         self._running = True
+        self._reader: Reader | None = None
+        self._wants: Wants = bool
+        self._read_wanted = threading.Event()
+        self._last_read = 0.0
+
+    def set_reader(self, reader: Reader, wants: Wants) -> None:
+        self._reader, self._wants = reader, wants
+        self._read_wanted.set()
+
+    def want_read(self) -> None:
+        self._read_wanted.set()
 
     def _open(self) -> EventFeed | None:
         try:
@@ -56,9 +79,29 @@ class _Worker(QThread):
             self.healthy = healthy
             self.connection.emit(healthy)
 
+    def _timeout(self) -> float:
+        if self._reader is not None and self._read_wanted.is_set():
+            return max(0.0, min(0.25, self._last_read + MIN_READ_SECONDS - time.monotonic()))
+        return 0.25
+
+    def _read(self, feed: EventFeed) -> None:
+        reader = self._reader
+        if reader is None or time.monotonic() < self._last_read + MIN_READ_SECONDS:
+            return
+        self._read_wanted.clear()
+        self._last_read = time.monotonic()
+        try:
+            result = reader(self.loket.reading_through(feed))  # type: ignore[arg-type]
+        except Exception as exc:  # Unavailable, or the connection broke under the read
+            log.warning("reading through the feed failed: %s", type(exc).__name__)
+            self.read_failed.emit(getattr(exc, "message", "") or type(exc).__name__)
+            return
+        if self._running:
+            self.read_done.emit(result)
+
     def run(self) -> None:
         # The feed is opened in this thread: an SQLite connection may only be used by
-        # the thread that made it.
+        # the thread that made it. A screen's reads through it run here too.
         feed: EventFeed | None = None
         try:
             while self._running:
@@ -67,11 +110,15 @@ class _Worker(QThread):
                     if feed is None:
                         time.sleep(0.5)
                         continue
-                records = feed.wait(0.25)
+                records = feed.wait(self._timeout())
                 self.last_id = feed.last_id
                 self._report(bool(getattr(feed, "healthy", True)))
                 if records and self._running:
                     self.arrived.emit(records)
+                    if self._wants(records):
+                        self._read_wanted.set()
+                if self._read_wanted.is_set() and self._running:
+                    self._read(feed)
         finally:
             if feed is not None:
                 feed.close()
@@ -82,10 +129,18 @@ class _Worker(QThread):
 
 class LiveFeed(QObject):
     """Emits ``events(list[dict])`` on the GUI thread, in id order, each event once, and
-    ``connection(bool)`` when the feed loses or regains the database."""
+    ``connection(bool)`` when the feed loses or regains the database.
+
+    ``read_through(reader, wants)``: the feed's thread runs ``reader`` on services bound
+    to the feed's own connection after events ``wants`` (at most four times a second)
+    and on ``request_read()``, and emits ``read_done(result)`` or ``read_failed(text)``:
+    the display reads its queue that way and holds one connection in all.
+    """
 
     events = Signal(list)
     connection = Signal(bool)
+    read_done = Signal(object)
+    read_failed = Signal(str)
 
     def __init__(
         self, loket: Loket, last_id: int | None = None, parent: QObject | None = None
@@ -104,7 +159,16 @@ class LiveFeed(QObject):
         # A signal from another thread to this QObject is queued onto its (GUI) thread.
         self._worker.arrived.connect(self._deliver)
         self._worker.connection.connect(self.connection.emit)
+        self._worker.read_done.connect(self.read_done.emit)
+        self._worker.read_failed.connect(self.read_failed.emit)
         self._worker.start()
+
+    def read_through(self, reader: Reader, wants: Wants = bool) -> None:
+        """Read with ``reader`` in the feed's thread over its connection (see class)."""
+        self._worker.set_reader(reader, wants)
+
+    def request_read(self) -> None:
+        self._worker.want_read()
 
     @property
     def last_id(self) -> int:

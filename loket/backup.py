@@ -30,7 +30,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from loket import db_roles, migrate
-from loket.db import Database
+from loket.db import Database, endpoints
 from loket.errors import DomainError, Refused
 
 PG_MAGIC = b"PGDMP"
@@ -72,7 +72,7 @@ def _tool(name: str) -> str:
 
 def _libpq(db: Database) -> tuple[str, dict[str, str]]:
     """The database as a libpq URI without the password, and the environment with it."""
-    url = make_url(db.url)
+    url = make_url(endpoints(db.url).engine)  # without Loket's own URL options
     env = dict(os.environ)
     if url.password:
         env["PGPASSWORD"] = str(url.password)

@@ -6,10 +6,12 @@ import os
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,13 +41,52 @@ def database_url(explicit: str | None = None) -> str:
     return explicit or os.environ.get("LOKET_DATABASE_URL") or default_database_url()
 
 
+# Loket's own options in a PostgreSQL URL's query, taken out before the driver sees it
+# (docs/architecture.md, "Connection budget"):
+#   loket_pooler=transaction  the URL is a PgBouncer alias in transaction pooling: no
+#                             server-side prepared statements (psycopg prepares a query
+#                             it ran 5 times, which a pooled server connection lacks)
+#   loket_feed_database=NAME  the event feed LISTENs on this database alias instead
+#                             (LISTEN needs session pooling); loket_feed_port=N its port
+LOKET_OPTIONS = ("loket_pooler", "loket_feed_database", "loket_feed_port")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a PC's engine and its event feed connect, from one URL."""
+
+    engine: str  # for SQLAlchemy and the driver: Loket's options removed
+    feed: str  # the feed's LISTEN connection: the session-pooled alias, else ``engine``
+    transaction_pooled: bool
+
+
+def endpoints(url: str) -> Endpoints:
+    """Split a database URL with Loket's options (``LOKET_OPTIONS``) into its endpoints."""
+    parsed = make_url(url)
+    query = dict(parsed.query)
+    if not any(name in query for name in LOKET_OPTIONS):
+        return Endpoints(url, url, False)
+    pooler = str(query.pop("loket_pooler", "") or "")
+    if pooler not in ("", "session", "transaction"):
+        raise ValueError(f"loket_pooler={pooler}: use 'transaction' or 'session'")
+    feed_db = str(query.pop("loket_feed_database", "") or "") or parsed.database
+    feed_port = str(query.pop("loket_feed_port", "") or "")
+    engine = parsed.set(query=query)
+    feed = engine.set(database=feed_db, port=int(feed_port) if feed_port else parsed.port)
+    return Endpoints(
+        engine.render_as_string(hide_password=False),
+        feed.render_as_string(hide_password=False),
+        pooler == "transaction",
+    )
+
+
 def _prepare_sqlite_file(url: str) -> None:
     path = url.split("///", 1)[1] if "///" in url else ""
     if path and path != ":memory:":
         Path(path).parent.mkdir(parents=True, exist_ok=True)
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, application_name: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
         # hide_parameters: an error never carries a resident's name into a log or screen.
@@ -76,7 +117,20 @@ def make_engine(url: str) -> Engine:
     # checked only after it sat idle in the pool (a restarted server or a firewall drops
     # idle ones), recycled after half an hour, and a disconnect found while working
     # invalidates the whole pool, so the next transaction starts on a fresh connection.
-    engine = create_engine(url, pool_recycle=RECYCLE_SECONDS, hide_parameters=True)
+    ends = endpoints(url)
+    connect_args: dict[str, object] = {}
+    if ends.transaction_pooled:
+        # A transaction-pooled server connection is shared: no named prepared statements
+        # (psycopg would find them missing on the next server), no session settings.
+        connect_args["prepare_threshold"] = None
+    if application_name:
+        connect_args["application_name"] = application_name[:63]  # pg_stat_activity
+    engine = create_engine(
+        ends.engine,
+        pool_recycle=RECYCLE_SECONDS,
+        hide_parameters=True,
+        connect_args=connect_args,
+    )
     _ping_when_idle(engine)
     return engine
 
@@ -110,9 +164,19 @@ def _ping_when_idle(engine: Engine) -> None:
 class Database:
     """An engine plus session factories for reading and for writing."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str | None = None,
+        *,
+        application_name: str | None = None,
+        engine: Engine | None = None,
+    ) -> None:
+        # ``url`` as given (with Loket's options: the feed needs them); the engine's
+        # own URL is ``engine.url``. ``application_name`` names this PC's connections in
+        # pg_stat_activity; ``engine`` shares a connection made elsewhere (the feed's).
         self.url = database_url(url)
-        self.engine = make_engine(self.url)
+        self.application_name = application_name
+        self.engine = engine if engine is not None else make_engine(self.url, application_name)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         write_engine = (
             self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -149,6 +213,10 @@ class Database:
                     yield session
         except SQLAlchemyError as exc:
             raise unavailable(exc) from exc
+
+    def on_engine(self, engine: Engine) -> Database:
+        """The same database over another engine (``FeedService.reading_through``)."""
+        return Database(self.url, application_name=self.application_name, engine=engine)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -22,10 +22,11 @@ from typing import Any, Protocol
 import psycopg
 from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.pool import StaticPool
 
 from loket import config_cache
 from loket.config_cache import CONFIG_EVENTS
-from loket.db import database_url
+from loket.db import database_url, endpoints
 from loket.events import EVENT_COLUMNS, NOTIFY_CHANNEL, EventRecord, event_record, record_of
 from loket.models import Event
 
@@ -38,6 +39,8 @@ class EventFeed(Protocol):
     # False from a lost connection until the feed has read the log again: a screen
     # shows it after a few seconds (kiosk.live_feed, the display's marker).
     healthy: bool
+    # On PostgreSQL its one connection (the listener): see FeedService.reading_through.
+    engine: Engine
 
     def wait(self, timeout: float) -> list[EventRecord]:
         """New events since the last call, waiting at most ``timeout`` seconds for one."""
@@ -149,23 +152,41 @@ class SqliteFeed(_FeedBase):
 class PostgresFeed(_FeedBase):
     """LISTENs and reads the log on one connection (autocommit, so it may sit idle):
     one PostgreSQL connection per feed. Through PgBouncer it needs session pooling
-    (docs/architecture.md, "Connection budget")."""
+    (docs/architecture.md, "Connection budget"): the URL's ``loket_feed_database``
+    names that alias.
 
-    def __init__(self, url: str, last_id: int | None = None) -> None:
-        sa_url = make_url(url)
+    ``engine`` runs on that same connection (a pool of one that hands out the listener):
+    a screen that reads what it shows through it, in the feed's thread, holds one
+    connection in all (``FeedService.reading_through``). Its reads are autocommit, one
+    snapshot per statement.
+    """
+
+    def __init__(
+        self, url: str, last_id: int | None = None, application_name: str | None = None
+    ) -> None:
+        ends = endpoints(url)
+        sa_url = make_url(ends.feed)
+        extra = {k: str(v) for k, v in sa_url.query.items()}
+        if application_name:
+            extra["application_name"] = application_name[:63]
         self._conninfo = psycopg.conninfo.make_conninfo(
             host=sa_url.host or "",
             port=sa_url.port or 5432,
             dbname=sa_url.database or "",
             user=sa_url.username or "",
             password=sa_url.password or "",
-            **{k: str(v) for k, v in sa_url.query.items()},
+            **extra,
         )
         self._listener: psycopg.Connection[Any] | None = None
         self._backoff = 0.2
-        # The engine is only for the log's rows (event_record) and the config cache key;
-        # it never connects: every query runs on the listening connection.
-        super().__init__(create_engine(url), last_id)
+        # Named by the engine's URL (the configuration cache's key), connected to the
+        # listener: every query of the feed and of a screen reading through it runs there.
+        super().__init__(
+            create_engine(
+                ends.engine, creator=self._listen, poolclass=StaticPool, hide_parameters=True
+            ),
+            last_id,
+        )
 
     def _max_id(self) -> int:
         row = self._listen().execute("SELECT COALESCE(MAX(id), 0) FROM event").fetchone()
@@ -218,7 +239,6 @@ class PostgresFeed(_FeedBase):
                 if "connection" not in str(exc).lower() and "server" not in str(exc).lower():
                     raise
                 self._drop(exc)
-                self.engine.dispose()
                 if time.monotonic() >= deadline:
                     return []
                 time.sleep(min(self._backoff, max(0.0, deadline - time.monotonic())))
@@ -231,6 +251,7 @@ class PostgresFeed(_FeedBase):
             with contextlib.suppress(Exception):  # already broken
                 self._listener.close()
         self._listener = None
+        self.engine.dispose()  # its pool of one held the old listener
 
     def close(self) -> None:
         if self._listener is not None:
@@ -238,9 +259,11 @@ class PostgresFeed(_FeedBase):
         super().close()
 
 
-def open_feed(url: str | None = None, last_id: int | None = None) -> EventFeed:
+def open_feed(
+    url: str | None = None, last_id: int | None = None, application_name: str | None = None
+) -> EventFeed:
     """The feed for this database; ``last_id`` None starts at the newest event."""
     resolved = database_url(url)
     if resolved.startswith("postgresql"):
-        return PostgresFeed(resolved, last_id)
+        return PostgresFeed(resolved, last_id, application_name)
     return SqliteFeed(resolved, last_id)

@@ -326,6 +326,9 @@ def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composit
             feed=_feed(base, comp),
         )
         comp.show = window.show_on_screen  # type: ignore[attr-defined]
+        # From here the display reads through its feed's connection: the engine's
+        # pooled connection (used to check the branch) goes, one connection remains.
+        base.db.dispose()
     elif role == "counter":
         from counter.workstation import CounterWorkstation
 
@@ -382,7 +385,14 @@ def services_for(options: RoleOptions) -> Loket:
     """The services acting with no rights at all: the window adds the role's actor
     (kiosk, display) or the staff member's after login."""
     workstation = options.workstation or f"{options.role}-{_hostname()}"
-    return Loket(Database(options.database), Clock.from_env(options.now), Actor(workstation))
+    # Named in pg_stat_activity by role and PC (connections per role: docs/architecture.md).
+    db = Database(options.database, application_name=application_name(options.role, workstation))
+    return Loket(db, Clock.from_env(options.now), Actor(workstation))
+
+
+def application_name(role: str, workstation: str) -> str:
+    """``loket <role> <workstation>``: what pg_stat_activity shows for this PC."""
+    return f"loket {role} {workstation}"[:63]
 
 
 def _daily_purge(base: Loket, role: str, parent: QObject) -> QTimer | None:

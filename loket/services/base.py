@@ -50,9 +50,12 @@ class ServiceBase:
         self.actor = actor or Actor()
 
     def now(self) -> datetime:
+        self._zone_fresh()
+        return self.clock.now()
+
+    def _zone_fresh(self) -> None:
         if self.clock.zone_due():  # the municipality's zone, not the PC's (loket/clock.py)
             self.clock.use_zone(municipality_zone(self.db))
-        return self.clock.now()
 
     def _ctx(self) -> Context:
         return Context(now=self.now(), actor=self.actor)
@@ -60,10 +63,14 @@ class ServiceBase:
     def _write(self, fn: Callable[[Session, Context], T], action: str | None = None) -> T:
         if action is not None:
             self.require(action)
+        # The zone is read before the transaction, not on a second connection inside it
+        # (one connection per PC: docs/architecture.md, "Connection budget").
+        self._zone_fresh()
         with self.db.write() as session:
             return fn(session, self._ctx())
 
     def _read(self, fn: Callable[[Session], T]) -> T:
+        self._zone_fresh()  # see _write
         with self.db.read() as session:
             return fn(session)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,7 +20,15 @@ class FeedService(ServiceBase):
         Open it in the thread that reads it (an SQLite connection stays in its thread);
         ``close()`` it when done.
         """
-        return open_feed(self.db.url, last_id)
+        return open_feed(self.db.url, last_id, self.db.application_name)
+
+    def reading_through(self, feed: EventFeed) -> Self:
+        """The same services reading over ``feed``'s own connection, so a screen that
+        follows the feed and reads what it shows holds one database connection (on
+        PostgreSQL the listener; docs/architecture.md, "Scale"). Only in the thread that
+        waits on the feed, and only for reads: they are autocommit there.
+        """
+        return type(self)(self.db.on_engine(feed.engine), self.clock, self.actor)
 
     def last_event_id(self) -> int:
         """The newest event's number (0 for an empty log): where "from now on" starts."""

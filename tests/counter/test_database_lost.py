@@ -69,13 +69,20 @@ def test_live_queue_and_manager_polls_survive_a_lost_database(qtbot, sqlite_loke
 
 
 @pytest.mark.postgres
-def test_counter_workstation_says_at_once_when_the_database_goes_and_comes_back(
+def test_staff_windows_and_kiosk_show_a_lost_database_at_once_and_catch_up(
     qtbot, postgres_server, postgres_template
 ) -> None:
+    """The server goes away with nobody clicking: the counter, the team leader and the
+    reception show the band, the kiosk its calm "Even geduld" between visitors. Back
+    again, every window clears by itself and shows what happened meanwhile."""
     import uuid
 
-    from counter.workstation import OFFLINE_TEXT
+    from counter.login import OFFLINE_TEXT
+    from counter.reception import ReceptionWindow
+    from hardware.printer import FakeTicketPrinter
+    from kiosk.kiosk_window import KioskWindow
     from kiosk.live_feed import LiveFeed
+    from kiosk.settings import KioskSettings
     from loket.clock import Clock
     from loket.db import Database
     from loket.events import Actor
@@ -87,24 +94,61 @@ def test_counter_workstation_says_at_once_when_the_database_goes_and_comes_back(
     feed = LiveFeed(loket)
     window = CounterWorkstation(loket, "dalfsen", counter=1, feed=feed)
     manager = ManagerWindow(loket, "dalfsen", sound=False, feed=feed)
-    qtbot.addWidget(window)
-    qtbot.addWidget(manager)
-    window.show()
+    reception = ReceptionWindow(loket, "dalfsen")  # its own poll, as on a reception PC
+    kiosk = KioskWindow(
+        loket, KioskSettings("dalfsen", fullscreen=False), printer=FakeTicketPrinter()
+    )
+    for w in (window, manager, reception, kiosk):
+        qtbot.addWidget(w)
+        w.show()
+    staff = (window, manager, reception)
     try:
         _login(qtbot, window, "anna", "1111")
         _login(qtbot, manager, "eva", "5555")
-        assert window.services is not None and manager.services is not None
+        _login(qtbot, reception, "carla", "3333")
+        assert window.services and manager.services and reception.services
+        assert reception.queue is not None
+        assert kiosk.current == "start"
+        assert all(w.offline_banner.isHidden() for w in staff)
+
         postgres_server.pause()
-        # No click needed: the feed notices and the screens say so.
-        qtbot.waitUntil(lambda: window.message.text() == OFFLINE_TEXT, timeout=20000)
-        qtbot.waitUntil(lambda: manager.hint.text() == OFFLINE_TEXT, timeout=5000)
+        # No click needed: every screen notices and says so.
+        for w in staff:
+            qtbot.waitUntil(w.offline_banner.isVisible, timeout=20000)
+            assert w.offline_banner.text() == OFFLINE_TEXT
+        qtbot.waitUntil(lambda: kiosk.current == "busy", timeout=20000)
         screenshot(window, "counter_offline")
+        screenshot(reception, "reception_offline")
+        screenshot(kiosk, "kiosk_offline")
+
         postgres_server.resume()
-        qtbot.waitUntil(lambda: window.message.text() == "De verbinding is terug.", timeout=30000)
-        # The manager's hint goes back to its usual text with the refresh.
-        qtbot.waitUntil(lambda: manager.hint.text() != OFFLINE_TEXT, timeout=5000)
+        # Other PCs work on, possibly before these windows have reconnected.
+        other = Loket(
+            Database(url),
+            Clock(TUESDAY_9, frozen=True),
+            Actor("kiosk-2", roles=frozenset({"kiosk"})),
+        )
+        try:
+            first = other.issue_ticket("dalfsen", "paspoort")
+            second = other.issue_ticket("dalfsen", "rijbewijs")
+        finally:
+            other.db.dispose()
+        for w in staff:
+            qtbot.waitUntil(w.offline_banner.isHidden, timeout=30000)
+        qtbot.waitUntil(lambda: kiosk.current == "start", timeout=30000)
+        assert window.message.text() == "De verbinding is terug."
+
+        queue = reception.queue
+
+        def shown() -> set[str]:
+            items = (queue.table.item(r, 0) for r in range(queue.table.rowCount()))
+            return {item.text() for item in items if item is not None}
+
+        qtbot.waitUntil(lambda: {first.number, second.number} <= shown(), timeout=10000)
+        qtbot.waitUntil(lambda: window.summary.text().startswith("2 wachtend"), timeout=10000)
         called = window.services.call_next("dalfsen", 1)
-        assert called is None  # the demo queue is empty; the database answers again
+        assert called is not None and called.number == first.number  # it answers again
     finally:
         feed.stop()
+        kiosk.unlock_and_close()
         loket.db.dispose()

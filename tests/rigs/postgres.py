@@ -363,8 +363,9 @@ def _make_dirs(base_dir: Path, run_as: _RunAs | None) -> tuple[Path, Path]:
     return root, socket_dir
 
 
-def start_postgres(base_dir: Path) -> PostgresServer:
-    """Start a fresh server under ``base_dir`` (or use ``LOKET_TEST_POSTGRES_URL``)."""
+def start_postgres(base_dir: Path, settings: dict[str, str] | None = None) -> PostgresServer:
+    """Start a fresh server under ``base_dir`` (or use ``LOKET_TEST_POSTGRES_URL``);
+    ``settings`` override postgresql.conf (e.g. a lower ``max_connections``)."""
     began = time.perf_counter()
     if os.environ.get(ENV_URL):
         server = _external(os.environ[ENV_URL])
@@ -377,7 +378,7 @@ def start_postgres(base_dir: Path) -> PostgresServer:
     cluster = _Cluster(bindir, root, socket_dir, run_as)
     try:
         password = secrets.token_urlsafe(18)
-        port = _init_and_start(cluster, password)
+        port = _init_and_start(cluster, password, settings or {})
     except BaseException:
         cluster.shutdown()
         raise
@@ -394,7 +395,7 @@ def start_postgres(base_dir: Path) -> PostgresServer:
     return server
 
 
-def _init_and_start(cluster: _Cluster, password: str) -> int:
+def _init_and_start(cluster: _Cluster, password: str, extra: dict[str, str]) -> int:
     pwfile = cluster.root / "pwfile"
     pwfile.write_text(password + "\n")
     pwfile.chmod(0o600)
@@ -410,7 +411,7 @@ def _init_and_start(cluster: _Cluster, password: str) -> int:
         raise PostgresUnavailable(f"initdb failed:\n{result.stdout}\n{result.stderr}")
 
     # Appending keeps the files' owner (postgres) even when we are root.
-    settings = {**_SETTINGS, "unix_socket_directories": f"'{cluster.socket_dir}'"}
+    settings = {**_SETTINGS, **extra, "unix_socket_directories": f"'{cluster.socket_dir}'"}
     with (cluster.data / "postgresql.conf").open("a") as conf:
         conf.write("\n# loket test rig\n")
         conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
