@@ -41,6 +41,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import reduce
+from itertools import accumulate
 from operator import add, itemgetter, mul
 from statistics import NormalDist
 
@@ -269,6 +270,7 @@ def predict_wait(
         starts.append(starts_in_order[j])
         services.append(service)
     everyone = lists.get("", ([], [], []))[0] if shared else []
+    shared_starts = lists.get("", ([], [], []))[1] if shared else []
     n_everyone = len(everyone)
     per_counter: dict[int, tuple[list[float], list[float]]] = {}
 
@@ -333,15 +335,28 @@ def predict_wait(
         heads = dict.fromkeys(lists, 0)
         within = dict.fromkeys(lists, 0)
         taken = {key: [False] * len(lists[key][0]) for key in lists} if bands else {}
+        # In the shared list, the ones called out of turn (they only come later).
+        out_of_turn: list[int] = []
+        out_of_turn_at = 0
         result = math.inf
         while free:
-            if n_everyone and not bands and heads[""] < n_everyone:
+            if n_everyone and heads[""] < n_everyone:
                 # A run of untimed tickets before the next timed one: whichever counter
-                # is free first takes the next of them, as the scan would.
+                # is free first takes the next of them, as the scan would; with bands,
+                # up to the first that is past the norm when its counter is free, or
+                # one already called out of turn.
                 next_shared = heads[""]
                 stop = bisect_left(everyone, pending[0], next_shared) if pending else n_everyone
+                if bands:
+                    while out_of_turn_at < len(out_of_turn) and (
+                        out_of_turn[out_of_turn_at] < next_shared
+                    ):
+                        out_of_turn_at += 1
+                    if out_of_turn_at < len(out_of_turn):
+                        stop = min(stop, out_of_turn[out_of_turn_at])
                 if stop > next_shared:
                     draws = gauss[gi : gi + stop - next_shared]
+                    run = stop - next_shared
                     if len(free) == 1:
                         ready, i = free[0]
                         mus, sigmas = run_params(i)
@@ -353,18 +368,42 @@ def predict_wait(
                                 map(mul, sigmas[next_shared:stop], draws),
                             ),
                         )
-                        free[0] = (reduce(add, steps, ready), i)
+                        if bands:
+                            readies = list(accumulate(steps, initial=ready))
+                            for k, start in enumerate(shared_starts[next_shared:stop]):
+                                waited = readies[k] - start
+                                if norm <= waited < limit:
+                                    run = k
+                                    break
+                            free[0] = (readies[run], i)
+                        else:
+                            free[0] = (reduce(add, steps, ready), i)
                     else:
-                        for g, service in zip(
-                            draws, services_in_order[next_shared:stop], strict=True
+                        for k, (g, service, start) in enumerate(
+                            zip(
+                                draws,
+                                services_in_order[next_shared:stop],
+                                shared_starts[next_shared:stop],
+                                strict=True,
+                            )
                         ):
                             ready, i = free[0]
+                            waited = ready - start
+                            if norm <= waited < limit:
+                                run = k
+                                break
                             mu, sigma = params[i][service]
                             heapreplace(free, (ready + exp(mu + sigma * g), i))
-                    gi += stop - next_shared
-                    calls += stop - next_shared
-                    heads[""] = stop
-                    continue
+                    if run:
+                        gi += run
+                        calls += run
+                        h = next_shared + run
+                        if bands:
+                            called = taken[""]
+                            while h < n_everyone and called[h]:
+                                h += 1
+                        heads[""] = h
+                        continue
             ready, i = free[0]
             own = params[i]
             # The first untimed ticket this counter serves that is past the limit or
@@ -436,6 +475,8 @@ def predict_wait(
                     called = taken[best_key]
                     called[best_at] = True
                     h = heads[best_key]
+                    if best_at > h and n_everyone:
+                        out_of_turn.append(best_at)
                     while h < len(called) and called[h]:
                         h += 1
                     heads[best_key] = h
