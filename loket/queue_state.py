@@ -33,6 +33,7 @@ from loket.models import (
     Counter,
     CounterService,
     Event,
+    Municipality,
     Service,
     StaffSkill,
     StoredPlan,
@@ -288,7 +289,15 @@ _SKILLS = (
     .join(Service, Service.id == StaffSkill.service_id)
     .where(StaffSkill.staff_id.in_(bindparam("people", expanding=True)))
 )
-_MEANS = select(Service.id, Service.code, Service.duration_minutes)
+# With each service, the rules the live dispatch calls by (loket.tickets.call_next), so
+# the replay follows them without a read of its own.
+_MEANS = select(
+    Service.id,
+    Service.code,
+    Service.duration_minutes,
+    select(Municipality.wait_norm_minutes).limit(1).scalar_subquery(),
+    select(Municipality.dispatch_policy).limit(1).scalar_subquery(),
+)
 _UPCOMING = (
     select(Service.code, Appointment.start)
     .join(Service, Service.id == Appointment.service_id)
@@ -386,9 +395,11 @@ def live_state(
     exclude = -1 if exclude_ticket is None else exclude_ticket
     codes: dict[int, str] = {}
     means: dict[str, float] = {}
-    for service_id, code, minutes in connection.execute(_MEANS).all():
+    norm, policy_name = 5.0, DEFAULT_POLICY_NAME
+    for service_id, code, minutes, norm_minutes, named in connection.execute(_MEANS).all():
         codes[service_id] = code
         means[code] = float(minutes)
+        norm, policy_name = float(norm_minutes), str(named)
     rows = _waiting_rows(connection, branch_id, day, exclude)
     walk_ins: list[tuple[str, datetime]] = []
     timed = [row[3] for row in rows if row[2]]
@@ -495,6 +506,11 @@ def live_state(
         if coverage
         else DEFAULT_SHOW_RATE,
         walk_ins=walk_ins,
+        # As the counters call: the municipality's norm, the hard limit at twice it,
+        # and the bands only under Loket's own policy.
+        target_minutes=norm,
+        limit_minutes=norm * 2,
+        missed_yield=policy_name == DEFAULT_POLICY_NAME,
     )
 
 

@@ -262,3 +262,27 @@ def test_the_live_state_reads_each_waiting_ticket_once_in_its_place(loket, clock
     assert without_appointment.waiting == []
     assert without_appointment.walk_ins == state.walk_ins
     assert [(c.busy_service, c.elapsed_minutes) for c in state.counters] == [("idkaart", 0.0)]
+
+
+def test_the_live_prediction_replays_the_municipalitys_own_rules(loket, clock):
+    """The replay calls as the counters will: the configured norm, the hard limit at
+    twice it, and the bands of Loket's own policy only under that policy."""
+    from loket import queue_state
+    from loket.models import Municipality
+
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    now = clock.now()
+    with loket.db.read() as session:
+        default = queue_state.live_state(session, 1, now.date(), now)
+    assert (default.target_minutes, default.limit_minutes, default.missed_yield) == (
+        5,
+        10,
+        True,
+    )
+    with loket.db.write() as session:
+        muni = session.scalars(select(Municipality)).one()
+        muni.wait_norm_minutes = 8
+        muni.dispatch_policy = "longest_wait"
+    with loket.db.read() as session:
+        state = queue_state.live_state(session, 1, now.date(), now)
+    assert (state.target_minutes, state.limit_minutes, state.missed_yield) == (8, 16, False)
