@@ -138,9 +138,15 @@ class DisplayWindow(QWidget):
 
         self.place = self._label(base, bold=True)
         self.clock = self._label(base, bold=True, align=Qt.AlignmentFlag.AlignRight, fit=False)
+        if isinstance(self.place, FitLabel):
+            self.place.shrink_between(base, self.floor_px)
         # Shown when the display has lost the database for a few seconds: the room sees
         # that the screen is not current, and since when (OFFLINE_AFTER_SECONDS).
-        self.offline = self._label(base, bold=True, align=Qt.AlignmentFlag.AlignCenter, fit=False)
+        # A little smaller than the header, and the place name may shrink beside it: the
+        # branch name stays whole while the marker shows (it was cut to "Gemeentehu…").
+        self.offline = self._label(
+            int(base * 0.8), bold=True, align=Qt.AlignmentFlag.AlignCenter, fit=False
+        )
         self.offline.setObjectName("offlineMarker")
         self.offline.setStyleSheet(
             f"background: {OFFLINE_COLOURS[0]}; color: {OFFLINE_COLOURS[1]};"

@@ -45,6 +45,8 @@ def test_display_marks_a_lost_database_and_catches_up_without_missing_a_call(
         )
         assert display.offline.text() == "Geen verbinding · bijgewerkt om 09:00"
         assert display.call_who.text() == first.number  # the last state stays on screen
+        # The branch name stays whole beside the marker (smaller if it must).
+        assert display.place.text() == "Gemeentehuis Dalfsen"  # not "Gemeentehu…"
         screenshot(display, "display_offline")
 
         postgres_server.resume()
