@@ -40,8 +40,8 @@ from tests.loket.connection_budget import (  # noqa: E402
     connections_by_role,
     direct_connections_until_refused,
     run,
+    run_through_pgbouncer,
 )
-from tests.rigs.pgbouncer import start_pgbouncer  # noqa: E402
 from tests.rigs.postgres import start_postgres  # noqa: E402
 
 MAX_CONNECTIONS = 100
@@ -85,25 +85,14 @@ def main(argv: list[str] | None = None) -> int:
             took, refused = direct_connections_until_refused(server.conninfo("loket"), budget.pcs)
             results["direct"] = {"connected": took, "refused": refused}
             # 3. The figure through PgBouncer.
-            bouncer = start_pgbouncer(
+            outcome = run_through_pgbouncer(
                 server,
-                work / "bouncer",
-                pool_mode="transaction",
-                default_pool_size=ENGINE_POOL,
-                max_client_conn=budget.pcs + 50,
+                work,
+                budget,
+                engine_pool=ENGINE_POOL,
+                feed_pool=budget.displays + 5,
+                timeout=300,
             )
-            try:
-                bouncer.add_alias(
-                    "loket_feed", "loket", pool_mode="session", pool_size=budget.displays + 5
-                )
-                outcome = run(
-                    bouncer.pc_url("loket", "loket_feed"),
-                    budget,
-                    lambda: bouncer.server_connections("loket"),
-                    timeout=300,
-                )
-            finally:
-                bouncer.stop()
         finally:
             server.stop()
     missed = {d: len(set(outcome.issued) - heard) for d, heard in outcome.heard.items()}

@@ -125,6 +125,11 @@ def make_engine(url: str, application_name: str | None = None) -> Engine:
         connect_args["prepare_threshold"] = None
     if application_name:
         connect_args["application_name"] = application_name[:63]  # pg_stat_activity
+    if "connect_timeout" not in make_url(ends.engine).query:
+        # A server whose host is gone (a pulled cable, not a refusal) would otherwise hold
+        # a screen for the operating system's TCP timeout, minutes; screens probe from
+        # their GUI thread (kiosk.connection_watch) and show "Even geduld" instead.
+        connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
     engine = create_engine(
         ends.engine,
         pool_recycle=RECYCLE_SECONDS,
@@ -136,6 +141,7 @@ def make_engine(url: str, application_name: str | None = None) -> Engine:
 
 
 RECYCLE_SECONDS = 1800
+CONNECT_TIMEOUT_SECONDS = 3
 IDLE_PING_SECONDS = 1.0  # a clerk working steadily never waits for a ping
 
 

@@ -33,6 +33,8 @@ from loket.db import Database
 from loket.events import Actor
 from loket.feed import open_feed
 from loket.services import Loket
+from tests.rigs.pgbouncer import start_pgbouncer
+from tests.rigs.postgres import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
 BRANCH = "hal"
@@ -266,6 +268,36 @@ def run(
     if any(t.is_alive() for t in everyone):
         out.errors.append(f"not finished within {timeout:.0f} s")
     return out
+
+
+def run_through_pgbouncer(
+    server: PostgresServer,
+    work_dir: Path,
+    budget: Budget,
+    *,
+    engine_pool: int,
+    feed_pool: int,
+    timeout: float,
+) -> Outcome:
+    """The production set-up: the engines share ``engine_pool`` server connections in
+    transaction pooling, the feeds a session-pooled alias; every PC of ``budget`` at once."""
+    bouncer = start_pgbouncer(
+        server,
+        work_dir / "bouncer",
+        pool_mode="transaction",
+        default_pool_size=engine_pool,
+        max_client_conn=budget.pcs + 50,
+    )
+    try:
+        bouncer.add_alias("loket_feed", "loket", pool_mode="session", pool_size=feed_pool)
+        return run(
+            bouncer.pc_url("loket", "loket_feed"),
+            budget,
+            lambda: bouncer.server_connections("loket"),
+            timeout=timeout,
+        )
+    finally:
+        bouncer.stop()
 
 
 def connections_by_role(conninfo: str, database: str) -> dict[str, int]:

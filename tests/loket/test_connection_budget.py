@@ -16,8 +16,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.loket.connection_budget import Budget, configure, direct_connections_until_refused, run
-from tests.rigs.pgbouncer import PgBouncer, start_pgbouncer
+from tests.loket.connection_budget import (
+    Budget,
+    configure,
+    direct_connections_until_refused,
+    run_through_pgbouncer,
+)
 from tests.rigs.postgres import PostgresServer, start_postgres
 
 pytestmark = pytest.mark.postgres
@@ -46,19 +50,9 @@ def test_more_pcs_than_connections_all_work_through_pgbouncer(
     took, refused = direct_connections_until_refused(small_server.conninfo("loket"), BUDGET.pcs)
     assert took < BUDGET.pcs and "too many clients" in refused
 
-    bouncer: PgBouncer = start_pgbouncer(
-        small_server, tmp_path / "bouncer", pool_mode="transaction", default_pool_size=POOL
+    outcome = run_through_pgbouncer(
+        small_server, tmp_path, BUDGET, engine_pool=POOL, feed_pool=BUDGET.displays + 2, timeout=60
     )
-    try:
-        bouncer.add_alias("loket_feed", "loket", pool_mode="session", pool_size=BUDGET.displays + 2)
-        outcome = run(
-            bouncer.pc_url("loket", "loket_feed"),
-            BUDGET,
-            lambda: bouncer.server_connections("loket"),
-            timeout=60,
-        )
-    finally:
-        bouncer.stop()
     print(
         f"{BUDGET.pcs} PCs on max_connections={MAX_CONNECTIONS}: {dict(outcome.actions)}, "
         f"peak {outcome.peak_server_connections} server connections, {outcome.seconds:.1f} s"
