@@ -16,7 +16,7 @@ from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from loket import write_queue
-from loket.errors import Unavailable
+from loket.errors import ConfigError, Unavailable
 
 APP_NAME = "loket"
 
@@ -68,9 +68,15 @@ def endpoints(url: str) -> Endpoints:
         return Endpoints(url, url, False)
     pooler = str(query.pop("loket_pooler", "") or "")
     if pooler not in ("", "session", "transaction"):
-        raise ValueError(f"loket_pooler={pooler}: use 'transaction' or 'session'")
+        raise ConfigError(
+            [f"loket_pooler in het databaseadres: kies 'transaction' of 'session', niet {pooler!r}"]
+        )
     feed_db = str(query.pop("loket_feed_database", "") or "") or parsed.database
     feed_port = str(query.pop("loket_feed_port", "") or "")
+    if feed_port and not (feed_port.isdigit() and 0 < int(feed_port) < 65536):
+        raise ConfigError(
+            [f"loket_feed_port in het databaseadres: moet een poortnummer zijn, niet {feed_port!r}"]
+        )
     engine = parsed.set(query=query)
     feed = engine.set(database=feed_db, port=int(feed_port) if feed_port else parsed.port)
     return Endpoints(

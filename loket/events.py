@@ -138,38 +138,19 @@ def append_row(
     statement, the insert and on PostgreSQL the notification; the event's id. Not for
     configuration events (those reload the configuration cache: ``append``). The
     event goes to the log at commit, like every other."""
-    event_id = int(
-        session.execute(
-            _APPEND_ROW[session.get_bind().dialect.name],
-            {
-                "at": at,
-                "kind": kind,
-                "branch_id": branch_id,
-                "ticket_id": ticket_id,
-                "appointment_id": appointment_id,
-                "counter_id": counter_id,
-                "staff_id": staff_id,
-                "workstation": workstation,
-                "data": json.dumps(data),
-            },
-        ).scalar_one()
-    )
-    logging_setup.log_at_commit(
-        session,
-        [
-            logged(
-                event_id,
-                kind=kind,
-                branch_id=branch_id,
-                ticket_id=ticket_id,
-                appointment_id=appointment_id,
-                counter_id=counter_id,
-                staff_id=staff_id,
-                workstation=workstation,
-                data=data,
-            )
-        ],
-    )
+    columns: dict[str, Any] = {
+        "kind": kind,
+        "branch_id": branch_id,
+        "ticket_id": ticket_id,
+        "appointment_id": appointment_id,
+        "counter_id": counter_id,
+        "staff_id": staff_id,
+        "workstation": workstation,
+    }
+    statement = _APPEND_ROW[session.get_bind().dialect.name]
+    params = {**columns, "at": at, "data": json.dumps(data)}
+    event_id = int(session.execute(statement, params).scalar_one())
+    logging_setup.log_at_commit(session, [logged(event_id, **columns, data=data)])
     return event_id
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from roles.pcs import SIMULATED, Composition, PcSettings, RoleOptions, compose, services_for
 from tests.conftest import TUESDAY_9
+from tests.loket.connection_budget import connections_by_role
 
 pytestmark = pytest.mark.postgres
 SETTINGS = PcSettings(SIMULATED, {}, None)
@@ -17,13 +18,7 @@ SETTINGS = PcSettings(SIMULATED, {}, None)
 
 def connections(server, database: str) -> dict[str, int]:  # type: ignore[no-untyped-def]
     """Connections per role ("loket <role> <pc>")."""
-    with server.connect() as conn:
-        rows = conn.execute(
-            "SELECT split_part(application_name, ' ', 2), count(*) FROM pg_stat_activity"
-            " WHERE datname = %s AND application_name LIKE 'loket %%' GROUP BY 1",
-            (database,),
-        ).fetchall()
-    return {str(role): int(str(n)) for role, n in rows}
+    return connections_by_role(server.conninfo(), database)
 
 
 @pytest.fixture

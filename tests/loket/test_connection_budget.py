@@ -129,3 +129,15 @@ def test_a_pcs_pgbouncer_url_splits_into_engine_and_feed() -> None:
     assert ends.transaction_pooled  # prepare_threshold=None (test_pgbouncer.py fails without)
     plain = "postgresql+psycopg://pc:pw@db:5432/loket"
     assert endpoints(plain) == type(ends)(plain, plain, False)
+
+
+def test_a_wrong_option_in_the_database_address_is_named_in_dutch() -> None:
+    from loket.db import endpoints
+    from loket.errors import ConfigError
+
+    base = "postgresql+psycopg://loket@db.example/loket"
+    with pytest.raises(ConfigError, match="loket_pooler .*'transaction' of 'session'"):
+        endpoints(f"{base}?loket_pooler=bogus")
+    for port in ("abc", "0", "70000"):
+        with pytest.raises(ConfigError, match="loket_feed_port .*poortnummer"):
+            endpoints(f"{base}?loket_pooler=transaction&loket_feed_port={port}")
