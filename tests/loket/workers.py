@@ -188,6 +188,9 @@ def run_serve(args: argparse.Namespace) -> None:
     one holds a ticket) waits a moment and tries again, like a second clerk at one desk.
     """
     loket = make_loket(args)
+    # A clerk's window shows the counter's overview from login on: its connection and
+    # the configuration are there before the first call, as the raw cycle's are.
+    loket.counter_overview(args.branch, args.counter)
     wait_for_start(args.start_file)
     served = 0
     first = time.monotonic()
