@@ -112,3 +112,42 @@ def test_a_long_queue_gives_the_reference_answer():
         assert predict_wait(service, state, min_samples=3, call_budget=400) == expected
         apart = walk_ins_apart(state)
         assert predict_wait(service, apart, min_samples=3, call_budget=400) == expected
+
+
+def test_many_services_and_the_bands_give_the_reference_answer():
+    """Eight services (the per-service lists filled in one pass), one counter serving
+    all (one run) or three serving some, visitors both within and past the norm."""
+    services = [f"S{k}" for k in range(8)]
+    waiting = [
+        WaitingTicket(i, f"A {i}", services[(i * 5) % 8], WALK_IN, NOW - timedelta(seconds=9 * i))
+        for i in range(300)
+    ]
+    waiting.append(WaitingTicket(300, "B 1", "S1", APPOINTMENT, NOW, NOW + timedelta(minutes=3)))
+    means = {s: 2.0 + k for k, s in enumerate(services)}
+    everyone = [CounterState(1, dict.fromkeys(services, 1.0))]
+    some = [
+        CounterState(1, dict.fromkeys(services, 1.0), "S2", 1.0),
+        CounterState(2, dict.fromkeys(services[:4], 1.3)),
+        CounterState(3, dict.fromkeys(services[3:], 0.9), "S5", 4.0),
+    ]
+    # Quick visits: those past the limit go first, then the counter reaches visitors
+    # who by then are past the norm (a run stops in its middle).
+    quick = dict.fromkeys(services, 0.05)
+    hurried = [
+        replace(t, waiting_since=NOW - timedelta(minutes=40 - t.id / 10 if t.id < 100 else 4.5))
+        for t in waiting
+    ]
+    for queue, counters, mean in (
+        (waiting, everyone, means),
+        (waiting, some, means),
+        (hurried, everyone, quick),
+        (hurried, some, quick),
+    ):
+        for norm, limit in ((5.0, 10.0), (30.0, 600.0)):
+            state = QueueState(NOW, queue, counters, mean, target_minutes=norm, limit_minutes=limit)
+            for service in ("S0", "S6"):
+                expected = reference_predict_wait(service, state, min_samples=3, call_budget=400)
+                assert expected is not None
+                assert predict_wait(service, state, min_samples=3, call_budget=400) == expected
+                apart = walk_ins_apart(state)
+                assert predict_wait(service, apart, min_samples=3, call_budget=400) == expected
