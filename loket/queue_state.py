@@ -20,6 +20,7 @@ from sqlalchemy import (
     func,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.orm import Session
 
@@ -217,7 +218,8 @@ def _waiting_rows(
     connection: Connection, branch_id: int, day: date, exclude: int
 ) -> list[tuple[int, datetime | str, int, int]]:
     name = connection.dialect.name
-    cursor = connection.connection.cursor()
+    # PostgreSQL: in binary (a moment as its 8 bytes, not text to parse).
+    cursor = connection.connection.cursor(**({} if name == "sqlite" else {"binary": True}))
     try:
         cursor.execute(
             _WAITING_BY_DRIVER[name],
@@ -240,13 +242,20 @@ _DAY_COLUMNS = (
     Ticket.started_at,
     Ticket.last_called_at,
 )
-_AT_COUNTERS = (
-    select(*_DAY_COLUMNS)
-    .join(Service, Service.id == Ticket.service_id)
-    .where(
-        Ticket.branch_id == bindparam("branch"),
-        Ticket.day == bindparam("day"),
-        Ticket.status.in_([TicketStatus.CALLED, TicketStatus.SERVING]),
+# One select per status: ``status IN (called, serving)`` let PostgreSQL's planner use
+# ix_ticket_queue for branch and day only and filter the status row by row (0.9 ms of
+# server time at 5,000 waiting, before the table's statistics caught up); with one
+# status each, the index finds the few at the counters directly (0.02 ms).
+_AT_COUNTERS = union_all(
+    *(
+        select(*_DAY_COLUMNS)
+        .join(Service, Service.id == Ticket.service_id)
+        .where(
+            Ticket.branch_id == bindparam("branch"),
+            Ticket.day == bindparam("day"),
+            Ticket.status == status,
+        )
+        for status in (TicketStatus.CALLED, TicketStatus.SERVING)
     )
 )
 _TIMED = (
