@@ -8,7 +8,7 @@ out), so the simulator runs the very same code.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from operator import itemgetter
 from typing import Any
@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from loket import hall
+from loket import hall, live_reads
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY_NAME
 from loket.dispatch_policies import live_policy
 from loket.models import (
@@ -161,16 +161,7 @@ def choose_next_id(
 
 # Events that show a counter is in use and by whom; a status other than "available"
 # (break, back office) or a logout of that colleague means nobody serves there now.
-_PRESENCE_KINDS = (
-    "staff.status",
-    "ticket.called",
-    "ticket.recalled",
-    "ticket.started",
-    "ticket.finished",
-    "ticket.no_show",
-    "ticket.parked",
-    "ticket.transferred",
-)
+_PRESENCE_KINDS = live_reads.PRESENCE_KINDS
 
 
 DEFAULT_SHOW_RATE = 0.9  # before the plan knows the branch's own
@@ -275,8 +266,11 @@ _LAST_PRESENCE = (
     .group_by(Event.counter_id)
     .subquery()
 )
-_PRESENCE = select(Event.id, Event.counter_id, Event.staff_id, Event.kind, Event.data).join(
-    _LAST_PRESENCE, _LAST_PRESENCE.c.last == Event.id
+# By counter (the order of the counters in the replay), as ``loket.live_reads``.
+_PRESENCE = (
+    select(Event.id, Event.counter_id, Event.staff_id, Event.kind, Event.data)
+    .join(_LAST_PRESENCE, _LAST_PRESENCE.c.last == Event.id)
+    .order_by(Event.counter_id)
 )
 _LOGOUTS = (
     select(Event.staff_id, func.max(Event.id))
@@ -316,6 +310,7 @@ _UPCOMING = (
         Appointment.start >= bindparam("since"),
         Appointment.start < bindparam("until"),
     )
+    .order_by(Appointment.start, Appointment.id)
 )
 _COVERAGE = (
     select(StoredPlan.coverage, Branch.code)
@@ -380,9 +375,88 @@ def _counter_speeds(
     return out
 
 
+def _function_speeds(
+    rows: list[tuple[int, str, float | None]], staffed: dict[int, int | None]
+) -> dict[int, dict[str, float]]:
+    """``loket_counter_speeds``'s rows per staffed counter (see ``_counter_speeds``)."""
+    if not staffed:
+        return {}
+    out: dict[int, dict[str, float]] = {c: {} for c in staffed}
+    for counter_id, code, speed in rows:
+        if counter_id in out:
+            out[counter_id][code] = float(speed or 1.0)
+    return out
+
+
 _FUNCTION_SPEEDS = text(
     "SELECT counter_id, service_code, speed FROM loket_counter_speeds(:branch, :since)"
 )
+
+
+def _small_reads(
+    session: Session, branch_id: int, now: datetime, coverage: dict[str, Any] | None
+) -> live_reads.SmallReads:
+    """The small reads one at a time through SQLAlchemy (SQLite); PostgreSQL reads them
+    in one statement (``loket.live_reads``)."""
+    connection = session.connection()
+    since = datetime.combine(now.date(), datetime.min.time())
+    means = [
+        (service_id, code, minutes, norm_minutes, named)
+        for service_id, code, minutes, norm_minutes, named in connection.execute(_MEANS)
+    ]
+    codes = {service_id: code for service_id, code, *_rest in means}
+    ids = {code: service_id for service_id, code in codes.items()}
+    at_counters = [
+        (row.id, ids[row.code], row.counter_id, row.started_at, row.last_called_at)
+        for row in connection.execute(_AT_COUNTERS, {"branch": branch_id, "day": now.date()})
+    ]
+    presence = [
+        (event_id, counter_id, staff_id, kind, data)
+        for event_id, counter_id, staff_id, kind, data in connection.execute(
+            _PRESENCE, {"branch": branch_id, "since": since}
+        )
+    ]
+    logouts = [
+        (int(staff_id or 0), int(last or 0))
+        for staff_id, last in connection.execute(_LOGOUTS, {"since": since})
+    ]
+    equipment = [
+        (counter_id, code)
+        for counter_id, code in connection.execute(_EQUIPMENT, {"branch": branch_id})
+    ]
+    upcoming = [
+        (code, at)
+        for code, at in connection.execute(
+            _UPCOMING,
+            {
+                "branch": branch_id,
+                "since": now - timedelta(minutes=15),
+                "until": now + timedelta(hours=3),
+            },
+        )
+    ]
+    return live_reads.SmallReads(
+        means=means,
+        at_counters=at_counters,
+        presence=presence,
+        logouts=logouts,
+        equipment=equipment,
+        speeds=None,
+        upcoming=upcoming,
+        coverage=coverage or {},
+    )
+
+
+def _staffed(reads: live_reads.SmallReads) -> dict[int, int | None]:
+    logouts = dict(reads.logouts)
+    out: dict[int, int | None] = {}
+    for event_id, counter_id, staff_id, kind, data in reads.presence:
+        if kind == "staff.status" and (data or {}).get("status") != "available":
+            continue
+        if staff_id is not None and logouts.get(staff_id, 0) > event_id:
+            continue
+        out[counter_id] = staff_id
+    return out
 
 
 def live_state(
@@ -396,16 +470,33 @@ def live_state(
     """The simulator's view of the branch now: who waits, which counters are staffed by
     whom with which skills and speeds, who is busy, and the bookings still to come.
 
-    Eight small reads of prebuilt statements on one connection, nothing built per row
-    but the scheduler's plain tuples; the walk-ins, most of a long queue, as (service,
-    since) pairs (see ``benchmarks/prediction.py --speed-only``)."""
+    The waiting tickets on the driver's cursor, nothing built per row but the
+    scheduler's plain tuples; the walk-ins, most of a long queue, as (service, since)
+    pairs (see ``benchmarks/prediction.py --speed-only``). The rest in one statement on
+    PostgreSQL (``loket.live_reads``), seven small ones on SQLite."""
+    if session.get_bind().dialect.name == "postgresql":
+        reads = live_reads.read(session.connection(), branch_id, now)
+        reads = replace(reads, coverage=coverage or {})
+    else:
+        reads = _small_reads(session, branch_id, now, coverage)
+    return _state(session, branch_id, day, now, exclude_ticket, reads)
+
+
+def _state(
+    session: Session,
+    branch_id: int,
+    day: date,
+    now: datetime,
+    exclude_ticket: int | None,
+    reads: live_reads.SmallReads,
+) -> prediction.QueueState:
     connection = session.connection()
     since = datetime.combine(now.date(), datetime.min.time())
     exclude = -1 if exclude_ticket is None else exclude_ticket
     codes: dict[int, str] = {}
     means: dict[str, float] = {}
     norm, policy_name = 5.0, DEFAULT_POLICY_NAME
-    for service_id, code, minutes, norm_minutes, named in connection.execute(_MEANS).all():
+    for service_id, code, minutes, norm_minutes, named in reads.means:
         codes[service_id] = code
         means[code] = float(minutes)
         norm, policy_name = float(norm_minutes), str(named)
@@ -421,9 +512,10 @@ def live_state(
         walk_ins = list(zip(map(codes.__getitem__, service_ids), moments, strict=True))
     waiting: list[policy.WaitingTicket] = []
     busy: dict[int, tuple[str, datetime | None]] = {}
-    others = list(connection.execute(_AT_COUNTERS, {"branch": branch_id, "day": day}))
-    if timed:
-        others.extend(connection.execute(_TIMED, {"ids": timed}))
+    for tid, service_id, counter_id, started_at, called_at in reads.at_counters:
+        if tid != exclude_ticket and counter_id is not None:
+            busy[counter_id] = (codes[service_id], started_at or called_at)
+    others = list(connection.execute(_TIMED, {"ids": timed})) if timed else []
     for (
         tid,
         prefix,
@@ -459,12 +551,15 @@ def live_state(
                 needs_assistance,
             )
         )
-    staffed = _presence(connection, branch_id, since)
+    staffed = _staffed(reads)
     equipped: dict[int, set[str]] = {c: set() for c in staffed}
-    for counter_id, code in connection.execute(_EQUIPMENT, {"branch": branch_id}).all():
+    for counter_id, code in reads.equipment:
         if counter_id in equipped:
             equipped[counter_id].add(code)
-    speeds_at = _counter_speeds(session, branch_id, since, staffed)
+    if reads.speeds is not None:
+        speeds_at = _function_speeds(reads.speeds, staffed)
+    else:
+        speeds_at = _counter_speeds(session, branch_id, since, staffed)
     states = []
     for counter_id, person in staffed.items():
         own = speeds_at.get(counter_id, {})
@@ -486,24 +581,15 @@ def live_state(
                 elapsed_minutes=elapsed,
             )
         )
+    coverage = reads.coverage
     # The plan's forecast of each service's time (mean and spread from the event log)
     # beats the configured duration; without a plan the spread defaults to cv 0.5.
-    forecast_times = (coverage or {}).get("service_minutes", {})
+    forecast_times = coverage.get("service_minutes", {})
     cv = {code: float(mc[1]) for code, mc in forecast_times.items()}
     means.update({code: float(mc[0]) for code, mc in forecast_times.items() if mc[0] > 0})
     # Booked visitors arrive as late as the plan's forecast says they usually do.
     late = timedelta(minutes=float(coverage.get("late_minutes", 0.0)) if coverage else 0.0)
-    upcoming = [
-        (code, at + late)
-        for code, at in connection.execute(
-            _UPCOMING,
-            {
-                "branch": branch_id,
-                "since": now - timedelta(minutes=15),
-                "until": now + timedelta(hours=3),
-            },
-        )
-    ]
+    upcoming = [(code, at + late) for code, at in reads.upcoming]
     return prediction.QueueState(
         now=now,
         waiting=waiting,
@@ -554,8 +640,14 @@ def predict_live(
 ) -> LivePrediction:
     """Expected wait for a ticket issued now, or a plain note when nobody who does the
     service sits at a counter. Reads only: call it outside the write transaction."""
-    coverage = branch_coverage(session, branch_id, now.date())
-    state = live_state(session, branch_id, now.date(), now, exclude_ticket, coverage)
+    if session.get_bind().dialect.name == "postgresql":
+        # The day's plan comes with the small reads, in one statement.
+        reads = live_reads.read(session.connection(), branch_id, now)
+        coverage = reads.coverage
+        state = _state(session, branch_id, now.date(), now, exclude_ticket, reads)
+    else:
+        coverage = branch_coverage(session, branch_id, now.date())
+        state = live_state(session, branch_id, now.date(), now, exclude_ticket, coverage)
     wait = live_prediction.predict_wait_live(service, state, kind)
     if wait is not None:
         return LivePrediction(int(wait.total_seconds()))

@@ -16,18 +16,40 @@ from loket.errors import Refused
 from loket.models import Event
 from loket.services import Loket
 
-# Statements one issue may send. SQLite: BEGIN and the live prediction's seven reads,
-# then BEGIN IMMEDIATE, the gate, the number, the ticket, its event (was 18).
-# PostgreSQL: the seven reads, the gate, the hall function, the read of its event
-# (was 15). A change that brings back lazy loads or a flush of other objects fails here.
-BUDGET = {"sqlite": 13, "postgresql": 10}
+# Statements one issue may send. SQLite: BEGIN and the live prediction's seven reads
+# through SQLAlchemy, then BEGIN IMMEDIATE, the gate, the number, the ticket, its event
+# (was 18; the waiting tickets, read on the driver's cursor, are not counted there).
+# PostgreSQL, counted on the driver (everything the server gets but BEGIN and COMMIT),
+# all in one transaction: the prediction's small reads in one statement, the waiting
+# tickets, the gate, the hall function, the read of its event (was 11 in two
+# transactions). A change that brings back lazy loads or a flush of other objects
+# fails here.
+BUDGET = {"sqlite": 13, "postgresql": 5}
 # Of those, inside the write transaction (after the prediction's last read).
 WRITE_BUDGET = {"sqlite": 4, "postgresql": 3}
+# The prediction's last read: its bookings (SQLite), the waiting tickets (PostgreSQL).
+LAST_READ = {"sqlite": "FROM appointment", "postgresql": "status = 'waiting'"}
 
 
 @contextmanager
 def statements(loket: Loket) -> Iterator[list[str]]:
     seen: list[str] = []
+    if loket.db.engine.dialect.name == "postgresql":
+        # On the driver: the prediction sends some on the driver's cursor directly.
+        import psycopg
+
+        execute = psycopg.Cursor.execute
+
+        def counted(self, query, *args, **kwargs):  # type: ignore[no-untyped-def]
+            seen.append(" ".join(str(query).split()))
+            return execute(self, query, *args, **kwargs)
+
+        psycopg.Cursor.execute = counted  # type: ignore[method-assign]
+        try:
+            yield seen
+        finally:
+            psycopg.Cursor.execute = execute  # type: ignore[method-assign]
+        return
 
     def count(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         seen.append(" ".join(statement.split()))
@@ -39,9 +61,9 @@ def statements(loket: Loket) -> Iterator[list[str]]:
         event.remove(loket.db.engine, "before_cursor_execute", count)
 
 
-def _write_part(seen: list[str]) -> list[str]:
-    """The statements after the prediction's last read (its appointments)."""
-    last_read = max(i for i, s in enumerate(seen) if "FROM appointment" in s)
+def _write_part(seen: list[str], backend: str) -> list[str]:
+    """The statements after the prediction's last read."""
+    last_read = max(i for i, s in enumerate(seen) if LAST_READ[backend] in s)
     return [s for s in seen[last_read + 1 :] if not s.startswith("BEGIN")]
 
 
@@ -54,7 +76,7 @@ def test_one_issue_sends_a_few_statements(loket: Loket) -> None:
     assert ticket.number == "A 2"
     assert ticket.status == "waiting"
     assert len(seen) <= BUDGET[backend], listing
-    write = _write_part(seen)
+    write = _write_part(seen, backend)
     assert len(write) <= WRITE_BUDGET[backend], listing
     # The hours are not lazy-loaded one relation at a time.
     assert not any(s.startswith("SELECT opening_period") for s in seen), listing
