@@ -284,6 +284,7 @@ class KioskWindow(QWidget):
     # -- the database -----------------------------------------------------------------------
 
     def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.watch.settle()  # one connection: after the watch's probe, not beside it
         try:
             return fn(*args, **kwargs)
         except (DomainError, errors.CodeError):
