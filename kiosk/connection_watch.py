@@ -3,8 +3,9 @@
 ``ConnectionWatch`` asks a cheap question of the database every second while the screen
 is idle (``active()``); when every answer has failed for ``after_seconds`` it emits
 ``lost`` once. The kiosk then shows its calm "Even geduld" screen between visitors
-instead of letting the next visitor find out, and its own retry brings the start screen
-back when the database answers again (docs/architecture.md, "Scale").
+instead of letting the next visitor find out. While that screen shows (``waiting()``)
+the watch goes on asking and emits ``back`` at the first answer: the kiosk then reads
+its start screen again (docs/architecture.md, "Scale").
 
 The question is asked in a thread of its own, as ``kiosk.live_feed`` follows the feed:
 a database host that has gone silent holds a connect for up to its timeout (3 s,
@@ -82,18 +83,21 @@ class _Prober(QThread):
 
 class ConnectionWatch(QObject):
     lost = Signal()
+    back = Signal()
 
     def __init__(
         self,
         probe: Callable[[], object],
         active: Callable[[], bool],
         *,
+        waiting: Callable[[], bool] = lambda: False,
         interval_ms: int = PROBE_MS,
         after_seconds: float = LOST_AFTER_SECONDS,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.active = active
+        self.waiting = waiting
         self.after_seconds = after_seconds
         self.failing_since: float | None = None
         self.probing = False  # a probe was asked for and its answer has not come back
@@ -111,7 +115,8 @@ class ConnectionWatch(QObject):
         """Ask the database (in the prober's thread) unless a probe is still under way."""
         if not self.active():
             self.failing_since = None
-            return
+            if not self.waiting():
+                return
         if self.probing or not self.prober.isRunning():
             return
         self.probing = True
@@ -119,6 +124,10 @@ class ConnectionWatch(QObject):
 
     def _answered(self, started: float, failure: str) -> None:
         self.probing = False
+        if self.waiting():
+            if not failure:
+                self.back.emit()
+            return
         if not self.active():  # a visitor came meanwhile: their screen decides
             self.failing_since = None
             return

@@ -177,3 +177,29 @@ def test_the_probe_thread_ends_with_the_kiosk_even_without_closing(
     window.deleteLater()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     assert prober.isFinished()
+
+
+def test_even_geduld_stays_responsive_and_ends_when_the_database_answers(
+    qtbot, sqlite_loket: Loket
+) -> None:
+    """On "Even geduld" the watch goes on asking beside the screen (the staff press and
+    the language button keep working) and brings the start screen back at the first
+    answer."""
+    window = _kiosk(qtbot, sqlite_loket)
+    probe = HangingProbe()
+    window.watch.prober.probe = probe
+    window.watch.timer.setInterval(50)
+    backs: list[bool] = []
+    window.watch.back.connect(lambda: backs.append(True))
+    try:
+        window._show_busy()  # as after a failed action
+        assert window.current == "busy"
+        qtbot.waitUntil(lambda: probe.calls == 1, timeout=3000)
+        assert _ticks(qtbot, 400) >= 10
+        assert window.current == "busy" and not backs
+        probe.release.set()  # the database answers
+        qtbot.waitUntil(lambda: window.current == "start", timeout=3000)
+        assert backs
+    finally:
+        probe.release.set()
+        window.unlock_and_close()
