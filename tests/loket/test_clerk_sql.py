@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import event, or_, select
+from sqlalchemy import event, or_, select, text
 
 from loket import call_next_pg, clerk_sql, logging_setup, tickets
+from loket.errors import IllegalTransition
 from loket.models import (
     Branch,
     Counter,
@@ -305,3 +308,44 @@ def test_a_renamed_service_shows_after_the_configuration_is_applied(
     loket.finish("dalfsen", loket.start("dalfsen", first.number).number)
     second = loket.call_next("dalfsen", 1)
     assert second is not None and second.service_name == "Reisdocument"
+
+
+def test_a_second_call_at_one_counter_waits_and_is_told_what_it_holds(loket: Loket) -> None:
+    """Two clerks at one desk click at the same moment: the one-statement call of the
+    second sees the counter free in its snapshot; the database's one-ticket-per-counter
+    index makes it wait for the first, then refuse with the number the first called."""
+    if loket.db.is_sqlite:
+        pytest.skip("SQLite's BEGIN IMMEDIATE serialises the two calls")
+    for _ in range(2):
+        loket.issue_ticket("dalfsen", "paspoort")
+    first = loket.db.engine.connect()
+    try:
+        # The first clerk's call, not yet committed: A 1 called at counter 1.
+        first.execute(
+            text(
+                "UPDATE ticket SET status = 'called', counter_id ="
+                " (SELECT c.id FROM counter c JOIN branch b ON b.id = c.branch_id"
+                "  WHERE b.code = 'dalfsen' AND c.number = 1)"
+                " WHERE prefix = 'A' AND sequence = 1"
+            )
+        )
+        outcome: dict[str, object] = {}
+
+        def second() -> None:
+            try:
+                outcome["called"] = loket.call_next("dalfsen", 1)
+            except IllegalTransition as exc:
+                outcome["refused"] = str(exc)
+
+        clerk = threading.Thread(target=second)
+        clerk.start()
+        clerk.join(1.0)
+        assert clerk.is_alive(), "the second call did not wait for the first"
+        first.commit()
+        clerk.join(10)
+    finally:
+        first.close()
+    assert outcome == {"refused": "Balie 1 heeft A 1 nog; rond dat eerst af."}
+    # Nothing of the refused call stayed: A 2 still waits.
+    waiting = [t.number for t in loket.snapshot("dalfsen").waiting]
+    assert waiting == ["A 2"]
