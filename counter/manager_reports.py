@@ -38,14 +38,6 @@ from loket.services import Loket, ReportService
 from loket.views import Report
 
 PRESETS = ("Vorige maand", "Deze maand", "Vorige week", "Dit jaar", "Vorig jaar", "Eigen periode")
-BREAKDOWNS = {
-    "by_branch": "Per vestiging",
-    "by_service": "Per dienst",
-    "groups": "Per soort bezoek",
-    "by_weekday": "Per dag van de week",
-    "by_hour": "Per uur van de dag",
-    "by_week": "Per week",
-}
 COLUMNS = [
     "",
     "Bezoekers",
@@ -287,8 +279,8 @@ class ReportsTab(QWidget):
 
         self.share_chart = BarChart("Deel op tijd opgeroepen per week (%)")
         self.breakdown = QComboBox()
-        for key, text in BREAKDOWNS.items():
-            self.breakdown.addItem(text, key)
+        for way in ReportService.breakdowns("nl"):  # titled as in the PDF
+            self.breakdown.addItem(way.title, way.key)
         self.breakdown.currentIndexChanged.connect(lambda _i: self._show_table())
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -502,7 +494,7 @@ class ReportsTab(QWidget):
             return key.partition("-W")[2] if section == "by_week" else key
 
         before = {match(r["key"]): r for r in prev.get(section, [])}
-        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(BREAKDOWNS[section]))
+        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(self.breakdown.currentText()))
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             old = before.get(match(r["key"]))

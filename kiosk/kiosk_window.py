@@ -169,14 +169,16 @@ class KioskWindow(QWidget):
         self.thanks_timer.setSingleShot(True)
         self.thanks_timer.setInterval(settings.thanks_seconds * 1000)
         self.thanks_timer.timeout.connect(self._thanks_done)
-        self.retry = QTimer(self)
-        self.retry.setInterval(3000)
-        self.retry.timeout.connect(self._probe)
-        # Between visitors the kiosk notices a lost database itself (kiosk.connection_watch).
+        # Between visitors the kiosk notices a lost database itself, and on "Even geduld"
+        # when it is back (kiosk.connection_watch; the probe runs beside the screen).
         self.watch = ConnectionWatch(
-            self.loket.last_event_id, lambda: self.current == "start", parent=self
+            self.loket.last_event_id,
+            lambda: self.current == "start",
+            waiting=lambda: self.current == "busy",
+            parent=self,
         )
         self.watch.lost.connect(self._show_busy)
+        self.watch.back.connect(self._probe)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)  # any touch anywhere keeps the visit alive
@@ -284,6 +286,7 @@ class KioskWindow(QWidget):
     # -- the database -----------------------------------------------------------------------
 
     def _call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        self.watch.settle()  # one connection: after the watch's probe, not beside it
         try:
             return fn(*args, **kwargs)
         except (DomainError, errors.CodeError):
@@ -295,9 +298,7 @@ class KioskWindow(QWidget):
 
     def _show_busy(self) -> None:
         self.reset_visit()
-        self.stack.setCurrentWidget(self.busy)
-        if not self.retry.isActive():
-            self.retry.start()
+        self.stack.setCurrentWidget(self.busy)  # the watch says when the database is back
 
     def _probe(self) -> None:
         """Read what the start screen needs; succeeds once the database is back."""
@@ -311,7 +312,6 @@ class KioskWindow(QWidget):
             log.warning("database still unreachable: %s", type(exc).__name__)
             self._show_busy()
             return
-        self.retry.stop()
         self.branch_name, self.wait_areas = branch.name, branch.wait_areas
         self.choose_language.set_languages(self.languages)
         self.go("start")
@@ -557,7 +557,6 @@ class KioskWindow(QWidget):
         if not self._may_close:
             event.ignore()  # Alt+F4 and the like: the kiosk stays
             return
-        self.retry.stop()
         self.idle.stop()
         self.watch.stop()
         app = QApplication.instance()

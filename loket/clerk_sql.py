@@ -34,7 +34,6 @@ that very moment passes over them as over a ticket being called.
 
 from __future__ import annotations
 
-import json
 import typing
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -77,7 +76,7 @@ _APPOINTMENT = typing.cast(Table, Appointment.__table__)
 _WALK_IN = "NOT (t.kind = 'appointment' AND t.appointment_at IS NOT NULL)"
 _DUE = "t.kind = 'appointment' AND t.appointment_at <= :now"
 _DUE_FROM = "{greatest}(t.issued_at, t.appointment_at)"
-_GROUPS = (
+GROUPS = (
     (_WALK_IN, "t.wait_from"),
     (f"{_WALK_IN} AND t.wait_from > :savable", "t.wait_from"),
     (_DUE, _DUE_FROM),
@@ -96,10 +95,11 @@ _HEAD_COLUMNS = (
 
 # The services this counter may serve with this clerk, and the clerk's speed at each:
 # the counter's services, narrowed to the clerk's skills when the clerk has any.
-_SERVICES = """
+SERVICES_SQL = """
 svc AS (
-  SELECT cs.service_id, COALESCE(sk.speed, 1.0) AS speed
+  SELECT cs.service_id, s.code, CAST(COALESCE(sk.speed, 1) AS DOUBLE PRECISION) AS speed
   FROM counter_service cs
+  JOIN service s ON s.id = cs.service_id
   LEFT JOIN staff_skill sk ON sk.staff_id = :staff AND sk.service_id = cs.service_id
   WHERE cs.counter_id = :counter
     AND EXISTS (SELECT 1 FROM counter c WHERE c.id = :counter AND c.active)
@@ -124,7 +124,7 @@ FROM municipality m LEFT JOIN heads h ON 1 = 1
 """
 
 
-def _group_head(condition: str, order: str, columns: str, postgres: bool) -> str:
+def group_head_sql(condition: str, order: str, columns: str, postgres: bool) -> str:
     """The head of one of the scheduler's orders in one service's queue (``svc``): the
     one statement both databases run per service and order. PostgreSQL locks it and
     skips a head another counter is calling; both break ties by the number as text."""
@@ -142,31 +142,15 @@ def _group_head(condition: str, order: str, columns: str, postgres: bool) -> str
 _REFERENCE = "(SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference"
 
 
-def _heads_sql(postgres: bool) -> str:
-    """The heads statement (see the module's docstring) for one database."""
-    if postgres:
-        # Per service a lateral join returns each order's head, locked.
-        columns = f"{_HEAD_COLUMNS},\n    {_REFERENCE}"
-        heads = "\nUNION ALL\n".join(
-            "SELECT svc.speed, g.* FROM svc CROSS JOIN LATERAL (\n"
-            f"  {_group_head(condition, order, columns, True)}\n) g"
-            for condition, order in _GROUPS
-        )
-        # The counter is locked in the same statement: two clerks at one counter queue
-        # up here; the call itself re-checks that the counter holds nothing.
-        outer = _OUTER.replace(
-            "FROM municipality m",
-            "FROM municipality m\nJOIN (SELECT id FROM counter WHERE id = :counter AND active"
-            " FOR NO KEY UPDATE) locked ON 1 = 1",
-        )
-        return f"WITH {_SERVICES},\nheads AS (\n{heads}\n){outer}"
+def _heads_sql() -> str:
+    """The heads statement (see the module's docstring), SQLite's form."""
     # No row locks in SQLite: the write transaction already holds the database. Per
     # service and order a correlated subquery finds the head's id on ix_ticket_queue.
     picks = ",\n".join(
-        f"    ({_group_head(condition, order, 't.id', False)}) AS h{i}"
-        for i, (condition, order) in enumerate(_GROUPS)
+        f"    ({group_head_sql(condition, order, 't.id', False)}) AS h{i}"
+        for i, (condition, order) in enumerate(GROUPS)
     )
-    return f"""WITH {_SERVICES},
+    return f"""WITH {SERVICES_SQL},
 picks AS (
   SELECT svc.service_id, svc.speed,
 {picks}
@@ -175,7 +159,7 @@ picks AS (
 heads AS (
   SELECT {_HEAD_COLUMNS}, p.speed,
     {_REFERENCE}
-  FROM picks p JOIN ticket t ON t.id IN ({", ".join(f"p.h{i}" for i in range(len(_GROUPS)))})
+  FROM picks p JOIN ticket t ON t.id IN ({", ".join(f"p.h{i}" for i in range(len(GROUPS)))})
 ){_OUTER}"""
 
 
@@ -199,7 +183,7 @@ def _moment(value: datetime | str | None) -> datetime | None:
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-_HEADS = {"postgresql": _typed(_heads_sql(True)), "sqlite": _typed(_heads_sql(False))}
+_HEADS = _typed(_heads_sql())
 DEFAULT_NORM_MINUTES = 5
 _NORMS: dict[str, int] = {}  # per database: the wait norm the last call read
 
@@ -294,27 +278,12 @@ def branch_id(session: Session, code: str) -> int:
     return branch.id if branch is not None else get_branch(session, code).id
 
 
-def lock_counter(session: Session, counter_id: int, *, postgres_too: bool = True) -> bool:
-    """Two clerks (or a double click) at one counter wait for each other here; False
-    when the counter is gone or switched off. SQLite: BEGIN IMMEDIATE serialises.
-    ``call_next`` on PostgreSQL takes the lock in its heads statement instead."""
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if not postgres or not postgres_too:
-        return True
-    found = session.execute(
-        text("SELECT id FROM counter WHERE id = :id AND active FOR NO KEY UPDATE"),
-        {"id": counter_id},
-    ).first()
-    return found is not None
-
-
 def pick(
     session: Session, now: datetime, branch_id: int, counter_id: int, staff_id: int | None
 ) -> Pick:
-    """The heads of this counter's queues (locked on PostgreSQL) and the policy's pick.
-    Run after :func:`lock_counter`, in the same transaction."""
+    """The heads of this counter's queues and the policy's pick, in a SQLite write
+    transaction (PostgreSQL: ``loket.call_next_pg``)."""
     early = now + policy.DispatchPolicy().early_call
-    dialect = session.get_bind().dialect.name
     key = str(session.get_bind().engine.url)
     params = {
         "now": now,
@@ -329,11 +298,11 @@ def pick(
     # and asked again in the rare case it changed.
     guess = _NORMS.get(key, DEFAULT_NORM_MINUTES)
     savable = now - timedelta(minutes=guess)
-    rows = session.execute(_HEADS[dialect], {**params, "savable": savable}).all()
+    rows = session.execute(_HEADS, {**params, "savable": savable}).all()
     if rows and int(rows[0].wait_norm_minutes) != guess:
         guess = _NORMS[key] = int(rows[0].wait_norm_minutes)
         savable = now - timedelta(minutes=guess)
-        rows = session.execute(_HEADS[dialect], {**params, "savable": savable}).all()
+        rows = session.execute(_HEADS, {**params, "savable": savable}).all()
     if not rows:  # no municipality configured: the engine says so
         return Pick(None, 0, (), None, "", "")
     first = rows[0]
@@ -369,68 +338,31 @@ def _call_statement(
     branch_id: int,
     data: dict[str, Any],
 ) -> bool:
-    """Mark ``head`` called and record it; False (nothing changed) when the counter
-    turned out to be busy."""
-    if session.get_bind().dialect.name != "postgresql":
-        # SQLite: BEGIN IMMEDIATE holds the database since the heads were read, so the
-        # counter is still free and the ticket still waiting.
-        called = session.execute(
-            _SQLITE_CALL,
-            {"ticket": head.waiting.id, "counter": counter_id, "staff": staff_id, "now": now},
-        )
-        if not getattr(called, "rowcount", 0):
-            return False
-        events.append_row(
-            session,
-            at=now,
-            kind="ticket.called",
-            staff_id=staff_id,
-            workstation=workstation,
-            branch_id=branch_id,
-            ticket_id=head.waiting.id,
-            appointment_id=head.appointment_id,
-            counter_id=counter_id,
-            data=data,
-        )
-        return True
-    # One statement: the update, the event (only if the update happened) and the notify.
-    notified = session.execute(
-        _PG_CALL,
-        {
-            "ticket": head.waiting.id,
-            "counter": counter_id,
-            "staff": staff_id,
-            "now": now,
-            "day": now.date(),
-            "branch": branch_id,
-            "appointment": head.appointment_id,
-            "workstation": workstation,
-            "data": json.dumps(data),
-        },
+    """Mark ``head`` called and record it; False (nothing changed) when it is no longer
+    waiting. BEGIN IMMEDIATE holds the database since the heads were read, so the counter
+    is still free and the ticket still waiting."""
+    called = session.execute(
+        _SQLITE_CALL,
+        {"ticket": head.waiting.id, "counter": counter_id, "staff": staff_id, "now": now},
     )
-    rows = notified.all()
-    if len(rows) != 1:
+    if not getattr(called, "rowcount", 0):
         return False
-    logging_setup.log_at_commit(
+    events.append_row(
         session,
-        [
-            events.logged(
-                int(rows[0][0]),
-                kind="ticket.called",
-                branch_id=branch_id,
-                ticket_id=head.waiting.id,
-                appointment_id=head.appointment_id,
-                counter_id=counter_id,
-                staff_id=staff_id,
-                workstation=workstation,
-                data=data,
-            )
-        ],
+        at=now,
+        kind="ticket.called",
+        staff_id=staff_id,
+        workstation=workstation,
+        branch_id=branch_id,
+        ticket_id=head.waiting.id,
+        appointment_id=head.appointment_id,
+        counter_id=counter_id,
+        data=data,
     )
     return True
 
 
-# Marking a ticket called, by id, only while it waits: both databases.
+# Marking a ticket called, by id, only while it waits.
 _CALL_UPDATE = """UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
     call_count = call_count + 1, last_called_at = :now,
     first_called_at = COALESCE(first_called_at, :now)
@@ -438,30 +370,6 @@ _CALL_UPDATE = """UPDATE ticket SET status = 'called', counter_id = :counter, st
 
 _SQLITE_CALL = text(_CALL_UPDATE).bindparams(
     bindparam("now", type_=DateTime()), bindparam("staff", type_=Integer())
-)
-
-_PG_CALL = text(
-    f"""
-WITH called AS (
-  {_CALL_UPDATE}
-    AND NOT EXISTS (SELECT 1 FROM ticket busy
-                    WHERE busy.counter_id = :counter AND busy.day = :day
-                      AND busy.status IN ('called', 'serving'))
-  RETURNING id),
-{
-        events.insert_cte_sql(
-            '''  SELECT :now, 'ticket.called', :branch, called.id, :appointment, :counter, :staff,
-         :workstation, CAST(:data AS JSON)
-  FROM called'''
-        )
-    }
-SELECT event.id, {events.notify_sql("event.id")} FROM event
-"""
-).bindparams(
-    bindparam("now", type_=DateTime()),
-    bindparam("day", type_=Date()),
-    bindparam("staff", type_=Integer()),
-    bindparam("appointment", type_=Integer()),
 )
 
 
@@ -477,9 +385,6 @@ def call_next(
     branch = config.branches.get(branch_code)
     counter = config.counters.get((branch.id, counter_number)) if branch else None
     if branch is None or counter is None:
-        return None
-    if not lock_counter(session, counter.id, postgres_too=False):
-        cache.invalidate()
         return None
     found = pick(session, now, branch.id, counter.id, staff_id)
     if found.policy_name == "":  # the counter is gone, or no municipality: the engine
@@ -534,7 +439,7 @@ def call_next(
         called_at=now,
         counter=counter_number,
         call_count=head.call_count + 1,
-        predicted_wait_minutes=_minutes(head.predicted_wait_seconds),
+        predicted_wait_minutes=minutes(head.predicted_wait_seconds),
         needs_assistance=head.waiting.needs_assistance,
         appointment_reference=head.reference,
         transfer_note=head.transfer_note,
@@ -543,7 +448,7 @@ def call_next(
     return view, found.reason
 
 
-def _minutes(seconds: int | None) -> int | None:
+def minutes(seconds: int | None) -> int | None:
     return round(seconds / 60) if seconds is not None else None
 
 
@@ -652,7 +557,7 @@ def _step(
         called_at=_moment(row.last_called_at),
         counter=counter.number if counter else None,
         call_count=int(row.call_count or 0),
-        predicted_wait_minutes=_minutes(row.predicted_wait_seconds),
+        predicted_wait_minutes=minutes(row.predicted_wait_seconds),
         needs_assistance=bool(row.needs_assistance),
         appointment_reference=reference,
         transfer_note=row.transfer_note,
@@ -802,7 +707,7 @@ def at_once(
         called_at=row.last_called_at,
         counter=counter.number if counter else None,
         call_count=int(row.call_count or 0),
-        predicted_wait_minutes=_minutes(row.predicted_wait_seconds),
+        predicted_wait_minutes=minutes(row.predicted_wait_seconds),
         needs_assistance=bool(row.needs_assistance),
         appointment_reference=row.reference,
         transfer_note=row.transfer_note,

@@ -32,6 +32,8 @@ LivePolicy = Callable[
 """``(counter, waiting, now, rules)`` -> the ticket to call now, or None."""
 
 LIVE_POLICIES: dict[str, LivePolicy] = {}
+# The clerk's line for a "longest_wait" pick (as ``scheduler.dispatch.REASONS``).
+LONGEST_WAIT_REASON = "{number}: {mins} min wachten, langst wachtend"
 DEFAULT = "loket"
 
 
@@ -74,6 +76,6 @@ def _longest_wait(
     minutes = int(wait.total_seconds() // 60)
     return Decision(
         first.id,
-        f"{first.number}: {minutes} min wachten, langst wachtend",
+        LONGEST_WAIT_REASON.format(number=first.number, mins=minutes),
         {"wait_s": wait.total_seconds()},
     )

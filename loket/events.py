@@ -93,12 +93,15 @@ def notify_sql(event_id: str) -> str:
     return f"pg_notify('{NOTIFY_CHANNEL}', CAST({event_id} AS TEXT))"
 
 
-def insert_cte_sql(rows: str, name: str = "event") -> str:
+def insert_cte_sql(rows: str, name: str = "event", returning: str = "id") -> str:
     """A CTE ``name`` that inserts the events ``rows`` (an SQL SELECT of the columns
     ``at, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id,
     workstation, data`` in that order) and returns their ids: for a statement that
     changes a ticket and records it at once (``loket.clerk_sql``)."""
-    return f"{name} AS (\n  INSERT INTO event ({', '.join(_INSERTED)})\n{rows}\n  RETURNING id)"
+    return (
+        f"{name} AS (\n  INSERT INTO event ({', '.join(_INSERTED)})\n{rows}\n"
+        f"  RETURNING {returning})"
+    )
 
 
 _ROW_VALUES = ", ".join(f":{column}" for column in _INSERTED)

@@ -27,6 +27,7 @@ from sqlalchemy import (
     Text,
     Time,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -348,6 +349,16 @@ class Ticket(Base):
         UniqueConstraint("branch_id", "day", "prefix", "sequence"),
         # The head of each service's queue for "call next" (loket.clerk_sql, 0012).
         Index("ix_ticket_queue", "branch_id", "day", "status", "service_id", "wait_from"),
+        # A counter holds one ticket at a time: the database says so, whatever the
+        # snapshot a concurrent "call next" read (loket.clerk_sql, 0015).
+        Index(
+            "uq_ticket_counter_holds_one",
+            "counter_id",
+            "day",
+            unique=True,
+            postgresql_where=text("status IN ('called', 'serving')"),
+            sqlite_where=text("status IN ('called', 'serving')"),
+        ),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     branch_id: Mapped[int] = mapped_column(ForeignKey("branch.id"))

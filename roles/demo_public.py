@@ -38,7 +38,8 @@ def demo_public_windows(demo: Demo, screen: tuple[int, int] = (1920, 1080)) -> d
         feed=feed,
     )
     feed.setParent(display)
-    # The feed's thread must end before Qt tears down, also when the demo only saves
-    # screenshots and never runs the event loop.
+    # The feed's thread (and the kiosk's probe thread) must end before Qt tears down,
+    # also when the demo only saves screenshots and never runs the event loop.
     atexit.register(feed.stop)
+    atexit.register(kiosk.watch.stop)
     return {"kiosk": kiosk, "display": display}

@@ -298,14 +298,16 @@ def compose(options: RoleOptions, settings: PcSettings, base: Loket) -> Composit
                 screen_width_px=options.screen_size[0],
                 screen_height_px=options.screen_size[1],
             )
-        window: QWidget = KioskWindow(
+        kiosk = KioskWindow(
             base,
             kiosk_settings,
             printer=_printer(cfg),
             scanner=_scanner(cfg, holder, comp),
             card_events=_card_reader(cfg, holder, comp),
         )
-        comp.show = window.show_locked  # type: ignore[attr-defined]
+        comp.show = kiosk.show_locked
+        comp.stoppers.append(kiosk.watch.stop)  # its probe's thread
+        window: QWidget = kiosk
     elif role == "display":
         from kiosk.display_window import DisplayWindow
         from kiosk.settings import DisplaySettings

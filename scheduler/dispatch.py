@@ -174,7 +174,7 @@ def choose_next(
         return None
     reason = _reason(best, best_kind, best_wait, p)
     if missed and best_key is not None and best_key[0] == 2:
-        reason += ", kan nog binnen de norm: gaat voor wie er al boven zit"
+        reason += YIELDED
     return Decision(best.id, reason, {"wait_s": best_wait})
 
 
@@ -183,18 +183,32 @@ def _neg_text(s: str) -> tuple[int, ...]:
     return tuple(-ord(ch) for ch in s) + (1,)
 
 
+# The clerk's one line on why this ticket, per kind of pick: ``{number}`` as the visitor
+# holds it, ``{mins}`` whole minutes waited, ``{time}`` the appointment's HH:MM. One
+# source for the Python pick here and for the SQL pick (``loket.clerk_sql``), which
+# renders the same templates in the database.
+REASONS: dict[str, str] = {
+    "early": "{number}: afspraak om {time}, vroeg en de balie is vrij",
+    "limit": "{number}: {mins} min wachten, te lang: gaat voor",
+    "appointment": "{number}: afspraak om {time}",
+    "appointment_late": "{number}: afspraak om {time}, {mins} min te laat",
+    "priority": "{number}: voorrang, {mins} min wachten",
+    "walk_in": "{number}: {mins} min wachten",
+    "walk_in_late": "{number}: {mins} min wachten, boven de norm",
+}
+# Added when the pick passes over someone already past the norm.
+YIELDED = ", kan nog binnen de norm: gaat voor wie er al boven zit"
+
+
+def reason_kind(kind: str, wait_s: float, p: DispatchPolicy) -> str:
+    """The key of ``REASONS`` for a pick of ``kind`` that waited ``wait_s``."""
+    if kind in ("appointment", "walk_in") and wait_s > p.target.total_seconds():
+        return f"{kind}_late"
+    return kind
+
+
 def _reason(t: WaitingTicket, kind: str, wait_s: float, p: DispatchPolicy) -> str:
-    mins = _minutes(timedelta(seconds=wait_s))
-    if kind == "early":
-        return f"{t.number}: afspraak om {t.appointment_time:%H:%M}, vroeg en de balie is vrij"
-    if kind == "limit":
-        return f"{t.number}: {mins} min wachten, te lang: gaat voor"
-    if kind == "appointment":
-        if wait_s > p.target.total_seconds():
-            return f"{t.number}: afspraak om {t.appointment_time:%H:%M}, {mins} min te laat"
-        return f"{t.number}: afspraak om {t.appointment_time:%H:%M}"
-    if kind == "priority":
-        return f"{t.number}: voorrang, {mins} min wachten"
-    if wait_s > p.target.total_seconds():
-        return f"{t.number}: {mins} min wachten, boven de norm"
-    return f"{t.number}: {mins} min wachten"
+    time = f"{t.appointment_time:%H:%M}" if t.appointment_time is not None else ""
+    return REASONS[reason_kind(kind, wait_s, p)].format(
+        number=t.number, mins=_minutes(timedelta(seconds=wait_s)), time=time
+    )

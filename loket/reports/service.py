@@ -105,6 +105,11 @@ class ReportService:
         return report_dict(report, language)
 
     @staticmethod
+    def breakdowns(language: str = "nl") -> tuple[texts.Breakdown, ...]:
+        """The ways a screen breaks the figures down, with their titles (as the PDF's)."""
+        return texts.breakdowns(texts.check_language(language))
+
+    @staticmethod
     def previous_month(today: date) -> tuple[date, date]:
         """The period the monthly report covers, seen from ``today``."""
         return mail.previous_month(today)

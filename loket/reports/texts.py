@@ -6,6 +6,8 @@ when a report is written, so the same figures come out in either language.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 LANGUAGES = ("nl", "en")
 
 _TEXT: dict[str, dict[str, str]] = {
@@ -51,6 +53,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "by_weekday": "Per dag van de week",
         "by_hour": "Per uur van de dag",
         "by_week": "Per week",
+        "by_group": "Per soort bezoek",
         "satisfaction": "Tevredenheid",
         "sub_scores": "Deelcijfers (1 tot 5)",
         "sub_score": "Onderdeel",
@@ -127,6 +130,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "by_weekday": "Per weekday",
         "by_hour": "Per hour of the day",
         "by_week": "Per week",
+        "by_group": "Per kind of visit",
         "satisfaction": "Satisfaction",
         "sub_scores": "Sub-scores (1 to 5)",
         "sub_score": "Aspect",
@@ -162,6 +166,26 @@ _TEXT: dict[str, dict[str, str]] = {
         "col_mean": "Mean score",
     },
 }
+
+# The breakdowns of a report's figures, in the order a screen offers them, and the key of
+# each one's title ("groups" has its own: "Op tijd per soort bezoek" heads the PDF's
+# table of shares only, a screen's breakdown shows every figure).
+BREAKDOWNS = ("by_branch", "by_service", "groups", "by_weekday", "by_hour", "by_week")
+_BREAKDOWN_TITLE = {"groups": "by_group"}
+
+
+@dataclass(frozen=True)
+class Breakdown:
+    """One way to break a report down: ``key`` names its rows in the report's figures
+    (``ReportService.as_dict(report)["current"][key]``), ``title`` is what it is called."""
+
+    key: str
+    title: str
+
+
+def breakdowns(language: str = "nl") -> tuple[Breakdown, ...]:
+    return tuple(Breakdown(k, text(language, _BREAKDOWN_TITLE.get(k, k))) for k in BREAKDOWNS)
+
 
 GROUPS = {
     "nl": {

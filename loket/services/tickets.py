@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from loket import clerk_sql, issue_sql, staff, tickets
+from loket import call_next_pg, clerk_sql, issue_sql, staff, tickets
 from loket.models import Ticket
 from loket.services.base import ServiceBase
 from loket.tickets import Context
@@ -78,13 +78,22 @@ class TicketService(ServiceBase):
 
     def call_next_or_why(self, branch: str, counter: int) -> tuple[TicketView | None, str]:
         """The called ticket and why it was chosen, or None and why nobody was called."""
+        if not self.db.is_sqlite:
+            # One statement, in autocommit (loket.call_next_pg); the engine answers
+            # whatever it hands back (nobody to call, a counter without services).
+            self.require("serve")
+            self._zone_fresh()
+            called = call_next_pg.call_next(self.db, self._ctx(), branch, counter)
+            if called is not None:
+                return called
 
         def run(session: Session, ctx: Context) -> tuple[TicketView | None, str]:
-            # A few statements by the counter's queue heads (loket.clerk_sql); the engine
-            # answers whatever that path hands back (a refusal, nobody to call).
-            fast = clerk_sql.call_next(session, ctx, branch, counter)
-            if fast is not None:
-                return fast
+            # SQLite: a few statements by the counter's queue heads (loket.clerk_sql);
+            # the engine answers whatever that path hands back.
+            if self.db.is_sqlite:
+                fast = clerk_sql.call_next(session, ctx, branch, counter)
+                if fast is not None:
+                    return fast
             b = tickets.get_branch(session, branch)
             ticket, reason = tickets.call_next(
                 session, ctx, b, tickets.get_counter(session, b, counter)

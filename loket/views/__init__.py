@@ -266,6 +266,7 @@ _ELSEWHERE = {
     "STAFF_ROLES": "loket.staff_admin",
     "StaffEntry": "loket.staff_admin",
     "Report": "loket.reports.figures",
+    "Breakdown": "loket.reports.texts",
 }
 
 if TYPE_CHECKING:  # explicit re-exports, for mypy
@@ -290,6 +291,7 @@ if TYPE_CHECKING:  # explicit re-exports, for mypy
     from loket.plan_service import REASONS_NL as REASONS_NL
     from loket.plan_service import PlanView as PlanView
     from loket.reports.figures import Report as Report
+    from loket.reports.texts import Breakdown as Breakdown
     from loket.staff import ROLE_NL as ROLE_NL
     from loket.staff import StaffView as StaffView
     from loket.staff_admin import STAFF_ROLES as STAFF_ROLES

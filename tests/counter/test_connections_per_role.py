@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtCore import Qt
 
 from roles.pcs import SIMULATED, Composition, PcSettings, RoleOptions, compose, services_for
 from tests.conftest import TUESDAY_9
@@ -66,6 +67,22 @@ def test_display_kiosk_counter_and_reception_hold_one_connection_each(
         qtbot.wait(1500)  # the counter's and reception's polls run meanwhile
         held = connections(postgres_server, name)
         assert held == {"display": 1, "kiosk": 1, "counter": 1, "reception": 1, "manager": 2}
+
+        # The team leader at work adds none: the manager's two are its feed and one
+        # pooled connection for everything the window does (docs/architecture.md,
+        # "Why the manager keeps 2").
+        manager = pcs["manager"].window
+        qtbot.keyClicks(manager.login.code, "eva")  # type: ignore[attr-defined]
+        qtbot.keyClicks(manager.login.pin, "5555")  # type: ignore[attr-defined]
+        qtbot.keyClick(manager.login.pin, Qt.Key.Key_Return)  # type: ignore[attr-defined]
+        assert manager.services is not None  # type: ignore[attr-defined]
+        assert manager.state is not None  # type: ignore[attr-defined]
+        reports = manager.reports_tab  # type: ignore[attr-defined]
+        manager.tabs.setCurrentWidget(reports)  # type: ignore[attr-defined]
+        reports.show_button.click()
+        assert reports.report is not None
+        qtbot.wait(500)
+        assert connections(postgres_server, name)["manager"] == 2
 
         # The display's one connection is cut (an administrator, a firewall): it connects
         # again by itself and misses no call.

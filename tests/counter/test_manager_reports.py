@@ -54,7 +54,25 @@ def test_the_reports_tab_shows_the_known_week(qtbot, sqlite_loket: Loket, tmp_pa
         ["Bewijs van inschrijving (uittreksel)", "2", "2", "0", "50,0%", "–", "1", "6", "2", "7,5"],
         ["Verhuizing doorgeven", "2", "0", "2", "0,0%", "–", "–", "–", "0", "–"],
     ]
+    # The breakdowns as offered, titled as in the PDF (loket/reports/texts.py).
+    assert [tab.breakdown.itemText(i) for i in range(tab.breakdown.count())] == [
+        "Per vestiging",
+        "Per dienst",
+        "Per soort bezoek",
+        "Per dag van de week",
+        "Per uur van de dag",
+        "Per week",
+    ]
+    assert tab.data is not None
+    for i in range(tab.breakdown.count()):  # each one names a part of the report's figures
+        tab.breakdown.setCurrentIndex(i)
+        header = tab.table.horizontalHeaderItem(0)
+        assert header is not None and header.text() == tab.breakdown.itemText(i)
+        assert len(tab.rows_shown()) == len(tab.data["current"][tab.breakdown.itemData(i)])
     tab.breakdown.setCurrentIndex(tab.breakdown.findData("groups"))
+    header = tab.table.horizontalHeaderItem(0)
+    assert header is not None and header.text() == "Per soort bezoek"
+    shot(window, "manager-rapportages-groepen")
     assert [r[:5] for r in tab.rows_shown()] == [
         ["Zonder afspraak", "7", "3", "3", "33,3%"],
         ["Met afspraak", "1", "1", "0", "100,0%"],

@@ -144,7 +144,7 @@ def test_staff_card_is_checked_for_the_role(qtbot, sqlite_loket):
 
 def test_database_away_shows_even_geduld_and_recovers(qtbot, kiosk, sqlite_loket, tmp_path):
     healthy = kiosk.loket.db
-    kiosk.retry.setInterval(50)
+    kiosk.watch.timer.setInterval(50)  # it asks whether the database is back
     # A database file that is a directory: every connection fails, like a server that is away.
     (tmp_path / "away.db").mkdir()
     kiosk.loket.db = Database(f"sqlite:///{tmp_path / 'away.db'}")

@@ -1,0 +1,319 @@
+"""PostgreSQL: "call next" as one statement, the scheduler's ranking in SQL.
+
+``loket.clerk_sql`` reads the heads of a counter's queues, lets
+``scheduler.dispatch.choose_next`` pick in Python and then marks the pick called: four
+round trips (BEGIN, heads, call, COMMIT) with the heads locked while Python ranks them.
+With 20 counters working on two cores a call could wait for its turn on the CPU between
+each of them. Here the same heads are ranked by the scheduler's key in SQL, and the pick
+is marked called, its event inserted and the feeds notified in the same statement, in
+autocommit: one round trip, locks held for that statement only.
+
+The key is the one ``choose_next`` (policy "loket") or ``longest_wait`` computes, in
+the same double-precision arithmetic: the wait in seconds is exact (microseconds), and
+``wait / target * speed (+ head_start / target * speed)`` is evaluated in the same order,
+so equal inputs give bit-equal urgencies and the same ties. The clerk's reason is
+rendered from the scheduler's own templates (``scheduler.dispatch.REASONS``).
+``tests/loket/test_clerk_sql.py`` compares pick and reason with the scheduler's on random
+queues. Walk-ins never carry the scheduler's ``priority`` flag in Loket, so it has no
+SQL here.
+
+The statement checks that the counter holds nothing in the snapshot it started with;
+two calls at one counter at the same moment are stopped by the database's unique index
+``uq_ticket_counter_holds_one`` (migration 0015): the second fails and is told which
+number the counter holds, as the engine says it.
+"""
+
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Date, DateTime, Integer, bindparam, text
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from loket import config_cache, events, logging_setup
+from loket.clerk_sql import GROUPS, HEAD_POLICIES, SERVICES_SQL, group_head_sql, minutes
+from loket.db import Database, unavailable
+from loket.dispatch_policies import LIVE_POLICIES, LONGEST_WAIT_REASON
+from loket.errors import IllegalTransition
+from loket.models import TicketStatus
+from loket.tickets import Context
+from loket.views import TicketView
+from scheduler import dispatch as policy
+
+_DEFAULTS = policy.DispatchPolicy()
+# A live policy with no SQL ranking here: the statement leaves the ticket waiting and
+# the engine picks (none today; a newly registered policy starts there).
+_ENGINE_POLICIES = sorted(set(LIVE_POLICIES) - HEAD_POLICIES)
+_BY_ENGINE = (
+    "m.policy IN ({})".format(", ".join(f"'{name}'" for name in _ENGINE_POLICIES))
+    if _ENGINE_POLICIES
+    else "FALSE"
+)
+
+
+def _template_sql(template: str) -> str:
+    """A reason template as SQL over the chosen row ``c``: the same words, the
+    placeholders from the row (``{number}``, ``{mins}``, ``{time}``)."""
+    fields = {
+        "number": "c.number",
+        "mins": "CAST(GREATEST(0, FLOOR(c.wait_s / 60)) AS INTEGER)",
+        "time": "to_char(c.appointment_at, 'HH24:MI')",
+    }
+    parts: list[str] = []
+    for literal, field, _spec, _conversion in string.Formatter().parse(template):
+        if literal:
+            parts.append("'" + literal.replace("'", "''") + "'")
+        if field is not None:
+            parts.append(f"CAST({fields[field]} AS TEXT)")
+    return " || ".join(parts)
+
+
+_REASON = f"""CASE
+    WHEN m.policy = 'longest_wait' THEN {_template_sql(LONGEST_WAIT_REASON)}
+    WHEN c.early THEN {_template_sql(policy.REASONS["early"])}
+    WHEN c.band = 3 THEN {_template_sql(policy.REASONS["limit"])}
+    WHEN c.appt AND c.wait_s > m.norm_s THEN {_template_sql(policy.REASONS["appointment_late"])}
+    WHEN c.appt THEN {_template_sql(policy.REASONS["appointment"])}
+    WHEN c.wait_s > m.norm_s THEN {_template_sql(policy.REASONS["walk_in_late"])}
+    ELSE {_template_sql(policy.REASONS["walk_in"])}
+  END || CASE WHEN c.band = 2 AND x.missed THEN '{policy.YIELDED}' ELSE '' END"""
+
+_HEAD_COLUMNS = (
+    "t.id, t.prefix, t.sequence, t.service_id, t.kind, t.issued_at, t.wait_from, "
+    "t.appointment_at, t.needs_assistance, t.call_count, t.predicted_wait_seconds, "
+    "t.appointment_id, t.transfer_note"
+)
+
+_HEADS = "\nUNION ALL\n".join(
+    "SELECT svc.speed, svc.code, g.* FROM svc CROSS JOIN m CROSS JOIN LATERAL (\n"
+    f"  {group_head_sql(condition.replace(':savable', 'm.savable'), order, _HEAD_COLUMNS, True)}"
+    "\n) g"
+    for condition, order in GROUPS
+)
+
+# ``target_s`` and ``limit_s`` as ``choose_next`` derives them from the norm (a zero
+# norm counts as one second), ``norm_s`` as its reasons compare with it.
+_STATEMENT = f"""
+WITH m AS (
+  SELECT dispatch_policy AS policy,
+    CAST(wait_norm_minutes AS DOUBLE PRECISION) * 60 AS norm_s,
+    COALESCE(NULLIF(CAST(wait_norm_minutes AS DOUBLE PRECISION) * 60, 0), 1) AS target_s,
+    CAST(wait_norm_minutes AS DOUBLE PRECISION) * 120 AS limit_s,
+    :now - wait_norm_minutes * INTERVAL '1 minute' AS savable
+  FROM municipality ORDER BY id LIMIT 1),
+{SERVICES_SQL},
+heads AS (
+{_HEADS}
+),
+timed AS (
+  SELECT h.*, h.prefix || ' ' || h.sequence AS number,
+    h.kind = 'appointment' AND h.appointment_at IS NOT NULL AS appt,
+    COALESCE(h.kind = 'appointment' AND h.appointment_at > :now, FALSE) AS early,
+    CAST(EXTRACT(EPOCH FROM (:now - CASE WHEN h.kind = 'appointment'
+                                           AND h.appointment_at IS NOT NULL
+                                      THEN GREATEST(h.issued_at, h.appointment_at)
+                                      ELSE h.wait_from END)) AS DOUBLE PRECISION) AS wait_s
+  FROM heads h),
+banded AS (
+  SELECT w.*, CASE
+      WHEN m.policy = 'longest_wait' OR w.early THEN 0
+      WHEN w.wait_s >= m.limit_s THEN 3
+      WHEN w.wait_s >= m.target_s THEN 1
+      ELSE 2 END AS band
+  FROM timed w CROSS JOIN m
+  WHERE NOT (m.policy = 'longest_wait' AND w.early)),
+ranked AS (
+  SELECT b.*, CASE
+      WHEN m.policy = 'longest_wait' THEN b.wait_s
+      WHEN b.early THEN -CAST(EXTRACT(EPOCH FROM (b.appointment_at - :now)) AS DOUBLE PRECISION)
+      WHEN b.band = 3 THEN b.wait_s
+      WHEN b.appt THEN b.wait_s / m.target_s * b.speed + :head_start_s / m.target_s * b.speed
+      ELSE b.wait_s / m.target_s * b.speed END AS urgency
+  FROM banded b CROSS JOIN m),
+chosen AS (
+  SELECT r.* FROM ranked r
+  ORDER BY r.band DESC, r.urgency DESC, r.wait_s DESC, r.number COLLATE "C",
+    CAST(r.id AS TEXT) COLLATE "C"
+  LIMIT 1),
+x AS (SELECT COALESCE(BOOL_OR(band = 1), FALSE) AS missed FROM ranked),
+reason AS (SELECT c.id, {_REASON} AS text FROM chosen c CROSS JOIN m CROSS JOIN x),
+busy AS (
+  SELECT b.prefix || ' ' || b.sequence AS number FROM ticket b
+  WHERE b.counter_id = :counter AND b.day = :day AND b.status IN ('called', 'serving')
+  LIMIT 1),
+called AS (
+  UPDATE ticket t SET status = 'called', counter_id = :counter, staff_id = :staff,
+    call_count = t.call_count + 1, last_called_at = :now,
+    first_called_at = COALESCE(t.first_called_at, :now)
+  FROM m
+  WHERE t.id = (SELECT id FROM chosen) AND t.status = 'waiting' AND NOT ({_BY_ENGINE})
+    AND NOT EXISTS (SELECT 1 FROM busy)
+  RETURNING t.id, t.call_count),
+{
+    events.insert_cte_sql(
+        '''  SELECT :now, 'ticket.called', :branch, c.id, c.appointment_id, :counter, :staff,
+    :workstation, json_build_object('number', c.number, 'service', c.code, 'kind', c.kind,
+      'status', 'called', 'counter', :counter_number, 'call_count', called.call_count,
+      'waited_seconds',
+        GREATEST(0, CAST(TRUNC(EXTRACT(EPOCH FROM (:now - c.wait_from))) AS INTEGER)),
+      'predicted_wait_seconds', c.predicted_wait_seconds, 'reason', r.text,
+      'manual', FALSE)
+  FROM called JOIN chosen c ON c.id = called.id JOIN reason r ON r.id = c.id''',
+        "ev",
+        returning="id, data",
+    )
+}
+SELECT m.policy, (SELECT number FROM busy) AS busy, (SELECT COUNT(*) FROM svc) AS services,
+  c.id, c.number, c.service_id, c.code, c.kind, c.issued_at, c.wait_from, c.appointment_at,
+  c.needs_assistance, c.call_count, c.predicted_wait_seconds, c.appointment_id,
+  (SELECT a.reference FROM appointment a WHERE a.id = c.appointment_id) AS reference,
+  c.transfer_note, r.text AS reason, ev.id AS event_id, ev.data AS event_data,
+  CASE WHEN ev.id IS NOT NULL THEN {events.notify_sql("ev.id")} END AS notified
+FROM m LEFT JOIN chosen c ON TRUE LEFT JOIN reason r ON r.id = c.id LEFT JOIN ev ON TRUE
+"""
+
+STATEMENT = text(_STATEMENT).bindparams(
+    bindparam("now", type_=DateTime()),
+    bindparam("early", type_=DateTime()),
+    bindparam("day", type_=Date()),
+    bindparam("staff", type_=Integer()),
+)
+
+_BUSY = text(
+    "SELECT prefix || ' ' || sequence FROM ticket WHERE counter_id = :counter AND day = :day"
+    " AND status IN ('called', 'serving') LIMIT 1"
+).bindparams(bindparam("day", type_=Date()))
+
+
+@dataclass(frozen=True)
+class Called:
+    """What the statement did: the policy it found, a ticket the counter still holds,
+    how many services the counter may serve, and the ticket it called (``row``)."""
+
+    policy: str
+    busy: str | None
+    services: int
+    row: Any
+
+
+def run(
+    conn: Connection,
+    *,
+    now: datetime,
+    branch_id: int,
+    counter_id: int,
+    counter_number: int,
+    staff_id: int | None,
+    workstation: str,
+) -> Called | None:
+    """The statement on ``conn`` (autocommit in production; the property test runs it
+    in a transaction it rolls back). None when there is no municipality yet."""
+    found = conn.execute(
+        STATEMENT,
+        {
+            "now": now,
+            "early": now + _DEFAULTS.early_call,
+            "day": now.date(),
+            "branch": branch_id,
+            "counter": counter_id,
+            "counter_number": counter_number,
+            "staff": staff_id,
+            "workstation": workstation,
+            "head_start_s": _DEFAULTS.appointment_head_start.total_seconds(),
+        },
+    ).first()
+    if found is None:
+        return None
+    row = found if found.event_id is not None else None
+    return Called(str(found.policy), found.busy, int(found.services or 0), row)
+
+
+def call_next(
+    db: Database, ctx: Context, branch_code: str, counter_number: int
+) -> tuple[TicketView | None, str] | None:
+    """The one-statement "call next"; None when the engine should answer (an unknown
+    branch or counter, no services, nobody to call, a policy without SQL)."""
+    try:
+        with (
+            db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
+            Session(conn) as session,
+        ):
+            cache = config_cache.cache_for(db.engine.url)
+            config = cache.get(session)
+            branch = config.branches.get(branch_code)
+            counter = config.counters.get((branch.id, counter_number)) if branch else None
+            if branch is None or counter is None:
+                return None
+            try:
+                called = run(
+                    conn,
+                    now=ctx.now,
+                    branch_id=branch.id,
+                    counter_id=counter.id,
+                    counter_number=counter_number,
+                    staff_id=ctx.actor.staff_id,
+                    workstation=ctx.actor.workstation,
+                )
+            except IntegrityError:
+                # Another call at this counter got in first (uq_ticket_counter_holds_one).
+                busy = conn.scalar(_BUSY, {"counter": counter.id, "day": ctx.now.date()})
+                called = Called("", busy, 1, None)
+            if called is None:
+                return None
+            if called.busy is not None:
+                raise IllegalTransition(
+                    f"Balie {counter_number} heeft {called.busy} nog; rond dat eerst af."
+                )
+            if called.services == 0:
+                cache.invalidate()  # switched off or re-equipped: the engine says so
+            row = called.row
+            if row is None:
+                return None
+            if row.service_id not in config.services:
+                config = cache.get(session, reload=True)
+    except SQLAlchemyError as exc:
+        raise unavailable(exc) from exc
+    reason = str(row.reason)
+    logging_setup.log_committed(
+        events.logged(
+            int(row.event_id),
+            kind="ticket.called",
+            branch_id=branch.id,
+            ticket_id=row.id,
+            appointment_id=row.appointment_id,
+            counter_id=counter.id,
+            staff_id=ctx.actor.staff_id,
+            workstation=ctx.actor.workstation,
+            data=row.event_data,
+        )
+    )
+    service = config.services[row.service_id]
+    view = TicketView(
+        id=row.id,
+        number=row.number,
+        branch=branch.code,
+        service=service.code,
+        service_name=service.name_nl,
+        service_names=dict(service.names),
+        kind=str(row.kind),
+        status=TicketStatus.CALLED.value,
+        issued_at=row.issued_at,
+        wait_from=row.wait_from,
+        appointment_at=row.appointment_at,
+        called_at=ctx.now,
+        counter=counter_number,
+        call_count=int(row.call_count) + 1,
+        predicted_wait_minutes=minutes(row.predicted_wait_seconds),
+        needs_assistance=bool(row.needs_assistance),
+        appointment_reference=row.reference,
+        transfer_note=row.transfer_note,
+        reason=reason,
+    )
+    return view, reason
+
+
+__all__ = ["STATEMENT", "Called", "call_next", "run"]
