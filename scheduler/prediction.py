@@ -291,6 +291,8 @@ def predict_wait(
         own_untimed = [list(lists) for _own in params]
     else:
         own_untimed = [[s for s in own if s in lists] for own in params]
+    # Counters with the same services at the same speeds are one kind (the first of them).
+    kind_of = [params.index(own) for own in params]
     nowhere = n_jobs
     busy = [c.busy_service is not None for c in counters]
     n_busy = sum(busy)
@@ -394,6 +396,37 @@ def predict_wait(
                             free[0] = (readies[run], i)
                         else:
                             free[0] = (reduce(add, steps, ready), i)
+                    elif len({kind_of[i] for _ready, i in free}) == 1:
+                        # Free counters all of one kind (the same services at the same
+                        # speeds): a visit takes as long whichever of them calls it, so
+                        # the service times are drawn for the whole run in C, as above,
+                        # and the heap holds only when each is free; which of them is
+                        # which does not change a later call. The same sums as below.
+                        mus, sigmas = run_params(free[0][1])
+                        times = list(
+                            map(
+                                exp,
+                                map(
+                                    add,
+                                    mus[next_shared:stop],
+                                    map(mul, sigmas[next_shared:stop], draws),
+                                ),
+                            )
+                        )
+                        readies = sorted(ready for ready, _i in free)
+                        if bands:
+                            for k, start in enumerate(shared_starts[next_shared:stop]):
+                                ready = readies[0]
+                                if norm <= ready - start < limit:
+                                    run = k
+                                    break
+                                heapreplace(readies, ready + times[k])
+                        else:
+                            for step in times:
+                                heapreplace(readies, readies[0] + step)
+                        free = sorted(
+                            zip(sorted(readies), sorted(i for _ready, i in free), strict=True)
+                        )
                     else:
                         for k, (g, service, start) in enumerate(
                             zip(

@@ -116,7 +116,8 @@ def test_a_long_queue_gives_the_reference_answer():
 
 def test_many_services_and_the_bands_give_the_reference_answer():
     """Eight services (the per-service lists filled in one pass), one counter serving
-    all (one run) or three serving some, visitors both within and past the norm."""
+    all (one run), three of one kind (one run) or three serving some, visitors both
+    within and past the norm."""
     services = [f"S{k}" for k in range(8)]
     waiting = [
         WaitingTicket(i, f"A {i}", services[(i * 5) % 8], WALK_IN, NOW - timedelta(seconds=9 * i))
@@ -137,11 +138,19 @@ def test_many_services_and_the_bands_give_the_reference_answer():
         replace(t, waiting_since=NOW - timedelta(minutes=40 - t.id / 10 if t.id < 100 else 4.5))
         for t in waiting
     ]
+    # Three counters of one kind (the same services at the same speeds), one busy.
+    triplets = [
+        CounterState(1, dict.fromkeys(services, 1.2)),
+        CounterState(2, dict.fromkeys(services, 1.2), "S3", 2.0),
+        CounterState(3, dict.fromkeys(services, 1.2)),
+    ]
     for queue, counters, mean in (
         (waiting, everyone, means),
         (waiting, some, means),
+        (waiting, triplets, means),
         (hurried, everyone, quick),
         (hurried, some, quick),
+        (hurried, triplets, quick),
     ):
         for norm, limit in ((5.0, 10.0), (30.0, 600.0)):
             state = QueueState(NOW, queue, counters, mean, target_minutes=norm, limit_minutes=limit)
