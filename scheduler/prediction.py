@@ -415,12 +415,27 @@ def predict_wait(
                         )
                         readies = sorted(ready for ready, _i in free)
                         if bands:
-                            for k, start in enumerate(shared_starts[next_shared:stop]):
+                            # A visitor who waited from at least the limit before the
+                            # first counter is free has waited past the limit when called
+                            # (the counters are only free later): the tickets up to the
+                            # last such start go without the band check. A margin far
+                            # above rounding keeps it the check's own answer.
+                            starts_run = shared_starts[next_shared:stop]
+                            k = 0
+                            while k < run:
                                 ready = readies[0]
-                                if norm <= ready - start < limit:
+                                bound = ready - limit - (1.0 + abs(ready) + limit) * 1e-9
+                                safe = bisect_right(starts_run, bound, k, run)
+                                if safe > k:
+                                    for step in times[k:safe]:
+                                        heapreplace(readies, readies[0] + step)
+                                    k = safe
+                                    continue
+                                if norm <= ready - starts_run[k] < limit:
                                     run = k
                                     break
                                 heapreplace(readies, ready + times[k])
+                                k += 1
                         else:
                             for step in times:
                                 heapreplace(readies, readies[0] + step)
