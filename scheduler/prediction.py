@@ -37,13 +37,14 @@ import random
 import statistics
 import threading
 from bisect import bisect_left, bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import reduce
-from itertools import accumulate, compress, count, repeat
+from itertools import accumulate, compress, count, islice, repeat
 from operator import add, and_, eq, gt, itemgetter, le, mul, sub, truediv
 from statistics import NormalDist
+from typing import overload
 
 from scheduler.dispatch import APPOINTMENT, WaitingTicket, clock_starts
 
@@ -54,6 +55,61 @@ class CounterState:
     services: Mapping[str, float]  # service -> speed factor
     busy_service: str | None = None
     elapsed_minutes: float = 0.0
+
+
+class WalkIns(Sequence[tuple[str, datetime]]):
+    """Walk-ins as columns, in the order they came: a sequence of (service, waiting
+    since) like any other ``QueueState.walk_ins``, held as each one's service and its
+    moment as whole microseconds from ``now`` (the moment is ``now`` plus those, exact).
+    A long queue's reader gets those offsets from the database in bulk
+    (``loket.queue_state``), and the replay's minutes follow from them as
+    ``(since - now).total_seconds() / 60`` does, without a datetime, a timedelta or a
+    pair per ticket: at 5,000 waiting those were the replay's largest single cost."""
+
+    __slots__ = ("now", "offsets", "services")
+
+    def __init__(self, now: datetime, services: list[str], offsets: list[int]) -> None:
+        if len(services) != len(offsets):
+            raise ValueError("services and offsets differ in length")
+        self.now = now
+        self.services = services
+        self.offsets = offsets  # microseconds from now, whole
+
+    def minutes(self) -> list[float]:
+        """Per ticket the minutes from ``now``: microseconds / 10**6 (as
+        ``timedelta.total_seconds``, correctly rounded), then / 60."""
+        return list(map(truediv, map(truediv, self.offsets, repeat(1_000_000)), repeat(60.0)))
+
+    def _moment(self, offset: int) -> datetime:
+        return self.now + timedelta(microseconds=offset)
+
+    def __len__(self) -> int:
+        return len(self.services)
+
+    @overload
+    def __getitem__(self, index: int) -> tuple[str, datetime]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[tuple[str, datetime]]: ...
+
+    def __getitem__(self, index: int | slice) -> tuple[str, datetime] | list[tuple[str, datetime]]:
+        if isinstance(index, slice):
+            moments = map(self._moment, self.offsets[index])
+            return list(zip(self.services[index], moments, strict=True))
+        return self.services[index], self._moment(self.offsets[index])
+
+    def __iter__(self) -> Iterator[tuple[str, datetime]]:
+        return zip(self.services, map(self._moment, self.offsets), strict=True)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"WalkIns({list(self)!r})"
 
 
 @dataclass(frozen=True)
@@ -188,7 +244,11 @@ def predict_wait(
         or t.appointment_time is None
         or _minutes_between(now, t.appointment_time) <= early
     }
-    callable_now.update(map(itemgetter(0), state.walk_ins))
+    walk_ins = state.walk_ins
+    # Columns with their offsets from this very moment: the minutes come from those.
+    columns = walk_ins if isinstance(walk_ins, WalkIns) and walk_ins.now == now else None
+    walk_services = columns.services if columns is not None else list(map(itemgetter(0), walk_ins))
+    callable_now.update(walk_services)
     if any(
         c.busy_service is None
         and new_ticket_service in c.services
@@ -213,8 +273,7 @@ def predict_wait(
             timed_jobs.append((appt - head, appt - early, seq, t.service, False, False, since))
         else:
             untimed_pairs.append((t.service, clock_starts(t)))
-    untimed_pairs.extend(state.walk_ins)
-    base = len(state.waiting) + len(state.walk_ins)
+    base = len(state.waiting) + len(walk_ins)
     for k, (service, when) in enumerate(state.upcoming):
         appt = _minutes_between(now, when)
         timed_jobs.append((appt - head, appt, base + k, service, True, False, appt))
@@ -222,18 +281,27 @@ def predict_wait(
     timed_jobs.sort()
     # Untimed tickets by the moment they wait from; the stable sort keeps the order
     # they came in for equal moments (minutes from now only grow with the moment).
-    untimed_pairs.sort(key=itemgetter(1))
-    n_untimed = len(untimed_pairs)
-    # Per ticket in C (map), not a Python call each: at 5,000 waiting these passes were
-    # most of a prediction. The same arithmetic as ``_minutes_between``.
-    services_in_order = list(map(itemgetter(0), untimed_pairs))
-    starts_in_order = list(
-        map(
-            truediv,
-            map(_TOTAL_SECONDS, map(sub, map(itemgetter(1), untimed_pairs), repeat(now))),
-            repeat(60.0),
+    if columns is not None:
+        # The minutes from the offsets; they order the tickets as their moments do
+        # (different microseconds give different minutes).
+        services_in_order, starts_in_order = _in_call_order(
+            [service for service, _since in untimed_pairs] + walk_services,
+            [_minutes_between(now, since) for _service, since in untimed_pairs] + columns.minutes(),
         )
-    )
+    else:
+        untimed_pairs.extend(walk_ins)
+        untimed_pairs.sort(key=itemgetter(1))
+        # Per ticket in C (map), not a Python call each: at 5,000 waiting these passes
+        # were most of a prediction. The same arithmetic as ``_minutes_between``.
+        services_in_order = list(map(itemgetter(0), untimed_pairs))
+        starts_in_order = list(
+            map(
+                truediv,
+                map(_TOTAL_SECONDS, map(sub, map(itemgetter(1), untimed_pairs), repeat(now))),
+                repeat(60.0),
+            )
+        )
+    n_untimed = len(services_in_order)
 
     # An untimed ticket comes before a timed one that starts at the same moment (it
     # may be called from ever): the timed one goes after every untimed one that
@@ -562,6 +630,17 @@ def predict_wait(
 
 
 _TOTAL_SECONDS = timedelta.total_seconds
+
+
+def _in_call_order(services: list[str], starts: list[float]) -> tuple[list[str], list[float]]:
+    """Both lists in the order of ``starts``, equal ones as they came (a stable sort);
+    most often they already are."""
+    if all(map(le, starts, islice(starts, 1, None))):
+        return services, starts
+    order = sorted(range(len(starts)), key=starts.__getitem__)
+    return list(map(services.__getitem__, order)), list(map(starts.__getitem__, order))
+
+
 # Above this many services the per-service lists are filled in one pass (a pass per
 # service would cost more).
 _PASSES_UP_TO = 6

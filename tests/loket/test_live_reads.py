@@ -8,12 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from loket import live_reads, queue_state
 from loket.events import Actor
 from loket.models import Staff
 from loket.services import Loket
+from scheduler.prediction import WalkIns
 
 TUESDAY = date(2026, 11, 24)
 
@@ -66,3 +67,59 @@ def test_one_statement_gives_the_state_of_the_separate_reads(loket: Loket, clock
         prediction = queue_state.predict_live(session, 1, "paspoort", now)
     assert prediction.seconds is not None and prediction.seconds > 0
     assert now - timedelta(minutes=15) <= fast.upcoming[0][1]
+
+
+def test_the_moments_from_postgresql_are_exact(loket: Loket, clock) -> None:  # type: ignore[no-untyped-def]
+    """Walk-ins issued at odd microseconds, read at an odd moment before, between and
+    after them: the microseconds from now the database gives are exact, so the moments
+    and the replay's minutes are, to the last bit, ``(since - now).total_seconds() /
+    60``."""
+    if loket.db.is_sqlite:
+        pytest.skip("PostgreSQL only: SQLite gives the moments as text")
+    moments = [
+        datetime(2026, 11, 24, 8, 30, 0, 1),
+        datetime(2026, 11, 24, 9, 3, 7, 123457),
+        datetime(2026, 11, 24, 9, 3, 7, 123458),
+        datetime(2026, 11, 24, 11, 59, 59, 999999),
+    ]
+    for moment in moments:
+        clock.set(moment.replace(microsecond=0))
+        number = loket.issue_ticket("dalfsen", "paspoort").number
+        with loket.db.write() as session:  # the clock gives whole seconds
+            session.execute(
+                text("UPDATE ticket SET wait_from = :at WHERE prefix || ' ' || sequence = :n"),
+                {"at": moment, "n": number},
+            )
+    for now in (
+        datetime(2026, 11, 24, 8, 0, 0, 333333),
+        datetime(2026, 11, 24, 9, 3, 7, 123457),
+        datetime(2026, 11, 24, 10, 17, 42, 987654),
+        datetime(2026, 11, 24, 23, 59, 59, 999999),
+        datetime(2026, 11, 27, 6, 0, 0, 1),  # days later
+    ):
+        with loket.db.read() as session:
+            state = queue_state.live_state(session, 1, TUESDAY, now)
+        walk_ins = state.walk_ins
+        assert isinstance(walk_ins, WalkIns)
+        assert [since for _service, since in walk_ins] == moments
+        assert walk_ins.offsets == [(m - now) // timedelta(microseconds=1) for m in moments]
+        assert walk_ins.minutes() == [(m - now).total_seconds() / 60 for m in moments]
+
+
+def test_the_offset_in_microseconds_is_exact_for_any_moment(loket: Loket) -> None:
+    """The expression itself, on 5,000 random moments to the microsecond, up to a week
+    apart either way."""
+    if loket.db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    now = datetime(2026, 11, 24, 10, 17, 42, 987654)
+    offset = queue_state.OFFSET_US_PG.format(moment="m", now=":now")
+    with loket.db.read() as session:
+        rows = session.execute(
+            text(
+                "SELECT m, " + offset + " FROM (SELECT :now + (random() - 0.5) * 14"
+                " * interval '1 day' AS m FROM generate_series(1, 5000)) s"
+            ),
+            {"now": now},
+        ).all()
+    assert len({m for m, _us in rows}) > 4900
+    assert [us for _m, us in rows] == [(m - now) // timedelta(microseconds=1) for m, _us in rows]

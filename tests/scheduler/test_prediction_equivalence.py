@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler.dispatch import APPOINTMENT, WALK_IN, WaitingTicket
-from scheduler.prediction import CounterState, QueueState, predict_wait
+from scheduler.prediction import CounterState, QueueState, WalkIns, predict_wait
 from tests.scheduler.prediction_reference import reference_predict_wait
 
 NOW = datetime(2026, 3, 2, 10, 0)
@@ -76,6 +76,24 @@ def walk_ins_apart(state: QueueState) -> QueueState:
     return replace(state, waiting=timed, walk_ins=untimed)
 
 
+def walk_ins_as_columns(state: QueueState, keep: int = 0) -> QueueState:
+    """The same queue with its untimed tickets as ``WalkIns`` columns, microseconds from
+    now (as ``loket.queue_state`` reads them from PostgreSQL), the first ``keep`` of them
+    left among the waiting."""
+    timed = [t for t in state.waiting if t.kind == APPOINTMENT and t.appointment_time]
+    untimed = [t for t in state.waiting if t not in timed]
+    kept, apart = untimed[:keep], untimed[keep:]
+    columns = WalkIns(
+        state.now,
+        [t.service for t in apart],
+        [(t.waiting_since - state.now) // timedelta(microseconds=1) for t in apart],
+    )
+    assert columns.minutes() == [(t.waiting_since - state.now).total_seconds() / 60 for t in apart]
+    assert columns == [(t.service, t.waiting_since) for t in apart]
+    waiting = [t for t in state.waiting if t in timed or t in kept]
+    return replace(state, waiting=waiting, walk_ins=columns)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     states(),
@@ -89,6 +107,8 @@ def test_the_fast_replay_gives_exactly_the_reference_answer(state, service, kind
     expected = reference_predict_wait(service, state, kind, **options)
     assert predict_wait(service, state, kind, **options) == expected
     assert predict_wait(service, walk_ins_apart(state), kind, **options) == expected
+    for keep in (0, 2):
+        assert predict_wait(service, walk_ins_as_columns(state, keep), kind, **options) == expected
 
 
 def test_a_long_queue_gives_the_reference_answer():
@@ -112,6 +132,8 @@ def test_a_long_queue_gives_the_reference_answer():
         assert predict_wait(service, state, min_samples=3, call_budget=400) == expected
         apart = walk_ins_apart(state)
         assert predict_wait(service, apart, min_samples=3, call_budget=400) == expected
+        columns = walk_ins_as_columns(state)
+        assert predict_wait(service, columns, min_samples=3, call_budget=400) == expected
 
 
 def test_many_services_and_the_bands_give_the_reference_answer():
@@ -160,3 +182,5 @@ def test_many_services_and_the_bands_give_the_reference_answer():
                 assert predict_wait(service, state, min_samples=3, call_budget=400) == expected
                 apart = walk_ins_apart(state)
                 assert predict_wait(service, apart, min_samples=3, call_budget=400) == expected
+                columns = walk_ins_as_columns(state, keep=3)
+                assert predict_wait(service, columns, min_samples=3, call_budget=400) == expected
