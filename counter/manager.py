@@ -198,7 +198,7 @@ class ManagerWindow(StaffWindow):
         self.alarm = QFrame(w)
         self.alarm.setObjectName("alarm")
         alarm_box = QVBoxLayout(self.alarm)
-        alarm_box.setContentsMargins(20, 12, 20, 12)
+        alarm_box.setContentsMargins(20, 10, 20, 10)
         self.alarm_rows = QVBoxLayout()
         alarm_box.addLayout(self.alarm_rows)
         advice = label(

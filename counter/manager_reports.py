@@ -119,7 +119,8 @@ class BarChart(QWidget):
         self.target: float | None = None
         self.maximum: float | None = None
         self.suffix = ""
-        self.setMinimumHeight(190)
+        # Short enough that the reports fit a 1366x768 screen under the alarm banners.
+        self.setMinimumHeight(140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_data(
@@ -323,7 +324,10 @@ class ReportsTab(QWidget):
         self.satisfaction = QFrame()
         self.satisfaction.setObjectName("card")
         grid = QGridLayout(self.satisfaction)
-        grid.addWidget(label("Tevredenheid", "welcome"), 0, 0, 1, 3)
+        grid.setContentsMargins(12, 8, 12, 8)
+        grid.setVerticalSpacing(2)
+        # The title beside the column heads: one line less, so the reports fit 1366x768.
+        grid.addWidget(label("Tevredenheid", "welcome", wrap=False), 0, 0)
         self.sat_labels: dict[str, Any] = {}
         rows = [
             ("ratings", "Aantal cijfers"),
@@ -334,9 +338,10 @@ class ReportsTab(QWidget):
             ("speed", "Snelheid (1–5)"),
             ("expertise", "Deskundigheid (1–5)"),
         ]
-        grid.addWidget(label("Deze periode", "muted", wrap=False), 1, 1)
-        grid.addWidget(label("Jaar eerder", "muted", wrap=False), 1, 2)
-        for i, (key, text) in enumerate(rows, start=2):
+        bottom = Qt.AlignmentFlag.AlignBottom
+        grid.addWidget(label("Deze periode", "muted", wrap=False), 0, 1, bottom)
+        grid.addWidget(label("Jaar eerder", "muted", wrap=False), 0, 2, bottom)
+        for i, (key, text) in enumerate(rows, start=1):
             now, then = label("–", None, wrap=False), label("–", "muted", wrap=False)
             grid.addWidget(label(text, None, wrap=False), i, 0)
             grid.addWidget(now, i, 1)
@@ -363,8 +368,8 @@ class ReportsTab(QWidget):
         actions.addWidget(self.mail_button)
 
         page = QVBoxLayout(self)
-        page.setContentsMargins(16, 12, 16, 12)
-        page.setSpacing(10)
+        page.setContentsMargins(16, 10, 16, 8)
+        page.setSpacing(8)
         page.addWidget(bar)
         page.addLayout(tiles)
         page.addWidget(self.middle, 1)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QStyle, QTableWidget, QWidget
 
 from counter.manager import ManagerWindow
 from kiosk.fit_check import problems, settle
+from loket.events import Actor
 from loket.services import Loket
 from tests.loket.reports_day import BRANCH, WEEK, drive_known_week
 
@@ -29,7 +30,7 @@ MONDAY = date(2026, 11, 30)  # drive_known_week ends at 08:00 that day
 
 
 def _morning(loket: Loket) -> None:
-    """Visitors waiting for services with long names, two counters busy."""
+    """Visitors waiting for services with long names, a counter busy, alerts, a plan."""
     anna = loket.as_actor(loket.login_pin("anna", "1111").actor("balie-anna"))
     for minute, service in enumerate(["uittreksel", "paspoort", "uittreksel", "verhuizing"]):
         loket.clock.set(datetime(2026, 11, 30, 8, 40 + minute))
@@ -37,6 +38,10 @@ def _morning(loket: Loket) -> None:
         if minute == 0:
             anna.call_ticket(BRANCH, 1, number, "test")
     loket.clock.set(datetime(2026, 11, 30, 9, 0))
+    # A counter asks for help and the kiosk is out of paper: both banners over the tabs.
+    anna.raise_counter_alert(BRANCH, 1)
+    kiosk = loket.as_actor(Actor("kiosk-hal", roles=frozenset({"kiosk"})))
+    kiosk.raise_device_alert("printer", BRANCH, problem="paper_out")
     for weekday in range(5):
         loket.planning.set_expected_volume(BRANCH, "paspoort", weekday, 14, 10)
     loket.planning.plan(MONDAY)
@@ -123,6 +128,8 @@ def test_every_tab_of_the_manager_fits_every_staff_screen(
         # Staff PCs run maximised. The reports tab stays open while the window changes
         # size: it must take the wide layout as soon as it has the room.
         window.resize(width, height)
+        settle()
+        window.resize(width, height)  # again: the first was held to the old layout's minimum
         settle()
         others = [i for i in range(window.tabs.count()) if window.tabs.widget(i) is not tab]
         for index in [window.tabs.indexOf(tab), *others]:
