@@ -27,7 +27,8 @@ def two_lines(text: str) -> str:
 
 
 class FittedTable(QTableWidget):
-    """``headers`` as columns; ``names`` is the column that takes the room left and wraps."""
+    """``headers`` as columns (change ``headers`` and call :meth:`fit`); ``names`` is the
+    column that takes the room left and wraps."""
 
     def __init__(self, headers: list[str], names: int = 0, parent: QWidget | None = None) -> None:
         super().__init__(0, len(headers), parent)
@@ -45,10 +46,6 @@ class FittedTable(QTableWidget):
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setHorizontalHeaderLabels(self.headers)
-
-    def set_header(self, column: int, text: str) -> None:
-        self.headers[column] = text
-        self.fit()
 
     # -- measuring ------------------------------------------------------------------------
 
