@@ -61,6 +61,7 @@ from tests.loket.raw_cycle import RawCycle  # noqa: E402
 from tests.loket.workers import (  # noqa: E402
     DEFAULT_NOW,
     Worker,
+    fast_call,
     run_together,
     wait_ready,
     warm_up,
@@ -90,12 +91,7 @@ def warm(loket: Loket, counter: int, raw: RawCycle | None = None) -> None:
     from datetime import datetime
 
     now = datetime.fromisoformat(DEFAULT_NOW)
-    warm_up(
-        lambda when: Loket(loket.db, Clock(when, frozen=True), loket.actor).call_next(
-            BRANCH, counter
-        ),
-        now,
-    )
+    warm_up(fast_call(loket, BRANCH, counter), now)
     if raw is not None:
         warm_up(raw.call, now)
 

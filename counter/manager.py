@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -30,12 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from counter.fitted_table import FittedTable
 from counter.login import StaffWindow
 from counter.manager_planning import add_planning_tab
 from counter.manager_reports import ReportsTab
 from counter.manager_staff import StaffDialog, add_staff_button
 from counter.responsive import Responsive
-from counter.style import STYLE, button, label
+from counter.style import STYLE, ReservedLabel, button, label
 from kiosk.live_feed import EventSource, PolledFeed
 from loket.errors import DomainError, Unavailable
 from loket.services import Loket
@@ -174,7 +174,8 @@ class ManagerWindow(StaffWindow):
         self.branch_box.setCurrentIndex(max(0, self.branch_box.findData(self.branch)))
         self.branch_box.setToolTip("Kies de vestiging [Ctrl+V]")
         self.branch_box.currentIndexChanged.connect(self._branch_chosen)
-        self.updated = label("", None, wrap=False)
+        # Room for the whole "Bijgewerkt hh:mm:ss" from the start, whatever it shows.
+        self.updated = ReservedLabel("Bijgewerkt 00:00:00")
         self.logout_button = button("Uitloggen", "Ctrl+Q", self.log_out, w, "secondary")
         bar = QHBoxLayout()
         bar.addWidget(self.header_title)
@@ -197,7 +198,7 @@ class ManagerWindow(StaffWindow):
         self.alarm = QFrame(w)
         self.alarm.setObjectName("alarm")
         alarm_box = QVBoxLayout(self.alarm)
-        alarm_box.setContentsMargins(20, 12, 20, 12)
+        alarm_box.setContentsMargins(20, 10, 20, 10)
         self.alarm_rows = QVBoxLayout()
         alarm_box.addLayout(self.alarm_rows)
         advice = label(
@@ -234,17 +235,15 @@ class ManagerWindow(StaffWindow):
         right = QVBoxLayout()
         right.addWidget(label("Balies", "welcome"))
         right.addWidget(self.counter_table, 1)
-        tables = QHBoxLayout()
-        tables.addLayout(left, 4)
-        tables.addSpacing(12)
-        tables.addLayout(right, 3)
+        # Side by side when both tables fit whole, else one above the other (portrait).
+        self.tables = Responsive([left, right], stretches=[4, 3], spacing=24)
 
         monitor = QWidget()
         body = QVBoxLayout(monitor)
         body.setContentsMargins(16, 12, 16, 12)
         body.setSpacing(10)
         body.addLayout(tiles)
-        body.addLayout(tables, 1)
+        body.addWidget(self.tables, 1)
         body.addWidget(self.hint)
         # The alarm and device alerts stay above the tabs: seen whichever tab is open.
         alerts = QVBoxLayout()
@@ -263,14 +262,10 @@ class ManagerWindow(StaffWindow):
         page.addWidget(self.tabs, 1)
         self.planning_tab = add_planning_tab(self, self.tabs)
 
-    def _table(self, headers: list[str], stretch: int = 0) -> QTableWidget:
-        table = QTableWidget(0, len(headers))
-        table.setHorizontalHeaderLabels(headers)
-        table.verticalHeader().setVisible(False)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    def _table(self, headers: list[str], names: int = 0) -> FittedTable:
+        table = FittedTable(headers, names)  # every column whole, the names wrap
         table.setSelectionMode(QTableWidget.SelectionMode.NoSelection)
         table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        table.horizontalHeader().setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
         return table
 
     # -- login ----------------------------------------------------------------------------
@@ -465,8 +460,8 @@ class ManagerWindow(StaffWindow):
                 if late:
                     item.setBackground(OVER_NORM)
                 table.setItem(row, col, item)
-        for col in range(1, table.columnCount()):
-            table.resizeColumnToContents(col)
+        table.fit()
+        self.tables.arrange(self.tables.width())
 
     def _show_counters(self, s: BranchMonitor) -> None:
         table = self.counter_table
@@ -492,8 +487,8 @@ class ManagerWindow(StaffWindow):
                 elif c.status in ("unused", "break", "back_office") and not c.ticket:
                     item.setBackground(PAUSED)
                 table.setItem(row, col, item)
-        for col in (0, 1, 2, 4):
-            table.resizeColumnToContents(col)
+        table.fit()
+        self.tables.arrange(self.tables.width())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt API)
         self._timer.stop()

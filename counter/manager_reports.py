@@ -17,20 +17,20 @@ from typing import Any
 from PySide6.QtCore import QDate, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QComboBox,
     QDateEdit,
     QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QSizePolicy,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from counter.fitted_table import FittedTable
 from counter.responsive import Responsive
 from counter.style import button, label
 from loket.errors import DomainError
@@ -119,7 +119,8 @@ class BarChart(QWidget):
         self.target: float | None = None
         self.maximum: float | None = None
         self.suffix = ""
-        self.setMinimumHeight(190)
+        # Short enough that the reports fit a 1366x768 screen under the alarm banners.
+        self.setMinimumHeight(140)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def set_data(
@@ -197,6 +198,29 @@ class BarChart(QWidget):
                 f"doel {self.target:g}{self.suffix}",
             )
         p.end()
+
+
+class Middle(Responsive):
+    """The chart and table beside the satisfaction and channels (one above the other)
+    when the table fits there whole; else (portrait) above them (side by side)."""
+
+    def row_width(self) -> int:
+        # As the parts would be in a row (the satisfaction above the channels), not as
+        # they are now: else a window shown narrow would keep the narrow layout.
+        inner = self.parts[1].layout()
+        items = [inner.itemAt(i) for i in range(inner.count())] if inner else []
+        widgets = [w for item in items if item is not None and (w := item.widget())]
+        side = max((self._part_min(w).width() for w in widgets), default=0)
+        m = self.box.contentsMargins()
+        table = self._part_min(self.parts[0]).width()
+        return table + self.box.spacing() + side + m.left() + m.right()
+
+    def arrange(self, width: int) -> None:
+        super().arrange(width)
+        inner = self.parts[1].layout()
+        if isinstance(inner, QBoxLayout):
+            down = QBoxLayout.Direction.TopToBottom
+            inner.setDirection(down if self.in_row else QBoxLayout.Direction.LeftToRight)
 
 
 class ReportsTab(QWidget):
@@ -282,17 +306,12 @@ class ReportsTab(QWidget):
         for way in ReportService.breakdowns("nl"):  # titled as in the PDF
             self.breakdown.addItem(way.title, way.key)
         self.breakdown.currentIndexChanged.connect(lambda _i: self._show_table())
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        # Ten columns side by side without scrolling on a 1366-pixel-wide screen.
+        # Ten columns side by side without scrolling from 1280 pixels wide: the names
+        # wrap and two-word headers take two lines when the room is short.
+        self.table = FittedTable(COLUMNS)
         self.table.setStyleSheet(
             "QTableWidget, QHeaderView::section { font-size: 10.5pt; padding: 2px 4px; }"
         )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setStretchLastSection(True)
         left = QVBoxLayout()
         left.addWidget(self.share_chart, 2)
         pick = QHBoxLayout()
@@ -305,7 +324,10 @@ class ReportsTab(QWidget):
         self.satisfaction = QFrame()
         self.satisfaction.setObjectName("card")
         grid = QGridLayout(self.satisfaction)
-        grid.addWidget(label("Tevredenheid", "welcome"), 0, 0, 1, 3)
+        grid.setContentsMargins(12, 8, 12, 8)
+        grid.setVerticalSpacing(2)
+        # The title beside the column heads: one line less, so the reports fit 1366x768.
+        grid.addWidget(label("Tevredenheid", "welcome", wrap=False), 0, 0)
         self.sat_labels: dict[str, Any] = {}
         rows = [
             ("ratings", "Aantal cijfers"),
@@ -316,29 +338,20 @@ class ReportsTab(QWidget):
             ("speed", "Snelheid (1–5)"),
             ("expertise", "Deskundigheid (1–5)"),
         ]
-        grid.addWidget(label("Deze periode", "muted", wrap=False), 1, 1)
-        grid.addWidget(label("Jaar eerder", "muted", wrap=False), 1, 2)
-        for i, (key, text) in enumerate(rows, start=2):
+        bottom = Qt.AlignmentFlag.AlignBottom
+        grid.addWidget(label("Deze periode", "muted", wrap=False), 0, 1, bottom)
+        grid.addWidget(label("Jaar eerder", "muted", wrap=False), 0, 2, bottom)
+        for i, (key, text) in enumerate(rows, start=1):
             now, then = label("–", None, wrap=False), label("–", "muted", wrap=False)
             grid.addWidget(label(text, None, wrap=False), i, 0)
             grid.addWidget(now, i, 1)
             grid.addWidget(then, i, 2)
             self.sat_labels[key] = (now, then)
-        self.channels = QTableWidget(0, 3)
-        self.channels.setHorizontalHeaderLabels(["Afspraken via", "Aantal", "Jaar eerder"])
-        self.channels.verticalHeader().setVisible(False)
-        self.channels.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        header = self.channels.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        right = QVBoxLayout()
-        right.addWidget(self.satisfaction)
+        self.channels = FittedTable(["Afspraken via", "Aantal", "Jaar eerder"])
+        right = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        right.addWidget(self.satisfaction, 0)
         right.addWidget(self.channels, 1)
-
-        middle = QHBoxLayout()
-        middle.addLayout(left, 2)
-        middle.addSpacing(12)
-        middle.addLayout(right, 1)
+        self.middle = Middle([left, right], stretches=[1, 0])
 
         self.pdf_button = button("PDF opslaan", "Ctrl+P", lambda: self._save_as("pdf"), self)
         self.csv_button = button(
@@ -355,11 +368,11 @@ class ReportsTab(QWidget):
         actions.addWidget(self.mail_button)
 
         page = QVBoxLayout(self)
-        page.setContentsMargins(16, 12, 16, 12)
-        page.setSpacing(10)
+        page.setContentsMargins(16, 10, 16, 8)
+        page.setSpacing(8)
         page.addWidget(bar)
         page.addLayout(tiles)
-        page.addLayout(middle, 1)
+        page.addWidget(self.middle, 1)
         page.addLayout(actions)
         self._preset_chosen(self.preset.currentText())
         self._enable(False)
@@ -481,6 +494,7 @@ class ReportsTab(QWidget):
                 if col:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.channels.setItem(row, col, item)
+        self.channels.fit()
         self._show_table()
 
     def _show_table(self) -> None:
@@ -494,7 +508,7 @@ class ReportsTab(QWidget):
             return key.partition("-W")[2] if section == "by_week" else key
 
         before = {match(r["key"]): r for r in prev.get(section, [])}
-        self.table.setHorizontalHeaderItem(0, QTableWidgetItem(self.breakdown.currentText()))
+        self.table.headers[0] = self.breakdown.currentText()
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             old = before.get(match(r["key"]))
@@ -518,6 +532,8 @@ class ReportsTab(QWidget):
                 if col == 4 and r["target_met"] is False:
                     item.setForeground(MISS)
                 self.table.setItem(i, col, item)
+        self.table.fit()
+        self.middle.arrange(self.middle.width())
 
     def rows_shown(self) -> list[list[str]]:
         """The table as text, as the team leader reads it (for tests and screen readers)."""

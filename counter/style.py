@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, time
 
-from PySide6.QtCore import QLocale
+from PySide6.QtCore import QLocale, QSize
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDateEdit,
@@ -111,6 +111,32 @@ def label(text: str = "", name: str | None = None, wrap: bool = True) -> QLabel:
     if name:
         widget.setObjectName(name)
     return widget
+
+
+class ReservedLabel(QLabel):
+    """A one-line label that keeps the room of ``widest`` whatever it shows ("Bijgewerkt
+    hh:mm:ss"): a new text never shifts its neighbours, and is whole even before Qt lays
+    the window out again (a screenshot taken at once)."""
+
+    def __init__(self, widest: str, name: str | None = None) -> None:
+        super().__init__("")
+        self.widest = widest
+        if name:
+            self.setObjectName(name)
+
+    def _reserved(self, hint: QSize) -> QSize:
+        m = self.contentsMargins()
+        metrics = self.fontMetrics()
+        extra = m.left() + m.right() + 2 * self.margin() + max(0, self.indent())
+        width = metrics.horizontalAdvance(self.widest) + extra
+        height = metrics.height() + m.top() + m.bottom() + 2 * self.margin()
+        return QSize(max(hint.width(), width), max(hint.height(), height))
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return self._reserved(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return self._reserved(super().minimumSizeHint())
 
 
 def say(target: QLabel, text: str, *, error: bool = False) -> None:

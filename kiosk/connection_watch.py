@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal
 
 from loket.errors import Unavailable
@@ -149,5 +150,9 @@ class ConnectionWatch(QObject):
         self.prober.idle.wait(timeout)
 
     def stop(self) -> None:
-        self.timer.stop()
-        self.prober.stop()
+        # Also called at exit (roles/demo_public.py), when Qt may have deleted the
+        # window and with it the timer and the thread already.
+        if shiboken6.isValid(self.timer):
+            self.timer.stop()
+        if shiboken6.isValid(self.prober):
+            self.prober.stop()

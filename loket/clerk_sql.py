@@ -1,40 +1,33 @@
-"""A clerk's cycle (call next, start, finish) in a few statements each.
+"""The clerk's cycle (call next, start, finish) in a few statements: what both databases
+share, and PostgreSQL's start and finish.
 
 The general queue engine (``loket.tickets``) loads ORM objects and checks every rule in
 Python; that is clear, but a cycle cost 31 statements and, for "call next", reading and
-ranking the whole waiting queue, again for every ticket another counter had locked.
-This module does the three transitions a clerk repeats all day in a handful of
-round trips, and hands anything unusual back to the engine (a refusal, an unknown
-number, a policy it has no SQL for), which then answers exactly as before:
+ranking the whole waiting queue. The fast paths do the three transitions a clerk repeats
+all day in a handful of statements and hand anything unusual back to the engine (a
+refusal, an unknown number, a policy without SQL), which then answers exactly as before:
 
-* **call next**: lock the counter, then one statement returns, for every service this
-  counter (and its clerk) may serve, the heads the scheduler can prefer: the walk-in
-  waiting longest, the due appointment waiting longest, the same two among those still
-  within the wait norm (the scheduler serves those before tickets already past it),
-  and the appointment due soonest within the early-call window. On PostgreSQL
-  each head is locked in the same statement (``FOR NO KEY UPDATE SKIP LOCKED``), so a
-  ticket another counter is calling is passed over and the next one comes up.
-  ``scheduler.dispatch.choose_next`` (or the configured policy) then picks among these
-  few rows. Within one service, one of those orders and one band of waiting (within
-  the norm, past it, past the hard limit) the scheduler's key only grows with the wait
-  (then the number decides), so the ticket it would pick from the whole queue is
-  always one of the heads: the choice stays exactly the scheduler's
-  (tests/loket/test_clerk_sql.py compares both on random queues). One more statement
-  marks the ticket called and records the event; on PostgreSQL that is one statement
-  with the event insert and ``pg_notify``.
+* **call next** reads, for every service this counter (and its clerk) may serve, only
+  the heads the scheduler can prefer (``GROUPS``): the walk-in waiting longest, the due
+  appointment waiting longest, the same two among those still within the wait norm
+  (the scheduler serves those before tickets already past it), and the appointment due
+  soonest within the early-call window. Within one service, one of those orders and one
+  band of waiting (within the norm, past it, past the hard limit) the scheduler's key
+  only grows with the wait (then the number decides), so the ticket it would pick from
+  the whole queue is always one of the heads. PostgreSQL locks the heads, ranks them by
+  the scheduler's key and calls the pick in one statement (``loket.call_next_pg``);
+  SQLite reads them in its write transaction and ``choose`` lets the policy pick
+  (``loket.clerk_sqlite``). tests/loket/test_clerk_sql.py compares both with the
+  scheduler on random queues.
 * **start** and **finish**: one ``UPDATE … RETURNING`` by the ticket's number, guarded
-  by its status, and one insert of the event (with ``pg_notify``).
-
-SQLite runs the same statements without row locks: the write transaction is
-``BEGIN IMMEDIATE`` (``loket.db``), so the whole call is one serial step.
-
-The heads hold row locks until the call commits (milliseconds); a counter calling at
-that very moment passes over them as over a ticket being called.
+  by its status, with the event (``at_once`` here on PostgreSQL: one autocommit
+  statement with ``pg_notify``; ``loket.clerk_sqlite.step`` on SQLite).
 """
 
 from __future__ import annotations
 
 import typing
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -44,7 +37,6 @@ from sqlalchemy import (
     DateTime,
     Integer,
     String,
-    Table,
     bindparam,
     text,
 )
@@ -55,8 +47,7 @@ from loket import config_cache, events, logging_setup, queue_state
 from loket.config_cache import Configuration
 from loket.db import Database, unavailable
 from loket.dispatch_policies import live_policy
-from loket.errors import IllegalTransition
-from loket.models import Appointment, Event, Ticket, TicketKind, TicketStatus
+from loket.models import TicketKind, TicketStatus
 from loket.tickets import Context, get_branch
 from loket.views import TicketView
 from scheduler import dispatch as policy
@@ -64,9 +55,6 @@ from scheduler import dispatch as policy
 # Policies whose pick from the whole queue is always one of the heads (see above).
 HEAD_POLICIES = frozenset({"loket", "longest_wait"})
 
-_TICKET = typing.cast(Table, Ticket.__table__)
-_EVENT = typing.cast(Table, Event.__table__)
-_APPOINTMENT = typing.cast(Table, Appointment.__table__)
 
 # Which tickets may be the scheduler's pick, per service: (condition, order). The
 # scheduler ranks a ticket that has waited past the norm below those still within it
@@ -163,29 +151,17 @@ heads AS (
 ){_OUTER}"""
 
 
-def _typed(sql: str) -> Any:
-    # No typed result columns: matching them by name cost more on every execution than
-    # the statement itself; SQLite's moments are parsed in ``_head`` (``_moment``).
-    return text(sql).bindparams(
-        bindparam("now", type_=DateTime()),
-        bindparam("early", type_=DateTime()),
-        bindparam("savable", type_=DateTime()),
-        bindparam("day", type_=Date()),
-    )
-
-
 @typing.overload
-def _moment(value: datetime | str) -> datetime: ...
+def moment(value: datetime | str) -> datetime: ...
 @typing.overload
-def _moment(value: None) -> None: ...
-def _moment(value: datetime | str | None) -> datetime | None:
+def moment(value: None) -> None: ...
+def moment(value: datetime | str | None) -> datetime | None:
     """A stored moment: PostgreSQL's driver gives a datetime, SQLite the text."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
 
 
-_HEADS = _typed(_heads_sql())
+HEADS_SQLITE = _heads_sql()
 DEFAULT_NORM_MINUTES = 5
-_NORMS: dict[str, int] = {}  # per database: the wait norm the last call read
 
 
 def _typed_step(sql: str) -> Any:
@@ -232,34 +208,61 @@ class Pick:
     policy_name: str
 
 
-def _head(row: Any, codes: dict[int, str]) -> Head:
-    issued_at, wait_from = _moment(row.issued_at), _moment(row.wait_from)
-    appointment_at = _moment(row.appointment_at)
-    appointment = row.kind == TicketKind.APPOINTMENT.value and appointment_at is not None
+def head_of(row: Any, codes: Mapping[int, str]) -> Head:
+    """A head from a row of the heads statement (``sqlite3.Row``)."""
+    issued_at, wait_from = moment(row["issued_at"]), moment(row["wait_from"])
+    appointment_at = moment(row["appointment_at"])
+    appointment = row["kind"] == TicketKind.APPOINTMENT.value and appointment_at is not None
     return Head(
-        service_id=row.service_id,
+        service_id=row["service_id"],
         waiting=queue_state.waiting_ticket(
-            row.id,
-            row.prefix,
-            row.sequence,
-            codes[row.service_id],
+            row["id"],
+            row["prefix"],
+            row["sequence"],
+            codes[row["service_id"]],
             appointment,
             issued_at,
             wait_from,
             appointment_at,
-            row.needs_assistance,
+            row["needs_assistance"],
         ),
-        speed=float(row.speed),
-        call_count=int(row.call_count or 0),
-        predicted_wait_seconds=row.predicted_wait_seconds,
-        appointment_id=row.appointment_id,
-        reference=row.reference,
-        transfer_note=row.transfer_note,
-        kind=str(row.kind),
+        speed=float(row["speed"]),
+        call_count=int(row["call_count"] or 0),
+        predicted_wait_seconds=row["predicted_wait_seconds"],
+        appointment_id=row["appointment_id"],
+        reference=row["reference"],
+        transfer_note=row["transfer_note"],
+        kind=str(row["kind"]),
         issued_at=issued_at,
         wait_from=wait_from,
         appointment_at=appointment_at,
     )
+
+
+def choose(
+    now: datetime,
+    counter_id: int,
+    heads: tuple[Head, ...],
+    *,
+    busy: str | None,
+    services: int,
+    norm_minutes: int,
+    policy_name: str,
+) -> Pick:
+    """The policy's pick among the heads (none while the counter holds a ticket)."""
+    chosen: Head | None = None
+    reason = ""
+    if busy is None and heads:
+        norm = timedelta(minutes=norm_minutes)
+        context = policy.CounterContext(
+            counter_id=counter_id, services={h.waiting.service: h.speed for h in heads}
+        )
+        rules = policy.DispatchPolicy(target=norm, limit=norm * 2)
+        decision = live_policy(policy_name)(context, [h.waiting for h in heads], now, rules)
+        if decision is not None:
+            chosen = next(h for h in heads if h.waiting.id == decision.ticket_id)
+            reason = decision.reason
+    return Pick(busy, services, heads, chosen, reason, policy_name)
 
 
 def _configuration(session: Session, service_ids: set[int]) -> Configuration:
@@ -278,181 +281,11 @@ def branch_id(session: Session, code: str) -> int:
     return branch.id if branch is not None else get_branch(session, code).id
 
 
-def pick(
-    session: Session, now: datetime, branch_id: int, counter_id: int, staff_id: int | None
-) -> Pick:
-    """The heads of this counter's queues and the policy's pick, in a SQLite write
-    transaction (PostgreSQL: ``loket.call_next_pg``)."""
-    early = now + policy.DispatchPolicy().early_call
-    key = str(session.get_bind().engine.url)
-    params = {
-        "now": now,
-        "early": early,
-        "day": now.date(),
-        "branch": branch_id,
-        "counter": counter_id,
-        "staff": staff_id,
-    }
-    # The norm is read by this statement itself (a change counts at once); the heads
-    # within the norm need it in advance: the last norm seen, checked against the row
-    # and asked again in the rare case it changed.
-    guess = _NORMS.get(key, DEFAULT_NORM_MINUTES)
-    savable = now - timedelta(minutes=guess)
-    rows = session.execute(_HEADS, {**params, "savable": savable}).all()
-    if rows and int(rows[0].wait_norm_minutes) != guess:
-        guess = _NORMS[key] = int(rows[0].wait_norm_minutes)
-        savable = now - timedelta(minutes=guess)
-        rows = session.execute(_HEADS, {**params, "savable": savable}).all()
-    if not rows:  # no municipality configured: the engine says so
-        return Pick(None, 0, (), None, "", "")
-    first = rows[0]
-    policy_name = str(first.dispatch_policy)
-    service_ids = {row.service_id for row in rows if row.id is not None}
-    codes = {i: s.code for i, s in _configuration(session, service_ids).services.items()}
-    # A ticket can head two orders (the longest waiting is still within the norm).
-    unique = {row.id: row for row in rows if row.id is not None}
-    heads = tuple(_head(row, codes) for row in unique.values())
-    chosen: Head | None = None
-    reason = ""
-    if first.busy is None and heads:
-        norm = timedelta(minutes=int(first.wait_norm_minutes))
-        context = policy.CounterContext(
-            counter_id=counter_id, services={h.waiting.service: h.speed for h in heads}
-        )
-        rules = policy.DispatchPolicy(target=norm, limit=norm * 2)
-        decision = live_policy(policy_name)(context, [h.waiting for h in heads], now, rules)
-        if decision is not None:
-            chosen = next(h for h in heads if h.waiting.id == decision.ticket_id)
-            reason = decision.reason
-    return Pick(first.busy, int(first.services or 0), heads, chosen, reason, policy_name)
-
-
-def _call_statement(
-    session: Session,
-    *,
-    now: datetime,
-    head: Head,
-    counter_id: int,
-    staff_id: int | None,
-    workstation: str,
-    branch_id: int,
-    data: dict[str, Any],
-) -> bool:
-    """Mark ``head`` called and record it; False (nothing changed) when it is no longer
-    waiting. BEGIN IMMEDIATE holds the database since the heads were read, so the counter
-    is still free and the ticket still waiting."""
-    called = session.execute(
-        _SQLITE_CALL,
-        {"ticket": head.waiting.id, "counter": counter_id, "staff": staff_id, "now": now},
-    )
-    if not getattr(called, "rowcount", 0):
-        return False
-    events.append_row(
-        session,
-        at=now,
-        kind="ticket.called",
-        staff_id=staff_id,
-        workstation=workstation,
-        branch_id=branch_id,
-        ticket_id=head.waiting.id,
-        appointment_id=head.appointment_id,
-        counter_id=counter_id,
-        data=data,
-    )
-    return True
-
-
-# Marking a ticket called, by id, only while it waits.
-_CALL_UPDATE = """UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
-    call_count = call_count + 1, last_called_at = :now,
-    first_called_at = COALESCE(first_called_at, :now)
-  WHERE id = :ticket AND status = 'waiting'"""
-
-_SQLITE_CALL = text(_CALL_UPDATE).bindparams(
-    bindparam("now", type_=DateTime()), bindparam("staff", type_=Integer())
-)
-
-
-def call_next(
-    session: Session, ctx: Context, branch_code: str, counter_number: int
-) -> tuple[TicketView | None, str] | None:
-    """The fast "call next"; None when the engine should answer instead (an unknown
-    branch or counter, a counter without services, a policy without a head query,
-    nobody to call: the engine says why)."""
-    now, staff_id, workstation = ctx.now, ctx.actor.staff_id, ctx.actor.workstation
-    cache = config_cache.cache_for(session.get_bind().engine.url)
-    config = cache.get(session)
-    branch = config.branches.get(branch_code)
-    counter = config.counters.get((branch.id, counter_number)) if branch else None
-    if branch is None or counter is None:
-        return None
-    found = pick(session, now, branch.id, counter.id, staff_id)
-    if found.policy_name == "":  # the counter is gone, or no municipality: the engine
-        cache.invalidate()
-        return None
-    if found.busy is not None:
-        raise IllegalTransition(
-            f"Balie {counter_number} heeft {found.busy} nog; rond dat eerst af."
-        )
-    if found.services == 0:
-        cache.invalidate()  # switched off or re-equipped: the engine says so
-    if found.policy_name not in HEAD_POLICIES or found.chosen is None:
-        return None
-    head = found.chosen
-    waited = int((now - head.wait_from).total_seconds())
-    data: dict[str, Any] = {
-        "number": head.waiting.number,
-        "service": head.waiting.service,
-        "kind": head.kind,
-        "status": TicketStatus.CALLED.value,
-        "counter": counter_number,
-        "call_count": head.call_count + 1,
-        "waited_seconds": max(0, waited),
-        "predicted_wait_seconds": head.predicted_wait_seconds,
-        "reason": found.reason,
-        "manual": False,
-    }
-    if not _call_statement(
-        session,
-        now=now,
-        head=head,
-        counter_id=counter.id,
-        staff_id=staff_id,
-        workstation=workstation,
-        branch_id=branch.id,
-        data=data,
-    ):
-        return None
-    service = config.services[head.service_id]
-    view = TicketView(
-        id=head.waiting.id,
-        number=head.waiting.number,
-        branch=branch.code,
-        service=service.code,
-        service_name=service.name_nl,
-        service_names=dict(service.names),
-        kind=head.kind,
-        status=TicketStatus.CALLED.value,
-        issued_at=head.issued_at,
-        wait_from=head.wait_from,
-        appointment_at=head.appointment_at,
-        called_at=now,
-        counter=counter_number,
-        call_count=head.call_count + 1,
-        predicted_wait_minutes=minutes(head.predicted_wait_seconds),
-        needs_assistance=head.waiting.needs_assistance,
-        appointment_reference=head.reference,
-        transfer_note=head.transfer_note,
-        reason=found.reason,
-    )
-    return view, found.reason
-
-
 def minutes(seconds: int | None) -> int | None:
     return round(seconds / 60) if seconds is not None else None
 
 
-def _parse_number(number: str) -> tuple[str, int] | None:
+def parse_number(number: str) -> tuple[str, int] | None:
     """("A", 12) for "A 12" or "a12"; None for anything the engine should refuse."""
     cleaned = number.replace(" ", "").upper()
     prefix = cleaned.rstrip("0123456789")
@@ -471,110 +304,6 @@ _STEP_UPDATE = """UPDATE ticket SET status = :after, {assign}
     predicted_wait_seconds, needs_assistance, appointment_id, transfer_note"""
 _START_ASSIGN = "started_at = :now, staff_id = COALESCE(:staff, staff_id)"
 _FINISH_ASSIGN = "finished_at = :now, outcome = :outcome"
-
-# SQLite: the same update, then the event, in one short BEGIN IMMEDIATE transaction;
-# statements built once (building them per call cost more than running them).
-_STEP = {
-    None: _typed_step(_STEP_UPDATE.format(assign=_START_ASSIGN)),
-    "finish": _typed_step(_STEP_UPDATE.format(assign=_FINISH_ASSIGN)),
-}
-_REFERENCE_OF = text("SELECT reference FROM appointment WHERE id = :id")
-_COMPLETE_APPOINTMENT = text("UPDATE appointment SET status = 'completed' WHERE id = :id")
-
-
-def _step(
-    session: Session, ctx: Context, branch_code: str, number: str, outcome: str | None
-) -> TicketView | None:
-    """ "start" (``outcome`` None) or "finish" on SQLite (or any session): None, with
-    nothing changed, when the engine should answer (unknown branch or number, another
-    status)."""
-    now, staff_id, workstation = ctx.now, ctx.actor.staff_id, ctx.actor.workstation
-    cache = config_cache.cache_for(session.get_bind().engine.url)
-    branch = cache.get(session).branches.get(branch_code)
-    parsed = _parse_number(number)
-    if branch is None or parsed is None:
-        return None
-    after = TicketStatus.SERVING if outcome is None else TicketStatus.DONE
-    row = session.execute(
-        _STEP[None if outcome is None else "finish"],
-        {
-            "after": after.value,
-            "before": (TicketStatus.CALLED if outcome is None else TicketStatus.SERVING).value,
-            "branch": branch.id,
-            "day": now.date(),
-            "prefix": parsed[0],
-            "sequence": parsed[1],
-            "now": now,
-            "staff": staff_id or None,
-            "outcome": outcome,
-        },
-    ).first()
-    if row is None:
-        return None
-    config = _configuration(session, {row.service_id})
-    service = config.services[row.service_id]
-    counter = config.counters_by_id.get(row.counter_id) if row.counter_id else None
-    number_text = f"{row.prefix} {row.sequence}"
-    data: dict[str, Any] = {
-        "number": number_text,
-        "service": service.code,
-        "kind": str(row.kind),
-        "status": after.value,
-    }
-    reference = None
-    if row.appointment_id is not None:
-        if outcome is not None:
-            session.execute(_COMPLETE_APPOINTMENT, {"id": row.appointment_id})
-        reference = session.scalar(_REFERENCE_OF, {"id": row.appointment_id})
-    if outcome is not None:
-        started = _moment(row.started_at) or now
-        data["outcome"] = outcome
-        data["served_seconds"] = int((now - started).total_seconds())
-    events.append_row(
-        session,
-        at=now,
-        kind="ticket.started" if outcome is None else "ticket.finished",
-        staff_id=staff_id,
-        workstation=workstation,
-        branch_id=row.branch_id,
-        ticket_id=row.id,
-        appointment_id=row.appointment_id,
-        counter_id=row.counter_id,
-        data=data,
-    )
-    return TicketView(
-        id=row.id,
-        number=number_text,
-        branch=branch.code,
-        service=service.code,
-        service_name=service.name_nl,
-        service_names=dict(service.names),
-        kind=str(row.kind),
-        status=after.value,
-        issued_at=_moment(row.issued_at),
-        wait_from=_moment(row.wait_from),
-        appointment_at=_moment(row.appointment_at),
-        called_at=_moment(row.last_called_at),
-        counter=counter.number if counter else None,
-        call_count=int(row.call_count or 0),
-        predicted_wait_minutes=minutes(row.predicted_wait_seconds),
-        needs_assistance=bool(row.needs_assistance),
-        appointment_reference=reference,
-        transfer_note=row.transfer_note,
-    )
-
-
-def start(session: Session, ctx: Context, branch_code: str, number: str) -> TicketView | None:
-    """The fast "start": None when the engine should answer (see ``_step``)."""
-    return _step(session, ctx, branch_code, number, None)
-
-
-def finish(
-    session: Session, ctx: Context, branch_code: str, number: str, outcome: str
-) -> TicketView | None:
-    """The fast "finish" with a known outcome: None when the engine should answer."""
-    return _step(session, ctx, branch_code, number, outcome)
-
 
 # -- PostgreSQL: start and finish as one autocommit statement each -----------------------
 
@@ -627,14 +356,10 @@ def at_once(
     db: Database, ctx: Context, branch_code: str, number: str, outcome: str | None
 ) -> TicketView | None:
     """ "start" (``outcome`` None) or "finish" as one statement in its own transaction on
-    PostgreSQL (autocommit: no BEGIN, no COMMIT round trip), or one ``BEGIN IMMEDIATE``
-    transaction on SQLite. None, with nothing changed, when the engine should answer."""
-    if db.is_sqlite:
-        with db.write() as session:
-            if outcome is None:
-                return start(session, ctx, branch_code, number)
-            return finish(session, ctx, branch_code, number, outcome)
-    parsed = _parse_number(number)
+    PostgreSQL (autocommit: no BEGIN, no COMMIT round trip; SQLite:
+    ``loket.clerk_sqlite.step``). None, with nothing changed, when the engine should
+    answer."""
+    parsed = parse_number(number)
     if parsed is None:
         return None
     try:

@@ -109,6 +109,14 @@ class ConfigCache:
                 self._current = current
         return current
 
+    def peek(self) -> Configuration | None:
+        """The configuration while it is fresh, without a session; else None."""
+        with self._lock:
+            current = self._current
+        if current is None or time.monotonic() - current.loaded_at > MAX_AGE:
+            return None
+        return current
+
     def invalidate(self) -> None:
         with self._lock:
             self._current = None

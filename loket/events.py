@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypedDict
 
-from sqlalchemy import DateTime, bindparam, text
 from sqlalchemy import event as sa_event
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from loket import config_cache, logging_setup
+from loket import config_cache
 from loket.config_cache import CONFIG_EVENTS
 from loket.models import Event
 
@@ -48,7 +47,8 @@ EVENT_COLUMNS = (
     "workstation",
     "data",
 )
-_INSERTED = EVENT_COLUMNS[1:]  # the id comes from the database
+INSERTED_COLUMNS = EVENT_COLUMNS[1:]  # the id comes from the database
+_INSERTED = INSERTED_COLUMNS
 
 
 def record_of(row: Sequence[Any]) -> EventRecord:
@@ -102,59 +102,6 @@ def insert_cte_sql(rows: str, name: str = "event", returning: str = "id") -> str
         f"{name} AS (\n  INSERT INTO event ({', '.join(_INSERTED)})\n{rows}\n"
         f"  RETURNING {returning})"
     )
-
-
-_ROW_VALUES = ", ".join(f":{column}" for column in _INSERTED)
-
-
-def _typed_insert(sql: str) -> Any:
-    return text(sql).bindparams(bindparam("at", type_=DateTime()))
-
-
-# Built once: constructing an insert with its values for every event cost more than
-# running it, inside the clerk's short write transaction.
-_APPEND_ROW = {
-    "sqlite": _typed_insert(
-        f"INSERT INTO event ({', '.join(_INSERTED)}) VALUES ({_ROW_VALUES}) RETURNING id"
-    ),
-    "postgresql": _typed_insert(
-        f"WITH {insert_cte_sql('  SELECT ' + _ROW_VALUES.replace(':data', 'CAST(:data AS JSON)'))}"
-        f"\nSELECT event.id, {notify_sql('event.id')} FROM event"
-    ),
-}
-
-
-def append_row(
-    session: Session,
-    *,
-    at: datetime,
-    kind: str,
-    staff_id: int | None,
-    workstation: str,
-    branch_id: int | None,
-    ticket_id: int | None,
-    appointment_id: int | None,
-    counter_id: int | None,
-    data: dict[str, Any],
-) -> int:
-    """``append`` without an ORM object, for the clerk's fast path: one prebuilt
-    statement, the insert and on PostgreSQL the notification; the event's id. Not for
-    configuration events (those reload the configuration cache: ``append``). The
-    event goes to the log at commit, like every other."""
-    columns: dict[str, Any] = {
-        "kind": kind,
-        "branch_id": branch_id,
-        "ticket_id": ticket_id,
-        "appointment_id": appointment_id,
-        "counter_id": counter_id,
-        "staff_id": staff_id,
-        "workstation": workstation,
-    }
-    statement = _APPEND_ROW[session.get_bind().dialect.name]
-    params = {**columns, "at": at, "data": json.dumps(data)}
-    event_id = int(session.execute(statement, params).scalar_one())
-    logging_setup.log_at_commit(session, [logged(event_id, **columns, data=data)])
-    return event_id
 
 
 def logged(event_id: int, **columns: Any) -> Event:

@@ -349,6 +349,18 @@ class Ticket(Base):
         UniqueConstraint("branch_id", "day", "prefix", "sequence"),
         # The head of each service's queue for "call next" (loket.clerk_sql, 0012).
         Index("ix_ticket_queue", "branch_id", "day", "status", "service_id", "wait_from"),
+        # The appointments among them, for the heads "due longest" and "due soonest"
+        # (0015): without it those read every waiting walk-in of the service.
+        Index(
+            "ix_ticket_appointments",
+            "branch_id",
+            "day",
+            "status",
+            "service_id",
+            "appointment_at",
+            postgresql_where=text("kind = 'appointment'"),
+            sqlite_where=text("kind = 'appointment'"),
+        ),
         # A counter holds one ticket at a time: the database says so, whatever the
         # snapshot a concurrent "call next" read (loket.clerk_sql, 0015).
         Index(

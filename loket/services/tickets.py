@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
-from loket import call_next_pg, clerk_sql, issue_sql, staff, tickets
+from loket import call_next_pg, clerk_sql, clerk_sqlite, issue_sql, staff, tickets
 from loket.models import Ticket
 from loket.services.base import ServiceBase
 from loket.tickets import Context
@@ -78,22 +78,17 @@ class TicketService(ServiceBase):
 
     def call_next_or_why(self, branch: str, counter: int) -> tuple[TicketView | None, str]:
         """The called ticket and why it was chosen, or None and why nobody was called."""
-        if not self.db.is_sqlite:
-            # One statement, in autocommit (loket.call_next_pg); the engine answers
-            # whatever it hands back (nobody to call, a counter without services).
-            self.require("serve")
-            self._zone_fresh()
-            called = call_next_pg.call_next(self.db, self._ctx(), branch, counter)
-            if called is not None:
-                return called
+        # One statement in autocommit (PostgreSQL: loket.call_next_pg) or one short
+        # transaction on the driver (SQLite: loket.clerk_sqlite); the engine answers
+        # whatever they hand back (nobody to call, a counter without services).
+        self.require("serve")
+        self._zone_fresh()
+        fast = clerk_sqlite if self.db.is_sqlite else call_next_pg
+        called = fast.call_next(self.db, self._ctx(), branch, counter)
+        if called is not None:
+            return called
 
         def run(session: Session, ctx: Context) -> tuple[TicketView | None, str]:
-            # SQLite: a few statements by the counter's queue heads (loket.clerk_sql);
-            # the engine answers whatever that path hands back.
-            if self.db.is_sqlite:
-                fast = clerk_sql.call_next(session, ctx, branch, counter)
-                if fast is not None:
-                    return fast
             b = tickets.get_branch(session, branch)
             ticket, reason = tickets.call_next(
                 session, ctx, b, tickets.get_counter(session, b, counter)
@@ -134,7 +129,7 @@ class TicketService(ServiceBase):
     def start(self, branch: str, number: str) -> TicketView:
         # One statement (PostgreSQL) or one short transaction; the engine explains a refusal.
         self.require("serve")
-        fast = clerk_sql.at_once(self.db, self._ctx(), branch, number, None)
+        fast = self._step(branch, number, None)
         if fast is not None:
             return fast
         return self._on_ticket(branch, number, tickets.start)
@@ -142,10 +137,16 @@ class TicketService(ServiceBase):
     def finish(self, branch: str, number: str, outcome: str = "helped") -> TicketView:
         self.require("serve")
         if outcome in tickets.OUTCOMES:
-            fast = clerk_sql.at_once(self.db, self._ctx(), branch, number, outcome)
+            fast = self._step(branch, number, outcome)
             if fast is not None:
                 return fast
         return self._on_ticket(branch, number, lambda s, c, t: tickets.finish(s, c, t, outcome))
+
+    def _step(self, branch: str, number: str, outcome: str | None) -> TicketView | None:
+        """The fast "start" (``outcome`` None) or "finish"; None: the engine answers."""
+        if self.db.is_sqlite:
+            return clerk_sqlite.step(self.db, self._ctx(), branch, number, outcome)
+        return clerk_sql.at_once(self.db, self._ctx(), branch, number, outcome)
 
     def no_show(self, branch: str, number: str) -> TicketView:
         return self._on_ticket(branch, number, tickets.no_show)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 
 from counter.manager import ManagerWindow
 from counter.manager_reports import period_for
+from kiosk.fit_check import settle
 from loket.services import Loket
 from tests.counter.test_workstation import shot
 from tests.loket.reports_day import BRANCH, WEEK, drive_known_week
@@ -67,11 +68,14 @@ def test_the_reports_tab_shows_the_known_week(qtbot, sqlite_loket: Loket, tmp_pa
     for i in range(tab.breakdown.count()):  # each one names a part of the report's figures
         tab.breakdown.setCurrentIndex(i)
         header = tab.table.horizontalHeaderItem(0)
-        assert header is not None and header.text() == tab.breakdown.itemText(i)
+        # A two-word title may be shown on two lines when the room is short.
+        assert header is not None
+        assert header.text().replace("\n", " ") == tab.breakdown.itemText(i)
         assert len(tab.rows_shown()) == len(tab.data["current"][tab.breakdown.itemData(i)])
     tab.breakdown.setCurrentIndex(tab.breakdown.findData("groups"))
     header = tab.table.horizontalHeaderItem(0)
-    assert header is not None and header.text() == "Per soort bezoek"
+    assert header is not None and header.text().replace("\n", " ") == "Per soort bezoek"
+    settle()  # the picture as the team leader sees it, laid out
     shot(window, "manager-rapportages-groepen")
     assert [r[:5] for r in tab.rows_shown()] == [
         ["Zonder afspraak", "7", "3", "3", "33,3%"],
@@ -85,6 +89,7 @@ def test_the_reports_tab_shows_the_known_week(qtbot, sqlite_loket: Loket, tmp_pa
     assert channels["Balie, vervolgafspraak"] == "1" and channels["Online"] == "1"
 
     tab.breakdown.setCurrentIndex(tab.breakdown.findData("by_hour"))
+    settle()
     shot(window, "manager-rapportages")
 
     tab.save("csv", tmp_path / "week.csv")

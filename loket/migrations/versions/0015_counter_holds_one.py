@@ -1,4 +1,5 @@
-"""ticket: a counter holds one ticket at a time, enforced by a unique index
+"""ticket: a counter holds one ticket at a time (a unique index); an index on the
+waiting appointments
 
 Revision ID: 0015
 Revises: 0014
@@ -9,6 +10,10 @@ counter holds nothing in the snapshot it started with. Two clerks calling at one
 at the same moment would each see it free; this index makes the second call fail
 instead of giving the counter two tickets. Per day, as the engine's own check: a ticket
 left called on an earlier day does not block the counter.
+
+``ix_ticket_appointments`` serves the heads "due appointment waiting longest" and "due
+soonest": without it each read every waiting ticket of the service (at 5,000 waiting a
+call took three times the raw cycle).
 
 A database that already has two held tickets at one counter on one day (it cannot
 happen through Loket; a hand edit could) keeps the most recently called one; the
@@ -59,5 +64,15 @@ def upgrade() -> None:
     )
 
 
+    op.create_index(
+        "ix_ticket_appointments",
+        "ticket",
+        ["branch_id", "day", "status", "service_id", "appointment_at"],
+        postgresql_where=sa.text("kind = 'appointment'"),
+        sqlite_where=sa.text("kind = 'appointment'"),
+    )
+
+
 def downgrade() -> None:
+    op.drop_index("ix_ticket_appointments", table_name="ticket")
     op.drop_index("uq_ticket_counter_holds_one", table_name="ticket")
