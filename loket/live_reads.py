@@ -7,22 +7,25 @@ the counters' services, the speeds at the staffed counters (``loket_counter_spee
 the bookings still to come and the day's plan. Read one statement each through
 SQLAlchemy they were half the cost of issuing a ticket at 5,000 waiting: eight round
 trips, eight times the ORM's execution and result machinery. Here they come as one row
-of JSON arrays from one statement on the driver's cursor (psycopg prepares it after a
-few runs). The values are the same: numbers as PostgreSQL writes them (the shortest
-text that reads back to the same double), moments as ISO text read with
-``datetime.fromisoformat``. Orders are fixed (counter, then event), where the separate
-reads left them to the plan.
+of JSON arrays from one statement, sent as written (``exec_driver_sql``: nothing to
+compile; psycopg prepares it after a few runs). The values are the same: numbers as
+PostgreSQL writes them (the shortest text that reads back to the same double), moments
+as ISO text read with ``datetime.fromisoformat``. Orders are fixed (counter, then
+event), where the separate reads left them to the plan.
 
 SQLite keeps the separate reads (no round trips to save there).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy.exc import DBAPIError
 
 # Events that show a counter is in use and by whom (``loket.queue_state._PRESENCE_KINDS``).
 PRESENCE_KINDS = (
@@ -76,6 +79,29 @@ _SQL = f"""SELECT
   WHERE p.day = %(day)s ORDER BY p.version DESC LIMIT 1)"""
 
 
+@contextmanager
+def driver_errors(connection: Connection, statement: str) -> Iterator[None]:
+    """A driver error on the driver's own cursor raised as SQLAlchemy raises it (the
+    connection invalidated when it is gone), so a service answers ``Unavailable`` as for
+    any other read (``loket.db``)."""
+    dbapi = connection.dialect.loaded_dbapi
+    try:
+        yield
+    except dbapi.Error as exc:
+        gone = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
+        if gone:
+            connection.invalidate(exc)
+        raise DBAPIError.instance(
+            statement,
+            None,
+            exc,
+            dbapi.Error,
+            hide_parameters=True,
+            connection_invalidated=gone,
+            dialect=connection.dialect,
+        ) from exc
+
+
 def _moment(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
@@ -106,22 +132,18 @@ class SmallReads:
 def read(connection: Connection, branch_id: int, now: datetime) -> SmallReads:
     """The small reads for the branch at ``now`` in one statement (PostgreSQL)."""
     since = datetime.combine(now.date(), datetime.min.time())
-    cursor = connection.connection.cursor()
-    try:
-        cursor.execute(
-            _SQL,
-            {
-                "branch": branch_id,
-                "day": now.date(),
-                "since": since,
-                "from": now - timedelta(minutes=15),
-                "until": now + timedelta(hours=3),
-            },
-        )
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
-    assert row is not None
+    # Through SQLAlchemy (no statement to build): a dropped connection is found and
+    # reported as for any other read, and this is a transaction's first statement.
+    row = connection.exec_driver_sql(
+        _SQL,
+        {
+            "branch": branch_id,
+            "day": now.date(),
+            "since": since,
+            "from": now - timedelta(minutes=15),
+            "until": now + timedelta(hours=3),
+        },
+    ).one()
     means, at_counters, presence, logouts, equipment, speeds, upcoming = (
         value or [] for value in row[:7]
     )

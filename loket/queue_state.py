@@ -219,12 +219,13 @@ def _waiting_pg(
 ) -> list[tuple[int, int, int, int]]:
     """Every ticket waiting today on PostgreSQL, by id: (service id, microseconds from
     ``now`` to its waiting since, 1 for an appointment with a time, id)."""
-    cursor = connection.connection.cursor(binary=True)
-    try:
-        cursor.execute(_WAITING_PG, (now, branch_id, day, exclude))
-        rows = list(cursor.fetchall())
-    finally:
-        cursor.close()
+    with live_reads.driver_errors(connection, _WAITING_PG):
+        cursor = connection.connection.cursor(binary=True)
+        try:
+            cursor.execute(_WAITING_PG, (now, branch_id, day, exclude))
+            rows = list(cursor.fetchall())
+        finally:
+            cursor.close()
     rows.sort(key=_ID)
     return rows
 
@@ -241,15 +242,16 @@ def _waiting_rows(
 ) -> list[tuple[int, datetime | str, int, int]]:
     name = connection.dialect.name
     # PostgreSQL: in binary (a moment as its 8 bytes, not text to parse).
-    cursor = connection.connection.cursor(**({} if name == "sqlite" else {"binary": True}))
-    try:
-        cursor.execute(
-            _WAITING_BY_DRIVER[name],
-            (branch_id, day.isoformat() if name == "sqlite" else day, exclude),
-        )
-        rows = list(cursor.fetchall())
-    finally:
-        cursor.close()
+    with live_reads.driver_errors(connection, _WAITING_BY_DRIVER[name]):
+        cursor = connection.connection.cursor(**({} if name == "sqlite" else {"binary": True}))
+        try:
+            cursor.execute(
+                _WAITING_BY_DRIVER[name],
+                (branch_id, day.isoformat() if name == "sqlite" else day, exclude),
+            )
+            rows = list(cursor.fetchall())
+        finally:
+            cursor.close()
     if name != "sqlite":
         rows.sort(key=_ID)
     return rows

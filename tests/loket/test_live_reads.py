@@ -8,9 +8,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, event, select, text
+from sqlalchemy.pool import NullPool
 
 from loket import live_reads, queue_state
+from loket.errors import Unavailable
 from loket.events import Actor
 from loket.models import Staff
 from loket.services import Loket
@@ -123,3 +125,40 @@ def test_the_offset_in_microseconds_is_exact_for_any_moment(loket: Loket) -> Non
         ).all()
     assert len({m for m, _us in rows}) > 4900
     assert [us for _m, us in rows] == [(m - now) // timedelta(microseconds=1) for m, _us in rows]
+
+
+def test_a_driver_error_on_the_drivers_cursor_is_unavailable(loket: Loket) -> None:
+    """Any error of a read on the driver's own cursor (here: division by zero) reaches
+    the services as SQLAlchemy's, so they answer ``Unavailable``, not a traceback."""
+    if loket.db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    with pytest.raises(Unavailable), loket.db.read() as session:
+        connection = session.connection()
+        with live_reads.driver_errors(connection, "SELECT 1 / 0"):
+            cursor = connection.connection.cursor()
+            cursor.execute("SELECT 1 / 0")
+
+
+def test_a_connection_lost_between_the_reads_is_unavailable_not_a_crash(loket: Loket) -> None:
+    """The waiting tickets are read on the driver's cursor: when the server drops the
+    connection just before, the kiosk gets the plain ``Unavailable`` (its calm screen)
+    and the next ticket goes through on a fresh connection."""
+    if loket.db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    loket.issue_ticket("dalfsen", "paspoort")
+    killer = create_engine(loket.db.engine.url, poolclass=NullPool)
+
+    def drop_after_small_reads(conn, cursor, statement, *_rest):  # type: ignore[no-untyped-def]
+        if "json_agg" in statement:
+            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+            with killer.connect() as other:
+                other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+
+    event.listen(loket.db.engine, "after_cursor_execute", drop_after_small_reads)
+    try:
+        with pytest.raises(Unavailable):
+            loket.issue_ticket("dalfsen", "paspoort")
+    finally:
+        event.remove(loket.db.engine, "after_cursor_execute", drop_after_small_reads)
+        killer.dispose()
+    assert loket.issue_ticket("dalfsen", "paspoort").number == "A 2"
