@@ -21,7 +21,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from itertools import islice
+from operator import lt
 from typing import Any
 
 from sqlalchemy import Connection
@@ -40,6 +42,10 @@ PRESENCE_KINDS = (
 )
 
 _KINDS = ", ".join(f"'{kind}'" for kind in PRESENCE_KINDS)
+# A moment as whole microseconds from now: ``date_part('epoch', interval)`` is a double
+# within far less than a microsecond of the exact seconds, so times 10**6, rounded, it
+# is exact (tests/loket/test_live_reads.py checks 5,000 random moments).
+OFFSET_US = "round(date_part('epoch', {moment} - {now}) * 1000000)::int8"
 
 _SQL = f"""SELECT
  (SELECT json_agg(json_build_array(s.id, s.code, s.duration_minutes,
@@ -76,7 +82,18 @@ _SQL = f"""SELECT
     AND a.start >= %(from)s AND a.start < %(until)s),
  (SELECT json_build_array(p.coverage, b.code)
   FROM stored_plan p JOIN branch b ON b.id = %(branch)s
-  WHERE p.day = %(day)s ORDER BY p.version DESC LIMIT 1)"""
+  WHERE p.day = %(day)s ORDER BY p.version DESC LIMIT 1),
+ w.services, w.offsets, w.ids, w.timed
+FROM (
+  SELECT array_agg(service_id) FILTER (WHERE NOT timed) AS services,
+    array_agg(offset_us) FILTER (WHERE NOT timed) AS offsets,
+    array_agg(id) FILTER (WHERE NOT timed) AS ids,
+    array_agg(id) FILTER (WHERE timed) AS timed
+  FROM (SELECT service_id, {OFFSET_US.format(moment="wait_from", now="%(now)s")} AS offset_us,
+          id, kind = 'appointment' AND appointment_at IS NOT NULL AS timed
+        FROM ticket
+        WHERE branch_id = %(branch)s AND day = %(waiting_day)s AND status = 'waiting'
+          AND id <> %(exclude)s) q) w"""
 
 
 @contextmanager
@@ -100,6 +117,19 @@ def driver_errors(connection: Connection, statement: str) -> Iterator[None]:
             connection_invalidated=gone,
             dialect=connection.dialect,
         ) from exc
+
+
+def by_id(
+    service_ids: list[int], offsets: list[int], ids: list[int]
+) -> tuple[list[int], list[int]]:
+    """The columns in the order the tickets came (by id). The arrays come in the order
+    the server scanned them: the table's (mostly by id already, checked in one pass) or
+    ix_ticket_queue's (a run per service, which the sort merges); sorting here costs
+    less than the server's sort of every waiting ticket."""
+    if all(map(lt, ids, islice(ids, 1, None))):
+        return service_ids, offsets
+    order = sorted(range(len(ids)), key=ids.__getitem__)
+    return list(map(service_ids.__getitem__, order)), list(map(offsets.__getitem__, order))
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -127,23 +157,49 @@ class SmallReads:
     upcoming: list[tuple[str, datetime]]
     # The branch's part of the day's current plan ({} without one)
     coverage: dict[str, Any]
+    # The waiting tickets, when read with the rest (PostgreSQL): the walk-ins (and
+    # appointments without a time) as columns in the order they came (by id: service
+    # ids, microseconds from now to their waiting since), and the ids of the
+    # appointments with a time
+    waiting: WaitingColumns | None = None
 
 
-def read(connection: Connection, branch_id: int, now: datetime) -> SmallReads:
-    """The small reads for the branch at ``now`` in one statement (PostgreSQL)."""
+@dataclass(frozen=True)
+class WaitingColumns:
+    service_ids: list[int]
+    offsets: list[int]
+    timed: list[int]
+
+
+def read(
+    connection: Connection,
+    branch_id: int,
+    now: datetime,
+    day: date | None = None,
+    exclude: int = -1,
+) -> SmallReads:
+    """The small reads for the branch at ``now`` and the tickets waiting on ``day``
+    (today) but ``exclude``, in one statement (PostgreSQL). On the driver's cursor, in
+    binary: the waiting tickets come as arrays, no row per ticket to build."""
     since = datetime.combine(now.date(), datetime.min.time())
-    # Through SQLAlchemy (no statement to build): a dropped connection is found and
-    # reported as for any other read, and this is a transaction's first statement.
-    row = connection.exec_driver_sql(
-        _SQL,
-        {
-            "branch": branch_id,
-            "day": now.date(),
-            "since": since,
-            "from": now - timedelta(minutes=15),
-            "until": now + timedelta(hours=3),
-        },
-    ).one()
+    params = {
+        "branch": branch_id,
+        "day": now.date(),
+        "since": since,
+        "from": now - timedelta(minutes=15),
+        "until": now + timedelta(hours=3),
+        "now": now,
+        "waiting_day": day or now.date(),
+        "exclude": exclude,
+    }
+    with driver_errors(connection, _SQL):
+        cursor = connection.connection.cursor(binary=True)
+        try:
+            cursor.execute(_SQL, params)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    assert row is not None
     means, at_counters, presence, logouts, equipment, speeds, upcoming = (
         value or [] for value in row[:7]
     )
@@ -152,6 +208,8 @@ def read(connection: Connection, branch_id: int, now: datetime) -> SmallReads:
     if plan is not None:
         whole, code = plan
         coverage = dict((whole or {}).get(code, {}))
+    service_ids, offsets, ids, timed = (value or [] for value in row[8:12])
+    service_ids, offsets = by_id(service_ids, offsets, ids)
     return SmallReads(
         means=[(i, c, m, n, p) for i, c, m, n, p in means],
         at_counters=[(t, s, c, _moment(a), _moment(b)) for t, s, c, a, b in at_counters],
@@ -161,4 +219,5 @@ def read(connection: Connection, branch_id: int, now: datetime) -> SmallReads:
         speeds=[(c, s, v) for c, s, v in speeds],
         upcoming=[(c, datetime.fromisoformat(a)) for c, a in upcoming],
         coverage=coverage,
+        waiting=WaitingColumns(service_ids, offsets, timed),
     )

@@ -203,38 +203,6 @@ _WAITING_BY_DRIVER = {
 
 
 _ID = itemgetter(3)
-# PostgreSQL gives each ticket's moment as whole microseconds from now (for
-# ``scheduler.prediction.WalkIns``): ``date_part('epoch', interval)`` is a double within
-# far less than a microsecond of the exact seconds, so times 10**6, rounded, they are
-# exact. No datetime per ticket, and the replay's minutes follow in C.
-OFFSET_US_PG = "round(date_part('epoch', {moment} - {now}) * 1000000)::int8"
-_WAITING_PG = f"""SELECT service_id, {OFFSET_US_PG.format(moment="wait_from", now="%s")},
-  CASE WHEN kind = 'appointment' AND appointment_at IS NOT NULL THEN 1 ELSE 0 END, id
-FROM ticket
-WHERE branch_id = %s AND day = %s AND status = 'waiting' AND id <> %s"""
-
-
-def _waiting_pg(
-    connection: Connection, branch_id: int, day: date, exclude: int, now: datetime
-) -> list[tuple[int, int, int, int]]:
-    """Every ticket waiting today on PostgreSQL, by id: (service id, microseconds from
-    ``now`` to its waiting since, 1 for an appointment with a time, id)."""
-    with live_reads.driver_errors(connection, _WAITING_PG):
-        cursor = connection.connection.cursor(binary=True)
-        try:
-            cursor.execute(_WAITING_PG, (now, branch_id, day, exclude))
-            rows = list(cursor.fetchall())
-        finally:
-            cursor.close()
-    rows.sort(key=_ID)
-    return rows
-
-
-def _walk_ins_pg(
-    rows: list[tuple[int, int, int, int]], codes: dict[int, str], now: datetime
-) -> prediction.WalkIns:
-    service_ids, offsets, _timed, _ids = zip(*rows, strict=True)
-    return prediction.WalkIns(now, list(map(codes.__getitem__, service_ids)), list(offsets))
 
 
 def _waiting_rows(
@@ -508,7 +476,8 @@ def live_state(
     pairs (see ``benchmarks/prediction.py --speed-only``). The rest in one statement on
     PostgreSQL (``loket.live_reads``), seven small ones on SQLite."""
     if session.get_bind().dialect.name == "postgresql":
-        reads = live_reads.read(session.connection(), branch_id, now)
+        exclude = -1 if exclude_ticket is None else exclude_ticket
+        reads = live_reads.read(session.connection(), branch_id, now, day, exclude)
         reads = replace(reads, coverage=coverage or {})
     else:
         reads = _small_reads(session, branch_id, now, coverage)
@@ -534,13 +503,15 @@ def _state(
         means[code] = float(minutes)
         norm, policy_name = float(norm_minutes), str(named)
     walk_ins: Sequence[tuple[str, datetime]] = []
-    if connection.dialect.name == "postgresql":
-        pg_rows = _waiting_pg(connection, branch_id, day, exclude, now)
-        timed = [row[3] for row in pg_rows if row[2]]
-        if timed:
-            pg_rows = [row for row in pg_rows if not row[2]]
-        if pg_rows:
-            walk_ins = _walk_ins_pg(pg_rows, codes, now)
+    if reads.waiting is not None:
+        # PostgreSQL: read with the rest, as columns (scheduler.prediction.WalkIns).
+        timed = reads.waiting.timed
+        if reads.waiting.service_ids:
+            walk_ins = prediction.WalkIns(
+                now,
+                list(map(codes.__getitem__, reads.waiting.service_ids)),
+                reads.waiting.offsets,
+            )
     else:
         rows = _waiting_rows(connection, branch_id, day, exclude)
         timed = [row[3] for row in rows if row[2]]
@@ -548,9 +519,11 @@ def _state(
             rows = [row for row in rows if not row[2]]
         # One pass building the pairs (half the cost of splitting the rows into columns
         # and zipping them again at 5,000 waiting).
-        if rows:
+        if rows and isinstance(rows[0][1], str):
             parse = datetime.fromisoformat
             walk_ins = [(codes[s], parse(m)) for s, m, _timed, _id in rows]  # type: ignore[arg-type]
+        elif rows:  # PostgreSQL's driver gives datetimes
+            walk_ins = [(codes[s], m) for s, m, _timed, _id in rows]  # type: ignore[misc]
     waiting: list[policy.WaitingTicket] = []
     busy: dict[int, tuple[str, datetime | None]] = {}
     for tid, service_id, counter_id, started_at, called_at in reads.at_counters:
@@ -683,7 +656,8 @@ def predict_live(
     service sits at a counter. Reads only: call it outside the write transaction."""
     if session.get_bind().dialect.name == "postgresql":
         # The day's plan comes with the small reads, in one statement.
-        reads = live_reads.read(session.connection(), branch_id, now)
+        exclude = -1 if exclude_ticket is None else exclude_ticket
+        reads = live_reads.read(session.connection(), branch_id, now, now.date(), exclude)
         coverage = reads.coverage
         state = _state(session, branch_id, now.date(), now, exclude_ticket, reads)
     else:

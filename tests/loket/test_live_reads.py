@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, event, select, text
+from sqlalchemy import create_engine, select, text
 from sqlalchemy.pool import NullPool
 
 from loket import live_reads, queue_state
@@ -114,7 +114,7 @@ def test_the_offset_in_microseconds_is_exact_for_any_moment(loket: Loket) -> Non
     if loket.db.is_sqlite:
         pytest.skip("PostgreSQL only")
     now = datetime(2026, 11, 24, 10, 17, 42, 987654)
-    offset = queue_state.OFFSET_US_PG.format(moment="m", now=":now")
+    offset = live_reads.OFFSET_US.format(moment="m", now=":now")
     with loket.db.read() as session:
         rows = session.execute(
             text(
@@ -139,26 +139,36 @@ def test_a_driver_error_on_the_drivers_cursor_is_unavailable(loket: Loket) -> No
             cursor.execute("SELECT 1 / 0")
 
 
-def test_a_connection_lost_between_the_reads_is_unavailable_not_a_crash(loket: Loket) -> None:
-    """The waiting tickets are read on the driver's cursor: when the server drops the
-    connection just before, the kiosk gets the plain ``Unavailable`` (its calm screen)
-    and the next ticket goes through on a fresh connection."""
+def test_a_connection_lost_in_the_pool_is_unavailable_not_a_crash(loket: Loket) -> None:
+    """The prediction's statement, a transaction's first, runs on the driver's cursor:
+    when the server dropped the pooled connection a moment ago (before the idle check
+    would look), the kiosk gets the plain ``Unavailable`` (its calm screen) and the
+    next ticket goes through on a fresh connection."""
     if loket.db.is_sqlite:
         pytest.skip("PostgreSQL only")
     loket.issue_ticket("dalfsen", "paspoort")
+    with loket.db.engine.connect() as pooled:
+        pid = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
     killer = create_engine(loket.db.engine.url, poolclass=NullPool)
-
-    def drop_after_small_reads(conn, cursor, statement, *_rest):  # type: ignore[no-untyped-def]
-        if "json_agg" in statement:
-            pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-            with killer.connect() as other:
-                other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
-
-    event.listen(loket.db.engine, "after_cursor_execute", drop_after_small_reads)
     try:
-        with pytest.raises(Unavailable):
-            loket.issue_ticket("dalfsen", "paspoort")
+        with killer.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
     finally:
-        event.remove(loket.db.engine, "after_cursor_execute", drop_after_small_reads)
         killer.dispose()
+    with pytest.raises(Unavailable):
+        loket.issue_ticket("dalfsen", "paspoort")
     assert loket.issue_ticket("dalfsen", "paspoort").number == "A 2"
+
+
+def test_the_waiting_columns_come_in_the_order_the_tickets_came() -> None:
+    """The server hands the arrays over in the order it scanned: by id as they are, or
+    a run per service (ix_ticket_queue) merged by id."""
+    ids = [3, 7, 9, 1, 2, 8]
+    services = [1, 1, 1, 2, 2, 2]
+    offsets = [-30, -10, -5, -60, -40, -8]
+    assert live_reads.by_id(services, offsets, ids) == (
+        [2, 2, 1, 1, 2, 1],
+        [-60, -40, -30, -10, -8, -5],
+    )
+    assert live_reads.by_id([1, 2], [-9, -3], [4, 5]) == ([1, 2], [-9, -3])
+    assert live_reads.by_id([], [], []) == ([], [])
