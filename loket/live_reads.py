@@ -22,8 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import islice
-from operator import lt
+from itertools import islice, repeat
+from operator import lt, sub
 from typing import Any
 
 from sqlalchemy import Connection
@@ -42,10 +42,24 @@ PRESENCE_KINDS = (
 )
 
 _KINDS = ", ".join(f"'{kind}'" for kind in PRESENCE_KINDS)
-# A moment as whole microseconds from now: ``date_part('epoch', interval)`` is a double
-# within far less than a microsecond of the exact seconds, so times 10**6, rounded, it
-# is exact (tests/loket/test_live_reads.py checks 5,000 random moments).
-OFFSET_US = "round(date_part('epoch', {moment} - {now}) * 1000000)::int8"
+# PostgreSQL keeps a timestamp as whole microseconds since 2000-01-01, and sends it so
+# in binary: read with the driver's loader for 8-byte integers (C), a waiting ticket's
+# moment is that number, exact, with no datetime built and nothing computed per row.
+_PG_EPOCH = datetime(2000, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def as_microseconds(cursor: Any) -> None:
+    """Let ``cursor`` (psycopg, binary) read timestamps as microseconds since 2000."""
+    from psycopg.types.numeric import Int8BinaryLoader
+
+    cursor.adapters.register_loader("timestamp", Int8BinaryLoader)
+
+
+def microseconds(moment: datetime) -> int:
+    """``moment`` as PostgreSQL keeps it: whole microseconds since 2000-01-01."""
+    return (moment - _PG_EPOCH) // _MICROSECOND
+
 
 _SQL = f"""SELECT
  (SELECT json_agg(json_build_array(s.id, s.code, s.duration_minutes,
@@ -83,14 +97,14 @@ _SQL = f"""SELECT
  (SELECT json_build_array(p.coverage, b.code)
   FROM stored_plan p JOIN branch b ON b.id = %(branch)s
   WHERE p.day = %(day)s ORDER BY p.version DESC LIMIT 1),
- w.services, w.offsets, w.ids, w.timed
+ w.services, w.moments, w.ids, w.timed
 FROM (
   SELECT array_agg(service_id) FILTER (WHERE NOT timed) AS services,
-    array_agg(offset_us) FILTER (WHERE NOT timed) AS offsets,
+    array_agg(wait_from) FILTER (WHERE NOT timed) AS moments,
     array_agg(id) FILTER (WHERE NOT timed) AS ids,
     array_agg(id) FILTER (WHERE timed) AS timed
-  FROM (SELECT service_id, {OFFSET_US.format(moment="wait_from", now="%(now)s")} AS offset_us,
-          id, kind = 'appointment' AND appointment_at IS NOT NULL AS timed
+  FROM (SELECT service_id, wait_from, id,
+          kind = 'appointment' AND appointment_at IS NOT NULL AS timed
         FROM ticket
         WHERE branch_id = %(branch)s AND day = %(waiting_day)s AND status = 'waiting'
           AND id <> %(exclude)s) q) w"""
@@ -188,12 +202,12 @@ def read(
         "since": since,
         "from": now - timedelta(minutes=15),
         "until": now + timedelta(hours=3),
-        "now": now,
         "waiting_day": day or now.date(),
         "exclude": exclude,
     }
     with driver_errors(connection, _SQL):
         cursor = connection.connection.cursor(binary=True)
+        as_microseconds(cursor)
         try:
             cursor.execute(_SQL, params)
             row = cursor.fetchone()
@@ -208,8 +222,9 @@ def read(
     if plan is not None:
         whole, code = plan
         coverage = dict((whole or {}).get(code, {}))
-    service_ids, offsets, ids, timed = (value or [] for value in row[8:12])
-    service_ids, offsets = by_id(service_ids, offsets, ids)
+    service_ids, moments, ids, timed = (value or [] for value in row[8:12])
+    service_ids, moments = by_id(service_ids, moments, ids)
+    offsets = list(map(sub, moments, repeat(microseconds(now))))
     return SmallReads(
         means=[(i, c, m, n, p) for i, c, m, n, p in means],
         at_counters=[(t, s, c, _moment(a), _moment(b)) for t, s, c, a, b in at_counters],
