@@ -653,7 +653,8 @@ def predict_live(
     exclude_ticket: int | None = None,
 ) -> LivePrediction:
     """Expected wait for a ticket issued now, or a plain note when nobody who does the
-    service sits at a counter. Reads only: call it outside the write transaction."""
+    service sits at a counter. Reads only: outside the write transaction on SQLite (its
+    write lock), in it on PostgreSQL (``TicketService.issue_ticket``)."""
     if session.get_bind().dialect.name == "postgresql":
         # The day's plan comes with the small reads, in one statement.
         exclude = -1 if exclude_ticket is None else exclude_ticket
