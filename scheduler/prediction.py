@@ -441,13 +441,21 @@ def predict_wait(
                                 map(mul, sigmas[next_shared:stop], draws),
                             ),
                         )
-                        if bands:
+                        if bands and run < _LONG_RUN:
+                            readies = list(accumulate(steps, initial=ready))
+                            for k, start in enumerate(shared_starts[next_shared:stop]):
+                                waited = readies[k] - start
+                                if norm <= waited < limit:
+                                    run = k
+                                    break
+                            free[0] = (readies[run], i)
+                        elif bands:
                             readies = list(accumulate(steps, initial=ready))
                             # The first whose wait, when the counter is free, is past
-                            # the norm but not the limit (``norm <= waited < limit``);
-                            # in a long queue usually none: all are past the limit.
+                            # the norm but not the limit (``norm <= waited < limit``),
+                            # in C; in a long queue usually none: all are past the limit.
                             waits = list(map(sub, readies, shared_starts[next_shared:stop]))
-                            if waits and min(waits) < limit:
+                            if min(waits) < limit:
                                 first = next(
                                     compress(
                                         count(),
@@ -464,7 +472,7 @@ def predict_wait(
                             free[0] = (readies[run], i)
                         else:
                             free[0] = (reduce(add, steps, ready), i)
-                    elif len({kind_of[i] for _ready, i in free}) == 1:
+                    elif run >= _LONG_RUN and len({kind_of[i] for _ready, i in free}) == 1:
                         # Free counters all of one kind (the same services at the same
                         # speeds): a visit takes as long whichever of them calls it, so
                         # the service times are drawn for the whole run in C, as above,
@@ -630,6 +638,9 @@ def predict_wait(
 
 
 _TOTAL_SECONDS = timedelta.total_seconds
+# A run of walk-ins at least this long goes through the passes in C; a shorter one call
+# by call (the passes' set-up cost more than they save; the same answers either way).
+_LONG_RUN = 48
 
 
 def _in_call_order(services: list[str], starts: list[float]) -> tuple[list[str], list[float]]:

@@ -166,7 +166,11 @@ def test_many_services_and_the_bands_give_the_reference_answer():
         CounterState(2, dict.fromkeys(services, 1.2), "S3", 2.0),
         CounterState(3, dict.fromkeys(services, 1.2)),
     ]
+    # All came in the last minutes and go quickly: called within the norm, one by one.
+    fresh = [replace(t, waiting_since=NOW - timedelta(seconds=t.id % 150)) for t in waiting]
     for queue, counters, mean in (
+        (fresh, everyone, quick),
+        (fresh, triplets, quick),
         (waiting, everyone, means),
         (waiting, some, means),
         (waiting, triplets, means),
