@@ -33,8 +33,10 @@ KILLS = 3
 def _kill_at_random(worker: Worker, key: str) -> None:
     # After the first committed step, so the child is surely in its loop: the kill then
     # lands anywhere in a transaction (query, flush, commit, fsync) or between two.
+    # Within 50 ms: a clerk's cycle takes a few ms now, so a longer wait could find the
+    # queue served before the kill (and the next round's counter with nobody to call).
     worker.wait_for(key, timeout=30)
-    time.sleep(random.uniform(0.0, 0.3))
+    time.sleep(random.uniform(0.0, 0.05))
     worker.kill()
 
 
