@@ -63,7 +63,6 @@ def upgrade() -> None:
         sqlite_where=sa.text(HELD),
     )
 
-
     op.create_index(
         "ix_ticket_appointments",
         "ticket",
