@@ -136,13 +136,21 @@ def wait_ready(workers: Sequence[Worker], timeout: float | None = None) -> None:
 
 def run_together(workers: Sequence[Worker], start_file: Path, timeout: float = 120.0) -> float:
     """Release workers waiting at the barrier at once; returns the moment (monotonic)."""
-    wait_ready(workers)
-    began = time.monotonic()
-    start_file.touch()
-    for w in workers:
-        code = w.finish(timeout)
-        if code != 0:
-            raise RuntimeError(f"worker exited with {code}: {w.stderr_text()}")
+    try:
+        wait_ready(workers)
+        began = time.monotonic()
+        start_file.touch()
+        for w in workers:
+            code = w.finish(timeout)
+            if code != 0:
+                raise RuntimeError(f"worker exited with {code}: {w.stderr_text()}")
+    except BaseException:
+        # A failed run must not leave workers waiting at the barrier (they poll it every
+        # millisecond, and loaded this machine for an hour once).
+        for w in workers:
+            if w.proc.poll() is None:
+                w.kill()
+        raise
     return began
 
 
