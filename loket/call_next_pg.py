@@ -38,9 +38,8 @@ from loket import config_cache, events, logging_setup
 from loket.clerk_sql import GROUPS, HEAD_POLICIES, SERVICES_SQL, group_head_sql, minutes
 from loket.db import Database, unavailable
 from loket.dispatch_policies import LIVE_POLICIES, LONGEST_WAIT_REASON
-from loket.errors import IllegalTransition
 from loket.models import TicketStatus
-from loket.tickets import Context
+from loket.tickets import Context, counter_busy
 from loket.views import TicketView
 from scheduler import dispatch as policy
 
@@ -265,9 +264,7 @@ def call_next(
             if called is None:
                 return None
             if called.busy is not None:
-                raise IllegalTransition(
-                    f"Balie {counter_number} heeft {called.busy} nog; rond dat eerst af."
-                )
+                raise counter_busy(counter_number, called.busy)
             if called.services == 0:
                 cache.invalidate()  # switched off or re-equipped: the engine says so
             row = called.row

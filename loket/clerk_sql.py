@@ -296,14 +296,14 @@ def parse_number(number: str) -> tuple[str, int] | None:
 
 
 # "start" and "finish": one guarded update by the printed number, returning the ticket.
-_STEP_UPDATE = """UPDATE ticket SET status = :after, {assign}
+STEP_UPDATE = """UPDATE ticket SET status = :after, {assign}
   WHERE branch_id = :branch AND day = :day AND prefix = :prefix AND sequence = :sequence
     AND status = :before
   RETURNING id, branch_id, prefix, sequence, service_id, kind, status, issued_at, wait_from,
     appointment_at, last_called_at, started_at, counter_id, call_count,
     predicted_wait_seconds, needs_assistance, appointment_id, transfer_note"""
-_START_ASSIGN = "started_at = :now, staff_id = COALESCE(:staff, staff_id)"
-_FINISH_ASSIGN = "finished_at = :now, outcome = :outcome"
+START_ASSIGN = "started_at = :now, staff_id = COALESCE(:staff, staff_id)"
+FINISH_ASSIGN = "finished_at = :now, outcome = :outcome"
 
 # -- PostgreSQL: start and finish as one autocommit statement each -----------------------
 
@@ -328,7 +328,7 @@ _PG_EVENT = events.insert_cte_sql(
 
 _PG_START = _typed_step(
     _PG_STEP.format(
-        update=_STEP_UPDATE.format(assign=_START_ASSIGN),
+        update=STEP_UPDATE.format(assign=START_ASSIGN),
         extra="",
         event=_PG_EVENT.format(data=""),
         notify=events.notify_sql("e.id"),
@@ -336,7 +336,7 @@ _PG_START = _typed_step(
 )
 _PG_FINISH = _typed_step(
     _PG_STEP.format(
-        update=_STEP_UPDATE.format(assign=_FINISH_ASSIGN),
+        update=STEP_UPDATE.format(assign=FINISH_ASSIGN),
         extra="""done AS (
   UPDATE appointment SET status = 'completed'
   WHERE id = (SELECT appointment_id FROM t) RETURNING id),

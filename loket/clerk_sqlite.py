@@ -21,8 +21,11 @@ from typing import Any
 from loket import config_cache, events
 from loket.clerk_sql import (
     DEFAULT_NORM_MINUTES,
+    FINISH_ASSIGN,
     HEAD_POLICIES,
     HEADS_SQLITE,
+    START_ASSIGN,
+    STEP_UPDATE,
     Head,
     Pick,
     choose,
@@ -33,9 +36,8 @@ from loket.clerk_sql import (
 )
 from loket.config_cache import Configuration
 from loket.db import Database, DriverWrite
-from loket.errors import IllegalTransition
 from loket.models import TicketStatus
-from loket.tickets import Context
+from loket.tickets import Context, counter_busy
 from loket.views import TicketView
 from scheduler import dispatch as policy
 
@@ -158,9 +160,7 @@ def call_next(
             cache.invalidate()
             return None
         if found.busy is not None:
-            raise IllegalTransition(
-                f"Balie {counter_number} heeft {found.busy} nog; rond dat eerst af."
-            )
+            raise counter_busy(counter_number, found.busy)
         if found.services == 0:
             cache.invalidate()  # switched off or re-equipped: the engine says so
         if found.policy_name not in HEAD_POLICIES or found.chosen is None:
@@ -227,15 +227,9 @@ def _called_view(
     )
 
 
-# "start" and "finish": one guarded update by the printed number, returning the ticket.
-_STEP = """UPDATE ticket SET status = :after, {assign}
-  WHERE branch_id = :branch AND day = :day AND prefix = :prefix AND sequence = :sequence
-    AND status = :before
-  RETURNING id, branch_id, prefix, sequence, service_id, kind, status, issued_at, wait_from,
-    appointment_at, last_called_at, started_at, counter_id, call_count,
-    predicted_wait_seconds, needs_assistance, appointment_id, transfer_note"""
-_START = _STEP.format(assign="started_at = :now, staff_id = COALESCE(:staff, staff_id)")
-_FINISH = _STEP.format(assign="finished_at = :now, outcome = :outcome")
+# "start" and "finish": the guarded update both databases run (``loket.clerk_sql``).
+_START = STEP_UPDATE.format(assign=START_ASSIGN)
+_FINISH = STEP_UPDATE.format(assign=FINISH_ASSIGN)
 _COMPLETE = "UPDATE appointment SET status = 'completed' WHERE id = :id RETURNING reference"
 _REFERENCE_OF = "SELECT reference FROM appointment WHERE id = :id"
 

@@ -420,6 +420,11 @@ def busy_ticket(session: Session, counter: Counter) -> Ticket | None:
     )
 
 
+def counter_busy(counter_number: int, held: str) -> IllegalTransition:
+    """The refusal when a counter still holds a ticket: one wording for every path."""
+    return IllegalTransition(f"Balie {counter_number} heeft {held} nog; rond dat eerst af.")
+
+
 def _ensure_free(session: Session, counter: Counter, day: date) -> None:
     # Two clerks (or a double click) at one counter: on PostgreSQL both transactions
     # would see the counter free and each call a ticket. Locking the counter row makes
@@ -431,9 +436,7 @@ def _ensure_free(session: Session, counter: Counter, day: date) -> None:
     )
     current = busy_ticket(session, counter)
     if current is not None and current.day == day:
-        raise IllegalTransition(
-            f"Balie {counter.number} heeft {current.number} nog; rond dat eerst af."
-        )
+        raise counter_busy(counter.number, current.number)
 
 
 def _staff(session: Session, ctx: Context) -> Staff | None:
