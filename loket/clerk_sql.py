@@ -104,6 +104,9 @@ SELECT
    WHERE b.counter_id = :counter AND b.day = :day AND b.status IN ('called', 'serving')
    LIMIT 1) AS busy,
   (SELECT COUNT(*) FROM svc) AS services,
+  (SELECT MIN(t.appointment_at) FROM ticket t
+   WHERE t.service_id IN (SELECT service_id FROM svc) AND t.kind = 'appointment'
+     AND t.appointment_at > :early AND {common}) AS next_appointment,
   m.wait_norm_minutes, m.dispatch_policy,
   h.id, h.prefix, h.sequence, h.service_id, h.kind, h.issued_at, h.wait_from,
   h.appointment_at, h.needs_assistance, h.call_count, h.predicted_wait_seconds,
@@ -148,7 +151,7 @@ heads AS (
   SELECT {_HEAD_COLUMNS}, p.speed,
     {_REFERENCE}
   FROM picks p JOIN ticket t ON t.id IN ({", ".join(f"p.h{i}" for i in range(len(GROUPS)))})
-){_OUTER}"""
+){_OUTER.format(common=_COMMON)}"""
 
 
 @typing.overload
@@ -206,6 +209,9 @@ class Pick:
     chosen: Head | None
     reason: str
     policy_name: str
+    # SQLite: the first appointment of this counter's services not yet callable (no
+    # heads: the clerk is told when it is due).
+    next_appointment: datetime | None = None
 
 
 def head_of(row: Any, codes: Mapping[int, str]) -> Head:

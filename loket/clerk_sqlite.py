@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -37,7 +38,7 @@ from loket.clerk_sql import (
 from loket.config_cache import Configuration
 from loket.db import Database, DriverWrite
 from loket.models import TicketStatus
-from loket.tickets import Context, counter_busy
+from loket.tickets import Context, counter_busy, nobody_to_call
 from loket.views import TicketView
 from scheduler import dispatch as policy
 
@@ -109,7 +110,7 @@ def pick(
     # A ticket can head two orders (the longest waiting is still within the norm).
     unique = {row["id"]: row for row in rows if row["id"] is not None}
     heads = tuple(head_of(row, codes) for row in unique.values())
-    return choose(
+    chosen = choose(
         now,
         counter_id,
         heads,
@@ -118,6 +119,7 @@ def pick(
         norm_minutes=int(first["wait_norm_minutes"]),
         policy_name=str(first["dispatch_policy"]),
     )
+    return replace(chosen, next_appointment=moment(first["next_appointment"]))
 
 
 _CALL = """UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
@@ -138,7 +140,7 @@ def _record(write: DriverWrite, *, at: datetime, **columns: Any) -> None:
         _EVENT, _stored({**columns, "at": at, "data": json.dumps(data)})
     ).fetchone()
     assert row is not None
-    write.log(events.logged(int(row[0]), **columns, data=data))
+    write.log(int(row[0]), **columns, data=data)
 
 
 def call_next(
@@ -163,7 +165,14 @@ def call_next(
             raise counter_busy(counter_number, found.busy)
         if found.services == 0:
             cache.invalidate()  # switched off or re-equipped: the engine says so
-        if found.policy_name not in HEAD_POLICIES or found.chosen is None:
+        if found.policy_name not in HEAD_POLICIES:
+            return None
+        if found.services and not found.heads:
+            # Nobody this counter may call: said here, without the engine's second
+            # write transaction (a clerk pressing "next" on an empty queue kept every
+            # other counter waiting for it).
+            return None, nobody_to_call(found.next_appointment)
+        if found.chosen is None:
             return None
         head = found.chosen
         called = write.conn.execute(

@@ -124,6 +124,9 @@ class ConfigCache:
 
 _CACHES: dict[str, ConfigCache] = {}
 _CACHES_LOCK = threading.Lock()
+# The same caches by the URL as asked (an engine's URL object, a string): asked on every
+# call of a clerk's cycle, where parsing and rendering a URL cost more than the lookup.
+_BY_URL: dict[str | URL, ConfigCache] = {}
 
 
 def _key(url: str | URL) -> str:
@@ -132,8 +135,12 @@ def _key(url: str | URL) -> str:
 
 def cache_for(url: str | URL) -> ConfigCache:
     """The one cache of the database at ``url`` in this process."""
+    found = _BY_URL.get(url)
+    if found is not None:
+        return found
     with _CACHES_LOCK:
-        return _CACHES.setdefault(_key(url), ConfigCache())
+        found = _BY_URL[url] = _CACHES.setdefault(_key(url), ConfigCache())
+        return found
 
 
 def invalidate(url: str | URL) -> None:

@@ -104,9 +104,26 @@ def insert_cte_sql(rows: str, name: str = "event", returning: str = "id") -> str
     )
 
 
-def logged(event_id: int, **columns: Any) -> Event:
-    """An event written by SQL, as the log line describes it (not added to a session)."""
-    return Event(id=event_id, **columns)
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """An event written by SQL, as its log line describes it: what
+    ``logging_setup.describe`` reads of an ``Event``, without an ORM object (one is made
+    for every step of a clerk's cycle)."""
+
+    id: int
+    kind: str
+    branch_id: int | None = None
+    ticket_id: int | None = None
+    appointment_id: int | None = None
+    counter_id: int | None = None
+    staff_id: int | None = None
+    workstation: str | None = None
+    data: dict[str, Any] | None = None
+
+
+def logged(event_id: int, **columns: Any) -> Logged:
+    """An event written by SQL, as the log line describes it."""
+    return Logged(event_id, **columns)
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,16 @@ import logging
 import logging.handlers
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 from sqlalchemy import event
 from sqlalchemy.orm import Session, UOWTransaction
 
 from loket.models import Event
+
+if TYPE_CHECKING:
+    from loket.events import Logged
 
 ENV_DIR = "LOKET_LOG_DIR"
 FILE_NAME = "loket.log"
@@ -64,7 +67,7 @@ def log_dir() -> Path:
     return Path(platformdirs.user_log_dir("loket", appauthor=False))
 
 
-def describe(e: Event) -> str:
+def describe(e: Event | Logged) -> str:
     """One log line for an event: kind, ids, safe fields; nothing a clerk typed."""
     parts = [e.kind, f"event={e.id}"]
     for label, value in (
@@ -97,7 +100,7 @@ def log_at_commit(session: Session, events: list[Event]) -> None:
     session.info.setdefault(_PENDING, []).extend(events)
 
 
-def log_committed(e: Event) -> None:
+def log_committed(e: Event | Logged) -> None:
     """Log an event already committed (an autocommit statement: no session commit)."""
     log.info(describe(e))
 

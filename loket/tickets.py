@@ -529,11 +529,17 @@ def call_next(
     if taken_by_others:
         return None, "Andere balies roepen de wachtenden net op. Probeer het zo nog eens."
     due = [c.waiting.appointment_time for c in candidates if c.waiting.appointment_time]
-    if candidates and due:
-        return None, (
-            f"Er is nu niemand aan de beurt. De eerstvolgende afspraak is om {min(due):%H:%M}."
+    return None, nobody_to_call(min(due) if due else None)
+
+
+def nobody_to_call(next_appointment: datetime | None) -> str:
+    """Why "call next" called nobody: the engine's words, and the fast path's."""
+    if next_appointment is not None:
+        return (
+            "Er is nu niemand aan de beurt. "
+            f"De eerstvolgende afspraak is om {next_appointment:%H:%M}."
         )
-    return None, "Er wacht niemand voor deze balie."
+    return "Er wacht niemand voor deze balie."
 
 
 def call_ticket(

@@ -18,6 +18,7 @@ from sqlalchemy import event, or_, select, text
 
 from loket import call_next_pg, clerk_sqlite, logging_setup, tickets
 from loket.errors import IllegalTransition
+from loket.events import Actor
 from loket.models import (
     Branch,
     Counter,
@@ -98,6 +99,15 @@ skills = st.one_of(
 )
 @example(
     queue_=[_ticket("huwelijk", 0, slot=-7), _ticket("huwelijk", 0, slot=-3)],
+    sequences=list(range(1, 16)),
+    staff_skills=None,
+    policy_name="loket",
+    norm=5,
+)
+# Only an appointment later than the early-call window: nobody is called, and the clerk
+# is told when it is due.
+@example(
+    queue_=[_ticket("huwelijk", 0, slot=12)],
     sequences=list(range(1, 16)),
     staff_skills=None,
     policy_name="loket",
@@ -211,6 +221,13 @@ def test_fast_pick_is_the_schedulers_pick(
                 got = (fast.chosen.waiting.id, fast.reason) if fast.chosen else None
                 # Never more than five candidates per service reach Python.
                 assert len(fast.heads) <= 5 * max(1, len(allowed))
+                if allowed and not fast.heads:
+                    # Nobody to call: the fast path tells the clerk what the engine does.
+                    ctx = tickets.Context(
+                        now=NOW, actor=Actor(workstation="test", staff_id=staff_id)
+                    )
+                    engine = tickets.call_next(session, ctx, branch, here)
+                    assert engine == (None, tickets.nobody_to_call(fast.next_appointment))
             else:
                 # The one statement, ranked in SQL, run in this transaction.
                 called = call_next_pg.run(

@@ -4,6 +4,7 @@ itself, and a turn that does not come in time is given up instead of hanging."""
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 import time
@@ -110,3 +111,121 @@ def test_two_databases_on_one_file_in_one_process_share_the_turn(tmp_path: Path)
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_a_clerks_commit_is_on_disk_before_it_is_reported(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The clerk's transactions commit without flushing inside the writer turn and flush
+    the write-ahead log after it (``loket.db._sync``): the flush of that very file has
+    happened by the time ``driver_write`` returns, and the connection flushes at every
+    commit again for whoever uses it next."""
+    import os
+
+    url = f"sqlite:///{tmp_path}/loket.db"
+    db = Database(url)
+    flushed: list[str] = []
+    real = os.fdatasync
+
+    def fdatasync(fd: int) -> None:
+        flushed.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    try:
+        with db.write() as session:
+            session.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        with db.driver_write() as write:
+            write.conn.execute("INSERT INTO t VALUES (1)")
+            assert flushed == []  # not inside the turn
+        assert flushed == [str(tmp_path / "loket.db-wal")]
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+            assert conn.exec_driver_sql("SELECT x FROM t").scalar() == 1
+    finally:
+        db.dispose()
+
+
+def test_a_failed_clerks_transaction_leaves_nothing_and_flushes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    db = Database(f"sqlite:///{tmp_path}/loket.db")
+    flushed: list[int] = []
+    real = os.fdatasync
+
+    def fdatasync(fd: int) -> None:
+        flushed.append(fd)
+        real(fd)
+
+    monkeypatch.setattr(os, "fdatasync", fdatasync)
+    try:
+        with db.write() as session:
+            session.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        with pytest.raises(RuntimeError), db.driver_write() as write:
+            write.conn.execute("INSERT INTO t VALUES (1)")
+            raise RuntimeError("refused")
+        assert flushed == []
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT COUNT(*) FROM t").scalar() == 0
+            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
+    finally:
+        db.dispose()
+
+
+def _lock_files_open(path: Path) -> int:
+    import os
+
+    fds = os.listdir("/proc/self/fd")
+    count = 0
+    for fd in fds:
+        with contextlib.suppress(OSError):
+            count += os.readlink(f"/proc/self/fd/{fd}") == str(path)
+    return count
+
+
+def test_a_writer_waits_through_one_helper_and_lets_go_of_it_when_it_ends(tmp_path: Path) -> None:
+    """One helper thread per waiting writer thread, kept for its next waits (a thread
+    started per wait cost a third of the throughput); when the writer thread ends, its
+    helper stops and the lock file is closed."""
+    import gc
+
+    path = tmp_path / "db-writers"
+    holder_queue = write_queue.WriterQueue(str(path))
+    waiter_queue = write_queue.WriterQueue(str(path))  # another process's
+
+    def helpers() -> int:
+        return sum(t.name == "loket-writer-turn" for t in threading.enumerate())
+
+    def contended_turns() -> None:
+        for _ in range(5):
+            holding, release = threading.Event(), threading.Event()
+
+            def hold(holding: threading.Event, release: threading.Event) -> None:
+                with holder_queue.turn():
+                    holding.set()
+                    release.wait(5)
+
+            thread = threading.Thread(target=hold, args=(holding, release))
+            thread.start()
+            holding.wait(5)
+            threading.Timer(0.02, release.set).start()
+            with waiter_queue.turn():
+                pass
+            thread.join(5)
+        during.append(helpers())
+
+    during: list[int] = []
+    before = helpers()
+    writer = threading.Thread(target=contended_turns)
+    writer.start()
+    writer.join(10)
+    # The holder threads never waited (no helper); the writer waited five times.
+    assert during == [before + 1]
+    gc.collect()
+    deadline = time.monotonic() + 5
+    while (helpers() > before or _lock_files_open(path)) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert helpers() == before
+    assert _lock_files_open(path) == 0

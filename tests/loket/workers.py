@@ -195,7 +195,8 @@ def fast_call(loket: Loket, branch: str, counter: int) -> Callable[[datetime], o
     fast = clerk_sqlite if loket.db.is_sqlite else call_next_pg
 
     def call(when: datetime) -> object:
-        return fast.call_next(loket.db, Context(now=when, actor=loket.actor), branch, counter)
+        called = fast.call_next(loket.db, Context(now=when, actor=loket.actor), branch, counter)
+        return called[0] if called is not None else None
 
     return call
 
