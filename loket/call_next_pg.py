@@ -34,7 +34,7 @@ from sqlalchemy import Connection, Date, DateTime, Integer, bindparam, text
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from loket import config_cache, events, logging_setup
+from loket import config_cache, events, logging_setup, pg_driver
 from loket.clerk_sql import GROUPS, HEAD_POLICIES, SERVICES_SQL, group_head_sql, minutes
 from loket.db import Database, unavailable
 from loket.dispatch_policies import LIVE_POLICIES, LONGEST_WAIT_REASON
@@ -211,7 +211,8 @@ def run(
 ) -> Called | None:
     """The statement on ``conn`` (autocommit in production; the property test runs it
     in a transaction it rolls back). None when there is no municipality yet."""
-    found = conn.execute(
+    found_rows = pg_driver.rows(
+        conn,
         STATEMENT,
         {
             "now": now,
@@ -224,11 +225,23 @@ def run(
             "workstation": workstation,
             "head_start_s": _DEFAULTS.appointment_head_start.total_seconds(),
         },
-    ).first()
-    if found is None:
+    )
+    if not found_rows:
         return None
+    found = found_rows[0]
     row = found if found.event_id is not None else None
     return Called(str(found.policy), found.busy, int(found.services or 0), row)
+
+
+def _configuration(
+    conn: Connection, cache: config_cache.ConfigCache, reload: bool = False
+) -> config_cache.Configuration:
+    """This process's configuration; read on ``conn`` only when not yet there."""
+    current = None if reload else cache.peek()
+    if current is not None:
+        return current
+    with Session(conn) as session:
+        return cache.get(session, reload=reload)
 
 
 def call_next(
@@ -237,12 +250,9 @@ def call_next(
     """The one-statement "call next"; None when the engine should answer (an unknown
     branch or counter, no services, nobody to call, a policy without SQL)."""
     try:
-        with (
-            db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
-            Session(conn) as session,
-        ):
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             cache = config_cache.cache_for(db.engine.url)
-            config = cache.get(session)
+            config = _configuration(conn, cache)
             branch = config.branches.get(branch_code)
             counter = config.counters.get((branch.id, counter_number)) if branch else None
             if branch is None or counter is None:
@@ -271,7 +281,7 @@ def call_next(
             if row is None:
                 return None
             if row.service_id not in config.services:
-                config = cache.get(session, reload=True)
+                config = _configuration(conn, cache, reload=True)
     except SQLAlchemyError as exc:
         raise unavailable(exc) from exc
     reason = str(row.reason)

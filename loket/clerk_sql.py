@@ -43,7 +43,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from loket import config_cache, events, logging_setup, queue_state
+from loket import config_cache, events, logging_setup, pg_driver, queue_state
 from loket.config_cache import Configuration
 from loket.db import Database, unavailable
 from loket.dispatch_policies import live_policy
@@ -369,14 +369,17 @@ def at_once(
     if parsed is None:
         return None
     try:
-        with (
-            db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn,
-            Session(conn) as session,
-        ):
-            branch = config_cache.cache_for(db.engine.url).get(session).branches.get(branch_code)
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            cache = config_cache.cache_for(db.engine.url)
+            config = cache.peek()
+            if config is None:
+                with Session(conn) as session:
+                    config = cache.get(session)
+            branch = config.branches.get(branch_code)
             if branch is None:
                 return None
-            row = conn.execute(
+            found = pg_driver.rows(
+                conn,
                 _PG_START if outcome is None else _PG_FINISH,
                 {
                     "after": (TicketStatus.SERVING if outcome is None else TicketStatus.DONE).value,
@@ -393,10 +396,13 @@ def at_once(
                     "event": "ticket.started" if outcome is None else "ticket.finished",
                     "outcome": outcome,
                 },
-            ).first()
-            if row is None:
+            )
+            if not found:
                 return None
-            config = _configuration(session, {row.service_id})
+            row = found[0]
+            if row.service_id not in config.services:
+                with Session(conn) as session:
+                    config = _configuration(session, {row.service_id})
     except SQLAlchemyError as exc:
         raise unavailable(exc) from exc
     # Autocommit: the change is in; the log says so as for any committed event.

@@ -124,9 +124,8 @@ class ConfigCache:
 
 _CACHES: dict[str, ConfigCache] = {}
 _CACHES_LOCK = threading.Lock()
-# The same caches by the URL as asked (an engine's URL object, a string): asked on every
-# call of a clerk's cycle, where parsing and rendering a URL cost more than the lookup.
-_BY_URL: dict[str | URL, ConfigCache] = {}
+# The same caches by the URL object asked with (``cache_for``).
+_BY_ID: dict[int, tuple[str | URL, ConfigCache]] = {}
 
 
 def _key(url: str | URL) -> str:
@@ -135,12 +134,17 @@ def _key(url: str | URL) -> str:
 
 def cache_for(url: str | URL) -> ConfigCache:
     """The one cache of the database at ``url`` in this process."""
-    found = _BY_URL.get(url)
-    if found is not None:
-        return found
+    # By the object asked with (an engine's URL, kept here so its id is not reused):
+    # hashing a URL renders it as text, which cost more than the lookup.
+    seen = _BY_ID.get(id(url))
+    if seen is not None and seen[0] is url:
+        return seen[1]
     with _CACHES_LOCK:
-        found = _BY_URL[url] = _CACHES.setdefault(_key(url), ConfigCache())
-        return found
+        cache = _CACHES.setdefault(_key(url), ConfigCache())
+        if len(_BY_ID) >= 256:  # engines made and dropped (tests): start over
+            _BY_ID.clear()
+        _BY_ID[id(url)] = (url, cache)
+        return cache
 
 
 def invalidate(url: str | URL) -> None:

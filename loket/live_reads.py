@@ -18,8 +18,6 @@ SQLite keeps the separate reads (no round trips to save there).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import islice, repeat
@@ -27,7 +25,8 @@ from operator import lt, sub
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlalchemy.exc import DBAPIError
+
+from loket import pg_driver
 
 # Events that show a counter is in use and by whom (``loket.queue_state._PRESENCE_KINDS``).
 PRESENCE_KINDS = (
@@ -110,29 +109,6 @@ FROM (
           AND id <> %(exclude)s) q) w"""
 
 
-@contextmanager
-def driver_errors(connection: Connection, statement: str) -> Iterator[None]:
-    """A driver error on the driver's own cursor raised as SQLAlchemy raises it (the
-    connection invalidated when it is gone), so a service answers ``Unavailable`` as for
-    any other read (``loket.db``)."""
-    dbapi = connection.dialect.loaded_dbapi
-    try:
-        yield
-    except dbapi.Error as exc:
-        gone = connection.dialect.is_disconnect(exc, connection.connection.dbapi_connection, None)
-        if gone:
-            connection.invalidate(exc)
-        raise DBAPIError.instance(
-            statement,
-            None,
-            exc,
-            dbapi.Error,
-            hide_parameters=True,
-            connection_invalidated=gone,
-            dialect=connection.dialect,
-        ) from exc
-
-
 def by_id(
     service_ids: list[int], offsets: list[int], ids: list[int]
 ) -> tuple[list[int], list[int]]:
@@ -205,7 +181,7 @@ def read(
         "waiting_day": day or now.date(),
         "exclude": exclude,
     }
-    with driver_errors(connection, _SQL):
+    with pg_driver.driver_errors(connection, _SQL):
         cursor = connection.connection.cursor(binary=True)
         as_microseconds(cursor)
         try:

@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from loket import hall, live_reads
+from loket import hall, live_reads, pg_driver
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY_NAME
 from loket.dispatch_policies import live_policy
 from loket.models import (
@@ -210,7 +210,7 @@ def _waiting_rows(
 ) -> list[tuple[int, datetime | str, int, int]]:
     name = connection.dialect.name
     # PostgreSQL: in binary (a moment as its 8 bytes, not text to parse).
-    with live_reads.driver_errors(connection, _WAITING_BY_DRIVER[name]):
+    with pg_driver.driver_errors(connection, _WAITING_BY_DRIVER[name]):
         cursor = connection.connection.cursor(**({} if name == "sqlite" else {"binary": True}))
         try:
             cursor.execute(

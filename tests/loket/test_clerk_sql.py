@@ -384,3 +384,25 @@ def test_a_second_call_at_one_counter_waits_and_is_told_what_it_holds(loket: Lok
     # Nothing of the refused call stayed: A 2 still waits.
     waiting = [t.number for t in loket.snapshot("dalfsen").waiting]
     assert waiting == ["A 2"]
+
+
+def test_a_clerks_connection_lost_in_the_pool_is_unavailable_then_works_again(
+    loket: Loket,
+) -> None:
+    """The clerk's statements run on the driver's cursor (loket.pg_driver): when the
+    server dropped the pooled connection a moment ago, the clerk gets the plain
+    ``Unavailable`` (the banner), the broken connection leaves the pool, and the next
+    click calls the ticket on a fresh one."""
+    if loket.db.is_sqlite:
+        pytest.skip("PostgreSQL only")
+    from loket.errors import Unavailable
+    from tests.rigs.postgres import drop_pooled_connection
+
+    loket.issue_ticket("dalfsen", "paspoort")
+    loket.issue_ticket("dalfsen", "paspoort")
+    loket.call_next("dalfsen", 2)  # the configuration is cached: the call is the statement
+    drop_pooled_connection(loket.db.engine)
+    with pytest.raises(Unavailable):
+        loket.call_next("dalfsen", 1)
+    called = loket.call_next("dalfsen", 1)
+    assert called is not None and called.number == "A 2"

@@ -8,15 +8,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.pool import NullPool
+from sqlalchemy import select, text
 
-from loket import live_reads, queue_state
+from loket import live_reads, pg_driver, queue_state
 from loket.errors import Unavailable
 from loket.events import Actor
 from loket.models import Staff
 from loket.services import Loket
 from scheduler.prediction import WalkIns
+from tests.rigs.postgres import drop_pooled_connection
 
 TUESDAY = date(2026, 11, 24)
 
@@ -145,7 +145,7 @@ def test_a_driver_error_on_the_drivers_cursor_is_unavailable(loket: Loket) -> No
         pytest.skip("PostgreSQL only")
     with pytest.raises(Unavailable), loket.db.read() as session:
         connection = session.connection()
-        with live_reads.driver_errors(connection, "SELECT 1 / 0"):
+        with pg_driver.driver_errors(connection, "SELECT 1 / 0"):
             cursor = connection.connection.cursor()
             cursor.execute("SELECT 1 / 0")
 
@@ -158,14 +158,7 @@ def test_a_connection_lost_in_the_pool_is_unavailable_not_a_crash(loket: Loket) 
     if loket.db.is_sqlite:
         pytest.skip("PostgreSQL only")
     loket.issue_ticket("dalfsen", "paspoort")
-    with loket.db.engine.connect() as pooled:
-        pid = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
-    killer = create_engine(loket.db.engine.url, poolclass=NullPool)
-    try:
-        with killer.connect() as other:
-            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
-    finally:
-        killer.dispose()
+    drop_pooled_connection(loket.db.engine)
     with pytest.raises(Unavailable):
         loket.issue_ticket("dalfsen", "paspoort")
     assert loket.issue_ticket("dalfsen", "paspoort").number == "A 2"

@@ -37,11 +37,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import psycopg
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 from sqlalchemy.engine import URL, make_url
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 __all__ = ["ENV_URL", "PostgresServer", "PostgresUnavailable", "find_bindir", "start_postgres"]
 
@@ -439,3 +443,19 @@ def _init_and_start(cluster: _Cluster, password: str, extra: dict[str, str]) -> 
         if "could not bind" not in log and "Address already in use" not in log:
             raise PostgresUnavailable(f"pg_ctl start failed:\n{result.stderr}\n{log}")
     raise PostgresUnavailable(f"no free port after {_PORT_ATTEMPTS} attempts:\n{log}")
+
+
+def drop_pooled_connection(engine: Engine) -> None:
+    """The server ends the connection ``engine``'s pool holds (as a restart or a network
+    cut would), unseen by the pool until it is used."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    with engine.connect() as pooled:
+        pid = pooled.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    killer = create_engine(engine.url, poolclass=NullPool)
+    try:
+        with killer.connect() as other:
+            other.exec_driver_sql(f"SELECT pg_terminate_backend({int(pid)})")
+    finally:
+        killer.dispose()
