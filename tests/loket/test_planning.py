@@ -232,6 +232,33 @@ def test_the_live_prediction_uses_the_service_times_the_plan_learnt(loket, clock
     assert state.mean_minutes["paspoort"] == 15.0  # no history: the configured duration
 
 
+def test_the_live_state_has_each_walk_ins_moment_to_the_microsecond(loket, clock):
+    """The walk-ins' moments reach the prediction exact (SQLite's stored text parsed,
+    PostgreSQL's read in binary as microseconds), a microsecond before a whole second
+    too (SQLite's own date functions would round that to the next second)."""
+    from loket import queue_state
+
+    moments = [
+        datetime(2026, 11, 24, 9, 0, 0, 999_999),
+        datetime(2026, 11, 24, 9, 0, 1, 1),
+        datetime(2026, 11, 24, 9, 7, 59, 500_000),
+        datetime(2026, 11, 24, 9, 8, 0),
+    ]
+    from loket.models import Ticket
+
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    issued = [loket.issue_ticket("dalfsen", ("paspoort", "idkaart")[i % 2]) for i in range(4)]
+    with loket.db.write() as session:  # the clock keeps whole seconds; a PC's may not
+        for view, moment in zip(issued, moments, strict=True):
+            session.get_one(Ticket, view.id).wait_from = moment
+    now = datetime(2026, 11, 24, 9, 12, 30, 250_001)
+    with loket.db.read() as session:
+        state = queue_state.live_state(session, 1, now.date(), now)
+    assert list(state.walk_ins) == [
+        (view.service, moment) for view, moment in zip(issued, moments, strict=True)
+    ]
+
+
 def test_the_live_state_reads_each_waiting_ticket_once_in_its_place(loket, clock):
     """Walk-ins go to the prediction as (service, since) in the order they came, the
     checked-in appointment in full, the called visit as a busy counter; a ticket being
