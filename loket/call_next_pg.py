@@ -35,11 +35,19 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from loket import config_cache, events, logging_setup, pg_driver
-from loket.clerk_sql import GROUPS, HEAD_POLICIES, SERVICES_SQL, group_head_sql, minutes
+from loket.clerk_sql import (
+    CALLABLE_SQL,
+    GROUPS,
+    HEAD_POLICIES,
+    NEXT_APPOINTMENT_SQL,
+    SERVICES_SQL,
+    group_head_sql,
+    minutes,
+)
 from loket.db import Database, unavailable
 from loket.dispatch_policies import LIVE_POLICIES, LONGEST_WAIT_REASON
 from loket.models import TicketStatus
-from loket.tickets import Context, counter_busy
+from loket.tickets import Context, counter_busy, nobody_to_call
 from loket.views import TicketView
 from scheduler import dispatch as policy
 
@@ -167,6 +175,7 @@ called AS (
     )
 }
 SELECT m.policy, (SELECT number FROM busy) AS busy, (SELECT COUNT(*) FROM svc) AS services,
+  {NEXT_APPOINTMENT_SQL} AS next_appointment, {CALLABLE_SQL} AS callable,
   c.id, c.number, c.service_id, c.code, c.kind, c.issued_at, c.wait_from, c.appointment_at,
   c.needs_assistance, c.call_count, c.predicted_wait_seconds, c.appointment_id,
   (SELECT a.reference FROM appointment a WHERE a.id = c.appointment_id) AS reference,
@@ -197,6 +206,10 @@ class Called:
     busy: str | None
     services: int
     row: Any
+    # Nobody called: the first appointment not yet callable, and whether anything
+    # waits that could be called (another counter may be calling it).
+    next_appointment: datetime | None = None
+    callable: bool = True
 
 
 def run(
@@ -230,7 +243,14 @@ def run(
         return None
     found = found_rows[0]
     row = found if found.event_id is not None else None
-    return Called(str(found.policy), found.busy, int(found.services or 0), row)
+    return Called(
+        str(found.policy),
+        found.busy,
+        int(found.services or 0),
+        row,
+        found.next_appointment,
+        bool(found.callable),
+    )
 
 
 def _configuration(
@@ -279,6 +299,9 @@ def call_next(
                 cache.invalidate()  # switched off or re-equipped: the engine says so
             row = called.row
             if row is None:
+                if called.services and not called.callable and called.policy in HEAD_POLICIES:
+                    # Nobody this counter may call: said here, as on SQLite.
+                    return None, nobody_to_call(called.next_appointment)
                 return None
             if row.service_id not in config.services:
                 config = _configuration(conn, cache, reload=True)

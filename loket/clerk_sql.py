@@ -98,15 +98,24 @@ svc AS (
 _COMMON = """t.branch_id = :branch AND t.day = :day AND t.status = 'waiting'
     AND (t.target_counter_id IS NULL OR t.target_counter_id = :counter)"""
 
+# When nobody can be called, what the clerk is told (``tickets.nobody_to_call``): the
+# first appointment of the counter's services not yet callable, and whether anything
+# waits that could be (a head, also one another counter is calling at this moment).
+NEXT_APPOINTMENT_SQL = f"""(SELECT MIN(t.appointment_at) FROM ticket t
+   WHERE t.service_id IN (SELECT service_id FROM svc) AND t.kind = 'appointment'
+     AND t.appointment_at > :early AND {_COMMON})"""
+CALLABLE_SQL = f"""EXISTS (SELECT 1 FROM ticket t
+   WHERE t.service_id IN (SELECT service_id FROM svc)
+     AND NOT COALESCE(t.kind = 'appointment' AND t.appointment_at > :early, FALSE)
+     AND {_COMMON})"""
+
 _OUTER = """
 SELECT
   (SELECT b.prefix || ' ' || b.sequence FROM ticket b
    WHERE b.counter_id = :counter AND b.day = :day AND b.status IN ('called', 'serving')
    LIMIT 1) AS busy,
   (SELECT COUNT(*) FROM svc) AS services,
-  (SELECT MIN(t.appointment_at) FROM ticket t
-   WHERE t.service_id IN (SELECT service_id FROM svc) AND t.kind = 'appointment'
-     AND t.appointment_at > :early AND {common}) AS next_appointment,
+  {next_appointment} AS next_appointment,
   m.wait_norm_minutes, m.dispatch_policy,
   h.id, h.prefix, h.sequence, h.service_id, h.kind, h.issued_at, h.wait_from,
   h.appointment_at, h.needs_assistance, h.call_count, h.predicted_wait_seconds,
@@ -151,7 +160,7 @@ heads AS (
   SELECT {_HEAD_COLUMNS}, p.speed,
     {_REFERENCE}
   FROM picks p JOIN ticket t ON t.id IN ({", ".join(f"p.h{i}" for i in range(len(GROUPS)))})
-){_OUTER.format(common=_COMMON)}"""
+){_OUTER.format(next_appointment=NEXT_APPOINTMENT_SQL)}"""
 
 
 @typing.overload

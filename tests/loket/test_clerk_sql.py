@@ -241,6 +241,14 @@ def test_fast_pick_is_the_schedulers_pick(
                 )
                 row = called.row if called else None
                 got = (row.id, row.reason) if row is not None else None
+                if allowed and called is not None and row is None and not called.callable:
+                    # Nobody to call: the fast path tells the clerk what the engine does.
+                    assert expected is None
+                    ctx = tickets.Context(
+                        now=NOW, actor=Actor(workstation="test", staff_id=staff_id)
+                    )
+                    engine = tickets.call_next(session, ctx, branch, here)
+                    assert engine == (None, tickets.nobody_to_call(called.next_appointment))
                 if row is not None:
                     now_held = session.execute(
                         select(Ticket.status, Ticket.counter_id).where(Ticket.id == row.id)
