@@ -121,16 +121,23 @@ def ready_timeout(base: float = 30.0) -> float:
 def wait_ready(workers: Sequence[Worker], timeout: float | None = None) -> None:
     """Every worker has printed "ready"; else a clear error saying how many and why."""
     limit = ready_timeout() if timeout is None else timeout
-    deadline = time.monotonic() + limit
+    started = time.monotonic()
+    deadline = started + limit
     for w in workers:
         try:
             w.wait_for("ready", timeout=max(0.1, deadline - time.monotonic()))
         except RuntimeError as exc:
             ready = sum(1 for x in workers if x.values("ready"))
+            waited = time.monotonic() - started
+            cause = (
+                f"set LOKET_READY_TIMEOUT to allow more than {limit:.0f} s"
+                if waited >= limit
+                else "a worker stopped"
+            )
             raise RuntimeError(
-                f"only {ready} of {len(workers)} workers were ready after {limit:.0f} s "
-                f"(load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores); set "
-                f"LOKET_READY_TIMEOUT to allow more. First failure: {exc}"
+                f"only {ready} of {len(workers)} workers were ready after {waited:.0f} s "
+                f"(load {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores); {cause}. "
+                f"First failure: {exc}"
             ) from exc
 
 
