@@ -253,17 +253,6 @@ def run(
     )
 
 
-def _configuration(
-    conn: Connection, cache: config_cache.ConfigCache, reload: bool = False
-) -> config_cache.Configuration:
-    """This process's configuration; read on ``conn`` only when not yet there."""
-    current = None if reload else cache.peek()
-    if current is not None:
-        return current
-    with Session(conn) as session:
-        return cache.get(session, reload=reload)
-
-
 def call_next(
     db: Database, ctx: Context, branch_code: str, counter_number: int
 ) -> tuple[TicketView | None, str] | None:
@@ -272,7 +261,7 @@ def call_next(
     try:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             cache = config_cache.cache_for(db.engine.url)
-            config = _configuration(conn, cache)
+            config = cache.current(lambda: Session(conn))
             branch = config.branches.get(branch_code)
             counter = config.counters.get((branch.id, counter_number)) if branch else None
             if branch is None or counter is None:
@@ -304,7 +293,7 @@ def call_next(
                     return None, nobody_to_call(called.next_appointment)
                 return None
             if row.service_id not in config.services:
-                config = _configuration(conn, cache, reload=True)
+                config = cache.current(lambda: Session(conn), reload=True)
     except SQLAlchemyError as exc:
         raise unavailable(exc) from exc
     reason = str(row.reason)

@@ -30,7 +30,7 @@ import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import (
     Date,
@@ -280,14 +280,6 @@ def choose(
     return Pick(busy, services, heads, chosen, reason, policy_name)
 
 
-def _configuration(session: Session, service_ids: set[int]) -> Configuration:
-    cache = config_cache.cache_for(session.get_bind().engine.url)
-    config = cache.get(session)
-    if not service_ids <= config.services.keys():
-        config = cache.get(session, reload=True)
-    return config
-
-
 def branch_id(session: Session, code: str) -> int:
     """The branch's id from the per-process configuration; ``NotFound`` as the engine
     says it for an unknown code."""
@@ -380,10 +372,7 @@ def at_once(
     try:
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             cache = config_cache.cache_for(db.engine.url)
-            config = cache.peek()
-            if config is None:
-                with Session(conn) as session:
-                    config = cache.get(session)
+            config = cache.current(lambda: Session(conn))
             branch = config.branches.get(branch_code)
             if branch is None:
                 return None
@@ -409,9 +398,8 @@ def at_once(
             if not found:
                 return None
             row = found[0]
-            if row.service_id not in config.services:
-                with Session(conn) as session:
-                    config = _configuration(session, {row.service_id})
+            if row.service_id not in config.services:  # added a moment ago
+                config = cache.current(lambda: Session(conn), reload=True)
     except SQLAlchemyError as exc:
         raise unavailable(exc) from exc
     # Autocommit: the change is in; the log says so as for any committed event.
@@ -436,25 +424,39 @@ def at_once(
             data=data,
         )
     )
-    service = config.services[row.service_id]
-    counter = config.counters_by_id.get(row.counter_id) if row.counter_id else None
+    return stepped_view(row._asdict(), config, branch.code, row.reference)
+
+
+class Columns(Protocol):
+    """A row by column name: ``sqlite3.Row`` or a mapping."""
+
+    def __getitem__(self, name: str, /) -> Any: ...
+
+
+def stepped_view(
+    row: Columns, config: Configuration, branch: str, reference: str | None
+) -> TicketView:
+    """The ticket a start or finish just changed, from the guarded update's row
+    (``STEP_UPDATE``'s columns; moments as text on SQLite, datetimes on PostgreSQL)."""
+    service = config.services[row["service_id"]]
+    counter = config.counters_by_id.get(row["counter_id"]) if row["counter_id"] else None
     return TicketView(
-        id=row.id,
-        number=f"{row.prefix} {row.sequence}",
-        branch=branch.code,
+        id=row["id"],
+        number=f"{row['prefix']} {row['sequence']}",
+        branch=branch,
         service=service.code,
         service_name=service.name_nl,
         service_names=dict(service.names),
-        kind=str(row.kind),
-        status=str(row.status),
-        issued_at=row.issued_at,
-        wait_from=row.wait_from,
-        appointment_at=row.appointment_at,
-        called_at=row.last_called_at,
+        kind=str(row["kind"]),
+        status=str(row["status"]),
+        issued_at=moment(row["issued_at"]),
+        wait_from=moment(row["wait_from"]),
+        appointment_at=moment(row["appointment_at"]),
+        called_at=moment(row["last_called_at"]),
         counter=counter.number if counter else None,
-        call_count=int(row.call_count or 0),
-        predicted_wait_minutes=minutes(row.predicted_wait_seconds),
-        needs_assistance=bool(row.needs_assistance),
-        appointment_reference=row.reference,
-        transfer_note=row.transfer_note,
+        call_count=int(row["call_count"] or 0),
+        predicted_wait_minutes=minutes(row["predicted_wait_seconds"]),
+        needs_assistance=bool(row["needs_assistance"]),
+        appointment_reference=reference,
+        transfer_note=row["transfer_note"],
     )

@@ -34,6 +34,7 @@ from loket.clerk_sql import (
     minutes,
     moment,
     parse_number,
+    stepped_view,
 )
 from loket.config_cache import Configuration
 from loket.db import Database, DriverWrite
@@ -69,12 +70,7 @@ def _rows(conn: sqlite3.Connection, sql: str, params: Mapping[str, Any]) -> list
 
 def configuration(db: Database) -> Configuration:
     """This process's configuration, read outside any write turn."""
-    cache = config_cache.cache_for(db.engine.url)
-    current = cache.peek()
-    if current is not None:
-        return current
-    with db.read() as session:
-        return cache.get(session)
+    return config_cache.cache_for(db.engine.url).current(db.read)
 
 
 def pick(
@@ -307,24 +303,4 @@ def step(
             counter_id=row["counter_id"],
             data=data,
         )
-    counter = config.counters_by_id.get(row["counter_id"]) if row["counter_id"] else None
-    return TicketView(
-        id=row["id"],
-        number=number_text,
-        branch=branch.code,
-        service=service.code,
-        service_name=service.name_nl,
-        service_names=dict(service.names),
-        kind=str(row["kind"]),
-        status=after.value,
-        issued_at=moment(row["issued_at"]),
-        wait_from=moment(row["wait_from"]),
-        appointment_at=moment(row["appointment_at"]),
-        called_at=moment(row["last_called_at"]),
-        counter=counter.number if counter else None,
-        call_count=int(row["call_count"] or 0),
-        predicted_wait_minutes=minutes(row["predicted_wait_seconds"]),
-        needs_assistance=bool(row["needs_assistance"]),
-        appointment_reference=reference,
-        transfer_note=row["transfer_note"],
-    )
+    return stepped_view(row, config, branch.code, reference)

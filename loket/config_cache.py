@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 from sqlalchemy import URL, make_url, select
@@ -101,13 +103,23 @@ class ConfigCache:
         self._current: Configuration | None = None
 
     def get(self, session: Session, *, reload: bool = False) -> Configuration:
-        with self._lock:
-            current = self._current
-        if reload or current is None or time.monotonic() - current.loaded_at > MAX_AGE:
+        current = None if reload else self.peek()
+        if current is None:
             current = _load(session)
             with self._lock:
                 self._current = current
         return current
+
+    def current(
+        self, read: Callable[[], AbstractContextManager[Session]], *, reload: bool = False
+    ) -> Configuration:
+        """As ``get``, opening a session with ``read`` only when the configuration must
+        be read (the clerk's fast paths: most calls need none)."""
+        current = None if reload else self.peek()
+        if current is not None:
+            return current
+        with read() as session:
+            return self.get(session, reload=True)
 
     def peek(self) -> Configuration | None:
         """The configuration while it is fresh, without a session; else None."""

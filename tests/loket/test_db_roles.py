@@ -216,6 +216,19 @@ def test_kiosk_issues_and_checks_in_but_reads_no_personal_or_staff_data(roles_db
 
 
 @pytest.mark.postgres
+def test_a_clerk_on_the_counter_login_is_told_nobody_waits(roles_db: RolesDb):
+    """The counter's login runs the one-statement call, also when it calls nobody (the
+    statement then reads what could be called and the next appointment's time)."""
+    clock = Clock(TUESDAY_9, frozen=True)
+    counter = roles_db.loket_as("counter", set(), clock)
+    try:
+        clerk = counter.as_actor(counter.login_pin("anna", "1111").actor("balie-1"))
+        assert clerk.call_next_or_why("dalfsen", 1) == (None, "Er wacht niemand voor deze balie.")
+    finally:
+        counter.db.dispose()
+
+
+@pytest.mark.postgres
 def test_kiosk_takes_feedback_without_reading_comments(roles_db: RolesDb):
     clock = Clock(TUESDAY_9, frozen=True)
     kiosk = roles_db.loket_as("kiosk", {"kiosk"}, clock)
