@@ -8,12 +8,15 @@ transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, undefer
 
 from loket import events, hall, limits, status_words
@@ -439,6 +442,28 @@ def _ensure_free(session: Session, counter: Counter, day: date) -> None:
         raise counter_busy(counter.number, current.number)
 
 
+@contextmanager
+def _held_at(session: Session, counter: Counter) -> Iterator[None]:
+    """The called ticket written onto its counter. ``_ensure_free`` serialises the
+    engine's calls at one counter, but the one-statement call (``loket.call_next_pg``)
+    does not take that lock: the database's index (one held ticket per counter and day,
+    0015) decides between the two, and the engine then refuses as the statement does,
+    with the number the counter holds. SQLite's BEGIN IMMEDIATE lets no second call in."""
+    if session.get_bind().dialect.name != "postgresql":
+        yield
+        return
+    try:
+        with session.begin_nested():
+            yield
+            session.flush()
+    except IntegrityError as exc:
+        if "uq_ticket_counter_holds_one" not in str(exc.orig):
+            raise
+        with session.no_autoflush:
+            held = busy_ticket(session, counter)
+        raise counter_busy(counter.number, held.number if held else "een ander nummer") from exc
+
+
 def _staff(session: Session, ctx: Context) -> Staff | None:
     return session.get(Staff, ctx.actor.staff_id) if ctx.actor.staff_id else None
 
@@ -451,14 +476,15 @@ def _mark_called(
     reason: str,
     label: str | None = None,
 ) -> Ticket:
-    ticket.status = TicketStatus.CALLED
-    ticket.counter_id = counter.id
-    ticket.counter = counter
-    ticket.staff_id = ctx.actor.staff_id
-    ticket.call_count += 1
-    ticket.last_called_at = ctx.now
-    if ticket.first_called_at is None:
-        ticket.first_called_at = ctx.now
+    with _held_at(session, counter):
+        ticket.status = TicketStatus.CALLED
+        ticket.counter_id = counter.id
+        ticket.counter = counter
+        ticket.staff_id = ctx.actor.staff_id
+        ticket.call_count += 1
+        ticket.last_called_at = ctx.now
+        if ticket.first_called_at is None:
+            ticket.first_called_at = ctx.now
     waited = int((ctx.now - ticket.wait_from).total_seconds())
     _record(
         session,
