@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from loket import hall, live_reads, pg_driver
+from loket import hall, live_reads, waiting_list
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY_NAME
 from loket.dispatch_policies import live_policy
 from loket.models import (
@@ -180,51 +179,6 @@ class LivePrediction:
 # more than SQLite takes to run it (coercing every column and condition), and the
 # prediction runs for every ticket issued. They run on the session's connection
 # (Core, no ORM objects); values go in as bound parameters.
-# Walk-ins (and appointments without a time) waiting: the bulk of a long queue, read
-# as two plain columns. The moment is read as the stored text on SQLite (PostgreSQL's
-# driver gives a datetime) and parsed with ``datetime.fromisoformat``: SQLAlchemy's
-# SQLite DateTime parses each value with a regular expression, half the cost of
-# reading 5,000 waiting.
-# Every ticket waiting today: (service id, waiting since, 1 for an appointment with a
-# time, id). The bulk of a long queue, so it runs on the driver's cursor: SQLAlchemy's
-# rows (and parsing SQLite's moments with a regular expression) cost more than the
-# query itself at 5,000 waiting. SQLite gives the moment as its stored text, PostgreSQL
-# as a datetime. In order of id: SQLite reads them so (no sort); PostgreSQL's rows
-# come in the order of ix_ticket_queue (a few runs, one per service), which Python's
-# sort merges in a fraction of the server's sort of the whole queue (~1 ms at 5,000).
-_WAITING_SQL = """SELECT service_id, wait_from,
-  CASE WHEN kind = 'appointment' AND appointment_at IS NOT NULL THEN 1 ELSE 0 END, id
-FROM ticket
-WHERE branch_id = {p} AND day = {p} AND status = 'waiting' AND id <> {p}"""
-_WAITING_BY_DRIVER = {
-    "sqlite": _WAITING_SQL.format(p="?") + "\nORDER BY id",
-    "postgresql": _WAITING_SQL.format(p="%s"),
-}
-
-
-_ID = itemgetter(3)
-
-
-def _waiting_rows(
-    connection: Connection, branch_id: int, day: date, exclude: int
-) -> list[tuple[int, datetime | str, int, int]]:
-    name = connection.dialect.name
-    # PostgreSQL: in binary (a moment as its 8 bytes, not text to parse).
-    with pg_driver.driver_errors(connection, _WAITING_BY_DRIVER[name]):
-        cursor = connection.connection.cursor(**({} if name == "sqlite" else {"binary": True}))
-        try:
-            cursor.execute(
-                _WAITING_BY_DRIVER[name],
-                (branch_id, day.isoformat() if name == "sqlite" else day, exclude),
-            )
-            rows = list(cursor.fetchall())
-        finally:
-            cursor.close()
-    if name != "sqlite":
-        rows.sort(key=_ID)
-    return rows
-
-
 # The few others in full: appointments waiting with a time (by id), and the visits at
 # the counters.
 _DAY_COLUMNS = (
@@ -513,17 +467,14 @@ def _state(
                 reads.waiting.offsets,
             )
     else:
-        rows = _waiting_rows(connection, branch_id, day, exclude)
+        # SQLite: the process's own list, brought up to date from the events.
+        rows = waiting_list.waiting(connection, branch_id, day, exclude)
         timed = [row[3] for row in rows if row[2]]
         if timed:
             rows = [row for row in rows if not row[2]]
         # One pass building the pairs (half the cost of splitting the rows into columns
         # and zipping them again at 5,000 waiting).
-        if rows and isinstance(rows[0][1], str):
-            parse = datetime.fromisoformat
-            walk_ins = [(codes[s], parse(m)) for s, m, _timed, _id in rows]  # type: ignore[arg-type]
-        elif rows:  # PostgreSQL's driver gives datetimes
-            walk_ins = [(codes[s], m) for s, m, _timed, _id in rows]  # type: ignore[misc]
+        walk_ins = [(codes[s], m) for s, m, _timed, _id in rows]
     waiting: list[policy.WaitingTicket] = []
     busy: dict[int, tuple[str, datetime | None]] = {}
     for tid, service_id, counter_id, started_at, called_at in reads.at_counters:

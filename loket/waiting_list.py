@@ -1,0 +1,149 @@
+"""Each branch's waiting tickets of today, kept by the process and brought up to date
+from the event log (SQLite).
+
+Every ticket issued is given a predicted wait, and the prediction replays the whole
+queue: at 5,000 waiting, reading those 5,000 rows into Python objects was a third of
+issuing a ticket on SQLite. Between two tickets only a few change, and every change to
+a ticket is recorded in the event log in its own transaction (``loket.events``: "every
+state change"), so a process keeps the list and reads, per prediction, only the
+tickets named by the events since the last one it saw, in one statement.
+
+Why this is safe on SQLite: writers take turns, so the events a reader sees are always
+all of those up to the highest id it sees (no later commit fills a gap below it). A
+reader whose snapshot does not hold the last event the list saw (another database at
+the same address, a restored backup, an older snapshot in another thread) reads the
+whole list again, as does one that finds too many changes or a list older than
+``FULL_READ_AFTER`` (an edit made outside Loket, without an event, counts from then).
+PostgreSQL's ids are drawn before commit, so there a later commit can fill a gap: it
+keeps reading the queue with the rest (``loket.live_reads``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import Connection, Engine
+
+# (service id, waiting since, 1 for an appointment with a time, ticket id), by id.
+Row = tuple[int, datetime, int, int]
+
+FULL_READ_AFTER = 60.0  # seconds
+MAX_CHANGES = 500  # events since the last read; more, and the whole list is read
+
+_TIMED = "CASE WHEN t.kind = 'appointment' AND t.appointment_at IS NOT NULL THEN 1 ELSE 0 END"
+_WHOLE = f"""SELECT t.service_id, t.wait_from, {_TIMED}, t.id
+FROM ticket t
+WHERE t.branch_id = ? AND t.day = ? AND t.status = 'waiting'
+ORDER BY t.id"""
+_NEWEST = "SELECT id, at FROM event ORDER BY id DESC LIMIT 1"
+# From the last event seen (to tell it is still there), each later one with its
+# ticket as it is now (a ticket named twice comes twice, the same both times); at
+# most the last seen and one more than ``MAX_CHANGES``.
+_CHANGES = f"""SELECT e.id, e.at, t.id, t.branch_id, t.day, t.status, t.service_id,
+  t.wait_from, {_TIMED}
+FROM event e LEFT JOIN ticket t ON t.id = e.ticket_id
+WHERE e.id >= ?
+ORDER BY e.id
+LIMIT ?"""
+
+
+@dataclass
+class _List:
+    day: str
+    last_event: int
+    last_at: str | None
+    read_at: float
+    rows: dict[int, Row] = field(default_factory=dict)
+
+
+@dataclass
+class _Lists:
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    by_branch: dict[int, _List] = field(default_factory=dict)
+
+
+_BY_ENGINE: weakref.WeakKeyDictionary[Engine, _Lists] = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def waiting(connection: Connection, branch_id: int, day: date, exclude: int = -1) -> list[Row]:
+    """The tickets waiting today at ``branch_id`` as (service id, waiting since, timed,
+    id) in order of id, as they are in ``connection``'s transaction, without ``exclude``.
+    ``connection`` is SQLite's, in a transaction (one snapshot for both reads)."""
+    with _LOCK:
+        lists = _BY_ENGINE.setdefault(connection.engine, _Lists())
+    driver = connection.connection.driver_connection
+    assert isinstance(driver, sqlite3.Connection)
+    cursor = driver.cursor()
+    try:
+        with lists.lock:
+            current = lists.by_branch.get(branch_id)
+            if current is None or not _caught_up(cursor, current, branch_id, day.isoformat()):
+                current = _read_whole(cursor, branch_id, day.isoformat())
+                lists.by_branch[branch_id] = current
+            rows = list(current.rows.values())
+            if exclude in current.rows:
+                rows = [row for row in rows if row[3] != exclude]
+    except BaseException:
+        with lists.lock:
+            lists.by_branch.pop(branch_id, None)  # half brought up to date
+        raise
+    finally:
+        cursor.close()
+    return rows
+
+
+def forget(engine: Engine) -> None:
+    """Drop this process's lists for ``engine``: the next prediction reads the queue
+    whole (after an edit outside Loket, which records no event)."""
+    with _LOCK:
+        _BY_ENGINE.pop(engine, None)
+
+
+def _read_whole(cursor: sqlite3.Cursor, branch_id: int, day: str) -> _List:
+    newest = cursor.execute(_NEWEST).fetchone()
+    last_event, last_at = (int(newest[0]), str(newest[1])) if newest else (0, None)
+    parse = datetime.fromisoformat
+    rows = {
+        tid: (service_id, parse(moment), timed, tid)
+        for service_id, moment, timed, tid in cursor.execute(_WHOLE, (branch_id, day))
+    }
+    return _List(day, last_event, last_at, time.monotonic(), rows)
+
+
+def _caught_up(cursor: sqlite3.Cursor, current: _List, branch_id: int, day: str) -> bool:
+    """Bring ``current`` up to date from the events after its last; False when the
+    whole list must be read instead (``current`` is then left as it was)."""
+    if current.day != day or time.monotonic() - current.read_at > FULL_READ_AFTER:
+        return False
+    changes = cursor.execute(_CHANGES, (current.last_event, MAX_CHANGES + 2)).fetchall()
+    if current.last_at is not None:
+        if not changes or changes[0][0] != current.last_event or changes[0][1] != current.last_at:
+            return False  # not the database, or not the snapshot, this list was read from
+        changes = changes[1:]
+    if len(changes) > MAX_CHANGES:
+        return False
+    if not changes:
+        return True
+    rows = current.rows
+    in_order = True
+    newest = max(rows, default=0)
+    for _event, _at, tid, branch, ticket_day, status, service_id, moment, timed in changes:
+        if tid is None:
+            continue
+        if branch == branch_id and ticket_day == day and status == "waiting":
+            if tid not in rows and tid < newest:
+                in_order = False
+            rows[tid] = (service_id, datetime.fromisoformat(moment), timed, tid)
+            newest = max(newest, tid)
+        else:
+            rows.pop(tid, None)
+    if not in_order:  # a ticket waiting again (transferred, parked and called back)
+        current.rows = dict(sorted(rows.items()))
+    current.last_event, current.last_at = int(changes[-1][0]), str(changes[-1][1])
+    return True
