@@ -80,10 +80,17 @@ def describe(e: Event | Logged) -> str:
         if value is not None:
             parts.append(f"{label}={value}")
     data: dict[str, Any] = e.data or {}
+    # Most events carry two or three of these: looked up, not type-checked one by one
+    # (this runs for every event a clerk's step records).
     for key in SAFE_FIELDS:
-        value = data.get(key)
-        if isinstance(value, bool | int | float) or (isinstance(value, str) and len(value) < 30):
-            parts.append(f"{key}={value!r}" if isinstance(value, str) else f"{key}={value}")
+        if key not in data:
+            continue
+        value = data[key]
+        if isinstance(value, str):
+            if len(value) < 30:
+                parts.append(f"{key}={value!r}")
+        elif isinstance(value, bool | int | float):
+            parts.append(f"{key}={value}")
     parts.append(f"at={e.workstation!r}")
     return " ".join(parts)
 

@@ -218,11 +218,13 @@ def predict_wait(
     min_samples: int = _MIN_SAMPLES,
     max_samples: int = _MAX_SAMPLES,
     call_budget: int = _CALL_BUDGET,
+    long_replay: int | None = None,
 ) -> timedelta | None:
     """Median time until a ticket issued now for ``new_ticket_service`` is called.
 
     The replays stop after ``max_samples``, or once ``min_samples`` are done and the
-    simulated calls reach ``call_budget``.
+    simulated calls reach ``call_budget``, or after the first when it alone simulated
+    ``long_replay`` calls or more (``scheduler.live_prediction``).
 
     Each replay gives a free counter the first ticket, in call order, that it serves and
     that may be called by then. Tickets without a time (walk-ins) wait in one list per
@@ -631,6 +633,8 @@ def predict_wait(
             heapreplace(free, (ready + exp(mu + sigma * gauss[gi]), i))
             gi += 1
         results.append(result)
+        if long_replay is not None and len(results) == 1 and calls >= long_replay:
+            break
     finite = [r for r in results if r < math.inf]
     if not finite:
         return None
