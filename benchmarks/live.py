@@ -550,7 +550,8 @@ def run_backend(
         out["latency"] = measure_latency(new_url(), calls, work)
         print(f"{backend} latency (idle) {out['latency']}", flush=True)
     if "throughput" in parts:
-        # Loket and the raw reference in turns, the order swapped each round: a shared
+        # Loket and the raw reference in turns (five rounds: the median of three moved by
+        # a tenth between two runs), the order swapped each round: a shared
         # machine's speed drifts by a third within minutes, and one pair of runs reported
         # that drift as much as the difference between the two. The round with the
         # median share is reported in full; every round's figures are kept.
@@ -587,7 +588,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer calls and tickets")
     ap.add_argument("--counters", type=int, default=20)
     ap.add_argument(
-        "--rounds", type=int, default=None, help="throughput rounds (default 3, --quick 1)"
+        "--rounds", type=int, default=None, help="throughput rounds (default 5, --quick 1)"
     )
     ap.add_argument(
         "--backend", choices=["postgresql", "sqlite"], action="append", help="default: both"
@@ -598,7 +599,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "live.json")
     args = ap.parse_args(argv)
     if args.rounds is None:
-        args.rounds = 1 if args.quick else 3
+        args.rounds = 1 if args.quick else 5
     calls = 60 if args.quick else 300
     waiting = 200 if args.quick else 1000
     backends = args.backend or ["postgresql", "sqlite"]
