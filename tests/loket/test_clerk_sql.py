@@ -270,7 +270,7 @@ def _statements(loket: Loket) -> list[str]:
             if not statement.startswith(("BEGIN", "COMMIT", "PRAGMA")):
                 sent.append(statement)
 
-        loket.db.engine.dispose()  # every connection from now on is traced
+        loket.db.dispose()  # every connection from now on is traced (kept ones too)
         event.listen(
             loket.db.engine, "connect", lambda conn, _record: conn.set_trace_callback(trace)
         )

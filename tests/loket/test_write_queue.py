@@ -155,8 +155,8 @@ def test_a_clerks_commit_is_on_disk_before_it_is_reported(
             write.conn.execute("INSERT INTO t VALUES (1)")
             assert flushed == []  # not inside the turn
         assert flushed == [str(tmp_path / "loket.db-wal")]
+        assert write.conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL
         with db.engine.connect() as conn:
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
             assert conn.exec_driver_sql("SELECT x FROM t").scalar() == 1
     finally:
         db.dispose()
@@ -183,11 +183,46 @@ def test_a_failed_clerks_transaction_leaves_nothing_and_flushes_nothing(
             write.conn.execute("INSERT INTO t VALUES (1)")
             raise RuntimeError("refused")
         assert flushed == []
+        assert write.conn.execute("PRAGMA synchronous").fetchone() == (2,)
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT COUNT(*) FROM t").scalar() == 0
-            assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2
     finally:
         db.dispose()
+
+
+def test_the_clerks_connection_is_kept_between_transactions_unless_it_failed(
+    tmp_path: Path,
+) -> None:
+    """The fast path keeps its connection for the next transaction, also after a step
+    the caller refused; after a database error it takes a fresh one, which works; and
+    ``dispose`` closes the kept ones."""
+    import sqlite3
+
+    from loket.errors import Unavailable
+
+    db = Database(f"sqlite:///{tmp_path}/loket.db")
+    try:
+        with db.write() as session:
+            session.connection().exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        with db.driver_write() as write:
+            write.conn.execute("INSERT INTO t VALUES (1)")
+        first = write.conn
+        with pytest.raises(RuntimeError), db.driver_write() as write:
+            assert write.conn is first
+            raise RuntimeError("refused")
+        with pytest.raises(Unavailable), db.driver_write() as write:
+            assert write.conn is first
+            write.conn.execute("INSERT INTO missing VALUES (1)")
+        with db.driver_write() as write:
+            assert write.conn is not first
+            write.conn.execute("INSERT INTO t VALUES (2)")
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT COUNT(*) FROM t").scalar() == 2
+        kept = write.conn
+    finally:
+        db.dispose()
+    with pytest.raises(sqlite3.ProgrammingError):
+        kept.execute("SELECT 1")
 
 
 def _lock_files_open(path: Path) -> int:
