@@ -92,7 +92,7 @@ _REASON = f"""CASE
 _HEAD_COLUMNS = (
     "t.id, t.prefix, t.sequence, t.service_id, t.kind, t.issued_at, t.wait_from, "
     "t.appointment_at, t.needs_assistance, t.call_count, t.predicted_wait_seconds, "
-    "t.appointment_id, t.transfer_note"
+    "t.appointment_id, t.transfer_note, t.language"
 )
 
 _HEADS = "\nUNION ALL\n".join(
@@ -179,7 +179,7 @@ SELECT m.policy, (SELECT number FROM busy) AS busy, (SELECT COUNT(*) FROM svc) A
   c.id, c.number, c.service_id, c.code, c.kind, c.issued_at, c.wait_from, c.appointment_at,
   c.needs_assistance, c.call_count, c.predicted_wait_seconds, c.appointment_id,
   (SELECT a.reference FROM appointment a WHERE a.id = c.appointment_id) AS reference,
-  c.transfer_note, r.text AS reason, ev.id AS event_id, ev.data AS event_data,
+  c.transfer_note, c.language, r.text AS reason, ev.id AS event_id, ev.data AS event_data,
   CASE WHEN ev.id IS NOT NULL THEN {events.notify_sql("ev.id")} END AS notified
 FROM m LEFT JOIN chosen c ON TRUE LEFT JOIN reason r ON r.id = c.id LEFT JOIN ev ON TRUE
 """
@@ -331,6 +331,7 @@ def call_next(
         appointment_reference=row.reference,
         transfer_note=row.transfer_note,
         reason=reason,
+        language=str(row.language),
     )
     return view, reason
 

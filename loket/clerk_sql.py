@@ -78,7 +78,7 @@ GROUPS = (
 _HEAD_COLUMNS = (
     "t.id, t.prefix, t.sequence, t.service_id, t.kind, t.issued_at, t.wait_from, "
     "t.appointment_at, t.needs_assistance, t.call_count, t.predicted_wait_seconds, "
-    "t.appointment_id, t.transfer_note"
+    "t.appointment_id, t.transfer_note, t.language"
 )
 
 # The services this counter may serve with this clerk, and the clerk's speed at each:
@@ -119,7 +119,7 @@ SELECT
   m.wait_norm_minutes, m.dispatch_policy,
   h.id, h.prefix, h.sequence, h.service_id, h.kind, h.issued_at, h.wait_from,
   h.appointment_at, h.needs_assistance, h.call_count, h.predicted_wait_seconds,
-  h.appointment_id, h.transfer_note, h.speed, h.reference
+  h.appointment_id, h.transfer_note, h.language, h.speed, h.reference
 FROM municipality m LEFT JOIN heads h ON 1 = 1
 """
 
@@ -201,6 +201,7 @@ class Head:
     appointment_id: int | None
     reference: str | None
     transfer_note: str | None
+    language: str  # chosen at the kiosk: the view carries it (TicketView.language)
     kind: str
     issued_at: datetime
     wait_from: datetime
@@ -247,6 +248,7 @@ def head_of(row: Any, codes: Mapping[int, str]) -> Head:
         appointment_id=row["appointment_id"],
         reference=row["reference"],
         transfer_note=row["transfer_note"],
+        language=str(row["language"]),
         kind=str(row["kind"]),
         issued_at=issued_at,
         wait_from=wait_from,
@@ -308,7 +310,7 @@ STEP_UPDATE = """UPDATE ticket SET status = :after, {assign}
     AND status = :before
   RETURNING id, branch_id, prefix, sequence, service_id, kind, status, issued_at, wait_from,
     appointment_at, last_called_at, started_at, counter_id, call_count,
-    predicted_wait_seconds, needs_assistance, appointment_id, transfer_note"""
+    predicted_wait_seconds, needs_assistance, appointment_id, transfer_note, language"""
 START_ASSIGN = "started_at = :now, staff_id = COALESCE(:staff, staff_id)"
 FINISH_ASSIGN = "finished_at = :now, outcome = :outcome"
 
@@ -459,4 +461,5 @@ def stepped_view(
         needs_assistance=bool(row["needs_assistance"]),
         appointment_reference=reference,
         transfer_note=row["transfer_note"],
+        language=str(row["language"]),
     )

@@ -229,6 +229,7 @@ def _called_view(
         appointment_reference=head.reference,
         transfer_note=head.transfer_note,
         reason=reason,
+        language=head.language,
     )
 
 

@@ -422,3 +422,29 @@ def test_a_clerks_connection_lost_in_the_pool_is_unavailable_then_works_again(
         loket.call_next("dalfsen", 1)
     called = loket.call_next("dalfsen", 1)
     assert called is not None and called.number == "A 2"
+
+
+def test_the_clerks_views_are_the_tickets_as_the_engine_shows_them(loket: Loket) -> None:
+    """Call, start and finish answer with the ticket as the queue's own view shows it
+    (``TicketView.of``), the language the visitor chose at the kiosk included: the
+    one-statement paths build their views from their rows, not by loading the ticket."""
+    from dataclasses import replace
+
+    loket.issue_ticket("dalfsen", "paspoort")
+    second = loket.issue_ticket("dalfsen", "paspoort")
+    assert loket.record_language("dalfsen", "A 1", "en")
+
+    def shown(number: str) -> Any:
+        snapshot = loket.snapshot("dalfsen")
+        return next(t for t in snapshot.open_tickets + snapshot.recent_calls if t.number == number)
+
+    called = loket.call_next("dalfsen", 1)
+    assert called is not None and called.number == "A 1"
+    assert called.language == "en"
+    assert replace(called, reason=None) == shown("A 1")
+    started = loket.start("dalfsen", "A 1")
+    assert started == shown("A 1") and started.language == "en"
+    done = loket.finish("dalfsen", "A 1")
+    assert done.status == "done" and done.language == "en"
+    other = loket.call_next("dalfsen", 1)
+    assert other is not None and other.number == second.number and other.language == "nl"
