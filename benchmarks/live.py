@@ -18,7 +18,8 @@ Every client is a real OS process (``tests.loket.workers``), as on the town hall
 * latency under load: while the ``--counters`` counters work, a feed listener in another
   process (a display) sees every ``ticket.called``; click -> seen, p50/p99.
 * scaling: one process, at 10, 1,000 and 5,000 waiting: Loket's cycle, the raw cycle and
-  issuing a ticket (ms, median).
+  issuing a ticket (ms, median); 5,000 again with the two staffed counters of different
+  kinds (``5000-mixed``: counter 2 serves one service only).
 * connections per role (PostgreSQL): the most connections each kind of process held.
 
 PostgreSQL: starts a throw-away server (tests/rigs/postgres.py) unless
@@ -35,6 +36,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -76,6 +78,24 @@ GOALS = {
     "sqlite": {"p99_ms": 300.0, "share": 0.5, "issue_5000_ms": 20.0},
 }
 SCALES = (10, 1000, 5000)
+# The longest queue again with counters of different kinds: counter 2 (staffed in the
+# scaling runs with counter 1) serves only the second service, so the prediction's
+# replay cannot treat the counters as one (``scheduler.prediction``, the slower path).
+MIXED = f"{SCALES[-1]}-mixed"
+
+
+def mixed_config(folder: Path) -> Path:
+    """The benchmark municipality with counter 2 serving only the second service."""
+    both = f'services = ["{SERVICES[0]}", "{SERVICES[1]}"]'
+    text = CONFIG.read_text(encoding="utf-8")
+    old = f"number = 2\n{both}"
+    if old not in text:
+        raise SystemExit(f"{CONFIG}: counter 2 does not serve both services")
+    path = folder / "live-mixed.toml"
+    path.write_text(text.replace(old, f'number = 2\nservices = ["{SERVICES[1]}"]'), "utf-8")
+    return path
+
+
 PARTS = ("latency", "throughput", "scaling")
 
 
@@ -96,7 +116,7 @@ def warm(loket: Loket, counter: int, raw: RawCycle | None = None) -> None:
         warm_up(raw.call, now)
 
 
-def prepare(url: str, tickets: int) -> None:
+def prepare(url: str, tickets: int, config: Path = CONFIG) -> None:
     """Schema, the benchmark municipality and ``tickets`` waiting walk-ins, issued
     earlier this morning one second apart (written in bulk: issuing 5,000 one by one
     would take minutes and measure nothing this benchmark reports)."""
@@ -107,7 +127,7 @@ def prepare(url: str, tickets: int) -> None:
     loket = make_loket(url)
     try:
         loket.upgrade()
-        loket.apply_config(CONFIG)
+        loket.apply_config(config)
         now = datetime.fromisoformat(DEFAULT_NOW)
         with loket.db.write() as session:
             branch = session.scalars(select(Branch).where(Branch.code == BRANCH)).one()
@@ -398,9 +418,12 @@ def measure_scaling(make_url_: Any, cycles: int) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     now = datetime.fromisoformat(DEFAULT_NOW)
-    for size in SCALES:
+    folder = Path(tempfile.mkdtemp(prefix="loket-mixed-"))
+    runs = [(str(size), size, CONFIG) for size in SCALES]
+    runs.append((MIXED, SCALES[-1], mixed_config(folder)))
+    for label, size, config in runs:
         url = make_url_()
-        prepare(url, size)
+        prepare(url, size, config)
         loket = make_loket(url)
         raw = RawCycle(url, BRANCH, 2)
         warm(loket, 1, raw)
@@ -429,7 +452,7 @@ def measure_scaling(make_url_: Any, cycles: int) -> dict[str, Any]:
         finally:
             raw.close()
             loket.db.dispose()
-        out[str(size)] = {
+        out[label] = {
             "loket_cycle_ms": round(statistics.median(loket_ms), 2),
             "raw_cycle_ms": round(statistics.median(raw_ms), 2),
             "share": round(statistics.median(raw_ms) / statistics.median(loket_ms), 2),
@@ -437,7 +460,8 @@ def measure_scaling(make_url_: Any, cycles: int) -> dict[str, Any]:
             # This process's CPU time: less sensitive to what else runs on the machine.
             "issue_cpu_ms": round(statistics.median(issue_cpu), 2),
         }
-        print(f"  {size} waiting: {out[str(size)]}", flush=True)
+        print(f"  {label} waiting: {out[label]}", flush=True)
+    shutil.rmtree(folder, ignore_errors=True)
     return out
 
 
@@ -515,6 +539,11 @@ def table(results: dict[str, Any]) -> str:
             f"issue at {SCALES[-1]} waiting {verdict(issue, goals['issue_5000_ms'], True)}; "
             f"anomalies {'OK' if bad == 0 else 'MISS'}"
         )
+        if MIXED in scale:
+            verdicts.append(
+                f"{backend}: issue at {SCALES[-1]} waiting with counters of different kinds "
+                f"{verdict(scale[MIXED]['issue_ms'], goals['issue_5000_ms'], True)}"
+            )
         if len(r.get("rounds", [])) > 1:
             verdicts.append(
                 "  rounds (loket/raw cycles/s, share, busy p99 ms): "
@@ -526,7 +555,7 @@ def table(results: dict[str, Any]) -> str:
             )
         for size, figures in scale.items():
             verdicts.append(
-                f"  {size:>5} waiting: loket cycle {figures['loket_cycle_ms']} ms, raw "
+                f"  {size:>11} waiting: loket cycle {figures['loket_cycle_ms']} ms, raw "
                 f"{figures['raw_cycle_ms']} ms (share {figures['share']:.0%}), issue "
                 f"{figures['issue_ms']} ms (CPU {figures['issue_cpu_ms']} ms)"
             )
