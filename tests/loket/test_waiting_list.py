@@ -178,3 +178,62 @@ def test_a_ticket_being_checked_in_is_left_out_of_its_own_queue(sqlite_loket, cl
         rows = waiting_list.waiting(session.connection(), 1, TUESDAY, exclude=first.id)
     assert [row[3] for row in rows] == [second.id]
     assert [row[3] for row in listed(sqlite_loket)] == [first.id, second.id]
+
+
+def test_threads_reading_while_another_pc_writes_each_see_their_own_snapshot(
+    sqlite_loket, kiosk, clock
+):
+    """Two threads of one kiosk share its list while another PC issues and serves: each
+    read gets exactly what its own transaction holds, also when the other thread's
+    snapshot is newer or older than its own."""
+    import threading
+    import time
+
+    desk = sqlite_loket
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    for i in range(20):
+        desk.issue_ticket(BRANCH, SERVICES[i % 2])
+    stop = threading.Event()
+    failures: list[str] = []
+    checked = [0, 0]
+
+    def read(slot: int) -> None:
+        while not stop.is_set():
+            with kiosk.db.read() as session:
+                # The snapshot begins with the first read, as the prediction's small
+                # reads begin it: one thread's may be older than the list by then.
+                session.execute(text("SELECT COUNT(*) FROM event")).scalar()
+                time.sleep(0.003 * slot)
+                got = waiting_list.waiting(session.connection(), 1, TUESDAY)
+                truth = [
+                    (s, datetime.fromisoformat(m), timed, i)
+                    for s, m, timed, i in session.execute(
+                        text(
+                            "SELECT service_id, wait_from, CASE WHEN kind = 'appointment' "
+                            "AND appointment_at IS NOT NULL THEN 1 ELSE 0 END, id FROM ticket "
+                            "WHERE branch_id = 1 AND day = :day AND status = 'waiting' "
+                            "ORDER BY id"
+                        ),
+                        {"day": TUESDAY.isoformat()},
+                    )
+                ]
+            if got != truth:
+                failures.append(f"thread {slot}: {len(got)} listed, {len(truth)} waiting")
+            checked[slot] += 1
+
+    readers = [threading.Thread(target=read, args=(slot,)) for slot in (0, 1)]
+    for thread in readers:
+        thread.start()
+    try:
+        for i in range(60):
+            desk.issue_ticket(BRANCH, SERVICES[i % 2])
+            called = desk.call_next(BRANCH, 1 + i % 4)
+            if called is not None:
+                desk.start(BRANCH, called.number)
+                desk.finish(BRANCH, called.number)
+    finally:
+        stop.set()
+        for thread in readers:
+            thread.join(timeout=30)
+    assert failures == []
+    assert min(checked) >= 10
