@@ -36,7 +36,6 @@ import json
 import os
 import platform
 import random
-import shutil
 import statistics
 import sys
 import tempfile
@@ -46,7 +45,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,6 +67,9 @@ from tests.loket.workers import (  # noqa: E402
     wait_ready,
     warm_up,
 )
+
+if TYPE_CHECKING:
+    from datetime import datetime
 
 CONFIG = ROOT / "benchmarks" / "live.toml"
 BRANCH = "hal"
@@ -418,51 +420,58 @@ def measure_scaling(make_url_: Any, cycles: int) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     now = datetime.fromisoformat(DEFAULT_NOW)
-    folder = Path(tempfile.mkdtemp(prefix="loket-mixed-"))
-    runs = [(str(size), size, CONFIG) for size in SCALES]
-    runs.append((MIXED, SCALES[-1], mixed_config(folder)))
-    for label, size, config in runs:
-        url = make_url_()
-        prepare(url, size, config)
-        loket = make_loket(url)
-        raw = RawCycle(url, BRANCH, 2)
-        warm(loket, 1, raw)
-        try:
-            loket_ms, raw_ms, issue_ms, issue_cpu = [], [], [], []
-            for i in range(cycles + 1):
-                t0 = time.perf_counter()
-                view = loket.call_next(BRANCH, 1)
-                assert view is not None
-                loket.start(BRANCH, view.number)
-                loket.finish(BRANCH, view.number)
-                t1 = time.perf_counter()
-                called = raw.call(now)
-                assert called is not None
-                raw.start(called[0], now)
-                raw.finish(called[0], now)
-                t2, c2 = time.perf_counter(), time.process_time()
-                loket.issue_ticket(BRANCH, SERVICES[i % 2])
-                t3, c3 = time.perf_counter(), time.process_time()
-                loket.issue_ticket(BRANCH, SERVICES[i % 2])  # the queue keeps its length
-                if i:  # the first warms caches and connections
-                    loket_ms.append((t1 - t0) * 1000)
-                    raw_ms.append((t2 - t1) * 1000)
-                    issue_ms.append((t3 - t2) * 1000)
-                    issue_cpu.append((c3 - c2) * 1000)
-        finally:
-            raw.close()
-            loket.db.dispose()
-        out[label] = {
-            "loket_cycle_ms": round(statistics.median(loket_ms), 2),
-            "raw_cycle_ms": round(statistics.median(raw_ms), 2),
-            "share": round(statistics.median(raw_ms) / statistics.median(loket_ms), 2),
-            "issue_ms": round(statistics.median(issue_ms), 2),
-            # This process's CPU time: less sensitive to what else runs on the machine.
-            "issue_cpu_ms": round(statistics.median(issue_cpu), 2),
-        }
-        print(f"  {label} waiting: {out[label]}", flush=True)
-    shutil.rmtree(folder, ignore_errors=True)
+    with tempfile.TemporaryDirectory(prefix="loket-mixed-") as folder:
+        runs = [(str(size), size, CONFIG) for size in SCALES]
+        runs.append((MIXED, SCALES[-1], mixed_config(Path(folder))))
+        for label, size, config in runs:
+            out[label] = _scale(make_url_, label, size, config, cycles, now)
     return out
+
+
+def _scale(
+    make_url_: Any, label: str, size: int, config: Path, cycles: int, now: datetime
+) -> dict[str, Any]:
+    """One queue length (and municipality) of ``measure_scaling``."""
+    url = make_url_()
+    prepare(url, size, config)
+    loket = make_loket(url)
+    raw = RawCycle(url, BRANCH, 2)
+    warm(loket, 1, raw)
+    try:
+        loket_ms, raw_ms, issue_ms, issue_cpu = [], [], [], []
+        for i in range(cycles + 1):
+            t0 = time.perf_counter()
+            view = loket.call_next(BRANCH, 1)
+            assert view is not None
+            loket.start(BRANCH, view.number)
+            loket.finish(BRANCH, view.number)
+            t1 = time.perf_counter()
+            called = raw.call(now)
+            assert called is not None
+            raw.start(called[0], now)
+            raw.finish(called[0], now)
+            t2, c2 = time.perf_counter(), time.process_time()
+            loket.issue_ticket(BRANCH, SERVICES[i % 2])
+            t3, c3 = time.perf_counter(), time.process_time()
+            loket.issue_ticket(BRANCH, SERVICES[i % 2])  # the queue keeps its length
+            if i:  # the first warms caches and connections
+                loket_ms.append((t1 - t0) * 1000)
+                raw_ms.append((t2 - t1) * 1000)
+                issue_ms.append((t3 - t2) * 1000)
+                issue_cpu.append((c3 - c2) * 1000)
+    finally:
+        raw.close()
+        loket.db.dispose()
+    figures = {
+        "loket_cycle_ms": round(statistics.median(loket_ms), 2),
+        "raw_cycle_ms": round(statistics.median(raw_ms), 2),
+        "share": round(statistics.median(raw_ms) / statistics.median(loket_ms), 2),
+        "issue_ms": round(statistics.median(issue_ms), 2),
+        # This process's CPU time: less sensitive to what else runs on the machine.
+        "issue_cpu_ms": round(statistics.median(issue_cpu), 2),
+    }
+    print(f"  {label} waiting: {figures}", flush=True)
+    return figures
 
 
 # -- databases ---------------------------------------------------------------------------
@@ -629,6 +638,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.rounds is None:
         args.rounds = 1 if args.quick else 5
+    if args.rounds < 1:
+        ap.error("--rounds must be at least 1")
     calls = 60 if args.quick else 300
     waiting = 200 if args.quick else 1000
     backends = args.backend or ["postgresql", "sqlite"]

@@ -265,6 +265,7 @@ def choose(
     services: int,
     norm_minutes: int,
     policy_name: str,
+    next_appointment: datetime | None = None,
 ) -> Pick:
     """The policy's pick among the heads (none while the counter holds a ticket)."""
     chosen: Head | None = None
@@ -279,7 +280,7 @@ def choose(
         if decision is not None:
             chosen = next(h for h in heads if h.waiting.id == decision.ticket_id)
             reason = decision.reason
-    return Pick(busy, services, heads, chosen, reason, policy_name)
+    return Pick(busy, services, heads, chosen, reason, policy_name, next_appointment)
 
 
 def branch_id(session: Session, code: str) -> int:

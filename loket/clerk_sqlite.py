@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -106,7 +105,7 @@ def pick(
     # A ticket can head two orders (the longest waiting is still within the norm).
     unique = {row["id"]: row for row in rows if row["id"] is not None}
     heads = tuple(head_of(row, codes) for row in unique.values())
-    chosen = choose(
+    return choose(
         now,
         counter_id,
         heads,
@@ -114,8 +113,8 @@ def pick(
         services=int(first["services"] or 0),
         norm_minutes=int(first["wait_norm_minutes"]),
         policy_name=str(first["dispatch_policy"]),
+        next_appointment=moment(first["next_appointment"]),
     )
-    return replace(chosen, next_appointment=moment(first["next_appointment"]))
 
 
 _CALL = """UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,

@@ -132,7 +132,7 @@ def _caught_up(cursor: sqlite3.Cursor, current: _List, branch_id: int, day: str)
         return True
     rows = current.rows
     in_order = True
-    newest = max(rows, default=0)
+    newest = next(reversed(rows), 0)  # kept in order of id: the last is the highest
     for _event, _at, tid, branch, ticket_day, status, service_id, moment, timed in changes:
         if tid is None:
             continue
