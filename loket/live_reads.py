@@ -13,6 +13,10 @@ PostgreSQL writes them (the shortest text that reads back to the same double), m
 as ISO text read with ``datetime.fromisoformat``. Orders are fixed (counter, then
 event), where the separate reads left them to the plan.
 
+The same statement brings the process's list of waiting tickets up to date
+(``loket.waiting_list_pg``): the tickets changed since its last read, or, the first time
+and when that cannot be trusted, every waiting ticket, as arrays.
+
 SQLite keeps the separate reads (no round trips to save there).
 """
 
@@ -20,13 +24,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import islice, repeat
-from operator import lt, sub
+from itertools import repeat
+from operator import itemgetter, sub
 from typing import Any
 
 from sqlalchemy import Connection
 
-from loket import pg_driver
+from loket import pg_driver, waiting_list_pg
 
 # Events that show a counter is in use and by whom (``loket.queue_state._PRESENCE_KINDS``).
 PRESENCE_KINDS = (
@@ -96,30 +100,12 @@ _SQL = f"""SELECT
  (SELECT json_build_array(p.coverage, b.code)
   FROM stored_plan p JOIN branch b ON b.id = %(branch)s
   WHERE p.day = %(day)s ORDER BY p.version DESC LIMIT 1),
- w.services, w.moments, w.ids, w.timed
-FROM (
-  SELECT array_agg(service_id) FILTER (WHERE NOT timed) AS services,
-    array_agg(wait_from) FILTER (WHERE NOT timed) AS moments,
-    array_agg(id) FILTER (WHERE NOT timed) AS ids,
-    array_agg(id) FILTER (WHERE timed) AS timed
-  FROM (SELECT service_id, wait_from, id,
-          kind = 'appointment' AND appointment_at IS NOT NULL AS timed
-        FROM ticket
-        WHERE branch_id = %(branch)s AND day = %(waiting_day)s AND status = 'waiting'
-          AND id <> %(exclude)s) q) w"""
-
-
-def by_id(
-    service_ids: list[int], offsets: list[int], ids: list[int]
-) -> tuple[list[int], list[int]]:
-    """The columns in the order the tickets came (by id). The arrays come in the order
-    the server scanned them: the table's (mostly by id already, checked in one pass) or
-    ix_ticket_queue's (a run per service, which the sort merges); sorting here costs
-    less than the server's sort of every waiting ticket."""
-    if all(map(lt, ids, islice(ids, 1, None))):
-        return service_ids, offsets
-    order = sorted(range(len(ids)), key=ids.__getitem__)
-    return list(map(service_ids.__getitem__, order)), list(map(offsets.__getitem__, order))
+ w.services, w.moments, w.ids, w.timed, w.here, w.changed, w.snapshot, w.tbl, w.own
+FROM {{waiting}}"""
+# The statement with each of the waiting list's parts (``loket.waiting_list_pg``).
+_STATEMENTS = {
+    part: _SQL.format(waiting=part) for part in (waiting_list_pg.WHOLE, waiting_list_pg.CHANGES)
+}
 
 
 def _moment(value: str | None) -> datetime | None:
@@ -172,24 +158,21 @@ def read(
     (today) but ``exclude``, in one statement (PostgreSQL). On the driver's cursor, in
     binary: the waiting tickets come as arrays, no row per ticket to build."""
     since = datetime.combine(now.date(), datetime.min.time())
-    params = {
+    waiting_day = day or now.date()
+    params: dict[str, Any] = {
         "branch": branch_id,
         "day": now.date(),
         "since": since,
         "from": now - timedelta(minutes=15),
         "until": now + timedelta(hours=3),
-        "waiting_day": day or now.date(),
-        "exclude": exclude,
+        "waiting_day": waiting_day,
     }
-    with pg_driver.driver_errors(connection, _SQL):
-        cursor = connection.connection.cursor(binary=True)
-        as_microseconds(cursor)
-        try:
-            cursor.execute(_SQL, params)
-            row = cursor.fetchone()
-        finally:
-            cursor.close()
-    assert row is not None
+    with waiting_list_pg.keeper(connection.engine, branch_id, waiting_day) as kept:
+        row = _execute(connection, kept, params)
+        if not kept.take(row[8:]):
+            row = _execute(connection, kept, params)  # the whole list this time
+            kept.take(row[8:])
+        waiting = _columns(kept.rows or {}, exclude, microseconds(now))
     means, at_counters, presence, logouts, equipment, speeds, upcoming = (
         value or [] for value in row[:7]
     )
@@ -198,9 +181,6 @@ def read(
     if plan is not None:
         whole, code = plan
         coverage = dict((whole or {}).get(code, {}))
-    service_ids, moments, ids, timed = (value or [] for value in row[8:12])
-    service_ids, moments = by_id(service_ids, moments, ids)
-    offsets = list(map(sub, moments, repeat(microseconds(now))))
     return SmallReads(
         means=[(i, c, m, n, p) for i, c, m, n, p in means],
         at_counters=[(t, s, c, _moment(a), _moment(b)) for t, s, c, a, b in at_counters],
@@ -210,5 +190,40 @@ def read(
         speeds=[(c, s, v) for c, s, v in speeds],
         upcoming=[(c, datetime.fromisoformat(a)) for c, a in upcoming],
         coverage=coverage,
-        waiting=WaitingColumns(service_ids, offsets, timed),
+        waiting=waiting,
+    )
+
+
+def _execute(
+    connection: Connection, kept: waiting_list_pg.Keeper, params: dict[str, Any]
+) -> tuple[Any, ...]:
+    """The statement with the waiting list's part, on the driver's cursor in binary:
+    the waiting tickets come as arrays, no row per ticket to build."""
+    waiting, extra = kept.part()
+    sql = _STATEMENTS[waiting]
+    with pg_driver.driver_errors(connection, sql):
+        cursor = connection.connection.cursor(binary=True)
+        as_microseconds(cursor)
+        try:
+            cursor.execute(sql, params | extra)
+            row = cursor.fetchone()
+        finally:
+            cursor.close()
+    assert row is not None
+    return tuple(row)
+
+
+def _columns(rows: dict[int, waiting_list_pg.Row], exclude: int, now: int) -> WaitingColumns:
+    """The list as the prediction takes it: the walk-ins' services and offsets from
+    ``now`` (microseconds), in the order they came, and the ids of the timed ones."""
+    if exclude in rows:
+        rows = {tid: row for tid, row in rows.items() if tid != exclude}
+    values = list(rows.values())
+    timed: list[int] = []
+    if any(map(itemgetter(2), values)):
+        timed = [tid for tid, row in rows.items() if row[2]]
+        values = [row for row in values if not row[2]]
+    moments = map(itemgetter(1), values)
+    return WaitingColumns(
+        list(map(itemgetter(0), values)), list(map(sub, moments, repeat(now))), timed
     )

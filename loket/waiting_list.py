@@ -26,9 +26,11 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
+L = TypeVar("L")
 # (service id, waiting since, 1 for an appointment with a time, ticket id), by id.
 Row = tuple[int, datetime, int, int]
 
@@ -62,21 +64,37 @@ class _List:
 
 
 @dataclass
-class _Lists:
+class Lists(Generic[L]):
+    """One engine's lists, by branch, with the lock their readers take turns on."""
+
     lock: threading.Lock = field(default_factory=threading.Lock)
-    by_branch: dict[int, _List] = field(default_factory=dict)
+    by_branch: dict[int, L] = field(default_factory=dict)
 
 
-_BY_ENGINE: weakref.WeakKeyDictionary[Engine, _Lists] = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+class PerEngine(Generic[L]):
+    """The process's lists per database engine (gone with the engine)."""
+
+    def __init__(self) -> None:
+        self._lists: weakref.WeakKeyDictionary[Engine, Lists[L]] = weakref.WeakKeyDictionary()
+        self._lock = threading.Lock()
+
+    def of(self, engine: Engine) -> Lists[L]:
+        with self._lock:
+            return self._lists.setdefault(engine, Lists())
+
+    def forget(self, engine: Engine) -> None:
+        with self._lock:
+            self._lists.pop(engine, None)
+
+
+_KEPT: PerEngine[_List] = PerEngine()
 
 
 def waiting(connection: Connection, branch_id: int, day: date, exclude: int = -1) -> list[Row]:
     """The tickets waiting today at ``branch_id`` as (service id, waiting since, timed,
     id) in order of id, as they are in ``connection``'s transaction, without ``exclude``.
     ``connection`` is SQLite's, in a transaction (one snapshot for both reads)."""
-    with _LOCK:
-        lists = _BY_ENGINE.setdefault(connection.engine, _Lists())
+    lists = _KEPT.of(connection.engine)
     driver = connection.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
     cursor = driver.cursor()
@@ -101,8 +119,7 @@ def waiting(connection: Connection, branch_id: int, day: date, exclude: int = -1
 def forget(engine: Engine) -> None:
     """Drop this process's lists for ``engine``: the next prediction reads the queue
     whole (after an edit outside Loket, which records no event)."""
-    with _LOCK:
-        _BY_ENGINE.pop(engine, None)
+    _KEPT.forget(engine)
 
 
 def _read_whole(cursor: sqlite3.Cursor, branch_id: int, day: str) -> _List:

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import reduce
 from itertools import accumulate, compress, count, islice, repeat
-from operator import add, and_, eq, gt, itemgetter, le, mul, sub, truediv
+from operator import add, and_, gt, itemgetter, le, mul, sub, truediv
 from statistics import NormalDist
 from typing import overload
 
@@ -228,9 +228,10 @@ def predict_wait(
 
     Each replay gives a free counter the first ticket, in call order, that it serves and
     that may be called by then. Tickets without a time (walk-ins) wait in one list per
-    service, or one list for all when every counter serves all of them: the first of
-    them a counter may take is at the head of a list, so a call costs the same with
-    5,000 waiting as with 5. The few tickets with a time (appointments, bookings, the
+    group of counters that serve the same of their services (one list for all when
+    every counter serves all of them, taken in runs): the first of them a counter may
+    take is at the head of its list, past those another group took, so a call costs the
+    same with 5,000 waiting as with 5. The few tickets with a time (appointments, bookings, the
     new ticket) are looked through in order up to that head. The draws are the same, in
     the same order, as scanning the whole queue for every call
     (``tests/scheduler/test_prediction_equivalence.py``)."""
@@ -334,15 +335,26 @@ def predict_wait(
                 for s, speed in c.services.items()
             }
         )
-    # In the order they came first (as the lists below).
-    untimed_services = list(dict.fromkeys(services_in_order))
-    # One list for all untimed tickets (key "") when every counter serves every one of
-    # them, else one per service; each as (positions, starts, services), in call order.
-    shared = all(all(s in own for s in untimed_services) for own in params)
-    lists = _untimed_lists(services_in_order, starts_in_order, inserted, untimed_services, shared)
-    everyone = lists.get("", ([], [], []))[0] if shared else []
-    shared_starts = lists.get("", ([], [], []))[1] if shared else []
-    n_everyone = len(everyone)
+    # Untimed tickets are numbered in call order; each has its position (counting the
+    # timed ones before it too). Counters that serve the same untimed services share
+    # one list of the untimed tickets they serve (numbers, in call order): the first a
+    # counter may take is near the head of its list, whichever services it holds.
+    positions = _untimed_positions(n_untimed, inserted)
+    untimed_services = set(services_in_order)
+    served = [frozenset(s for s in own if s in untimed_services) for own in params]
+    groups = list(dict.fromkeys(served))
+    group_of = [groups.index(own) for own in served]
+    everything = frozenset(untimed_services)
+    members = [
+        list(range(n_untimed))
+        if group == everything
+        else list(compress(count(), map(group.__contains__, services_in_order)))
+        for group in groups
+    ]
+    # Every counter serves every untimed ticket: one list, taken in runs below.
+    shared = len(groups) == 1 and groups[0] == everything
+    n_everyone = n_untimed if shared else 0
+    shared_starts = starts_in_order
     per_counter: dict[int, tuple[list[float], list[float]]] = {}
 
     def run_params(i: int) -> tuple[list[float], list[float]]:
@@ -357,10 +369,6 @@ def predict_wait(
             )
         return per_counter[i]
 
-    if shared:
-        own_untimed = [list(lists) for _own in params]
-    else:
-        own_untimed = [[s for s in own if s in lists] for own in params]
     # Counters with the same services at the same speeds are one kind (the first of them).
     kind_of = [params.index(own) for own in params]
     nowhere = n_jobs
@@ -404,24 +412,25 @@ def predict_wait(
                 pending.append(p)
         else:
             pending = list(timed)
-        # Per list: the first ticket not yet called, the first not yet called that can
-        # still make the norm (no further than needed), and which were called (with
-        # bands a list is not called strictly from its head).
-        heads = dict.fromkeys(lists, 0)
-        within = dict.fromkeys(lists, 0)
-        taken = {key: [False] * len(lists[key][0]) for key in lists} if bands else {}
+        # Per group's list: the first ticket not yet called, the first not yet called
+        # that can still make the norm (no further than needed); and which were called
+        # (lists of different groups overlap, and with bands a list is not called
+        # strictly from its head).
+        heads = [0] * len(groups)
+        within = [0] * len(groups)
+        taken = [False] * n_untimed
         # In the shared list, the ones called out of turn (they only come later).
         out_of_turn: list[int] = []
         out_of_turn_at = 0
         result = math.inf
         while free:
-            if n_everyone and heads[""] < n_everyone:
+            if n_everyone and heads[0] < n_everyone:
                 # A run of untimed tickets before the next timed one: whichever counter
                 # is free first takes the next of them, as the scan would; with bands,
                 # up to the first that is past the norm when its counter is free, or
                 # one already called out of turn.
-                next_shared = heads[""]
-                stop = bisect_left(everyone, pending[0], next_shared) if pending else n_everyone
+                next_shared = heads[0]
+                stop = bisect_left(positions, pending[0], next_shared) if pending else n_everyone
                 if bands:
                     while out_of_turn_at < len(out_of_turn) and (
                         out_of_turn[out_of_turn_at] < next_shared
@@ -540,43 +549,42 @@ def predict_wait(
                         gi += run
                         calls += run
                         h = next_shared + run
-                        if bands:
-                            called = taken[""]
-                            while h < n_everyone and called[h]:
-                                h += 1
-                        heads[""] = h
+                        while h < n_everyone and taken[h]:
+                            h += 1
+                        heads[0] = h
                         continue
             ready, i = free[0]
             own = params[i]
             # The first untimed ticket this counter serves that is past the limit or
-            # can still make the norm, and the first past the norm.
+            # can still make the norm, and the first past the norm (as numbers).
             best = late = nowhere
-            best_key = late_key = ""
-            best_at = late_at = 0
-            for s in own_untimed[i]:
-                h = heads[s]
-                positions, starts, _services = lists[s]
-                n = len(positions)
-                if h >= n:
-                    continue
-                waited = ready - starts[h]
+            best_u = late_u = 0
+            g = group_of[i]
+            mine = members[g]
+            n = len(mine)
+            h = heads[g]
+            while h < n and taken[mine[h]]:
+                h += 1
+            heads[g] = h
+            if h < n:
+                u = mine[h]
+                waited = ready - starts_in_order[u]
                 if waited < norm or waited >= limit:
-                    at = h
+                    best, best_u = positions[u], u
                 else:
-                    if positions[h] < late:
-                        late, late_key, late_at = positions[h], s, h
-                    # The starts only grow along a list, and ``ready`` only grows
-                    # in a replay: the first that can make the norm only moves on.
-                    at = within[s]
+                    # The starts only grow along a list (the ones after it are not
+                    # past the limit), and ``ready`` only grows in a replay: the first
+                    # that can make the norm only moves on.
+                    late, late_u = positions[u], u
+                    at = within[g]
                     if at < h:
                         at = h
-                    while at < n and (taken[s][at] or ready - starts[at] >= norm):
+                    while at < n and (taken[mine[at]] or ready - starts_in_order[mine[at]] >= norm):
                         at += 1
-                    within[s] = at
-                    if at >= n:
-                        continue
-                if positions[at] < best:
-                    best, best_key, best_at = positions[at], s, at
+                    within[g] = at
+                    if at < n:
+                        best_u = mine[at]
+                        best = positions[best_u]
             # A timed ticket before it that this counter serves and may call by now.
             pick = late_pick = -1
             next_avail = math.inf
@@ -602,7 +610,7 @@ def predict_wait(
                 if late_pick >= 0 and pending[late_pick] < late:
                     pick = late_pick
                 elif late < nowhere:
-                    best, best_key, best_at = late, late_key, late_at
+                    best, best_u = late, late_u
             if pick >= 0:
                 job = job_at[pending.pop(pick)]
                 calls += 1
@@ -612,18 +620,16 @@ def predict_wait(
                 service = job[3]
             elif best < nowhere:
                 calls += 1
-                service = lists[best_key][2][best_at]
-                if bands:
-                    called = taken[best_key]
-                    called[best_at] = True
-                    h = heads[best_key]
-                    if best_at > h and n_everyone:
-                        out_of_turn.append(best_at)
-                    while h < len(called) and called[h]:
+                service = services_in_order[best_u]
+                taken[best_u] = True
+                if n_everyone:
+                    # The shared list's runs stop at one called out of turn.
+                    h = heads[0]
+                    if best_u > h:
+                        out_of_turn.append(best_u)
+                    while h < n_everyone and taken[h]:
                         h += 1
-                    heads[best_key] = h
-                else:
-                    heads[best_key] += 1
+                    heads[0] = h
             else:
                 heappop(free)
                 if next_avail < math.inf:
@@ -656,25 +662,10 @@ def _in_call_order(services: list[str], starts: list[float]) -> tuple[list[str],
     return list(map(services.__getitem__, order)), list(map(starts.__getitem__, order))
 
 
-# Above this many services the per-service lists are filled in one pass (a pass per
-# service would cost more).
-_PASSES_UP_TO = 6
-
-
-def _untimed_lists(
-    services_in_order: list[str],
-    starts_in_order: list[float],
-    inserted: list[int],
-    untimed_services: list[str],
-    shared: bool,
-) -> dict[str, tuple[list[int], list[float], list[str]]]:
-    """The untimed tickets' lists: one (key "") or one per service, each as (positions,
-    starts, services) in call order. A position counts the timed tickets before it too:
-    ``inserted`` (non-decreasing) holds, per timed ticket, how many untimed ones go
-    before it."""
-    n = len(services_in_order)
-    if not n:
-        return {}
+def _untimed_positions(n: int, inserted: list[int]) -> list[int]:
+    """Each untimed ticket's position in call order, counting the timed tickets before
+    it too: ``inserted`` (non-decreasing) holds, per timed ticket, how many untimed ones
+    go before it."""
     positions: list[int] = []
     done = 0
     for k, at in enumerate(inserted):
@@ -682,23 +673,7 @@ def _untimed_lists(
             positions.extend(range(done + k, at + k))
             done = at
     positions.extend(range(done + len(inserted), n + len(inserted)))
-    if shared:
-        return {"": (positions, starts_in_order, services_in_order)}
-    lists: dict[str, tuple[list[int], list[float], list[str]]] = {}
-    if len(untimed_services) <= _PASSES_UP_TO:
-        for service in untimed_services:
-            mine = list(map(eq, services_in_order, repeat(service)))
-            own = list(compress(positions, mine))
-            lists[service] = (own, list(compress(starts_in_order, mine)), [service] * len(own))
-        return lists
-    for service in untimed_services:
-        lists[service] = ([], [], [])
-    for position, start, service in zip(positions, starts_in_order, services_in_order, strict=True):
-        own_positions, starts, services = lists[service]
-        own_positions.append(position)
-        starts.append(start)
-        services.append(service)
-    return lists
+    return positions
 
 
 def simple_rule(new_ticket_service: str, state: QueueState) -> timedelta | None:

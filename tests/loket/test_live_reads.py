@@ -162,17 +162,3 @@ def test_a_connection_lost_in_the_pool_is_unavailable_not_a_crash(loket: Loket) 
     with pytest.raises(Unavailable):
         loket.issue_ticket("dalfsen", "paspoort")
     assert loket.issue_ticket("dalfsen", "paspoort").number == "A 2"
-
-
-def test_the_waiting_columns_come_in_the_order_the_tickets_came() -> None:
-    """The server hands the arrays over in the order it scanned: by id as they are, or
-    a run per service (ix_ticket_queue) merged by id."""
-    ids = [3, 7, 9, 1, 2, 8]
-    services = [1, 1, 1, 2, 2, 2]
-    offsets = [-30, -10, -5, -60, -40, -8]
-    assert live_reads.by_id(services, offsets, ids) == (
-        [2, 2, 1, 1, 2, 1],
-        [-60, -40, -30, -10, -8, -5],
-    )
-    assert live_reads.by_id([1, 2], [-9, -3], [4, 5]) == ([1, 2], [-9, -3])
-    assert live_reads.by_id([], [], []) == ([], [])

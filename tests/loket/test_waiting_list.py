@@ -1,18 +1,22 @@
-"""The process's own list of waiting tickets (SQLite, ``loket.waiting_list``): after any
-change any PC makes through Loket, it holds exactly what the database holds."""
+"""The process's own list of waiting tickets (SQLite: ``loket.waiting_list``;
+PostgreSQL: ``loket.waiting_list_pg``, read with the prediction's other reads): after
+any change any PC makes through Loket, it holds exactly what the database holds."""
 
 from __future__ import annotations
 
 import random
+import threading
+import time
 from collections import Counter as Tally
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import Connection, text
 
-from loket import backup, waiting_list
+from loket import backup, live_reads, waiting_list, waiting_list_pg
 from loket.clock import Clock
 from loket.db import Database
 from loket.errors import DomainError
@@ -22,39 +26,67 @@ from loket.services import Loket
 BRANCH = "dalfsen"
 SERVICES = ("paspoort", "idkaart", "verhuizing", "geboorte")
 TUESDAY = date(2026, 11, 24)
+NOON = datetime(2026, 11, 24, 12, 0)  # the prediction's "now": any moment of the day
+
+# The queue as the prediction takes it: the walk-ins (and appointments without a time)
+# as (service id, waiting since) in the order they came, and the ids of the timed ones.
+Queue = tuple[list[tuple[int, datetime]], list[int]]
 
 
 @pytest.fixture
-def kiosk(sqlite_loket: Loket, clock: Clock) -> Iterator[Loket]:
-    """A second PC on the same database file: its own engine, so its own list."""
-    other = Loket(Database(sqlite_loket.db.url), clock, Actor.system("kiosk"))
+def kiosk(loket: Loket, clock: Clock) -> Iterator[Loket]:
+    """A second PC on the same database: its own engine, so its own list."""
+    other = Loket(Database(loket.db.url), clock, Actor.system("kiosk"))
     yield other
     other.db.dispose()
 
 
-def listed(loket: Loket) -> list[tuple[int, datetime, int, int]]:
-    with loket.db.read() as session:
-        return waiting_list.waiting(session.connection(), 1, TUESDAY)
+def read_list(connection: Connection, exclude: int = -1) -> Queue:
+    """The kiosk's list, brought up to date in ``connection``'s transaction."""
+    if connection.dialect.name == "sqlite":
+        rows = waiting_list.waiting(connection, 1, TUESDAY, exclude)
+        return [(s, m) for s, m, timed, _ in rows if not timed], [i for *_, t, i in rows if t]
+    waiting = live_reads.read(connection, 1, NOON, exclude=exclude).waiting
+    assert waiting is not None
+    moments = [NOON + timedelta(microseconds=offset) for offset in waiting.offsets]
+    return list(zip(waiting.service_ids, moments, strict=True)), waiting.timed
 
 
-def in_database(loket: Loket) -> list[tuple[int, datetime, int, int]]:
-    with loket.db.read() as session:
-        rows = session.execute(
+def read_database(connection: Connection) -> Queue:
+    rows: list[Any] = list(
+        connection.execute(
             text(
-                "SELECT service_id, wait_from, CASE WHEN kind = 'appointment' AND "
-                "appointment_at IS NOT NULL THEN 1 ELSE 0 END, id FROM ticket "
-                "WHERE branch_id = 1 AND day = :day AND status = 'waiting' ORDER BY id"
+                "SELECT service_id, wait_from, kind = 'appointment' AND appointment_at IS NOT "
+                "NULL, id FROM ticket WHERE branch_id = 1 AND day = :day "
+                "AND status = 'waiting' ORDER BY id"
             ),
-            {"day": TUESDAY.isoformat()},
+            {"day": TUESDAY if connection.dialect.name == "postgresql" else str(TUESDAY)},
         )
-        return [(s, datetime.fromisoformat(m), timed, i) for s, m, timed, i in rows]
+    )
+    moment = datetime.fromisoformat
+    walk_ins = [(s, m if isinstance(m, datetime) else moment(m)) for s, m, t, _ in rows if not t]
+    return walk_ins, [i for *_, t, i in rows if t]
 
 
-def test_the_list_follows_every_change_made_at_another_pc(sqlite_loket, kiosk, clock):
+def listed(loket: Loket) -> Queue:
+    with loket.db.read() as session:
+        return read_list(session.connection())
+
+
+def in_database(loket: Loket) -> Queue:
+    with loket.db.read() as session:
+        return read_database(session.connection())
+
+
+def size(queue: Queue) -> int:
+    return len(queue[0]) + len(queue[1])
+
+
+def test_the_list_follows_every_change_made_at_another_pc(loket, kiosk, clock):
     """Random days of issuing, calling, serving, parking, calling back, transferring,
     cancelling and checking in, made at one PC; the kiosk's list, brought up to date
     between them, always equals the database."""
-    desk = sqlite_loket
+    desk = loket
     rng = random.Random(20261203)
     clock.set(datetime(2026, 11, 24, 9, 0))
     done: Tally[str] = Tally()
@@ -133,92 +165,146 @@ def test_the_list_follows_every_change_made_at_another_pc(sqlite_loket, kiosk, c
     # Every kind of change happened, and the queue was not trivially short.
     assert set(done) >= {"issue", "call", "start", "finish", "park", "back", "transfer"}
     assert set(done) >= {"cancel", "check_in", "no_show"}
-    assert len(in_database(kiosk)) >= 5
+    assert size(in_database(kiosk)) >= 5
 
 
-def test_a_restored_backup_and_later_tickets_are_read_whole(sqlite_loket, kiosk, clock, tmp_path):
-    """The list saw two tickets that a restore took away; after the restore another PC
-    issues new ones under the same event numbers. The kiosk's list shows the restored
-    queue with the new tickets, not the lost ones."""
-    desk = sqlite_loket
+def test_a_restored_backup_and_later_tickets_are_read_whole(loket, kiosk, clock, tmp_path):
+    """The list saw three tickets that a restore took away; after the restore another PC
+    issues two new ones and serves one (under the same ticket numbers, and on SQLite
+    the same event numbers). The kiosk's list shows the restored queue with the new tickets, not the
+    lost ones."""
+    desk = loket
     clock.set(datetime(2026, 11, 24, 9, 0))
     desk.issue_ticket(BRANCH, "paspoort")
-    saved = tmp_path / "voor.db"
+    saved = tmp_path / "voor.backup"
     backup.backup(desk.db, saved)
     clock.set(datetime(2026, 11, 24, 9, 10))
-    for _ in range(2):
+    for _ in range(3):
         desk.issue_ticket(BRANCH, "idkaart")
-    assert len(listed(kiosk)) == 3
+    assert size(listed(kiosk)) == 4
     backup.restore(Database(desk.db.url), Path(saved))
     clock.set(datetime(2026, 11, 24, 9, 20))
-    for service in ("verhuizing", "geboorte", "paspoort"):
+    for service in ("verhuizing", "geboorte"):
         desk.issue_ticket(BRANCH, service)
+    called = desk.call_next(BRANCH, 1)  # as many events as were lost, or more
+    assert called is not None
+    desk.start(BRANCH, called.number)
     truth = in_database(kiosk)
-    assert len(truth) == 4
+    assert size(truth) == 2
     assert listed(kiosk) == truth
 
 
-def test_many_changes_at_once_are_read_whole(sqlite_loket, kiosk, clock, monkeypatch):
-    monkeypatch.setattr(waiting_list, "MAX_CHANGES", 3)
+def test_a_change_still_being_written_is_seen_once_it_is_committed(loket, kiosk, clock):
+    """Another PC's transaction changes a ticket and is still open while the kiosk reads
+    its list; it commits after. The kiosk's next read has the change (on PostgreSQL the
+    transaction began before the read's snapshot, and its event id is not the highest)."""
     clock.set(datetime(2026, 11, 24, 9, 0))
-    sqlite_loket.issue_ticket(BRANCH, "paspoort")
-    assert len(listed(kiosk)) == 1
-    for _ in range(5):
-        sqlite_loket.issue_ticket(BRANCH, "idkaart")
-    sqlite_loket.call_next(BRANCH, 1)
+    tickets = [loket.issue_ticket(BRANCH, s) for s in SERVICES]
+    assert size(listed(kiosk)) == 4
+    with loket.db.engine.connect() as other, other.begin():
+        other.execute(
+            text("UPDATE ticket SET status = 'cancelled' WHERE id = :id"), {"id": tickets[1].id}
+        )
+        other.execute(
+            text(
+                "INSERT INTO event (at, kind, branch_id, ticket_id, workstation, data) "
+                "VALUES (:at, 'ticket.cancelled', 1, :id, 'balie', '{}')"
+            ),
+            {"at": clock.now(), "id": tickets[1].id},
+        )
+        assert size(listed(kiosk)) == 4  # not committed yet
+        if not loket.db.is_sqlite:
+            # A later transaction commits first, with a higher event id.
+            clock.set(datetime(2026, 11, 24, 9, 1))
+            loket.issue_ticket(BRANCH, "paspoort")
+            assert size(listed(kiosk)) == 5
     assert listed(kiosk) == in_database(kiosk)
-    assert len(listed(kiosk)) == 5
+    assert size(listed(kiosk)) == (3 if loket.db.is_sqlite else 4)
 
 
-def test_a_ticket_being_checked_in_is_left_out_of_its_own_queue(sqlite_loket, clock):
+def test_many_changes_at_once_are_read_whole(loket, kiosk, clock, monkeypatch):
+    keeper = waiting_list if loket.db.is_sqlite else waiting_list_pg
+    monkeypatch.setattr(keeper, "MAX_CHANGES", 3)
     clock.set(datetime(2026, 11, 24, 9, 0))
-    first = sqlite_loket.issue_ticket(BRANCH, "paspoort")
-    second = sqlite_loket.issue_ticket(BRANCH, "idkaart")
-    with sqlite_loket.db.read() as session:
-        rows = waiting_list.waiting(session.connection(), 1, TUESDAY, exclude=first.id)
-    assert [row[3] for row in rows] == [second.id]
-    assert [row[3] for row in listed(sqlite_loket)] == [first.id, second.id]
+    loket.issue_ticket(BRANCH, "paspoort")
+    assert size(listed(kiosk)) == 1
+    for _ in range(5):
+        loket.issue_ticket(BRANCH, "idkaart")
+    loket.call_next(BRANCH, 1)
+    assert listed(kiosk) == in_database(kiosk)
+    assert size(listed(kiosk)) == 5
 
 
-def test_threads_reading_while_another_pc_writes_each_see_their_own_snapshot(
-    sqlite_loket, kiosk, clock
-):
+def test_a_ticket_being_checked_in_is_left_out_of_its_own_queue(loket, clock):
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    first = loket.issue_ticket(BRANCH, "paspoort")
+    loket.issue_ticket(BRANCH, "idkaart")
+    both, _timed = in_database(loket)
+    with loket.db.read() as session:
+        walk_ins, _timed = read_list(session.connection(), exclude=first.id)
+    assert len(both) == 2 and walk_ins == both[1:]
+    assert listed(loket) == (both, [])
+
+
+def test_a_change_rolled_back_is_not_kept(loket, kiosk, clock):
+    """A transaction of the kiosk's own changes a ticket and reads the list (the change
+    is in what it reads), then rolls back. The list does not keep the change, whether
+    the next read comes before or after another PC writes."""
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    tickets = [loket.issue_ticket(BRANCH, s) for s in SERVICES]
+    before = listed(kiosk)
+    for then_another_pc_writes in (False, True):
+        with pytest.raises(RuntimeError, match="terug"), kiosk.db.write() as session:
+            connection = session.connection()
+            connection.execute(
+                text("UPDATE ticket SET status = 'cancelled' WHERE id = :id"),
+                {"id": tickets[0].id},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO event (at, kind, branch_id, ticket_id, workstation, data) "
+                    "VALUES (:at, 'ticket.cancelled', 1, :id, 'kiosk', '{}')"
+                ),
+                {"at": clock.now(), "id": tickets[0].id},
+            )
+            inside = read_list(connection)
+            assert size(inside) == size(before) - 1
+            raise RuntimeError("terug")
+        if then_another_pc_writes:
+            clock.set(clock.now() + timedelta(minutes=1))
+            loket.issue_ticket(BRANCH, "paspoort")
+        assert listed(kiosk) == in_database(kiosk)
+    assert size(listed(kiosk)) == len(tickets) + 1
+
+
+def test_threads_reading_while_another_pc_writes_each_see_their_own_snapshot(loket, kiosk, clock):
     """Two threads of one kiosk share its list while another PC issues and serves: each
     read gets exactly what its own transaction holds, also when the other thread's
-    snapshot is newer or older than its own."""
-    import threading
-    import time
-
-    desk = sqlite_loket
+    snapshot is newer or older than its own (on PostgreSQL one snapshot for the whole
+    transaction: REPEATABLE READ)."""
+    desk = loket
     clock.set(datetime(2026, 11, 24, 9, 0))
     for i in range(20):
         desk.issue_ticket(BRANCH, SERVICES[i % 2])
     stop = threading.Event()
     failures: list[str] = []
     checked = [0, 0]
+    options = {} if loket.db.is_sqlite else {"isolation_level": "REPEATABLE READ"}
 
     def read(slot: int) -> None:
         while not stop.is_set():
-            with kiosk.db.read() as session:
-                # The snapshot begins with the first read, as the prediction's small
-                # reads begin it: one thread's may be older than the list by then.
-                session.execute(text("SELECT COUNT(*) FROM event")).scalar()
+            with (
+                kiosk.db.engine.connect().execution_options(**options) as connection,
+                connection.begin(),
+            ):
+                # The snapshot begins with the first read, as the prediction's
+                # small reads begin it: one thread's may be older than the list.
+                connection.execute(text("SELECT COUNT(*) FROM event")).scalar()
                 time.sleep(0.003 * slot)
-                got = waiting_list.waiting(session.connection(), 1, TUESDAY)
-                truth = [
-                    (s, datetime.fromisoformat(m), timed, i)
-                    for s, m, timed, i in session.execute(
-                        text(
-                            "SELECT service_id, wait_from, CASE WHEN kind = 'appointment' "
-                            "AND appointment_at IS NOT NULL THEN 1 ELSE 0 END, id FROM ticket "
-                            "WHERE branch_id = 1 AND day = :day AND status = 'waiting' "
-                            "ORDER BY id"
-                        ),
-                        {"day": TUESDAY.isoformat()},
-                    )
-                ]
+                got = read_list(connection)
+                truth = read_database(connection)
             if got != truth:
-                failures.append(f"thread {slot}: {len(got)} listed, {len(truth)} waiting")
+                failures.append(f"thread {slot}: {size(got)} listed, {size(truth)} waiting")
             checked[slot] += 1
 
     readers = [threading.Thread(target=read, args=(slot,)) for slot in (0, 1)]
