@@ -23,9 +23,10 @@ from sqlalchemy import and_, or_, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from loket import logging_setup, security
+from loket import logging_setup, pg_driver, security
 from loket.codes import CodeAlreadyUsed
 from loket.errors import Refused
+from loket.events import Logged
 from loket.models import Appointment, Branch, Event, Service, Ticket
 
 if TYPE_CHECKING:
@@ -93,6 +94,16 @@ def issue_walk_in(
     return _load(session, ticket_id)
 
 
+_ISSUE_WALK_IN = text(
+    "SELECT loket_issue_walk_in(:branch, :service, :at, :assist, :predicted, :staff, :workstation)"
+)
+# The columns of ``events.Logged``, in its order.
+_TICKET_EVENTS = text(
+    "SELECT id, kind, branch_id, ticket_id, appointment_id, counter_id, staff_id, workstation, "
+    "data FROM event WHERE ticket_id = :ticket ORDER BY id"
+)
+
+
 def issue_walk_in_number(
     session: Session,
     ctx: Context,
@@ -102,27 +113,26 @@ def issue_walk_in_number(
     predicted: int | None,
 ) -> tuple[int, str]:
     """``loket_issue_walk_in``: the new ticket's id and its number as printed, from the
-    event the function wrote (two statements; loket/issue_sql.py)."""
+    event the function wrote (two statements; loket/issue_sql.py). On the driver's
+    cursor: the ORM's execution and its Event objects were a tenth of issuing a ticket."""
+    connection = session.connection()
+    params = {
+        "branch": branch_id,
+        "service": service_id,
+        "at": ctx.now,
+        "assist": needs_assistance,
+        "predicted": predicted,
+        "staff": ctx.actor.staff_id,
+        "workstation": ctx.actor.workstation,
+    }
     with _refusals():
-        ticket_id = int(
-            str(
-                _call(
-                    session,
-                    "SELECT loket_issue_walk_in(:branch, :service, :at, :assist, :predicted, "
-                    ":staff, :workstation)",
-                    branch=branch_id,
-                    service=service_id,
-                    at=ctx.now,
-                    assist=needs_assistance,
-                    predicted=predicted,
-                    staff=ctx.actor.staff_id,
-                    workstation=ctx.actor.workstation,
-                )
-            )
-        )
-    issued = _log(session, Event.ticket_id == ticket_id)
-    number = next(str(e.data["number"]) for e in issued if e.kind == "ticket.issued")
-    return ticket_id, number
+        ((ticket_id,),) = pg_driver.rows(connection, _ISSUE_WALK_IN, params)
+    issued = [
+        Logged(*row) for row in pg_driver.rows(connection, _TICKET_EVENTS, {"ticket": ticket_id})
+    ]
+    logging_setup.log_at_commit(session, issued)
+    number = next(str((e.data or {})["number"]) for e in issued if e.kind == "ticket.issued")
+    return int(ticket_id), number
 
 
 def check_in(

@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import logging.handlers
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -101,7 +102,7 @@ def _after_flush(session: Session, _context: UOWTransaction) -> None:
         session.info.setdefault(_PENDING, []).extend(new)
 
 
-def log_at_commit(session: Session, events: list[Event]) -> None:
+def log_at_commit(session: Session, events: Sequence[Event | Logged]) -> None:
     """Log these events when the session commits: events a database function wrote
     (loket/hall.py) are not new ORM objects, so ``_after_flush`` does not see them."""
     session.info.setdefault(_PENDING, []).extend(events)
