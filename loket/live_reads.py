@@ -24,13 +24,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from itertools import repeat
-from operator import itemgetter, sub
 from typing import Any
 
 from sqlalchemy import Connection
 
-from loket import pg_driver, waiting_list_pg
+from loket import pg_driver, waiting_list, waiting_list_pg
+from loket.waiting_list import WaitingColumns
 
 # Events that show a counter is in use and by whom (``loket.queue_state._PRESENCE_KINDS``).
 PRESENCE_KINDS = (
@@ -48,8 +47,6 @@ _KINDS = ", ".join(f"'{kind}'" for kind in PRESENCE_KINDS)
 # PostgreSQL keeps a timestamp as whole microseconds since 2000-01-01, and sends it so
 # in binary: read with the driver's loader for 8-byte integers (C), a waiting ticket's
 # moment is that number, exact, with no datetime built and nothing computed per row.
-_PG_EPOCH = datetime(2000, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
 
 
 def as_microseconds(cursor: Any) -> None:
@@ -57,11 +54,6 @@ def as_microseconds(cursor: Any) -> None:
     from psycopg.types.numeric import Int8BinaryLoader
 
     cursor.adapters.register_loader("timestamp", Int8BinaryLoader)
-
-
-def microseconds(moment: datetime) -> int:
-    """``moment`` as PostgreSQL keeps it: whole microseconds since 2000-01-01."""
-    return (moment - _PG_EPOCH) // _MICROSECOND
 
 
 _SQL = f"""SELECT
@@ -140,13 +132,6 @@ class SmallReads:
     waiting: WaitingColumns | None = None
 
 
-@dataclass(frozen=True)
-class WaitingColumns:
-    service_ids: list[int]
-    offsets: list[int]
-    timed: list[int]
-
-
 def read(
     connection: Connection,
     branch_id: int,
@@ -172,7 +157,7 @@ def read(
         if not kept.take(row[8:]):
             row = _execute(connection, kept, params)  # the whole list this time
             kept.take(row[8:])
-        waiting = _columns(kept.rows or {}, exclude, microseconds(now))
+        waiting = waiting_list.columns(kept.rows or {}, exclude, now)
     means, at_counters, presence, logouts, equipment, speeds, upcoming = (
         value or [] for value in row[:7]
     )
@@ -211,19 +196,3 @@ def _execute(
             cursor.close()
     assert row is not None
     return tuple(row)
-
-
-def _columns(rows: dict[int, waiting_list_pg.Row], exclude: int, now: int) -> WaitingColumns:
-    """The list as the prediction takes it: the walk-ins' services and offsets from
-    ``now`` (microseconds), in the order they came, and the ids of the timed ones."""
-    if exclude in rows:
-        rows = {tid: row for tid, row in rows.items() if tid != exclude}
-    values = list(rows.values())
-    timed: list[int] = []
-    if any(map(itemgetter(2), values)):
-        timed = [tid for tid, row in rows.items() if row[2]]
-        values = [row for row in values if not row[2]]
-    moments = map(itemgetter(1), values)
-    return WaitingColumns(
-        list(map(itemgetter(0), values)), list(map(sub, moments, repeat(now))), timed
-    )

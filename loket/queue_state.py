@@ -194,9 +194,6 @@ WHERE branch_id = %s AND day = %s AND status = 'waiting' AND id <> %s"""
 def _waiting_rows(
     connection: Connection, branch_id: int, day: date, exclude: int
 ) -> list[tuple[int, datetime, int, int]]:
-    if connection.dialect.name == "sqlite":
-        # The process's own list, brought up to date from the events.
-        return waiting_list.waiting(connection, branch_id, day, exclude)
     with pg_driver.driver_errors(connection, _WAITING_PG):
         cursor = connection.connection.cursor(binary=True)  # type: ignore[call-arg]
         try:
@@ -463,7 +460,10 @@ def live_state(
         reads = live_reads.read(session.connection(), branch_id, now, day, exclude)
         reads = replace(reads, coverage=coverage or {})
     else:
-        reads = _small_reads(session, branch_id, now, coverage)
+        # The process's own list, brought up to date from the events.
+        exclude = -1 if exclude_ticket is None else exclude_ticket
+        waiting = waiting_list.waiting(session.connection(), branch_id, day, now, exclude)
+        reads = replace(_small_reads(session, branch_id, now, coverage), waiting=waiting)
     return _state(session, branch_id, day, now, exclude_ticket, reads)
 
 
@@ -487,7 +487,8 @@ def _state(
         norm, policy_name = float(norm_minutes), str(named)
     walk_ins: Sequence[tuple[str, datetime]] = []
     if reads.waiting is not None:
-        # PostgreSQL: read with the rest, as columns (scheduler.prediction.WalkIns).
+        # The process's list (loket.waiting_list, waiting_list_pg), as columns
+        # (scheduler.prediction.WalkIns).
         timed = reads.waiting.timed
         if reads.waiting.service_ids:
             walk_ins = prediction.WalkIns(
@@ -495,7 +496,7 @@ def _state(
                 list(map(codes.__getitem__, reads.waiting.service_ids)),
                 reads.waiting.offsets,
             )
-    else:
+    else:  # PostgreSQL's separate reads (checked against the one statement)
         rows = _waiting_rows(connection, branch_id, day, exclude)
         timed = [row[3] for row in rows if row[2]]
         if timed:

@@ -25,14 +25,52 @@ import threading
 import time
 import weakref
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from itertools import repeat
+from operator import itemgetter, sub
 from typing import Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
 L = TypeVar("L")
-# (service id, waiting since, 1 for an appointment with a time, ticket id), by id.
-Row = tuple[int, datetime, int, int]
+# By ticket id: (service id, waiting since as whole microseconds since 2000-01-01 (as
+# PostgreSQL keeps a timestamp), 1 for an appointment with a time); both databases.
+Row = tuple[int, int, int]
+
+_EPOCH = datetime(2000, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def microseconds(moment: datetime) -> int:
+    """``moment`` as PostgreSQL keeps it: whole microseconds since 2000-01-01."""
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+@dataclass(frozen=True)
+class WaitingColumns:
+    """The waiting tickets as the prediction takes them: the walk-ins (and appointments
+    without a time) as columns in the order they came (by id: service ids,
+    microseconds from now to their waiting since), and the ids of the appointments with
+    a time."""
+
+    service_ids: list[int]
+    offsets: list[int]
+    timed: list[int]
+
+
+def columns(rows: dict[int, Row], exclude: int, now: datetime) -> WaitingColumns:
+    """A list (by id) as the prediction takes it, without ``exclude``."""
+    if exclude in rows:
+        rows = {tid: row for tid, row in rows.items() if tid != exclude}
+    values = list(rows.values())
+    timed: list[int] = []
+    if any(map(itemgetter(2), values)):
+        timed = [tid for tid, row in rows.items() if row[2]]
+        values = [row for row in values if not row[2]]
+    moments = map(itemgetter(1), values)
+    offsets = list(map(sub, moments, repeat(microseconds(now))))
+    return WaitingColumns(list(map(itemgetter(0), values)), offsets, timed)
+
 
 FULL_READ_AFTER = 60.0  # seconds
 MAX_CHANGES = 500  # events since the last read; more, and the whole list is read
@@ -90,10 +128,12 @@ class PerEngine(Generic[L]):
 _KEPT: PerEngine[_List] = PerEngine()
 
 
-def waiting(connection: Connection, branch_id: int, day: date, exclude: int = -1) -> list[Row]:
-    """The tickets waiting today at ``branch_id`` as (service id, waiting since, timed,
-    id) in order of id, as they are in ``connection``'s transaction, without ``exclude``.
-    ``connection`` is SQLite's, in a transaction (one snapshot for both reads)."""
+def waiting(
+    connection: Connection, branch_id: int, day: date, now: datetime, exclude: int = -1
+) -> WaitingColumns:
+    """The tickets waiting on ``day`` at ``branch_id`` as they are in ``connection``'s
+    transaction, without ``exclude``, offsets counted from ``now``. ``connection`` is
+    SQLite's, in a transaction (one snapshot for both reads)."""
     lists = _KEPT.of(connection.engine)
     driver = connection.connection.driver_connection
     assert isinstance(driver, sqlite3.Connection)
@@ -104,16 +144,14 @@ def waiting(connection: Connection, branch_id: int, day: date, exclude: int = -1
             if current is None or not _caught_up(cursor, current, branch_id, day.isoformat()):
                 current = _read_whole(cursor, branch_id, day.isoformat())
                 lists.by_branch[branch_id] = current
-            rows = list(current.rows.values())
-            if exclude in current.rows:
-                rows = [row for row in rows if row[3] != exclude]
+            found = columns(current.rows, exclude, now)
     except BaseException:
         with lists.lock:
             lists.by_branch.pop(branch_id, None)  # half brought up to date
         raise
     finally:
         cursor.close()
-    return rows
+    return found
 
 
 def forget(engine: Engine) -> None:
@@ -125,9 +163,8 @@ def forget(engine: Engine) -> None:
 def _read_whole(cursor: sqlite3.Cursor, branch_id: int, day: str) -> _List:
     newest = cursor.execute(_NEWEST).fetchone()
     last_event, last_at = (int(newest[0]), str(newest[1])) if newest else (0, None)
-    parse = datetime.fromisoformat
     rows = {
-        tid: (service_id, parse(moment), timed, tid)
+        tid: (service_id, _stored(moment), timed)
         for service_id, moment, timed, tid in cursor.execute(_WHOLE, (branch_id, day))
     }
     return _List(day, last_event, last_at, time.monotonic(), rows)
@@ -156,7 +193,7 @@ def _caught_up(cursor: sqlite3.Cursor, current: _List, branch_id: int, day: str)
         if branch == branch_id and ticket_day == day and status == "waiting":
             if tid not in rows and tid < newest:
                 in_order = False
-            rows[tid] = (service_id, datetime.fromisoformat(moment), timed, tid)
+            rows[tid] = (service_id, _stored(moment), timed)
             newest = max(newest, tid)
         else:
             rows.pop(tid, None)
@@ -164,3 +201,9 @@ def _caught_up(cursor: sqlite3.Cursor, current: _List, branch_id: int, day: str)
         current.rows = dict(sorted(rows.items()))
     current.last_event, current.last_at = int(changes[-1][0]), str(changes[-1][1])
     return True
+
+
+def _stored(moment: str) -> int:
+    """A moment as SQLite stores it (ISO text), in microseconds since 2000: exact, where
+    SQLite's own date functions round to the millisecond."""
+    return microseconds(datetime.fromisoformat(moment))

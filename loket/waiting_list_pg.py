@@ -39,7 +39,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from loket.waiting_list import PerEngine
+from loket.waiting_list import PerEngine, Row
 
 FULL_READ_AFTER = 60.0  # seconds
 MAX_CHANGES = 500  # changed tickets since the last read; more, and the whole list is read
@@ -74,9 +74,6 @@ CHANGES = f"""(SELECT array_agg(t.service_id) AS services, array_agg(t.wait_from
         SELECT unnest(%(again)s::int8[])
         LIMIT %(most)s) c
   JOIN ticket t ON t.id = c.ticket_id) w"""
-
-# (service id, waiting since as microseconds since 2000, timed), by ticket id
-Row = tuple[int, int, bool]
 
 
 @dataclass

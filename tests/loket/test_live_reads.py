@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select, text
 
-from loket import live_reads, pg_driver, queue_state
+from loket import live_reads, pg_driver, queue_state, waiting_list
 from loket.errors import Unavailable
 from loket.events import Actor
 from loket.models import Staff
@@ -134,8 +134,8 @@ def test_moments_read_as_microseconds_are_exact_for_any_moment(loket: Loket) -> 
     assert row is not None
     as_numbers, issued_numbers = row
     assert len(set(moments)) > 4900 and any(m.microsecond % 1000 for m in moments)
-    assert as_numbers == [live_reads.microseconds(m) for m in moments]
-    assert issued_numbers == [live_reads.microseconds(issued)]
+    assert as_numbers == [waiting_list.microseconds(m) for m in moments]
+    assert issued_numbers == [waiting_list.microseconds(issued)]
 
 
 def test_a_driver_error_on_the_drivers_cursor_is_unavailable(loket: Loket) -> None:

@@ -44,10 +44,11 @@ def kiosk(loket: Loket, clock: Clock) -> Iterator[Loket]:
 def read_list(connection: Connection, exclude: int = -1) -> Queue:
     """The kiosk's list, brought up to date in ``connection``'s transaction."""
     if connection.dialect.name == "sqlite":
-        rows = waiting_list.waiting(connection, 1, TUESDAY, exclude)
-        return [(s, m) for s, m, timed, _ in rows if not timed], [i for *_, t, i in rows if t]
-    waiting = live_reads.read(connection, 1, NOON, exclude=exclude).waiting
-    assert waiting is not None
+        waiting = waiting_list.waiting(connection, 1, TUESDAY, NOON, exclude)
+    else:
+        read = live_reads.read(connection, 1, NOON, exclude=exclude).waiting
+        assert read is not None
+        waiting = read
     moments = [NOON + timedelta(microseconds=offset) for offset in waiting.offsets]
     return list(zip(waiting.service_ids, moments, strict=True)), waiting.timed
 
