@@ -14,8 +14,12 @@ reader whose snapshot does not hold the last event the list saw (another databas
 the same address, a restored backup, an older snapshot in another thread) reads the
 whole list again, as does one that finds too many changes or a list older than
 ``FULL_READ_AFTER`` (an edit made outside Loket, without an event, counts from then).
-PostgreSQL's ids are drawn before commit, so there a later commit can fill a gap: it
-keeps reading the queue with the rest (``loket.live_reads``).
+PostgreSQL's ids are drawn before commit, so there a later commit can fill a gap: its
+list follows the writing transactions instead (``loket.waiting_list_pg``).
+
+Both lists keep a ticket as its service, its moment in whole microseconds since 2000
+(PostgreSQL's own form) and whether it has a time, and hand the prediction the same
+columns (``columns``); this module holds those shared pieces.
 """
 
 from __future__ import annotations
