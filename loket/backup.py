@@ -192,6 +192,20 @@ def _restore_postgresql(db: Database, source: Path) -> None:
         os.unlink(list_file)
 
 
+def _forget_other_servers_transactions(db: Database) -> None:
+    """A backup made on another server carries that server's transaction ids in
+    ``event.xact`` (migration 0016); ids ahead of this server's would look to every
+    kiosk's waiting list (``loket.waiting_list_pg``) like events still to be read, at
+    every read. Every restored event counts as seen (the lists read whole after a
+    restore), so such ids are cleared."""
+    with db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE event SET xact = NULL WHERE xact >= pg_snapshot_xmin(pg_current_snapshot())"
+            )
+        )
+
+
 def restore(db: Database, source: Path) -> str:
     """Put ``source`` back into ``db``; then migrate and (PostgreSQL) re-apply the roles.
     Returns the schema revision after the restore."""
@@ -203,5 +217,6 @@ def restore(db: Database, source: Path) -> str:
     migrate.upgrade(db)
     if not db.is_sqlite:
         db_roles.apply(db)
+        _forget_other_servers_transactions(db)
     with db.engine.connect() as conn:
         return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar())
