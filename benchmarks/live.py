@@ -534,7 +534,7 @@ def table(results: dict[str, Any]) -> str:
         bad = sum(thr.get("anomalies", {}).values()) + sum(ref.get("anomalies", {}).values())
         bad = max(bad, sum(x["anomalies"] for x in r.get("rounds", [])))
         share = thr["calls_per_s"] / ref["calls_per_s"] if ref.get("calls_per_s") else nan
-        busy = thr.get("call_to_display_p99_ms") or nan
+        busy = r.get("busy_p99_ms", {}).get("median") or thr.get("call_to_display_p99_ms") or nan
         issue = scale[str(SCALES[-1])]["issue_ms"] if str(SCALES[-1]) in scale else nan
         rows.append(
             f"{backend:<10} | {lat.get('p99_ms', nan):8.1f} | {busy:8.1f} | "
@@ -544,7 +544,9 @@ def table(results: dict[str, Any]) -> str:
         verdicts.append(
             f"{backend}: share {verdict(share, goals['share'], False)}; call -> display p99 "
             f"while {thr.get('counters', '?')} counters work "
-            f"{verdict(busy, goals['p99_ms'], True)}; "
+            f"{verdict(busy, goals['p99_ms'], True)}"
+            + (f" (worst round {r['busy_p99_ms']['worst']})" if "busy_p99_ms" in r else "")
+            + "; "
             f"issue at {SCALES[-1]} waiting {verdict(issue, goals['issue_5000_ms'], True)}; "
             f"anomalies {'OK' if bad == 0 else 'MISS'}"
         )
@@ -592,7 +594,9 @@ def run_backend(
         # a tenth between two runs), the order swapped each round: a shared
         # machine's speed drifts by a third within minutes, and one pair of runs reported
         # that drift as much as the difference between the two. The round with the
-        # median share is reported in full; every round's figures are kept.
+        # median share is reported in full; every round's figures are kept. The latency
+        # goal is judged the same way, on the median of the rounds' p99 (the first round
+        # on a fresh server is often the slowest); the worst is printed beside it.
         rounds = []
         for i in range(args.rounds):
             pair: dict[str, dict[str, Any]] = {}
@@ -615,6 +619,8 @@ def run_backend(
             }
             for r, share in zip(rounds, shares, strict=True)
         ]
+        p99s = [r["serve"]["call_to_display_p99_ms"] for r in rounds]
+        out["busy_p99_ms"] = {"median": statistics.median(p99s), "worst": max(p99s)}
     if "scaling" in parts:
         print(f"{backend} scaling", flush=True)
         out["scaling"] = measure_scaling(new_url, 10 if args.quick else 30)
