@@ -194,10 +194,10 @@ def _restore_postgresql(db: Database, source: Path) -> None:
 
 def _forget_other_servers_transactions(db: Database) -> None:
     """A backup made on another server carries that server's transaction ids in
-    ``event.xact`` (migration 0016); ids ahead of this server's would look to every
-    kiosk's waiting list (``loket.waiting_list_pg``) like events still to be read, at
-    every read. Every restored event counts as seen (the lists read whole after a
-    restore), so such ids are cleared."""
+    ``event.xact`` (migration 0016). The kiosks' waiting lists (``loket.waiting_list_pg``)
+    skip ids ahead of the server, but would read each such event once when the server's
+    own ids reach it. Every restored event counts as seen (the lists read whole after a
+    restore), so such ids are cleared: the column then holds this server's only."""
     with db.engine.begin() as conn:
         conn.execute(
             text(

@@ -157,7 +157,7 @@ def read(
         if not kept.take(row[8:]):
             row = _execute(connection, kept, params)  # the whole list this time
             kept.take(row[8:])
-        waiting = waiting_list.columns(kept.rows or {}, exclude, now)
+        waiting = waiting_list.columns(kept.rows, exclude, now)
     means, at_counters, presence, logouts, equipment, speeds, upcoming = (
         value or [] for value in row[:7]
     )

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -24,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from loket import hall, live_reads, pg_driver, waiting_list
+from loket import hall, live_reads, waiting_list
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY_NAME
 from loket.dispatch_policies import live_policy
 from loket.models import (
@@ -180,29 +179,6 @@ class LivePrediction:
 # more than SQLite takes to run it (coercing every column and condition), and the
 # prediction runs for every ticket issued. They run on the session's connection
 # (Core, no ORM objects); values go in as bound parameters.
-# Every ticket waiting today, read apart from the small reads (on PostgreSQL only where
-# the one statement of ``loket.live_reads`` is checked against the separate reads):
-# (service id, waiting since, 1 for an appointment with a time, id), in order of id. In
-# binary (a moment as its 8 bytes, not text to parse); the rows come in the order of
-# ix_ticket_queue (one run per service), which Python's sort merges.
-_WAITING_PG = """SELECT service_id, wait_from,
-  CASE WHEN kind = 'appointment' AND appointment_at IS NOT NULL THEN 1 ELSE 0 END, id
-FROM ticket
-WHERE branch_id = %s AND day = %s AND status = 'waiting' AND id <> %s"""
-
-
-def _waiting_rows(
-    connection: Connection, branch_id: int, day: date, exclude: int
-) -> list[tuple[int, datetime, int, int]]:
-    with pg_driver.driver_errors(connection, _WAITING_PG):
-        cursor = connection.connection.cursor(binary=True)  # type: ignore[call-arg]
-        try:
-            cursor.execute(_WAITING_PG, (branch_id, day, exclude))
-            rows = list(cursor.fetchall())
-        finally:
-            cursor.close()
-    rows.sort(key=itemgetter(3))
-    return rows
 
 
 # The few others in full: appointments waiting with a time (by id), and the visits at
@@ -451,17 +427,16 @@ def live_state(
     """The simulator's view of the branch now: who waits, which counters are staffed by
     whom with which skills and speeds, who is busy, and the bookings still to come.
 
-    The waiting tickets on the driver's cursor, nothing built per row but the
-    scheduler's plain tuples; the walk-ins, most of a long queue, as (service, since)
-    pairs (see ``benchmarks/prediction.py --speed-only``). The rest in one statement on
-    PostgreSQL (``loket.live_reads``), seven small ones on SQLite."""
+    The waiting tickets from the process's list, brought up to date from the events
+    (``loket.waiting_list``, ``waiting_list_pg``); the walk-ins, most of a long queue, as
+    columns (``scheduler.prediction.WalkIns``). The rest in one statement on PostgreSQL
+    (``loket.live_reads``, which brings the list up to date too), seven small ones on
+    SQLite."""
+    exclude = -1 if exclude_ticket is None else exclude_ticket
     if session.get_bind().dialect.name == "postgresql":
-        exclude = -1 if exclude_ticket is None else exclude_ticket
         reads = live_reads.read(session.connection(), branch_id, now, day, exclude)
         reads = replace(reads, coverage=coverage or {})
     else:
-        # The process's own list, brought up to date from the events.
-        exclude = -1 if exclude_ticket is None else exclude_ticket
         waiting = waiting_list.waiting(session.connection(), branch_id, day, now, exclude)
         reads = replace(_small_reads(session, branch_id, now, coverage), waiting=waiting)
     return _state(session, branch_id, day, now, exclude_ticket, reads)
@@ -477,7 +452,6 @@ def _state(
 ) -> prediction.QueueState:
     connection = session.connection()
     since = datetime.combine(now.date(), datetime.min.time())
-    exclude = -1 if exclude_ticket is None else exclude_ticket
     codes: dict[int, str] = {}
     means: dict[str, float] = {}
     norm, policy_name = 5.0, DEFAULT_POLICY_NAME
@@ -485,25 +459,17 @@ def _state(
         codes[service_id] = code
         means[code] = float(minutes)
         norm, policy_name = float(norm_minutes), str(named)
+    # The process's list (loket.waiting_list, waiting_list_pg), as columns
+    # (scheduler.prediction.WalkIns).
+    assert reads.waiting is not None, "live_state reads the waiting list with the rest"
+    timed = reads.waiting.timed
     walk_ins: Sequence[tuple[str, datetime]] = []
-    if reads.waiting is not None:
-        # The process's list (loket.waiting_list, waiting_list_pg), as columns
-        # (scheduler.prediction.WalkIns).
-        timed = reads.waiting.timed
-        if reads.waiting.service_ids:
-            walk_ins = prediction.WalkIns(
-                now,
-                list(map(codes.__getitem__, reads.waiting.service_ids)),
-                reads.waiting.offsets,
-            )
-    else:  # PostgreSQL's separate reads (checked against the one statement)
-        rows = _waiting_rows(connection, branch_id, day, exclude)
-        timed = [row[3] for row in rows if row[2]]
-        if timed:
-            rows = [row for row in rows if not row[2]]
-        # One pass building the pairs (half the cost of splitting the rows into columns
-        # and zipping them again at 5,000 waiting).
-        walk_ins = [(codes[s], m) for s, m, _timed, _id in rows]
+    if reads.waiting.service_ids:
+        walk_ins = prediction.WalkIns(
+            now,
+            list(map(codes.__getitem__, reads.waiting.service_ids)),
+            reads.waiting.offsets,
+        )
     waiting: list[policy.WaitingTicket] = []
     busy: dict[int, tuple[str, datetime | None]] = {}
     for tid, service_id, counter_id, started_at, called_at in reads.at_counters:

@@ -28,11 +28,12 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import repeat
 from operator import itemgetter, sub
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from sqlalchemy import Connection, Engine
 
@@ -105,6 +106,9 @@ class _List:
     rows: dict[int, Row] = field(default_factory=dict)
 
 
+_REGISTRIES: list[PerEngine[Any]] = []
+
+
 @dataclass
 class Lists(Generic[L]):
     """One engine's lists, by branch, with the lock their readers take turns on."""
@@ -114,11 +118,13 @@ class Lists(Generic[L]):
 
 
 class PerEngine(Generic[L]):
-    """The process's lists per database engine (gone with the engine)."""
+    """The process's lists per database engine (gone with the engine); ``forget``
+    drops an engine's lists from every registry, whichever database it is."""
 
     def __init__(self) -> None:
         self._lists: weakref.WeakKeyDictionary[Engine, Lists[L]] = weakref.WeakKeyDictionary()
         self._lock = threading.Lock()
+        _REGISTRIES.append(self)
 
     def of(self, engine: Engine) -> Lists[L]:
         with self._lock:
@@ -159,9 +165,11 @@ def waiting(
 
 
 def forget(engine: Engine) -> None:
-    """Drop this process's lists for ``engine``: the next prediction reads the queue
-    whole (after an edit outside Loket, which records no event)."""
-    _KEPT.forget(engine)
+    """Drop this process's lists for ``engine`` (SQLite's or PostgreSQL's): the next
+    prediction reads the queue whole (after an edit outside Loket, which records no
+    event)."""
+    for registry in _REGISTRIES:
+        registry.forget(engine)
 
 
 def _read_whole(cursor: sqlite3.Cursor, branch_id: int, day: str) -> _List:
@@ -188,23 +196,38 @@ def _caught_up(cursor: sqlite3.Cursor, current: _List, branch_id: int, day: str)
         return False
     if not changes:
         return True
-    rows = current.rows
-    in_order = True
-    newest = next(reversed(rows), 0)  # kept in order of id: the last is the highest
-    for _event, _at, tid, branch, ticket_day, status, service_id, moment, timed in changes:
-        if tid is None:
-            continue
-        if branch == branch_id and ticket_day == day and status == "waiting":
-            if tid not in rows and tid < newest:
-                in_order = False
-            rows[tid] = (service_id, _stored(moment), timed)
-            newest = max(newest, tid)
-        else:
-            rows.pop(tid, None)
-    if not in_order:  # a ticket waiting again (transferred, parked and called back)
-        current.rows = dict(sorted(rows.items()))
+    current.rows = apply(
+        current.rows,
+        (
+            (
+                tid,
+                (service_id, _stored(moment), timed)
+                if branch == branch_id and ticket_day == day and status == "waiting"
+                else None,
+            )
+            for _event, _at, tid, branch, ticket_day, status, service_id, moment, timed in changes
+            if tid is not None
+        ),
+    )
     current.last_event, current.last_at = int(changes[-1][0]), str(changes[-1][1])
     return True
+
+
+def apply(rows: dict[int, Row], changes: Iterable[tuple[int, Row | None]]) -> dict[int, Row]:
+    """``rows`` (by id) with each changed ticket as it is now: its row while it waits
+    here, None once it does not. Changed in place; a new dict when a ticket waits again
+    below the highest id (transferred, parked and called back), to keep the order."""
+    in_order = True
+    newest = next(reversed(rows), 0)  # kept in order of id: the last is the highest
+    for tid, row in changes:
+        if row is None:
+            rows.pop(tid, None)
+            continue
+        if tid not in rows and tid < newest:
+            in_order = False
+        rows[tid] = row
+        newest = max(newest, tid)
+    return rows if in_order else dict(sorted(rows.items()))
 
 
 def _stored(moment: str) -> int:

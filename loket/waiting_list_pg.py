@@ -13,8 +13,9 @@ last id seen" would miss one. Each event carries the transaction that wrote it
 (``event.xact``, migration 0016), and each read keeps its snapshot
 (``pg_current_snapshot()``, the statement's own). An event the last read did not see was
 written by a transaction that snapshot held as running (its ``xip``) or that began at or
-after its ``xmax``: the read asks for exactly those, through ``ix_event_xact``, and
-joins their tickets as they are now.
+after its ``xmax`` (and before this read's: an id further on was written on another
+server and restored here, and would otherwise come back at every read): the read asks
+for exactly those, through ``ix_event_xact``, and joins their tickets as they are now.
 
 The reader's own transaction is the exception: its changes are in the rows it reads but
 may still roll back, and another session's later read need not find its events (a
@@ -39,7 +40,7 @@ from typing import Any
 
 from sqlalchemy import Engine
 
-from loket.waiting_list import PerEngine, Row
+from loket.waiting_list import PerEngine, Row, apply
 
 FULL_READ_AFTER = 60.0  # seconds
 MAX_CHANGES = 500  # changed tickets since the last read; more, and the whole list is read
@@ -65,7 +66,8 @@ CHANGES = f"""(SELECT array_agg(t.service_id) AS services, array_agg(t.wait_from
     array_agg({_HERE.format(t="t.")}) AS here,
     count(*) AS changed, {_IDENTITY}
   FROM (SELECT ticket_id FROM event
-        WHERE xact >= pg_snapshot_xmax(%(seen)s::pg_snapshot) AND ticket_id IS NOT NULL
+        WHERE xact >= pg_snapshot_xmax(%(seen)s::pg_snapshot)
+          AND xact < pg_snapshot_xmax(pg_current_snapshot()) AND ticket_id IS NOT NULL
         UNION
         SELECT ticket_id FROM event
         WHERE xact = ANY(ARRAY(SELECT pg_snapshot_xip(%(seen)s::pg_snapshot)))
@@ -94,10 +96,13 @@ class Keeper:
     """One read of one branch's list: which statement part to read with, then what it
     found (``take``)."""
 
-    branch_id: int
     day: date
     current: _List | None
-    rows: dict[int, Row] | None = None
+
+    @property
+    def rows(self) -> dict[int, Row]:
+        """The list as the last ``take`` left it (by id)."""
+        return {} if self.current is None else self.current.rows
 
     def part(self) -> tuple[str, dict[str, Any]]:
         """The FROM item (``w``) to read the waiting tickets with, and its parameters."""
@@ -114,8 +119,8 @@ class Keeper:
         if current is None:
             # In the order the server scanned them; the list is kept by id.
             found = zip(services or [], moments or [], timed or [], strict=True)
-            self.rows = dict(sorted(zip(ids or [], found, strict=True)))
-            self.current = _List(self.day, snapshot, table, time.monotonic(), own or [], self.rows)
+            rows = dict(sorted(zip(ids or [], found, strict=True)))
+            self.current = _List(self.day, snapshot, table, time.monotonic(), own or [], rows)
             return True
         if (
             table != current.table
@@ -124,23 +129,15 @@ class Keeper:
         ):
             self.current = None  # the next part reads the whole list
             return False
-        rows = current.rows
-        newest = next(reversed(rows), 0)
-        in_order = True
-        for tid, service_id, moment, is_timed, waits in zip(
-            ids or [], services or [], moments or [], timed or [], here or [], strict=True
-        ):
-            if waits:
-                if tid not in rows and tid < newest:
-                    in_order = False
-                rows[tid] = (service_id, moment, is_timed)
-                newest = max(newest, tid)
-            else:
-                rows.pop(tid, None)
-        if not in_order:  # a ticket waiting again (transferred, parked and called back)
-            current.rows = rows = dict(sorted(rows.items()))
+        found = zip(services or [], moments or [], timed or [], strict=True)
+        current.rows = apply(
+            current.rows,
+            (
+                (tid, row if waits else None)
+                for tid, row, waits in zip(ids or [], found, here or [], strict=True)
+            ),
+        )
         current.snapshot, current.again = snapshot, own or []
-        self.rows = rows
         return True
 
 
@@ -167,7 +164,7 @@ def keeper(engine: Engine, branch_id: int, day: date) -> Iterator[Keeper]:
             current.day != day or time.monotonic() - current.read_at > FULL_READ_AFTER
         ):
             current = None
-        held = Keeper(branch_id, day, current)
+        held = Keeper(day, current)
         try:
             yield held
         except BaseException:
@@ -177,8 +174,3 @@ def keeper(engine: Engine, branch_id: int, day: date) -> Iterator[Keeper]:
             lists.by_branch.pop(branch_id, None)
         else:
             lists.by_branch[branch_id] = held.current
-
-
-def forget(engine: Engine) -> None:
-    """Drop this process's lists for ``engine``: the next read takes the queue whole."""
-    _KEPT.forget(engine)

@@ -354,7 +354,6 @@ def predict_wait(
     # Every counter serves every untimed ticket: one list, taken in runs below.
     shared = len(groups) == 1 and groups[0] == everything
     n_everyone = n_untimed if shared else 0
-    shared_starts = starts_in_order
     per_counter: dict[int, tuple[list[float], list[float]]] = {}
 
     def run_params(i: int) -> tuple[list[float], list[float]]:
@@ -454,7 +453,7 @@ def predict_wait(
                         )
                         if bands and run < _LONG_RUN:
                             readies = list(accumulate(steps, initial=ready))
-                            for k, start in enumerate(shared_starts[next_shared:stop]):
+                            for k, start in enumerate(starts_in_order[next_shared:stop]):
                                 waited = readies[k] - start
                                 if norm <= waited < limit:
                                     run = k
@@ -465,7 +464,7 @@ def predict_wait(
                             # The first whose wait, when the counter is free, is past
                             # the norm but not the limit (``norm <= waited < limit``),
                             # in C; in a long queue usually none: all are past the limit.
-                            waits = list(map(sub, readies, shared_starts[next_shared:stop]))
+                            waits = list(map(sub, readies, starts_in_order[next_shared:stop]))
                             if min(waits) < limit:
                                 first = next(
                                     compress(
@@ -507,7 +506,7 @@ def predict_wait(
                             # (the counters are only free later): the tickets up to the
                             # last such start go without the band check. A margin far
                             # above rounding keeps it the check's own answer.
-                            starts_run = shared_starts[next_shared:stop]
+                            starts_run = starts_in_order[next_shared:stop]
                             k = 0
                             while k < run:
                                 ready = readies[0]
@@ -534,7 +533,7 @@ def predict_wait(
                             zip(
                                 draws,
                                 services_in_order[next_shared:stop],
-                                shared_starts[next_shared:stop],
+                                starts_in_order[next_shared:stop],
                                 strict=True,
                             )
                         ):

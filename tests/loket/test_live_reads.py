@@ -5,6 +5,7 @@ still to come and the day's plan."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -61,7 +62,20 @@ def test_one_statement_gives_the_state_of_the_separate_reads(loket: Loket, clock
         assert fast.upcoming == slow.upcoming
         assert [code for code, _at in fast.upcoming] == ["idkaart", "paspoort"]
         one = queue_state.live_state(session, 1, now.date(), now, None, coverage)
-        separate = queue_state._state(session, 1, now.date(), now, None, slow)
+        waiting = session.execute(
+            text(
+                "SELECT id, service_id, wait_from, kind = 'appointment' AND appointment_at "
+                "IS NOT NULL FROM ticket WHERE branch_id = 1 AND day = :day "
+                "AND status = 'waiting'"
+            ),
+            {"day": now.date()},
+        )
+        read_apart = waiting_list.columns(
+            {i: (s, waiting_list.microseconds(m), t) for i, s, m, t in sorted(waiting)}, -1, now
+        )
+        separate = queue_state._state(
+            session, 1, now.date(), now, None, replace(slow, waiting=read_apart)
+        )
         assert one == separate
         assert [c.counter_id for c in one.counters] == [1, 2]
         assert [c.busy_service for c in one.counters] == [called.service, "paspoort"]

@@ -236,7 +236,7 @@ def test_the_live_state_has_each_walk_ins_moment_to_the_microsecond(loket, clock
     """The walk-ins' moments reach the prediction exact (SQLite's stored text parsed,
     PostgreSQL's read in binary as microseconds), a microsecond before a whole second
     too (SQLite's own date functions would round that to the next second)."""
-    from loket import queue_state, waiting_list, waiting_list_pg
+    from loket import queue_state, waiting_list
 
     moments = [
         datetime(2026, 11, 24, 9, 0, 0, 999_999),
@@ -254,7 +254,6 @@ def test_the_live_state_has_each_walk_ins_moment_to_the_microsecond(loket, clock
     # An edit outside Loket records no event: the process's list sees it at its next
     # whole read (loket.waiting_list, waiting_list_pg), which this makes the next one.
     waiting_list.forget(loket.db.engine)
-    waiting_list_pg.forget(loket.db.engine)
     now = datetime(2026, 11, 24, 9, 12, 30, 250_001)
     with loket.db.read() as session:
         state = queue_state.live_state(session, 1, now.date(), now)

@@ -324,3 +324,33 @@ def test_threads_reading_while_another_pc_writes_each_see_their_own_snapshot(lok
             thread.join(timeout=30)
     assert failures == []
     assert min(checked) >= 10
+
+
+def test_events_from_another_server_do_not_come_back_at_every_read(
+    loket, kiosk, clock, monkeypatch
+):
+    """Events restored by hand from another server's backup carry transaction ids ahead
+    of this server's. The kiosk's list reads them once, whole, and then goes on from
+    the events after it, not reading them again at every ticket: with more of them
+    than ``MAX_CHANGES`` (a real restore has thousands) that would be a whole read at
+    every ticket (PostgreSQL)."""
+    if loket.db.is_sqlite:
+        pytest.skip("PostgreSQL only: SQLite's events carry no transaction")
+    monkeypatch.setattr(waiting_list_pg, "MAX_CHANGES", 3)
+    clock.set(datetime(2026, 11, 24, 9, 0))
+    for service in SERVICES:
+        loket.issue_ticket(BRANCH, service)
+    with loket.db.engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE event SET xact = (pg_current_xact_id()::text::bigint + 1000000)::text::xid8"
+            )
+        )
+    waiting_list.forget(kiosk.db.engine)
+    assert listed(kiosk) == in_database(kiosk)
+    lists = waiting_list_pg._KEPT.of(kiosk.db.engine)
+    first_read = lists.by_branch[1].read_at
+    for service in SERVICES[:2]:
+        loket.issue_ticket(BRANCH, service)
+        assert listed(kiosk) == in_database(kiosk)
+        assert lists.by_branch[1].read_at == first_read  # brought up to date, not read whole
