@@ -13,9 +13,11 @@ last id seen" would miss one. Each event carries the transaction that wrote it
 (``event.xact``, migration 0016), and each read keeps its snapshot
 (``pg_current_snapshot()``, the statement's own). An event the last read did not see was
 written by a transaction that snapshot held as running (its ``xip``) or that began at or
-after its ``xmax`` (and before this read's: an id further on was written on another
-server and restored here, and would otherwise come back at every read): the read asks
-for exactly those, through ``ix_event_xact``, and joins their tickets as they are now.
+after its ``xmax`` and before this read's (an id further on was written on another
+server and restored here, and would otherwise come back at every read; this
+transaction's own id may be further on too: a snapshot's ``xmax`` is one past the last
+transaction to end, not to begin): the read asks for exactly those and this
+transaction's own, through ``ix_event_xact``, and joins their tickets as they are now.
 
 The reader's own transaction is the exception: its changes are in the rows it reads but
 may still roll back, and another session's later read need not find its events (a
@@ -68,6 +70,9 @@ CHANGES = f"""(SELECT array_agg(t.service_id) AS services, array_agg(t.wait_from
   FROM (SELECT ticket_id FROM event
         WHERE xact >= pg_snapshot_xmax(%(seen)s::pg_snapshot)
           AND xact < pg_snapshot_xmax(pg_current_snapshot()) AND ticket_id IS NOT NULL
+        UNION
+        SELECT ticket_id FROM event
+        WHERE xact = pg_current_xact_id_if_assigned() AND ticket_id IS NOT NULL
         UNION
         SELECT ticket_id FROM event
         WHERE xact = ANY(ARRAY(SELECT pg_snapshot_xip(%(seen)s::pg_snapshot)))
