@@ -1,21 +1,11 @@
 """PostgreSQL: "call next" as one statement, the scheduler's ranking in SQL.
 
-``loket.clerk_sql`` reads the heads of a counter's queues, lets
-``scheduler.dispatch.choose_next`` pick in Python and then marks the pick called: four
-round trips (BEGIN, heads, call, COMMIT) with the heads locked while Python ranks them.
-With 20 counters working on two cores a call could wait for its turn on the CPU between
-each of them. Here the same heads are ranked by the scheduler's key in SQL, and the pick
-is marked called, its event inserted and the feeds notified in the same statement, in
-autocommit: one round trip, locks held for that statement only.
-
-The key is the one ``choose_next`` (policy "loket") or ``longest_wait`` computes, in
-the same double-precision arithmetic: the wait in seconds is exact (microseconds), and
-``wait / target * speed (+ head_start / target * speed)`` is evaluated in the same order,
-so equal inputs give bit-equal urgencies and the same ties. The clerk's reason is
-rendered from the scheduler's own templates (``scheduler.dispatch.REASONS``).
-``tests/loket/test_clerk_sql.py`` compares pick and reason with the scheduler's on random
-queues. Walk-ins never carry the scheduler's ``priority`` flag in Loket, so it has no
-SQL here.
+The heads of the counter's queues (``loket.clerk_sql``) are locked, ranked by the
+scheduler's key (``loket.ranking_sql``, shared with SQLite), and the pick is marked
+called, its event inserted and the feeds notified in the same statement, in autocommit:
+one round trip, locks held for that statement only. (Ranking in Python took four round
+trips with the heads locked meanwhile; with 20 counters working on two cores a call
+could wait for its turn on the CPU between each of them.)
 
 The statement checks that the counter holds nothing in the snapshot it started with;
 two calls at one counter at the same moment are stopped by the database's unique index
@@ -25,7 +15,6 @@ number the counter holds, as the engine says it.
 
 from __future__ import annotations
 
-import string
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +27,7 @@ from loket import config_cache, events, logging_setup, pg_driver
 from loket.clerk_sql import (
     CALLABLE_SQL,
     GROUPS,
+    HEAD_COLUMNS,
     HEAD_POLICIES,
     NEXT_APPOINTMENT_SQL,
     SERVICES_SQL,
@@ -45,8 +35,9 @@ from loket.clerk_sql import (
     minutes,
 )
 from loket.db import Database, unavailable
-from loket.dispatch_policies import LIVE_POLICIES, LONGEST_WAIT_REASON
+from loket.dispatch_policies import LIVE_POLICIES
 from loket.models import TicketStatus
+from loket.ranking_sql import POSTGRES, municipality_columns, ranking_ctes, reason_sql
 from loket.tickets import Context, counter_busy, nobody_to_call
 from loket.views import TicketView
 from scheduler import dispatch as policy
@@ -62,92 +53,24 @@ _BY_ENGINE = (
 )
 
 
-def _template_sql(template: str) -> str:
-    """A reason template as SQL over the chosen row ``c``: the same words, the
-    placeholders from the row (``{number}``, ``{mins}``, ``{time}``)."""
-    fields = {
-        "number": "c.number",
-        "mins": "CAST(GREATEST(0, FLOOR(c.wait_s / 60)) AS INTEGER)",
-        "time": "to_char(c.appointment_at, 'HH24:MI')",
-    }
-    parts: list[str] = []
-    for literal, field, _spec, _conversion in string.Formatter().parse(template):
-        if literal:
-            parts.append("'" + literal.replace("'", "''") + "'")
-        if field is not None:
-            parts.append(f"CAST({fields[field]} AS TEXT)")
-    return " || ".join(parts)
-
-
-_REASON = f"""CASE
-    WHEN m.policy = 'longest_wait' THEN {_template_sql(LONGEST_WAIT_REASON)}
-    WHEN c.early THEN {_template_sql(policy.REASONS["early"])}
-    WHEN c.band = 3 THEN {_template_sql(policy.REASONS["limit"])}
-    WHEN c.appt AND c.wait_s > m.norm_s THEN {_template_sql(policy.REASONS["appointment_late"])}
-    WHEN c.appt THEN {_template_sql(policy.REASONS["appointment"])}
-    WHEN c.wait_s > m.norm_s THEN {_template_sql(policy.REASONS["walk_in_late"])}
-    ELSE {_template_sql(policy.REASONS["walk_in"])}
-  END || CASE WHEN c.band = 2 AND x.missed THEN '{policy.YIELDED}' ELSE '' END"""
-
-_HEAD_COLUMNS = (
-    "t.id, t.prefix, t.sequence, t.service_id, t.kind, t.issued_at, t.wait_from, "
-    "t.appointment_at, t.needs_assistance, t.call_count, t.predicted_wait_seconds, "
-    "t.appointment_id, t.transfer_note, t.language"
-)
-
 _HEADS = "\nUNION ALL\n".join(
     "SELECT svc.speed, svc.code, g.* FROM svc CROSS JOIN m CROSS JOIN LATERAL (\n"
-    f"  {group_head_sql(condition.replace(':savable', 'm.savable'), order, _HEAD_COLUMNS, True)}"
+    f"  {group_head_sql(condition.replace(':savable', 'm.savable'), order, HEAD_COLUMNS, True)}"
     "\n) g"
     for condition, order in GROUPS
 )
 
-# ``target_s`` and ``limit_s`` as ``choose_next`` derives them from the norm (a zero
-# norm counts as one second), ``norm_s`` as its reasons compare with it.
 _STATEMENT = f"""
 WITH m AS (
-  SELECT dispatch_policy AS policy,
-    CAST(wait_norm_minutes AS DOUBLE PRECISION) * 60 AS norm_s,
-    COALESCE(NULLIF(CAST(wait_norm_minutes AS DOUBLE PRECISION) * 60, 0), 1) AS target_s,
-    CAST(wait_norm_minutes AS DOUBLE PRECISION) * 120 AS limit_s,
+  SELECT {municipality_columns(POSTGRES)},
     :now - wait_norm_minutes * INTERVAL '1 minute' AS savable
   FROM municipality ORDER BY id LIMIT 1),
 {SERVICES_SQL},
 heads AS (
 {_HEADS}
 ),
-timed AS (
-  SELECT h.*, h.prefix || ' ' || h.sequence AS number,
-    h.kind = 'appointment' AND h.appointment_at IS NOT NULL AS appt,
-    COALESCE(h.kind = 'appointment' AND h.appointment_at > :now, FALSE) AS early,
-    CAST(EXTRACT(EPOCH FROM (:now - CASE WHEN h.kind = 'appointment'
-                                           AND h.appointment_at IS NOT NULL
-                                      THEN GREATEST(h.issued_at, h.appointment_at)
-                                      ELSE h.wait_from END)) AS DOUBLE PRECISION) AS wait_s
-  FROM heads h),
-banded AS (
-  SELECT w.*, CASE
-      WHEN m.policy = 'longest_wait' OR w.early THEN 0
-      WHEN w.wait_s >= m.limit_s THEN 3
-      WHEN w.wait_s >= m.target_s THEN 1
-      ELSE 2 END AS band
-  FROM timed w CROSS JOIN m
-  WHERE NOT (m.policy = 'longest_wait' AND w.early)),
-ranked AS (
-  SELECT b.*, CASE
-      WHEN m.policy = 'longest_wait' THEN b.wait_s
-      WHEN b.early THEN -CAST(EXTRACT(EPOCH FROM (b.appointment_at - :now)) AS DOUBLE PRECISION)
-      WHEN b.band = 3 THEN b.wait_s
-      WHEN b.appt THEN b.wait_s / m.target_s * b.speed + :head_start_s / m.target_s * b.speed
-      ELSE b.wait_s / m.target_s * b.speed END AS urgency
-  FROM banded b CROSS JOIN m),
-chosen AS (
-  SELECT r.* FROM ranked r
-  ORDER BY r.band DESC, r.urgency DESC, r.wait_s DESC, r.number COLLATE "C",
-    CAST(r.id AS TEXT) COLLATE "C"
-  LIMIT 1),
-x AS (SELECT COALESCE(BOOL_OR(band = 1), FALSE) AS missed FROM ranked),
-reason AS (SELECT c.id, {_REASON} AS text FROM chosen c CROSS JOIN m CROSS JOIN x),
+{ranking_ctes(POSTGRES)},
+reason AS (SELECT c.id, {reason_sql(POSTGRES)} AS text FROM chosen c CROSS JOIN m),
 busy AS (
   SELECT b.prefix || ' ' || b.sequence AS number FROM ticket b
   WHERE b.counter_id = :counter AND b.day = :day AND b.status IN ('called', 'serving')

@@ -14,11 +14,11 @@ refusal, an unknown number, a policy without SQL), which then answers exactly as
   soonest within the early-call window. Within one service, one of those orders and one
   band of waiting (within the norm, past it, past the hard limit) the scheduler's key
   only grows with the wait (then the number decides), so the ticket it would pick from
-  the whole queue is always one of the heads. PostgreSQL locks the heads, ranks them by
-  the scheduler's key and calls the pick in one statement (``loket.call_next_pg``);
-  SQLite reads them in its write transaction and ``choose`` lets the policy pick
-  (``loket.clerk_sqlite``). tests/loket/test_clerk_sql.py compares both with the
-  scheduler on random queues.
+  the whole queue is always one of the heads. Both databases rank the heads by the
+  scheduler's key in SQL (``loket.ranking_sql``): PostgreSQL locks them and calls the
+  pick in one statement (``loket.call_next_pg``); SQLite ranks them in its write
+  transaction and then calls the pick (``loket.clerk_sqlite``).
+  tests/loket/test_clerk_sql.py compares both with the scheduler on random queues.
 * **start** and **finish**: one ``UPDATE … RETURNING`` by the ticket's number, guarded
   by its status, with the event (``at_once`` here on PostgreSQL: one autocommit
   statement with ``pg_notify``; ``loket.clerk_sqlite.step`` on SQLite).
@@ -27,9 +27,8 @@ refusal, an unknown number, a policy without SQL), which then answers exactly as
 from __future__ import annotations
 
 import typing
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import (
@@ -43,14 +42,13 @@ from sqlalchemy import (
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from loket import config_cache, events, logging_setup, pg_driver, queue_state
+from loket import config_cache, events, logging_setup, pg_driver
 from loket.config_cache import Configuration
 from loket.db import Database, unavailable
-from loket.dispatch_policies import live_policy
-from loket.models import TicketKind, TicketStatus
+from loket.models import TicketStatus
+from loket.ranking_sql import SQLITE, municipality_columns, ranking_ctes, reason_sql
 from loket.tickets import Context, get_branch
 from loket.views import TicketView
-from scheduler import dispatch as policy
 
 # Policies whose pick from the whole queue is always one of the heads (see above).
 HEAD_POLICIES = frozenset({"loket", "longest_wait"})
@@ -75,7 +73,7 @@ GROUPS = (
     ),
 )
 
-_HEAD_COLUMNS = (
+HEAD_COLUMNS = (
     "t.id, t.prefix, t.sequence, t.service_id, t.kind, t.issued_at, t.wait_from, "
     "t.appointment_at, t.needs_assistance, t.call_count, t.predicted_wait_seconds, "
     "t.appointment_id, t.transfer_note, t.language"
@@ -109,20 +107,6 @@ CALLABLE_SQL = f"""EXISTS (SELECT 1 FROM ticket t
      AND NOT COALESCE(t.kind = 'appointment' AND t.appointment_at > :early, FALSE)
      AND {_COMMON})"""
 
-_OUTER = """
-SELECT
-  (SELECT b.prefix || ' ' || b.sequence FROM ticket b
-   WHERE b.counter_id = :counter AND b.day = :day AND b.status IN ('called', 'serving')
-   LIMIT 1) AS busy,
-  (SELECT COUNT(*) FROM svc) AS services,
-  {next_appointment} AS next_appointment,
-  m.wait_norm_minutes, m.dispatch_policy,
-  h.id, h.prefix, h.sequence, h.service_id, h.kind, h.issued_at, h.wait_from,
-  h.appointment_at, h.needs_assistance, h.call_count, h.predicted_wait_seconds,
-  h.appointment_id, h.transfer_note, h.language, h.speed, h.reference
-FROM municipality m LEFT JOIN heads h ON 1 = 1
-"""
-
 
 def group_head_sql(condition: str, order: str, columns: str, postgres: bool) -> str:
     """The head of one of the scheduler's orders in one service's queue (``svc``): the
@@ -139,28 +123,41 @@ def group_head_sql(condition: str, order: str, columns: str, postgres: bool) -> 
   LIMIT 1{lock}"""
 
 
-_REFERENCE = "(SELECT a.reference FROM appointment a WHERE a.id = t.appointment_id) AS reference"
-
-
 def _heads_sql() -> str:
-    """The heads statement (see the module's docstring), SQLite's form."""
+    """The heads statement (see the module's docstring), SQLite's form: the counter's
+    heads ranked, and the pick with the clerk's reason."""
     # No row locks in SQLite: the write transaction already holds the database. Per
     # service and order a correlated subquery finds the head's id on ix_ticket_queue.
     picks = ",\n".join(
         f"    ({group_head_sql(condition, order, 't.id', False)}) AS h{i}"
         for i, (condition, order) in enumerate(GROUPS)
     )
-    return f"""WITH {SERVICES_SQL},
+    return f"""WITH m AS (
+  SELECT {municipality_columns(SQLITE)} FROM municipality ORDER BY id LIMIT 1),
+{SERVICES_SQL},
 picks AS (
   SELECT svc.service_id, svc.speed,
 {picks}
   FROM svc
 ),
 heads AS (
-  SELECT {_HEAD_COLUMNS}, p.speed,
-    {_REFERENCE}
+  SELECT {HEAD_COLUMNS}, p.speed
   FROM picks p JOIN ticket t ON t.id IN ({", ".join(f"p.h{i}" for i in range(len(GROUPS)))})
-){_OUTER.format(next_appointment=NEXT_APPOINTMENT_SQL)}"""
+),
+{ranking_ctes(SQLITE)}
+SELECT
+  (SELECT b.prefix || ' ' || b.sequence FROM ticket b
+   WHERE b.counter_id = :counter AND b.day = :day AND b.status IN ('called', 'serving')
+   LIMIT 1) AS busy,
+  (SELECT COUNT(*) FROM svc) AS services,
+  COALESCE(c.heads, (SELECT COUNT(*) FROM heads)) AS heads,
+  {NEXT_APPOINTMENT_SQL} AS next_appointment,
+  m.wait_norm_minutes, m.policy,
+  c.id, c.number, c.service_id, c.kind, c.issued_at, c.wait_from, c.appointment_at,
+  c.needs_assistance, c.call_count, c.predicted_wait_seconds, c.appointment_id,
+  (SELECT a.reference FROM appointment a WHERE a.id = c.appointment_id) AS reference,
+  c.transfer_note, c.language, {reason_sql(SQLITE)} AS reason
+FROM m LEFT JOIN chosen c ON 1 = 1"""
 
 
 @typing.overload
@@ -189,98 +186,27 @@ def _typed_step(sql: str) -> Any:
     )
 
 
-@dataclass(frozen=True)
-class Head:
-    """One candidate the database returned (locked on PostgreSQL)."""
+class Columns(Protocol):
+    """A row by column name: ``sqlite3.Row`` or a mapping."""
 
-    service_id: int
-    waiting: policy.WaitingTicket
-    speed: float
-    call_count: int
-    predicted_wait_seconds: int | None
-    appointment_id: int | None
-    reference: str | None
-    transfer_note: str | None
-    language: str  # chosen at the kiosk: the view carries it (TicketView.language)
-    kind: str
-    issued_at: datetime
-    wait_from: datetime
-    appointment_at: datetime | None
+    def __getitem__(self, name: str, /) -> Any: ...
 
 
 @dataclass(frozen=True)
 class Pick:
-    """What the heads statement found: a ticket the counter still holds, the heads,
-    and the scheduler's choice among them."""
+    """SQLite: what the heads statement found: a ticket the counter still holds, how
+    many heads it ranked, and the scheduler's pick among them (the statement's row:
+    ``HEADS_SQLITE``'s columns) with the clerk's reason."""
 
     busy: str | None
     services: int
-    heads: tuple[Head, ...]
-    chosen: Head | None
+    heads: int
+    chosen: Columns | None
     reason: str
     policy_name: str
-    # SQLite: the first appointment of this counter's services not yet callable (no
-    # heads: the clerk is told when it is due).
+    # The first appointment of this counter's services not yet callable (no heads: the
+    # clerk is told when it is due).
     next_appointment: datetime | None = None
-
-
-def head_of(row: Any, codes: Mapping[int, str]) -> Head:
-    """A head from a row of the heads statement (``sqlite3.Row``)."""
-    issued_at, wait_from = moment(row["issued_at"]), moment(row["wait_from"])
-    appointment_at = moment(row["appointment_at"])
-    appointment = row["kind"] == TicketKind.APPOINTMENT.value and appointment_at is not None
-    return Head(
-        service_id=row["service_id"],
-        waiting=queue_state.waiting_ticket(
-            row["id"],
-            row["prefix"],
-            row["sequence"],
-            codes[row["service_id"]],
-            appointment,
-            issued_at,
-            wait_from,
-            appointment_at,
-            row["needs_assistance"],
-        ),
-        speed=float(row["speed"]),
-        call_count=int(row["call_count"] or 0),
-        predicted_wait_seconds=row["predicted_wait_seconds"],
-        appointment_id=row["appointment_id"],
-        reference=row["reference"],
-        transfer_note=row["transfer_note"],
-        language=str(row["language"]),
-        kind=str(row["kind"]),
-        issued_at=issued_at,
-        wait_from=wait_from,
-        appointment_at=appointment_at,
-    )
-
-
-def choose(
-    now: datetime,
-    counter_id: int,
-    heads: tuple[Head, ...],
-    *,
-    busy: str | None,
-    services: int,
-    norm_minutes: int,
-    policy_name: str,
-    next_appointment: datetime | None = None,
-) -> Pick:
-    """The policy's pick among the heads (none while the counter holds a ticket)."""
-    chosen: Head | None = None
-    reason = ""
-    if busy is None and heads:
-        norm = timedelta(minutes=norm_minutes)
-        context = policy.CounterContext(
-            counter_id=counter_id, services={h.waiting.service: h.speed for h in heads}
-        )
-        rules = policy.DispatchPolicy(target=norm, limit=norm * 2)
-        decision = live_policy(policy_name)(context, [h.waiting for h in heads], now, rules)
-        if decision is not None:
-            chosen = next(h for h in heads if h.waiting.id == decision.ticket_id)
-            reason = decision.reason
-    return Pick(busy, services, heads, chosen, reason, policy_name, next_appointment)
 
 
 def branch_id(session: Session, code: str) -> int:
@@ -428,12 +354,6 @@ def at_once(
         )
     )
     return stepped_view(row._asdict(), config, branch.code, row.reference)
-
-
-class Columns(Protocol):
-    """A row by column name: ``sqlite3.Row`` or a mapping."""
-
-    def __getitem__(self, name: str, /) -> Any: ...
 
 
 def stepped_view(

@@ -3,8 +3,9 @@
 SQLite lets one writer in at a time: with 20 counter processes on one file, the time a
 transaction holds the file is the time every other counter waits. Each step here is
 one short ``BEGIN IMMEDIATE`` transaction (``Database.driver_write``) whose statements
-go straight to ``sqlite3``: the heads of the counter's queues and the scheduler's pick
-(``loket.clerk_sql``), the update by id, the event. The configuration is read before
+go straight to ``sqlite3``: the heads of the counter's queues with the scheduler's pick
+among them, ranked in SQL (``loket.clerk_sql``, ``loket.ranking_sql``), the update by
+id, the event. The configuration is read before
 the turn and the screen's view built after it. Anything unusual (a refusal, an unknown
 number, a policy without heads) comes back as None, with nothing changed, and the
 engine answers exactly as before.
@@ -26,10 +27,8 @@ from loket.clerk_sql import (
     HEADS_SQLITE,
     START_ASSIGN,
     STEP_UPDATE,
-    Head,
+    Columns,
     Pick,
-    choose,
-    head_of,
     minutes,
     moment,
     parse_number,
@@ -78,18 +77,20 @@ def pick(
     branch_id: int,
     counter_id: int,
     staff_id: int | None,
-    codes: Mapping[int, str],
     key: str = "",
 ) -> Pick:
-    """The heads of this counter's queues and the policy's pick, inside a SQLite write
-    transaction. ``codes``: service id -> code for every service that can head."""
+    """The heads of this counter's queues ranked, and the policy's pick, inside a SQLite
+    write transaction (``loket.ranking_sql``)."""
+    defaults = policy.DispatchPolicy()
     params: dict[str, Any] = {
         "now": now,
-        "early": now + policy.DispatchPolicy().early_call,
+        "now_us": (now - _EPOCH) // _MICROSECOND,
+        "early": now + defaults.early_call,
         "day": now.date(),
         "branch": branch_id,
         "counter": counter_id,
         "staff": staff_id,
+        "head_start_s": defaults.appointment_head_start.total_seconds(),
     }
     # The norm is read by this statement itself (a change counts at once); the heads
     # within the norm need it in advance: the last norm seen, checked against the row
@@ -100,22 +101,23 @@ def pick(
         guess = _NORMS[key] = int(rows[0]["wait_norm_minutes"])
         rows = _rows(conn, HEADS_SQLITE, {**params, "savable": now - timedelta(minutes=guess)})
     if not rows:  # no municipality configured: the engine says so
-        return Pick(None, 0, (), None, "", "")
-    first = rows[0]
-    # A ticket can head two orders (the longest waiting is still within the norm).
-    unique = {row["id"]: row for row in rows if row["id"] is not None}
-    heads = tuple(head_of(row, codes) for row in unique.values())
-    return choose(
-        now,
-        counter_id,
-        heads,
-        busy=first["busy"],
-        services=int(first["services"] or 0),
-        norm_minutes=int(first["wait_norm_minutes"]),
-        policy_name=str(first["dispatch_policy"]),
-        next_appointment=moment(first["next_appointment"]),
+        return Pick(None, 0, 0, None, "", "")
+    row = rows[0]
+    busy = row["busy"]
+    chosen = row if row["id"] is not None and busy is None else None
+    return Pick(
+        busy,
+        int(row["services"] or 0),
+        int(row["heads"]),
+        chosen,
+        str(row["reason"]) if chosen is not None else "",
+        str(row["policy"]),
+        moment(row["next_appointment"]),
     )
 
+
+_EPOCH = datetime(1970, 1, 1)
+_MICROSECOND = timedelta(microseconds=1)
 
 _CALL = """UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
     call_count = call_count + 1, last_called_at = :now,
@@ -149,10 +151,9 @@ def call_next(
     counter = config.counters.get((branch.id, counter_number)) if branch else None
     if branch is None or counter is None:
         return None
-    codes = {i: s.code for i, s in config.services.items()}
     cache = config_cache.cache_for(db.engine.url)
     with db.driver_write() as write:
-        found = pick(write.conn, now, branch.id, counter.id, staff_id, codes, db.url)
+        found = pick(write.conn, now, branch.id, counter.id, staff_id, db.url)
         if found.policy_name == "":
             cache.invalidate()
             return None
@@ -170,14 +171,16 @@ def call_next(
         if found.chosen is None:
             return None
         head = found.chosen
+        service = config.services.get(head["service_id"])
+        if service is None:
+            return None  # a service added a moment ago: the engine knows it
         called = write.conn.execute(
             _CALL,
-            _stored(
-                {"ticket": head.waiting.id, "counter": counter.id, "staff": staff_id, "now": now}
-            ),
+            _stored({"ticket": head["id"], "counter": counter.id, "staff": staff_id, "now": now}),
         )
         if called.rowcount != 1:
             return None
+        wait_from = moment(head["wait_from"])
         _record(
             write,
             at=now,
@@ -185,18 +188,18 @@ def call_next(
             staff_id=staff_id,
             workstation=workstation,
             branch_id=branch.id,
-            ticket_id=head.waiting.id,
-            appointment_id=head.appointment_id,
+            ticket_id=head["id"],
+            appointment_id=head["appointment_id"],
             counter_id=counter.id,
             data={
-                "number": head.waiting.number,
-                "service": head.waiting.service,
-                "kind": head.kind,
+                "number": head["number"],
+                "service": service.code,
+                "kind": head["kind"],
                 "status": TicketStatus.CALLED.value,
                 "counter": counter_number,
-                "call_count": head.call_count + 1,
-                "waited_seconds": max(0, int((now - head.wait_from).total_seconds())),
-                "predicted_wait_seconds": head.predicted_wait_seconds,
+                "call_count": int(head["call_count"] or 0) + 1,
+                "waited_seconds": max(0, int((now - wait_from).total_seconds())),
+                "predicted_wait_seconds": head["predicted_wait_seconds"],
                 "reason": found.reason,
                 "manual": False,
             },
@@ -205,30 +208,31 @@ def call_next(
 
 
 def _called_view(
-    config: Configuration, branch: str, counter: int, head: Head, now: datetime, reason: str
+    config: Configuration, branch: str, counter: int, head: Columns, now: datetime, reason: str
 ) -> TicketView:
-    service = config.services[head.service_id]
+    """The ticket just called, from the heads statement's row."""
+    service = config.services[head["service_id"]]
     return TicketView(
-        id=head.waiting.id,
-        number=head.waiting.number,
+        id=head["id"],
+        number=head["number"],
         branch=branch,
         service=service.code,
         service_name=service.name_nl,
         service_names=dict(service.names),
-        kind=head.kind,
+        kind=str(head["kind"]),
         status=TicketStatus.CALLED.value,
-        issued_at=head.issued_at,
-        wait_from=head.wait_from,
-        appointment_at=head.appointment_at,
+        issued_at=moment(head["issued_at"]),
+        wait_from=moment(head["wait_from"]),
+        appointment_at=moment(head["appointment_at"]),
         called_at=now,
         counter=counter,
-        call_count=head.call_count + 1,
-        predicted_wait_minutes=minutes(head.predicted_wait_seconds),
-        needs_assistance=head.waiting.needs_assistance,
-        appointment_reference=head.reference,
-        transfer_note=head.transfer_note,
+        call_count=int(head["call_count"] or 0) + 1,
+        predicted_wait_minutes=minutes(head["predicted_wait_seconds"]),
+        needs_assistance=bool(head["needs_assistance"]),
+        appointment_reference=head["reference"],
+        transfer_note=head["transfer_note"],
         reason=reason,
-        language=head.language,
+        language=str(head["language"]),
     )
 
 

@@ -18,7 +18,7 @@ from sqlalchemy.exc import DisconnectionError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import PoolProxiedConnection
 
-from loket import write_queue
+from loket import heap, write_queue
 from loket.errors import ConfigError, Unavailable
 
 APP_NAME = "loket"
@@ -98,6 +98,7 @@ def _prepare_sqlite_file(url: str) -> None:
 def make_engine(url: str, application_name: str | None = None) -> Engine:
     if url.startswith("sqlite"):
         _prepare_sqlite_file(url)
+        heap.keep_freed_memory()  # SQLite's temporary tables: see loket.heap
         # hide_parameters: an error never carries a resident's name into a log or screen.
         engine = create_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
 
