@@ -37,12 +37,16 @@ from loket.clerk_sql import (
 from loket.db import Database, unavailable
 from loket.dispatch_policies import LIVE_POLICIES
 from loket.models import TicketStatus
-from loket.ranking_sql import POSTGRES, municipality_columns, ranking_ctes, reason_sql
+from loket.ranking_sql import (
+    POSTGRES,
+    municipality_columns,
+    ranking_ctes,
+    reason_sql,
+    rule_params,
+)
 from loket.tickets import Context, counter_busy, nobody_to_call
 from loket.views import TicketView
-from scheduler import dispatch as policy
 
-_DEFAULTS = policy.DispatchPolicy()
 # A live policy with no SQL ranking here: the statement leaves the ticket waiting and
 # the engine picks (none today; a newly registered policy starts there).
 _ENGINE_POLICIES = sorted(set(LIVE_POLICIES) - HEAD_POLICIES)
@@ -151,15 +155,13 @@ def run(
         conn,
         STATEMENT,
         {
-            "now": now,
-            "early": now + _DEFAULTS.early_call,
+            **rule_params(now),
             "day": now.date(),
             "branch": branch_id,
             "counter": counter_id,
             "counter_number": counter_number,
             "staff": staff_id,
             "workstation": workstation,
-            "head_start_s": _DEFAULTS.appointment_head_start.total_seconds(),
         },
     )
     if not found_rows:

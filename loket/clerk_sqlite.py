@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from loket import config_cache, events
+from loket import config_cache, events, ranking_sql
 from loket.clerk_sql import (
     DEFAULT_NORM_MINUTES,
     FINISH_ASSIGN,
@@ -39,7 +39,6 @@ from loket.db import Database, DriverWrite
 from loket.models import TicketStatus
 from loket.tickets import Context, counter_busy, nobody_to_call
 from loket.views import TicketView
-from scheduler import dispatch as policy
 
 _NORMS: dict[str, int] = {}  # per database: the wait norm the last call read
 
@@ -81,16 +80,12 @@ def pick(
 ) -> Pick:
     """The heads of this counter's queues ranked, and the policy's pick, inside a SQLite
     write transaction (``loket.ranking_sql``)."""
-    defaults = policy.DispatchPolicy()
     params: dict[str, Any] = {
-        "now": now,
-        "now_us": (now - _EPOCH) // _MICROSECOND,
-        "early": now + defaults.early_call,
+        **ranking_sql.rule_params(now),
         "day": now.date(),
         "branch": branch_id,
         "counter": counter_id,
         "staff": staff_id,
-        "head_start_s": defaults.appointment_head_start.total_seconds(),
     }
     # The norm is read by this statement itself (a change counts at once); the heads
     # within the norm need it in advance: the last norm seen, checked against the row
@@ -115,9 +110,6 @@ def pick(
         moment(row["next_appointment"]),
     )
 
-
-_EPOCH = datetime(1970, 1, 1)
-_MICROSECOND = timedelta(microseconds=1)
 
 _CALL = """UPDATE ticket SET status = 'called', counter_id = :counter, staff_id = :staff,
     call_count = call_count + 1, last_called_at = :now,

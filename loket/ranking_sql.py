@@ -21,9 +21,29 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
+from loket import waiting_list
 from loket.dispatch_policies import LONGEST_WAIT_REASON
 from scheduler import dispatch as policy
+
+_SECONDS_1970_TO_2000 = 946_684_800
+
+# The rules the live dispatch calls by (``scheduler.dispatch.DispatchPolicy``'s defaults;
+# the norm and the limit come from the municipality, read by the statement).
+RULES = policy.DispatchPolicy()
+
+
+def rule_params(now: datetime) -> dict[str, Any]:
+    """The ranking's parameters besides the counter's: now, the end of the early-call
+    window, the appointments' head start, and (SQLite) now in microseconds."""
+    return {
+        "now": now,
+        "now_us": waiting_list.microseconds(now),
+        "early": now + RULES.early_call,
+        "head_start_s": RULES.appointment_head_start.total_seconds(),
+    }
 
 
 @dataclass(frozen=True)
@@ -47,20 +67,22 @@ class Dialect:
 
     def seconds(self, later: str, earlier: str) -> str:
         """``later - earlier`` in seconds as a double, from whole microseconds (as
-        ``timedelta.total_seconds``). ``:now_us`` is now in microseconds since 1970 on
-        SQLite, where moments are text."""
+        ``timedelta.total_seconds``). ``:now_us`` is now in microseconds since 2000 on
+        SQLite, where moments are text (``waiting_list.microseconds``)."""
         if self.postgres:
             return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS DOUBLE PRECISION)"
         return f"CAST({self.micros(later)} - {self.micros(earlier)} AS REAL) / 1000000.0"
 
     def micros(self, moment: str) -> str:
         """SQLite: a stored moment ("YYYY-MM-DD HH:MM:SS.ffffff", naive) in whole
-        microseconds since 1970. The seconds are read without their fraction: SQLite's
-        date functions round a fraction to milliseconds."""
+        microseconds since 2000, as ``waiting_list.microseconds`` counts. The seconds are
+        read without their fraction: SQLite's date functions round a fraction to
+        milliseconds."""
         if moment == ":now":
             return ":now_us"
         return (
-            f"(CAST(strftime('%s', substr({moment}, 1, 19)) AS INTEGER) * 1000000"
+            f"((CAST(strftime('%s', substr({moment}, 1, 19)) AS INTEGER) - {_SECONDS_1970_TO_2000})"
+            " * 1000000"
             f" + CAST(substr(substr({moment}, 21) || '000000', 1, 6) AS INTEGER))"
         )
 
@@ -174,9 +196,11 @@ SQLITE = Dialect(postgres=False)
 
 __all__ = [
     "POSTGRES",
+    "RULES",
     "SQLITE",
     "Dialect",
     "municipality_columns",
     "ranking_ctes",
     "reason_sql",
+    "rule_params",
 ]
