@@ -354,6 +354,7 @@ def predict_wait(
     # Every counter serves every untimed ticket: one list, taken in runs below.
     shared = len(groups) == 1 and groups[0] == everything
     n_everyone = n_untimed if shared else 0
+    sizes = list(map(len, members))
     per_counter: dict[int, tuple[list[float], list[float]]] = {}
 
     def run_params(i: int) -> tuple[list[float], list[float]]:
@@ -552,6 +553,31 @@ def predict_wait(
                             h += 1
                         heads[0] = h
                         continue
+            if groups and not n_everyone:
+                # Lists per group: while the first free counter's head is past the
+                # limit or can still make the norm, and no timed ticket comes before
+                # it, the counter calls that head, as the step below would (the usual
+                # call in a long queue, in half the time).
+                first_timed = pending[0] if pending else nowhere
+                while True:
+                    ready, i = free[0]
+                    g = group_of[i]
+                    mine = members[g]
+                    n = sizes[g]
+                    h = heads[g]
+                    while h < n and taken[mine[h]]:
+                        h += 1
+                    heads[g] = h
+                    if h == n:
+                        break
+                    u = mine[h]
+                    if positions[u] > first_timed or norm <= ready - starts_in_order[u] < limit:
+                        break
+                    taken[u] = True
+                    mu, sigma = params[i][services_in_order[u]]
+                    heapreplace(free, (ready + exp(mu + sigma * gauss[gi]), i))
+                    gi += 1
+                    calls += 1
             ready, i = free[0]
             own = params[i]
             # The first untimed ticket this counter serves that is past the limit or
