@@ -23,7 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from loket import hall, live_reads, waiting_list
+from loket import hall, live_reads, live_reads_sqlite, waiting_list
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY_NAME
 from loket.dispatch_policies import live_policy
 from loket.models import (
@@ -353,8 +353,9 @@ _FUNCTION_SPEEDS = text(
 def _small_reads(
     session: Session, branch_id: int, now: datetime, coverage: dict[str, Any] | None
 ) -> live_reads.SmallReads:
-    """The small reads one at a time through SQLAlchemy (SQLite); PostgreSQL reads them
-    in one statement (``loket.live_reads``)."""
+    """The small reads one at a time through SQLAlchemy, on either database: what both
+    databases' fast reads (``loket.live_reads``, ``loket.live_reads_sqlite``) must give
+    (``tests/loket/test_live_reads.py``)."""
     connection = session.connection()
     since = datetime.combine(now.date(), datetime.min.time())
     means = [
@@ -431,15 +432,22 @@ def live_state(
     (``loket.waiting_list``, ``waiting_list_pg``); the walk-ins, most of a long queue, as
     columns (``scheduler.prediction.WalkIns``). The rest in one statement on PostgreSQL
     (``loket.live_reads``, which brings the list up to date too), seven small ones on
-    SQLite."""
+    SQLite's driver (``loket.live_reads_sqlite``)."""
     exclude = -1 if exclude_ticket is None else exclude_ticket
     if session.get_bind().dialect.name == "postgresql":
         reads = live_reads.read(session.connection(), branch_id, now, day, exclude)
-        reads = replace(reads, coverage=coverage or {})
     else:
-        waiting = waiting_list.waiting(session.connection(), branch_id, day, now, exclude)
-        reads = replace(_small_reads(session, branch_id, now, coverage), waiting=waiting)
+        reads = _sqlite_reads(session, branch_id, day, now, exclude, plan=False)
+    reads = replace(reads, coverage=coverage or {})
     return _state(session, branch_id, day, now, exclude_ticket, reads)
+
+
+def _sqlite_reads(
+    session: Session, branch_id: int, day: date, now: datetime, exclude: int, plan: bool
+) -> live_reads.SmallReads:
+    connection = session.connection()
+    waiting = waiting_list.waiting(connection, branch_id, day, now, exclude)
+    return replace(live_reads_sqlite.read(connection, branch_id, now, plan), waiting=waiting)
 
 
 def _state(
@@ -601,15 +609,14 @@ def predict_live(
     """Expected wait for a ticket issued now, or a plain note when nobody who does the
     service sits at a counter. Reads only: outside the write transaction on SQLite (its
     write lock), in it on PostgreSQL (``TicketService.issue_ticket``)."""
+    # The day's plan comes with the small reads.
+    exclude = -1 if exclude_ticket is None else exclude_ticket
     if session.get_bind().dialect.name == "postgresql":
-        # The day's plan comes with the small reads, in one statement.
-        exclude = -1 if exclude_ticket is None else exclude_ticket
         reads = live_reads.read(session.connection(), branch_id, now, now.date(), exclude)
-        coverage = reads.coverage
-        state = _state(session, branch_id, now.date(), now, exclude_ticket, reads)
     else:
-        coverage = branch_coverage(session, branch_id, now.date())
-        state = live_state(session, branch_id, now.date(), now, exclude_ticket, coverage)
+        reads = _sqlite_reads(session, branch_id, now.date(), now, exclude, plan=True)
+    coverage = reads.coverage
+    state = _state(session, branch_id, now.date(), now, exclude_ticket, reads)
     wait = live_prediction.predict_wait_live(service, state, kind)
     if wait is not None:
         return LivePrediction(int(wait.total_seconds()))
