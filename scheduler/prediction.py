@@ -354,7 +354,10 @@ def predict_wait(
     # Every counter serves every untimed ticket: one list, taken in runs below.
     shared = len(groups) == 1 and groups[0] == everything
     n_everyone = n_untimed if shared else 0
-    sizes = list(map(len, members))
+    # For the lists per group (``members``, when there is no shared one): each with an
+    # end past every ticket (number ``n_untimed``, never taken, after every timed one).
+    ended = [[*mine, n_untimed] for mine in members] if not n_everyone else []
+    at_end = [*positions, n_jobs + 1]
     per_counter: dict[int, tuple[list[float], list[float]]] = {}
 
     def run_params(i: int) -> tuple[list[float], list[float]]:
@@ -418,7 +421,7 @@ def predict_wait(
         # strictly from its head).
         heads = [0] * len(groups)
         within = [0] * len(groups)
-        taken = [False] * n_untimed
+        taken = [False] * (n_untimed + 1)  # and the lists' end
         # In the shared list, the ones called out of turn (they only come later).
         out_of_turn: list[int] = []
         out_of_turn_at = 0
@@ -553,25 +556,23 @@ def predict_wait(
                             h += 1
                         heads[0] = h
                         continue
-            if groups and not n_everyone:
+            if ended:
                 # Lists per group: while the first free counter's head is past the
                 # limit or can still make the norm, and no timed ticket comes before
                 # it, the counter calls that head, as the step below would (the usual
-                # call in a long queue, in half the time).
+                # call in a long queue, in half the time). Each list ends in a ticket
+                # nobody took that comes after every timed one, so the loop stops there.
                 first_timed = pending[0] if pending else nowhere
                 while True:
                     ready, i = free[0]
                     g = group_of[i]
-                    mine = members[g]
-                    n = sizes[g]
+                    mine = ended[g]
                     h = heads[g]
-                    while h < n and taken[mine[h]]:
+                    while taken[mine[h]]:
                         h += 1
                     heads[g] = h
-                    if h == n:
-                        break
                     u = mine[h]
-                    if positions[u] > first_timed or norm <= ready - starts_in_order[u] < limit:
+                    if at_end[u] > first_timed or norm <= ready - starts_in_order[u] < limit:
                         break
                     taken[u] = True
                     mu, sigma = params[i][services_in_order[u]]
