@@ -36,12 +36,17 @@ WHERE branch_id = :branch AND day = :day AND status = 'called'
 UNION ALL
 SELECT id, service_id, counter_id, started_at, last_called_at FROM ticket
 WHERE branch_id = :branch AND day = :day AND status = 'serving'"""
-_LAST_PRESENCE = f"""SELECT counter_id, max(id) AS last FROM event
-WHERE branch_id = :branch AND at >= :since AND counter_id IS NOT NULL
-  AND kind IN ({_KINDS})
-GROUP BY counter_id"""
+# Per counter of the branch its latest presence event of today, walking back from its
+# newest (``ix_event_counter_at``, migration 0017): a few rows read per counter, however
+# many events the day or the years before it hold.
+_LAST_PRESENCE = f"""SELECT c.id AS counter_id, (
+    SELECT x.id FROM event x
+    WHERE x.counter_id = c.id AND x.at >= :since AND x.branch_id = :branch
+      AND x.kind IN ({_KINDS})
+    ORDER BY x.at DESC, x.id DESC LIMIT 1) AS last
+FROM counter c WHERE c.branch_id = :branch"""
 _PRESENCE = f"""SELECT e.id, e.counter_id, e.staff_id, e.kind, e.data
-FROM event e JOIN ({_LAST_PRESENCE}) p ON p.last = e.id
+FROM ({_LAST_PRESENCE}) p JOIN event e ON e.id = p.last
 ORDER BY e.counter_id"""
 _LOGOUTS = """SELECT staff_id, max(id) FROM event
 WHERE at >= :since AND kind = 'staff.logout' AND staff_id IS NOT NULL
@@ -53,7 +58,7 @@ WHERE c.branch_id = :branch AND c.active"""
 # The skills of whoever the last presence event put at each counter; whether they
 # still sit there (logged out, on a break) ``queue_state._staffed`` decides.
 _SPEEDS = f"""SELECT e.counter_id, s.code, k.speed
-FROM event e JOIN ({_LAST_PRESENCE}) p ON p.last = e.id
+FROM ({_LAST_PRESENCE}) p JOIN event e ON e.id = p.last
 JOIN staff_skill k ON k.staff_id = e.staff_id
 JOIN service s ON s.id = k.service_id
 ORDER BY e.counter_id, s.code"""

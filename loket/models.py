@@ -447,9 +447,15 @@ class Event(Base):
     """
 
     __tablename__ = "event"
+    # Who sits at each counter, who logged out today, a ticket's events (migration 0017).
+    __table_args__ = (
+        Index("ix_event_counter_at", "counter_id", "at", "id"),
+        Index("ix_event_kind_at", "kind", "at"),
+        Index("ix_event_ticket", "ticket_id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
     at: Mapped[datetime] = mapped_column(DateTime, index=True)
-    kind: Mapped[str] = mapped_column(String(40), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
     branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"), nullable=True)
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), nullable=True)
     appointment_id: Mapped[int | None] = mapped_column(ForeignKey("appointment.id"), nullable=True)

@@ -102,6 +102,47 @@ def test_the_fast_reads_give_the_state_of_the_separate_reads(loket: Loket, clock
     assert now - timedelta(minutes=15) <= fast.upcoming[0][1]
 
 
+def test_who_sits_where_is_todays_latest_event_per_counter(loket: Loket, clock) -> None:  # type: ignore[no-untyped-def]
+    """Bram served at counter 3 yesterday: today nobody sits there. Anna is at counter 1
+    today; the latest of today's events by its moment counts, also when one written after
+    it carries an earlier moment (a PC whose clock runs behind)."""
+    with loket.db.read() as session:
+        people = {code: sid for code, sid in session.execute(select(Staff.code, Staff.id))}
+
+    def clerk(code: str, counter: int) -> Loket:
+        roles = frozenset({"counter"})
+        return loket.as_actor(Actor(f"balie-{counter}", staff_id=people[code], roles=roles))
+
+    bram, anna = clerk("bram", 3), clerk("anna", 1)
+    clock.set(datetime(2026, 11, 23, 10, 0))  # Monday
+    loket.issue_ticket("dalfsen", "paspoort")
+    yesterday = bram.call_next("dalfsen", 3)
+    assert yesterday is not None
+    bram.start("dalfsen", yesterday.number)
+    clock.set(datetime(2026, 11, 24, 9, 30))
+    loket.issue_ticket("dalfsen", "idkaart")
+    called = anna.call_next("dalfsen", 1)
+    assert called is not None
+    anna.start("dalfsen", called.number)
+    clock.set(datetime(2026, 11, 24, 9, 20))  # written later, ten minutes "earlier"
+    anna.finish("dalfsen", called.number)
+    now = datetime(2026, 11, 24, 9, 40)
+    with loket.db.read() as session:
+        connection = session.connection()
+        if loket.db.is_sqlite:
+            fast = live_reads_sqlite.read(connection, 1, now)
+        else:
+            fast = live_reads.read(connection, 1, now)
+        slow = queue_state._small_reads(session, 1, now, None)
+        state = queue_state.live_state(session, 1, now.date(), now)
+    assert fast.presence == slow.presence
+    assert [(counter, kind) for _id, counter, _staff, kind, _data in fast.presence] == [
+        (1, "ticket.started")
+    ]
+    assert [c.counter_id for c in state.counters] == [1]
+    assert state.counters[0].busy_service is None  # finished, whatever its moment
+
+
 def _as_moment(value: datetime | str) -> datetime:
     """A moment from a plain-text query: SQLite gives it as the text it stores."""
     return datetime.fromisoformat(value) if isinstance(value, str) else value
