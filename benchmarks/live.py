@@ -19,7 +19,9 @@ Every client is a real OS process (``tests.loket.workers``), as on the town hall
   process (a display) sees every ``ticket.called``; click -> seen, p50/p99.
 * scaling: one process, at 10, 1,000 and 5,000 waiting: Loket's cycle, the raw cycle and
   issuing a ticket (ms, median); 5,000 again with the two staffed counters of different
-  kinds (``5000-mixed``: counter 2 serves one service only).
+  kinds (``5000-mixed``: counter 2 serves one service only); 1,000 again with a year of
+  the event log behind them (``1000-history``: 275,000 served walk-ins' events).
+* ``--layout mixed``: the throughput rounds with every even counter serving one service.
 * connections per role (PostgreSQL): the most connections each kind of process held.
 
 PostgreSQL: starts a throw-away server (tests/rigs/postgres.py) unless
@@ -84,20 +86,39 @@ SCALES = (10, 1000, 5000)
 # scaling runs with counter 1) serves only the second service, so the prediction's
 # replay cannot treat the counters as one (``scheduler.prediction``, the slower path).
 MIXED = f"{SCALES[-1]}-mixed"
+# 1,000 waiting again with a year of the event log behind them: 200 served walk-ins on
+# each of 250 days before today and 5,000 this morning, four events each (275,000
+# tickets' events). Who sits at which counter, today's logouts and a ticket's own events
+# are read from that log for every ticket issued: a read that grows with the log shows
+# here, not with a log that holds only the run's own events.
+HISTORY = f"{SCALES[1]}-history"
+HISTORY_DAYS, HISTORY_PER_DAY, HISTORY_TODAY = 250, 200, 5000
 
 
-def mixed_config(folder: Path) -> Path:
-    """The benchmark municipality with counter 2 serving only the second service."""
+def mixed_config(folder: Path, counters: tuple[int, ...] = (2,)) -> Path:
+    """The benchmark municipality with ``counters`` serving only the second service."""
     both = f'services = ["{SERVICES[0]}", "{SERVICES[1]}"]'
     text = CONFIG.read_text(encoding="utf-8")
-    old = f"number = 2\n{both}"
-    if old not in text:
-        raise SystemExit(f"{CONFIG}: counter 2 does not serve both services")
-    path = folder / "live-mixed.toml"
-    path.write_text(text.replace(old, f'number = 2\nservices = ["{SERVICES[1]}"]'), "utf-8")
+    for number in counters:
+        old = f"number = {number}\n{both}"
+        if old not in text:
+            raise SystemExit(f"{CONFIG}: counter {number} does not serve both services")
+        text = text.replace(old, f'number = {number}\nservices = ["{SERVICES[1]}"]')
+    path = folder / f"live-mixed-{len(counters)}.toml"
+    path.write_text(text, "utf-8")
     return path
 
 
+def layout_config(layout: str, folder: Path, counters: int) -> Path:
+    """The municipality of a throughput layout: ``same``, every counter serves both
+    services; ``mixed``, every even-numbered counter serves only the second (counters of
+    different kinds, as most town halls have)."""
+    if layout == "same":
+        return CONFIG
+    return mixed_config(folder, tuple(range(2, counters + 1, 2)))
+
+
+LAYOUTS = ("same", "mixed")
 PARTS = ("latency", "throughput", "scaling")
 
 
@@ -174,6 +195,117 @@ def prepare(url: str, tickets: int, config: Path = CONFIG) -> None:
             # empty table.
             with loket.db.engine.connect() as conn:
                 conn.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+    finally:
+        loket.db.dispose()
+
+
+def add_history(url: str, days: int, per_day: int, today: int) -> None:
+    """``per_day`` served walk-ins on each of the ``days`` days before today and ``today``
+    served this morning, each with its events (issued; called, started, finished at a
+    counter), written in bulk. The past ones at every counter of the branch, today's at
+    counters 1 and 2 (the two the scaling runs staff, so the queue's state is the same as
+    without the history)."""
+    from datetime import datetime, timedelta
+
+    from loket.models import Branch, Counter, Service, TicketKind
+
+    loket = make_loket(url)
+    now = datetime.fromisoformat(DEFAULT_NOW)
+    try:
+        with loket.db.write() as session:
+            branch = session.scalars(select(Branch).where(Branch.code == BRANCH)).one()
+            services = [
+                session.scalars(select(Service).where(Service.code == code)).one()
+                for code in SERVICES
+            ]
+            counters = session.scalars(
+                select(Counter.id).where(Counter.branch_id == branch.id).order_by(Counter.number)
+            ).all()
+            last = dict(
+                session.execute(
+                    select(NumberSequence.prefix, NumberSequence.last).where(
+                        NumberSequence.branch_id == branch.id,
+                        NumberSequence.day == now.date(),
+                    )
+                ).all()
+            )
+            tickets, moments = [], []
+            plan = [(now.date() - timedelta(days=d), per_day) for d in range(days, 0, -1)]
+            plan.append((now.date(), today))
+            for day, count in plan:
+                start = datetime.combine(day, datetime.min.time()) + timedelta(hours=7)
+                step = (now - start) / (count + 1) if day == now.date() else timedelta(minutes=2)
+                sequence: dict[str, int] = defaultdict(int)
+                if day == now.date():
+                    sequence.update(last)
+                for i in range(count):
+                    service = services[i % len(services)]
+                    sequence[service.prefix] += 1
+                    at = start + step * i
+                    here = counters[:2] if day == now.date() else counters
+                    counter = here[i % len(here)]
+                    tickets.append(
+                        {
+                            "branch_id": branch.id,
+                            "service_id": service.id,
+                            "day": day,
+                            "prefix": service.prefix,
+                            "sequence": sequence[service.prefix],
+                            "kind": TicketKind.WALK_IN,
+                            "status": TicketStatus.DONE,
+                            "issued_at": at,
+                            "wait_from": at,
+                            "first_called_at": at + step / 4,
+                            "last_called_at": at + step / 4,
+                            "started_at": at + step / 3,
+                            "finished_at": at + step / 2,
+                            "counter_id": counter,
+                            "call_count": 1,
+                            "needs_assistance": False,
+                            "printed": True,
+                        }
+                    )
+                    moments.append((at, step, counter))
+                if day == now.date():
+                    last = dict(sequence)
+            ids = session.scalars(
+                insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True), tickets
+            ).all()
+            kinds = (("ticket.issued", 0), ("ticket.called", 4), ("ticket.started", 3))
+            events = []
+            for ticket_id, (at, step, counter) in zip(ids, moments, strict=True):
+                for kind, part in (*kinds, ("ticket.finished", 2)):
+                    events.append(
+                        {
+                            "at": at + step / part if part else at,
+                            "kind": kind,
+                            "branch_id": branch.id,
+                            "ticket_id": ticket_id,
+                            "counter_id": counter if part else None,
+                            "workstation": "history",
+                            "data": {},
+                        }
+                    )
+            session.execute(insert(Event), events)
+            for prefix, value in last.items():
+                session.execute(
+                    NumberSequence.__table__.update()  # type: ignore[attr-defined]
+                    .where(
+                        NumberSequence.branch_id == branch.id,
+                        NumberSequence.day == now.date(),
+                        NumberSequence.prefix == prefix,
+                    )
+                    .values(last=value)
+                )
+        if loket.db.engine.dialect.name == "postgresql":
+            with loket.db.engine.connect() as conn:
+                auto = conn.execution_options(isolation_level="AUTOCOMMIT")
+                # Written in one transaction, every event would carry the same writer
+                # (``event.xact``, migration 0016) and the planner would take that for
+                # the log's shape; a year of real events has a writer each. As rows
+                # from before that migration: none.
+                auto.exec_driver_sql("UPDATE event SET xact = NULL WHERE workstation = 'history'")
+                auto.exec_driver_sql("ANALYZE")
     finally:
         loket.db.dispose()
 
@@ -317,11 +449,17 @@ class ConnectionCounter:
 
 
 def measure_throughput(
-    url: str, counters: int, waiting: int, work: Path, mode: str = "serve", server: Any = None
+    url: str,
+    counters: int,
+    waiting: int,
+    work: Path,
+    mode: str = "serve",
+    server: Any = None,
+    config: Path = CONFIG,
 ) -> dict[str, Any]:
     """``counters`` processes serve ``waiting`` tickets; a feed listener (a display's
     feed) in one more process measures click -> seen while they work."""
-    prepare(url, waiting)
+    prepare(url, waiting, config)
     start = work / f"go-{uuid.uuid4().hex}"
     stop = work / f"stop-{uuid.uuid4().hex}"
     listener = Worker("listen", with_app(url, "display-feed"), "--stop-file", str(stop))
@@ -421,19 +559,28 @@ def measure_scaling(make_url_: Any, cycles: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     now = datetime.fromisoformat(DEFAULT_NOW)
     with tempfile.TemporaryDirectory(prefix="loket-mixed-") as folder:
-        runs = [(str(size), size, CONFIG) for size in SCALES]
-        runs.append((MIXED, SCALES[-1], mixed_config(Path(folder))))
-        for label, size, config in runs:
-            out[label] = _scale(make_url_, label, size, config, cycles, now)
+        runs = [(str(size), size, CONFIG, False) for size in SCALES]
+        runs.append((MIXED, SCALES[-1], mixed_config(Path(folder)), False))
+        runs.append((HISTORY, SCALES[1], CONFIG, True))
+        for label, size, config, history in runs:
+            out[label] = _scale(make_url_, label, size, config, cycles, now, history)
     return out
 
 
 def _scale(
-    make_url_: Any, label: str, size: int, config: Path, cycles: int, now: datetime
+    make_url_: Any,
+    label: str,
+    size: int,
+    config: Path,
+    cycles: int,
+    now: datetime,
+    history: bool = False,
 ) -> dict[str, Any]:
-    """One queue length (and municipality) of ``measure_scaling``."""
+    """One queue length (and municipality, and event log) of ``measure_scaling``."""
     url = make_url_()
     prepare(url, size, config)
+    if history:
+        add_history(url, HISTORY_DAYS, HISTORY_PER_DAY, HISTORY_TODAY)
     loket = make_loket(url)
     raw = RawCycle(url, BRANCH, 2)
     warm(loket, 1, raw)
@@ -555,6 +702,11 @@ def table(results: dict[str, Any]) -> str:
                 f"{backend}: issue at {SCALES[-1]} waiting with counters of different kinds "
                 f"{verdict(scale[MIXED]['issue_ms'], goals['issue_5000_ms'], True)}"
             )
+        if HISTORY in scale:
+            verdicts.append(
+                f"{backend}: issue at {SCALES[1]} waiting with a year's event log "
+                f"{verdict(scale[HISTORY]['issue_ms'], goals['issue_5000_ms'], True)}"
+            )
         if len(r.get("rounds", [])) > 1:
             verdicts.append(
                 "  rounds (loket/raw cycles/s, share, busy p99 ms): "
@@ -602,7 +754,13 @@ def run_backend(
             pair: dict[str, dict[str, Any]] = {}
             for mode in ("serve", "raw") if i % 2 == 0 else ("raw", "serve"):
                 pair[mode] = measure_throughput(
-                    new_url(), args.counters, waiting, work, mode, server
+                    new_url(),
+                    args.counters,
+                    waiting,
+                    work,
+                    mode,
+                    server,
+                    layout_config(args.layout, work, args.counters),
                 )
                 print(f"{backend} round {i + 1} {mode} {pair[mode]}", flush=True)
             rounds.append(pair)
@@ -639,6 +797,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument(
         "--only", choices=PARTS, action="append", help="measure only this part (repeatable)"
+    )
+    ap.add_argument(
+        "--layout",
+        choices=LAYOUTS,
+        default="same",
+        help="throughput: every counter serves both services (same), or every even one "
+        "only the second (mixed; the raw reference then calls within each counter's "
+        "services too)",
     )
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "live.json")
     args = ap.parse_args(argv)
@@ -677,6 +843,7 @@ def main(argv: list[str] | None = None) -> int:
         "postgresql_settings": pg_settings,
         "sqlite_feed_poll_seconds": 0.05,
         "goals": GOALS,
+        "throughput_layout": args.layout,
         "seconds": round(time.perf_counter() - started, 1),
         "load_average_at_end": os.getloadavg(),
         "results": results,

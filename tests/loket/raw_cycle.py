@@ -4,8 +4,8 @@ A clerk's cycle (call next, start, finish) with nothing but the driver: on Postg
 each step is one autocommit statement (``UPDATE … WHERE id = (SELECT … FOR NO KEY
 UPDATE SKIP LOCKED LIMIT 1)`` with the event insert and ``pg_notify`` in a CTE); on
 SQLite each step is one ``BEGIN IMMEDIATE`` transaction. It calls the longest-waiting
-ticket (no policy, no services per counter, no checks): the floor Loket's own cycle is
-measured against.
+ticket among the counter's services (no policy, no checks): the floor Loket's own cycle
+is measured against.
 """
 
 from __future__ import annotations
@@ -77,11 +77,38 @@ class RawCycle:
             f"SELECT id FROM counter WHERE branch_id = {mark} AND number = {mark}",
             (self.branch_id, counter),
         ).fetchone()[0]
+        # A counter that serves only some of the branch's services calls among those,
+        # as Loket's does (counters of different kinds); one that serves them all needs
+        # no condition.
+        own = {
+            int(row[0])
+            for row in cur.execute(
+                f"SELECT service_id FROM counter_service WHERE counter_id = {mark}",
+                (self.counter_id,),
+            ).fetchall()
+        }
+        offered = {
+            int(row[0])
+            for row in cur.execute(
+                "SELECT bs.service_id FROM branch_service bs"
+                f" JOIN service s ON s.id = bs.service_id WHERE bs.branch_id = {mark}"
+                " AND s.active",
+                (self.branch_id,),
+            ).fetchall()
+        }
+        within = ""
+        if not offered <= own:
+            within = f" AND service_id IN ({', '.join(map(str, sorted(own))) or 'NULL'})"
+        self.pg_call = _PG_CALL.replace("AND status = 'waiting'", f"AND status = 'waiting'{within}")
+        self.lite_call = (
+            "SELECT id, prefix || ' ' || sequence FROM ticket WHERE branch_id = ? AND day = ?"
+            f" AND status = 'waiting'{within} ORDER BY wait_from, id LIMIT 1"
+        )
 
     def call(self, now: datetime) -> tuple[int, str] | None:
         if self.postgres:
             row = self.pg.execute(
-                _PG_CALL,
+                self.pg_call,
                 {
                     "counter": self.counter_id,
                     "now": now,
@@ -95,8 +122,7 @@ class RawCycle:
         db.execute("BEGIN IMMEDIATE")
         try:
             row = db.execute(
-                "SELECT id, prefix || ' ' || sequence FROM ticket WHERE branch_id = ? AND day = ?"
-                " AND status = 'waiting' ORDER BY wait_from, id LIMIT 1",
+                self.lite_call,
                 (self.branch_id, now.date().isoformat()),
             ).fetchone()
             if row is None:
