@@ -132,9 +132,9 @@ class SmallReads:
     logouts: list[tuple[int, int]]
     # (counter id, service code) of the active counters of the branch
     equipment: list[tuple[int, str]]
-    # (counter id, service code, speed) at the staffed counters (``loket_counter_speeds``;
-    # None: read the colleagues' skills instead)
-    speeds: list[tuple[int, str, float | None]] | None
+    # (counter id, service code, speed) of whoever each counter's latest presence event
+    # names (``loket_counter_speeds``: no names, no staff ids)
+    speeds: list[tuple[int, str, float | None]]
     # Bookings still to come: (service code, start)
     upcoming: list[tuple[str, datetime]]
     # The branch's part of the day's current plan ({} without one)

@@ -17,12 +17,11 @@ from sqlalchemy import (
     bindparam,
     func,
     select,
-    text,
     union_all,
 )
 from sqlalchemy.orm import Session
 
-from loket import hall, live_reads, live_reads_sqlite, waiting_list
+from loket import live_reads, live_reads_sqlite, waiting_list
 from loket.dispatch_policies import DEFAULT as DEFAULT_POLICY_NAME
 from loket.dispatch_policies import live_policy
 from loket.models import (
@@ -272,42 +271,11 @@ _COVERAGE = (
 )
 
 
-def _counter_speeds(
-    session: Session, branch_id: int, since: datetime, staffed: dict[int, int | None]
-) -> dict[int, dict[str, float]]:
-    """Per staffed counter the services and speeds of the colleague sitting there.
-
-    SQLite and staff PCs read the skills of the people at the counters. On PostgreSQL a
-    public-hall PC (kiosk, display) may not read staff data: it asks the database
-    function ``loket_counter_speeds`` (migration 0010), which returns only counter,
-    service and speed of whoever is at each counter, no names and no staff ids."""
-    if not staffed:
-        return {}
-    out: dict[int, dict[str, float]] = {c: {} for c in staffed}
-    connection = session.connection()
-    if hall.uses_functions(session):
-        for counter_id, code, speed in connection.execute(
-            _FUNCTION_SPEEDS, {"branch": branch_id, "since": since}
-        ):
-            if counter_id in out:
-                out[counter_id][code] = float(speed or 1.0)
-        return out
-    people = {s for s in staffed.values() if s is not None}
-    if not people:
-        return out
-    skills: dict[int, dict[str, float]] = {s: {} for s in people}
-    for staff_id, code, speed in connection.execute(_SKILLS, {"people": list(people)}):
-        skills[staff_id][code] = float(speed or 1.0)
-    for counter_id, person in staffed.items():
-        if person is not None:
-            out[counter_id] = skills.get(person, {})
-    return out
-
-
 def _function_speeds(
     rows: list[tuple[int, str, float | None]], staffed: dict[int, int | None]
 ) -> dict[int, dict[str, float]]:
-    """``loket_counter_speeds``'s rows per staffed counter (see ``_counter_speeds``)."""
+    """The speeds rows (counter, service, speed of whoever the last presence event put
+    there, as ``loket_counter_speeds`` gives them) per staffed counter."""
     if not staffed:
         return {}
     out: dict[int, dict[str, float]] = {c: {} for c in staffed}
@@ -315,11 +283,6 @@ def _function_speeds(
         if counter_id in out:
             out[counter_id][code] = float(speed or 1.0)
     return out
-
-
-_FUNCTION_SPEEDS = text(
-    "SELECT counter_id, service_code, speed FROM loket_counter_speeds(:branch, :since)"
-)
 
 
 def _small_reads(
@@ -347,6 +310,16 @@ def _small_reads(
         )
     }
     presence = list(latest.values())  # by counter, as they came
+    # The skills of whoever each counter's latest presence event names, as the
+    # function ``loket_counter_speeds`` gives them to a public PC.
+    people = sorted({staff_id for _e, _c, staff_id, _k, _d in presence if staff_id is not None})
+    skills = connection.execute(_SKILLS, {"people": people}).all() if people else []
+    speeds: list[tuple[int, str, float | None]] = [
+        (counter_id, code, speed)
+        for _e, counter_id, staff_id, _k, _d in presence
+        for person, code, speed in skills
+        if person == staff_id
+    ]
     logouts = [
         (int(staff_id or 0), int(last or 0))
         for staff_id, last in connection.execute(_LOGOUTS, {"since": since})
@@ -372,7 +345,7 @@ def _small_reads(
         presence=presence,
         logouts=logouts,
         equipment=equipment,
-        speeds=None,
+        speeds=speeds,
         upcoming=upcoming,
         coverage=coverage or {},
     )
@@ -432,7 +405,6 @@ def _state(
     reads: live_reads.SmallReads,
 ) -> prediction.QueueState:
     connection = session.connection()
-    since = datetime.combine(now.date(), datetime.min.time())
     codes: dict[int, str] = {}
     means: dict[str, float] = {}
     norm, policy_name = 5.0, DEFAULT_POLICY_NAME
@@ -497,10 +469,7 @@ def _state(
     for counter_id, code in reads.equipment:
         if counter_id in equipped:
             equipped[counter_id].add(code)
-    if reads.speeds is not None:
-        speeds_at = _function_speeds(reads.speeds, staffed)
-    else:
-        speeds_at = _counter_speeds(session, branch_id, since, staffed)
+    speeds_at = _function_speeds(reads.speeds, staffed)
     states = []
     for counter_id, person in staffed.items():
         own = speeds_at.get(counter_id, {})

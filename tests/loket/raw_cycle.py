@@ -23,7 +23,7 @@ WITH c AS (
   UPDATE ticket SET status = 'called', counter_id = %(counter)s, call_count = call_count + 1,
     last_called_at = %(now)s, first_called_at = COALESCE(first_called_at, %(now)s)
   WHERE id = (SELECT id FROM ticket
-              WHERE branch_id = %(branch)s AND day = %(day)s AND status = 'waiting'
+              WHERE branch_id = %(branch)s AND day = %(day)s AND status = 'waiting'{within}
               ORDER BY wait_from, id LIMIT 1 FOR NO KEY UPDATE SKIP LOCKED)
   RETURNING id, prefix, sequence, branch_id),
 e AS (
@@ -99,7 +99,7 @@ class RawCycle:
         within = ""
         if not offered <= own:
             within = f" AND service_id IN ({', '.join(map(str, sorted(own))) or 'NULL'})"
-        self.pg_call = _PG_CALL.replace("AND status = 'waiting'", f"AND status = 'waiting'{within}")
+        self.pg_call = _PG_CALL.format(within=within)
         self.lite_call = (
             "SELECT id, prefix || ' ' || sequence FROM ticket WHERE branch_id = ? AND day = ?"
             f" AND status = 'waiting'{within} ORDER BY wait_from, id LIMIT 1"
